@@ -1,0 +1,139 @@
+//! The JSON form: `{"format": "dangjian-ledger/1", "units": [...], ...}`.
+
+use serde_json::{Map, Value as Json};
+
+use super::problem::{Location, Problem, ProblemKind};
+use super::raw::{OutTable, RawRow, RawTable, Value};
+use crate::model::Table;
+
+/// The `format` tag of the JSON form.
+pub const FORMAT: &str = "dangjian-ledger/1";
+
+fn at(pointer: impl Into<String>) -> Location {
+    Location::Json { pointer: pointer.into() }
+}
+
+/// Parses a JSON ledger document into raw tables, or the problems that stop it.
+pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let doc: Json = serde_json::from_str(text).map_err(|e| {
+        vec![Problem::new(ProblemKind::Format, at(""), format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()))]
+    })?;
+    let Json::Object(doc) = doc else {
+        return Err(vec![Problem::new(ProblemKind::Format, at(""), "a ledger is a JSON object: {\"format\": \"dangjian-ledger/1\", \"units\": [...], ...}")]);
+    };
+    let mut problems = Vec::new();
+    let mut tables = Vec::new();
+    for (key, value) in &doc {
+        if key == "format" {
+            if value.as_str() != Some(FORMAT) {
+                problems.push(Problem::new(ProblemKind::Format, at("/format"), format!("`format` is {value}; expected \"{FORMAT}\"")));
+            }
+            continue;
+        }
+        if key.starts_with("x_") {
+            continue;
+        }
+        let Some(table) = Table::from_name(key) else {
+            problems.push(Problem::new(
+                ProblemKind::Format,
+                at(format!("/{key}")),
+                format!("`{key}` is not a ledger table; tables are {}", Table::ALL.map(|t| t.name()).join(", ")),
+            ));
+            continue;
+        };
+        let Json::Array(rows) = value else {
+            problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}")), format!("`{key}` must be an array of objects")));
+            continue;
+        };
+        let mut header: Vec<String> = Vec::new();
+        let mut raw_rows = Vec::new();
+        for (i, row) in rows.iter().enumerate() {
+            let Json::Object(obj) = row else {
+                problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}/{i}")), "each row must be an object of column names to values"));
+                continue;
+            };
+            let mut cells: Vec<Option<String>> = vec![None; header.len()];
+            for (col, v) in obj {
+                let c = match header.iter().position(|h| h == col) {
+                    Some(c) => c,
+                    None => {
+                        header.push(col.clone());
+                        cells.push(None);
+                        header.len() - 1
+                    }
+                };
+                match cell_text(v) {
+                    Ok(t) => cells[c] = t,
+                    Err(m) => problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}/{i}/{col}")), m)),
+                }
+            }
+            raw_rows.push((i as u64, cells));
+        }
+        let n = header.len();
+        let rows = raw_rows
+            .into_iter()
+            .map(|(pos, mut cells)| {
+                cells.resize(n, None);
+                RawRow { pos, cells }
+            })
+            .collect();
+        tables.push(RawTable { table, origin: super::raw::Origin::Json, header, rows, header_pos: 0 });
+    }
+    if problems.is_empty() {
+        Ok(tables)
+    } else {
+        Err(problems)
+    }
+}
+
+fn scalar_text(v: &Json) -> Result<Option<String>, String> {
+    match v {
+        Json::Null => Ok(None),
+        Json::String(s) => Ok(Some(s.clone())),
+        Json::Number(n) => Ok(Some(n.to_string())),
+        Json::Bool(b) => Ok(Some(b.to_string())),
+        _ => Err(format!("expected a string, number or boolean, found {v}")),
+    }
+}
+
+fn cell_text(v: &Json) -> Result<Option<String>, String> {
+    match v {
+        Json::Array(items) => {
+            let parts: Result<Vec<Option<String>>, String> = items.iter().map(scalar_text).collect();
+            let parts: Vec<String> = parts?.into_iter().flatten().collect();
+            Ok((!parts.is_empty()).then(|| parts.join(";")))
+        }
+        other => scalar_text(other),
+    }
+}
+
+fn to_json(v: &Value) -> Json {
+    match v {
+        Value::Text(s) => Json::String(s.clone()),
+        Value::Number(n) => serde_json::Number::from_f64(*n).map(Json::Number).unwrap_or(Json::Null),
+        Value::Bool(b) => Json::Bool(*b),
+        Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
+    }
+}
+
+/// Renders a ledger's tables as a JSON document, one row per line.
+pub fn render_json(tables: &[OutTable]) -> String {
+    let mut out = format!("{{\"format\": \"{FORMAT}\"");
+    for t in tables {
+        out.push_str(&format!(",\n\"{}\": [", t.table.name()));
+        for (i, row) in t.rows.iter().enumerate() {
+            let mut obj = Map::new();
+            for (name, cell) in t.header.iter().zip(row) {
+                if let Some(v) = cell {
+                    obj.insert(name.clone(), to_json(v));
+                }
+            }
+            out.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            out.push_str(&Json::Object(obj).to_string());
+        }
+        out.push_str(if t.rows.is_empty() { "]" } else { "\n]" });
+    }
+    out.push_str("\n}\n");
+    out
+}

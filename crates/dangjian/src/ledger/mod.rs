@@ -1,0 +1,228 @@
+//! Reading, writing and validating the interchange forms of a ledger (`LEDGER.md`).
+//!
+//! Every form reads into [`raw`] tables of text cells that remember where each cell came
+//! from; one decoder and one validator serve all forms, so a problem is reported the same
+//! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON) or
+//! `sheet!cell` (Excel). A ledger with any error is never returned, not even in part.
+//!
+//! ```
+//! let ledger = dangjian::example();
+//! let dir = std::env::temp_dir().join(format!("dangjian-doc-{}", std::process::id()));
+//! dangjian::ledger::save(&ledger, &dir).unwrap();          // a CSV folder
+//! let again = dangjian::ledger::load(&dir).unwrap();
+//! assert_eq!(again, ledger);
+//! # std::fs::remove_dir_all(&dir).ok();
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+pub mod csv_folder;
+pub mod json;
+pub mod problem;
+pub mod raw;
+pub mod validate;
+
+pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
+pub use validate::{validate, ValidateOptions};
+
+use crate::model::Ledger;
+
+/// What can go wrong reading or writing a ledger.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// The file system refused.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path involved.
+        path: String,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// The ledger has errors; every problem is listed (errors and warnings).
+    #[error("the ledger is not valid: {0}")]
+    Invalid(Problems),
+    /// The path names no form dangjian knows.
+    #[error("{path}: {message}")]
+    UnknownForm {
+        /// The path.
+        path: String,
+        /// What forms are known.
+        message: String,
+    },
+}
+
+impl LedgerError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        LedgerError::Io { path: path.display().to_string(), source }
+    }
+
+    /// The located problems, when the ledger was invalid.
+    pub fn problems(&self) -> Option<&Problems> {
+        match self {
+            LedgerError::Invalid(p) => Some(p),
+            _ => None,
+        }
+    }
+}
+
+/// The interchange forms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// A folder of `<table>.csv` files.
+    CsvFolder,
+    /// One JSON document.
+    Json,
+    /// One Excel workbook.
+    Excel,
+}
+
+impl Form {
+    /// The form a path names: `.json` is JSON, `.xlsx` is Excel, anything else (a folder)
+    /// is a CSV folder.
+    pub fn of_path(path: &Path) -> Form {
+        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()) {
+            Some(e) if e == "json" => Form::Json,
+            Some(e) if e == "xlsx" => Form::Excel,
+            _ => Form::CsvFolder,
+        }
+    }
+}
+
+/// A ledger that loaded, with its warnings.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    /// The ledger.
+    pub ledger: Ledger,
+    /// Suspicious but legal data.
+    pub warnings: Vec<Problem>,
+}
+
+/// Loads a ledger from a CSV folder or a `.json` file; every error is reported at once.
+pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
+    load_with(path, &ValidateOptions::default()).map(|l| l.ledger)
+}
+
+/// Loads a ledger and keeps its warnings; `opts.as_of` sets the evaluation date for the
+/// "dated after the evaluation date" warning.
+pub fn load_with(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+    let path = path.as_ref();
+    let (tables, problems) = read_raw(path)?;
+    finish(tables, problems, opts)
+}
+
+/// Loads a ledger from JSON text.
+pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
+    let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+    finish(tables, Vec::new(), &ValidateOptions::default()).map(|l| l.ledger)
+}
+
+/// Loads a ledger from raw tables (for other forms and tests).
+pub fn from_raw(tables: Vec<raw::RawTable>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+    finish(tables, Vec::new(), opts)
+}
+
+fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerError> {
+    if !path.exists() {
+        return Err(LedgerError::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder")));
+    }
+    match Form::of_path(path) {
+        Form::Json => {
+            let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
+            let text = String::from_utf8(bytes).map_err(|_| LedgerError::Invalid(Problems(vec![Problem::new(
+                ProblemKind::Format,
+                Location::File { path: path.display().to_string() },
+                "a JSON ledger must be UTF-8",
+            )])))?;
+            match json::parse_json(&text) {
+                Ok(t) => Ok((t, Vec::new())),
+                Err(p) => Err(LedgerError::Invalid(Problems(p))),
+            }
+        }
+        Form::Excel => Err(LedgerError::UnknownForm {
+            path: path.display().to_string(),
+            message: "Excel workbooks are not supported yet; save the workbook as a CSV folder or JSON".into(),
+        }),
+        Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path),
+        Form::CsvFolder => Err(LedgerError::UnknownForm {
+            path: path.display().to_string(),
+            message: "a ledger is a folder of CSV files, a .json file or an .xlsx workbook".into(),
+        }),
+    }
+}
+
+/// Decodes, validates and either returns the whole ledger or every problem.
+fn finish(tables: Vec<raw::RawTable>, mut problems: Vec<Problem>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+    let decoded = raw::decode(tables);
+    problems.extend(decoded.problems);
+    let mut vopts = opts.clone();
+    vopts.failed_ids.extend(decoded.failed_ids);
+    let semantic = validate(&decoded.ledger, &vopts);
+    problems.extend(semantic.into_iter().map(|p| Problem { location: decoded.sources.locate(p.location.clone()), ..p }));
+    problems.sort_by_key(|p| p.severity);
+    if problems.iter().any(Problem::is_error) {
+        return Err(LedgerError::Invalid(Problems(problems)));
+    }
+    Ok(Loaded { ledger: decoded.ledger, warnings: problems })
+}
+
+/// Every problem of a ledger at `path` (errors and warnings), without failing on them.
+pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems, LedgerError> {
+    match load_with(path, opts) {
+        Ok(l) => Ok(Problems(l.warnings)),
+        Err(LedgerError::Invalid(p)) => Ok(p),
+        Err(e) => Err(e),
+    }
+}
+
+/// Saves a ledger: a `.json` path writes JSON, any other path a CSV folder. Files are
+/// written atomically (a temporary file renamed into place).
+pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
+    let path = path.as_ref();
+    let tables = raw::encode(ledger);
+    match Form::of_path(path) {
+        Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
+        Form::Excel => Err(LedgerError::UnknownForm {
+            path: path.display().to_string(),
+            message: "Excel workbooks are not supported yet; save as a CSV folder or JSON".into(),
+        }),
+        Form::CsvFolder => csv_folder::write_folder(&tables, path),
+    }
+}
+
+/// The JSON form of a ledger as text.
+pub fn to_json_string(ledger: &Ledger) -> String {
+    json::render_json(&raw::encode(ledger))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
+/// reader never sees half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io(&dir, e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "ledger".into());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    std::fs::write(&tmp, bytes).map_err(|e| LedgerError::io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        LedgerError::io(path, e)
+    })
+}
+
+impl Ledger {
+    /// Validates a ledger built in code; locations are `table[row].column`.
+    pub fn validate(&self) -> Problems {
+        self.validate_as_of(None)
+    }
+
+    /// Validates with an evaluation date for the "dated after" warning.
+    pub fn validate_as_of(&self, as_of: Option<NaiveDate>) -> Problems {
+        let mut p = validate(self, &ValidateOptions { as_of, ..Default::default() });
+        p.sort_by_key(|p| p.severity);
+        Problems(p)
+    }
+}

@@ -1,0 +1,222 @@
+//! Located problems found while loading or validating a ledger.
+
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::model::Table;
+
+/// Where a problem is.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(tag = "form", rename_all = "snake_case")]
+pub enum Location {
+    /// A cell of a CSV file: `file:line:column` (1-based; line 1 is the header).
+    Csv {
+        /// File name (`units.csv`).
+        file: String,
+        /// Line, 1-based.
+        line: u64,
+        /// Column, 1-based.
+        column: usize,
+    },
+    /// A JSON pointer (`/units/3/kind`).
+    Json {
+        /// The pointer.
+        pointer: String,
+    },
+    /// An Excel cell: `sheet!A1`.
+    Excel {
+        /// Sheet name.
+        sheet: String,
+        /// Cell reference (`B4`).
+        cell: String,
+    },
+    /// A record of a ledger built in code: `table[row].column`.
+    Record {
+        /// Table.
+        table: Table,
+        /// Row index, 0-based.
+        row: usize,
+        /// Column, when one is to blame.
+        column: Option<String>,
+    },
+    /// A whole file or folder.
+    File {
+        /// The path, as given.
+        path: String,
+    },
+    /// The whole ledger.
+    Ledger,
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Location::Csv { file, line, column } => write!(f, "{file}:{line}:{column}"),
+            Location::Json { pointer } => write!(f, "{pointer}"),
+            Location::Excel { sheet, cell } => write!(f, "{sheet}!{cell}"),
+            Location::Record { table, row, column: Some(c) } => write!(f, "{table}[{row}].{c}"),
+            Location::Record { table, row, column: None } => write!(f, "{table}[{row}]"),
+            Location::File { path } => write!(f, "{path}"),
+            Location::Ledger => f.write_str("ledger"),
+        }
+    }
+}
+
+/// How bad a problem is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The ledger cannot be loaded.
+    Error,
+    /// Suspicious but legal.
+    Warning,
+}
+
+/// What kind of problem, for callers that match on it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    /// The file or document is not of the expected shape (not JSON, wrong `format`...).
+    Format,
+    /// A column that is neither known nor prefixed `x_`.
+    UnknownColumn,
+    /// A required column is missing from the header.
+    MissingColumn,
+    /// A required value is empty.
+    MissingValue,
+    /// A unit kind, org kind, initiative kind, role, programme, `applies_to`, cadence or
+    /// aggregate that is not allowed.
+    UnknownTerm,
+    /// An id used twice.
+    DuplicateId,
+    /// A reference to an id that does not exist (or of the wrong table).
+    MissingReference,
+    /// One unit listed twice in `hosts`.
+    DuplicateHost,
+    /// More than one unit without a parent.
+    SeveralRoots,
+    /// A cycle in `parent`.
+    Cycle,
+    /// A date that is not a date.
+    BadDate,
+    /// A number that is not a number.
+    BadNumber,
+    /// A boolean that is not one of the allowed spellings.
+    BadBoolean,
+    /// A number written with thousands separators.
+    ThousandsSeparator,
+    /// An end before its start.
+    EndBeforeStart,
+    /// `confirmed` before `joined`.
+    ConfirmedBeforeJoined,
+    /// An election before its org was established.
+    ElectionBeforeEstablished,
+    /// `percent` outside 0 to 100.
+    PercentOutOfRange,
+    /// `weight` not positive.
+    WeightNotPositive,
+    /// `min_count` not a whole number >= 1.
+    BadMinCount,
+    /// Two progress updates of one initiative on one day.
+    DuplicateProgress,
+    /// Two observations of one indicator at one unit on one day.
+    DuplicateObservation,
+    /// Two targets for one metric and scope due on one day.
+    DuplicateTarget,
+    /// An indicator id not matching `[A-Za-z_][A-Za-z0-9_]*`.
+    BadIndicatorId,
+    /// A formula that does not parse.
+    BadFormula,
+    /// A formula naming an unknown indicator.
+    UnknownFormulaOperand,
+    /// Formulas that refer to each other in a cycle.
+    FormulaCycle,
+    /// Observations of a formula indicator.
+    FormulaObserved,
+    /// Warning: progress that goes down.
+    ProgressDecreases,
+    /// Warning: a record dated after the evaluation date.
+    AfterEvaluationDate,
+    /// Warning: a branch with fewer than 3 formal members.
+    SmallBranch,
+    /// Warning: a branch with more than 50 members.
+    LargeBranch,
+    /// Warning: a joint branch hosted by more than 5 units.
+    WideJointBranch,
+}
+
+impl ProblemKind {
+    /// The severity of this kind of problem.
+    pub fn severity(self) -> Severity {
+        use ProblemKind::*;
+        match self {
+            ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch | WideJointBranch => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+}
+
+/// One problem: where, what kind, and a message saying what would be right.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Problem {
+    /// Error or warning.
+    pub severity: Severity,
+    /// What kind.
+    pub kind: ProblemKind,
+    /// Where.
+    pub location: Location,
+    /// What is wrong and what would be right.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem of `kind` at `location`.
+    pub fn new(kind: ProblemKind, location: Location, message: impl Into<String>) -> Self {
+        Problem { severity: kind.severity(), kind, location, message: message.into() }
+    }
+
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.severity {
+            Severity::Error => write!(f, "{}: {}", self.location, self.message),
+            Severity::Warning => write!(f, "{}: warning: {}", self.location, self.message),
+        }
+    }
+}
+
+/// Every problem of a ledger that failed to load (errors first, then warnings).
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
+pub struct Problems(pub Vec<Problem>);
+
+impl Problems {
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| p.is_error())
+    }
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.0.iter().filter(|p| !p.is_error())
+    }
+    /// Whether there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Problem::is_error)
+    }
+}
+
+impl fmt::Display for Problems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let n = self.errors().count();
+        write!(f, "{n} error{}", if n == 1 { "" } else { "s" })?;
+        for p in self.errors() {
+            write!(f, "\n{p}")?;
+        }
+        Ok(())
+    }
+}

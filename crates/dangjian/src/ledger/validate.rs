@@ -1,0 +1,502 @@
+//! Validation of a typed ledger: references, cycles, date order, ranges, duplicates,
+//! formulas (errors) and suspicious data (warnings), exactly as `LEDGER.md` lists them.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+
+use super::problem::{Location, Problem, ProblemKind};
+use crate::formula::{is_indicator_id, Expr};
+use crate::model::*;
+
+/// Options of a validation.
+#[derive(Clone, Debug, Default)]
+pub struct ValidateOptions {
+    /// The evaluation date for the "dated after the evaluation date" warning; default the
+    /// ledger's latest progress, activity or observation date.
+    pub as_of: Option<NaiveDate>,
+    /// Ids of rows that failed to decode: references to them are not reported again.
+    pub failed_ids: HashSet<String>,
+}
+
+fn at(table: Table, row: usize, column: &str) -> Location {
+    Location::Record { table, row, column: Some(column.to_string()) }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum IdKind {
+    Unit,
+    Org,
+    Person,
+    Initiative,
+}
+
+impl IdKind {
+    fn what(self) -> &'static str {
+        match self {
+            IdKind::Unit => "unit",
+            IdKind::Org => "org",
+            IdKind::Person => "person",
+            IdKind::Initiative => "initiative",
+        }
+    }
+}
+
+struct Checker<'a> {
+    l: &'a Ledger,
+    ids: HashMap<&'a str, IdKind>,
+    failed: &'a HashSet<String>,
+    out: Vec<Problem>,
+}
+
+impl<'a> Checker<'a> {
+    fn push(&mut self, kind: ProblemKind, loc: Location, msg: String) {
+        self.out.push(Problem::new(kind, loc, msg));
+    }
+
+    /// Checks that `id` exists and is one of `want`.
+    fn reference(&mut self, id: &str, want: &[IdKind], table: Table, row: usize, col: &str) {
+        if self.failed.contains(id) {
+            return;
+        }
+        let wanted = want.iter().map(|k| k.what()).collect::<Vec<_>>().join(", ");
+        match self.ids.get(id) {
+            Some(k) if want.contains(k) => {}
+            Some(k) => self.push(
+                ProblemKind::MissingReference,
+                at(table, row, col),
+                format!("`{id}` is a {}, but `{col}` must name a {wanted}", k.what()),
+            ),
+            None => self.push(ProblemKind::MissingReference, at(table, row, col), format!("`{col}` names `{id}`, which is not a {wanted} id of this ledger")),
+        }
+    }
+
+    fn order(&mut self, start: Option<NaiveDate>, end: Option<NaiveDate>, table: Table, row: usize, start_col: &str, end_col: &str) {
+        if let (Some(s), Some(e)) = (start, end) {
+            if e < s {
+                self.push(ProblemKind::EndBeforeStart, at(table, row, end_col), format!("`{end_col}` {e} is before `{start_col}` {s}; it must be on or after it"));
+            }
+        }
+    }
+}
+
+/// Validates a ledger. Locations are [`Location::Record`]; a loader maps them to the source.
+pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
+    let mut c = Checker { l, ids: HashMap::new(), failed: &opts.failed_ids, out: Vec::new() };
+    ids(&mut c);
+    references(&mut c);
+    cycles(&mut c);
+    dates(&mut c);
+    values(&mut c);
+    duplicates(&mut c);
+    formulas(&mut c);
+    warnings(&mut c, opts.as_of.or_else(|| l.latest_date()));
+    c.out
+}
+
+fn ids(c: &mut Checker<'_>) {
+    let l = c.l;
+    let mut seen: HashMap<&str, (Table, usize)> = HashMap::new();
+    let all = l.units.iter().enumerate().map(|(i, u)| (u.id.as_str(), Table::Units, i, IdKind::Unit))
+        .chain(l.orgs.iter().enumerate().map(|(i, o)| (o.id.as_str(), Table::Orgs, i, IdKind::Org)))
+        .chain(l.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), Table::People, i, IdKind::Person)))
+        .chain(l.initiatives.iter().enumerate().map(|(i, x)| (x.id.as_str(), Table::Initiatives, i, IdKind::Initiative)));
+    for (id, table, row, kind) in all {
+        match seen.get(id) {
+            Some((t0, r0)) => {
+                let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(*t0, *r0, "id"));
+                c.push(ProblemKind::DuplicateId, at(table, row, "id"), msg);
+            }
+            None => {
+                seen.insert(id, (table, row));
+                c.ids.insert(id, kind);
+            }
+        }
+    }
+    let own = [
+        (Table::Duties, l.duties.iter().map(|d| Some(d.id.as_str())).collect::<Vec<_>>()),
+        (Table::Indicators, l.indicators.iter().map(|d| Some(d.id.as_str())).collect()),
+        (Table::Activities, l.activities.iter().map(|a| a.id.as_ref().map(|i| i.as_str())).collect()),
+    ];
+    for (table, list) in own {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for (row, id) in list.into_iter().enumerate() {
+            let Some(id) = id else { continue };
+            if let Some(r0) = seen.insert(id, row) {
+                c.push(ProblemKind::DuplicateId, at(table, row, "id"), format!("id `{id}` is already used at {}; ids must be unique in {table}", at(table, r0, "id")));
+            }
+        }
+    }
+}
+
+fn references(c: &mut Checker<'_>) {
+    use IdKind::*;
+    let l = c.l;
+    let roots: Vec<usize> = l.units.iter().enumerate().filter(|(_, u)| u.parent.is_none()).map(|(i, _)| i).collect();
+    for &r in roots.iter().skip(1) {
+        c.push(
+            ProblemKind::SeveralRoots,
+            at(Table::Units, r, "parent"),
+            format!("unit `{}` has no parent, but `{}` is already the root; only the root has an empty parent", l.units[r].id, l.units[roots[0]].id),
+        );
+    }
+    for (i, u) in l.units.iter().enumerate() {
+        if let Some(p) = &u.parent {
+            c.reference(p.as_str(), &[Unit], Table::Units, i, "parent");
+        }
+    }
+    for (i, d) in l.designations.iter().enumerate() {
+        c.reference(d.unit.as_str(), &[Unit], Table::Designations, i, "unit");
+    }
+    for (i, o) in l.orgs.iter().enumerate() {
+        let mut seen = HashSet::new();
+        for h in &o.hosts {
+            c.reference(h.as_str(), &[Unit], Table::Orgs, i, "hosts");
+            if !seen.insert(h.as_str()) {
+                c.push(ProblemKind::DuplicateHost, at(Table::Orgs, i, "hosts"), format!("unit `{h}` is listed twice in `hosts`; list each host once"));
+            }
+        }
+        if let Some(p) = &o.parent {
+            c.reference(p.as_str(), &[Org], Table::Orgs, i, "parent");
+        }
+    }
+    for (i, e) in l.elections.iter().enumerate() {
+        c.reference(e.org.as_str(), &[Org], Table::Elections, i, "org");
+    }
+    for (i, p) in l.people.iter().enumerate() {
+        if let Some(o) = &p.org {
+            c.reference(o.as_str(), &[Org], Table::People, i, "org");
+        }
+    }
+    for (i, r) in l.roles.iter().enumerate() {
+        c.reference(r.person.as_str(), &[Person], Table::Roles, i, "person");
+        c.reference(r.target.as_str(), &[Unit, Org, Initiative], Table::Roles, i, "target");
+    }
+    for (i, x) in l.initiatives.iter().enumerate() {
+        if let Some(u) = &x.unit {
+            c.reference(u.as_str(), &[Unit], Table::Initiatives, i, "unit");
+        }
+        if let Some(o) = &x.owner {
+            c.reference(o.as_str(), &[Org], Table::Initiatives, i, "owner");
+        }
+    }
+    for (i, p) in l.progress.iter().enumerate() {
+        c.reference(p.initiative.as_str(), &[Initiative], Table::Progress, i, "initiative");
+    }
+    for (i, a) in l.activities.iter().enumerate() {
+        c.reference(a.subject.as_str(), &[Unit, Org, Initiative], Table::Activities, i, "subject");
+        for p in &a.people {
+            c.reference(p.as_str(), &[Person], Table::Activities, i, "people");
+        }
+    }
+    let indicators: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
+    for (i, o) in l.observations.iter().enumerate() {
+        if !indicators.contains(o.indicator.as_str()) {
+            c.push(ProblemKind::MissingReference, at(Table::Observations, i, "indicator"), format!("`indicator` names `{}`, which is not an indicator id of this ledger", o.indicator));
+        }
+        c.reference(o.unit.as_str(), &[Unit], Table::Observations, i, "unit");
+    }
+    let duties: HashSet<&str> = l.duties.iter().map(|d| d.id.as_str()).collect();
+    for (i, t) in l.targets.iter().enumerate() {
+        if let Some(s) = &t.scope {
+            c.reference(s.as_str(), &[Unit], Table::Targets, i, "scope");
+        }
+        let known = if t.metric.contains('.') {
+            crate::metrics::is_metric_id(&t.metric, &duties, &indicators)
+        } else {
+            indicators.contains(t.metric.as_str())
+        };
+        if !known {
+            c.push(
+                ProblemKind::MissingReference,
+                at(Table::Targets, i, "metric"),
+                format!("`metric` names `{}`, which is neither a metric of the catalogue nor an indicator id of this ledger", t.metric),
+            );
+        }
+    }
+}
+
+/// Reports each cycle of a parent relation once, at the member that appears first.
+fn parent_cycles<'a>(ids: Vec<(&'a str, Option<&'a str>)>) -> Vec<(usize, Vec<&'a str>)> {
+    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+    // 0 = unvisited, 1 = on the current path, 2 = done
+    let mut state = vec![0u8; ids.len()];
+    let mut found = Vec::new();
+    for startpoint in 0..ids.len() {
+        let mut path = Vec::new();
+        let mut cur = Some(startpoint);
+        while let Some(i) = cur {
+            match state[i] {
+                2 => break,
+                1 => {
+                    let from = path.iter().position(|&p| p == i).unwrap_or(0);
+                    let members: Vec<usize> = path[from..].to_vec();
+                    let first = members.iter().copied().min().unwrap_or(i);
+                    found.push((first, members.iter().map(|&m| ids[m].0).collect()));
+                    break;
+                }
+                _ => {
+                    state[i] = 1;
+                    path.push(i);
+                    cur = ids[i].1.and_then(|p| index.get(p).copied());
+                }
+            }
+        }
+        for p in path {
+            state[p] = 2;
+        }
+    }
+    found
+}
+
+fn cycles(c: &mut Checker<'_>) {
+    let l = c.l;
+    let units = l.units.iter().map(|u| (u.id.as_str(), u.parent.as_ref().map(|p| p.as_str()))).collect();
+    for (row, members) in parent_cycles(units) {
+        c.push(ProblemKind::Cycle, at(Table::Units, row, "parent"), format!("units form a cycle through `parent`: {} -> {}; the tree must end at the root", members.join(" -> "), members[0]));
+    }
+    let orgs = l.orgs.iter().map(|o| (o.id.as_str(), o.parent.as_ref().map(|p| p.as_str()))).collect();
+    for (row, members) in parent_cycles(orgs) {
+        c.push(ProblemKind::Cycle, at(Table::Orgs, row, "parent"), format!("orgs form a cycle through `parent`: {} -> {}; remove one parent", members.join(" -> "), members[0]));
+    }
+}
+
+fn dates(c: &mut Checker<'_>) {
+    let l = c.l;
+    for (i, u) in l.units.iter().enumerate() {
+        c.order(u.since, u.until, Table::Units, i, "since", "until");
+    }
+    for (i, d) in l.designations.iter().enumerate() {
+        c.order(Some(d.since), d.until, Table::Designations, i, "since", "until");
+    }
+    let established: HashMap<&str, NaiveDate> = l.orgs.iter().map(|o| (o.id.as_str(), o.established)).collect();
+    for (i, o) in l.orgs.iter().enumerate() {
+        c.order(Some(o.established), o.dissolved, Table::Orgs, i, "established", "dissolved");
+    }
+    for (i, e) in l.elections.iter().enumerate() {
+        if let Some(&est) = established.get(e.org.as_str()) {
+            if e.date < est {
+                c.push(ProblemKind::ElectionBeforeEstablished, at(Table::Elections, i, "date"), format!("election on {} is before org `{}` was established on {est}", e.date, e.org));
+            }
+        }
+    }
+    for (i, p) in l.people.iter().enumerate() {
+        if let (Some(j), Some(f)) = (p.joined, p.confirmed) {
+            if f < j {
+                c.push(ProblemKind::ConfirmedBeforeJoined, at(Table::People, i, "confirmed"), format!("`confirmed` {f} is before `joined` {j}; a member is confirmed after joining"));
+            }
+        }
+    }
+    for (i, r) in l.roles.iter().enumerate() {
+        c.order(Some(r.start), r.end, Table::Roles, i, "start", "end");
+    }
+    for (i, x) in l.initiatives.iter().enumerate() {
+        c.order(x.start, Some(x.deadline), Table::Initiatives, i, "start", "deadline");
+    }
+    for (i, d) in l.duties.iter().enumerate() {
+        c.order(d.from, d.to, Table::Duties, i, "from", "to");
+    }
+}
+
+fn values(c: &mut Checker<'_>) {
+    let l = c.l;
+    for (i, p) in l.progress.iter().enumerate() {
+        if !(0.0..=100.0).contains(&p.percent) {
+            c.push(ProblemKind::PercentOutOfRange, at(Table::Progress, i, "percent"), format!("`percent` {} is outside 0 to 100", p.percent));
+        }
+    }
+    for (i, x) in l.initiatives.iter().enumerate() {
+        if let Some(w) = x.weight {
+            if w <= 0.0 || !w.is_finite() {
+                c.push(ProblemKind::WeightNotPositive, at(Table::Initiatives, i, "weight"), format!("`weight` {w} must be a number > 0 (empty means 1)"));
+            }
+        }
+    }
+    for (i, d) in l.duties.iter().enumerate() {
+        if d.min_count == Some(0) {
+            c.push(ProblemKind::BadMinCount, at(Table::Duties, i, "min_count"), "`min_count` must be a whole number >= 1".to_string());
+        }
+    }
+    for (i, u) in l.units.iter().enumerate() {
+        if let Some(v) = u.length_m {
+            if !v.is_finite() {
+                c.push(ProblemKind::BadNumber, at(Table::Units, i, "length_m"), format!("`length_m` {v} is not a finite number"));
+            }
+        }
+    }
+}
+
+fn duplicates(c: &mut Checker<'_>) {
+    let l = c.l;
+    let mut seen = HashMap::new();
+    for (i, p) in l.progress.iter().enumerate() {
+        if let Some(r0) = seen.insert((p.initiative.as_str(), p.date), i) {
+            c.push(ProblemKind::DuplicateProgress, at(Table::Progress, i, "date"), format!("initiative `{}` already has an update on {} at {}; one update a day", p.initiative, p.date, at(Table::Progress, r0, "date")));
+        }
+    }
+    let mut seen = HashMap::new();
+    for (i, o) in l.observations.iter().enumerate() {
+        if let Some(r0) = seen.insert((o.indicator.as_str(), o.unit.as_str(), o.date), i) {
+            c.push(ProblemKind::DuplicateObservation, at(Table::Observations, i, "date"), format!("indicator `{}` already has an observation at `{}` on {} at {}", o.indicator, o.unit, o.date, at(Table::Observations, r0, "date")));
+        }
+    }
+    let root = l.roots().next().map(|u| u.id.as_str());
+    let mut seen = HashMap::new();
+    for (i, t) in l.targets.iter().enumerate() {
+        let scope = t.scope.as_ref().map(|s| s.as_str()).or(root);
+        if let Some(r0) = seen.insert((t.metric.as_str(), scope, t.due), i) {
+            c.push(ProblemKind::DuplicateTarget, at(Table::Targets, i, "due"), format!("metric `{}` already has a target for this scope due {} at {}", t.metric, t.due, at(Table::Targets, r0, "due")));
+        }
+    }
+}
+
+fn formulas(c: &mut Checker<'_>) {
+    let l = c.l;
+    let known: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
+    let mut deps: Vec<(&str, Vec<String>)> = Vec::new();
+    for (i, x) in l.indicators.iter().enumerate() {
+        if !is_indicator_id(x.id.as_str()) {
+            c.push(ProblemKind::BadIndicatorId, at(Table::Indicators, i, "id"), format!("indicator id `{}` must match [A-Za-z_][A-Za-z0-9_]*", x.id));
+        }
+        let Some(f) = &x.formula else { continue };
+        match Expr::parse(f) {
+            Err(e) => c.push(ProblemKind::BadFormula, at(Table::Indicators, i, "formula"), format!("formula `{f}` does not parse: {e}; use indicator ids, numbers, + - * / and parentheses")),
+            Ok(e) => {
+                let vars: Vec<String> = e.variables().into_iter().collect();
+                for v in &vars {
+                    if !known.contains(v.as_str()) {
+                        c.push(ProblemKind::UnknownFormulaOperand, at(Table::Indicators, i, "formula"), format!("formula `{f}` names `{v}`, which is not an indicator id of this ledger"));
+                    }
+                }
+                deps.push((x.id.as_str(), vars));
+            }
+        }
+    }
+    // Cycles among formula indicators: depth-first search over the dependency graph.
+    let graph: HashMap<&str, &Vec<String>> = deps.iter().map(|(id, v)| (*id, v)).collect();
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut reported: HashSet<&str> = HashSet::new();
+    fn visit<'g>(n: &'g str, g: &HashMap<&'g str, &'g Vec<String>>, state: &mut HashMap<&'g str, u8>, path: &mut Vec<&'g str>, cycles: &mut Vec<Vec<&'g str>>) {
+        match state.get(n) {
+            Some(2) => return,
+            Some(1) => {
+                let from = path.iter().position(|p| *p == n).unwrap_or(0);
+                cycles.push(path[from..].to_vec());
+                return;
+            }
+            _ => {}
+        }
+        state.insert(n, 1);
+        path.push(n);
+        if let Some(vs) = g.get(n) {
+            for v in vs.iter() {
+                if let Some((k, _)) = g.get_key_value(v.as_str()) {
+                    visit(k, g, state, path, cycles);
+                }
+            }
+        }
+        path.pop();
+        state.insert(n, 2);
+    }
+    let mut cycles = Vec::new();
+    for (id, _) in &deps {
+        visit(id, &graph, &mut state, &mut Vec::new(), &mut cycles);
+    }
+    for cyc in cycles {
+        let Some(first) = cyc.first().copied() else { continue };
+        if cyc.iter().any(|m| reported.contains(m)) {
+            continue;
+        }
+        reported.extend(cyc.iter().copied());
+        let row = l.indicators.iter().position(|x| x.id.as_str() == first).unwrap_or(0);
+        c.push(ProblemKind::FormulaCycle, at(Table::Indicators, row, "formula"), format!("formulas refer to each other in a cycle: {} -> {first}", cyc.join(" -> ")));
+    }
+    let formula_ids: HashSet<&str> = l.indicators.iter().filter(|x| x.formula.is_some()).map(|x| x.id.as_str()).collect();
+    for (i, o) in l.observations.iter().enumerate() {
+        if formula_ids.contains(o.indicator.as_str()) {
+            c.push(ProblemKind::FormulaObserved, at(Table::Observations, i, "indicator"), format!("indicator `{}` is computed by a formula and takes no observations", o.indicator));
+        }
+    }
+}
+
+fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
+    let l = c.l;
+    // Progress that goes down, in date order per initiative.
+    let mut by_init: HashMap<&str, Vec<(NaiveDate, f64, usize)>> = HashMap::new();
+    for (i, p) in l.progress.iter().enumerate() {
+        by_init.entry(p.initiative.as_str()).or_default().push((p.date, p.percent, i));
+    }
+    let mut decreases = Vec::new();
+    for ups in by_init.values_mut() {
+        ups.sort_by_key(|u| u.0);
+        for w in ups.windows(2) {
+            if w[1].1 < w[0].1 {
+                decreases.push((w[1].2, w[0].1, w[1].1, w[0].0));
+            }
+        }
+    }
+    decreases.sort_by_key(|d| d.0);
+    for (row, before, after, date) in decreases {
+        c.push(ProblemKind::ProgressDecreases, at(Table::Progress, row, "percent"), format!("progress goes down from {before} (on {date}) to {after}"));
+    }
+    if let Some(as_of) = as_of {
+        let mut late = |table: Table, row: usize, col: &str, d: Option<NaiveDate>| {
+            if let Some(d) = d.filter(|d| *d > as_of) {
+                c.out.push(Problem::new(ProblemKind::AfterEvaluationDate, at(table, row, col), format!("dated {d}, after the evaluation date {as_of}; it is ignored until then")));
+            }
+        };
+        for (i, u) in l.units.iter().enumerate() {
+            late(Table::Units, i, "since", u.since);
+        }
+        for (i, x) in l.designations.iter().enumerate() {
+            late(Table::Designations, i, "since", Some(x.since));
+        }
+        for (i, x) in l.orgs.iter().enumerate() {
+            late(Table::Orgs, i, "established", Some(x.established));
+        }
+        for (i, x) in l.elections.iter().enumerate() {
+            late(Table::Elections, i, "date", Some(x.date));
+        }
+        for (i, x) in l.roles.iter().enumerate() {
+            late(Table::Roles, i, "start", Some(x.start));
+        }
+        for (i, x) in l.progress.iter().enumerate() {
+            late(Table::Progress, i, "date", Some(x.date));
+        }
+        for (i, x) in l.activities.iter().enumerate() {
+            late(Table::Activities, i, "date", Some(x.date));
+        }
+        for (i, x) in l.observations.iter().enumerate() {
+            late(Table::Observations, i, "date", Some(x.date));
+        }
+    }
+    // Branch sizes: members are people whose `org` is the branch; formal ones are confirmed.
+    let mut members: HashMap<&str, (usize, usize)> = HashMap::new();
+    for p in &l.people {
+        if let Some(o) = &p.org {
+            let e = members.entry(o.as_str()).or_default();
+            e.0 += 1;
+            if p.confirmed.is_some_and(|d| as_of.is_none_or(|a| d <= a)) {
+                e.1 += 1;
+            }
+        }
+    }
+    for (i, o) in l.orgs.iter().enumerate() {
+        if !matches!(o.kind, OrgKind::Branch | OrgKind::JointBranch) {
+            continue;
+        }
+        if as_of.is_some_and(|a| !o.active_on(a)) {
+            continue;
+        }
+        let (all, formal) = members.get(o.id.as_str()).copied().unwrap_or((0, 0));
+        if formal < 3 {
+            c.push(ProblemKind::SmallBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {formal} formal members; a branch needs at least 3 (units with fewer join a joint branch)", o.kind, o.id));
+        }
+        if all > 50 {
+            c.push(ProblemKind::LargeBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {all} members; a branch has at most 50", o.kind, o.id));
+        }
+        if o.kind == OrgKind::JointBranch && o.hosts.len() > 5 {
+            c.push(ProblemKind::WideJointBranch, at(Table::Orgs, i, "hosts"), format!("joint branch `{}` is hosted by {} units; a joint branch covers at most 5", o.id, o.hosts.len()));
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! # dangjian (党建)
+//!
+//! A model of party-building-led development at the grassroots, and exact metrics of its
+//! progress and coverage: which key tasks are late, which enterprises have no party
+//! organisation, which road chiefs skip patrols, which red workshops went unvisited,
+//! whether young cadres are really being used.
+//!
+//! - [`model`]: the domain, in the vocabulary of `DOMAIN.md` (units, orgs, people, roles,
+//!   initiatives, activities, duties, indicators, targets), gathered in a [`Ledger`];
+//! - [`ledger`]: the interchange forms (CSV folder, JSON) with validation that reports every
+//!   problem at once, located;
+//! - [`metrics`]: the metric catalogue and the engine;
+//! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
+//!
+//! ```
+//! use dangjian::model::{InitiativeKind, Vocabulary};
+//!
+//! let ledger = dangjian::example();
+//! let key_tasks = ledger.initiatives.iter().filter(|i| i.kind == InitiativeKind::KeyTask).count();
+//! assert_eq!(key_tasks, 33);
+//! assert_eq!(InitiativeKind::KeyTask.zh(), "重难点工作");
+//! assert!(!ledger.validate().has_errors());
+//! ```
+#![deny(missing_docs)]
+
+pub mod calendar;
+pub mod example;
+pub mod formula;
+pub mod ledger;
+pub mod metrics;
+pub mod model;
+
+pub use example::example;
+pub use ledger::{load, save, LedgerError};
+pub use model::Ledger;
+
+/// Everything that can go wrong in dangjian.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Reading, writing or validating a ledger.
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    /// A metric query that cannot be answered.
+    #[error(transparent)]
+    Query(#[from] metrics::QueryError),
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

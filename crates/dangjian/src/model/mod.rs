@@ -1,0 +1,283 @@
+//! The domain model: one file per concept, in the vocabulary of `DOMAIN.md`.
+//!
+//! A [`Ledger`] holds every table of the interchange format as typed records. Build one in
+//! code, or load one with [`crate::ledger`].
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub mod activities;
+pub mod ids;
+pub mod indicators;
+pub mod initiatives;
+pub mod orgs;
+pub mod people;
+pub mod units;
+pub mod vocab;
+
+pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, TermError};
+pub use ids::{ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, TargetId, UnitId};
+pub use indicators::{Aggregate, Indicator, Observation, Target};
+pub use initiatives::{Initiative, InitiativeKind, Programme, Progress};
+pub use orgs::{Election, Org, OrgKind};
+pub use people::{age_in_full_years, Person, Role, RoleKind};
+pub use units::{Designation, DesignationRecord, Unit, UnitKind};
+pub use vocab::{UnknownTerm, Vocabulary};
+
+/// The extra `x_` columns of a record, kept and saved back untouched (empty cells dropped).
+pub type Extra = BTreeMap<String, String>;
+
+/// Whether a thing that starts on `start` (none: always) and ends on `end` (none: never,
+/// inclusive) is active on day `d`.
+pub fn active_on(start: Option<NaiveDate>, end: Option<NaiveDate>, d: NaiveDate) -> bool {
+    start.is_none_or(|s| s <= d) && end.is_none_or(|e| d <= e)
+}
+
+/// The tables of a ledger, in the order of `LEDGER.md`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Table {
+    /// `units`
+    Units,
+    /// `designations`
+    Designations,
+    /// `orgs`
+    Orgs,
+    /// `elections`
+    Elections,
+    /// `people`
+    People,
+    /// `roles`
+    Roles,
+    /// `initiatives`
+    Initiatives,
+    /// `progress`
+    Progress,
+    /// `activities`
+    Activities,
+    /// `duties`
+    Duties,
+    /// `indicators`
+    Indicators,
+    /// `observations`
+    Observations,
+    /// `targets`
+    Targets,
+}
+
+impl Table {
+    /// Every table, in the order of `LEDGER.md`.
+    pub const ALL: [Table; 13] = [
+        Table::Units,
+        Table::Designations,
+        Table::Orgs,
+        Table::Elections,
+        Table::People,
+        Table::Roles,
+        Table::Initiatives,
+        Table::Progress,
+        Table::Activities,
+        Table::Duties,
+        Table::Indicators,
+        Table::Observations,
+        Table::Targets,
+    ];
+
+    /// The table's name (`units`, `orgs`...): the CSV file stem, JSON key and sheet name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Table::Units => "units",
+            Table::Designations => "designations",
+            Table::Orgs => "orgs",
+            Table::Elections => "elections",
+            Table::People => "people",
+            Table::Roles => "roles",
+            Table::Initiatives => "initiatives",
+            Table::Progress => "progress",
+            Table::Activities => "activities",
+            Table::Duties => "duties",
+            Table::Indicators => "indicators",
+            Table::Observations => "observations",
+            Table::Targets => "targets",
+        }
+    }
+
+    /// Finds a table by name.
+    pub fn from_name(name: &str) -> Option<Table> {
+        Table::ALL.into_iter().find(|t| t.name() == name)
+    }
+
+    /// The table's columns in the order of `LEDGER.md`, each with whether it is required.
+    pub fn columns(self) -> &'static [(&'static str, bool)] {
+        match self {
+            Table::Units => &[
+                ("id", true),
+                ("kind", true),
+                ("name", true),
+                ("parent", false),
+                ("above_scale", false),
+                ("length_m", false),
+                ("since", false),
+                ("until", false),
+                ("tags", false),
+            ],
+            Table::Designations => &[("unit", true), ("designation", true), ("since", true), ("until", false)],
+            Table::Orgs => &[
+                ("id", true),
+                ("kind", true),
+                ("name", true),
+                ("hosts", true),
+                ("parent", false),
+                ("established", true),
+                ("dissolved", false),
+            ],
+            Table::Elections => &[("org", true), ("date", true), ("note", false)],
+            Table::People => &[
+                ("id", true),
+                ("name", true),
+                ("birth_date", false),
+                ("org", false),
+                ("joined", false),
+                ("confirmed", false),
+            ],
+            Table::Roles => &[("person", true), ("role", true), ("target", true), ("start", true), ("end", false)],
+            Table::Initiatives => &[
+                ("id", true),
+                ("kind", true),
+                ("programme", true),
+                ("title", true),
+                ("unit", false),
+                ("owner", false),
+                ("start", false),
+                ("deadline", true),
+                ("weight", false),
+            ],
+            Table::Progress => &[("initiative", true), ("date", true), ("percent", true), ("note", false)],
+            Table::Activities => &[
+                ("id", false),
+                ("kind", true),
+                ("date", true),
+                ("subject", true),
+                ("people", false),
+                ("note", false),
+            ],
+            Table::Duties => &[
+                ("id", true),
+                ("activity", true),
+                ("applies_to", true),
+                ("cadence", true),
+                ("min_count", false),
+                ("from", false),
+                ("to", false),
+            ],
+            Table::Indicators => &[
+                ("id", true),
+                ("name", true),
+                ("measure", false),
+                ("aggregate", false),
+                ("formula", false),
+            ],
+            Table::Observations => &[("indicator", true), ("unit", true), ("date", true), ("value", true), ("note", false)],
+            Table::Targets => &[("metric", true), ("scope", false), ("due", true), ("value", true), ("baseline", false)],
+        }
+    }
+}
+
+impl std::fmt::Display for Table {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A whole ledger (台账): every table of the interchange format as typed records.
+///
+/// Build one in code with the record constructors, or load one with
+/// [`crate::ledger::load`]. Rows keep their order; nothing is deduplicated.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Ledger {
+    /// `units`
+    pub units: Vec<Unit>,
+    /// `designations`
+    pub designations: Vec<DesignationRecord>,
+    /// `orgs`
+    pub orgs: Vec<Org>,
+    /// `elections`
+    pub elections: Vec<Election>,
+    /// `people`
+    pub people: Vec<Person>,
+    /// `roles`
+    pub roles: Vec<Role>,
+    /// `initiatives`
+    pub initiatives: Vec<Initiative>,
+    /// `progress`
+    pub progress: Vec<Progress>,
+    /// `activities`
+    pub activities: Vec<Activity>,
+    /// `duties`
+    pub duties: Vec<Duty>,
+    /// `indicators`
+    pub indicators: Vec<Indicator>,
+    /// `observations`
+    pub observations: Vec<Observation>,
+    /// `targets`
+    pub targets: Vec<Target>,
+}
+
+impl Ledger {
+    /// An empty ledger.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of rows of a table.
+    pub fn len_of(&self, table: Table) -> usize {
+        match table {
+            Table::Units => self.units.len(),
+            Table::Designations => self.designations.len(),
+            Table::Orgs => self.orgs.len(),
+            Table::Elections => self.elections.len(),
+            Table::People => self.people.len(),
+            Table::Roles => self.roles.len(),
+            Table::Initiatives => self.initiatives.len(),
+            Table::Progress => self.progress.len(),
+            Table::Activities => self.activities.len(),
+            Table::Duties => self.duties.len(),
+            Table::Indicators => self.indicators.len(),
+            Table::Observations => self.observations.len(),
+            Table::Targets => self.targets.len(),
+        }
+    }
+
+    /// The root units (those without a parent).
+    pub fn roots(&self) -> impl Iterator<Item = &Unit> {
+        self.units.iter().filter(|u| u.parent.is_none())
+    }
+
+    /// The latest `date` in the progress, activities and observations tables: the default
+    /// evaluation date.
+    pub fn latest_date(&self) -> Option<NaiveDate> {
+        let p = self.progress.iter().map(|r| r.date);
+        let a = self.activities.iter().map(|r| r.date);
+        let o = self.observations.iter().map(|r| r.date);
+        p.chain(a).chain(o).max()
+    }
+
+    /// The earliest and latest date of any dated record (for summaries).
+    pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
+        let mut dates: Vec<NaiveDate> = Vec::new();
+        dates.extend(self.units.iter().flat_map(|u| [u.since, u.until]).flatten());
+        dates.extend(self.designations.iter().flat_map(|d| [Some(d.since), d.until]).flatten());
+        dates.extend(self.orgs.iter().flat_map(|o| [Some(o.established), o.dissolved]).flatten());
+        dates.extend(self.elections.iter().map(|e| e.date));
+        dates.extend(self.roles.iter().flat_map(|r| [Some(r.start), r.end]).flatten());
+        dates.extend(self.initiatives.iter().flat_map(|i| [i.start, Some(i.deadline)]).flatten());
+        dates.extend(self.progress.iter().map(|p| p.date));
+        dates.extend(self.activities.iter().map(|a| a.date));
+        dates.extend(self.observations.iter().map(|o| o.date));
+        let min = dates.iter().min()?;
+        let max = dates.iter().max()?;
+        Some((*min, *max))
+    }
+}
