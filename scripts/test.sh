@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one test command: README and .ci/run both call it.
+# Needs only a Rust toolchain and python3 with pip: it makes its own virtual environment,
+# installs what the tests need, builds the Python module, then runs cargo test and pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+venv="${DANGJIAN_VENV:-.venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  echo "==> creating the virtual environment $venv"
+  python3 -m venv "$venv"
+fi
+# shellcheck disable=SC1091
+. "$venv/bin/activate"
+
+echo "==> installing test requirements"
+python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+
+echo "==> cargo test"
+cargo test --workspace --exclude dangjian-py
+
+echo "==> building the Python module"
+maturin develop
+
+echo "==> pytest"
+python -m pytest tests "$@"
