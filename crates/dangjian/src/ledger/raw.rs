@@ -127,7 +127,7 @@ pub fn parse_date(s: &str, style: DateStyle) -> Option<NaiveDate> {
         return None;
     }
     let s = s.strip_suffix('日').unwrap_or(s);
-    let parts: Vec<&str> = s.split(|c| matches!(c, '/' | '.' | '年' | '月' | '-')).collect();
+    let parts: Vec<&str> = s.split(['/', '.', '年', '月', '-']).collect();
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
         return None;
     }
