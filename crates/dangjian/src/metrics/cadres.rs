@@ -1,0 +1,200 @@
+//! 红色成长: young cadres (`cadres.*`).
+//!
+//! A cadre is a person holding a cadre role (`secretary`, `first_secretary`,
+//! `liaison_cadre`, `leadership`, `staff`, `leader`, `shock_team`) active on `as_of`,
+//! wherever it points. A person is in scope when their membership org, active on `as_of`,
+//! is (any host in scope), or when they hold any role active on `as_of` whose target is.
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::{select, Ctx, Scope, Val};
+use crate::model::{InitiativeKind, OrgKind, PersonId, Programme, RoleKind};
+
+macro_rules! def {
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr) => {
+        MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: MetricKind::$kind,
+            direction: Direction::Higher,
+            programme: Programme::Growth,
+        }
+    };
+}
+
+/// The catalogue entries of this family, in the order [`values`] computes them.
+pub(crate) const DEFS: &[MetricDef] = &[
+    def!(
+        "cadres.young",
+        "年轻干部数",
+        "young cadres",
+        Count,
+        "Young cadres: cadres in scope (a cadre role active on `as_of`, wherever it points; the person is in \
+         scope through their membership org active on `as_of`, or any role active on `as_of` whose target is in \
+         scope) aged <= 35 in full years on `as_of` (the birthday counts on the day: exactly 35 is young, \
+         turning 36 that day is not). No birth date: never young. The age threshold is configurable."
+    ),
+    def!("cadres.young_share", "年轻干部占比", "young cadre share", Ratio, "Young cadres / cadres in scope."),
+    def!(
+        "cadres.young_on_tasks",
+        "年轻干部参与攻坚率",
+        "young cadres on key tasks",
+        Ratio,
+        "Young cadres holding a `leader` or `member` role active on `as_of` whose target is a `task_force` org \
+         or a `key_task` initiative (anywhere) / young cadres."
+    ),
+    def!(
+        "cadres.breadth",
+        "年轻干部岗位历练广度",
+        "young cadre breadth",
+        Value,
+        "Mean, over young cadres in scope, of the number of distinct role kinds (any role, ended or not) they \
+         have held with start <= `as_of`; null when there is no young cadre."
+    ),
+];
+
+/// A cadre on the evaluation date.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct CadreInfo {
+    pub person: u32,
+    pub age: Option<i32>,
+    pub young: bool,
+    pub on_tasks: bool,
+    pub breadth: u32,
+    pub roles: Vec<RoleKind>,
+}
+
+/// The cadres of one evaluation date with their anchors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CadreSet {
+    pub cadres: Vec<CadreInfo>,
+    pub anchors: Vec<Vec<u32>>,
+    pub entries: Vec<(u32, u32)>,
+}
+
+fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
+    ctx.cadres.get_or_init(|| {
+        let e = ctx.e;
+        let l = e.l;
+        let as_of = ctx.as_of;
+        let started = e.cadre_roles_by_start.partition_point(|&r| l.roles[r as usize].start <= as_of);
+        let mut people: Vec<u32> = e.cadre_roles_by_start[..started]
+            .iter()
+            .filter(|&&r| l.roles[r as usize].active_on(as_of))
+            .filter_map(|&r| e.person_ix.get(l.roles[r as usize].person.as_str()).copied())
+            .collect();
+        people.sort_unstable();
+        people.dedup();
+        let mut set = CadreSet::default();
+        for p in people {
+            let person = &l.people[p as usize];
+            let mut anchors: Vec<u32> = Vec::new();
+            if let Some(o) = e.person_org[p as usize] {
+                if l.orgs[o as usize].active_on(as_of) {
+                    anchors.extend_from_slice(e.anchors(e.org_node(o)));
+                }
+            }
+            let mut active: BTreeSet<RoleKind> = BTreeSet::new();
+            let mut held: BTreeSet<RoleKind> = BTreeSet::new();
+            let mut on_tasks = false;
+            for &r in &e.roles_by_person[p as usize] {
+                let role = &l.roles[r as usize];
+                if role.start <= as_of {
+                    held.insert(role.role);
+                }
+                if !role.active_on(as_of) {
+                    continue;
+                }
+                active.insert(role.role);
+                let target = e.nodes.get(role.target.as_str()).copied();
+                if let Some(n) = target {
+                    anchors.extend_from_slice(e.anchors(n));
+                    if matches!(role.role, RoleKind::Leader | RoleKind::Member) {
+                        let task_force = e.node_org(n).is_some_and(|o| l.orgs[o as usize].kind == OrgKind::TaskForce);
+                        let key_task = e.node_init(n).is_some_and(|i| l.initiatives[i as usize].kind == InitiativeKind::KeyTask);
+                        on_tasks |= task_force || key_task;
+                    }
+                }
+            }
+            anchors.sort_unstable();
+            anchors.dedup();
+            let age = person.age_on(as_of);
+            let pos = set.cadres.len() as u32;
+            set.entries.extend(anchors.iter().map(|&t| (t, pos)));
+            set.anchors.push(anchors);
+            set.cadres.push(CadreInfo {
+                person: p,
+                age,
+                young: age.is_some_and(|a| a <= ctx.young_age),
+                on_tasks,
+                breadth: held.len() as u32,
+                roles: active.into_iter().collect(),
+            });
+        }
+        set.entries.sort_unstable();
+        set
+    })
+}
+
+fn in_scope<'c>(ctx: &'c Ctx<'_, '_>, s: Scope) -> Vec<&'c CadreInfo> {
+    let set = cadre_set(ctx);
+    select(&set.entries, s, |c| set.anchors[c as usize].as_slice()).into_iter().map(|c| &set.cadres[c as usize]).collect()
+}
+
+/// The values of [`DEFS`] at scope `s`.
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+    let cadres = in_scope(ctx, s);
+    let young: Vec<&&CadreInfo> = cadres.iter().filter(|c| c.young).collect();
+    let on_tasks = young.iter().filter(|c| c.on_tasks).count();
+    let breadth: u64 = young.iter().map(|c| u64::from(c.breadth)).sum();
+    vec![
+        Val::count(young.len()),
+        Val::ratio(young.len() as f64, cadres.len() as f64),
+        Val::ratio(on_tasks as f64, young.len() as f64),
+        Val::value((!young.is_empty()).then(|| breadth as f64 / young.len() as f64)),
+    ]
+}
+
+/// One cadre on the evaluation date (the drill-down of `cadres.*`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CadreRow {
+    /// Person id.
+    pub person: PersonId,
+    /// Name.
+    pub name: String,
+    /// Age in full years on `as_of` (none without a birth date).
+    pub age: Option<i32>,
+    /// Aged <= the young-age threshold.
+    pub young: bool,
+    /// The distinct kinds of the roles active on `as_of`, in vocabulary order.
+    pub roles: Vec<RoleKind>,
+    /// Holds an active `leader` or `member` role on a tackling group or a key task.
+    pub on_tasks: bool,
+    /// Distinct role kinds ever held (start <= `as_of`).
+    pub breadth: u32,
+}
+
+/// The drill-down rows of the query's scope, people in ledger order.
+pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<CadreRow> {
+    let l = ctx.e.l;
+    in_scope(ctx, ctx.scope)
+        .into_iter()
+        .map(|c| {
+            let p = &l.people[c.person as usize];
+            CadreRow {
+                person: p.id.clone(),
+                name: p.name.clone(),
+                age: c.age,
+                young: c.young,
+                roles: c.roles.clone(),
+                on_tasks: c.on_tasks,
+                breadth: c.breadth,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,192 @@
+//! 红色覆盖: the two coverages of above-scale enterprises (`coverage.*`).
+//!
+//! Enterprises are units of kind `enterprise` with `above_scale`, active on `as_of`, in
+//! scope. An org is hosted by an enterprise when it lists that enterprise itself among its
+//! hosts (a workshop's org does not count for its enterprise).
+
+use serde::Serialize;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::{range, Ctx, Scope, Val};
+use crate::model::{OrgId, OrgKind, PersonId, Programme, RoleKind, UnitId};
+
+macro_rules! def {
+    ($id:literal, $zh:literal, $en:literal, $def:expr) => {
+        MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: MetricKind::Ratio,
+            direction: Direction::Higher,
+            programme: Programme::Coverage,
+        }
+    };
+}
+
+/// The catalogue entries of this family, in the order [`values`] computes them.
+pub(crate) const DEFS: &[MetricDef] = &[
+    def!(
+        "coverage.org",
+        "组织覆盖率",
+        "organisation coverage",
+        "Above-scale enterprises (units of kind `enterprise` with `above_scale`, active on `as_of`, in scope) \
+         hosting an org active on `as_of` of kind `committee`, `general_branch`, `branch` or `joint_branch` \
+         (the enterprise itself among the org's hosts) / enterprises."
+    ),
+    def!(
+        "coverage.own_org",
+        "单独组建率",
+        "own organisation",
+        "Enterprises hosting an org active on `as_of` of kind `committee`, `general_branch` or `branch` whose \
+         hosts are that enterprise alone / enterprises."
+    ),
+    def!(
+        "coverage.work",
+        "工作覆盖率",
+        "work coverage",
+        "Enterprises with organisation coverage, or an `instructor` role active on `as_of` targeting the \
+         enterprise or an org of any kind listing it among its hosts (whether or not that org is active) / \
+         enterprises."
+    ),
+];
+
+/// One enterprise on the evaluation date.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct EnterpriseEval {
+    pub active: bool,
+    /// Active primary orgs it hosts.
+    pub via_org: Vec<u32>,
+    pub own_org: bool,
+    /// Active instructor roles on it or its orgs.
+    pub instructor_roles: Vec<u32>,
+}
+
+impl EnterpriseEval {
+    fn org_covered(&self) -> bool {
+        !self.via_org.is_empty()
+    }
+    fn work_covered(&self) -> bool {
+        self.org_covered() || !self.instructor_roles.is_empty()
+    }
+}
+
+/// The evaluations of the above-scale enterprises in the query's scope, aligned with its
+/// range of `Engine::enterprises`.
+fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
+    ctx.enterprises.get_or_init(|| {
+        let e = ctx.e;
+        let l = e.l;
+        let as_of = ctx.as_of;
+        range(&e.enterprises, ctx.scope)
+            .iter()
+            .map(|&(_, u)| {
+                if !l.units[u as usize].active_on(as_of) {
+                    return EnterpriseEval::default();
+                }
+                let hosted = &e.orgs_by_host[u as usize];
+                let mut ev = EnterpriseEval { active: true, ..EnterpriseEval::default() };
+                for &o in hosted {
+                    let org = &l.orgs[o as usize];
+                    if org.active_on(as_of) && org.kind.is_primary() {
+                        ev.via_org.push(o);
+                        let alone = org.hosts.iter().all(|h| h.as_str() == l.units[u as usize].id.as_str());
+                        if org.kind != OrgKind::JointBranch && alone {
+                            ev.own_org = true;
+                        }
+                    }
+                }
+                let targets = std::iter::once(u).chain(hosted.iter().map(|&o| e.org_node(o)));
+                for n in targets {
+                    for &r in &e.roles_by_target[n as usize] {
+                        let role = &l.roles[r as usize];
+                        if role.role == RoleKind::Instructor && role.active_on(as_of) {
+                            ev.instructor_roles.push(r);
+                        }
+                    }
+                }
+                ev.instructor_roles.sort_unstable();
+                ev
+            })
+            .collect()
+    })
+}
+
+/// Where the enterprises of scope `s` (inside the query's scope) start in [`evals`].
+fn offset(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
+    let first = |lo: u32| ctx.e.enterprises.partition_point(|x| x.0 < lo);
+    first(s.lo).saturating_sub(first(ctx.scope.lo))
+}
+
+/// The values of [`DEFS`] at scope `s`.
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+    let evals = evals(ctx);
+    let a = offset(ctx, s);
+    let (mut all, mut org, mut own, mut work) = (0usize, 0usize, 0usize, 0usize);
+    for (i, _) in range(&ctx.e.enterprises, s).iter().enumerate() {
+        let ev = &evals[a + i];
+        if ev.active {
+            all += 1;
+            org += usize::from(ev.org_covered());
+            own += usize::from(ev.own_org);
+            work += usize::from(ev.work_covered());
+        }
+    }
+    let n = all as f64;
+    vec![Val::ratio(org as f64, n), Val::ratio(own as f64, n), Val::ratio(work as f64, n)]
+}
+
+/// One above-scale enterprise on the evaluation date (the drill-down of `coverage.*`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct EnterpriseRow {
+    /// Unit id.
+    pub id: UnitId,
+    /// Name.
+    pub name: String,
+    /// Parent unit (block, area...).
+    pub parent: Option<UnitId>,
+    /// Hosts an active committee, general branch, branch or joint branch (组织覆盖).
+    pub org_covered: bool,
+    /// Those orgs, in ledger order.
+    pub via_org: Vec<OrgId>,
+    /// One of them (not a joint branch) has this enterprise as its only host (单独组建).
+    pub own_org: bool,
+    /// Organisation coverage or an assigned instructor (工作覆盖).
+    pub work_covered: bool,
+    /// The people holding an active `instructor` role on the enterprise or an org it hosts.
+    pub via_instructor: Vec<PersonId>,
+}
+
+/// The drill-down rows of the query's scope, in ledger order.
+pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
+    let e = ctx.e;
+    let l = e.l;
+    let evals = evals(ctx);
+    let a = offset(ctx, ctx.scope);
+    let mut picked: Vec<(u32, &EnterpriseEval)> =
+        range(&e.enterprises, ctx.scope).iter().enumerate().map(|(i, &(_, u))| (u, &evals[a + i])).filter(|(_, ev)| ev.active).collect();
+    picked.sort_unstable_by_key(|p| p.0);
+    picked
+        .into_iter()
+        .map(|(u, ev)| {
+            let unit = &l.units[u as usize];
+            let mut via_instructor: Vec<PersonId> = Vec::new();
+            for &r in &ev.instructor_roles {
+                let p = &l.roles[r as usize].person;
+                if !via_instructor.contains(p) {
+                    via_instructor.push(p.clone());
+                }
+            }
+            EnterpriseRow {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+                parent: unit.parent.clone(),
+                org_covered: ev.org_covered(),
+                via_org: ev.via_org.iter().map(|&o| l.orgs[o as usize].id.clone()).collect(),
+                own_org: ev.own_org,
+                work_covered: ev.work_covered(),
+                via_instructor,
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,395 @@
+//! 红色引领 (and every programme's routines): duty compliance (`duty.<id>`) and the longest
+//! lapse (`duty.<id>.lapse`).
+//!
+//! Each duty makes one obligation per selected thing: per role assignment (`role:<role>`,
+//! subject the role's target, holder the person), per unit of a kind (`unit:<kind>`), per
+//! org of a kind (`org:<kind>`), per designation row (`designation:<name>`, subject the
+//! unit). Its window is the span the thing is active, cut to the duty's `from`/`to`.
+//! Qualifying activities have the duty's activity kind and the obligation's subject, dated
+//! <= `as_of` (earlier than `from` counts as history).
+//!
+//! Compliance of an n-day cadence is computed from intervals, not day by day: with the
+//! qualifying dates sorted, the m activities `a[i-m+1] ..= a[i]` make every day of
+//! `[a[i], a[i-m+1] + n - 1]` compliant; the grace days are one more interval. The union of
+//! these, cut to the assessed days, gives the complying days and the longest lapse.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::{select, Ctx, Engine, Node, Scope, Val};
+use crate::calendar::Period;
+use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
+
+/// The catalogue entries (templates) of this family.
+pub(crate) const DEFS: &[MetricDef] = &[
+    MetricDef {
+        id: "duty.<id>",
+        zh: "职责履行率",
+        en: "duty compliance",
+        definition: "Complying assessed days (n-day cadence) or periods (calendar cadence) / assessed days or \
+                     periods, summed over the duty's obligations in scope (an obligation is in scope when its \
+                     subject is: a unit itself, an org through any host, an initiative through its unit, or \
+                     the root when it has none). n-day: each day of the obligation window in [from, as_of] is \
+                     assessed and complies when at least min_count qualifying activities fall in [d - n + 1, \
+                     d], or d is within the first n - 1 days of the obligation window (grace; none when the \
+                     window has no start). Calendar (ISO week from Monday, month, quarter, half year, year): \
+                     each period lying wholly inside both the obligation window and [from, as_of] is assessed \
+                     (a partly covered period is not) and complies when at least min_count qualifying \
+                     activities fall inside it. Obligations of records starting after as_of are ignored. Null \
+                     when nothing is assessed.",
+        kind: MetricKind::Ratio,
+        direction: Direction::Higher,
+        programme: Programme::Leading,
+    },
+    MetricDef {
+        id: "duty.<id>.lapse",
+        zh: "最长脱节",
+        en: "longest lapse",
+        definition: "The longest run of consecutive non-compliant assessed days (n-day cadence: kind days) or \
+                     periods (calendar cadence: kind periods) in any one obligation in scope; 0 when all \
+                     complied; null when nothing was assessed.",
+        kind: MetricKind::Days,
+        direction: Direction::Lower,
+        programme: Programme::Leading,
+    },
+];
+
+/// What made an obligation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Source {
+    Role(u32),
+    Unit(u32),
+    Org(u32),
+    Designation(u32),
+}
+
+/// One obligation of a duty.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct Obligation {
+    pub subject: Node,
+    pub source: Source,
+    /// Window, `None` ends unbounded.
+    pub start: Option<NaiveDate>,
+    pub end: Option<NaiveDate>,
+}
+
+/// The obligations of one duty, at their subject's anchors.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct DutyIndex {
+    pub obligations: Vec<Obligation>,
+    pub entries: Vec<(u32, u32)>,
+    /// The interned activity kind (none: no activity of that kind exists).
+    pub kind: Option<u32>,
+}
+
+/// The later of two starts (`None`: unbounded).
+fn later(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The earlier of two ends (`None`: unbounded).
+fn earlier(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// Builds the obligations of every duty.
+pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
+    let l = e.l;
+    l.duties
+        .iter()
+        .map(|duty| {
+            let mut obligations = Vec::new();
+            let mut add = |subject: Option<Node>, source: Source, start: Option<NaiveDate>, end: Option<NaiveDate>| {
+                let Some(subject) = subject else { return };
+                let start = later(start, duty.from);
+                let end = earlier(end, duty.to);
+                if let (Some(s), Some(t)) = (start, end) {
+                    if s > t {
+                        return;
+                    }
+                }
+                obligations.push(Obligation { subject, source, start, end });
+            };
+            match &duty.applies_to {
+                AppliesTo::Role(kind) => {
+                    for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
+                        add(e.nodes.get(r.target.as_str()).copied(), Source::Role(i as u32), Some(r.start), r.end);
+                    }
+                }
+                AppliesTo::Unit(kind) => {
+                    for (i, u) in l.units.iter().enumerate().filter(|(_, u)| u.kind == *kind) {
+                        add(Some(i as Node), Source::Unit(i as u32), u.since, u.until);
+                    }
+                }
+                AppliesTo::Org(kind) => {
+                    for (i, o) in l.orgs.iter().enumerate().filter(|(_, o)| o.kind == *kind) {
+                        add(Some(e.org_node(i as u32)), Source::Org(i as u32), Some(o.established), o.dissolved);
+                    }
+                }
+                AppliesTo::Designation(name) => {
+                    for (i, d) in l.designations.iter().enumerate().filter(|(_, d)| d.designation == *name) {
+                        add(e.unit_of(d.unit.as_str()), Source::Designation(i as u32), Some(d.since), d.until);
+                    }
+                }
+            }
+            let mut entries: Vec<(u32, u32)> = obligations
+                .iter()
+                .enumerate()
+                .flat_map(|(i, o)| e.anchors(o.subject).iter().map(move |&t| (t, i as u32)))
+                .collect();
+            entries.sort_unstable();
+            DutyIndex { obligations, entries, kind: e.act_kinds.get(duty.activity.as_str()).copied() }
+        })
+        .collect()
+}
+
+/// One obligation assessed on [`from`, `as_of`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ObligationEval {
+    /// The window starts on or before `as_of` (the thing exists by then).
+    pub exists: bool,
+    pub assessed: u64,
+    pub complying: u64,
+    /// Longest run of non-compliant assessed days or periods; none when nothing assessed.
+    pub lapse: Option<u64>,
+    pub last_activity: Option<NaiveDate>,
+}
+
+fn day_number(d: NaiveDate) -> i64 {
+    i64::from(chrono::Datelike::num_days_from_ce(&d))
+}
+
+/// Assesses obligation `ob` of duty `d`.
+pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> ObligationEval {
+    let e = ctx.e;
+    let duty = &e.l.duties[d as usize];
+    let dates: &[NaiveDate] = match e.duties[d as usize].kind {
+        Some(k) => e.activities(ob.subject, k).0,
+        None => &[],
+    };
+    let upto = &dates[..dates.partition_point(|x| *x <= ctx.as_of)];
+    let mut out = ObligationEval {
+        exists: ob.start.is_none_or(|s| s <= ctx.as_of),
+        assessed: 0,
+        complying: 0,
+        lapse: None,
+        last_activity: upto.last().copied(),
+    };
+    let lo = ob.start.map_or(ctx.from, |s| s.max(ctx.from));
+    let hi = ob.end.map_or(ctx.as_of, |t| t.min(ctx.as_of));
+    if lo > hi {
+        return out;
+    }
+    let m = duty.min_count() as usize;
+    let period = match duty.cadence {
+        Cadence::Days(n) => {
+            let (assessed, complying, lapse) = n_day(upto, m, i64::from(n), ob.start, lo, hi);
+            out.assessed = assessed;
+            out.complying = complying;
+            out.lapse = Some(lapse);
+            return out;
+        }
+        Cadence::Week => Period::Week,
+        Cadence::Month => Period::Month,
+        Cadence::Quarter => Period::Quarter,
+        Cadence::HalfYear => Period::HalfYear,
+        Cadence::Year => Period::Year,
+    };
+    let (mut run, mut longest) = (0u64, 0u64);
+    for (ps, pe) in period.within(lo, hi) {
+        let count = upto.partition_point(|x| *x <= pe) - upto.partition_point(|x| *x < ps);
+        out.assessed += 1;
+        if count >= m {
+            out.complying += 1;
+            run = 0;
+        } else {
+            run += 1;
+            longest = longest.max(run);
+        }
+    }
+    out.lapse = (out.assessed > 0).then_some(longest);
+    out
+}
+
+/// Assessed days, complying days and the longest lapse of an n-day cadence over the days
+/// `[lo, hi]`, with the qualifying dates `acts` (sorted), at least `m` per window of `n`
+/// days, and grace for the first n - 1 days after `window_start`.
+fn n_day(acts: &[NaiveDate], m: usize, n: i64, window_start: Option<NaiveDate>, lo: NaiveDate, hi: NaiveDate) -> (u64, u64, u64) {
+    let (lo, hi) = (day_number(lo), day_number(hi));
+    let assessed = (hi - lo + 1) as u64;
+    if m == 0 {
+        return (assessed, assessed, 0);
+    }
+    // Only activities that can reach a window ending on or after `lo` matter.
+    let j0 = acts.partition_point(|x| day_number(*x) < lo - n + 1);
+    let acts: Vec<i64> = acts[j0..].iter().map(|x| day_number(*x)).collect();
+    let mut intervals: Vec<(i64, i64)> = Vec::with_capacity(acts.len() + 1);
+    for i in (m - 1)..acts.len() {
+        let (a, b) = (acts[i], acts[i + 1 - m] + n - 1);
+        if a <= b {
+            intervals.push((a, b));
+        }
+    }
+    if let Some(ws) = window_start {
+        if n >= 2 {
+            let ws = day_number(ws);
+            let at = intervals.partition_point(|iv| iv.0 < ws);
+            intervals.insert(at, (ws, ws + n - 2));
+        }
+    }
+    let (mut cursor, mut covered, mut longest) = (lo, 0i64, 0i64);
+    for (a, b) in intervals {
+        let (a, b) = (a.max(cursor), b.min(hi));
+        if b < a {
+            continue;
+        }
+        longest = longest.max(a - cursor);
+        covered += b - a + 1;
+        cursor = b + 1;
+        if cursor > hi {
+            break;
+        }
+    }
+    longest = longest.max(hi + 1 - cursor);
+    (assessed, covered as u64, longest as u64)
+}
+
+/// The evaluations of every obligation of every duty (computed once per query).
+fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
+    ctx.obligations.get_or_init(|| {
+        ctx.e
+            .duties
+            .iter()
+            .enumerate()
+            .map(|(d, ix)| ix.obligations.iter().map(|ob| eval_obligation(ctx, d as u32, ob)).collect())
+            .collect()
+    })
+}
+
+fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Vec<u32> {
+    let e = ctx.e;
+    let ix = &e.duties[d as usize];
+    select(&ix.entries, s, |o| e.anchors(ix.obligations[o as usize].subject))
+}
+
+/// `duty.<id>` and `duty.<id>.lapse` of duty `d` at scope `s`.
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> (Val, Val) {
+    let evals = &evals(ctx)[d as usize];
+    let (mut assessed, mut complying, mut lapse) = (0u64, 0u64, None::<u64>);
+    for o in in_scope(ctx, s, d) {
+        let ev = &evals[o as usize];
+        assessed += ev.assessed;
+        complying += ev.complying;
+        if let Some(x) = ev.lapse {
+            lapse = Some(lapse.map_or(x, |l| l.max(x)));
+        }
+    }
+    (Val::ratio(complying as f64, assessed as f64), Val::value(lapse.map(|x| x as f64)))
+}
+
+/// One obligation of a duty, assessed on [`from`, `as_of`] (the drill-down of `duty.*`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ObligationRow {
+    /// Duty id.
+    pub duty: DutyId,
+    /// The subject: the role's target, the unit, the org or the designated unit.
+    pub subject: TargetId,
+    /// The person holding the role (role duties only).
+    pub holder: Option<PersonId>,
+    /// First day of the obligation window (none: unbounded).
+    pub start: Option<NaiveDate>,
+    /// Last day of the obligation window (none: open).
+    pub end: Option<NaiveDate>,
+    /// Assessed days (n-day cadence) or periods (calendar cadence).
+    pub assessed: u64,
+    /// Complying assessed days or periods.
+    pub complying: u64,
+    /// Longest run of non-compliant assessed days or periods (none when nothing assessed).
+    pub longest_lapse: Option<u64>,
+    /// The latest qualifying activity dated <= `as_of`.
+    pub last_activity: Option<NaiveDate>,
+}
+
+/// The drill-down rows of the query's scope: duties in ledger order, then obligations in
+/// the order of the records that make them; only obligations existing by `as_of`.
+pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
+    let e = ctx.e;
+    let l = e.l;
+    let evals = evals(ctx);
+    let mut out = Vec::new();
+    for (d, duty) in l.duties.iter().enumerate() {
+        let ix = &e.duties[d];
+        for o in in_scope(ctx, ctx.scope, d as u32) {
+            let ob = &ix.obligations[o as usize];
+            let ev = &evals[d][o as usize];
+            if !ev.exists {
+                continue;
+            }
+            let (subject, holder) = match ob.source {
+                Source::Role(r) => {
+                    let r = &l.roles[r as usize];
+                    (r.target.clone(), Some(r.person.clone()))
+                }
+                Source::Unit(u) => (TargetId::new(l.units[u as usize].id.as_str()), None),
+                Source::Org(g) => (TargetId::new(l.orgs[g as usize].id.as_str()), None),
+                Source::Designation(x) => (TargetId::new(l.designations[x as usize].unit.as_str()), None),
+            };
+            out.push(ObligationRow {
+                duty: duty.id.clone(),
+                subject,
+                holder,
+                start: ob.start,
+                end: ob.end,
+                assessed: ev.assessed,
+                complying: ev.complying,
+                longest_lapse: ev.lapse,
+                last_activity: ev.last_activity,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn three_day_windows_with_grace() {
+        // Window from 1 July, every 3 days, assessed 1..=10 July, patrols on 4 and 9 July.
+        // Grace: 1, 2 July. Patrol 4 July covers 4, 5, 6; patrol 9 covers 9, 10 (11).
+        // Day 3: window [1, 3] has none -> lapse; 7, 8: windows [5, 7], [6, 8] have none.
+        // Complying: 1, 2, 4, 5, 6, 9, 10 = 7 of 10; longest lapse 2 (7, 8).
+        let acts = [d(2019, 7, 4), d(2019, 7, 9)];
+        assert_eq!(n_day(&acts, 1, 3, Some(d(2019, 7, 1)), d(2019, 7, 1), d(2019, 7, 10)), (10, 7, 2));
+    }
+
+    #[test]
+    fn history_before_the_assessed_days_counts() {
+        // Assessed from 5 July; a patrol on 3 July covers 3, 4, 5: day 5 complies, 6..=8 lapse.
+        let acts = [d(2019, 7, 3)];
+        assert_eq!(n_day(&acts, 1, 3, None, d(2019, 7, 5), d(2019, 7, 8)), (4, 1, 3));
+    }
+
+    #[test]
+    fn min_count_two_needs_two_in_a_window() {
+        // Two patrols within 3 days: 2 and 4 July -> days 4 (window 2..4) complies; 5 has
+        // window 3..5 with only the 4th. Assessed 1..=6 without grace: only day 4 complies.
+        let acts = [d(2019, 7, 2), d(2019, 7, 4)];
+        assert_eq!(n_day(&acts, 2, 3, None, d(2019, 7, 1), d(2019, 7, 6)), (6, 1, 3));
+        // Two on one day count twice.
+        let acts = [d(2019, 7, 2), d(2019, 7, 2)];
+        assert_eq!(n_day(&acts, 2, 1, None, d(2019, 7, 1), d(2019, 7, 3)), (3, 1, 1));
+    }
+}

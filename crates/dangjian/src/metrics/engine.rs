@@ -1,0 +1,869 @@
+//! The engine: indexes built once per ledger ([`Engine::new`]), then queries.
+//!
+//! Every record is given a dense integer id. Units, organisations and initiatives share one
+//! id space of *nodes* (units first), so a role's target or an activity's subject is one
+//! number. The unit tree is numbered by an Euler tour: a unit is below scope `s` exactly when
+//! its entry number lies in `[tin(s), tout(s))`. Each node keeps its *anchors*, the entry
+//! numbers of the units it belongs to (a unit itself; an org's hosts; an initiative's unit,
+//! or the root when it has none), so "is in scope" is an interval test, and every family
+//! keeps its items sorted by anchor: the items of one scope are a binary-searched range.
+//! Nothing rescans the ledger per scope row or per evaluation date.
+
+use std::cell::OnceCell;
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use super::catalogue::{self, target_row_id, targeted_metric, MetricKind};
+use super::{
+    cadres, coverage, duties, filter_matches, indicators, leading, orgs, prefixes_text, tasks, CadreRow,
+    EnterpriseRow, Evaluation, Freq, MetricRow, ObligationRow, Query, QueryError, TaskRow,
+};
+use crate::calendar;
+use crate::model::{Ledger, UnitId, UnitKind, Vocabulary};
+
+/// A unit, organisation or initiative, by dense id: units `0..U`, organisations `U..U+O`,
+/// initiatives after.
+pub(crate) type Node = u32;
+
+/// An interval of Euler-tour entry numbers: the subtree of one unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scope {
+    /// The scope unit.
+    pub unit: u32,
+    /// Its entry number.
+    pub lo: u32,
+    /// One past the last entry number of its subtree.
+    pub hi: u32,
+}
+
+impl Scope {
+    /// Whether an anchor (entry number) lies in the subtree.
+    #[cfg(test)]
+    pub fn contains(&self, tin: u32) -> bool {
+        self.lo <= tin && tin < self.hi
+    }
+}
+
+/// The part of `entries` (sorted `(anchor, item)` pairs) whose anchor lies in `s`.
+pub(crate) fn range(entries: &[(u32, u32)], s: Scope) -> &[(u32, u32)] {
+    let a = entries.partition_point(|e| e.0 < s.lo);
+    let b = entries.partition_point(|e| e.0 < s.hi);
+    &entries[a..b.max(a)]
+}
+
+/// The items of `entries` in scope `s`, each once (an org with two hosts in scope is listed
+/// at both), in increasing item order (ledger order). `anchors(item)` are the item's sorted
+/// anchors; an entry counts only at the item's first anchor inside the scope.
+pub(crate) fn select<'x>(entries: &[(u32, u32)], s: Scope, anchors: impl Fn(u32) -> &'x [u32]) -> Vec<u32> {
+    let mut out: Vec<u32> = range(entries, s)
+        .iter()
+        .filter(|(t, item)| {
+            let a = anchors(*item);
+            let first_in = a.partition_point(|x| *x < s.lo);
+            a.get(first_in) == Some(t)
+        })
+        .map(|e| e.1)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A computed metric: value, and for ratios numerator and denominator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Val {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+}
+
+impl Val {
+    /// A ratio: the value is null on an empty denominator.
+    pub fn ratio(numerator: f64, denominator: f64) -> Val {
+        let value = (denominator != 0.0).then(|| numerator / denominator).filter(|v| v.is_finite());
+        Val { value, numerator: Some(numerator), denominator: Some(denominator) }
+    }
+    /// A count.
+    pub fn count(n: usize) -> Val {
+        Val { value: Some(n as f64), numerator: None, denominator: None }
+    }
+    /// A plain value (null when none).
+    pub fn value(v: Option<f64>) -> Val {
+        Val { value: v.filter(|x| x.is_finite()), numerator: None, denominator: None }
+    }
+}
+
+/// The families of the static catalogue, each computed as one block per scope row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Family {
+    Tasks,
+    Cadres,
+    Leading,
+    Coverage,
+    Orgs,
+}
+
+impl Family {
+    const ALL: [Family; 5] = [Family::Tasks, Family::Cadres, Family::Leading, Family::Coverage, Family::Orgs];
+}
+
+/// Where a row's value comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// Position `pos` of a static family's block.
+    Static(Family, usize),
+    /// `duty.<id>` of duty `d`.
+    Duty(u32),
+    /// `duty.<id>.lapse` of duty `d`.
+    DutyLapse(u32),
+    /// `indicator.<id>` of indicator `i`.
+    Indicator(u32),
+}
+
+/// One metric of this ledger, in row order.
+#[derive(Clone, Debug)]
+pub(crate) struct SlotInfo {
+    pub id: String,
+    pub kind: MetricKind,
+    pub slot: Slot,
+    /// `target.<...>`: the id of the achievement row of a target on this metric.
+    pub target_row: String,
+}
+
+/// A query resolved against the ledger.
+pub(crate) struct Ctx<'e, 'a> {
+    pub e: &'e Engine<'a>,
+    pub as_of: NaiveDate,
+    pub from: NaiveDate,
+    pub scope: Scope,
+    pub by: Option<UnitKind>,
+    pub tolerance: f64,
+    pub young_age: i32,
+    /// Per slot: whether its row is output; whether its target row is output.
+    out_mask: Vec<bool>,
+    target_mask: Vec<bool>,
+    pub(crate) tasks: OnceCell<Vec<Option<tasks::TaskEval>>>,
+    pub(crate) cadres: OnceCell<cadres::CadreSet>,
+    pub(crate) obligations: OnceCell<Vec<Vec<duties::ObligationEval>>>,
+    pub(crate) enterprises: OnceCell<Vec<coverage::EnterpriseEval>>,
+    pub(crate) org_life: OnceCell<Vec<Option<orgs::OrgLife>>>,
+}
+
+/// The metrics engine over one ledger: indexes built once, then any number of queries.
+///
+/// ```
+/// use dangjian::metrics::{Engine, Query};
+/// use dangjian::model::*;
+///
+/// let mut ledger = Ledger::new();
+/// ledger.units.push(Unit::new("d", UnitKind::District, "新区"));
+/// let engine = Engine::new(&ledger);
+/// let q = Query { as_of: chrono::NaiveDate::from_ymd_opt(2019, 7, 31), ..Query::default() };
+/// let ev = engine.evaluate(&q).unwrap();
+/// assert_eq!(ev.value("tasks.total"), Some(0.0));
+/// assert_eq!(ev.value("tasks.started"), None); // 0 / 0 is n/a, not 0
+/// ```
+pub struct Engine<'a> {
+    pub(crate) l: &'a Ledger,
+    pub(crate) root: Option<u32>,
+    default_as_of: Option<NaiveDate>,
+    pub(crate) n_units: u32,
+    pub(crate) n_orgs: u32,
+    /// Any unit, org or initiative id to its node.
+    pub(crate) nodes: HashMap<&'a str, Node>,
+    /// Person id to person index.
+    pub(crate) person_ix: HashMap<&'a str, u32>,
+    /// Euler-tour entry number and exit bound of each unit.
+    pub(crate) tin: Vec<u32>,
+    pub(crate) tout: Vec<u32>,
+    /// Anchors of each node (compressed rows).
+    anchor_off: Vec<u32>,
+    anchor_tin: Vec<u32>,
+    /// Units of each kind (by `Vocabulary::ALL` position), in ledger order.
+    pub(crate) units_by_kind: Vec<Vec<u32>>,
+    /// Units of each kind as `(tin, unit)`, sorted.
+    pub(crate) units_by_kind_tin: Vec<Vec<(u32, u32)>>,
+    /// Every org at each of its anchors, sorted.
+    pub(crate) org_entries: Vec<(u32, u32)>,
+    /// Orgs listing each unit among their hosts.
+    pub(crate) orgs_by_host: Vec<Vec<u32>>,
+    /// `group` orgs whose parent is each org.
+    pub(crate) child_groups: Vec<Vec<u32>>,
+    /// Election dates of each org, sorted.
+    pub(crate) elections: Vec<Vec<NaiveDate>>,
+    /// Each org's members' `confirmed` dates, sorted (members without one left out).
+    pub(crate) confirmed_by_org: Vec<Vec<NaiveDate>>,
+    /// Each org's members by `joined` (members without one left out), sorted.
+    pub(crate) joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
+    /// Each person's membership org.
+    pub(crate) person_org: Vec<Option<u32>>,
+    /// Roles targeting each node, in ledger order.
+    pub(crate) roles_by_target: Vec<Vec<u32>>,
+    /// Roles of each person, in ledger order.
+    pub(crate) roles_by_person: Vec<Vec<u32>>,
+    /// Cadre roles sorted by start.
+    pub(crate) cadre_roles_by_start: Vec<u32>,
+    /// Key tasks at their anchor, sorted.
+    pub(crate) key_tasks: Vec<(u32, u32)>,
+    /// Progress updates of each initiative, sorted by date (ledger order on ties).
+    pub(crate) progress: Vec<Vec<u32>>,
+    /// Activity kinds interned.
+    pub(crate) act_kinds: HashMap<&'a str, u32>,
+    /// Activities of one subject and kind: a range of `act_sorted`/`act_dates`.
+    act_ranges: HashMap<(Node, u32), (u32, u32)>,
+    act_sorted: Vec<u32>,
+    act_dates: Vec<NaiveDate>,
+    /// Units holding each designation (each unit once), sorted by anchor.
+    pub(crate) designated: HashMap<&'a str, Vec<(u32, u32)>>,
+    /// Designation records of each unit.
+    pub(crate) designations_by_unit: Vec<Vec<u32>>,
+    /// Above-scale enterprises as `(tin, unit)`, sorted.
+    pub(crate) enterprises: Vec<(u32, u32)>,
+    /// Obligations of each duty.
+    pub(crate) duties: Vec<duties::DutyIndex>,
+    /// Indicator index.
+    pub(crate) indicators: indicators::IndicatorIndex,
+    /// Targets of each scope unit: targeted metric and target rows.
+    pub(crate) targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
+    /// The metrics of this ledger in row order.
+    pub(crate) slots: Vec<SlotInfo>,
+}
+
+fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
+    V::ALL.iter().position(|x| *x == v).unwrap_or(0)
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes `ledger` once. Never fails: an invalid ledger (dangling references, cycles)
+    /// gives an engine that ignores what does not resolve.
+    pub fn new(ledger: &'a Ledger) -> Engine<'a> {
+        let l = ledger;
+        let n_units = l.units.len() as u32;
+        let n_orgs = l.orgs.len() as u32;
+        let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
+
+        let mut nodes: HashMap<&str, Node> = HashMap::with_capacity(n_nodes);
+        let ids = l
+            .units
+            .iter()
+            .map(|u| u.id.as_str())
+            .chain(l.orgs.iter().map(|o| o.id.as_str()))
+            .chain(l.initiatives.iter().map(|i| i.id.as_str()));
+        for (n, id) in ids.enumerate() {
+            nodes.entry(id).or_insert(n as Node);
+        }
+        let mut person_ix: HashMap<&str, u32> = HashMap::with_capacity(l.people.len());
+        for (i, p) in l.people.iter().enumerate() {
+            person_ix.entry(p.id.as_str()).or_insert(i as u32);
+        }
+        let unit_of = |id: &str| nodes.get(id).copied().filter(|n| *n < n_units);
+        let org_of = |id: &str| nodes.get(id).copied().filter(|n| *n >= n_units && *n < n_units + n_orgs).map(|n| n - n_units);
+
+        // The unit tree, numbered by an Euler tour from the first root; units not reached
+        // (other roots, cycles) get their own intervals after.
+        let mut children: Vec<Vec<u32>> = vec![Vec::new(); l.units.len()];
+        let mut roots = Vec::new();
+        for (i, u) in l.units.iter().enumerate() {
+            match u.parent.as_ref().and_then(|p| unit_of(p.as_str())) {
+                Some(p) if p != i as u32 => children[p as usize].push(i as u32),
+                _ if u.parent.is_none() => roots.push(i as u32),
+                _ => {}
+            }
+        }
+        let root = roots.first().copied();
+        let mut tin = vec![u32::MAX; l.units.len()];
+        let mut tout = vec![0u32; l.units.len()];
+        let mut clock = 0u32;
+        let mut starts: Vec<u32> = roots.clone();
+        starts.extend(0..n_units);
+        for s in starts {
+            if tin[s as usize] != u32::MAX {
+                continue;
+            }
+            let mut stack: Vec<(u32, usize)> = vec![(s, 0)];
+            tin[s as usize] = clock;
+            clock += 1;
+            while let Some((u, next)) = stack.last_mut() {
+                let u = *u;
+                match children[u as usize].get(*next) {
+                    Some(&c) => {
+                        *next += 1;
+                        if tin[c as usize] == u32::MAX {
+                            tin[c as usize] = clock;
+                            clock += 1;
+                            stack.push((c, 0));
+                        }
+                    }
+                    None => {
+                        tout[u as usize] = clock;
+                        stack.pop();
+                    }
+                }
+            }
+        }
+
+        // Anchors of every node.
+        let mut anchor_off = Vec::with_capacity(n_nodes + 1);
+        let mut anchor_tin = Vec::with_capacity(n_nodes + l.orgs.len());
+        anchor_off.push(0u32);
+        for t in &tin {
+            anchor_tin.push(*t);
+            anchor_off.push(anchor_tin.len() as u32);
+        }
+        for o in &l.orgs {
+            let mut a: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.as_str())).map(|u| tin[u as usize]).collect();
+            a.sort_unstable();
+            a.dedup();
+            anchor_tin.extend(a);
+            anchor_off.push(anchor_tin.len() as u32);
+        }
+        for i in &l.initiatives {
+            let u = match &i.unit {
+                Some(u) => unit_of(u.as_str()),
+                None => root,
+            };
+            anchor_tin.extend(u.map(|u| tin[u as usize]));
+            anchor_off.push(anchor_tin.len() as u32);
+        }
+
+        let mut units_by_kind = vec![Vec::new(); UnitKind::ALL.len()];
+        let mut units_by_kind_tin = vec![Vec::new(); UnitKind::ALL.len()];
+        let mut enterprises = Vec::new();
+        for (i, u) in l.units.iter().enumerate() {
+            let k = kind_pos(u.kind);
+            units_by_kind[k].push(i as u32);
+            units_by_kind_tin[k].push((tin[i], i as u32));
+            if u.kind == UnitKind::Enterprise && u.above_scale {
+                enterprises.push((tin[i], i as u32));
+            }
+        }
+        for v in &mut units_by_kind_tin {
+            v.sort_unstable();
+        }
+        enterprises.sort_unstable();
+
+        let mut org_entries = Vec::new();
+        let mut orgs_by_host = vec![Vec::new(); l.units.len()];
+        let mut child_groups = vec![Vec::new(); l.orgs.len()];
+        for (i, o) in l.orgs.iter().enumerate() {
+            let n = n_units as usize + i;
+            for &t in &anchor_tin[anchor_off[n] as usize..anchor_off[n + 1] as usize] {
+                org_entries.push((t, i as u32));
+            }
+            let mut hosts: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.as_str())).collect();
+            hosts.sort_unstable();
+            hosts.dedup();
+            for h in hosts {
+                orgs_by_host[h as usize].push(i as u32);
+            }
+            if o.kind == crate::model::OrgKind::Group {
+                if let Some(p) = o.parent.as_ref().and_then(|p| org_of(p.as_str())) {
+                    child_groups[p as usize].push(i as u32);
+                }
+            }
+        }
+        org_entries.sort_unstable();
+
+        let mut elections = vec![Vec::new(); l.orgs.len()];
+        for e in &l.elections {
+            if let Some(o) = org_of(e.org.as_str()) {
+                elections[o as usize].push(e.date);
+            }
+        }
+        for v in &mut elections {
+            v.sort_unstable();
+        }
+
+        let mut person_org = Vec::with_capacity(l.people.len());
+        let mut confirmed_by_org = vec![Vec::new(); l.orgs.len()];
+        let mut joined_by_org = vec![Vec::new(); l.orgs.len()];
+        for (i, p) in l.people.iter().enumerate() {
+            let o = p.org.as_ref().and_then(|o| org_of(o.as_str()));
+            person_org.push(o);
+            if let Some(o) = o {
+                if let Some(c) = p.confirmed {
+                    confirmed_by_org[o as usize].push(c);
+                }
+                if let Some(j) = p.joined {
+                    joined_by_org[o as usize].push((j, i as u32));
+                }
+            }
+        }
+        for v in &mut confirmed_by_org {
+            v.sort_unstable();
+        }
+        for v in &mut joined_by_org {
+            v.sort_unstable();
+        }
+
+        let mut roles_by_target = vec![Vec::new(); n_nodes];
+        let mut roles_by_person = vec![Vec::new(); l.people.len()];
+        let mut cadre_roles_by_start = Vec::new();
+        for (i, r) in l.roles.iter().enumerate() {
+            if let Some(&n) = nodes.get(r.target.as_str()) {
+                roles_by_target[n as usize].push(i as u32);
+            }
+            if let Some(&p) = person_ix.get(r.person.as_str()) {
+                roles_by_person[p as usize].push(i as u32);
+                if r.role.is_cadre() {
+                    cadre_roles_by_start.push(i as u32);
+                }
+            }
+        }
+        cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
+
+        let init_of = |id: &str| nodes.get(id).copied().filter(|n| *n >= n_units + n_orgs).map(|n| n - n_units - n_orgs);
+        let mut progress = vec![Vec::new(); l.initiatives.len()];
+        for (i, p) in l.progress.iter().enumerate() {
+            if let Some(x) = init_of(p.initiative.as_str()) {
+                progress[x as usize].push(i as u32);
+            }
+        }
+        for v in &mut progress {
+            v.sort_by_key(|&p| (l.progress[p as usize].date, p));
+        }
+        let mut key_tasks = Vec::new();
+        for (i, x) in l.initiatives.iter().enumerate() {
+            if x.kind == crate::model::InitiativeKind::KeyTask {
+                let n = (n_units + n_orgs) as usize + i;
+                for &t in &anchor_tin[anchor_off[n] as usize..anchor_off[n + 1] as usize] {
+                    key_tasks.push((t, i as u32));
+                }
+            }
+        }
+        key_tasks.sort_unstable();
+
+        // Activities sorted once by subject, kind and date.
+        let mut act_kinds: HashMap<&str, u32> = HashMap::new();
+        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = Vec::with_capacity(l.activities.len());
+        for (i, a) in l.activities.iter().enumerate() {
+            let next = act_kinds.len() as u32;
+            let k = *act_kinds.entry(a.kind.as_str()).or_insert(next);
+            if let Some(&n) = nodes.get(a.subject.as_str()) {
+                keyed.push((n, k, a.date, i as u32));
+            }
+        }
+        keyed.sort_unstable();
+        let mut act_ranges = HashMap::new();
+        let mut start = 0usize;
+        for i in 1..=keyed.len() {
+            if i == keyed.len() || (keyed[i].0, keyed[i].1) != (keyed[start].0, keyed[start].1) {
+                act_ranges.insert((keyed[start].0, keyed[start].1), (start as u32, i as u32));
+                start = i;
+            }
+        }
+        let act_sorted = keyed.iter().map(|k| k.3).collect();
+        let act_dates = keyed.iter().map(|k| k.2).collect();
+        drop(keyed);
+
+        let mut designated: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut designations_by_unit = vec![Vec::new(); l.units.len()];
+        for (i, d) in l.designations.iter().enumerate() {
+            if let Some(u) = unit_of(d.unit.as_str()) {
+                designations_by_unit[u as usize].push(i as u32);
+                designated.entry(d.designation.as_str()).or_default().push((tin[u as usize], u));
+            }
+        }
+        for v in designated.values_mut() {
+            v.sort_unstable();
+            v.dedup();
+        }
+
+        let mut targets: HashMap<u32, Vec<(String, Vec<u32>)>> = HashMap::new();
+        for (i, t) in l.targets.iter().enumerate() {
+            let scope = match &t.scope {
+                Some(s) => unit_of(s.as_str()),
+                None => root,
+            };
+            let Some(scope) = scope else { continue };
+            let metric = targeted_metric(&t.metric);
+            let list = targets.entry(scope).or_default();
+            match list.iter_mut().find(|(m, _)| *m == metric) {
+                Some((_, v)) => v.push(i as u32),
+                None => list.push((metric, vec![i as u32])),
+            }
+        }
+
+        let mut e = Engine {
+            l,
+            root,
+            default_as_of: l.latest_date(),
+            n_units,
+            n_orgs,
+            nodes,
+            person_ix,
+            tin,
+            tout,
+            anchor_off,
+            anchor_tin,
+            units_by_kind,
+            units_by_kind_tin,
+            org_entries,
+            orgs_by_host,
+            child_groups,
+            elections,
+            confirmed_by_org,
+            joined_by_org,
+            person_org,
+            roles_by_target,
+            roles_by_person,
+            cadre_roles_by_start,
+            key_tasks,
+            progress,
+            act_kinds,
+            act_ranges,
+            act_sorted,
+            act_dates,
+            designated,
+            designations_by_unit,
+            enterprises,
+            duties: Vec::new(),
+            indicators: indicators::IndicatorIndex::default(),
+            targets_by_scope: targets,
+            slots: Vec::new(),
+        };
+        e.duties = duties::index(&e);
+        e.indicators = indicators::index(&e);
+        e.slots = slots(l);
+        e
+    }
+
+    /// The anchors (sorted entry numbers of the units it belongs to) of a node.
+    pub(crate) fn anchors(&self, n: Node) -> &[u32] {
+        let n = n as usize;
+        match (self.anchor_off.get(n), self.anchor_off.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.anchor_tin[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The node of an org.
+    pub(crate) fn org_node(&self, o: u32) -> Node {
+        self.n_units + o
+    }
+
+    /// The node of an initiative.
+    pub(crate) fn init_node(&self, i: u32) -> Node {
+        self.n_units + self.n_orgs + i
+    }
+
+    /// The org index of a node, if it is an org.
+    pub(crate) fn node_org(&self, n: Node) -> Option<u32> {
+        (n >= self.n_units && n < self.n_units + self.n_orgs).then(|| n - self.n_units)
+    }
+
+    /// The initiative index of a node, if it is an initiative.
+    pub(crate) fn node_init(&self, n: Node) -> Option<u32> {
+        (n >= self.n_units + self.n_orgs).then(|| n - self.n_units - self.n_orgs)
+    }
+
+    /// The unit index of an id, if it names a unit.
+    pub(crate) fn unit_of(&self, id: &str) -> Option<u32> {
+        self.nodes.get(id).copied().filter(|n| *n < self.n_units)
+    }
+
+    /// The scope of unit `u`.
+    pub(crate) fn scope_of(&self, u: u32) -> Scope {
+        Scope { unit: u, lo: self.tin[u as usize], hi: self.tout[u as usize] }
+    }
+
+    /// The dates of the activities of `kind` about `subject`, sorted, with the activity
+    /// indices alongside.
+    pub(crate) fn activities(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
+        match self.act_ranges.get(&(subject, kind)) {
+            Some(&(a, b)) => (&self.act_dates[a as usize..b as usize], &self.act_sorted[a as usize..b as usize]),
+            None => (&[], &[]),
+        }
+    }
+
+    /// Resolves a query's defaults and checks it.
+    pub(crate) fn resolve(&self, q: &Query) -> Result<Ctx<'_, 'a>, QueryError> {
+        let root = self.root.ok_or(QueryError::NoRoot)?;
+        let scope_unit = match &q.scope {
+            Some(s) => self.unit_of(s.as_str()).ok_or_else(|| QueryError::UnknownScope {
+                scope: s.as_str().to_string(),
+                root: self.l.units[root as usize].id.as_str().to_string(),
+            })?,
+            None => root,
+        };
+        let as_of = q.as_of.or(self.default_as_of).ok_or(QueryError::NoAsOf)?;
+        let from = q.from.unwrap_or_else(|| calendar::year_start(as_of));
+        if from > as_of {
+            return Err(QueryError::FromAfterAsOf { from, as_of });
+        }
+        let (out_mask, target_mask) = match &q.metrics {
+            None => (vec![true; self.slots.len()], vec![true; self.slots.len()]),
+            Some(filters) => {
+                let prefixes = super::family_prefixes();
+                for f in filters {
+                    let known = prefixes.contains(&f.trim_end_matches('.'))
+                        || self.slots.iter().any(|s| filter_matches(f, &s.id) || filter_matches(f, &s.target_row))
+                        || self.l.targets.iter().any(|t| filter_matches(f, &target_row_id(&t.metric)));
+                    if !known {
+                        return Err(QueryError::UnknownMetric { filter: f.clone(), prefixes: prefixes_text() });
+                    }
+                }
+                let m = |id: &str| filters.iter().any(|f| filter_matches(f, id));
+                (self.slots.iter().map(|s| m(&s.id)).collect(), self.slots.iter().map(|s| m(&s.target_row)).collect())
+            }
+        };
+        Ok(Ctx {
+            e: self,
+            as_of,
+            from,
+            scope: self.scope_of(scope_unit),
+            by: q.by,
+            tolerance: q.at_risk_tolerance,
+            young_age: q.young_age,
+            out_mask,
+            target_mask,
+            tasks: OnceCell::new(),
+            cadres: OnceCell::new(),
+            obligations: OnceCell::new(),
+            enterprises: OnceCell::new(),
+            org_life: OnceCell::new(),
+        })
+    }
+
+    /// Evaluates a query: the scope's rows, then one block of rows per breakdown unit.
+    pub fn evaluate(&self, q: &Query) -> Result<Evaluation, QueryError> {
+        let ctx = self.resolve(q)?;
+        Ok(self.evaluate_ctx(&ctx))
+    }
+
+    fn evaluate_ctx(&self, ctx: &Ctx<'_, 'a>) -> Evaluation {
+        let mut rows = Vec::new();
+        self.scope_rows(ctx, ctx.scope, &mut rows);
+        for u in self.breakdown_units(ctx) {
+            self.scope_rows(ctx, self.scope_of(u), &mut rows);
+        }
+        Evaluation {
+            as_of: ctx.as_of,
+            from: ctx.from,
+            scope: self.l.units[ctx.scope.unit as usize].id.clone(),
+            by: ctx.by,
+            rows,
+        }
+    }
+
+    /// Units of the breakdown kind strictly below the scope, active on some day of
+    /// [`from`, `as_of`], in ledger order.
+    fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<u32> {
+        let Some(by) = ctx.by else { return Vec::new() };
+        let s = ctx.scope;
+        self.units_by_kind[kind_pos(by)]
+            .iter()
+            .copied()
+            .filter(|&u| {
+                let t = self.tin[u as usize];
+                let unit = &self.l.units[u as usize];
+                t > s.lo && t < s.hi && unit.since.is_none_or(|d| d <= ctx.as_of) && unit.until.is_none_or(|d| d >= ctx.from)
+            })
+            .collect()
+    }
+
+    /// The rows of one scope unit, in slot order, targets right after their metric.
+    fn scope_rows(&self, ctx: &Ctx<'_, 'a>, s: Scope, rows: &mut Vec<MetricRow>) {
+        let scope_id: &UnitId = &self.l.units[s.unit as usize].id;
+        // The counting target of each targeted metric at this scope.
+        let targets: Vec<(&str, u32)> = self
+            .targets_by_scope
+            .get(&s.unit)
+            .map(|list| {
+                list.iter().filter_map(|(m, ts)| super::targets::select(self.l, ts, ctx.as_of).map(|t| (m.as_str(), t))).collect()
+            })
+            .unwrap_or_default();
+        let mut blocks: [Option<Vec<Val>>; 5] = Default::default();
+        let mut duty_vals: HashMap<u32, (Val, Val)> = HashMap::new();
+        for (i, slot) in self.slots.iter().enumerate() {
+            let target = targets.iter().find(|(m, _)| *m == slot.id).map(|t| &self.l.targets[t.1 as usize]);
+            let want_row = ctx.out_mask[i];
+            let want_target = target.is_some() && ctx.target_mask[i];
+            if !want_row && !want_target {
+                continue;
+            }
+            let val = match slot.slot {
+                Slot::Static(f, pos) => {
+                    let fi = Family::ALL.iter().position(|x| *x == f).unwrap_or(0);
+                    let block = blocks[fi].get_or_insert_with(|| match f {
+                        Family::Tasks => tasks::values(ctx, s),
+                        Family::Cadres => cadres::values(ctx, s),
+                        Family::Leading => leading::values(ctx, s),
+                        Family::Coverage => coverage::values(ctx, s),
+                        Family::Orgs => orgs::values(ctx, s),
+                    });
+                    block.get(pos).copied().unwrap_or(Val::value(None))
+                }
+                Slot::Duty(d) => duty_vals.entry(d).or_insert_with(|| duties::values(ctx, s, d)).0,
+                Slot::DutyLapse(d) => duty_vals.entry(d).or_insert_with(|| duties::values(ctx, s, d)).1,
+                Slot::Indicator(x) => indicators::value(ctx, s, x),
+            };
+            if want_row {
+                rows.push(MetricRow {
+                    metric: slot.id.clone(),
+                    scope: scope_id.clone(),
+                    value: val.value,
+                    numerator: val.numerator,
+                    denominator: val.denominator,
+                    target: target.map(|t| t.value),
+                    due: target.map(|t| t.due),
+                    kind: slot.kind,
+                });
+            }
+            if let (true, Some(t)) = (want_target, target) {
+                let a = super::targets::achievement(val.value, t);
+                rows.push(MetricRow {
+                    metric: slot.target_row.clone(),
+                    scope: scope_id.clone(),
+                    value: a.value,
+                    numerator: a.numerator,
+                    denominator: a.denominator,
+                    target: None,
+                    due: None,
+                    kind: MetricKind::Ratio,
+                });
+            }
+        }
+    }
+
+    /// One row per key task in scope (ledger order): status, actual, expected, forecast.
+    pub fn tasks(&self, q: &Query) -> Result<Vec<TaskRow>, QueryError> {
+        let ctx = self.resolve(q)?;
+        Ok(tasks::rows(&ctx))
+    }
+
+    /// One row per duty obligation in scope (duties in ledger order, then obligations in the
+    /// order of the records that make them), existing by `as_of`.
+    pub fn obligations(&self, q: &Query) -> Result<Vec<ObligationRow>, QueryError> {
+        let ctx = self.resolve(q)?;
+        Ok(duties::rows(&ctx))
+    }
+
+    /// One row per above-scale enterprise in scope active on `as_of` (ledger order): which
+    /// coverage it has and through what.
+    pub fn enterprises(&self, q: &Query) -> Result<Vec<EnterpriseRow>, QueryError> {
+        let ctx = self.resolve(q)?;
+        Ok(coverage::rows(&ctx))
+    }
+
+    /// One row per cadre in scope (people in ledger order): age, young, roles.
+    pub fn cadres(&self, q: &Query) -> Result<Vec<CadreRow>, QueryError> {
+        let ctx = self.resolve(q)?;
+        Ok(cadres::rows(&ctx))
+    }
+
+    /// Evaluates `q` at every month end (or Sunday) in `[start, end]`, reusing the indexes.
+    /// `q.as_of` is replaced by each date; `q.from`, when given, is the window start of every
+    /// evaluation, else each uses 1 January of its own year.
+    pub fn trend(&self, q: &Query, start: NaiveDate, end: NaiveDate, freq: Freq) -> Result<Vec<Evaluation>, QueryError> {
+        let dates = match freq {
+            Freq::Month => calendar::month_ends(start, end),
+            Freq::Week => calendar::sundays(start, end),
+        };
+        if start > end || dates.is_empty() {
+            return Err(QueryError::BadTrendRange { start, end, what: freq.what() });
+        }
+        dates
+            .into_iter()
+            .map(|d| {
+                let qd = Query { as_of: Some(d), ..q.clone() };
+                self.evaluate(&qd)
+            })
+            .collect()
+    }
+}
+
+/// The metrics of a ledger in row order.
+fn slots(l: &Ledger) -> Vec<SlotInfo> {
+    let mut out = Vec::new();
+    let mut push = |id: String, kind: MetricKind, slot: Slot| {
+        let target_row = target_row_id(&id);
+        out.push(SlotInfo { id, kind, slot, target_row });
+    };
+    let mut family_pos: HashMap<&'static str, (Family, usize)> = HashMap::new();
+    for (family, defs) in [
+        (Family::Tasks, tasks::DEFS),
+        (Family::Cadres, cadres::DEFS),
+        (Family::Leading, leading::DEFS),
+        (Family::Coverage, coverage::DEFS),
+        (Family::Orgs, orgs::DEFS),
+    ] {
+        for (i, d) in defs.iter().enumerate() {
+            family_pos.insert(d.id, (family, i));
+        }
+    }
+    for m in catalogue::catalogue() {
+        match m.id {
+            "duty.<id>" => {
+                for (i, d) in l.duties.iter().enumerate() {
+                    push(format!("duty.{}", d.id), MetricKind::Ratio, Slot::Duty(i as u32));
+                }
+            }
+            "duty.<id>.lapse" => {
+                for (i, d) in l.duties.iter().enumerate() {
+                    push(format!("duty.{}.lapse", d.id), catalogue::lapse_kind(d.cadence), Slot::DutyLapse(i as u32));
+                }
+            }
+            "indicator.<id>" => {
+                for (i, x) in l.indicators.iter().enumerate() {
+                    push(format!("indicator.{}", x.id), MetricKind::Value, Slot::Indicator(i as u32));
+                }
+            }
+            "target.<id>" => {}
+            id => {
+                if let Some(&(f, pos)) = family_pos.get(id) {
+                    push(id.to_string(), m.kind, Slot::Static(f, pos));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Org, OrgKind, Unit};
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn euler_intervals_nest() {
+        let mut l = Ledger::new();
+        l.units.push(Unit::new("r", UnitKind::District, "r"));
+        l.units.push(Unit::new("a", UnitKind::Area, "a").with_parent("r"));
+        l.units.push(Unit::new("v", UnitKind::Village, "v").with_parent("a"));
+        l.units.push(Unit::new("b", UnitKind::Area, "b").with_parent("r"));
+        let e = Engine::new(&l);
+        let (r, a, v, b) = (e.scope_of(0), e.scope_of(1), e.scope_of(2), e.scope_of(3));
+        assert!(r.contains(a.lo) && r.contains(v.lo) && r.contains(b.lo));
+        assert!(a.contains(v.lo) && !a.contains(b.lo) && !b.contains(v.lo));
+        assert!(!v.contains(a.lo));
+    }
+
+    #[test]
+    fn an_org_with_two_hosts_in_scope_counts_once() {
+        let mut l = Ledger::new();
+        l.units.push(Unit::new("r", UnitKind::District, "r"));
+        l.units.push(Unit::new("v1", UnitKind::Village, "v1").with_parent("r"));
+        l.units.push(Unit::new("v2", UnitKind::Village, "v2").with_parent("r"));
+        l.orgs.push(Org::new("o", OrgKind::JointBranch, "o", vec!["v1".into(), "v2".into()], d(2019, 1, 1)));
+        let e = Engine::new(&l);
+        assert_eq!(select(&e.org_entries, e.scope_of(0), |o| e.anchors(e.org_node(o))), vec![0]);
+        assert_eq!(select(&e.org_entries, e.scope_of(2), |o| e.anchors(e.org_node(o))), vec![0]);
+    }
+
+    #[test]
+    fn cycles_and_dangling_references_do_not_panic() {
+        let mut l = Ledger::new();
+        l.units.push(Unit::new("a", UnitKind::Area, "a").with_parent("b"));
+        l.units.push(Unit::new("b", UnitKind::Area, "b").with_parent("a"));
+        l.units.push(Unit::new("c", UnitKind::Area, "c").with_parent("nowhere"));
+        let e = Engine::new(&l);
+        let q = Query { as_of: Some(d(2019, 7, 31)), ..Query::default() };
+        assert_eq!(e.evaluate(&q).unwrap_err(), QueryError::NoRoot);
+    }
+}

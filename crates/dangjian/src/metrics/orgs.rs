@@ -1,0 +1,207 @@
+//! 红色覆盖: the health of party organisations (`orgs.*`), organisation life of members
+//! (`members.no_org_life`), red workshops (`workshops.red`) and two-new committees
+//! (`committees.two_new`).
+//!
+//! An org is in scope when any of its hosts is.
+
+use std::collections::HashSet;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::{range, select, Ctx, Scope, Val};
+use crate::calendar::{add_days, add_months, add_years};
+use crate::model::{ActivityKind, Designation, OrgKind, Programme, UnitKind};
+
+macro_rules! def {
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
+        MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: MetricKind::$kind,
+            direction: Direction::$dir,
+            programme: Programme::Coverage,
+        }
+    };
+}
+
+/// The catalogue entries of this family, in the order [`values`] computes them.
+pub(crate) const DEFS: &[MetricDef] = &[
+    def!(
+        "orgs.viable",
+        "支部达标率",
+        "viable branches",
+        Ratio,
+        Higher,
+        "Orgs in scope of kind `branch` or `joint_branch` active on `as_of` with at least 3 formal members / \
+         such orgs; formal members are people whose `org` is exactly that org with `confirmed` <= `as_of`."
+    ),
+    def!(
+        "orgs.renewal_overdue",
+        "换届逾期率",
+        "renewal overdue",
+        Ratio,
+        Lower,
+        "Orgs in scope of kind `committee`, `general_branch`, `branch` or `joint_branch` active on `as_of` with \
+         an election dated <= `as_of` whose term has ended / those orgs with such an election. Term end = the \
+         latest such election + 5 years (kind `committee`, or the first listed host is a `village`) or + 3 \
+         years (otherwise), in calendar years (29 February -> 28 February); ended when term end < `as_of`."
+    ),
+    def!(
+        "orgs.renewal_due",
+        "临近换届",
+        "renewal due",
+        Count,
+        Lower,
+        "Of the orgs of `orgs.renewal_overdue`'s denominator, those not overdue whose term end <= `as_of` + \
+         183 days."
+    ),
+    def!(
+        "members.no_org_life",
+        "半年未过组织生活党员占比",
+        "members without organisation life",
+        Ratio,
+        Lower,
+        "Over orgs in scope (any kind), active on `as_of`, that recorded attendance (some organisation-life \
+         activity - member_assembly, group_meeting, party_lesson, theme_day, org_life_meeting - with people \
+         listed, about the org or a `group` org whose parent is the org, dated in (M, `as_of`], where M = \
+         `as_of` minus 6 calendar months, the day clamped to the month's end, e.g. 2019-08-31 -> 2019-02-28): \
+         their members with `joined` <= M who are listed in no such activity in (M, `as_of`] / their members \
+         with `joined` <= M. A member belongs to the org named in their `org` (a group's members to the \
+         group); members without `joined` are not counted."
+    ),
+    def!(
+        "workshops.red",
+        "红色车间数",
+        "red workshops",
+        Count,
+        Higher,
+        "Distinct units in scope holding the `red_workshop` designation on `as_of`."
+    ),
+    def!(
+        "committees.two_new",
+        "两新委员会数",
+        "two-new committees",
+        Count,
+        Higher,
+        "Orgs in scope of kind `two_new_committee` active on `as_of`."
+    ),
+];
+
+/// Organisation life of one org that recorded attendance.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct OrgLife {
+    /// Members with `joined` <= M.
+    pub eligible: u64,
+    /// Of them, listed in no organisation-life activity of the window.
+    pub absent: u64,
+}
+
+/// Organisation life of the orgs in the query's scope (none: no attendance recorded).
+fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
+    ctx.org_life.get_or_init(|| {
+        let e = ctx.e;
+        let l = e.l;
+        let as_of = ctx.as_of;
+        let m = add_months(as_of, -6);
+        let kinds: Vec<u32> = ActivityKind::ORG_LIFE.iter().filter_map(|k| e.act_kinds.get(k).copied()).collect();
+        let mut out = vec![None; l.orgs.len()];
+        for o in select(&e.org_entries, ctx.scope, |o| e.anchors(e.org_node(o))) {
+            if !l.orgs[o as usize].active_on(as_of) {
+                continue;
+            }
+            let mut recorded = false;
+            let mut listed: HashSet<u32> = HashSet::new();
+            for subject in std::iter::once(o).chain(e.child_groups[o as usize].iter().copied()) {
+                for &k in &kinds {
+                    let (dates, acts) = e.activities(e.org_node(subject), k);
+                    let a = dates.partition_point(|d| *d <= m);
+                    let b = dates.partition_point(|d| *d <= as_of);
+                    for &x in &acts[a..b.max(a)] {
+                        let activity = &l.activities[x as usize];
+                        if activity.people.is_empty() {
+                            continue;
+                        }
+                        recorded = true;
+                        for p in &activity.people {
+                            let Some(&p) = e.person_ix.get(p.as_str()) else { continue };
+                            let member = e.person_org[p as usize] == Some(o);
+                            if member && l.people[p as usize].joined.is_some_and(|j| j <= m) {
+                                listed.insert(p);
+                            }
+                        }
+                    }
+                }
+            }
+            if recorded {
+                let eligible = e.joined_by_org[o as usize].partition_point(|j| j.0 <= m) as u64;
+                out[o as usize] = Some(OrgLife { eligible, absent: eligible.saturating_sub(listed.len() as u64) });
+            }
+        }
+        out
+    })
+}
+
+/// The values of [`DEFS`] at scope `s`.
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+    let e = ctx.e;
+    let l = e.l;
+    let as_of = ctx.as_of;
+    let orgs: Vec<u32> = select(&e.org_entries, s, |o| e.anchors(e.org_node(o))).into_iter().filter(|&o| l.orgs[o as usize].active_on(as_of)).collect();
+
+    let (mut viable, mut branches) = (0usize, 0usize);
+    let (mut overdue, mut elected, mut due) = (0usize, 0usize, 0usize);
+    let (mut absent, mut eligible) = (0u64, 0u64);
+    let mut two_new = 0usize;
+    let life = org_life(ctx);
+    for &o in &orgs {
+        let org = &l.orgs[o as usize];
+        if matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) {
+            branches += 1;
+            let formal = e.confirmed_by_org[o as usize].partition_point(|c| *c <= as_of);
+            viable += usize::from(formal >= 3);
+        }
+        if org.kind.is_primary() {
+            let el = &e.elections[o as usize];
+            let n = el.partition_point(|d| *d <= as_of);
+            if let Some(&latest) = n.checked_sub(1).and_then(|k| el.get(k)) {
+                elected += 1;
+                let village_first = org.hosts.first().and_then(|h| e.unit_of(h.as_str())).is_some_and(|u| l.units[u as usize].kind == UnitKind::Village);
+                let years = if org.kind == OrgKind::Committee || village_first { 5 } else { 3 };
+                let term_end = add_years(latest, years);
+                if term_end < as_of {
+                    overdue += 1;
+                } else if term_end <= add_days(as_of, 183) {
+                    due += 1;
+                }
+            }
+        }
+        if let Some(x) = life.get(o as usize).copied().flatten() {
+            absent += x.absent;
+            eligible += x.eligible;
+        }
+        two_new += usize::from(org.kind == OrgKind::TwoNewCommittee);
+    }
+
+    let red = e
+        .designated
+        .get(Designation::RED_WORKSHOP)
+        .map(|units| {
+            range(units, s)
+                .iter()
+                .filter(|&&(_, u)| {
+                    e.designations_by_unit[u as usize].iter().map(|&d| &l.designations[d as usize]).any(|d| d.designation.as_str() == Designation::RED_WORKSHOP && d.active_on(as_of))
+                })
+                .count()
+        })
+        .unwrap_or(0);
+
+    vec![
+        Val::ratio(viable as f64, branches as f64),
+        Val::ratio(overdue as f64, elected as f64),
+        Val::count(due),
+        Val::ratio(absent as f64, eligible as f64),
+        Val::count(red),
+        Val::count(two_new),
+    ]
+}

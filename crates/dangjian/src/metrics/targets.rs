@@ -1,0 +1,82 @@
+//! Targets (`target.<id>`): which target counts for a metric at a scope, and the
+//! achievement row.
+
+use chrono::NaiveDate;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::Val;
+use crate::model::{Ledger, Programme, Target};
+
+/// The catalogue entry (template) of this family.
+pub(crate) const DEFS: &[MetricDef] = &[MetricDef {
+    id: "target.<id>",
+    zh: "目标达成度",
+    en: "target achievement",
+    definition: "Achievement of the target counting for a metric at a scope: numerator = the metric's value - \
+                 baseline, denominator = target - baseline (baseline 0 when empty); value null when the metric \
+                 is null (then the numerator is null too) or the denominator is 0. A target belongs to the row \
+                 whose scope is its scope (empty: the root); a target whose scope is not among the evaluated \
+                 rows produces nothing. With several for one metric and scope, the one with the earliest due \
+                 on or after as_of counts, else the one due last. The metric's own row carries `target` and \
+                 `due`; the `target.<id>` row follows it right after and has a null `target` and no `due`. A \
+                 target on indicator X targets `indicator.X` and gives the row `target.X`.",
+    kind: MetricKind::Ratio,
+    direction: Direction::Higher,
+    programme: Programme::Leading,
+}];
+
+/// The target that counts among `candidates` (rows of the targets table for one metric and
+/// scope): the earliest due on or after `as_of`, else the one due last.
+pub(crate) fn select(l: &Ledger, candidates: &[u32], as_of: NaiveDate) -> Option<u32> {
+    let due = |t: &u32| l.targets[*t as usize].due;
+    let upcoming = candidates.iter().filter(|t| due(t) >= as_of).min_by_key(|t| (due(t), **t));
+    upcoming.or_else(|| candidates.iter().max_by_key(|t| (due(t), std::cmp::Reverse(**t)))).copied()
+}
+
+/// The achievement of `target` by a metric whose value is `value`.
+pub(crate) fn achievement(value: Option<f64>, target: &Target) -> Val {
+    let baseline = target.baseline.unwrap_or(0.0);
+    let denominator = target.value - baseline;
+    match value {
+        Some(v) => Val::ratio(v - baseline, denominator),
+        None => Val { value: None, numerator: None, denominator: Some(denominator) },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Extra;
+
+    fn target(due: NaiveDate, value: f64, baseline: Option<f64>) -> Target {
+        Target { metric: "coverage.org".into(), scope: None, due, value, baseline, extra: Extra::new() }
+    }
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn the_earliest_upcoming_target_counts_else_the_last() {
+        let mut l = Ledger::new();
+        l.targets.push(target(d(2019, 12, 31), 1.0, None));
+        l.targets.push(target(d(2019, 9, 30), 0.9, None));
+        l.targets.push(target(d(2019, 3, 31), 0.5, None));
+        assert_eq!(select(&l, &[0, 1, 2], d(2019, 7, 31)), Some(1));
+        assert_eq!(select(&l, &[0, 1, 2], d(2019, 9, 30)), Some(1)); // due on as_of counts
+        assert_eq!(select(&l, &[0, 1, 2], d(2020, 1, 1)), Some(0));
+        assert_eq!(select(&l, &[], d(2020, 1, 1)), None);
+    }
+
+    #[test]
+    fn achievement_against_a_baseline() {
+        // value 0.8, baseline 0.6, target 1.0: (0.8 - 0.6) / (1.0 - 0.6) = 0.5
+        let a = achievement(Some(0.8), &target(d(2019, 12, 31), 1.0, Some(0.6)));
+        assert!((a.value.unwrap() - 0.5).abs() < 1e-12);
+        assert!((a.numerator.unwrap() - 0.2).abs() < 1e-12);
+        assert!((a.denominator.unwrap() - 0.4).abs() < 1e-12);
+        // a null metric gives a null achievement; target = baseline gives n/a
+        assert_eq!(achievement(None, &target(d(2019, 12, 31), 1.0, None)).value, None);
+        assert_eq!(achievement(Some(3.0), &target(d(2019, 12, 31), 2.0, Some(2.0))).value, None);
+    }
+}

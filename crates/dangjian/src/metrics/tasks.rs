@@ -1,0 +1,336 @@
+//! 红色成长: key tasks (`tasks.*`): status, weighted progress, schedule performance and
+//! forecast finish of the `key_task` initiatives in scope.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::engine::{select, Ctx, Scope, Val};
+use crate::calendar::{add_days, days_between};
+use crate::model::vocab::vocabulary;
+use crate::model::{InitiativeId, OrgId, PersonId, Programme, RoleKind, UnitId};
+
+macro_rules! def {
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
+        MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: MetricKind::$kind,
+            direction: Direction::$dir,
+            programme: Programme::Growth,
+        }
+    };
+}
+
+/// The catalogue entries of this family, in the order [`values`] computes them.
+pub(crate) const DEFS: &[MetricDef] = &[
+    def!(
+        "tasks.total",
+        "重难点工作数",
+        "key tasks",
+        Count,
+        Higher,
+        "Number of key tasks: initiatives of kind `key_task` in scope (an initiative with no unit belongs to the \
+         root only). Initiatives are not among the records ignored after `as_of`: a key task counts whatever its \
+         `start`. Progress updates dated after `as_of` are ignored."
+    ),
+    def!(
+        "tasks.started",
+        "已启动率",
+        "share started",
+        Ratio,
+        Higher,
+        "Started key tasks / key tasks. A task is started when its `start` <= `as_of`, or some update dated <= \
+         `as_of` has percent > 0. Key tasks count whatever their `start` (initiatives are not ignored after \
+         `as_of`): 33 tasks of which 25 have start <= as_of give 25/33."
+    ),
+    def!(
+        "tasks.completed",
+        "完成率",
+        "share completed",
+        Ratio,
+        Higher,
+        "Done key tasks / key tasks; done means the latest update dated <= `as_of` is exactly 100%."
+    ),
+    def!(
+        "tasks.progress",
+        "加权进度",
+        "weighted progress",
+        Ratio,
+        Higher,
+        "sum(weight x actual) / sum(weight) over the key tasks in scope; actual = percent of the latest update \
+         dated <= `as_of` over 100 (0 if none); weight default 1."
+    ),
+    def!(
+        "tasks.spi",
+        "进度绩效指数",
+        "schedule performance index",
+        Ratio,
+        Higher,
+        "sum(weight x actual) / sum(weight x expected) over started tasks that are not done. expected = (as_of - \
+         effective start) / (deadline - effective start) in days, clamped to [0, 1] (1 when deadline <= \
+         effective start); the effective start is `start`, or when empty the date of the first update dated <= \
+         `as_of`. Null when the denominator is 0."
+    ),
+    def!(
+        "tasks.on_track",
+        "正常推进",
+        "on track",
+        Count,
+        Higher,
+        "Key tasks with status on_track. Status, first match wins: done (actual = 1), overdue (as_of > \
+         deadline), not_started, at_risk (expected - actual >= tolerance 0.10, slack 1e-9), on_track."
+    ),
+    def!("tasks.at_risk", "有滞后风险", "at risk", Count, Lower, "Key tasks with status at_risk (expected - actual >= 0.10 - 1e-9; not done, not overdue, started)."),
+    def!("tasks.overdue", "逾期", "overdue", Count, Lower, "Key tasks with status overdue: not done and as_of > deadline."),
+    def!("tasks.not_started", "未启动", "not started", Count, Lower, "Key tasks with status not_started: not done, not overdue and not started."),
+    def!("tasks.done", "已完成", "done", Count, Higher, "Key tasks with status done: the latest update dated <= as_of is 100%."),
+    def!(
+        "tasks.forecast_late",
+        "预计逾期",
+        "forecast late",
+        Count,
+        Lower,
+        "Key tasks not done whose forecast finish is after the deadline or never. Forecast: the points are the \
+         updates dated <= as_of, plus 0% at `start` when there is a start and no such update on it; rate = \
+         (last percent - first percent) / (last date - first date) in days from the first and last point by \
+         date; forecast = last date + ceil((100 - last percent) / rate - 1e-9) days. No forecast (not counted) \
+         with fewer than two points or when first and last share a day; never when rate <= 0."
+    ),
+];
+
+vocabulary!(
+    /// The status of a key task on the evaluation date (first match wins, in this order).
+    TaskStatus, "task status", {
+        /// The latest update is 100%.
+        Done => ("done", "已完成", "done"),
+        /// Not done and the deadline has passed.
+        Overdue => ("overdue", "逾期", "overdue"),
+        /// Not started.
+        NotStarted => ("not_started", "未启动", "not started"),
+        /// Behind schedule by at least the tolerance.
+        AtRisk => ("at_risk", "有滞后风险", "at risk"),
+        /// None of the above.
+        OnTrack => ("on_track", "正常推进", "on track"),
+    }
+);
+
+/// A task's forecast finish.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Forecast {
+    /// Fewer than two points, or first and last on one day.
+    None,
+    /// The rate is <= 0.
+    Never,
+    /// The forecast day.
+    On(NaiveDate),
+}
+
+/// A key task evaluated on `as_of`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct TaskEval {
+    pub actual: f64,
+    pub expected: f64,
+    pub started: bool,
+    pub effective_start: Option<NaiveDate>,
+    pub status: TaskStatus,
+    pub forecast: Forecast,
+    pub weight: f64,
+    pub deadline: NaiveDate,
+}
+
+impl TaskEval {
+    /// Not done, and forecast after the deadline or never.
+    pub fn forecast_late(&self) -> bool {
+        self.status != TaskStatus::Done
+            && match self.forecast {
+                Forecast::Never => true,
+                Forecast::On(d) => d > self.deadline,
+                Forecast::None => false,
+            }
+    }
+}
+
+/// Evaluates initiative `i` on `ctx.as_of`.
+pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
+    let e = ctx.e;
+    let x = &e.l.initiatives[i as usize];
+    let as_of = ctx.as_of;
+    let all = &e.progress[i as usize];
+    let upto = &all[..all.partition_point(|&p| e.l.progress[p as usize].date <= as_of)];
+    let updates = || upto.iter().map(|&p| &e.l.progress[p as usize]);
+
+    let actual = updates().last().map_or(0.0, |p| p.percent / 100.0);
+    let started = x.start.is_some_and(|s| s <= as_of) || updates().any(|p| p.percent > 0.0);
+    let effective_start = x.start.or_else(|| updates().next().map(|p| p.date));
+    let expected = match (started, effective_start) {
+        (true, Some(s)) if x.deadline <= s => 1.0,
+        (true, Some(s)) => (days_between(s, as_of) as f64 / days_between(s, x.deadline) as f64).clamp(0.0, 1.0),
+        _ => 0.0,
+    };
+    let status = if actual == 1.0 {
+        TaskStatus::Done
+    } else if as_of > x.deadline {
+        TaskStatus::Overdue
+    } else if !started {
+        TaskStatus::NotStarted
+    } else if expected - actual >= ctx.tolerance - 1e-9 {
+        TaskStatus::AtRisk
+    } else {
+        TaskStatus::OnTrack
+    };
+
+    // Forecast from the first and last point by date.
+    let mut points: Vec<(NaiveDate, f64)> = updates().map(|p| (p.date, p.percent)).collect();
+    if let Some(s) = x.start {
+        if !points.iter().any(|p| p.0 == s) {
+            let at = points.partition_point(|p| p.0 < s);
+            points.insert(at, (s, 0.0));
+        }
+    }
+    let forecast = match (points.first(), points.last()) {
+        (Some(first), Some(last)) if points.len() >= 2 && first.0 != last.0 => {
+            let rate = (last.1 - first.1) / days_between(first.0, last.0) as f64;
+            if rate <= 0.0 {
+                Forecast::Never
+            } else {
+                let days = ((100.0 - last.1) / rate - 1e-9).ceil();
+                Forecast::On(add_days(last.0, days as i64))
+            }
+        }
+        _ => Forecast::None,
+    };
+    TaskEval { actual, expected, started, effective_start, status, forecast, weight: x.weight(), deadline: x.deadline }
+}
+
+/// The evaluations of every key task, computed once per query (indexed by initiative).
+fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<TaskEval>] {
+    ctx.tasks.get_or_init(|| {
+        let mut out = vec![None; ctx.e.l.initiatives.len()];
+        for &(_, i) in &ctx.e.key_tasks {
+            if out[i as usize].is_none() {
+                out[i as usize] = Some(eval_task(ctx, i));
+            }
+        }
+        out
+    })
+}
+
+/// The key tasks in scope `s`, in ledger order.
+fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<u32> {
+    let e = ctx.e;
+    select(&e.key_tasks, s, |i| e.anchors(e.init_node(i)))
+}
+
+/// The values of [`DEFS`] at scope `s`.
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+    let evals = evals(ctx);
+    let tasks: Vec<&TaskEval> = in_scope(ctx, s).into_iter().filter_map(|i| evals[i as usize].as_ref()).collect();
+    let n = tasks.len();
+    let count = |st: TaskStatus| tasks.iter().filter(|t| t.status == st).count();
+    let (mut wa, mut w) = (0.0, 0.0);
+    for t in &tasks {
+        wa += t.weight * t.actual;
+        w += t.weight;
+    }
+    let (mut spi_num, mut spi_den) = (0.0, 0.0);
+    for t in tasks.iter().filter(|t| t.started && t.status != TaskStatus::Done) {
+        spi_num += t.weight * t.actual;
+        spi_den += t.weight * t.expected;
+    }
+    vec![
+        Val::count(n),
+        Val::ratio(tasks.iter().filter(|t| t.started).count() as f64, n as f64),
+        Val::ratio(count(TaskStatus::Done) as f64, n as f64),
+        Val::ratio(wa, w),
+        Val::ratio(spi_num, spi_den),
+        Val::count(count(TaskStatus::OnTrack)),
+        Val::count(count(TaskStatus::AtRisk)),
+        Val::count(count(TaskStatus::Overdue)),
+        Val::count(count(TaskStatus::NotStarted)),
+        Val::count(count(TaskStatus::Done)),
+        Val::count(tasks.iter().filter(|t| t.forecast_late()).count()),
+    ]
+}
+
+/// One key task on the evaluation date (the drill-down of `tasks.*`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TaskRow {
+    /// Initiative id.
+    pub id: InitiativeId,
+    /// Title.
+    pub title: String,
+    /// Where (none: the district as a whole).
+    pub unit: Option<UnitId>,
+    /// Owner org (usually a tackling group).
+    pub owner: Option<OrgId>,
+    /// The person holding an active `leader` role targeting the owner org or the task (the
+    /// first such role in ledger order).
+    pub leader: Option<PersonId>,
+    /// Status.
+    pub status: TaskStatus,
+    /// Whether started.
+    pub started: bool,
+    /// Latest percent over 100 (0 if none).
+    pub actual: f64,
+    /// Where the schedule says it should be (0 to 1; 0 when not started).
+    pub expected: f64,
+    /// actual / expected, when expected > 0.
+    pub spi: Option<f64>,
+    /// The effective start: `start`, or the first update's date.
+    pub start: Option<NaiveDate>,
+    /// Deadline.
+    pub deadline: NaiveDate,
+    /// Forecast finish, if there is one and it is not never.
+    pub forecast: Option<NaiveDate>,
+    /// The forecast is never (progress not rising).
+    pub forecast_never: bool,
+    /// Weight.
+    pub weight: f64,
+}
+
+/// The drill-down rows of the query's scope.
+pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
+    let e = ctx.e;
+    let evals = evals(ctx);
+    in_scope(ctx, ctx.scope)
+        .into_iter()
+        .filter_map(|i| {
+            let t = evals[i as usize]?;
+            let x = &e.l.initiatives[i as usize];
+            let owner_node = x.owner.as_ref().and_then(|o| e.nodes.get(o.as_str()).copied());
+            let mut roles: Vec<u32> = e.roles_by_target[e.init_node(i) as usize].clone();
+            if let Some(n) = owner_node {
+                roles.extend(&e.roles_by_target[n as usize]);
+            }
+            roles.sort_unstable();
+            let leader = roles
+                .into_iter()
+                .map(|r| &e.l.roles[r as usize])
+                .find(|r| r.role == RoleKind::Leader && r.active_on(ctx.as_of))
+                .map(|r| r.person.clone());
+            Some(TaskRow {
+                id: x.id.clone(),
+                title: x.title.clone(),
+                unit: x.unit.clone(),
+                owner: x.owner.clone(),
+                leader,
+                status: t.status,
+                started: t.started,
+                actual: t.actual,
+                expected: t.expected,
+                spi: (t.expected > 0.0).then(|| t.actual / t.expected),
+                start: t.effective_start,
+                deadline: x.deadline,
+                forecast: match t.forecast {
+                    Forecast::On(d) => Some(d),
+                    _ => None,
+                },
+                forecast_never: t.forecast == Forecast::Never,
+                weight: t.weight,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,208 @@
+//! Duties (`duty.<id>`, `duty.<id>.lapse`) and their obligations; expected values worked
+//! out by hand in comments.
+
+mod common;
+use common::*;
+use dangjian::metrics::{Engine, MetricKind, Query};
+use dangjian::model::*;
+
+/// Road r1 in area a1; road chiefs p1 (from 07-01) and p2 (07-06 to 07-09); a 3-day patrol
+/// duty; patrols of r1 on 07-04 and 07-09.
+fn roads() -> Ledger {
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("a1", UnitKind::Area, Some("d")));
+    l.units.push(unit("a2", UnitKind::Area, Some("d")));
+    l.units.push(unit("r1", UnitKind::Road, Some("a1")));
+    l.people.push(person("p1", None));
+    l.people.push(person("p2", None));
+    l.roles.push(role("p1", RoleKind::RoadChief, "r1", d(2019, 7, 1), None));
+    l.roles.push(role("p2", RoleKind::RoadChief, "r1", d(2019, 7, 6), Some(d(2019, 7, 9))));
+    // a chief starting after as_of: no obligation yet
+    l.roles.push(role("p2", RoleKind::RoadChief, "r1", d(2019, 8, 1), None));
+    l.duties.push(duty("patrol", "patrol", "role:road_chief", "3d"));
+    l.activities.push(activity("patrol", d(2019, 7, 4), "r1", &[]));
+    l.activities.push(activity("patrol", d(2019, 7, 9), "r1", &[]));
+    l.activities.push(activity("patrol", d(2019, 7, 12), "r1", &[])); // after as_of
+    l
+}
+
+#[test]
+fn n_day_grace_and_lapses_per_obligation() {
+    // as_of 07-10, from 07-01.
+    // p1: window from 07-01, assessed 07-01..07-10 (10 days). Grace 07-01, 07-02 (first
+    //   n - 1 = 2 days). 07-03: [07-01, 07-03] has no patrol -> lapse. Patrol 07-04 covers
+    //   04, 05, 06; 07, 08 lapse; patrol 07-09 covers 09, 10. Complying 2 + 3 + 2 = 7;
+    //   longest lapse 2.
+    // p2: window 07-06..07-09 (4 days). Grace 06, 07; 08: [06, 08] none -> lapse; 09
+    //   complies. Complying 3; longest lapse 1.
+    // duty.patrol = (7 + 3) / (10 + 4) = 10/14; lapse = max(2, 1) = 2 days.
+    let l = roads();
+    assert_valid(&l);
+    let q = Query { from: Some(d(2019, 7, 1)), by: Some(UnitKind::Area), ..at(d(2019, 7, 10)) };
+    let e = Engine::new(&l);
+    let ev = e.evaluate(&q).unwrap();
+    assert_eq!(vnd(&ev, "duty.patrol", "d"), (Some(10.0 / 14.0), Some(10.0), Some(14.0)));
+    assert_eq!(row(&ev, "duty.patrol.lapse", "d").value, Some(2.0));
+    assert_eq!(row(&ev, "duty.patrol.lapse", "d").kind, MetricKind::Days);
+    assert_eq!(vnd(&ev, "duty.patrol", "a1"), (Some(10.0 / 14.0), Some(10.0), Some(14.0)));
+    // a2 has no road: nothing assessed -> ratio 0/0 is null, lapse null
+    assert_eq!(vnd(&ev, "duty.patrol", "a2"), (None, Some(0.0), Some(0.0)));
+    assert_eq!(row(&ev, "duty.patrol.lapse", "a2").value, None);
+
+    let obs = e.obligations(&q).unwrap();
+    assert_eq!(obs.len(), 2, "the chief starting after as_of makes no obligation yet");
+    assert_eq!(obs[0].holder.as_ref().map(|p| p.as_str()), Some("p1"));
+    assert_eq!((obs[0].assessed, obs[0].complying, obs[0].longest_lapse), (10, 7, Some(2)));
+    assert_eq!((obs[1].assessed, obs[1].complying, obs[1].longest_lapse), (4, 3, Some(1)));
+    assert_eq!((obs[1].start, obs[1].end), (Some(d(2019, 7, 6)), Some(d(2019, 7, 9))));
+    assert_eq!(obs[0].last_activity, Some(d(2019, 7, 9)));
+    assert_eq!(obs[0].subject.as_str(), "r1");
+}
+
+#[test]
+fn lapse_is_zero_when_all_complied() {
+    // assessed 07-05..07-06 only (from 07-05, as_of 07-06): patrol 07-04 covers both.
+    let l = roads();
+    let q = Query { from: Some(d(2019, 7, 5)), ..at(d(2019, 7, 6)) };
+    let ev = Engine::new(&l).evaluate(&q).unwrap();
+    // p1: 05, 06 comply (2/2); p2 starts 07-06: grace day (1/1). Total 3/3, lapse 0.
+    assert_eq!(vnd(&ev, "duty.patrol", "d"), (Some(1.0), Some(3.0), Some(3.0)));
+    assert_eq!(ev.value("duty.patrol.lapse"), Some(0.0));
+}
+
+#[test]
+fn a_partly_covered_month_is_not_assessed() {
+    // Red workshop w since 02-15; monthly instructor visit. from 01-01, as_of 05-20.
+    // Months wholly inside [02-15, 05-20]: March and April (February and May are partial).
+    // Visits 02-20 (February: not assessed), 03-10 -> March complies, April none.
+    // duty.visit = 1/2, lapse 1 period.
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("e", UnitKind::Enterprise, Some("d")));
+    l.units.push(unit("w", UnitKind::Workshop, Some("e")));
+    l.designations.push(designation("w", "red_workshop", d(2019, 2, 15), None));
+    l.designations.push(designation("e", "model_road", d(2019, 1, 1), None)); // another designation
+    l.duties.push(duty("visit", "instructor_visit", "designation:red_workshop", "1m"));
+    l.activities.push(activity("instructor_visit", d(2019, 2, 20), "w", &[]));
+    l.activities.push(activity("instructor_visit", d(2019, 3, 10), "w", &[]));
+    l.activities.push(activity("instructor_visit", d(2019, 4, 10), "e", &[])); // other subject
+    assert_valid(&l);
+    let ev = Engine::new(&l).evaluate(&at(d(2019, 5, 20))).unwrap();
+    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.5), Some(1.0), Some(2.0)));
+    let lapse = row(&ev, "duty.visit.lapse", "d");
+    assert_eq!((lapse.value, lapse.kind), (Some(1.0), MetricKind::Periods));
+    assert_eq!(ev.to_json()["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "duty.visit.lapse").unwrap()["value"], 1);
+}
+
+#[test]
+fn iso_weeks_run_monday_to_sunday() {
+    // Office o, weekly work meetings, at least 2 a week. from Mon 07-01, as_of Wed 07-24.
+    // Whole ISO weeks: 07-01..07-07, 07-08..07-14, 07-15..07-21 (07-22..07-28 is partial).
+    // Meetings 07-02, 07-07 (Sunday, week 1): 2 -> complies; 07-08: 1 -> no;
+    // 07-15, 07-21 (Sunday): 2 -> complies; 07-22 in the partial week is not assessed.
+    // duty.weekly = 2/3, lapse 1.
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("o", UnitKind::Office, Some("d")));
+    let mut du = duty("weekly", "work_meeting", "unit:office", "1w");
+    du.min_count = Some(2);
+    l.duties.push(du);
+    for day in [2, 7, 8, 15, 21, 22, 23] {
+        l.activities.push(activity("work_meeting", d(2019, 7, day), "o", &[]));
+    }
+    assert_valid(&l);
+    let q = Query { from: Some(d(2019, 7, 1)), ..at(d(2019, 7, 24)) };
+    let ev = Engine::new(&l).evaluate(&q).unwrap();
+    assert_eq!(vnd(&ev, "duty.weekly", "d"), (Some(2.0 / 3.0), Some(2.0), Some(3.0)));
+    assert_eq!(ev.value("duty.weekly.lapse"), Some(1.0));
+}
+
+#[test]
+fn a_branch_dissolved_mid_window() {
+    // Monthly member assembly of branches, from 01-01, as_of 07-31.
+    // b1 (2019-01-01 .. dissolved 04-15): whole months Jan, Feb, Mar (April is cut).
+    //   Assemblies 01-10, 03-05, 04-10 -> Jan yes, Feb no, Mar yes: 2/3, lapse 1.
+    // b2 (since 2018): Jan..Jul all assessed (07-31 ends July); assemblies every month but
+    //   June -> 6/7, lapse 1.
+    // duty.assembly = 8/10, lapse 1. At village v1 (b1's host) 2/3.
+    // b1 is not active on as_of, so orgs.viable counts only b2 (0 formal members: 0/1).
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("v1", UnitKind::Village, Some("d")));
+    l.units.push(unit("v2", UnitKind::Village, Some("d")));
+    let mut b1 = org("b1", OrgKind::Branch, &["v1"], d(2019, 1, 1));
+    b1.dissolved = Some(d(2019, 4, 15));
+    l.orgs.push(b1);
+    l.orgs.push(org("b2", OrgKind::Branch, &["v2"], d(2018, 6, 1)));
+    l.duties.push(duty("assembly", "member_assembly", "org:branch", "1m"));
+    for (m, day) in [(1, 10), (3, 5), (4, 10)] {
+        l.activities.push(activity("member_assembly", d(2019, m, day), "b1", &[]));
+    }
+    for m in [1, 2, 3, 4, 5, 7] {
+        l.activities.push(activity("member_assembly", d(2019, m, 20), "b2", &[]));
+    }
+    assert_valid(&l);
+    let q = Query { by: Some(UnitKind::Village), ..at(d(2019, 7, 31)) };
+    let ev = Engine::new(&l).evaluate(&q).unwrap();
+    assert_eq!(vnd(&ev, "duty.assembly", "d"), (Some(0.8), Some(8.0), Some(10.0)));
+    assert_eq!(ev.value("duty.assembly.lapse"), Some(1.0));
+    assert_eq!(vnd(&ev, "duty.assembly", "v1"), (Some(2.0 / 3.0), Some(2.0), Some(3.0)));
+    assert_eq!(vnd(&ev, "orgs.viable", "d"), (Some(0.0), Some(0.0), Some(1.0)));
+}
+
+#[test]
+fn duty_from_and_to_cut_the_window() {
+    // unit:village duty "visit" 2d owed from 07-05 to 07-08; village v has no since.
+    // Window 07-05..07-08; grace 07-05 (n - 1 = 1 day). Visits: 07-06.
+    // 05 grace, 06 yes, 07 yes ([06, 07]), 08 no ([07, 08]). 3/4, lapse 1.
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("v", UnitKind::Village, Some("d")));
+    let mut du = duty("visit", "home_visit", "unit:village", "2d");
+    du.from = Some(d(2019, 7, 5));
+    du.to = Some(d(2019, 7, 8));
+    l.duties.push(du);
+    l.activities.push(activity("home_visit", d(2019, 7, 6), "v", &[]));
+    let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
+    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.75), Some(3.0), Some(4.0)));
+    assert_eq!(ev.value("duty.visit.lapse"), Some(1.0));
+    // A unit without `since` and a duty without `from` have no grace: from 07-01, as_of
+    // 07-03, no visits -> 0/3, lapse 3.
+    let mut l2 = l.clone();
+    l2.duties[0].from = None;
+    l2.duties[0].to = None;
+    l2.activities.clear();
+    let q = Query { from: Some(d(2019, 7, 1)), ..at(d(2019, 7, 3)) };
+    let ev = Engine::new(&l2).evaluate(&q).unwrap();
+    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.0), Some(0.0), Some(3.0)));
+    assert_eq!(ev.value("duty.visit.lapse"), Some(3.0));
+}
+
+#[test]
+fn role_duties_on_orgs_and_initiatives_follow_their_subject() {
+    // instructor role on org b (hosted by v1 under a1) and on a key task with no unit
+    // (root only). Yearly duty "guide" (instructor_visit, role:instructor, 1y), from
+    // 2018-01-01, as_of 2019-12-31: years 2018 and 2019 of each obligation assessed.
+    // b's visits: 2018 -> 1/2 at a1; the task has visits in both years -> 2/2 at the root.
+    // Root: 3/4; a1: 1/2; lapse at a1 = 1 period.
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("a1", UnitKind::Area, Some("d")));
+    l.units.push(unit("v1", UnitKind::Village, Some("a1")));
+    l.orgs.push(org("b", OrgKind::Branch, &["v1"], d(2017, 1, 1)));
+    l.initiatives.push(task("t", None, None, d(2020, 12, 31)));
+    l.people.push(person("p", None));
+    l.roles.push(role("p", RoleKind::Instructor, "b", d(2018, 1, 1), None));
+    l.roles.push(role("p", RoleKind::Instructor, "t", d(2018, 1, 1), None));
+    l.duties.push(duty("guide", "instructor_visit", "role:instructor", "1y"));
+    l.activities.push(activity("instructor_visit", d(2018, 5, 1), "b", &[]));
+    l.activities.push(activity("instructor_visit", d(2018, 5, 1), "t", &[]));
+    l.activities.push(activity("instructor_visit", d(2019, 5, 1), "t", &[]));
+    assert_valid(&l);
+    let q = Query { from: Some(d(2018, 1, 1)), by: Some(UnitKind::Area), ..at(d(2019, 12, 31)) };
+    let ev = Engine::new(&l).evaluate(&q).unwrap();
+    assert_eq!(vnd(&ev, "duty.guide", "d"), (Some(0.75), Some(3.0), Some(4.0)));
+    assert_eq!(vnd(&ev, "duty.guide", "a1"), (Some(0.5), Some(1.0), Some(2.0)));
+    assert_eq!(row(&ev, "duty.guide.lapse", "a1").value, Some(1.0));
+}
