@@ -9,7 +9,13 @@ use clap::{Parser, Subcommand};
 use dangjian::ledger::{self, ValidateOptions};
 use dangjian::Ledger;
 
+mod dashboard;
+mod render;
 mod summary;
+
+use dangjian::metrics::{Engine, Query};
+use dangjian::model::UnitKind;
+use render::{Format, Rows};
 
 #[derive(Parser)]
 #[command(name = "dangjian", version, about = "党建 dangjian: party-building ledgers, validated and measured")]
@@ -37,12 +43,93 @@ enum Command {
         #[arg(long)]
         to: PathBuf,
     },
-    /// A readable summary of a ledger: records per table and programme, the date range.
+    /// The dashboard: the three programmes against their targets, what is late or missing.
     Report {
-        /// The ledger to read (default: the embedded example).
+        #[command(flatten)]
+        q: QueryArgs,
+        /// Output format: text (readable), json (METRICS.md shape), csv, md.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Only the ledger summary (records per table and programme, date range).
+        #[arg(long)]
+        summary: bool,
+    },
+    /// The metric catalogue: id, 中文 and English names, definition, kind, direction.
+    Catalogue {
+        /// The ledger whose duty, indicator and target metrics to list too.
         #[arg(long)]
         data: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
     },
+    /// Drill-down: one row per key task (status, actual, expected, spi, forecast...).
+    Tasks(DrillArgs),
+    /// Drill-down: one row per duty obligation (assessed, complying, longest lapse...).
+    Duties(DrillArgs),
+    /// Drill-down: one row per above-scale enterprise (which coverage, through what).
+    Coverage(DrillArgs),
+    /// Drill-down: one row per cadre (age, young, roles, on tasks).
+    Cadres(DrillArgs),
+}
+
+/// What to evaluate: the ledger, the dates, the scope and breakdown, the thresholds.
+#[derive(clap::Args, Clone)]
+struct QueryArgs {
+    /// The ledger to read (default: the embedded example).
+    #[arg(long)]
+    data: Option<PathBuf>,
+    /// Evaluation date (default: the ledger's latest progress, activity or observation date).
+    #[arg(long)]
+    as_of: Option<chrono::NaiveDate>,
+    /// Window start (default: 1 January of the as-of year).
+    #[arg(long)]
+    from: Option<chrono::NaiveDate>,
+    /// Scope unit id (default: the root).
+    #[arg(long)]
+    scope: Option<String>,
+    /// Break down by a unit kind (area, village, block, enterprise, road...).
+    #[arg(long)]
+    by: Option<UnitKind>,
+    /// Only these metrics (ids or prefixes, comma separated: `tasks,coverage.org`).
+    #[arg(long, value_delimiter = ',')]
+    metrics: Option<Vec<String>>,
+    /// At-risk tolerance: expected - actual at or above this is at risk.
+    #[arg(long, default_value_t = 0.10)]
+    at_risk_tolerance: f64,
+    /// Young-cadre age: at or under this many full years.
+    #[arg(long, default_value_t = 35)]
+    young_age: i32,
+}
+
+impl QueryArgs {
+    fn query(&self) -> Query {
+        Query {
+            as_of: self.as_of,
+            from: self.from,
+            scope: self.scope.clone().map(dangjian::model::UnitId::new),
+            by: self.by,
+            at_risk_tolerance: self.at_risk_tolerance,
+            young_age: self.young_age,
+            metrics: self.metrics.clone(),
+        }
+    }
+}
+
+/// A drill-down table's arguments.
+#[derive(clap::Args, Clone)]
+struct DrillArgs {
+    #[command(flatten)]
+    q: QueryArgs,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    format: Format,
+}
+
+fn drill<T: serde::Serialize>(l: &Ledger, rows: Result<Vec<T>, dangjian::metrics::QueryError>, format: Format) -> Result<(), Failure> {
+    let rows = Rows::from_serialize(&rows?)?;
+    print!("{}", render::render(&rows, format, &dashboard::names(l)).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+    Ok(())
 }
 
 /// A failure with the exit code it deserves.
@@ -93,9 +180,54 @@ fn run(cli: Cli) -> Result<(), Failure> {
             ledger::save(&l, &to)?;
             eprintln!("wrote {}", to.display());
         }
-        Command::Report { data } => {
-            let l = load(data.as_ref())?;
-            print!("{}", summary::summary(&l));
+        Command::Report { q, format, summary } => {
+            let l = load(q.data.as_ref())?;
+            if summary {
+                print!("{}", summary::summary(&l));
+                return Ok(());
+            }
+            let engine = Engine::new(&l);
+            let query = q.query();
+            let ev = engine.evaluate(&query)?;
+            match format {
+                Format::Json => println!("{}", serde_json::to_string_pretty(&ev.to_json())?),
+                Format::Text => print!("{}", dashboard::text(&l, &engine, &query, &ev)?),
+                Format::Csv | Format::Md => {
+                    let rows = dashboard::named_rows(&l, &ev);
+                    print!("{}", render::render(&rows, format, &dashboard::names(&l)).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+                }
+            }
+        }
+        Command::Catalogue { data, format } => {
+            let defs = match &data {
+                Some(_) => dangjian::metrics::catalogue_for(&load(data.as_ref())?),
+                None => dangjian::metrics::catalogue().iter().map(dangjian::metrics::LedgerMetric::from_def).collect(),
+            };
+            let rows = Rows::from_serialize(&defs)?;
+            let format_text = format == Format::Text;
+            if format_text {
+                for d in &defs {
+                    println!("{:<28} {} / {}  [{}, {}]\n    {}", d.id, d.zh, d.en, d.kind.id(), serde_json::to_value(d.direction)?.as_str().unwrap_or(""), d.definition);
+                }
+            } else {
+                print!("{}", render::render(&rows, format, &Default::default()).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+            }
+        }
+        Command::Tasks(a) => {
+            let l = load(a.q.data.as_ref())?;
+            drill(&l, Engine::new(&l).tasks(&a.q.query()), a.format)?;
+        }
+        Command::Duties(a) => {
+            let l = load(a.q.data.as_ref())?;
+            drill(&l, Engine::new(&l).obligations(&a.q.query()), a.format)?;
+        }
+        Command::Coverage(a) => {
+            let l = load(a.q.data.as_ref())?;
+            drill(&l, Engine::new(&l).enterprises(&a.q.query()), a.format)?;
+        }
+        Command::Cadres(a) => {
+            let l = load(a.q.data.as_ref())?;
+            drill(&l, Engine::new(&l).cadres(&a.q.query()), a.format)?;
         }
     }
     Ok(())

@@ -1,17 +1,417 @@
-//! Python bindings of dangjian (filled by the Python issue).
+//! Python bindings of dangjian: thin: convert arguments, call the core with the GIL
+//! released, convert results to Arrow tables. Errors map to Python exceptions in one place
+//! ([`errors`]); a panic is caught at the boundary and never reaches Python as such.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use arrow_array::RecordBatch;
+use chrono::NaiveDate;
+use dangjian::metrics::{Engine, Freq, Query};
+use dangjian::model::{UnitId, UnitKind};
+use dangjian::Ledger;
 use pyo3::prelude::*;
+use pyo3::types::{PyCapsule, PyDict};
+use pyo3_arrow::PyTable;
+
+pub mod arrow;
+pub mod errors;
+
+/// Runs `f` without the GIL, turning a panic into `DangjianError`.
+fn detached<T: Send>(py: Python<'_>, what: &str, f: impl FnOnce() -> PyResult<T> + Send) -> PyResult<T> {
+    match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
+        Ok(r) => r,
+        Err(_) => Err(errors::internal(py, what)),
+    }
+}
+
+fn parse_date(py: Python<'_>, name: &str, s: Option<&str>) -> PyResult<Option<NaiveDate>> {
+    match s {
+        None => Ok(None),
+        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| errors::bad_argument(py, format!("`{name}` is `{s}`, not a date; give a datetime.date, a pandas Timestamp or an ISO string YYYY-MM-DD"))),
+    }
+}
+
+/// An Arrow table that leaves Rust through the Arrow PyCapsule interface.
+#[pyclass(frozen, module = "dangjian._dangjian", name = "Table")]
+pub struct PyArrowTable {
+    batch: RecordBatch,
+    table: Py<PyTable>,
+    /// What the table is (`metrics`, `tasks`...).
+    #[pyo3(get)]
+    kind: String,
+}
+
+impl PyArrowTable {
+    fn new(py: Python<'_>, kind: &str, batch: RecordBatch) -> PyResult<Self> {
+        let table = PyTable::try_new(vec![batch.clone()], batch.schema())?;
+        Ok(PyArrowTable { batch, table: Py::new(py, table)?, kind: kind.to_string() })
+    }
+}
+
+#[pymethods]
+impl PyArrowTable {
+    /// Exports the table as an Arrow C stream (pyarrow, polars, duckdb, pandas read it).
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyCapsule>>) -> PyResult<Bound<'py, PyAny>> {
+        self.table.bind(py).call_method1("__arrow_c_stream__", (requested_schema,))
+    }
+
+    /// Exports the schema as an Arrow C schema capsule.
+    fn __arrow_c_schema__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        self.table.bind(py).call_method0("__arrow_c_schema__")
+    }
+
+    /// The number of rows.
+    #[getter]
+    fn num_rows(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// The column names.
+    #[getter]
+    fn column_names(&self) -> Vec<String> {
+        self.batch.schema().fields().iter().map(|f| f.name().clone()).collect()
+    }
+
+    /// The column types, as Arrow type names.
+    #[getter]
+    fn column_types(&self) -> Vec<String> {
+        self.batch.schema().fields().iter().map(|f| f.data_type().to_string()).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.batch.num_rows()
+    }
+
+    /// The first `n` rows as text cells (empty for null), for display without pyarrow.
+    fn preview(&self, n: usize) -> PyResult<Vec<Vec<String>>> {
+        let options = arrow_cast::display::FormatOptions::default().with_null("");
+        let formatters = self
+            .batch
+            .columns()
+            .iter()
+            .map(|c| arrow_cast::display::ArrayFormatter::try_new(c.as_ref(), &options))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
+        Ok((0..self.batch.num_rows().min(n)).map(|i| formatters.iter().map(|f| f.value(i).to_string()).collect()).collect())
+    }
+}
+
+/// Query arguments shared by the evaluation methods.
+#[allow(clippy::too_many_arguments)]
+fn query(
+    py: Python<'_>,
+    as_of: Option<&str>,
+    from: Option<&str>,
+    scope: Option<String>,
+    by: Option<&str>,
+    metrics: Option<Vec<String>>,
+    at_risk_tolerance: Option<f64>,
+    young_age: Option<i32>,
+) -> PyResult<Query> {
+    let mut q = Query { as_of: parse_date(py, "as_of", as_of)?, from: parse_date(py, "from", from)?, ..Query::default() };
+    q.scope = scope.map(UnitId::new);
+    q.by = match by {
+        None => None,
+        Some(s) => Some(s.parse::<UnitKind>().map_err(|e| errors::bad_argument(py, format!("`by`: {e}")))?),
+    };
+    q.metrics = metrics;
+    if let Some(t) = at_risk_tolerance {
+        q.at_risk_tolerance = t;
+    }
+    if let Some(a) = young_age {
+        q.young_age = a;
+    }
+    Ok(q)
+}
+
+/// A ledger (台账) loaded into memory.
+#[pyclass(frozen, module = "dangjian._dangjian", name = "Ledger")]
+pub struct PyLedger {
+    inner: Arc<Ledger>,
+}
+
+impl PyLedger {
+    /// Runs one drill-down of the engine without the GIL and converts it to Arrow.
+    fn drill<T: serde::Serialize + Send>(
+        &self,
+        py: Python<'_>,
+        kind: &'static str,
+        q: Query,
+        f: fn(&Engine<'_>, &Query) -> Result<Vec<T>, dangjian::metrics::QueryError>,
+    ) -> PyResult<PyArrowTable> {
+        let ledger = self.inner.clone();
+        let batch = detached(py, kind, move || {
+            let engine = Engine::new(&ledger);
+            let rows = f(&engine, &q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            arrow::batch_from_rows(&rows, &[]).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })?;
+        PyArrowTable::new(py, kind, batch)
+    }
+}
+
+#[pymethods]
+impl PyLedger {
+    /// The number of rows of each table.
+    fn counts(&self) -> Vec<(String, usize)> {
+        dangjian::model::Table::ALL.iter().map(|t| (t.name().to_string(), self.inner.len_of(*t))).collect()
+    }
+
+    /// The root unit's id and name.
+    fn root(&self) -> Option<(String, String)> {
+        self.inner.roots().next().map(|u| (u.id.to_string(), u.name.clone()))
+    }
+
+    /// The default evaluation date (ISO), if any record is dated.
+    fn latest_date(&self) -> Option<String> {
+        self.inner.latest_date().map(|d| d.to_string())
+    }
+
+    /// Every problem (errors and warnings) as dicts.
+    #[pyo3(signature = (as_of=None))]
+    fn validate<'py>(&self, py: Python<'py>, as_of: Option<&str>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let as_of = parse_date(py, "as_of", as_of)?;
+        let ledger = self.inner.clone();
+        let problems = detached(py, "validate", move || Ok(ledger.validate_as_of(as_of)))?;
+        problems.0.iter().map(|p| errors::problem_dict(py, p)).collect()
+    }
+
+    /// Saves as JSON (`.json`) or a CSV folder (any other path).
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let ledger = self.inner.clone();
+        detached(py, "save", move || dangjian::ledger::save(&ledger, &path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))
+    }
+
+    /// The JSON form as text.
+    fn to_json(&self, py: Python<'_>) -> PyResult<String> {
+        let ledger = self.inner.clone();
+        detached(py, "to_json", move || Ok(dangjian::ledger::to_json_string(&ledger)))
+    }
+
+    /// One table of the ledger as an Arrow table.
+    fn table(&self, py: Python<'_>, name: &str) -> PyResult<PyArrowTable> {
+        let Some(t) = dangjian::model::Table::from_name(name) else {
+            let names = dangjian::model::Table::ALL.map(|t| t.name()).join(", ");
+            return Err(errors::bad_argument(py, format!("no table `{name}`; tables are {names}")));
+        };
+        let ledger = self.inner.clone();
+        let batch = detached(py, "table", move || {
+            let out = dangjian::ledger::raw::encode(&ledger).into_iter().find(|o| o.table == t);
+            let Some(out) = out else { return Ok(RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty()))) };
+            let rows: Vec<serde_json::Map<String, serde_json::Value>> = out
+                .rows
+                .iter()
+                .map(|r| {
+                    out.header
+                        .iter()
+                        .zip(r)
+                        .map(|(h, v)| {
+                            let v = match v {
+                                None => serde_json::Value::Null,
+                                Some(dangjian::ledger::raw::Value::Number(n)) => serde_json::json!(n),
+                                Some(dangjian::ledger::raw::Value::Bool(b)) => serde_json::json!(b),
+                                Some(dangjian::ledger::raw::Value::List(l)) => serde_json::json!(l),
+                                Some(dangjian::ledger::raw::Value::Text(s)) => serde_json::json!(s),
+                            };
+                            (h.clone(), v)
+                        })
+                        .collect()
+                })
+                .collect();
+            let cols: Vec<&str> = out.header.iter().map(String::as_str).collect();
+            arrow::batch_from_objects(&rows, &cols).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })?;
+        PyArrowTable::new(py, name, batch)
+    }
+
+    /// Metric rows for a query.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn metrics(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        metrics: Option<Vec<String>>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let ledger = self.inner.clone();
+        let batch = detached(py, "metrics", move || {
+            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            arrow::batch_from_rows(&ev.rows, METRIC_COLUMNS).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })?;
+        PyArrowTable::new(py, "metrics", batch)
+    }
+
+    /// The evaluation in the JSON shape of METRICS.md (as text), as `dangjian report --format json` gives it.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn metrics_json(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        metrics: Option<Vec<String>>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<String> {
+        let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let ledger = self.inner.clone();
+        detached(py, "metrics_json", move || {
+            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            Ok(ev.to_json().to_string())
+        })
+    }
+
+    /// One row per key task in scope.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn tasks(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+        self.drill(py, "tasks", q, |e, q| e.tasks(q))
+    }
+
+    /// One row per duty obligation in scope.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn duties(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+        self.drill(py, "duties", q, |e, q| e.obligations(q))
+    }
+
+    /// One row per above-scale enterprise in scope.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn coverage(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+        self.drill(py, "coverage", q, |e, q| e.enterprises(q))
+    }
+
+    /// One row per cadre in scope.
+    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn cadres(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+        self.drill(py, "cadres", q, |e, q| e.cadres(q))
+    }
+
+    /// The same query at every month end (freq "M") or week end ("W") in [start, end].
+    #[pyo3(signature = (start, end, freq="M", metrics=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn trend(
+        &self,
+        py: Python<'_>,
+        start: &str,
+        end: &str,
+        freq: &str,
+        metrics: Option<Vec<String>>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let freq = match freq {
+            "M" | "ME" | "month" | "m" => Freq::Month,
+            "W" | "week" | "w" => Freq::Week,
+            other => return Err(errors::bad_argument(py, format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"))),
+        };
+        let start = parse_date(py, "start", Some(start))?.unwrap_or_default();
+        let end = parse_date(py, "end", Some(end))?.unwrap_or_default();
+        let q = query(py, None, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let ledger = self.inner.clone();
+        let batch = detached(py, "trend", move || {
+            let evs = Engine::new(&ledger).trend(&q, start, end, freq).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let mut rows = Vec::new();
+            for ev in &evs {
+                for r in &ev.rows {
+                    let mut m = match serde_json::to_value(r) {
+                        Ok(serde_json::Value::Object(m)) => m,
+                        _ => serde_json::Map::new(),
+                    };
+                    let mut with_date = serde_json::Map::new();
+                    with_date.insert("as_of".into(), serde_json::json!(ev.as_of.to_string()));
+                    with_date.append(&mut m);
+                    rows.push(with_date);
+                }
+            }
+            let mut cols = vec!["as_of"];
+            cols.extend_from_slice(METRIC_COLUMNS);
+            arrow::batch_from_objects(&rows, &cols).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        })?;
+        PyArrowTable::new(py, "trend", batch)
+    }
+
+    fn __repr__(&self) -> String {
+        let root = self.inner.roots().next().map(|u| format!("{} {}", u.id, u.name)).unwrap_or_else(|| "empty".into());
+        format!(
+            "<dangjian.Ledger {root}: {} units, {} orgs, {} people, {} initiatives, {} activities>",
+            self.inner.units.len(),
+            self.inner.orgs.len(),
+            self.inner.people.len(),
+            self.inner.initiatives.len(),
+            self.inner.activities.len()
+        )
+    }
+}
+
+const METRIC_COLUMNS: &[&str] = &["metric", "scope", "value", "numerator", "denominator", "target", "due"];
+
+/// The embedded Chengxi New District example.
+#[pyfunction]
+fn example(py: Python<'_>) -> PyResult<PyLedger> {
+    let ledger = detached(py, "example", || Ok(dangjian::example()))?;
+    Ok(PyLedger { inner: Arc::new(ledger) })
+}
+
+/// Loads a ledger from a CSV folder or a `.json` file.
+#[pyfunction]
+fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
+    let ledger = detached(py, "load", move || dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
+    Ok(PyLedger { inner: Arc::new(ledger) })
+}
+
+/// Loads a ledger from JSON text.
+#[pyfunction]
+fn from_json(py: Python<'_>, text: String) -> PyResult<PyLedger> {
+    let ledger = detached(py, "from_json", move || dangjian::ledger::from_json_str(&text).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
+    Ok(PyLedger { inner: Arc::new(ledger) })
+}
+
+/// The metric catalogue; with a ledger, its concrete per-ledger metrics too.
+#[pyfunction]
+#[pyo3(signature = (ledger=None))]
+fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable> {
+    let ledger = ledger.map(|l| l.inner.clone());
+    let batch = detached(py, "catalogue", move || {
+        let rows = match &ledger {
+            Some(l) => dangjian::metrics::catalogue_for(l),
+            None => dangjian::metrics::catalogue().iter().map(dangjian::metrics::LedgerMetric::from_def).collect(),
+        };
+        arrow::batch_from_rows(&rows, &["id", "zh", "en", "definition", "kind", "direction", "programme"])
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+    })?;
+    PyArrowTable::new(py, "catalogue", batch)
+}
 
 /// The compiled module `dangjian._dangjian`.
 #[pymodule]
 mod _dangjian {
-    use pyo3::prelude::*;
+    #[pymodule_export]
+    use super::{catalogue, example, from_json, load, PyArrowTable, PyLedger};
 
     /// The version of the dangjian core.
     #[pymodule_export]
+    #[allow(non_upper_case_globals)]
     const __version__: &str = env!("CARGO_PKG_VERSION");
-
-    #[pyfunction]
-    fn _ping() -> PyResult<bool> {
-        Ok(true)
-    }
 }

@@ -1,0 +1,25 @@
+"""dangjian (党建): party-building ledgers, validated and measured.
+
+>>> import dangjian as dj
+>>> ds = dj.example()                        # or dj.load("ledger/") / dj.load("ledger.json")
+>>> t = ds.metrics(as_of="2019-07-31", by="area")
+>>> df = t.to_pandas()                        # or pl.DataFrame(t), pa.table(t), duckdb.sql("from t")
+"""
+
+from ._dangjian import __version__
+from ._errors import DangjianError, LedgerError, QueryError
+from ._ledger import Ledger, catalogue, example, from_json, load
+from ._table import Table
+
+__all__ = [
+    "DangjianError",
+    "Ledger",
+    "LedgerError",
+    "QueryError",
+    "Table",
+    "__version__",
+    "catalogue",
+    "example",
+    "from_json",
+    "load",
+]

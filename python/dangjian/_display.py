@@ -1,0 +1,88 @@
+"""Rich notebook display: bounded HTML tables with 中文 and English metric names."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from typing import TYPE_CHECKING, Dict, List, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._ledger import Ledger
+    from ._table import Table
+
+_STYLE = (
+    "<style>.dangjian table{border-collapse:collapse;font-size:12px}"
+    ".dangjian th,.dangjian td{padding:2px 8px;border-bottom:1px solid #ddd;text-align:left}"
+    ".dangjian td.num{text-align:right;font-variant-numeric:tabular-nums}"
+    ".dangjian caption{text-align:left;font-weight:bold;color:#b22222}</style>"
+)
+
+
+@lru_cache(maxsize=1)
+def metric_names() -> Dict[str, Tuple[str, str]]:
+    """Metric id -> (中文, English) from the catalogue (per-ledger families by prefix)."""
+    from . import _dangjian
+
+    t = _dangjian.catalogue()
+    cols = list(t.column_names)
+    i, zh, en = cols.index("id"), cols.index("zh"), cols.index("en")
+    return {r[i]: (r[zh], r[en]) for r in t.preview(t.num_rows)}
+
+
+def names_of(metric: str) -> Tuple[str, str]:
+    """The 中文 and English names of a metric id, also for ``duty.<id>`` and the like."""
+    names = metric_names()
+    if metric in names:
+        return names[metric]
+    for template, pair in names.items():
+        head = template.split("<")[0]
+        if "<" in template and metric.startswith(head):
+            tail = template.split(">")[-1]
+            if metric.endswith(tail) and (tail or "." not in metric[len(head):]):
+                return pair
+    return ("", "")
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+        return True
+    except ValueError:
+        return False
+
+
+def table_html(t: "Table", limit: int) -> str:
+    cols: List[str] = t.column_names
+    rows = t._preview(limit)
+    with_names = t.kind in ("metrics", "trend") and "metric" in cols
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in cols)
+    if with_names:
+        head = head.replace("<th>metric</th>", "<th>metric</th><th>指标</th><th>name</th>", 1)
+    body = []
+    for r in rows:
+        cells = []
+        for c, v in zip(cols, r):
+            cls = ' class="num"' if _is_number(v) else ""
+            shown = "n/a" if v == "" and c == "value" else v
+            cells.append(f"<td{cls}>{html.escape(shown)}</td>")
+            if with_names and c == "metric":
+                zh, en = names_of(v)
+                cells.append(f"<td>{html.escape(zh)}</td><td>{html.escape(en)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = ""
+    if t.num_rows > len(rows):
+        more = f"<p>… {t.num_rows - len(rows)} more rows (of {t.num_rows}); use to_pandas() or to_polars() for all</p>"
+    caption = f"<caption>dangjian {html.escape(t.kind)}: {t.num_rows} rows</caption>"
+    return f'<div class="dangjian">{_STYLE}<table>{caption}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>'
+
+
+def ledger_html(ledger: "Ledger") -> str:
+    root = ledger.root
+    title = f"{html.escape(root[1])} ({html.escape(root[0])})" if root else "empty ledger"
+    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{n}</td></tr>" for name, n in ledger.counts.items())
+    latest = ledger.latest_date or "n/a"
+    return (
+        f'<div class="dangjian">{_STYLE}<table><caption>台账 Ledger: {title}</caption>'
+        f"<thead><tr><th>table</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>"
+        f"<p>默认评估日 default as-of: {html.escape(str(latest))}</p></div>"
+    )

@@ -1,0 +1,240 @@
+"""The Python face of a ledger: load, evaluate, drill down, save."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from typing import Any, Dict, List, Optional, Sequence, Union
+
+from . import _dangjian
+from ._errors import QueryError
+from ._table import Table
+
+DateLike = Union[str, _dt.date, Any]
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _date(value: Optional[DateLike], name: str) -> Optional[str]:
+    """A date argument as ISO text: ``datetime.date``, ``datetime.datetime``, pandas
+    ``Timestamp``, numpy ``datetime64`` or an ISO string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    to_date = getattr(value, "date", None)  # pandas Timestamp
+    if callable(to_date):
+        d = to_date()
+        if isinstance(d, _dt.date):
+            return d.isoformat()
+    if type(value).__name__ == "datetime64":  # numpy
+        return str(value)[:10]
+    raise QueryError(f"`{name}` must be a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD'), not {type(value).__name__}")
+
+
+def _metrics(metrics: Union[None, str, Sequence[str]]) -> Optional[List[str]]:
+    if metrics is None:
+        return None
+    if isinstance(metrics, str):
+        return [metrics]
+    return list(metrics)
+
+
+class Ledger:
+    """A ledger (台账): every table of the interchange format, validated.
+
+    Get one with :func:`dangjian.example`, :func:`dangjian.load` or
+    :func:`dangjian.from_json`.
+
+    >>> import dangjian as dj
+    >>> ds = dj.example()
+    >>> ds.counts["units"] > 0
+    True
+    >>> t = ds.metrics(as_of="2019-07-31", metrics="tasks.started")
+    >>> row = t.to_pylist()[0]
+    >>> (row["numerator"], row["denominator"])
+    (25.0, 33.0)
+    """
+
+    __slots__ = ("_native",)
+
+    def __init__(self, native: "_dangjian.Ledger") -> None:
+        self._native = native
+
+    # -- what it holds -----------------------------------------------------------------
+    @property
+    def counts(self) -> Dict[str, int]:
+        """Rows per table."""
+        return dict(self._native.counts())
+
+    @property
+    def root(self) -> Optional[tuple]:
+        """``(id, name)`` of the root unit."""
+        return self._native.root()
+
+    @property
+    def latest_date(self) -> Optional[_dt.date]:
+        """The default evaluation date: the latest progress, activity or observation date."""
+        d = self._native.latest_date()
+        return _dt.date.fromisoformat(d) if d else None
+
+    def table(self, name: str) -> Table:
+        """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`."""
+        return Table(self._native.table(name))
+
+    def validate(self, as_of: Optional[DateLike] = None) -> List[Dict[str, str]]:
+        """Every problem (errors and warnings) as dicts: severity, kind, location, message.
+
+        >>> import dangjian as dj
+        >>> [p for p in dj.example().validate() if p["severity"] == "error"]
+        []
+        """
+        return list(self._native.validate(_date(as_of, "as_of")))
+
+    def save(self, path: PathLike) -> None:
+        """Save as JSON (a ``.json`` path) or as a CSV folder (any other path), atomically."""
+        self._native.save(os.fspath(path))
+
+    def to_json(self) -> str:
+        """The JSON form (``dangjian-ledger/1``) as text."""
+        return self._native.to_json()
+
+    # -- metrics -----------------------------------------------------------------------
+    def metrics(
+        self,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[str] = None,
+        metrics: Union[None, str, Sequence[str]] = None,
+        *,
+        at_risk_tolerance: Optional[float] = None,
+        young_age: Optional[int] = None,
+    ) -> Table:
+        """Metric rows (metric, scope, value, numerator, denominator, target, due).
+
+        ``as_of`` defaults to the latest dated record, ``from_`` to 1 January of that year,
+        ``scope`` to the root unit; ``by`` (a unit kind such as ``"area"`` or ``"block"``)
+        adds one row per unit of that kind below the scope; ``metrics`` filters by id or
+        prefix (``"coverage"``).
+
+        >>> import dangjian as dj
+        >>> t = dj.example().metrics(as_of="2019-07-31", by="block", metrics="coverage.org")
+        >>> t.num_rows >= 3
+        True
+        """
+        return Table(
+            self._native.metrics(
+                _date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics), at_risk_tolerance, young_age
+            )
+        )
+
+    def metrics_json(
+        self,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[str] = None,
+        metrics: Union[None, str, Sequence[str]] = None,
+    ) -> Dict[str, Any]:
+        """The evaluation in the JSON shape of METRICS.md, as ``dangjian report --format json``."""
+        import json
+
+        return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))
+
+    def _drill(self, name: str, as_of: Any, from_: Any, scope: Optional[str], by: Optional[str], tol: Optional[float], age: Optional[int]) -> Table:
+        fn = getattr(self._native, name)
+        return Table(fn(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+
+    def tasks(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None, *, at_risk_tolerance: Optional[float] = None) -> Table:
+        """One row per key task in scope: status, actual, expected, spi, forecast, owner, leader.
+
+        >>> import dangjian as dj
+        >>> t = dj.example().tasks(as_of="2019-07-31")
+        >>> t.num_rows
+        33
+        """
+        return self._drill("tasks", as_of, from_, scope, None, at_risk_tolerance, None)
+
+    def duties(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None) -> Table:
+        """One row per obligation: duty, subject, holder, assessed, complying, longest lapse,
+        last activity."""
+        return self._drill("duties", as_of, from_, scope, None, None, None)
+
+    def coverage(self, as_of: Optional[DateLike] = None, scope: Optional[str] = None) -> Table:
+        """One row per above-scale enterprise: organisation coverage (through which org),
+        own organisation, work coverage (through which instructor)."""
+        return self._drill("coverage", as_of, None, scope, None, None, None)
+
+    def cadres(self, as_of: Optional[DateLike] = None, scope: Optional[str] = None, *, young_age: Optional[int] = None) -> Table:
+        """One row per cadre: age, young, roles, on tasks, breadth."""
+        return self._drill("cadres", as_of, None, scope, None, None, young_age)
+
+    def trend(
+        self,
+        metric: Union[None, str, Sequence[str]],
+        start: DateLike,
+        end: DateLike,
+        freq: str = "M",
+        *,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[str] = None,
+    ) -> Table:
+        """The same query at every month end (``freq="M"``) or week end (``"W"``) between
+        ``start`` and ``end``, in one call: columns ``as_of`` then the metric row columns.
+
+        >>> import dangjian as dj
+        >>> t = dj.example().trend("coverage.org", start="2019-01-01", end="2019-07-31")
+        >>> t.num_rows
+        7
+        """
+        s, e = _date(start, "start"), _date(end, "end")
+        if s is None or e is None:
+            raise QueryError("trend needs `start` and `end` dates")
+        return Table(self._native.trend(s, e, freq, _metrics(metric), _date(from_, "from_"), scope, by, None, None))
+
+    # -- display -----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return repr(self._native)
+
+    def _repr_html_(self) -> str:
+        from ._display import ledger_html
+
+        return ledger_html(self)
+
+
+def example() -> Ledger:
+    """The embedded Chengxi New District (城西新区) ledger of 2019.
+
+    >>> import dangjian as dj
+    >>> dj.example().root
+    ('chengxi', '城西新区')
+    """
+    return Ledger(_dangjian.example())
+
+
+def load(path: PathLike) -> Ledger:
+    """Load a ledger from a CSV folder or a ``.json`` file; raises :class:`LedgerError`
+    with every located problem when it is not valid."""
+    return Ledger(_dangjian.load(os.fspath(path)))
+
+
+def from_json(text: str) -> Ledger:
+    """Load a ledger from JSON text (the ``dangjian-ledger/1`` form)."""
+    return Ledger(_dangjian.from_json(text))
+
+
+def catalogue(ledger: Optional[Ledger] = None) -> Table:
+    """The metric catalogue: id, 中文 and English names, definition, kind, direction,
+    programme. With a ledger, its concrete ``duty.<id>``, ``indicator.<id>`` and
+    ``target.<id>`` metrics are listed too.
+
+    >>> import dangjian as dj
+    >>> "coverage.org" in dj.catalogue().to_arrow().column("id").to_pylist()
+    True
+    """
+    return Table(_dangjian.catalogue(ledger._native if ledger is not None else None))

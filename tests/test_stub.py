@@ -1,0 +1,24 @@
+"""The hand-written stub matches the compiled module."""
+
+import subprocess
+import sys
+
+import pytest
+
+
+def test_stub_matches_the_module():
+    pytest.importorskip("mypy")
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy.stubtest", "dangjian._dangjian", "--ignore-missing-stub"],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_package_is_typed():
+    import dangjian
+    import pathlib
+
+    assert (pathlib.Path(dangjian.__file__).parent / "py.typed").exists()
+    assert (pathlib.Path(dangjian.__file__).parent / "_dangjian.pyi").exists()
