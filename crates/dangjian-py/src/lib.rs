@@ -352,6 +352,18 @@ impl PyLedger {
         PyArrowTable::new(py, "trend", batch)
     }
 
+    /// Runs the engine only (no conversion) and returns the number of metric rows: the
+    /// baseline the benchmarks compare the Python layer against.
+    #[pyo3(signature = (as_of=None, by=None))]
+    fn _evaluate_only(&self, py: Python<'_>, as_of: Option<&str>, by: Option<&str>) -> PyResult<usize> {
+        let q = query(py, as_of, None, None, by, None, None, None)?;
+        let ledger = self.inner.clone();
+        detached(py, "evaluate", move || {
+            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            Ok(ev.rows.len())
+        })
+    }
+
     fn __repr__(&self) -> String {
         let root = self.inner.roots().next().map(|u| format!("{} {}", u.id, u.name)).unwrap_or_else(|| "empty".into());
         format!(
