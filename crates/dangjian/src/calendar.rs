@@ -40,10 +40,18 @@ pub fn add_months(d: NaiveDate, months: i32) -> NaiveDate {
     let year = total.div_euclid(12);
     let month = total.rem_euclid(12) as u32 + 1;
     let Ok(year) = i32::try_from(year) else {
-        return if months < 0 { NaiveDate::MIN } else { NaiveDate::MAX };
+        return if months < 0 {
+            NaiveDate::MIN
+        } else {
+            NaiveDate::MAX
+        };
     };
     let day = d.day().min(days_in_month(year, month));
-    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(if months < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
+    NaiveDate::from_ymd_opt(year, month, day).unwrap_or(if months < 0 {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
 }
 
 /// `d` plus `years` calendar years; 29 February becomes 28 February in a common year.
@@ -58,7 +66,11 @@ pub fn add_days(d: NaiveDate, days: i64) -> NaiveDate {
     } else {
         d.checked_sub_days(Days::new(days.unsigned_abs()))
     };
-    r.unwrap_or(if days < 0 { NaiveDate::MIN } else { NaiveDate::MAX })
+    r.unwrap_or(if days < 0 {
+        NaiveDate::MIN
+    } else {
+        NaiveDate::MAX
+    })
 }
 
 /// The number of days from `a` to `b` (negative when `b` is before `a`).
@@ -120,9 +132,17 @@ impl Period {
     }
 
     /// The periods lying wholly inside `[first, last]`, in order, as (start, end) pairs.
-    pub fn within(self, first: NaiveDate, last: NaiveDate) -> impl Iterator<Item = (NaiveDate, NaiveDate)> {
+    pub fn within(
+        self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> impl Iterator<Item = (NaiveDate, NaiveDate)> {
         let s0 = self.start_of(first);
-        let mut start = if s0 == first { Some(first) } else { Some(self.next_start(s0)).filter(|s| *s > s0) };
+        let mut start = if s0 == first {
+            Some(first)
+        } else {
+            Some(self.next_start(s0)).filter(|s| *s > s0)
+        };
         std::iter::from_fn(move || {
             let s = start?;
             let next = self.next_start(s);
@@ -160,7 +180,8 @@ pub fn month_ends(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
 /// Every Sunday in `[start, end]`, in order.
 pub fn sundays(start: NaiveDate, end: NaiveDate) -> Vec<NaiveDate> {
     let mut out = Vec::new();
-    let offset = (7 + Weekday::Sun.num_days_from_monday() - start.weekday().num_days_from_monday()) % 7;
+    let offset =
+        (7 + Weekday::Sun.num_days_from_monday() - start.weekday().num_days_from_monday()) % 7;
     let mut d = add_days(start, i64::from(offset));
     while d <= end && d >= start {
         out.push(d);
@@ -203,41 +224,94 @@ mod tests {
         assert_eq!(add_days(NaiveDate::MIN, -1), NaiveDate::MIN);
         assert_eq!(add_months(NaiveDate::MAX, 1), NaiveDate::MAX);
         assert_eq!(add_years(NaiveDate::MIN, -5), NaiveDate::MIN);
-        assert_eq!(Period::Year.within(NaiveDate::MIN, NaiveDate::MAX).take(3).count(), 3);
+        assert_eq!(
+            Period::Year
+                .within(NaiveDate::MIN, NaiveDate::MAX)
+                .take(3)
+                .count(),
+            3
+        );
     }
 
     #[test]
     fn iso_weeks_run_monday_to_sunday() {
         // 2019-07-31 is a Wednesday: its week is Mon 29 July .. Sun 4 August.
-        assert_eq!(Period::Week.containing(d(2019, 7, 31)), (d(2019, 7, 29), d(2019, 8, 4)));
+        assert_eq!(
+            Period::Week.containing(d(2019, 7, 31)),
+            (d(2019, 7, 29), d(2019, 8, 4))
+        );
         // 2019-12-31 (Tuesday) sits in ISO week 1 of 2020, which starts Mon 30 December.
-        assert_eq!(Period::Week.containing(d(2019, 12, 31)), (d(2019, 12, 30), d(2020, 1, 5)));
+        assert_eq!(
+            Period::Week.containing(d(2019, 12, 31)),
+            (d(2019, 12, 30), d(2020, 1, 5))
+        );
     }
 
     #[test]
     fn periods_containing_a_day() {
-        assert_eq!(Period::Month.containing(d(2020, 2, 10)), (d(2020, 2, 1), d(2020, 2, 29)));
-        assert_eq!(Period::Quarter.containing(d(2019, 11, 1)), (d(2019, 10, 1), d(2019, 12, 31)));
-        assert_eq!(Period::HalfYear.containing(d(2019, 6, 30)), (d(2019, 1, 1), d(2019, 6, 30)));
-        assert_eq!(Period::HalfYear.containing(d(2019, 7, 1)), (d(2019, 7, 1), d(2019, 12, 31)));
-        assert_eq!(Period::Year.containing(d(2019, 7, 1)), (d(2019, 1, 1), d(2019, 12, 31)));
+        assert_eq!(
+            Period::Month.containing(d(2020, 2, 10)),
+            (d(2020, 2, 1), d(2020, 2, 29))
+        );
+        assert_eq!(
+            Period::Quarter.containing(d(2019, 11, 1)),
+            (d(2019, 10, 1), d(2019, 12, 31))
+        );
+        assert_eq!(
+            Period::HalfYear.containing(d(2019, 6, 30)),
+            (d(2019, 1, 1), d(2019, 6, 30))
+        );
+        assert_eq!(
+            Period::HalfYear.containing(d(2019, 7, 1)),
+            (d(2019, 7, 1), d(2019, 12, 31))
+        );
+        assert_eq!(
+            Period::Year.containing(d(2019, 7, 1)),
+            (d(2019, 1, 1), d(2019, 12, 31))
+        );
     }
 
     #[test]
     fn only_whole_periods_lie_within_a_range() {
         // [2019-01-15, 2019-04-30]: February, March and April are whole; January is not.
-        let months: Vec<_> = Period::Month.within(d(2019, 1, 15), d(2019, 4, 30)).collect();
-        assert_eq!(months, vec![(d(2019, 2, 1), d(2019, 2, 28)), (d(2019, 3, 1), d(2019, 3, 31)), (d(2019, 4, 1), d(2019, 4, 30))]);
+        let months: Vec<_> = Period::Month
+            .within(d(2019, 1, 15), d(2019, 4, 30))
+            .collect();
+        assert_eq!(
+            months,
+            vec![
+                (d(2019, 2, 1), d(2019, 2, 28)),
+                (d(2019, 3, 1), d(2019, 3, 31)),
+                (d(2019, 4, 1), d(2019, 4, 30))
+            ]
+        );
         // [2019-07-01 (Mon), 2019-07-20 (Sat)]: two whole ISO weeks, the third ends on the 21st.
         let weeks: Vec<_> = Period::Week.within(d(2019, 7, 1), d(2019, 7, 20)).collect();
-        assert_eq!(weeks, vec![(d(2019, 7, 1), d(2019, 7, 7)), (d(2019, 7, 8), d(2019, 7, 14))]);
-        assert_eq!(Period::Quarter.within(d(2019, 1, 1), d(2019, 3, 30)).count(), 0);
+        assert_eq!(
+            weeks,
+            vec![
+                (d(2019, 7, 1), d(2019, 7, 7)),
+                (d(2019, 7, 8), d(2019, 7, 14))
+            ]
+        );
+        assert_eq!(
+            Period::Quarter
+                .within(d(2019, 1, 1), d(2019, 3, 30))
+                .count(),
+            0
+        );
     }
 
     #[test]
     fn month_ends_and_sundays_of_a_range() {
-        assert_eq!(month_ends(d(2019, 1, 31), d(2019, 3, 30)), vec![d(2019, 1, 31), d(2019, 2, 28)]);
-        assert_eq!(sundays(d(2019, 7, 1), d(2019, 7, 14)), vec![d(2019, 7, 7), d(2019, 7, 14)]);
+        assert_eq!(
+            month_ends(d(2019, 1, 31), d(2019, 3, 30)),
+            vec![d(2019, 1, 31), d(2019, 2, 28)]
+        );
+        assert_eq!(
+            sundays(d(2019, 7, 1), d(2019, 7, 14)),
+            vec![d(2019, 7, 7), d(2019, 7, 14)]
+        );
         assert_eq!(sundays(d(2019, 7, 7), d(2019, 7, 7)), vec![d(2019, 7, 7)]);
         assert!(sundays(d(2019, 7, 1), d(2019, 7, 5)).is_empty());
     }

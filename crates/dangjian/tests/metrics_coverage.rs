@@ -13,6 +13,7 @@ use dangjian::model::*;
 /// - e3: only the workshop's branch ow; an instructor on e3 -> work only;
 /// - e4: a party group og hosted by e4 with an instructor on og -> work only;
 /// - e5: committee oc dissolved 06-30, an instructor ended 07-30 -> nothing.
+///
 /// coverage.org 2/5, own 1/5, work 4/5.
 fn enterprises() -> Ledger {
     let mut l = Ledger::new();
@@ -27,17 +28,33 @@ fn enterprises() -> Ledger {
     e7.since = Some(d(2019, 9, 1));
     l.units.push(e7);
     l.units.push(unit("w", UnitKind::Workshop, Some("e3")));
-    l.orgs.push(org("ob1", OrgKind::Branch, &["e1"], d(2018, 1, 1)));
-    l.orgs.push(org("oj", OrgKind::JointBranch, &["e2", "e6"], d(2018, 1, 1)));
-    l.orgs.push(org("ow", OrgKind::Branch, &["w"], d(2018, 1, 1)));
-    l.orgs.push(org("og", OrgKind::Group, &["e4"], d(2018, 1, 1)));
+    l.orgs
+        .push(org("ob1", OrgKind::Branch, &["e1"], d(2018, 1, 1)));
+    l.orgs.push(org(
+        "oj",
+        OrgKind::JointBranch,
+        &["e2", "e6"],
+        d(2018, 1, 1),
+    ));
+    l.orgs
+        .push(org("ow", OrgKind::Branch, &["w"], d(2018, 1, 1)));
+    l.orgs
+        .push(org("og", OrgKind::Group, &["e4"], d(2018, 1, 1)));
     let mut oc = org("oc", OrgKind::Committee, &["e5"], d(2015, 1, 1));
     oc.dissolved = Some(d(2019, 6, 30));
     l.orgs.push(oc);
     l.people.push(person("i1", None));
-    l.roles.push(role("i1", RoleKind::Instructor, "e3", d(2019, 1, 1), None));
-    l.roles.push(role("i1", RoleKind::Instructor, "og", d(2019, 1, 1), None));
-    l.roles.push(role("i1", RoleKind::Instructor, "e5", d(2019, 1, 1), Some(d(2019, 7, 30))));
+    l.roles
+        .push(role("i1", RoleKind::Instructor, "e3", d(2019, 1, 1), None));
+    l.roles
+        .push(role("i1", RoleKind::Instructor, "og", d(2019, 1, 1), None));
+    l.roles.push(role(
+        "i1",
+        RoleKind::Instructor,
+        "e5",
+        d(2019, 1, 1),
+        Some(d(2019, 7, 30)),
+    ));
     l
 }
 
@@ -45,23 +62,52 @@ fn enterprises() -> Ledger {
 fn organisation_and_work_coverage() {
     let l = enterprises();
     assert_valid(&l);
-    let q = Query { by: Some(UnitKind::Block), ..at(d(2019, 7, 31)) };
+    let q = Query {
+        by: Some(UnitKind::Block),
+        ..at(d(2019, 7, 31))
+    };
     let e = Engine::new(&l);
     let ev = e.evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "coverage.org", "d"), (Some(0.4), Some(2.0), Some(5.0)));
-    assert_eq!(vnd(&ev, "coverage.own_org", "d"), (Some(0.2), Some(1.0), Some(5.0)));
-    assert_eq!(vnd(&ev, "coverage.work", "d"), (Some(0.8), Some(4.0), Some(5.0)));
-    assert_eq!(vnd(&ev, "coverage.org", "B1"), (Some(0.4), Some(2.0), Some(5.0)));
+    assert_eq!(
+        vnd(&ev, "coverage.org", "d"),
+        (Some(0.4), Some(2.0), Some(5.0))
+    );
+    assert_eq!(
+        vnd(&ev, "coverage.own_org", "d"),
+        (Some(0.2), Some(1.0), Some(5.0))
+    );
+    assert_eq!(
+        vnd(&ev, "coverage.work", "d"),
+        (Some(0.8), Some(4.0), Some(5.0))
+    );
+    assert_eq!(
+        vnd(&ev, "coverage.org", "B1"),
+        (Some(0.4), Some(2.0), Some(5.0))
+    );
     // B2 holds only e7, which does not exist yet: 0/0 is null
     assert_eq!(vnd(&ev, "coverage.org", "B2"), (None, Some(0.0), Some(0.0)));
 
     let rows = e.enterprises(&at(d(2019, 7, 31))).unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["e1", "e2", "e3", "e4", "e5"]);
-    assert_eq!(rows[1].via_org.iter().map(|o| o.as_str()).collect::<Vec<_>>(), ["oj"]);
+    assert_eq!(
+        rows[1]
+            .via_org
+            .iter()
+            .map(|o| o.as_str())
+            .collect::<Vec<_>>(),
+        ["oj"]
+    );
     assert!(rows[0].own_org && !rows[1].own_org);
     assert!(!rows[2].org_covered && rows[2].work_covered);
-    assert_eq!(rows[3].via_instructor.iter().map(|p| p.as_str()).collect::<Vec<_>>(), ["i1"]);
+    assert_eq!(
+        rows[3]
+            .via_instructor
+            .iter()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
+        ["i1"]
+    );
     assert!(!rows[4].work_covered && rows[4].via_instructor.is_empty());
 }
 
@@ -73,19 +119,27 @@ fn organisation_and_work_coverage() {
 /// - g4 general branch (host e1), elected 2015 and 2018-01-01: 2021-01-01 -> neither;
 /// - b5 branch, elected only 2019-09-01 (after as_of): not counted;
 /// - tf task force with an election: not a primary kind.
+///
 /// renewal_overdue = 2/5; renewal_due = 2.
 fn renewals() -> Ledger {
     let mut l = Ledger::new();
     l.units.push(unit("d", UnitKind::District, None));
     l.units.push(unit("v1", UnitKind::Village, Some("d")));
     l.units.push(enterprise("e1", "d"));
-    l.orgs.push(org("c1", OrgKind::Committee, &["d"], d(2010, 1, 1)));
-    l.orgs.push(org("b1", OrgKind::Branch, &["v1", "e1"], d(2010, 1, 1)));
-    l.orgs.push(org("b2", OrgKind::Branch, &["e1"], d(2010, 1, 1)));
-    l.orgs.push(org("b3", OrgKind::Branch, &["e1"], d(2010, 1, 1)));
-    l.orgs.push(org("g4", OrgKind::GeneralBranch, &["e1"], d(2010, 1, 1)));
-    l.orgs.push(org("b5", OrgKind::Branch, &["e1"], d(2019, 1, 1)));
-    l.orgs.push(org("tf", OrgKind::TaskForce, &["d"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("c1", OrgKind::Committee, &["d"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b1", OrgKind::Branch, &["v1", "e1"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b2", OrgKind::Branch, &["e1"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b3", OrgKind::Branch, &["e1"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("g4", OrgKind::GeneralBranch, &["e1"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b5", OrgKind::Branch, &["e1"], d(2019, 1, 1)));
+    l.orgs
+        .push(org("tf", OrgKind::TaskForce, &["d"], d(2010, 1, 1)));
     l.elections = vec![
         election("c1", d(2014, 7, 30)),
         election("b1", d(2014, 8, 1)),
@@ -104,7 +158,10 @@ fn renewal_overdue_and_due() {
     let l = renewals();
     assert_valid(&l);
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
-    assert_eq!(vnd(&ev, "orgs.renewal_overdue", "d"), (Some(0.4), Some(2.0), Some(5.0)));
+    assert_eq!(
+        vnd(&ev, "orgs.renewal_overdue", "d"),
+        (Some(0.4), Some(2.0), Some(5.0))
+    );
     assert_eq!(ev.value("orgs.renewal_due"), Some(2.0));
 }
 
@@ -115,11 +172,17 @@ fn an_election_on_29_february_ends_its_term_on_28_february() {
     // due too; g4 (2021) is neither. overdue 0/5 (b5 not elected yet), due 4.
     let l = renewals();
     let ev = Engine::new(&l).evaluate(&at(d(2019, 2, 28))).unwrap();
-    assert_eq!(vnd(&ev, "orgs.renewal_overdue", "d"), (Some(0.0), Some(0.0), Some(5.0)));
+    assert_eq!(
+        vnd(&ev, "orgs.renewal_overdue", "d"),
+        (Some(0.0), Some(0.0), Some(5.0))
+    );
     assert_eq!(ev.value("orgs.renewal_due"), Some(4.0));
     // The next day it is overdue.
     let ev = Engine::new(&l).evaluate(&at(d(2019, 3, 1))).unwrap();
-    assert_eq!(vnd(&ev, "orgs.renewal_overdue", "d"), (Some(0.2), Some(1.0), Some(5.0)));
+    assert_eq!(
+        vnd(&ev, "orgs.renewal_overdue", "d"),
+        (Some(0.2), Some(1.0), Some(5.0))
+    );
 }
 
 #[test]
@@ -128,12 +191,25 @@ fn viable_branches_count_formal_members_by_as_of() {
     // b3, b5: none. viable 1/4 (g4 is a general branch; c1 a committee).
     let mut l = renewals();
     for (i, o) in ["b1", "b1", "b1", "b2", "b2"].iter().enumerate() {
-        l.people.push(member(&format!("m{i}"), o, Some(d(2017, 1, 1)), Some(d(2018, 1, 1))));
+        l.people.push(member(
+            &format!("m{i}"),
+            o,
+            Some(d(2017, 1, 1)),
+            Some(d(2018, 1, 1)),
+        ));
     }
-    l.people.push(member("late", "b2", Some(d(2018, 9, 1)), Some(d(2019, 9, 1))));
+    l.people.push(member(
+        "late",
+        "b2",
+        Some(d(2018, 9, 1)),
+        Some(d(2019, 9, 1)),
+    ));
     assert_valid(&l);
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
-    assert_eq!(vnd(&ev, "orgs.viable", "d"), (Some(0.25), Some(1.0), Some(4.0)));
+    assert_eq!(
+        vnd(&ev, "orgs.viable", "d"),
+        (Some(0.25), Some(1.0), Some(4.0))
+    );
 }
 
 #[test]
@@ -154,11 +230,13 @@ fn no_org_life_with_the_month_end_clamp() {
     l.units.push(unit("d", UnitKind::District, None));
     l.units.push(unit("v1", UnitKind::Village, Some("d")));
     l.units.push(unit("v2", UnitKind::Village, Some("d")));
-    l.orgs.push(org("b1", OrgKind::Branch, &["v1"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b1", OrgKind::Branch, &["v1"], d(2010, 1, 1)));
     let mut g1 = org("g1", OrgKind::Group, &["v1"], d(2010, 1, 1));
     g1.parent = Some("b1".into());
     l.orgs.push(g1);
-    l.orgs.push(org("b2", OrgKind::Branch, &["v2"], d(2010, 1, 1)));
+    l.orgs
+        .push(org("b2", OrgKind::Branch, &["v2"], d(2010, 1, 1)));
     l.people = vec![
         member("m1", "b1", Some(d(2018, 1, 1)), None),
         member("m2", "b1", Some(d(2019, 2, 28)), None),
@@ -177,10 +255,19 @@ fn no_org_life_with_the_month_end_clamp() {
         activity("member_assembly", d(2019, 6, 1), "b2", &[]),
     ];
     assert_valid(&l);
-    let q = Query { by: Some(UnitKind::Village), ..at(d(2019, 8, 31)) };
+    let q = Query {
+        by: Some(UnitKind::Village),
+        ..at(d(2019, 8, 31))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "members.no_org_life", "d"), (Some(0.2), Some(1.0), Some(5.0)));
-    assert_eq!(vnd(&ev, "members.no_org_life", "v2"), (None, Some(0.0), Some(0.0)));
+    assert_eq!(
+        vnd(&ev, "members.no_org_life", "d"),
+        (Some(0.2), Some(1.0), Some(5.0))
+    );
+    assert_eq!(
+        vnd(&ev, "members.no_org_life", "v2"),
+        (None, Some(0.0), Some(0.0))
+    );
 }
 
 #[test]
@@ -200,8 +287,10 @@ fn red_workshops_and_two_new_committees() {
         designation("w2", "red_workshop", d(2019, 7, 1), None),
         designation("w3", "red_workshop", d(2019, 9, 1), None),
     ];
-    l.orgs.push(org("tn1", OrgKind::TwoNewCommittee, &["B"], d(2019, 5, 1)));
-    l.orgs.push(org("tn2", OrgKind::TwoNewCommittee, &["B"], d(2019, 10, 1)));
+    l.orgs
+        .push(org("tn1", OrgKind::TwoNewCommittee, &["B"], d(2019, 5, 1)));
+    l.orgs
+        .push(org("tn2", OrgKind::TwoNewCommittee, &["B"], d(2019, 10, 1)));
     assert_valid(&l);
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
     assert_eq!(ev.value("workshops.red"), Some(2.0));

@@ -16,14 +16,26 @@ fn roads() -> Ledger {
     l.units.push(unit("r1", UnitKind::Road, Some("a1")));
     l.people.push(person("p1", None));
     l.people.push(person("p2", None));
-    l.roles.push(role("p1", RoleKind::RoadChief, "r1", d(2019, 7, 1), None));
-    l.roles.push(role("p2", RoleKind::RoadChief, "r1", d(2019, 7, 6), Some(d(2019, 7, 9))));
+    l.roles
+        .push(role("p1", RoleKind::RoadChief, "r1", d(2019, 7, 1), None));
+    l.roles.push(role(
+        "p2",
+        RoleKind::RoadChief,
+        "r1",
+        d(2019, 7, 6),
+        Some(d(2019, 7, 9)),
+    ));
     // a chief starting after as_of: no obligation yet
-    l.roles.push(role("p2", RoleKind::RoadChief, "r1", d(2019, 8, 1), None));
-    l.duties.push(duty("patrol", "patrol", "role:road_chief", "3d"));
-    l.activities.push(activity("patrol", d(2019, 7, 4), "r1", &[]));
-    l.activities.push(activity("patrol", d(2019, 7, 9), "r1", &[]));
-    l.activities.push(activity("patrol", d(2019, 7, 12), "r1", &[])); // after as_of
+    l.roles
+        .push(role("p2", RoleKind::RoadChief, "r1", d(2019, 8, 1), None));
+    l.duties
+        .push(duty("patrol", "patrol", "role:road_chief", "3d"));
+    l.activities
+        .push(activity("patrol", d(2019, 7, 4), "r1", &[]));
+    l.activities
+        .push(activity("patrol", d(2019, 7, 9), "r1", &[]));
+    l.activities
+        .push(activity("patrol", d(2019, 7, 12), "r1", &[])); // after as_of
     l
 }
 
@@ -39,23 +51,46 @@ fn n_day_grace_and_lapses_per_obligation() {
     // duty.patrol = (7 + 3) / (10 + 4) = 10/14; lapse = max(2, 1) = 2 days.
     let l = roads();
     assert_valid(&l);
-    let q = Query { from: Some(d(2019, 7, 1)), by: Some(UnitKind::Area), ..at(d(2019, 7, 10)) };
+    let q = Query {
+        from: Some(d(2019, 7, 1)),
+        by: Some(UnitKind::Area),
+        ..at(d(2019, 7, 10))
+    };
     let e = Engine::new(&l);
     let ev = e.evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "duty.patrol", "d"), (Some(10.0 / 14.0), Some(10.0), Some(14.0)));
+    assert_eq!(
+        vnd(&ev, "duty.patrol", "d"),
+        (Some(10.0 / 14.0), Some(10.0), Some(14.0))
+    );
     assert_eq!(row(&ev, "duty.patrol.lapse", "d").value, Some(2.0));
     assert_eq!(row(&ev, "duty.patrol.lapse", "d").kind, MetricKind::Days);
-    assert_eq!(vnd(&ev, "duty.patrol", "a1"), (Some(10.0 / 14.0), Some(10.0), Some(14.0)));
+    assert_eq!(
+        vnd(&ev, "duty.patrol", "a1"),
+        (Some(10.0 / 14.0), Some(10.0), Some(14.0))
+    );
     // a2 has no road: nothing assessed -> ratio 0/0 is null, lapse null
     assert_eq!(vnd(&ev, "duty.patrol", "a2"), (None, Some(0.0), Some(0.0)));
     assert_eq!(row(&ev, "duty.patrol.lapse", "a2").value, None);
 
     let obs = e.obligations(&q).unwrap();
-    assert_eq!(obs.len(), 2, "the chief starting after as_of makes no obligation yet");
+    assert_eq!(
+        obs.len(),
+        2,
+        "the chief starting after as_of makes no obligation yet"
+    );
     assert_eq!(obs[0].holder.as_ref().map(|p| p.as_str()), Some("p1"));
-    assert_eq!((obs[0].assessed, obs[0].complying, obs[0].longest_lapse), (10, 7, Some(2)));
-    assert_eq!((obs[1].assessed, obs[1].complying, obs[1].longest_lapse), (4, 3, Some(1)));
-    assert_eq!((obs[1].start, obs[1].end), (Some(d(2019, 7, 6)), Some(d(2019, 7, 9))));
+    assert_eq!(
+        (obs[0].assessed, obs[0].complying, obs[0].longest_lapse),
+        (10, 7, Some(2))
+    );
+    assert_eq!(
+        (obs[1].assessed, obs[1].complying, obs[1].longest_lapse),
+        (4, 3, Some(1))
+    );
+    assert_eq!(
+        (obs[1].start, obs[1].end),
+        (Some(d(2019, 7, 6)), Some(d(2019, 7, 9)))
+    );
     assert_eq!(obs[0].last_activity, Some(d(2019, 7, 9)));
     assert_eq!(obs[0].subject.as_str(), "r1");
 }
@@ -64,10 +99,16 @@ fn n_day_grace_and_lapses_per_obligation() {
 fn lapse_is_zero_when_all_complied() {
     // assessed 07-05..07-06 only (from 07-05, as_of 07-06): patrol 07-04 covers both.
     let l = roads();
-    let q = Query { from: Some(d(2019, 7, 5)), ..at(d(2019, 7, 6)) };
+    let q = Query {
+        from: Some(d(2019, 7, 5)),
+        ..at(d(2019, 7, 6))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
     // p1: 05, 06 comply (2/2); p2 starts 07-06: grace day (1/1). Total 3/3, lapse 0.
-    assert_eq!(vnd(&ev, "duty.patrol", "d"), (Some(1.0), Some(3.0), Some(3.0)));
+    assert_eq!(
+        vnd(&ev, "duty.patrol", "d"),
+        (Some(1.0), Some(3.0), Some(3.0))
+    );
     assert_eq!(ev.value("duty.patrol.lapse"), Some(0.0));
 }
 
@@ -81,18 +122,39 @@ fn a_partly_covered_month_is_not_assessed() {
     l.units.push(unit("d", UnitKind::District, None));
     l.units.push(unit("e", UnitKind::Enterprise, Some("d")));
     l.units.push(unit("w", UnitKind::Workshop, Some("e")));
-    l.designations.push(designation("w", "red_workshop", d(2019, 2, 15), None));
-    l.designations.push(designation("e", "model_road", d(2019, 1, 1), None)); // another designation
-    l.duties.push(duty("visit", "instructor_visit", "designation:red_workshop", "1m"));
-    l.activities.push(activity("instructor_visit", d(2019, 2, 20), "w", &[]));
-    l.activities.push(activity("instructor_visit", d(2019, 3, 10), "w", &[]));
-    l.activities.push(activity("instructor_visit", d(2019, 4, 10), "e", &[])); // other subject
+    l.designations
+        .push(designation("w", "red_workshop", d(2019, 2, 15), None));
+    l.designations
+        .push(designation("e", "model_road", d(2019, 1, 1), None)); // another designation
+    l.duties.push(duty(
+        "visit",
+        "instructor_visit",
+        "designation:red_workshop",
+        "1m",
+    ));
+    l.activities
+        .push(activity("instructor_visit", d(2019, 2, 20), "w", &[]));
+    l.activities
+        .push(activity("instructor_visit", d(2019, 3, 10), "w", &[]));
+    l.activities
+        .push(activity("instructor_visit", d(2019, 4, 10), "e", &[])); // other subject
     assert_valid(&l);
     let ev = Engine::new(&l).evaluate(&at(d(2019, 5, 20))).unwrap();
-    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.5), Some(1.0), Some(2.0)));
+    assert_eq!(
+        vnd(&ev, "duty.visit", "d"),
+        (Some(0.5), Some(1.0), Some(2.0))
+    );
     let lapse = row(&ev, "duty.visit.lapse", "d");
     assert_eq!((lapse.value, lapse.kind), (Some(1.0), MetricKind::Periods));
-    assert_eq!(ev.to_json()["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "duty.visit.lapse").unwrap()["value"], 1);
+    assert_eq!(
+        ev.to_json()["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["metric"] == "duty.visit.lapse")
+            .unwrap()["value"],
+        1
+    );
 }
 
 #[test]
@@ -109,12 +171,19 @@ fn iso_weeks_run_monday_to_sunday() {
     du.min_count = Some(2);
     l.duties.push(du);
     for day in [2, 7, 8, 15, 21, 22, 23] {
-        l.activities.push(activity("work_meeting", d(2019, 7, day), "o", &[]));
+        l.activities
+            .push(activity("work_meeting", d(2019, 7, day), "o", &[]));
     }
     assert_valid(&l);
-    let q = Query { from: Some(d(2019, 7, 1)), ..at(d(2019, 7, 24)) };
+    let q = Query {
+        from: Some(d(2019, 7, 1)),
+        ..at(d(2019, 7, 24))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "duty.weekly", "d"), (Some(2.0 / 3.0), Some(2.0), Some(3.0)));
+    assert_eq!(
+        vnd(&ev, "duty.weekly", "d"),
+        (Some(2.0 / 3.0), Some(2.0), Some(3.0))
+    );
     assert_eq!(ev.value("duty.weekly.lapse"), Some(1.0));
 }
 
@@ -134,21 +203,37 @@ fn a_branch_dissolved_mid_window() {
     let mut b1 = org("b1", OrgKind::Branch, &["v1"], d(2019, 1, 1));
     b1.dissolved = Some(d(2019, 4, 15));
     l.orgs.push(b1);
-    l.orgs.push(org("b2", OrgKind::Branch, &["v2"], d(2018, 6, 1)));
-    l.duties.push(duty("assembly", "member_assembly", "org:branch", "1m"));
+    l.orgs
+        .push(org("b2", OrgKind::Branch, &["v2"], d(2018, 6, 1)));
+    l.duties
+        .push(duty("assembly", "member_assembly", "org:branch", "1m"));
     for (m, day) in [(1, 10), (3, 5), (4, 10)] {
-        l.activities.push(activity("member_assembly", d(2019, m, day), "b1", &[]));
+        l.activities
+            .push(activity("member_assembly", d(2019, m, day), "b1", &[]));
     }
     for m in [1, 2, 3, 4, 5, 7] {
-        l.activities.push(activity("member_assembly", d(2019, m, 20), "b2", &[]));
+        l.activities
+            .push(activity("member_assembly", d(2019, m, 20), "b2", &[]));
     }
     assert_valid(&l);
-    let q = Query { by: Some(UnitKind::Village), ..at(d(2019, 7, 31)) };
+    let q = Query {
+        by: Some(UnitKind::Village),
+        ..at(d(2019, 7, 31))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "duty.assembly", "d"), (Some(0.8), Some(8.0), Some(10.0)));
+    assert_eq!(
+        vnd(&ev, "duty.assembly", "d"),
+        (Some(0.8), Some(8.0), Some(10.0))
+    );
     assert_eq!(ev.value("duty.assembly.lapse"), Some(1.0));
-    assert_eq!(vnd(&ev, "duty.assembly", "v1"), (Some(2.0 / 3.0), Some(2.0), Some(3.0)));
-    assert_eq!(vnd(&ev, "orgs.viable", "d"), (Some(0.0), Some(0.0), Some(1.0)));
+    assert_eq!(
+        vnd(&ev, "duty.assembly", "v1"),
+        (Some(2.0 / 3.0), Some(2.0), Some(3.0))
+    );
+    assert_eq!(
+        vnd(&ev, "orgs.viable", "d"),
+        (Some(0.0), Some(0.0), Some(1.0))
+    );
 }
 
 #[test]
@@ -163,9 +248,13 @@ fn duty_from_and_to_cut_the_window() {
     du.from = Some(d(2019, 7, 5));
     du.to = Some(d(2019, 7, 8));
     l.duties.push(du);
-    l.activities.push(activity("home_visit", d(2019, 7, 6), "v", &[]));
+    l.activities
+        .push(activity("home_visit", d(2019, 7, 6), "v", &[]));
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
-    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.75), Some(3.0), Some(4.0)));
+    assert_eq!(
+        vnd(&ev, "duty.visit", "d"),
+        (Some(0.75), Some(3.0), Some(4.0))
+    );
     assert_eq!(ev.value("duty.visit.lapse"), Some(1.0));
     // A unit without `since` and a duty without `from` have no grace: from 07-01, as_of
     // 07-03, no visits -> 0/3, lapse 3.
@@ -173,9 +262,15 @@ fn duty_from_and_to_cut_the_window() {
     l2.duties[0].from = None;
     l2.duties[0].to = None;
     l2.activities.clear();
-    let q = Query { from: Some(d(2019, 7, 1)), ..at(d(2019, 7, 3)) };
+    let q = Query {
+        from: Some(d(2019, 7, 1)),
+        ..at(d(2019, 7, 3))
+    };
     let ev = Engine::new(&l2).evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "duty.visit", "d"), (Some(0.0), Some(0.0), Some(3.0)));
+    assert_eq!(
+        vnd(&ev, "duty.visit", "d"),
+        (Some(0.0), Some(0.0), Some(3.0))
+    );
     assert_eq!(ev.value("duty.visit.lapse"), Some(3.0));
 }
 
@@ -190,19 +285,36 @@ fn role_duties_on_orgs_and_initiatives_follow_their_subject() {
     l.units.push(unit("d", UnitKind::District, None));
     l.units.push(unit("a1", UnitKind::Area, Some("d")));
     l.units.push(unit("v1", UnitKind::Village, Some("a1")));
-    l.orgs.push(org("b", OrgKind::Branch, &["v1"], d(2017, 1, 1)));
+    l.orgs
+        .push(org("b", OrgKind::Branch, &["v1"], d(2017, 1, 1)));
     l.initiatives.push(task("t", None, None, d(2020, 12, 31)));
     l.people.push(person("p", None));
-    l.roles.push(role("p", RoleKind::Instructor, "b", d(2018, 1, 1), None));
-    l.roles.push(role("p", RoleKind::Instructor, "t", d(2018, 1, 1), None));
-    l.duties.push(duty("guide", "instructor_visit", "role:instructor", "1y"));
-    l.activities.push(activity("instructor_visit", d(2018, 5, 1), "b", &[]));
-    l.activities.push(activity("instructor_visit", d(2018, 5, 1), "t", &[]));
-    l.activities.push(activity("instructor_visit", d(2019, 5, 1), "t", &[]));
+    l.roles
+        .push(role("p", RoleKind::Instructor, "b", d(2018, 1, 1), None));
+    l.roles
+        .push(role("p", RoleKind::Instructor, "t", d(2018, 1, 1), None));
+    l.duties
+        .push(duty("guide", "instructor_visit", "role:instructor", "1y"));
+    l.activities
+        .push(activity("instructor_visit", d(2018, 5, 1), "b", &[]));
+    l.activities
+        .push(activity("instructor_visit", d(2018, 5, 1), "t", &[]));
+    l.activities
+        .push(activity("instructor_visit", d(2019, 5, 1), "t", &[]));
     assert_valid(&l);
-    let q = Query { from: Some(d(2018, 1, 1)), by: Some(UnitKind::Area), ..at(d(2019, 12, 31)) };
+    let q = Query {
+        from: Some(d(2018, 1, 1)),
+        by: Some(UnitKind::Area),
+        ..at(d(2019, 12, 31))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
-    assert_eq!(vnd(&ev, "duty.guide", "d"), (Some(0.75), Some(3.0), Some(4.0)));
-    assert_eq!(vnd(&ev, "duty.guide", "a1"), (Some(0.5), Some(1.0), Some(2.0)));
+    assert_eq!(
+        vnd(&ev, "duty.guide", "d"),
+        (Some(0.75), Some(3.0), Some(4.0))
+    );
+    assert_eq!(
+        vnd(&ev, "duty.guide", "a1"),
+        (Some(0.5), Some(1.0), Some(2.0))
+    );
     assert_eq!(row(&ev, "duty.guide.lapse", "a1").value, Some(1.0));
 }

@@ -2,7 +2,9 @@
 
 mod common;
 use common::*;
-use dangjian::metrics::{catalogue, catalogue_for, evaluate, is_metric_id, Engine, Freq, Query, QueryError};
+use dangjian::metrics::{
+    catalogue, catalogue_for, evaluate, is_metric_id, Engine, Freq, Query, QueryError,
+};
 use dangjian::model::*;
 use std::collections::HashSet;
 
@@ -23,7 +25,8 @@ fn areas() -> Ledger {
     l.units.push(a4);
     l.units.push(unit("a5", UnitKind::Area, Some("a1")));
     l.units.push(unit("r1", UnitKind::Road, Some("a5")));
-    l.activities.push(activity("patrol", d(2019, 7, 31), "r1", &[]));
+    l.activities
+        .push(activity("patrol", d(2019, 7, 31), "r1", &[]));
     l
 }
 
@@ -41,14 +44,31 @@ fn scopes(ev: &dangjian::metrics::Evaluation) -> Vec<String> {
 fn breakdown_rows_scope_first_then_units_active_in_the_window() {
     let l = areas();
     let e = Engine::new(&l);
-    let ev = e.evaluate(&Query { by: Some(UnitKind::Area), ..Query::default() }).unwrap();
+    let ev = e
+        .evaluate(&Query {
+            by: Some(UnitKind::Area),
+            ..Query::default()
+        })
+        .unwrap();
     // defaults: as_of = latest dated record (07-31), from = 1 January
     assert_eq!((ev.as_of, ev.from), (d(2019, 7, 31), d(2019, 1, 1)));
     assert_eq!(scopes(&ev), ["d", "a1", "a4", "a5"]);
-    let ev = e.evaluate(&Query { scope: Some("a1".into()), by: Some(UnitKind::Area), ..Query::default() }).unwrap();
+    let ev = e
+        .evaluate(&Query {
+            scope: Some("a1".into()),
+            by: Some(UnitKind::Area),
+            ..Query::default()
+        })
+        .unwrap();
     assert_eq!(scopes(&ev), ["a1", "a5"]);
     // From 2019-01-06, a4 is gone before the window.
-    let ev = e.evaluate(&Query { from: Some(d(2019, 1, 6)), by: Some(UnitKind::Area), ..Query::default() }).unwrap();
+    let ev = e
+        .evaluate(&Query {
+            from: Some(d(2019, 1, 6)),
+            by: Some(UnitKind::Area),
+            ..Query::default()
+        })
+        .unwrap();
     assert_eq!(scopes(&ev), ["d", "a1", "a5"]);
 }
 
@@ -62,8 +82,20 @@ fn rows_follow_the_catalogue_order_with_families_expanded() {
     let ids: Vec<&str> = ev.rows.iter().map(|r| r.metric.as_str()).collect();
     let want: Vec<String> = catalogue_for(&l).into_iter().map(|m| m.id).collect();
     assert_eq!(ids, want);
-    let i = ids.iter().position(|m| *m == "villages.liaison_coverage").unwrap();
-    assert_eq!(&ids[i + 1..i + 6], ["duty.p", "duty.q", "duty.p.lapse", "duty.q.lapse", "indicator.x"]);
+    let i = ids
+        .iter()
+        .position(|m| *m == "villages.liaison_coverage")
+        .unwrap();
+    assert_eq!(
+        &ids[i + 1..i + 6],
+        [
+            "duty.p",
+            "duty.q",
+            "duty.p.lapse",
+            "duty.q.lapse",
+            "indicator.x"
+        ]
+    );
     assert_eq!(ids.len(), catalogue().len() - 4 + 5);
 }
 
@@ -72,12 +104,33 @@ fn metric_filters_by_id_and_prefix() {
     let mut l = areas();
     l.duties.push(duty("p", "patrol", "role:road_chief", "3d"));
     let e = Engine::new(&l);
-    let q = |m: &[&str]| Query { metrics: Some(m.iter().map(|s| s.to_string()).collect()), ..at(d(2019, 7, 31)) };
-    let ids = |m: &[&str]| e.evaluate(&q(m)).unwrap().rows.into_iter().map(|r| r.metric).collect::<Vec<_>>();
+    let q = |m: &[&str]| Query {
+        metrics: Some(m.iter().map(|s| s.to_string()).collect()),
+        ..at(d(2019, 7, 31))
+    };
+    let ids = |m: &[&str]| {
+        e.evaluate(&q(m))
+            .unwrap()
+            .rows
+            .into_iter()
+            .map(|r| r.metric)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&["tasks"]).len(), 11);
     assert_eq!(ids(&["duty.p"]), ["duty.p", "duty.p.lapse"]);
-    assert_eq!(ids(&["coverage.org", "orgs"]), ["coverage.org", "orgs.viable", "orgs.renewal_overdue", "orgs.renewal_due"]);
-    assert!(ids(&["target"]).is_empty(), "a family prefix is known even without targets");
+    assert_eq!(
+        ids(&["coverage.org", "orgs"]),
+        [
+            "coverage.org",
+            "orgs.viable",
+            "orgs.renewal_overdue",
+            "orgs.renewal_due"
+        ]
+    );
+    assert!(
+        ids(&["target"]).is_empty(),
+        "a family prefix is known even without targets"
+    );
     match e.evaluate(&q(&["taks"])) {
         Err(QueryError::UnknownMetric { filter, .. }) => assert_eq!(filter, "taks"),
         other => panic!("{other:?}"),
@@ -88,19 +141,45 @@ fn metric_filters_by_id_and_prefix() {
 fn query_errors_say_what_is_wrong() {
     let l = areas();
     let e = Engine::new(&l);
-    let err = e.evaluate(&Query { scope: Some("nowhere".into()), ..Query::default() }).unwrap_err();
+    let err = e
+        .evaluate(&Query {
+            scope: Some("nowhere".into()),
+            ..Query::default()
+        })
+        .unwrap_err();
     assert!(matches!(err, QueryError::UnknownScope { .. }));
     assert!(err.to_string().contains("`nowhere`") && err.to_string().contains("`d`"));
-    let err = e.evaluate(&Query { from: Some(d(2019, 8, 1)), ..at(d(2019, 7, 31)) }).unwrap_err();
-    assert_eq!(err, QueryError::FromAfterAsOf { from: d(2019, 8, 1), as_of: d(2019, 7, 31) });
+    let err = e
+        .evaluate(&Query {
+            from: Some(d(2019, 8, 1)),
+            ..at(d(2019, 7, 31))
+        })
+        .unwrap_err();
+    assert_eq!(
+        err,
+        QueryError::FromAfterAsOf {
+            from: d(2019, 8, 1),
+            as_of: d(2019, 7, 31)
+        }
+    );
 
     let mut undated = Ledger::new();
     undated.units.push(unit("d", UnitKind::District, None));
-    assert_eq!(evaluate(&undated, &Query::default()).unwrap_err(), QueryError::NoAsOf);
-    assert_eq!(evaluate(&Ledger::new(), &at(d(2019, 1, 1))).unwrap_err(), QueryError::NoRoot);
-    let err = e.trend(&Query::default(), d(2019, 7, 1), d(2019, 7, 5), Freq::Week).unwrap_err();
+    assert_eq!(
+        evaluate(&undated, &Query::default()).unwrap_err(),
+        QueryError::NoAsOf
+    );
+    assert_eq!(
+        evaluate(&Ledger::new(), &at(d(2019, 1, 1))).unwrap_err(),
+        QueryError::NoRoot
+    );
+    let err = e
+        .trend(&Query::default(), d(2019, 7, 1), d(2019, 7, 5), Freq::Week)
+        .unwrap_err();
     assert!(matches!(err, QueryError::BadTrendRange { .. }));
-    assert!(e.trend(&Query::default(), d(2019, 8, 1), d(2019, 7, 1), Freq::Month).is_err());
+    assert!(e
+        .trend(&Query::default(), d(2019, 8, 1), d(2019, 7, 1), Freq::Month)
+        .is_err());
     for err in [QueryError::NoRoot, QueryError::NoAsOf] {
         assert!(err.to_string().len() > 40);
     }
@@ -119,9 +198,15 @@ fn json_writes_integers_for_counts_and_null_for_empty_ratios() {
     let rows = json["rows"].as_array().unwrap();
     let get = |m: &str| rows.iter().find(|r| r["metric"] == m).unwrap();
     let total = get("tasks.total");
-    assert_eq!(total.to_string(), r#"{"metric":"tasks.total","scope":"d","value":0,"numerator":null,"denominator":null,"target":null}"#);
+    assert_eq!(
+        total.to_string(),
+        r#"{"metric":"tasks.total","scope":"d","value":0,"numerator":null,"denominator":null,"target":null}"#
+    );
     let started = get("tasks.started");
-    assert_eq!(started.to_string(), r#"{"metric":"tasks.started","scope":"d","value":null,"numerator":0,"denominator":0,"target":null}"#);
+    assert_eq!(
+        started.to_string(),
+        r#"{"metric":"tasks.started","scope":"d","value":null,"numerator":0,"denominator":0,"target":null}"#
+    );
     assert!(get("cadres.breadth")["value"].is_null());
 }
 
@@ -129,22 +214,56 @@ fn json_writes_integers_for_counts_and_null_for_empty_ratios() {
 fn trend_evaluates_month_ends_and_sundays() {
     let l = areas();
     let e = Engine::new(&l);
-    let evs = e.trend(&Query::default(), d(2019, 1, 15), d(2019, 4, 30), Freq::Month).unwrap();
+    let evs = e
+        .trend(
+            &Query::default(),
+            d(2019, 1, 15),
+            d(2019, 4, 30),
+            Freq::Month,
+        )
+        .unwrap();
     let dates: Vec<_> = evs.iter().map(|ev| ev.as_of).collect();
-    assert_eq!(dates, [d(2019, 1, 31), d(2019, 2, 28), d(2019, 3, 31), d(2019, 4, 30)]);
+    assert_eq!(
+        dates,
+        [
+            d(2019, 1, 31),
+            d(2019, 2, 28),
+            d(2019, 3, 31),
+            d(2019, 4, 30)
+        ]
+    );
     assert!(evs.iter().all(|ev| ev.from == d(2019, 1, 1)));
-    let evs = e.trend(&Query::default(), d(2019, 7, 1), d(2019, 7, 14), Freq::Week).unwrap();
-    assert_eq!(evs.iter().map(|ev| ev.as_of).collect::<Vec<_>>(), [d(2019, 7, 7), d(2019, 7, 14)]);
+    let evs = e
+        .trend(&Query::default(), d(2019, 7, 1), d(2019, 7, 14), Freq::Week)
+        .unwrap();
+    assert_eq!(
+        evs.iter().map(|ev| ev.as_of).collect::<Vec<_>>(),
+        [d(2019, 7, 7), d(2019, 7, 14)]
+    );
 }
 
 #[test]
 fn metric_ids_for_targets() {
     let duties: HashSet<&str> = ["patrol"].into();
     let indicators: HashSet<&str> = ["lotus_area"].into();
-    for ok in ["coverage.org", "tasks.started", "duty.patrol", "duty.patrol.lapse", "indicator.lotus_area"] {
+    for ok in [
+        "coverage.org",
+        "tasks.started",
+        "duty.patrol",
+        "duty.patrol.lapse",
+        "indicator.lotus_area",
+    ] {
         assert!(is_metric_id(ok, &duties, &indicators), "{ok}");
     }
-    for bad in ["coverage", "duty.walk", "duty.<id>", "indicator.x", "target.coverage.org", "", "tasks.nope"] {
+    for bad in [
+        "coverage",
+        "duty.walk",
+        "duty.<id>",
+        "indicator.x",
+        "target.coverage.org",
+        "",
+        "tasks.nope",
+    ] {
         assert!(!is_metric_id(bad, &duties, &indicators), "{bad}");
     }
 }
@@ -153,17 +272,39 @@ fn metric_ids_for_targets() {
 fn the_engine_never_panics_on_dangling_references() {
     // Validation would reject this ledger; the engine still answers.
     let mut l = areas();
-    l.orgs.push(org("o", OrgKind::Branch, &["ghost"], d(2019, 1, 1)));
-    l.roles.push(role("ghost", RoleKind::RoadChief, "r1", d(2019, 1, 1), None));
-    l.activities.push(activity("patrol", d(2019, 7, 1), "ghost", &["nobody"]));
+    l.orgs
+        .push(org("o", OrgKind::Branch, &["ghost"], d(2019, 1, 1)));
+    l.roles.push(role(
+        "ghost",
+        RoleKind::RoadChief,
+        "r1",
+        d(2019, 1, 1),
+        None,
+    ));
+    l.activities
+        .push(activity("patrol", d(2019, 7, 1), "ghost", &["nobody"]));
     l.duties.push(duty("p", "patrol", "role:road_chief", "3d"));
-    l.initiatives.push(task("t", Some("ghost"), None, d(2019, 1, 1)));
+    l.initiatives
+        .push(task("t", Some("ghost"), None, d(2019, 1, 1)));
     l.progress.push(progress("ghost", d(2019, 1, 1), 50.0));
-    l.observations.push(observation("ghost", "d", d(2019, 1, 1), 1.0));
-    l.indicators.push(indicator("f", Aggregate::Sum, Some("f + 1")));
+    l.observations
+        .push(observation("ghost", "d", d(2019, 1, 1), 1.0));
+    l.indicators
+        .push(indicator("f", Aggregate::Sum, Some("f + 1")));
     l.indicators.push(indicator("g", Aggregate::Sum, Some("(")));
-    l.targets.push(target("tasks.total", Some("ghost"), d(2019, 1, 1), 1.0, None));
-    let ev = Engine::new(&l).evaluate(&Query { by: Some(UnitKind::Area), ..at(d(2019, 7, 31)) }).unwrap();
+    l.targets.push(target(
+        "tasks.total",
+        Some("ghost"),
+        d(2019, 1, 1),
+        1.0,
+        None,
+    ));
+    let ev = Engine::new(&l)
+        .evaluate(&Query {
+            by: Some(UnitKind::Area),
+            ..at(d(2019, 7, 31))
+        })
+        .unwrap();
     assert!(!ev.rows.is_empty());
     assert_eq!(ev.value("indicator.f"), None);
 }

@@ -48,7 +48,10 @@ fn lotus() -> Ledger {
 fn latest_observations_combined_by_aggregate() {
     let l = lotus();
     assert_valid(&l);
-    let q = Query { by: Some(UnitKind::Area), ..at(d(2019, 7, 31)) };
+    let q = Query {
+        by: Some(UnitKind::Area),
+        ..at(d(2019, 7, 31))
+    };
     let ev = Engine::new(&l).evaluate(&q).unwrap();
     // area: v1 105 + v2 50 + v3 20 = 175 (v4 inactive, v1's 110 is after as_of); a1: 155
     assert_eq!(vnd(&ev, "indicator.area", "d"), (Some(175.0), None, None));
@@ -84,37 +87,84 @@ fn targets_with_a_baseline_follow_their_metric() {
     ];
     assert_valid(&l);
     let e = Engine::new(&l);
-    let q = Query { scope: Some("a1".into()), ..at(d(2019, 7, 31)) };
+    let q = Query {
+        scope: Some("a1".into()),
+        ..at(d(2019, 7, 31))
+    };
     let ev = e.evaluate(&q).unwrap();
     let r = row(&ev, "indicator.area", "a1");
     assert_eq!((r.target, r.due), (Some(200.0), Some(d(2019, 12, 31))));
-    let pos = ev.rows.iter().position(|r| r.metric == "indicator.area").unwrap();
+    let pos = ev
+        .rows
+        .iter()
+        .position(|r| r.metric == "indicator.area")
+        .unwrap();
     let t = &ev.rows[pos + 1];
     assert_eq!(t.metric, "target.area");
-    assert_eq!((t.value, t.numerator, t.denominator, t.target, t.due), (Some(0.55), Some(55.0), Some(100.0), None, None));
+    assert_eq!(
+        (t.value, t.numerator, t.denominator, t.target, t.due),
+        (Some(0.55), Some(55.0), Some(100.0), None, None)
+    );
 
     let ev = e.evaluate(&at(d(2019, 7, 31))).unwrap();
-    assert_eq!(ev.rows.iter().filter(|r| r.metric.starts_with("target.")).count(), 2);
+    assert_eq!(
+        ev.rows
+            .iter()
+            .filter(|r| r.metric.starts_with("target."))
+            .count(),
+        2
+    );
     let two = row(&ev, "committees.two_new", "d");
     assert_eq!((two.value, two.target), (Some(0.0), Some(2.0)));
-    assert_eq!(vnd(&ev, "target.committees.two_new", "d"), (Some(0.0), Some(0.0), Some(2.0)));
+    assert_eq!(
+        vnd(&ev, "target.committees.two_new", "d"),
+        (Some(0.0), Some(0.0), Some(2.0))
+    );
     let per_mu = row(&ev, "indicator.per_mu", "d");
-    assert_eq!((per_mu.target, per_mu.due), (Some(6500.0), Some(d(2020, 6, 30))));
-    assert_eq!(vnd(&ev, "target.per_mu", "d"), (Some(6250.0 / 6500.0), Some(6250.0), Some(6500.0)));
+    assert_eq!(
+        (per_mu.target, per_mu.due),
+        (Some(6500.0), Some(d(2020, 6, 30)))
+    );
+    assert_eq!(
+        vnd(&ev, "target.per_mu", "d"),
+        (Some(6250.0 / 6500.0), Some(6250.0), Some(6500.0))
+    );
     // JSON: the count target is an integer, `due` only where a target exists
     let json = ev.to_json();
     let rows = json["rows"].as_array().unwrap();
-    let two = rows.iter().find(|r| r["metric"] == "committees.two_new").unwrap();
+    let two = rows
+        .iter()
+        .find(|r| r["metric"] == "committees.two_new")
+        .unwrap();
     assert_eq!(two["target"], 2);
     assert_eq!(two["due"], "2019-12-31");
-    let tr = rows.iter().find(|r| r["metric"] == "target.committees.two_new").unwrap();
-    assert_eq!((tr["numerator"].clone(), tr["denominator"].clone()), (serde_json::json!(0), serde_json::json!(2)));
+    let tr = rows
+        .iter()
+        .find(|r| r["metric"] == "target.committees.two_new")
+        .unwrap();
+    assert_eq!(
+        (tr["numerator"].clone(), tr["denominator"].clone()),
+        (serde_json::json!(0), serde_json::json!(2))
+    );
     assert!(tr.get("due").is_none() && tr["target"].is_null());
-    assert!(rows.iter().find(|r| r["metric"] == "tasks.total").unwrap().get("due").is_none());
+    assert!(rows
+        .iter()
+        .find(|r| r["metric"] == "tasks.total")
+        .unwrap()
+        .get("due")
+        .is_none());
 
     // With a breakdown by area, a2's target shows up in a2's rows.
-    let ev = e.evaluate(&Query { by: Some(UnitKind::Area), ..at(d(2019, 7, 31)) }).unwrap();
-    assert_eq!(vnd(&ev, "target.committees.two_new", "a2"), (Some(0.0), Some(0.0), Some(1.0)));
+    let ev = e
+        .evaluate(&Query {
+            by: Some(UnitKind::Area),
+            ..at(d(2019, 7, 31))
+        })
+        .unwrap();
+    assert_eq!(
+        vnd(&ev, "target.committees.two_new", "a2"),
+        (Some(0.0), Some(0.0), Some(1.0))
+    );
 }
 
 #[test]
@@ -123,7 +173,16 @@ fn a_null_metric_gives_a_null_achievement() {
     // (target - baseline = 1 - 0.5) is still reported.
     let mut l = Ledger::new();
     l.units.push(unit("d", UnitKind::District, None));
-    l.targets.push(target("coverage.org", None, d(2019, 12, 31), 1.0, Some(0.5)));
+    l.targets.push(target(
+        "coverage.org",
+        None,
+        d(2019, 12, 31),
+        1.0,
+        Some(0.5),
+    ));
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
-    assert_eq!(vnd(&ev, "target.coverage.org", "d"), (None, None, Some(0.5)));
+    assert_eq!(
+        vnd(&ev, "target.coverage.org", "d"),
+        (None, None, Some(0.5))
+    );
 }

@@ -57,9 +57,15 @@ fn every_status_and_the_counts() {
     assert_eq!(v("tasks.not_started"), Some(1.0));
     assert_eq!(v("tasks.at_risk"), Some(3.0)); // at_risk, edge, never
     assert_eq!(v("tasks.on_track"), Some(2.0)); // on_track, one_point
-    // started: all but not_started = 7 of 8
-    assert_eq!(vnd(&ev, "tasks.started", "d"), (Some(7.0 / 8.0), Some(7.0), Some(8.0)));
-    assert_eq!(vnd(&ev, "tasks.completed", "d"), (Some(1.0 / 8.0), Some(1.0), Some(8.0)));
+                                                // started: all but not_started = 7 of 8
+    assert_eq!(
+        vnd(&ev, "tasks.started", "d"),
+        (Some(7.0 / 8.0), Some(7.0), Some(8.0))
+    );
+    assert_eq!(
+        vnd(&ev, "tasks.completed", "d"),
+        (Some(1.0 / 8.0), Some(1.0), Some(8.0))
+    );
     // progress: 1 + .5 + 0 + .3 + .5 + .4 + .2 + .1 = 3.0 over 8
     let (p, pn, pd) = vnd(&ev, "tasks.progress", "d");
     assert!(close(p, 0.375) && close(pn, 3.0) && pd == Some(8.0));
@@ -78,25 +84,49 @@ fn drill_down_rows_carry_status_expected_and_forecast() {
     let l = eight_tasks();
     let rows = Engine::new(&l).tasks(&at(d(2019, 7, 31))).unwrap();
     let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
-    assert_eq!(ids, ["done", "overdue", "not_started", "at_risk", "on_track", "edge", "never", "one_point"]);
+    assert_eq!(
+        ids,
+        [
+            "done",
+            "overdue",
+            "not_started",
+            "at_risk",
+            "on_track",
+            "edge",
+            "never",
+            "one_point"
+        ]
+    );
     let by = |id: &str| rows.iter().find(|r| r.id.as_str() == id).unwrap();
     let st: Vec<TaskStatus> = rows.iter().map(|r| r.status).collect();
     use TaskStatus::*;
-    assert_eq!(st, [Done, Overdue, NotStarted, AtRisk, OnTrack, AtRisk, AtRisk, OnTrack]);
+    assert_eq!(
+        st,
+        [Done, Overdue, NotStarted, AtRisk, OnTrack, AtRisk, AtRisk, OnTrack]
+    );
 
     assert_eq!(by("done").forecast, Some(d(2019, 6, 30)));
     assert_eq!(by("overdue").forecast, Some(d(2019, 8, 29)));
     assert_eq!(by("overdue").expected, 1.0); // 211/180 clamped
-    assert_eq!((by("not_started").forecast, by("not_started").forecast_never), (None, false));
+    assert_eq!(
+        (by("not_started").forecast, by("not_started").forecast_never),
+        (None, false)
+    );
     assert_eq!(by("not_started").expected, 0.0);
     assert_eq!(by("at_risk").forecast, Some(d(2019, 9, 6))); // 46.67 days rounded up to 47
     assert_eq!(by("at_risk").actual, 0.3); // the 90% of 08-15 is after as_of
     assert_eq!(by("on_track").forecast, Some(d(2019, 8, 29)));
     assert_eq!(by("edge").forecast, Some(d(2019, 9, 12)));
-    assert_eq!((by("never").forecast, by("never").forecast_never), (None, true));
+    assert_eq!(
+        (by("never").forecast, by("never").forecast_never),
+        (None, true)
+    );
     assert_eq!(by("never").start, Some(d(2019, 4, 1))); // effective start: first update
     assert!((by("never").expected - 121.0 / 274.0).abs() < 1e-12);
-    assert_eq!((by("one_point").forecast, by("one_point").forecast_never), (None, false));
+    assert_eq!(
+        (by("one_point").forecast, by("one_point").forecast_never),
+        (None, false)
+    );
     assert_eq!(by("at_risk").spi, Some(0.3 / 0.5));
     assert_eq!(by("not_started").spi, None);
 }
@@ -109,13 +139,22 @@ fn key_tasks_count_whatever_their_start() {
     l.units.push(unit("d", UnitKind::District, None));
     for i in 0..33 {
         let start = if i < 25 { d(2019, 3, 1) } else { d(2019, 9, 1) };
-        l.initiatives.push(task(&format!("t{i}"), None, Some(start), d(2019, 12, 31)));
+        l.initiatives
+            .push(task(&format!("t{i}"), None, Some(start), d(2019, 12, 31)));
     }
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
     assert_eq!(ev.value("tasks.total"), Some(33.0));
-    assert_eq!(vnd(&ev, "tasks.started", "d"), (Some(25.0 / 33.0), Some(25.0), Some(33.0)));
+    assert_eq!(
+        vnd(&ev, "tasks.started", "d"),
+        (Some(25.0 / 33.0), Some(25.0), Some(33.0))
+    );
     let json = ev.to_json();
-    let started = json["rows"].as_array().unwrap().iter().find(|r| r["metric"] == "tasks.started").unwrap();
+    let started = json["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric"] == "tasks.started")
+        .unwrap();
     assert_eq!(started["numerator"], 25);
     assert_eq!(started["denominator"], 33);
     assert_eq!(started["value"], 0.7575757575757576);
@@ -138,7 +177,10 @@ fn weights_and_started_by_progress_alone() {
     let (p, n, den) = vnd(&ev, "tasks.progress", "d");
     assert!(close(p, 0.8) && close(n, 3.2) && den == Some(4.0));
     assert!(close(ev.value("tasks.spi"), 0.2 / (30.0 / 183.0)));
-    assert_eq!(vnd(&ev, "tasks.started", "d"), (Some(1.0), Some(2.0), Some(2.0)));
+    assert_eq!(
+        vnd(&ev, "tasks.started", "d"),
+        (Some(1.0), Some(2.0), Some(2.0))
+    );
 }
 
 #[test]
@@ -147,7 +189,8 @@ fn a_start_in_the_future_with_progress_expects_nothing_yet() {
     // (07-31 - 09-01 < 0) to 0; spi = 0.1 / 0 -> null (denominator 0 reported).
     let mut l = Ledger::new();
     l.units.push(unit("d", UnitKind::District, None));
-    l.initiatives.push(task("t", None, Some(d(2019, 9, 1)), d(2019, 12, 31)));
+    l.initiatives
+        .push(task("t", None, Some(d(2019, 9, 1)), d(2019, 12, 31)));
     l.progress.push(progress("t", d(2019, 7, 20), 10.0));
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
     assert_eq!(ev.value("tasks.on_track"), Some(1.0));
@@ -172,7 +215,8 @@ fn forecast_needs_two_points_on_different_days() {
     // 40% on 07-11: rate 3/day, 60/3 = 20 -> 07-31.
     let mut l = Ledger::new();
     l.units.push(unit("d", UnitKind::District, None));
-    l.initiatives.push(task("t", None, Some(d(2019, 7, 1)), d(2019, 12, 31)));
+    l.initiatives
+        .push(task("t", None, Some(d(2019, 7, 1)), d(2019, 12, 31)));
     l.progress.push(progress("t", d(2019, 7, 1), 10.0));
     l.progress.push(progress("t", d(2019, 7, 11), 40.0));
     let rows = Engine::new(&l).tasks(&at(d(2019, 7, 31))).unwrap();
@@ -186,22 +230,33 @@ fn leader_and_scope_of_tasks() {
     l.units.push(unit("d", UnitKind::District, None));
     l.units.push(unit("a", UnitKind::Area, Some("d")));
     l.units.push(unit("v", UnitKind::Village, Some("a")));
-    l.orgs.push(org("tf", OrgKind::TaskForce, &["d"], d(2019, 1, 1)));
+    l.orgs
+        .push(org("tf", OrgKind::TaskForce, &["d"], d(2019, 1, 1)));
     l.people.push(person("p", None));
-    l.roles.push(role("p", RoleKind::Leader, "tf", d(2019, 1, 1), None));
+    l.roles
+        .push(role("p", RoleKind::Leader, "tf", d(2019, 1, 1), None));
     let mut t1 = task("t1", Some("v"), Some(d(2019, 1, 1)), d(2019, 12, 31));
     t1.owner = Some("tf".into());
     l.initiatives.push(t1);
-    l.initiatives.push(task("t2", None, Some(d(2019, 1, 1)), d(2019, 12, 31)));
+    l.initiatives
+        .push(task("t2", None, Some(d(2019, 1, 1)), d(2019, 12, 31)));
     assert_valid(&l);
     let e = Engine::new(&l);
-    let q = Query { by: Some(UnitKind::Area), ..at(d(2019, 7, 31)) };
+    let q = Query {
+        by: Some(UnitKind::Area),
+        ..at(d(2019, 7, 31))
+    };
     let ev = e.evaluate(&q).unwrap();
     assert_eq!(row(&ev, "tasks.total", "d").value, Some(2.0));
     assert_eq!(row(&ev, "tasks.total", "a").value, Some(1.0));
     let rows = e.tasks(&at(d(2019, 7, 31))).unwrap();
     assert_eq!(rows[0].leader.as_ref().map(|p| p.as_str()), Some("p"));
     assert_eq!(rows[1].leader, None);
-    let scoped = e.tasks(&Query { scope: Some("a".into()), ..at(d(2019, 7, 31)) }).unwrap();
+    let scoped = e
+        .tasks(&Query {
+            scope: Some("a".into()),
+            ..at(d(2019, 7, 31))
+        })
+        .unwrap();
     assert_eq!(scoped.len(), 1);
 }

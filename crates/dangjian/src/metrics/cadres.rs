@@ -46,7 +46,7 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "young cadres on key tasks",
         Ratio,
         "Young cadres holding a `leader` or `member` role active on `as_of` whose target is a `task_force` org \
-         or a `key_task` initiative (anywhere) / young cadres."
+         established by `as_of` (active or not) or a `key_task` initiative (anywhere) / young cadres."
     ),
     def!(
         "cadres.breadth",
@@ -82,11 +82,17 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         let e = ctx.e;
         let l = e.l;
         let as_of = ctx.as_of;
-        let started = e.cadre_roles_by_start.partition_point(|&r| l.roles[r as usize].start <= as_of);
+        let started = e
+            .cadre_roles_by_start
+            .partition_point(|&r| l.roles[r as usize].start <= as_of);
         let mut people: Vec<u32> = e.cadre_roles_by_start[..started]
             .iter()
             .filter(|&&r| l.roles[r as usize].active_on(as_of))
-            .filter_map(|&r| e.person_ix.get(l.roles[r as usize].person.as_str()).copied())
+            .filter_map(|&r| {
+                e.person_ix
+                    .get(l.roles[r as usize].person.as_str())
+                    .copied()
+            })
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -115,8 +121,14 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
                 if let Some(n) = target {
                     anchors.extend_from_slice(e.anchors(n));
                     if matches!(role.role, RoleKind::Leader | RoleKind::Member) {
-                        let task_force = e.node_org(n).is_some_and(|o| l.orgs[o as usize].kind == OrgKind::TaskForce);
-                        let key_task = e.node_init(n).is_some_and(|i| l.initiatives[i as usize].kind == InitiativeKind::KeyTask);
+                        // A task force set up after as_of does not exist yet.
+                        let task_force = e.node_org(n).is_some_and(|o| {
+                            let org = &l.orgs[o as usize];
+                            org.kind == OrgKind::TaskForce && org.established <= as_of
+                        });
+                        let key_task = e.node_init(n).is_some_and(|i| {
+                            l.initiatives[i as usize].kind == InitiativeKind::KeyTask
+                        });
                         on_tasks |= task_force || key_task;
                     }
                 }
@@ -143,7 +155,10 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
 
 fn in_scope<'c>(ctx: &'c Ctx<'_, '_>, s: Scope) -> Vec<&'c CadreInfo> {
     let set = cadre_set(ctx);
-    select(&set.entries, s, |c| set.anchors[c as usize].as_slice()).into_iter().map(|c| &set.cadres[c as usize]).collect()
+    select(&set.entries, s, |c| set.anchors[c as usize].as_slice())
+        .into_iter()
+        .map(|c| &set.cadres[c as usize])
+        .collect()
 }
 
 /// The values of [`DEFS`] at scope `s`.

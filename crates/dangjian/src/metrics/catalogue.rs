@@ -49,7 +49,10 @@ impl MetricKind {
 
     /// Whether values of this kind are whole numbers (written as JSON integers).
     pub fn is_integral(self) -> bool {
-        matches!(self, MetricKind::Count | MetricKind::Days | MetricKind::Periods)
+        matches!(
+            self,
+            MetricKind::Count | MetricKind::Days | MetricKind::Periods
+        )
     }
 }
 
@@ -180,7 +183,10 @@ pub fn catalogue_for(ledger: &Ledger) -> Vec<LedgerMetric> {
                     let mut e = LedgerMetric::from_def(m);
                     e.id = format!("duty.{}", d.id);
                     e.zh = format!("{}: {}", m.zh, d.id);
-                    e.en = format!("{}: {} ({} by {}, cadence {})", m.en, d.id, d.activity, d.applies_to, d.cadence);
+                    e.en = format!(
+                        "{}: {} ({} by {}, cadence {})",
+                        m.en, d.id, d.activity, d.applies_to, d.cadence
+                    );
                     out.push(e);
                 }
             }
@@ -283,7 +289,11 @@ mod tests {
     #[test]
     fn every_entry_has_names_and_a_definition() {
         for m in catalogue() {
-            assert!(!m.zh.is_empty() && !m.en.is_empty() && m.definition.len() > 20, "{}", m.id);
+            assert!(
+                !m.zh.is_empty() && !m.en.is_empty() && m.definition.len() > 20,
+                "{}",
+                m.id
+            );
         }
     }
 

@@ -46,8 +46,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "工作覆盖率",
         "work coverage",
         "Enterprises with organisation coverage, or an `instructor` role active on `as_of` targeting the \
-         enterprise or an org of any kind listing it among its hosts (whether or not that org is active) / \
-         enterprises."
+         enterprise or an org of any kind listing it among its hosts (established by `as_of`, whether or \
+         not still active) / enterprises."
     ),
 ];
 
@@ -85,18 +85,28 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                     return EnterpriseEval::default();
                 }
                 let hosted = &e.orgs_by_host[u as usize];
-                let mut ev = EnterpriseEval { active: true, ..EnterpriseEval::default() };
+                let mut ev = EnterpriseEval {
+                    active: true,
+                    ..EnterpriseEval::default()
+                };
                 for &o in hosted {
                     let org = &l.orgs[o as usize];
                     if org.active_on(as_of) && org.kind.is_primary() {
                         ev.via_org.push(o);
-                        let alone = org.hosts.iter().all(|h| h.as_str() == l.units[u as usize].id.as_str());
+                        let alone = org
+                            .hosts
+                            .iter()
+                            .all(|h| h.as_str() == l.units[u as usize].id.as_str());
                         if org.kind != OrgKind::JointBranch && alone {
                             ev.own_org = true;
                         }
                     }
                 }
-                let targets = std::iter::once(u).chain(hosted.iter().map(|&o| e.org_node(o)));
+                // Orgs set up after as_of do not exist yet; dissolved ones still count.
+                let existing = hosted
+                    .iter()
+                    .filter(|&&o| l.orgs[o as usize].established <= as_of);
+                let targets = std::iter::once(u).chain(existing.map(|&o| e.org_node(o)));
                 for n in targets {
                     for &r in &e.roles_by_target[n as usize] {
                         let role = &l.roles[r as usize];
@@ -133,7 +143,11 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
         }
     }
     let n = all as f64;
-    vec![Val::ratio(org as f64, n), Val::ratio(own as f64, n), Val::ratio(work as f64, n)]
+    vec![
+        Val::ratio(org as f64, n),
+        Val::ratio(own as f64, n),
+        Val::ratio(work as f64, n),
+    ]
 }
 
 /// One above-scale enterprise on the evaluation date (the drill-down of `coverage.*`).
@@ -163,8 +177,12 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     let l = e.l;
     let evals = evals(ctx);
     let a = offset(ctx, ctx.scope);
-    let mut picked: Vec<(u32, &EnterpriseEval)> =
-        range(&e.enterprises, ctx.scope).iter().enumerate().map(|(i, &(_, u))| (u, &evals[a + i])).filter(|(_, ev)| ev.active).collect();
+    let mut picked: Vec<(u32, &EnterpriseEval)> = range(&e.enterprises, ctx.scope)
+        .iter()
+        .enumerate()
+        .map(|(i, &(_, u))| (u, &evals[a + i]))
+        .filter(|(_, ev)| ev.active)
+        .collect();
     picked.sort_unstable_by_key(|p| p.0);
     picked
         .into_iter()
@@ -182,7 +200,11 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
                 name: unit.name.clone(),
                 parent: unit.parent.clone(),
                 org_covered: ev.org_covered(),
-                via_org: ev.via_org.iter().map(|&o| l.orgs[o as usize].id.clone()).collect(),
+                via_org: ev
+                    .via_org
+                    .iter()
+                    .map(|&o| l.orgs[o as usize].id.clone())
+                    .collect(),
                 own_org: ev.own_org,
                 work_covered: ev.work_covered(),
                 via_instructor,

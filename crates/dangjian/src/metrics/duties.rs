@@ -106,7 +106,10 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
         .iter()
         .map(|duty| {
             let mut obligations = Vec::new();
-            let mut add = |subject: Option<Node>, source: Source, start: Option<NaiveDate>, end: Option<NaiveDate>| {
+            let mut add = |subject: Option<Node>,
+                           source: Source,
+                           start: Option<NaiveDate>,
+                           end: Option<NaiveDate>| {
                 let Some(subject) = subject else { return };
                 let start = later(start, duty.from);
                 let end = earlier(end, duty.to);
@@ -115,12 +118,22 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                         return;
                     }
                 }
-                obligations.push(Obligation { subject, source, start, end });
+                obligations.push(Obligation {
+                    subject,
+                    source,
+                    start,
+                    end,
+                });
             };
             match &duty.applies_to {
                 AppliesTo::Role(kind) => {
                     for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
-                        add(e.nodes.get(r.target.as_str()).copied(), Source::Role(i as u32), Some(r.start), r.end);
+                        add(
+                            e.nodes.get(r.target.as_str()).copied(),
+                            Source::Role(i as u32),
+                            Some(r.start),
+                            r.end,
+                        );
                     }
                 }
                 AppliesTo::Unit(kind) => {
@@ -130,12 +143,27 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 }
                 AppliesTo::Org(kind) => {
                     for (i, o) in l.orgs.iter().enumerate().filter(|(_, o)| o.kind == *kind) {
-                        add(Some(e.org_node(i as u32)), Source::Org(i as u32), Some(o.established), o.dissolved);
+                        add(
+                            Some(e.org_node(i as u32)),
+                            Source::Org(i as u32),
+                            Some(o.established),
+                            o.dissolved,
+                        );
                     }
                 }
                 AppliesTo::Designation(name) => {
-                    for (i, d) in l.designations.iter().enumerate().filter(|(_, d)| d.designation == *name) {
-                        add(e.unit_of(d.unit.as_str()), Source::Designation(i as u32), Some(d.since), d.until);
+                    for (i, d) in l
+                        .designations
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, d)| d.designation == *name)
+                    {
+                        add(
+                            e.unit_of(d.unit.as_str()),
+                            Source::Designation(i as u32),
+                            Some(d.since),
+                            d.until,
+                        );
                     }
                 }
             }
@@ -145,7 +173,11 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 .flat_map(|(i, o)| e.anchors(o.subject).iter().map(move |&t| (t, i as u32)))
                 .collect();
             entries.sort_unstable();
-            DutyIndex { obligations, entries, kind: e.act_kinds.get(duty.activity.as_str()).copied() }
+            DutyIndex {
+                obligations,
+                entries,
+                kind: e.act_kinds.get(duty.activity.as_str()).copied(),
+            }
         })
         .collect()
 }
@@ -221,7 +253,14 @@ pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> Obl
 /// Assessed days, complying days and the longest lapse of an n-day cadence over the days
 /// `[lo, hi]`, with the qualifying dates `acts` (sorted), at least `m` per window of `n`
 /// days, and grace for the first n - 1 days after `window_start`.
-fn n_day(acts: &[NaiveDate], m: usize, n: i64, window_start: Option<NaiveDate>, lo: NaiveDate, hi: NaiveDate) -> (u64, u64, u64) {
+fn n_day(
+    acts: &[NaiveDate],
+    m: usize,
+    n: i64,
+    window_start: Option<NaiveDate>,
+    lo: NaiveDate,
+    hi: NaiveDate,
+) -> (u64, u64, u64) {
     let (lo, hi) = (day_number(lo), day_number(hi));
     let assessed = (hi - lo + 1) as u64;
     if m == 0 {
@@ -268,7 +307,12 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
             .duties
             .iter()
             .enumerate()
-            .map(|(d, ix)| ix.obligations.iter().map(|ob| eval_obligation(ctx, d as u32, ob)).collect())
+            .map(|(d, ix)| {
+                ix.obligations
+                    .iter()
+                    .map(|ob| eval_obligation(ctx, d as u32, ob))
+                    .collect()
+            })
             .collect()
     })
 }
@@ -276,7 +320,9 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
 fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Vec<u32> {
     let e = ctx.e;
     let ix = &e.duties[d as usize];
-    select(&ix.entries, s, |o| e.anchors(ix.obligations[o as usize].subject))
+    select(&ix.entries, s, |o| {
+        e.anchors(ix.obligations[o as usize].subject)
+    })
 }
 
 /// `duty.<id>` and `duty.<id>.lapse` of duty `d` at scope `s`.
@@ -291,7 +337,10 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> (Val, Val) {
             lapse = Some(lapse.map_or(x, |l| l.max(x)));
         }
     }
-    (Val::ratio(complying as f64, assessed as f64), Val::value(lapse.map(|x| x as f64)))
+    (
+        Val::ratio(complying as f64, assessed as f64),
+        Val::value(lapse.map(|x| x as f64)),
+    )
 }
 
 /// One obligation of a duty, assessed on [`from`, `as_of`] (the drill-down of `duty.*`).
@@ -339,7 +388,10 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
                 }
                 Source::Unit(u) => (TargetId::new(l.units[u as usize].id.as_str()), None),
                 Source::Org(g) => (TargetId::new(l.orgs[g as usize].id.as_str()), None),
-                Source::Designation(x) => (TargetId::new(l.designations[x as usize].unit.as_str()), None),
+                Source::Designation(x) => (
+                    TargetId::new(l.designations[x as usize].unit.as_str()),
+                    None,
+                ),
             };
             out.push(ObligationRow {
                 duty: duty.id.clone(),
@@ -372,14 +424,27 @@ mod tests {
         // Day 3: window [1, 3] has none -> lapse; 7, 8: windows [5, 7], [6, 8] have none.
         // Complying: 1, 2, 4, 5, 6, 9, 10 = 7 of 10; longest lapse 2 (7, 8).
         let acts = [d(2019, 7, 4), d(2019, 7, 9)];
-        assert_eq!(n_day(&acts, 1, 3, Some(d(2019, 7, 1)), d(2019, 7, 1), d(2019, 7, 10)), (10, 7, 2));
+        assert_eq!(
+            n_day(
+                &acts,
+                1,
+                3,
+                Some(d(2019, 7, 1)),
+                d(2019, 7, 1),
+                d(2019, 7, 10)
+            ),
+            (10, 7, 2)
+        );
     }
 
     #[test]
     fn history_before_the_assessed_days_counts() {
         // Assessed from 5 July; a patrol on 3 July covers 3, 4, 5: day 5 complies, 6..=8 lapse.
         let acts = [d(2019, 7, 3)];
-        assert_eq!(n_day(&acts, 1, 3, None, d(2019, 7, 5), d(2019, 7, 8)), (4, 1, 3));
+        assert_eq!(
+            n_day(&acts, 1, 3, None, d(2019, 7, 5), d(2019, 7, 8)),
+            (4, 1, 3)
+        );
     }
 
     #[test]
@@ -387,9 +452,15 @@ mod tests {
         // Two patrols within 3 days: 2 and 4 July -> days 4 (window 2..4) complies; 5 has
         // window 3..5 with only the 4th. Assessed 1..=6 without grace: only day 4 complies.
         let acts = [d(2019, 7, 2), d(2019, 7, 4)];
-        assert_eq!(n_day(&acts, 2, 3, None, d(2019, 7, 1), d(2019, 7, 6)), (6, 1, 3));
+        assert_eq!(
+            n_day(&acts, 2, 3, None, d(2019, 7, 1), d(2019, 7, 6)),
+            (6, 1, 3)
+        );
         // Two on one day count twice.
         let acts = [d(2019, 7, 2), d(2019, 7, 2)];
-        assert_eq!(n_day(&acts, 2, 1, None, d(2019, 7, 1), d(2019, 7, 3)), (3, 1, 1));
+        assert_eq!(
+            n_day(&acts, 2, 1, None, d(2019, 7, 1), d(2019, 7, 3)),
+            (3, 1, 1)
+        );
     }
 }

@@ -16,8 +16,9 @@ use chrono::NaiveDate;
 
 use super::catalogue::{self, target_row_id, targeted_metric, MetricKind};
 use super::{
-    cadres, coverage, duties, filter_matches, indicators, leading, orgs, prefixes_text, tasks, CadreRow,
-    EnterpriseRow, Evaluation, Freq, MetricRow, ObligationRow, Query, QueryError, TaskRow,
+    cadres, coverage, duties, filter_matches, indicators, leading, orgs, prefixes_text, tasks,
+    CadreRow, EnterpriseRow, Evaluation, Freq, MetricRow, ObligationRow, Query, QueryError,
+    TaskRow,
 };
 use crate::calendar;
 use crate::model::{Ledger, UnitId, UnitKind, Vocabulary};
@@ -55,7 +56,11 @@ pub(crate) fn range(entries: &[(u32, u32)], s: Scope) -> &[(u32, u32)] {
 /// The items of `entries` in scope `s`, each once (an org with two hosts in scope is listed
 /// at both), in increasing item order (ledger order). `anchors(item)` are the item's sorted
 /// anchors; an entry counts only at the item's first anchor inside the scope.
-pub(crate) fn select<'x>(entries: &[(u32, u32)], s: Scope, anchors: impl Fn(u32) -> &'x [u32]) -> Vec<u32> {
+pub(crate) fn select<'x>(
+    entries: &[(u32, u32)],
+    s: Scope,
+    anchors: impl Fn(u32) -> &'x [u32],
+) -> Vec<u32> {
     let mut out: Vec<u32> = range(entries, s)
         .iter()
         .filter(|(t, item)| {
@@ -81,16 +86,30 @@ pub(crate) struct Val {
 impl Val {
     /// A ratio: the value is null on an empty denominator.
     pub fn ratio(numerator: f64, denominator: f64) -> Val {
-        let value = (denominator != 0.0).then(|| numerator / denominator).filter(|v| v.is_finite());
-        Val { value, numerator: Some(numerator), denominator: Some(denominator) }
+        let value = (denominator != 0.0)
+            .then(|| numerator / denominator)
+            .filter(|v| v.is_finite());
+        Val {
+            value,
+            numerator: Some(numerator),
+            denominator: Some(denominator),
+        }
     }
     /// A count.
     pub fn count(n: usize) -> Val {
-        Val { value: Some(n as f64), numerator: None, denominator: None }
+        Val {
+            value: Some(n as f64),
+            numerator: None,
+            denominator: None,
+        }
     }
     /// A plain value (null when none).
     pub fn value(v: Option<f64>) -> Val {
-        Val { value: v.filter(|x| x.is_finite()), numerator: None, denominator: None }
+        Val {
+            value: v.filter(|x| x.is_finite()),
+            numerator: None,
+            denominator: None,
+        }
     }
 }
 
@@ -105,7 +124,13 @@ pub(crate) enum Family {
 }
 
 impl Family {
-    const ALL: [Family; 5] = [Family::Tasks, Family::Cadres, Family::Leading, Family::Coverage, Family::Orgs];
+    const ALL: [Family; 5] = [
+        Family::Tasks,
+        Family::Cadres,
+        Family::Leading,
+        Family::Coverage,
+        Family::Orgs,
+    ];
 }
 
 /// Where a row's value comes from.
@@ -148,6 +173,17 @@ pub(crate) struct Ctx<'e, 'a> {
     pub(crate) obligations: OnceCell<Vec<Vec<duties::ObligationEval>>>,
     pub(crate) enterprises: OnceCell<Vec<coverage::EnterpriseEval>>,
     pub(crate) org_life: OnceCell<Vec<Option<orgs::OrgLife>>>,
+}
+
+impl Ctx<'_, '_> {
+    /// Whether the metric `id` (or the achievement of a target on it) is asked for.
+    pub fn wants(&self, id: &str) -> bool {
+        self.e
+            .slots
+            .iter()
+            .enumerate()
+            .any(|(i, s)| s.id == id && (self.out_mask[i] || self.target_mask[i]))
+    }
 }
 
 /// The metrics engine over one ledger: indexes built once, then any number of queries.
@@ -214,6 +250,10 @@ pub struct Engine<'a> {
     act_ranges: HashMap<(Node, u32), (u32, u32)>,
     act_sorted: Vec<u32>,
     act_dates: Vec<NaiveDate>,
+    /// The people listed in each organisation-life activity, resolved to person indices
+    /// (compressed rows by activity; other activities have none).
+    life_people_off: Vec<u32>,
+    life_people: Vec<u32>,
     /// Units holding each designation (each unit once), sorted by anchor.
     pub(crate) designated: HashMap<&'a str, Vec<(u32, u32)>>,
     /// Designation records of each unit.
@@ -258,7 +298,13 @@ impl<'a> Engine<'a> {
             person_ix.entry(p.id.as_str()).or_insert(i as u32);
         }
         let unit_of = |id: &str| nodes.get(id).copied().filter(|n| *n < n_units);
-        let org_of = |id: &str| nodes.get(id).copied().filter(|n| *n >= n_units && *n < n_units + n_orgs).map(|n| n - n_units);
+        let org_of = |id: &str| {
+            nodes
+                .get(id)
+                .copied()
+                .filter(|n| *n >= n_units && *n < n_units + n_orgs)
+                .map(|n| n - n_units)
+        };
 
         // The unit tree, numbered by an Euler tour from the first root; units not reached
         // (other roots, cycles) get their own intervals after.
@@ -312,7 +358,12 @@ impl<'a> Engine<'a> {
             anchor_off.push(anchor_tin.len() as u32);
         }
         for o in &l.orgs {
-            let mut a: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.as_str())).map(|u| tin[u as usize]).collect();
+            let mut a: Vec<u32> = o
+                .hosts
+                .iter()
+                .filter_map(|h| unit_of(h.as_str()))
+                .map(|u| tin[u as usize])
+                .collect();
             a.sort_unstable();
             a.dedup();
             anchor_tin.extend(a);
@@ -413,7 +464,13 @@ impl<'a> Engine<'a> {
         }
         cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
 
-        let init_of = |id: &str| nodes.get(id).copied().filter(|n| *n >= n_units + n_orgs).map(|n| n - n_units - n_orgs);
+        let init_of = |id: &str| {
+            nodes
+                .get(id)
+                .copied()
+                .filter(|n| *n >= n_units + n_orgs)
+                .map(|n| n - n_units - n_orgs)
+        };
         let mut progress = vec![Vec::new(); l.initiatives.len()];
         for (i, p) in l.progress.iter().enumerate() {
             if let Some(x) = init_of(p.initiative.as_str()) {
@@ -453,6 +510,19 @@ impl<'a> Engine<'a> {
                 start = i;
             }
         }
+        let mut life_people_off = Vec::with_capacity(l.activities.len() + 1);
+        let mut life_people = Vec::new();
+        life_people_off.push(0u32);
+        for a in &l.activities {
+            if a.kind.is_org_life() {
+                life_people.extend(
+                    a.people
+                        .iter()
+                        .filter_map(|p| person_ix.get(p.as_str()).copied()),
+                );
+            }
+            life_people_off.push(life_people.len() as u32);
+        }
         let act_sorted = keyed.iter().map(|k| k.3).collect();
         let act_dates = keyed.iter().map(|k| k.2).collect();
         drop(keyed);
@@ -462,7 +532,10 @@ impl<'a> Engine<'a> {
         for (i, d) in l.designations.iter().enumerate() {
             if let Some(u) = unit_of(d.unit.as_str()) {
                 designations_by_unit[u as usize].push(i as u32);
-                designated.entry(d.designation.as_str()).or_default().push((tin[u as usize], u));
+                designated
+                    .entry(d.designation.as_str())
+                    .or_default()
+                    .push((tin[u as usize], u));
             }
         }
         for v in designated.values_mut() {
@@ -515,6 +588,8 @@ impl<'a> Engine<'a> {
             act_ranges,
             act_sorted,
             act_dates,
+            life_people_off,
+            life_people,
             designated,
             designations_by_unit,
             enterprises,
@@ -565,15 +640,31 @@ impl<'a> Engine<'a> {
 
     /// The scope of unit `u`.
     pub(crate) fn scope_of(&self, u: u32) -> Scope {
-        Scope { unit: u, lo: self.tin[u as usize], hi: self.tout[u as usize] }
+        Scope {
+            unit: u,
+            lo: self.tin[u as usize],
+            hi: self.tout[u as usize],
+        }
     }
 
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
     pub(crate) fn activities(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
         match self.act_ranges.get(&(subject, kind)) {
-            Some(&(a, b)) => (&self.act_dates[a as usize..b as usize], &self.act_sorted[a as usize..b as usize]),
+            Some(&(a, b)) => (
+                &self.act_dates[a as usize..b as usize],
+                &self.act_sorted[a as usize..b as usize],
+            ),
             None => (&[], &[]),
+        }
+    }
+
+    /// The people (person indices) listed in organisation-life activity `a`.
+    pub(crate) fn life_people(&self, a: u32) -> &[u32] {
+        let a = a as usize;
+        match (self.life_people_off.get(a), self.life_people_off.get(a + 1)) {
+            (Some(&x), Some(&y)) => &self.life_people[x as usize..y as usize],
+            _ => &[],
         }
     }
 
@@ -581,10 +672,12 @@ impl<'a> Engine<'a> {
     pub(crate) fn resolve(&self, q: &Query) -> Result<Ctx<'_, 'a>, QueryError> {
         let root = self.root.ok_or(QueryError::NoRoot)?;
         let scope_unit = match &q.scope {
-            Some(s) => self.unit_of(s.as_str()).ok_or_else(|| QueryError::UnknownScope {
-                scope: s.as_str().to_string(),
-                root: self.l.units[root as usize].id.as_str().to_string(),
-            })?,
+            Some(s) => self
+                .unit_of(s.as_str())
+                .ok_or_else(|| QueryError::UnknownScope {
+                    scope: s.as_str().to_string(),
+                    root: self.l.units[root as usize].id.as_str().to_string(),
+                })?,
             None => root,
         };
         let as_of = q.as_of.or(self.default_as_of).ok_or(QueryError::NoAsOf)?;
@@ -598,14 +691,27 @@ impl<'a> Engine<'a> {
                 let prefixes = super::family_prefixes();
                 for f in filters {
                     let known = prefixes.contains(&f.trim_end_matches('.'))
-                        || self.slots.iter().any(|s| filter_matches(f, &s.id) || filter_matches(f, &s.target_row))
-                        || self.l.targets.iter().any(|t| filter_matches(f, &target_row_id(&t.metric)));
+                        || self
+                            .slots
+                            .iter()
+                            .any(|s| filter_matches(f, &s.id) || filter_matches(f, &s.target_row))
+                        || self
+                            .l
+                            .targets
+                            .iter()
+                            .any(|t| filter_matches(f, &target_row_id(&t.metric)));
                     if !known {
-                        return Err(QueryError::UnknownMetric { filter: f.clone(), prefixes: prefixes_text() });
+                        return Err(QueryError::UnknownMetric {
+                            filter: f.clone(),
+                            prefixes: prefixes_text(),
+                        });
                     }
                 }
                 let m = |id: &str| filters.iter().any(|f| filter_matches(f, id));
-                (self.slots.iter().map(|s| m(&s.id)).collect(), self.slots.iter().map(|s| m(&s.target_row)).collect())
+                (
+                    self.slots.iter().map(|s| m(&s.id)).collect(),
+                    self.slots.iter().map(|s| m(&s.target_row)).collect(),
+                )
             }
         };
         Ok(Ctx {
@@ -658,7 +764,10 @@ impl<'a> Engine<'a> {
             .filter(|&u| {
                 let t = self.tin[u as usize];
                 let unit = &self.l.units[u as usize];
-                t > s.lo && t < s.hi && unit.since.is_none_or(|d| d <= ctx.as_of) && unit.until.is_none_or(|d| d >= ctx.from)
+                t > s.lo
+                    && t < s.hi
+                    && unit.since.is_none_or(|d| d <= ctx.as_of)
+                    && unit.until.is_none_or(|d| d >= ctx.from)
             })
             .collect()
     }
@@ -671,13 +780,20 @@ impl<'a> Engine<'a> {
             .targets_by_scope
             .get(&s.unit)
             .map(|list| {
-                list.iter().filter_map(|(m, ts)| super::targets::select(self.l, ts, ctx.as_of).map(|t| (m.as_str(), t))).collect()
+                list.iter()
+                    .filter_map(|(m, ts)| {
+                        super::targets::select(self.l, ts, ctx.as_of).map(|t| (m.as_str(), t))
+                    })
+                    .collect()
             })
             .unwrap_or_default();
         let mut blocks: [Option<Vec<Val>>; 5] = Default::default();
         let mut duty_vals: HashMap<u32, (Val, Val)> = HashMap::new();
         for (i, slot) in self.slots.iter().enumerate() {
-            let target = targets.iter().find(|(m, _)| *m == slot.id).map(|t| &self.l.targets[t.1 as usize]);
+            let target = targets
+                .iter()
+                .find(|(m, _)| *m == slot.id)
+                .map(|t| &self.l.targets[t.1 as usize]);
             let want_row = ctx.out_mask[i];
             let want_target = target.is_some() && ctx.target_mask[i];
             if !want_row && !want_target {
@@ -691,12 +807,22 @@ impl<'a> Engine<'a> {
                         Family::Cadres => cadres::values(ctx, s),
                         Family::Leading => leading::values(ctx, s),
                         Family::Coverage => coverage::values(ctx, s),
-                        Family::Orgs => orgs::values(ctx, s),
+                        Family::Orgs => orgs::values(ctx, s, ctx.wants(orgs::NO_ORG_LIFE)),
                     });
                     block.get(pos).copied().unwrap_or(Val::value(None))
                 }
-                Slot::Duty(d) => duty_vals.entry(d).or_insert_with(|| duties::values(ctx, s, d)).0,
-                Slot::DutyLapse(d) => duty_vals.entry(d).or_insert_with(|| duties::values(ctx, s, d)).1,
+                Slot::Duty(d) => {
+                    duty_vals
+                        .entry(d)
+                        .or_insert_with(|| duties::values(ctx, s, d))
+                        .0
+                }
+                Slot::DutyLapse(d) => {
+                    duty_vals
+                        .entry(d)
+                        .or_insert_with(|| duties::values(ctx, s, d))
+                        .1
+                }
                 Slot::Indicator(x) => indicators::value(ctx, s, x),
             };
             if want_row {
@@ -756,18 +882,31 @@ impl<'a> Engine<'a> {
     /// Evaluates `q` at every month end (or Sunday) in `[start, end]`, reusing the indexes.
     /// `q.as_of` is replaced by each date; `q.from`, when given, is the window start of every
     /// evaluation, else each uses 1 January of its own year.
-    pub fn trend(&self, q: &Query, start: NaiveDate, end: NaiveDate, freq: Freq) -> Result<Vec<Evaluation>, QueryError> {
+    pub fn trend(
+        &self,
+        q: &Query,
+        start: NaiveDate,
+        end: NaiveDate,
+        freq: Freq,
+    ) -> Result<Vec<Evaluation>, QueryError> {
         let dates = match freq {
             Freq::Month => calendar::month_ends(start, end),
             Freq::Week => calendar::sundays(start, end),
         };
         if start > end || dates.is_empty() {
-            return Err(QueryError::BadTrendRange { start, end, what: freq.what() });
+            return Err(QueryError::BadTrendRange {
+                start,
+                end,
+                what: freq.what(),
+            });
         }
         dates
             .into_iter()
             .map(|d| {
-                let qd = Query { as_of: Some(d), ..q.clone() };
+                let qd = Query {
+                    as_of: Some(d),
+                    ..q.clone()
+                };
                 self.evaluate(&qd)
             })
             .collect()
@@ -779,7 +918,12 @@ fn slots(l: &Ledger) -> Vec<SlotInfo> {
     let mut out = Vec::new();
     let mut push = |id: String, kind: MetricKind, slot: Slot| {
         let target_row = target_row_id(&id);
-        out.push(SlotInfo { id, kind, slot, target_row });
+        out.push(SlotInfo {
+            id,
+            kind,
+            slot,
+            target_row,
+        });
     };
     let mut family_pos: HashMap<&'static str, (Family, usize)> = HashMap::new();
     for (family, defs) in [
@@ -797,17 +941,29 @@ fn slots(l: &Ledger) -> Vec<SlotInfo> {
         match m.id {
             "duty.<id>" => {
                 for (i, d) in l.duties.iter().enumerate() {
-                    push(format!("duty.{}", d.id), MetricKind::Ratio, Slot::Duty(i as u32));
+                    push(
+                        format!("duty.{}", d.id),
+                        MetricKind::Ratio,
+                        Slot::Duty(i as u32),
+                    );
                 }
             }
             "duty.<id>.lapse" => {
                 for (i, d) in l.duties.iter().enumerate() {
-                    push(format!("duty.{}.lapse", d.id), catalogue::lapse_kind(d.cadence), Slot::DutyLapse(i as u32));
+                    push(
+                        format!("duty.{}.lapse", d.id),
+                        catalogue::lapse_kind(d.cadence),
+                        Slot::DutyLapse(i as u32),
+                    );
                 }
             }
             "indicator.<id>" => {
                 for (i, x) in l.indicators.iter().enumerate() {
-                    push(format!("indicator.{}", x.id), MetricKind::Value, Slot::Indicator(i as u32));
+                    push(
+                        format!("indicator.{}", x.id),
+                        MetricKind::Value,
+                        Slot::Indicator(i as u32),
+                    );
                 }
             }
             "target.<id>" => {}
@@ -834,9 +990,12 @@ mod tests {
     fn euler_intervals_nest() {
         let mut l = Ledger::new();
         l.units.push(Unit::new("r", UnitKind::District, "r"));
-        l.units.push(Unit::new("a", UnitKind::Area, "a").with_parent("r"));
-        l.units.push(Unit::new("v", UnitKind::Village, "v").with_parent("a"));
-        l.units.push(Unit::new("b", UnitKind::Area, "b").with_parent("r"));
+        l.units
+            .push(Unit::new("a", UnitKind::Area, "a").with_parent("r"));
+        l.units
+            .push(Unit::new("v", UnitKind::Village, "v").with_parent("a"));
+        l.units
+            .push(Unit::new("b", UnitKind::Area, "b").with_parent("r"));
         let e = Engine::new(&l);
         let (r, a, v, b) = (e.scope_of(0), e.scope_of(1), e.scope_of(2), e.scope_of(3));
         assert!(r.contains(a.lo) && r.contains(v.lo) && r.contains(b.lo));
@@ -848,22 +1007,42 @@ mod tests {
     fn an_org_with_two_hosts_in_scope_counts_once() {
         let mut l = Ledger::new();
         l.units.push(Unit::new("r", UnitKind::District, "r"));
-        l.units.push(Unit::new("v1", UnitKind::Village, "v1").with_parent("r"));
-        l.units.push(Unit::new("v2", UnitKind::Village, "v2").with_parent("r"));
-        l.orgs.push(Org::new("o", OrgKind::JointBranch, "o", vec!["v1".into(), "v2".into()], d(2019, 1, 1)));
+        l.units
+            .push(Unit::new("v1", UnitKind::Village, "v1").with_parent("r"));
+        l.units
+            .push(Unit::new("v2", UnitKind::Village, "v2").with_parent("r"));
+        l.orgs.push(Org::new(
+            "o",
+            OrgKind::JointBranch,
+            "o",
+            vec!["v1".into(), "v2".into()],
+            d(2019, 1, 1),
+        ));
         let e = Engine::new(&l);
-        assert_eq!(select(&e.org_entries, e.scope_of(0), |o| e.anchors(e.org_node(o))), vec![0]);
-        assert_eq!(select(&e.org_entries, e.scope_of(2), |o| e.anchors(e.org_node(o))), vec![0]);
+        assert_eq!(
+            select(&e.org_entries, e.scope_of(0), |o| e.anchors(e.org_node(o))),
+            vec![0]
+        );
+        assert_eq!(
+            select(&e.org_entries, e.scope_of(2), |o| e.anchors(e.org_node(o))),
+            vec![0]
+        );
     }
 
     #[test]
     fn cycles_and_dangling_references_do_not_panic() {
         let mut l = Ledger::new();
-        l.units.push(Unit::new("a", UnitKind::Area, "a").with_parent("b"));
-        l.units.push(Unit::new("b", UnitKind::Area, "b").with_parent("a"));
-        l.units.push(Unit::new("c", UnitKind::Area, "c").with_parent("nowhere"));
+        l.units
+            .push(Unit::new("a", UnitKind::Area, "a").with_parent("b"));
+        l.units
+            .push(Unit::new("b", UnitKind::Area, "b").with_parent("a"));
+        l.units
+            .push(Unit::new("c", UnitKind::Area, "c").with_parent("nowhere"));
         let e = Engine::new(&l);
-        let q = Query { as_of: Some(d(2019, 7, 31)), ..Query::default() };
+        let q = Query {
+            as_of: Some(d(2019, 7, 31)),
+            ..Query::default()
+        };
         assert_eq!(e.evaluate(&q).unwrap_err(), QueryError::NoRoot);
     }
 }

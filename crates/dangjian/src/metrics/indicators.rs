@@ -61,7 +61,10 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     }
     let mut observed_at: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); l.indicators.len()];
     for o in &l.observations {
-        let (Some(&i), Some(u)) = (ix.ids.get(o.indicator.as_str()), e.unit_of(o.unit.as_str())) else { continue };
+        let (Some(&i), Some(u)) = (ix.ids.get(o.indicator.as_str()), e.unit_of(o.unit.as_str()))
+        else {
+            continue;
+        };
         ix.obs.entry((i, u)).or_default().push((o.date, o.value));
         observed_at[i as usize].insert(u);
     }
@@ -72,7 +75,12 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
         let units: Vec<u32> = match leaves(&ix, i as u32) {
             // A formula of constants only has a value at every unit.
             Some(leaves) if leaves.is_empty() => (0..e.n_units).collect(),
-            Some(leaves) => leaves.iter().flat_map(|&j| observed_at[j as usize].iter().copied()).collect::<BTreeSet<u32>>().into_iter().collect(),
+            Some(leaves) => leaves
+                .iter()
+                .flat_map(|&j| observed_at[j as usize].iter().copied())
+                .collect::<BTreeSet<u32>>()
+                .into_iter()
+                .collect(),
             None => Vec::new(),
         };
         let mut c: Vec<(u32, u32)> = units.into_iter().map(|u| (e.tin[u as usize], u)).collect();
@@ -97,7 +105,10 @@ fn leaves(ix: &IndicatorIndex, i: u32) -> Option<BTreeSet<u32>> {
             Source::Broken => false,
             Source::Formula(expr) => {
                 path.push(i);
-                let ok = expr.variables().iter().all(|v| ix.ids.get(v).is_some_and(|&j| walk(ix, j, path, out)));
+                let ok = expr
+                    .variables()
+                    .iter()
+                    .all(|v| ix.ids.get(v).is_some_and(|&j| walk(ix, j, path, out)));
                 path.pop();
                 ok
             }
@@ -108,7 +119,13 @@ fn leaves(ix: &IndicatorIndex, i: u32) -> Option<BTreeSet<u32>> {
 }
 
 /// The value of indicator `i` at unit `u` on `as_of`.
-pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate, depth: u32) -> Option<f64> {
+pub(crate) fn value_at(
+    ix: &IndicatorIndex,
+    i: u32,
+    u: u32,
+    as_of: NaiveDate,
+    depth: u32,
+) -> Option<f64> {
     if depth > 64 {
         return None;
     }
@@ -119,7 +136,11 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate, de
             n.checked_sub(1).map(|k| obs[k].1)
         }
         Source::Broken => None,
-        Source::Formula(expr) => expr.eval(&|v: &str| ix.ids.get(v).and_then(|&j| value_at(ix, j, u, as_of, depth + 1))),
+        Source::Formula(expr) => expr.eval(&|v: &str| {
+            ix.ids
+                .get(v)
+                .and_then(|&j| value_at(ix, j, u, as_of, depth + 1))
+        }),
     }
 }
 
@@ -127,7 +148,9 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate, de
 pub(crate) fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Val {
     let e = ctx.e;
     let ix = &e.indicators;
-    let Some(cands) = ix.candidates.get(i as usize) else { return Val::value(None) };
+    let Some(cands) = ix.candidates.get(i as usize) else {
+        return Val::value(None);
+    };
     let mut units: Vec<u32> = range(cands, s).iter().map(|c| c.1).collect();
     units.sort_unstable();
     let values: Vec<f64> = units

@@ -40,7 +40,10 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
             continue;
         }
         all += 1;
-        let has = e.roles_by_target[u as usize].iter().map(|&r| &e.l.roles[r as usize]).any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));
+        let has = e.roles_by_target[u as usize]
+            .iter()
+            .map(|&r| &e.l.roles[r as usize])
+            .any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));
         covered += usize::from(has);
     }
     Val::ratio(covered as f64, all as f64)
@@ -50,6 +53,11 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
 pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
     vec![
         coverage(ctx, s, UnitKind::Road, &[RoleKind::RoadChief]),
-        coverage(ctx, s, UnitKind::Village, &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary]),
+        coverage(
+            ctx,
+            s,
+            UnitKind::Village,
+            &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary],
+        ),
     ]
 }

@@ -9,6 +9,39 @@
 //! [`cadres`] (红色成长), [`leading`], [`duties`], [`indicators`] and [`targets`] (红色引领),
 //! [`coverage`] and [`orgs`] (红色覆盖).
 //!
+//! ## Readings where `METRICS.md` leaves room
+//! Each is also in the definition of the metrics it touches, and tested.
+//! - Initiatives are not among the records ignored after `as_of`: a key task counts whatever
+//!   its `start` (33 tasks of which 25 start by `as_of` give `tasks.total` 33 and
+//!   `tasks.started` 25/33).
+//! - Rows: the scope's own block first, then one block per unit of the `by` kind strictly
+//!   below the scope that is active on some day of [`from`, `as_of`] (no `since`/`until`:
+//!   always active), in ledger order. Within a block, metrics in catalogue order; each
+//!   per-ledger family expands in ledger order where its template stands (all `duty.<id>`,
+//!   then all `duty.<id>.lapse`, then all `indicator.<id>`). A `target.<id>` row comes right
+//!   after the row of the metric it targets.
+//! - Scope: an org is in scope when any host is; an initiative when its unit is (none: the
+//!   root only); an activity or obligation through its subject (a unit itself, an org's
+//!   hosts, an initiative's unit); a person through their membership org active on `as_of`
+//!   or any role active on `as_of` whose target is in scope.
+//! - Ratios always report numerator and denominator; the value is null on a denominator of 0.
+//!   Threshold comparisons and rounding up use a slack of 1e-9. Counts are integers.
+//! - `duty.<id>.lapse`: the longest run in any one obligation in scope; 0 when all complied,
+//!   null when nothing was assessed; kind `days` (n-day cadence) or `periods` (calendar).
+//!   Obligations of records starting after `as_of` are not listed.
+//! - `members.no_org_life`: M is `as_of` minus 6 calendar months, the day clamped to the
+//!   month's end (2019-08-31 gives 2019-02-28); members without `joined` are not counted.
+//! - Targets: a target whose scope is not among the evaluated rows produces nothing. The
+//!   metric's row carries `target` and `due`; the `target.<id>` row carries the achievement
+//!   ((value - baseline) / (target - baseline)) with a null `target` and no `due`, and a
+//!   null value (and numerator) when the metric is null.
+//! - Ages are full years, the birthday counting on the day: exactly 35 on `as_of` is young,
+//!   turning 36 that day is not; no birth date is never young.
+//! - Orgs established after `as_of` do not exist yet, also as a role's target: an instructor
+//!   on such an org gives no `coverage.work` (orgs that exist, dissolved or not, do), a
+//!   `leader`/`member` role on such a task force is not "on tasks". Scope membership is not
+//!   affected.
+//!
 //! ```
 //! use chrono::NaiveDate;
 //! use dangjian::metrics::{Engine, Query};
@@ -108,7 +141,10 @@ pub fn is_metric_id(id: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>
         return true;
     }
     if let Some(rest) = id.strip_prefix("duty.") {
-        return duties.contains(rest) || rest.strip_suffix(".lapse").is_some_and(|d| duties.contains(d));
+        return duties.contains(rest)
+            || rest
+                .strip_suffix(".lapse")
+                .is_some_and(|d| duties.contains(d));
     }
     if let Some(rest) = id.strip_prefix("indicator.") {
         return indicators.contains(rest);
@@ -228,7 +264,9 @@ impl Evaluation {
 
     /// The row of `metric` at `scope`, if evaluated.
     pub fn row(&self, metric: &str, scope: &str) -> Option<&MetricRow> {
-        self.rows.iter().find(|r| r.metric == metric && r.scope.as_str() == scope)
+        self.rows
+            .iter()
+            .find(|r| r.metric == metric && r.scope.as_str() == scope)
     }
 
     /// The value of `metric` at the evaluation's own scope.
@@ -241,8 +279,11 @@ impl Evaluation {
 /// readers hold exactly; `null` when missing or not finite.
 fn json_number(v: Option<f64>, integral_ok: bool) -> serde_json::Value {
     match v {
-        Some(x) if integral_ok && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => serde_json::Value::from(x as i64),
-        Some(x) => serde_json::Number::from_f64(x).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Some(x) if integral_ok && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
+            serde_json::Value::from(x as i64)
+        }
+        Some(x) => serde_json::Number::from_f64(x)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         None => serde_json::Value::Null,
     }
 }
@@ -294,5 +335,9 @@ pub(crate) fn filter_matches(f: &str, id: &str) -> bool {
 
 /// A family prefix as text for messages: `` `tasks`, `cadres`, ... ``.
 pub(crate) fn prefixes_text() -> String {
-    family_prefixes().iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", ")
+    family_prefixes()
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }

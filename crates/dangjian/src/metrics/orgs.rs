@@ -88,6 +88,9 @@ pub(crate) const DEFS: &[MetricDef] = &[
     ),
 ];
 
+/// The id of the organisation-life metric (the costly one of this family).
+pub(crate) const NO_ORG_LIFE: &str = "members.no_org_life";
+
 /// Organisation life of one org that recorded attendance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct OrgLife {
@@ -104,7 +107,10 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         let l = e.l;
         let as_of = ctx.as_of;
         let m = add_months(as_of, -6);
-        let kinds: Vec<u32> = ActivityKind::ORG_LIFE.iter().filter_map(|k| e.act_kinds.get(k).copied()).collect();
+        let kinds: Vec<u32> = ActivityKind::ORG_LIFE
+            .iter()
+            .filter_map(|k| e.act_kinds.get(k).copied())
+            .collect();
         let mut out = vec![None; l.orgs.len()];
         for o in select(&e.org_entries, ctx.scope, |o| e.anchors(e.org_node(o))) {
             if !l.orgs[o as usize].active_on(as_of) {
@@ -123,8 +129,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                             continue;
                         }
                         recorded = true;
-                        for p in &activity.people {
-                            let Some(&p) = e.person_ix.get(p.as_str()) else { continue };
+                        for &p in e.life_people(x) {
                             let member = e.person_org[p as usize] == Some(o);
                             if member && l.people[p as usize].joined.is_some_and(|j| j <= m) {
                                 listed.insert(p);
@@ -135,25 +140,31 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
             }
             if recorded {
                 let eligible = e.joined_by_org[o as usize].partition_point(|j| j.0 <= m) as u64;
-                out[o as usize] = Some(OrgLife { eligible, absent: eligible.saturating_sub(listed.len() as u64) });
+                out[o as usize] = Some(OrgLife {
+                    eligible,
+                    absent: eligible.saturating_sub(listed.len() as u64),
+                });
             }
         }
         out
     })
 }
 
-/// The values of [`DEFS`] at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+/// The values of [`DEFS`] at scope `s` (`members.no_org_life` computed only when `life`).
+pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Vec<Val> {
     let e = ctx.e;
     let l = e.l;
     let as_of = ctx.as_of;
-    let orgs: Vec<u32> = select(&e.org_entries, s, |o| e.anchors(e.org_node(o))).into_iter().filter(|&o| l.orgs[o as usize].active_on(as_of)).collect();
+    let orgs: Vec<u32> = select(&e.org_entries, s, |o| e.anchors(e.org_node(o)))
+        .into_iter()
+        .filter(|&o| l.orgs[o as usize].active_on(as_of))
+        .collect();
 
     let (mut viable, mut branches) = (0usize, 0usize);
     let (mut overdue, mut elected, mut due) = (0usize, 0usize, 0usize);
     let (mut absent, mut eligible) = (0u64, 0u64);
     let mut two_new = 0usize;
-    let life = org_life(ctx);
+    let life: &[Option<OrgLife>] = if life { org_life(ctx) } else { &[] };
     for &o in &orgs {
         let org = &l.orgs[o as usize];
         if matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) {
@@ -166,8 +177,16 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
             let n = el.partition_point(|d| *d <= as_of);
             if let Some(&latest) = n.checked_sub(1).and_then(|k| el.get(k)) {
                 elected += 1;
-                let village_first = org.hosts.first().and_then(|h| e.unit_of(h.as_str())).is_some_and(|u| l.units[u as usize].kind == UnitKind::Village);
-                let years = if org.kind == OrgKind::Committee || village_first { 5 } else { 3 };
+                let village_first = org
+                    .hosts
+                    .first()
+                    .and_then(|h| e.unit_of(h.as_str()))
+                    .is_some_and(|u| l.units[u as usize].kind == UnitKind::Village);
+                let years = if org.kind == OrgKind::Committee || village_first {
+                    5
+                } else {
+                    3
+                };
                 let term_end = add_years(latest, years);
                 if term_end < as_of {
                     overdue += 1;
@@ -190,7 +209,13 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
             range(units, s)
                 .iter()
                 .filter(|&&(_, u)| {
-                    e.designations_by_unit[u as usize].iter().map(|&d| &l.designations[d as usize]).any(|d| d.designation.as_str() == Designation::RED_WORKSHOP && d.active_on(as_of))
+                    e.designations_by_unit[u as usize]
+                        .iter()
+                        .map(|&d| &l.designations[d as usize])
+                        .any(|d| {
+                            d.designation.as_str() == Designation::RED_WORKSHOP
+                                && d.active_on(as_of)
+                        })
                 })
                 .count()
         })

@@ -29,8 +29,17 @@ pub(crate) const DEFS: &[MetricDef] = &[MetricDef {
 /// scope): the earliest due on or after `as_of`, else the one due last.
 pub(crate) fn select(l: &Ledger, candidates: &[u32], as_of: NaiveDate) -> Option<u32> {
     let due = |t: &u32| l.targets[*t as usize].due;
-    let upcoming = candidates.iter().filter(|t| due(t) >= as_of).min_by_key(|t| (due(t), **t));
-    upcoming.or_else(|| candidates.iter().max_by_key(|t| (due(t), std::cmp::Reverse(**t)))).copied()
+    let upcoming = candidates
+        .iter()
+        .filter(|t| due(t) >= as_of)
+        .min_by_key(|t| (due(t), **t));
+    upcoming
+        .or_else(|| {
+            candidates
+                .iter()
+                .max_by_key(|t| (due(t), std::cmp::Reverse(**t)))
+        })
+        .copied()
 }
 
 /// The achievement of `target` by a metric whose value is `value`.
@@ -39,7 +48,11 @@ pub(crate) fn achievement(value: Option<f64>, target: &Target) -> Val {
     let denominator = target.value - baseline;
     match value {
         Some(v) => Val::ratio(v - baseline, denominator),
-        None => Val { value: None, numerator: None, denominator: Some(denominator) },
+        None => Val {
+            value: None,
+            numerator: None,
+            denominator: Some(denominator),
+        },
     }
 }
 
@@ -49,7 +62,14 @@ mod tests {
     use crate::model::Extra;
 
     fn target(due: NaiveDate, value: f64, baseline: Option<f64>) -> Target {
-        Target { metric: "coverage.org".into(), scope: None, due, value, baseline, extra: Extra::new() }
+        Target {
+            metric: "coverage.org".into(),
+            scope: None,
+            due,
+            value,
+            baseline,
+            extra: Extra::new(),
+        }
     }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -76,7 +96,13 @@ mod tests {
         assert!((a.numerator.unwrap() - 0.2).abs() < 1e-12);
         assert!((a.denominator.unwrap() - 0.4).abs() < 1e-12);
         // a null metric gives a null achievement; target = baseline gives n/a
-        assert_eq!(achievement(None, &target(d(2019, 12, 31), 1.0, None)).value, None);
-        assert_eq!(achievement(Some(3.0), &target(d(2019, 12, 31), 2.0, Some(2.0))).value, None);
+        assert_eq!(
+            achievement(None, &target(d(2019, 12, 31), 1.0, None)).value,
+            None
+        );
+        assert_eq!(
+            achievement(Some(3.0), &target(d(2019, 12, 31), 2.0, Some(2.0))).value,
+            None
+        );
     }
 }

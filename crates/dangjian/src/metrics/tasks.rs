@@ -162,12 +162,14 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
     let upto = &all[..all.partition_point(|&p| e.l.progress[p as usize].date <= as_of)];
     let updates = || upto.iter().map(|&p| &e.l.progress[p as usize]);
 
-    let actual = updates().last().map_or(0.0, |p| p.percent / 100.0);
+    let actual = updates().next_back().map_or(0.0, |p| p.percent / 100.0);
     let started = x.start.is_some_and(|s| s <= as_of) || updates().any(|p| p.percent > 0.0);
     let effective_start = x.start.or_else(|| updates().next().map(|p| p.date));
     let expected = match (started, effective_start) {
         (true, Some(s)) if x.deadline <= s => 1.0,
-        (true, Some(s)) => (days_between(s, as_of) as f64 / days_between(s, x.deadline) as f64).clamp(0.0, 1.0),
+        (true, Some(s)) => {
+            (days_between(s, as_of) as f64 / days_between(s, x.deadline) as f64).clamp(0.0, 1.0)
+        }
         _ => 0.0,
     };
     let status = if actual == 1.0 {
@@ -202,7 +204,16 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
         }
         _ => Forecast::None,
     };
-    TaskEval { actual, expected, started, effective_start, status, forecast, weight: x.weight(), deadline: x.deadline }
+    TaskEval {
+        actual,
+        expected,
+        started,
+        effective_start,
+        status,
+        forecast,
+        weight: x.weight(),
+        deadline: x.deadline,
+    }
 }
 
 /// The evaluations of every key task, computed once per query (indexed by initiative).
@@ -227,7 +238,10 @@ fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<u32> {
 /// The values of [`DEFS`] at scope `s`.
 pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
     let evals = evals(ctx);
-    let tasks: Vec<&TaskEval> = in_scope(ctx, s).into_iter().filter_map(|i| evals[i as usize].as_ref()).collect();
+    let tasks: Vec<&TaskEval> = in_scope(ctx, s)
+        .into_iter()
+        .filter_map(|i| evals[i as usize].as_ref())
+        .collect();
     let n = tasks.len();
     let count = |st: TaskStatus| tasks.iter().filter(|t| t.status == st).count();
     let (mut wa, mut w) = (0.0, 0.0);
@@ -236,7 +250,10 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
         w += t.weight;
     }
     let (mut spi_num, mut spi_den) = (0.0, 0.0);
-    for t in tasks.iter().filter(|t| t.started && t.status != TaskStatus::Done) {
+    for t in tasks
+        .iter()
+        .filter(|t| t.started && t.status != TaskStatus::Done)
+    {
         spi_num += t.weight * t.actual;
         spi_den += t.weight * t.expected;
     }
@@ -300,7 +317,10 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
         .filter_map(|i| {
             let t = evals[i as usize]?;
             let x = &e.l.initiatives[i as usize];
-            let owner_node = x.owner.as_ref().and_then(|o| e.nodes.get(o.as_str()).copied());
+            let owner_node = x
+                .owner
+                .as_ref()
+                .and_then(|o| e.nodes.get(o.as_str()).copied());
             let mut roles: Vec<u32> = e.roles_by_target[e.init_node(i) as usize].clone();
             if let Some(n) = owner_node {
                 roles.extend(&e.roles_by_target[n as usize]);

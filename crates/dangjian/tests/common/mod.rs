@@ -24,7 +24,13 @@ pub fn enterprise(id: &str, parent: &str) -> Unit {
 }
 
 pub fn org(id: &str, kind: OrgKind, hosts: &[&str], established: NaiveDate) -> Org {
-    Org::new(id, kind, id, hosts.iter().map(|h| UnitId::from(*h)).collect(), established)
+    Org::new(
+        id,
+        kind,
+        id,
+        hosts.iter().map(|h| UnitId::from(*h)).collect(),
+        established,
+    )
 }
 
 pub fn person(id: &str, birth: Option<NaiveDate>) -> Person {
@@ -33,7 +39,12 @@ pub fn person(id: &str, birth: Option<NaiveDate>) -> Person {
     p
 }
 
-pub fn member(id: &str, org: &str, joined: Option<NaiveDate>, confirmed: Option<NaiveDate>) -> Person {
+pub fn member(
+    id: &str,
+    org: &str,
+    joined: Option<NaiveDate>,
+    confirmed: Option<NaiveDate>,
+) -> Person {
     let mut p = Person::new(id, id);
     p.org = Some(org.into());
     p.joined = joined;
@@ -41,13 +52,24 @@ pub fn member(id: &str, org: &str, joined: Option<NaiveDate>, confirmed: Option<
     p
 }
 
-pub fn role(person: &str, kind: RoleKind, target: &str, start: NaiveDate, end: Option<NaiveDate>) -> Role {
+pub fn role(
+    person: &str,
+    kind: RoleKind,
+    target: &str,
+    start: NaiveDate,
+    end: Option<NaiveDate>,
+) -> Role {
     let mut r = Role::new(person, kind, target, start);
     r.end = end;
     r
 }
 
-pub fn task(id: &str, unit: Option<&str>, start: Option<NaiveDate>, deadline: NaiveDate) -> Initiative {
+pub fn task(
+    id: &str,
+    unit: Option<&str>,
+    start: Option<NaiveDate>,
+    deadline: NaiveDate,
+) -> Initiative {
     let mut t = Initiative::new(id, InitiativeKind::KeyTask, Programme::Growth, id, deadline);
     t.unit = unit.map(UnitId::from);
     t.start = start;
@@ -55,7 +77,13 @@ pub fn task(id: &str, unit: Option<&str>, start: Option<NaiveDate>, deadline: Na
 }
 
 pub fn progress(initiative: &str, date: NaiveDate, percent: f64) -> Progress {
-    Progress { initiative: initiative.into(), date, percent, note: None, extra: Extra::new() }
+    Progress {
+        initiative: initiative.into(),
+        date,
+        percent,
+        note: None,
+        extra: Extra::new(),
+    }
 }
 
 pub fn activity(kind: &str, date: NaiveDate, subject: &str, people: &[&str]) -> Activity {
@@ -65,15 +93,36 @@ pub fn activity(kind: &str, date: NaiveDate, subject: &str, people: &[&str]) -> 
 }
 
 pub fn duty(id: &str, activity: &str, applies_to: &str, cadence: &str) -> Duty {
-    Duty::new(id, activity, applies_to.parse().expect("applies_to"), cadence.parse().expect("cadence"))
+    Duty::new(
+        id,
+        activity,
+        applies_to.parse().expect("applies_to"),
+        cadence.parse().expect("cadence"),
+    )
 }
 
-pub fn designation(unit: &str, name: &str, since: NaiveDate, until: Option<NaiveDate>) -> DesignationRecord {
-    DesignationRecord { unit: unit.into(), designation: Designation::new(name), since, until, extra: Extra::new() }
+pub fn designation(
+    unit: &str,
+    name: &str,
+    since: NaiveDate,
+    until: Option<NaiveDate>,
+) -> DesignationRecord {
+    DesignationRecord {
+        unit: unit.into(),
+        designation: Designation::new(name),
+        since,
+        until,
+        extra: Extra::new(),
+    }
 }
 
 pub fn election(org: &str, date: NaiveDate) -> Election {
-    Election { org: org.into(), date, note: None, extra: Extra::new() }
+    Election {
+        org: org.into(),
+        date,
+        note: None,
+        extra: Extra::new(),
+    }
 }
 
 pub fn indicator(id: &str, aggregate: Aggregate, formula: Option<&str>) -> Indicator {
@@ -88,20 +137,44 @@ pub fn indicator(id: &str, aggregate: Aggregate, formula: Option<&str>) -> Indic
 }
 
 pub fn observation(indicator: &str, unit: &str, date: NaiveDate, value: f64) -> Observation {
-    Observation { indicator: indicator.into(), unit: unit.into(), date, value, note: None, extra: Extra::new() }
+    Observation {
+        indicator: indicator.into(),
+        unit: unit.into(),
+        date,
+        value,
+        note: None,
+        extra: Extra::new(),
+    }
 }
 
-pub fn target(metric: &str, scope: Option<&str>, due: NaiveDate, value: f64, baseline: Option<f64>) -> Target {
-    Target { metric: metric.to_string(), scope: scope.map(UnitId::from), due, value, baseline, extra: Extra::new() }
+pub fn target(
+    metric: &str,
+    scope: Option<&str>,
+    due: NaiveDate,
+    value: f64,
+    baseline: Option<f64>,
+) -> Target {
+    Target {
+        metric: metric.to_string(),
+        scope: scope.map(UnitId::from),
+        due,
+        value,
+        baseline,
+        extra: Extra::new(),
+    }
 }
 
 pub fn at(as_of: NaiveDate) -> Query {
-    Query { as_of: Some(as_of), ..Query::default() }
+    Query {
+        as_of: Some(as_of),
+        ..Query::default()
+    }
 }
 
 /// The row of `metric` at `scope`, which must exist.
 pub fn row<'e>(ev: &'e Evaluation, metric: &str, scope: &str) -> &'e MetricRow {
-    ev.row(metric, scope).unwrap_or_else(|| panic!("no row {metric} at {scope}"))
+    ev.row(metric, scope)
+        .unwrap_or_else(|| panic!("no row {metric} at {scope}"))
 }
 
 /// (value, numerator, denominator) of a row.
@@ -117,5 +190,9 @@ pub fn close(a: Option<f64>, b: f64) -> bool {
 /// Asserts that the ledger has no validation errors (the tests mean valid ledgers).
 pub fn assert_valid(l: &Ledger) {
     let p = l.validate();
-    assert!(!p.has_errors(), "test ledger invalid: {:?}", p.errors().collect::<Vec<_>>());
+    assert!(
+        !p.has_errors(),
+        "test ledger invalid: {:?}",
+        p.errors().collect::<Vec<_>>()
+    );
 }
