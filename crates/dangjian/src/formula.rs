@@ -38,6 +38,15 @@ pub struct FormulaError {
     pub offset: usize,
 }
 
+/// How deep a formula's tree may be (each operator and unary minus is one level: a sum of
+/// 500 terms is 499 levels). Deeper formulas are refused rather than risking the stack in
+/// the recursive evaluator.
+pub const MAX_DEPTH: usize = 500;
+
+/// How many parentheses and unary minuses may be open at once (each is a few frames of the
+/// recursive parser).
+pub const MAX_NESTING: usize = 100;
+
 /// Whether `s` is a valid indicator id: `[A-Za-z_][A-Za-z0-9_]*`.
 pub fn is_indicator_id(s: &str) -> bool {
     let mut chars = s.chars();
@@ -56,12 +65,12 @@ impl Expr {
     /// ```
     pub fn parse(src: &str) -> Result<Expr, FormulaError> {
         let chars: Vec<char> = src.chars().collect();
-        let mut p = Parser { chars: &chars, pos: 0 };
+        let mut p = Parser { chars: &chars, pos: 0, nesting: 0 };
         p.skip_ws();
         if p.pos == chars.len() {
             return Err(p.err("empty formula"));
         }
-        let e = p.expr(0)?;
+        let (e, _) = p.expr(0)?;
         p.skip_ws();
         if p.pos != chars.len() {
             return Err(p.err(&format!("unexpected `{}`", chars[p.pos])));
@@ -119,6 +128,8 @@ impl Expr {
 struct Parser<'a> {
     chars: &'a [char],
     pos: usize,
+    /// Open parentheses and unary minuses around the current position.
+    nesting: usize,
 }
 
 impl Parser<'_> {
@@ -137,40 +148,59 @@ impl Parser<'_> {
         self.chars.get(self.pos).copied()
     }
 
-    /// Precedence climbing: level 0 is `+ -`, level 1 is `* /`.
-    fn expr(&mut self, level: u8) -> Result<Expr, FormulaError> {
+    fn too_deep(&self) -> FormulaError {
+        self.err(&format!("the formula is more than {MAX_DEPTH} operations deep"))
+    }
+
+    /// Precedence climbing: level 0 is `+ -`, level 1 is `* /`. Returns the expression and
+    /// the depth of its tree.
+    fn expr(&mut self, level: u8) -> Result<(Expr, usize), FormulaError> {
         if level == 2 {
             return self.unary();
         }
-        let mut lhs = self.expr(level + 1)?;
+        let (mut lhs, mut depth) = self.expr(level + 1)?;
         loop {
             let op = match (level, self.peek()) {
                 (0, Some('+')) => Op::Add,
                 (0, Some('-')) => Op::Sub,
                 (1, Some('*')) => Op::Mul,
                 (1, Some('/')) => Op::Div,
-                _ => return Ok(lhs),
+                _ => return Ok((lhs, depth)),
             };
             self.pos += 1;
-            let rhs = self.expr(level + 1)?;
+            let (rhs, rhs_depth) = self.expr(level + 1)?;
+            depth = depth.max(rhs_depth) + 1;
+            if depth > MAX_DEPTH {
+                return Err(self.too_deep());
+            }
             lhs = Expr::Bin(op, Box::new(lhs), Box::new(rhs));
         }
     }
 
-    fn unary(&mut self) -> Result<Expr, FormulaError> {
+    fn unary(&mut self) -> Result<(Expr, usize), FormulaError> {
         match self.peek() {
-            Some('-') => {
-                self.pos += 1;
-                Ok(Expr::Neg(Box::new(self.unary()?)))
-            }
-            Some('(') => {
-                self.pos += 1;
-                let e = self.expr(0)?;
-                if self.peek() != Some(')') {
-                    return Err(self.err("expected `)`"));
+            Some(c @ ('-' | '(')) => {
+                self.nesting += 1;
+                if self.nesting > MAX_NESTING {
+                    return Err(self.err(&format!("the formula nests more than {MAX_NESTING} parentheses or minus signs")));
                 }
                 self.pos += 1;
-                Ok(e)
+                let out = if c == '-' {
+                    self.unary().map(|(e, d)| (Expr::Neg(Box::new(e)), d + 1))
+                } else {
+                    let e = self.expr(0)?;
+                    if self.peek() != Some(')') {
+                        return Err(self.err("expected `)`"));
+                    }
+                    self.pos += 1;
+                    Ok(e)
+                };
+                self.nesting -= 1;
+                let (e, d) = out?;
+                if d > MAX_DEPTH {
+                    return Err(self.too_deep());
+                }
+                Ok((e, d))
             }
             Some(c) if c.is_ascii_digit() || c == '.' => {
                 let start = self.pos;
@@ -178,7 +208,7 @@ impl Parser<'_> {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
-                text.parse::<f64>().map(Expr::Num).map_err(|_| FormulaError {
+                text.parse::<f64>().map(|n| (Expr::Num(n), 0)).map_err(|_| FormulaError {
                     message: format!("`{text}` is not a decimal number"),
                     offset: start,
                 })
@@ -188,7 +218,7 @@ impl Parser<'_> {
                 while self.pos < self.chars.len() && (self.chars[self.pos].is_ascii_alphanumeric() || self.chars[self.pos] == '_') {
                     self.pos += 1;
                 }
-                Ok(Expr::Var(self.chars[start..self.pos].iter().collect()))
+                Ok((Expr::Var(self.chars[start..self.pos].iter().collect()), 0))
             }
             Some(c) => Err(self.err(&format!("unexpected `{c}`"))),
             None => Err(self.err("unexpected end of formula")),
@@ -219,6 +249,25 @@ mod tests {
         for f in ["", "a +", "(a", "a b", "2e3", "1..2", "a ^ 2"] {
             assert!(Expr::parse(f).is_err(), "{f} should not parse");
         }
+    }
+
+    #[test]
+    fn deep_nesting_is_refused_not_a_stack_overflow() {
+        // 100,000 parentheses or unary minuses: past MAX_NESTING; a sum of 100,000 terms:
+        // past MAX_DEPTH.
+        for f in [format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)), format!("{}a", "-".repeat(100_000))] {
+            let e = Expr::parse(&f).unwrap_err();
+            assert_eq!(e.message, "the formula nests more than 100 parentheses or minus signs");
+            assert_eq!(e.offset, 100);
+        }
+        let e = Expr::parse(&vec!["a"; 100_000].join(" + ")).unwrap_err();
+        assert_eq!(e.message, "the formula is more than 500 operations deep");
+        // Up to the limits is fine: 100 parentheses; a sum of 501 terms (500 additions),
+        // which also evaluates and drops without trouble.
+        assert!(Expr::parse(&format!("{}a{}", "(".repeat(100), ")".repeat(100))).is_ok());
+        let sum = Expr::parse(&vec!["a"; 501].join(" + ")).unwrap();
+        assert_eq!(sum.eval(&|_| Some(1.0)), Some(501.0));
+        assert_eq!(sum.variables().len(), 1);
     }
 
     #[test]

@@ -7,9 +7,10 @@
 //!
 //! - [`model`]: the domain, in the vocabulary of `DOMAIN.md` (units, orgs, people, roles,
 //!   initiatives, activities, duties, indicators, targets), gathered in a [`Ledger`];
-//! - [`ledger`]: the interchange forms (CSV folder, JSON) with validation that reports every
-//!   problem at once, located;
+//! - [`ledger`]: the interchange forms (CSV folder, JSON, Excel workbook) with validation
+//!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
+//! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -29,6 +30,7 @@ pub mod formula;
 pub mod ledger;
 pub mod metrics;
 pub mod model;
+pub mod privacy;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};

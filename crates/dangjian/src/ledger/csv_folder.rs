@@ -19,8 +19,22 @@ pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// Parses one CSV text into a raw table.
+/// Parses one CSV text into a raw table; fails on the first problem (text that is not CSV,
+/// a row with more cells than the header). [`parse_csv_table`] reports every problem.
 pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Problem> {
+    let (t, problems) = parse_csv_table(table, file, text);
+    match (t, problems.into_iter().next()) {
+        (Some(t), None) => Ok(t),
+        (_, Some(p)) => Err(p),
+        (None, None) => Err(Problem::new(ProblemKind::Format, Location::File { path: file.to_string() }, "not valid CSV")),
+    }
+}
+
+/// Parses one CSV text into a raw table and the problems found: a row with more cells than
+/// the header is reported and kept with the header's columns only (so that what it names is
+/// still known and not reported missing a second time); text that is not CSV gives no table.
+pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable>, Vec<Problem>) {
+    let mut problems = Vec::new();
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut header_pos = 1;
@@ -32,7 +46,8 @@ pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Probl
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return Err(Problem::new(ProblemKind::Format, Location::Csv { file: file.to_string(), line, column: 1 }, format!("not valid CSV: {e}")));
+                problems.push(Problem::new(ProblemKind::Format, Location::Csv { file: file.to_string(), line, column: 1 }, format!("not valid CSV: {e}")));
+                return (None, problems);
             }
         }
         let line = record.position().map(|p| p.line()).unwrap_or(0);
@@ -46,10 +61,10 @@ pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Probl
             }
             Some(h) => {
                 if record.len() > h.len() && record.iter().skip(h.len()).any(|c| !super::raw::clean(c).is_empty()) {
-                    return Err(Problem::new(
+                    problems.push(Problem::new(
                         ProblemKind::Format,
                         Location::Csv { file: file.to_string(), line, column: h.len() + 1 },
-                        format!("this row has {} cells but the header has {} columns", record.len(), h.len()),
+                        format!("this row has {} cells but the header has {} columns; name the extra column in the header or remove the extra cells", record.len(), h.len()),
                     ));
                 }
                 let cells = (0..h.len()).map(|i| record.get(i).filter(|c| !c.is_empty()).map(str::to_string)).collect();
@@ -57,40 +72,66 @@ pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Probl
             }
         }
     }
-    Ok(RawTable { table, origin: Origin::Csv { file: file.to_string() }, header: header.unwrap_or_default(), rows, header_pos })
+    (Some(RawTable { table, origin: Origin::Csv { file: file.to_string() }, header: header.unwrap_or_default(), rows, header_pos }), problems)
 }
 
 /// Reads every `<table>.csv` of a folder (missing tables are empty).
 pub fn read_folder(dir: &Path) -> Result<(Vec<RawTable>, Vec<Problem>), LedgerError> {
-    let mut tables = Vec::new();
-    let mut problems = Vec::new();
+    let mut files = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| LedgerError::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| LedgerError::io(dir, e))?;
         let name = entry.file_name().to_string_lossy().to_string();
+        if !name.ends_with(".csv") {
+            continue;
+        }
+        // Unknown files are only named in a problem: no need to read them.
+        let bytes = match Table::from_name(name.trim_end_matches(".csv")) {
+            Some(_) => {
+                let path = entry.path();
+                std::fs::read(&path).map_err(|e| LedgerError::io(&path, e))?
+            }
+            None => Vec::new(),
+        };
+        files.push((name, bytes));
+    }
+    Ok(read_files(files))
+}
+
+/// Reads the files of a CSV folder given as `(file name, bytes)`: each `<table>.csv` is a
+/// table (UTF-8 or GB18030, detected file by file); another `.csv` name is a problem; other
+/// names are ignored.
+pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(files: impl IntoIterator<Item = (N, B)>) -> (Vec<RawTable>, Vec<Problem>) {
+    let mut by_table: Vec<Option<B>> = Table::ALL.iter().map(|_| None).collect();
+    let mut unknown = Vec::new();
+    for (name, bytes) in files {
+        let name = name.as_ref();
         let Some(stem) = name.strip_suffix(".csv") else { continue };
-        if Table::from_name(stem).is_none() {
-            problems.push(Problem::new(
+        match Table::ALL.iter().position(|t| t.name() == stem) {
+            Some(i) => by_table[i] = Some(bytes),
+            None => unknown.push(name.to_string()),
+        }
+    }
+    unknown.sort();
+    let mut problems: Vec<Problem> = unknown
+        .into_iter()
+        .map(|name| {
+            Problem::new(
                 ProblemKind::Format,
                 Location::File { path: name.clone() },
                 format!("`{name}` is not a ledger table; tables are {}", Table::ALL.map(|t| t.name()).join(", ")),
-            ));
-        }
+            )
+        })
+        .collect();
+    let mut tables = Vec::new();
+    for (table, bytes) in Table::ALL.into_iter().zip(by_table) {
+        let Some(bytes) = bytes else { continue };
+        let (text, _) = decode_text(bytes.as_ref());
+        let (t, p) = parse_csv_table(table, &format!("{}.csv", table.name()), &text);
+        tables.extend(t);
+        problems.extend(p);
     }
-    for table in Table::ALL {
-        let file = format!("{}.csv", table.name());
-        let path = dir.join(&file);
-        if !path.exists() {
-            continue;
-        }
-        let bytes = std::fs::read(&path).map_err(|e| LedgerError::io(&path, e))?;
-        let (text, _) = decode_text(&bytes);
-        match parse_csv(table, &file, &text) {
-            Ok(t) => tables.push(t),
-            Err(p) => problems.push(p),
-        }
-    }
-    Ok((tables, problems))
+    (tables, problems)
 }
 
 /// Renders one table as CSV text.

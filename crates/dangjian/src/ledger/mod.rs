@@ -5,6 +5,10 @@
 //! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON) or
 //! `sheet!cell` (Excel). A ledger with any error is never returned, not even in part.
 //!
+//! The form follows the path: `.json` is JSON, `.xlsx` an Excel workbook, anything else a
+//! CSV folder. In memory: [`from_json_str`], [`from_xlsx_bytes`], [`from_csv_files`] and
+//! [`to_json_string`], [`to_xlsx_bytes`]. [`template()`] is an empty ledger to start from.
+//!
 //! ```
 //! let ledger = dangjian::example();
 //! let dir = std::env::temp_dir().join(format!("dangjian-doc-{}", std::process::id()));
@@ -19,12 +23,15 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub mod csv_folder;
+pub mod excel;
 pub mod json;
 pub mod problem;
 pub mod raw;
+pub mod template;
 pub mod validate;
 
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
+pub use template::template;
 pub use validate::{validate, ValidateOptions};
 
 use crate::model::Ledger;
@@ -99,7 +106,8 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
-/// Loads a ledger from a CSV folder or a `.json` file; every error is reported at once.
+/// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; every error is
+/// reported at once.
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
     load_with(path, &ValidateOptions::default()).map(|l| l.ledger)
 }
@@ -116,6 +124,20 @@ pub fn load_with(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Loade
 pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
     let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
     finish(tables, Vec::new(), &ValidateOptions::default()).map(|l| l.ledger)
+}
+
+/// Loads a ledger from the bytes of an `.xlsx` workbook (see [`excel`]).
+pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
+    let (tables, problems) = excel::parse_xlsx("workbook", bytes).map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
+    finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
+}
+
+/// Loads a ledger from the files of a CSV folder held in memory: `(file name, bytes)` pairs
+/// such as `("units.csv", b"id,kind,name\n...")`; each file UTF-8 or GB18030 (detected).
+/// Names that do not end in `.csv` are ignored, as in a folder.
+pub fn from_csv_files<N: AsRef<str>, B: AsRef<[u8]>>(files: impl IntoIterator<Item = (N, B)>) -> Result<Ledger, LedgerError> {
+    let (tables, problems) = csv_folder::read_files(files);
+    finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
 }
 
 /// Loads a ledger from raw tables (for other forms and tests).
@@ -140,10 +162,10 @@ fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerErr
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
             }
         }
-        Form::Excel => Err(LedgerError::UnknownForm {
-            path: path.display().to_string(),
-            message: "Excel workbooks are not supported yet; save the workbook as a CSV folder or JSON".into(),
-        }),
+        Form::Excel => {
+            let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
+            excel::parse_xlsx(&path.display().to_string(), &bytes).map_err(|p| LedgerError::Invalid(Problems(vec![p])))
+        }
         Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path),
         Form::CsvFolder => Err(LedgerError::UnknownForm {
             path: path.display().to_string(),
@@ -176,17 +198,19 @@ pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems,
     }
 }
 
-/// Saves a ledger: a `.json` path writes JSON, any other path a CSV folder. Files are
-/// written atomically (a temporary file renamed into place).
+/// Saves a ledger: a `.json` path writes JSON, an `.xlsx` path an Excel workbook, any other
+/// path a CSV folder. Files are written atomically (a temporary file renamed into place).
+/// Saving to Excel fails, writing nothing, when a cell or a table is larger than Excel
+/// holds (32,767 characters, 1,048,575 rows); the problems say where.
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
     let path = path.as_ref();
     let tables = raw::encode(ledger);
     match Form::of_path(path) {
         Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
-        Form::Excel => Err(LedgerError::UnknownForm {
-            path: path.display().to_string(),
-            message: "Excel workbooks are not supported yet; save as a CSV folder or JSON".into(),
-        }),
+        Form::Excel => {
+            let bytes = excel::render_xlsx(&tables).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+            write_atomically(path, &bytes)
+        }
         Form::CsvFolder => csv_folder::write_folder(&tables, path),
     }
 }
@@ -194,6 +218,11 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
 /// The JSON form of a ledger as text.
 pub fn to_json_string(ledger: &Ledger) -> String {
     json::render_json(&raw::encode(ledger))
+}
+
+/// The Excel form of a ledger as the bytes of an `.xlsx` workbook.
+pub fn to_xlsx_bytes(ledger: &Ledger) -> Result<Vec<u8>, LedgerError> {
+    excel::render_xlsx(&raw::encode(ledger)).map_err(|p| LedgerError::Invalid(Problems(p)))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a

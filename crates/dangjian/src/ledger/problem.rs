@@ -6,6 +6,19 @@ use serde::Serialize;
 
 use crate::model::Table;
 
+/// A value as quoted in a message: whole when short, else its first 40 characters and how
+/// long it is, so that a megabyte cell does not make a megabyte message.
+pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
+    const KEEP: usize = 40;
+    match value.char_indices().nth(KEEP + 20) {
+        None => value.into(),
+        Some(_) => {
+            let cut = value.char_indices().nth(KEEP).map_or(value.len(), |(i, _)| i);
+            format!("{}… ({} characters)", &value[..cut], value.chars().count()).into()
+        }
+    }
+}
+
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "form", rename_all = "snake_case")]

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::problem::{Location, Problem, ProblemKind};
+use super::problem::{quoted, Location, Problem, ProblemKind};
 use crate::model::*;
 
 /// Where a raw table came from; turns (row, column) into a [`Location`].
@@ -58,7 +58,8 @@ pub struct RawTable {
 pub struct RawRow {
     /// Line number, array index or sheet row, depending on the origin.
     pub pos: u64,
-    /// One cell per header column; `None` when empty.
+    /// One cell per header column; `None` when empty (a row shorter than the header reads
+    /// as empty in the missing columns).
     pub cells: Vec<Option<String>>,
 }
 
@@ -206,7 +207,7 @@ impl Cells<'_> {
     }
 
     fn text(&self, col: &str) -> Option<String> {
-        self.index.get(col).and_then(|&c| self.row.cells[c].as_deref()).map(clean).filter(|s| !s.is_empty()).map(str::to_string)
+        self.index.get(col).and_then(|&c| cell(self.row, c)).map(clean).filter(|s| !s.is_empty()).map(str::to_string)
     }
 
     fn req_text(&mut self, col: &str) -> String {
@@ -224,6 +225,9 @@ impl Cells<'_> {
         match f(&s) {
             Ok(v) => Some(v),
             Err((kind, msg)) => {
+                // A huge cell is quoted shortened.
+                let q = quoted(&s);
+                let msg = if q.len() < s.len() { msg.replace(s.as_str(), &q) } else { msg };
                 self.fail(kind, col, msg);
                 None
             }
@@ -306,13 +310,17 @@ impl Cells<'_> {
         let mut out = Extra::new();
         for (c, name) in self.raw.header.iter().enumerate() {
             if name.starts_with("x_") {
-                if let Some(v) = self.row.cells[c].as_deref().filter(|v| !v.is_empty()) {
+                if let Some(v) = cell(self.row, c).filter(|v| !v.is_empty()) {
                     out.insert(name.clone(), v.to_string());
                 }
             }
         }
         out
     }
+}
+
+fn cell(row: &RawRow, c: usize) -> Option<&str> {
+    row.cells.get(c).and_then(|v| v.as_deref())
 }
 
 /// The result of decoding raw tables: the ledger (possibly partial when there are errors),
@@ -344,6 +352,19 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
     let mut index: HashMap<&str, usize> = HashMap::new();
     let mut header_ok = true;
     for (c, name) in raw.header.iter().enumerate() {
+        // A column without a name is ignored while it is empty (spreadsheets leave trailing
+        // or separating columns that were only formatted).
+        if name.is_empty() {
+            if raw.rows.iter().any(|r| cell(r, c).is_some_and(|v| !clean(v).is_empty())) {
+                out.problems.push(Problem::new(
+                    ProblemKind::UnknownColumn,
+                    raw.cell_location(raw.header_pos, c),
+                    format!("this column of {} has values but no name in the header; name it (one of {} or a name starting with x_) or empty it", raw.table, known.join(", ")),
+                ));
+                header_ok = false;
+            }
+            continue;
+        }
         if index.insert(name.as_str(), c).is_some() {
             out.problems.push(Problem::new(
                 ProblemKind::Format,
@@ -374,7 +395,7 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
         for row in &raw.rows {
             for id_col in ["id"] {
                 if let Some(&c) = index.get(id_col) {
-                    if let Some(v) = &row.cells[c] {
+                    if let Some(v) = cell(row, c) {
                         out.failed_ids.insert(clean(v).to_string());
                     }
                 }

@@ -5,7 +5,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 
-use super::problem::{Location, Problem, ProblemKind};
+use super::problem::{quoted, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 
@@ -360,48 +360,23 @@ fn formulas(c: &mut Checker<'_>) {
         }
         let Some(f) = &x.formula else { continue };
         match Expr::parse(f) {
-            Err(e) => c.push(ProblemKind::BadFormula, at(Table::Indicators, i, "formula"), format!("formula `{f}` does not parse: {e}; use indicator ids, numbers, + - * / and parentheses")),
+            Err(e) => c.push(ProblemKind::BadFormula, at(Table::Indicators, i, "formula"), format!("formula `{}` does not parse: {e}; use indicator ids, numbers, + - * / and parentheses", quoted(f))),
             Ok(e) => {
                 let vars: Vec<String> = e.variables().into_iter().collect();
                 for v in &vars {
                     if !known.contains(v.as_str()) {
-                        c.push(ProblemKind::UnknownFormulaOperand, at(Table::Indicators, i, "formula"), format!("formula `{f}` names `{v}`, which is not an indicator id of this ledger"));
+                        c.push(ProblemKind::UnknownFormulaOperand, at(Table::Indicators, i, "formula"), format!("formula `{}` names `{v}`, which is not an indicator id of this ledger", quoted(f)));
                     }
                 }
                 deps.push((x.id.as_str(), vars));
             }
         }
     }
-    // Cycles among formula indicators: depth-first search over the dependency graph.
+    // Cycles among formula indicators: depth-first search over the dependency graph, with
+    // an explicit stack so that a chain of thousands of formulas cannot overflow the stack.
     let graph: HashMap<&str, &Vec<String>> = deps.iter().map(|(id, v)| (*id, v)).collect();
-    let mut state: HashMap<&str, u8> = HashMap::new();
     let mut reported: HashSet<&str> = HashSet::new();
-    fn visit<'g>(n: &'g str, g: &HashMap<&'g str, &'g Vec<String>>, state: &mut HashMap<&'g str, u8>, path: &mut Vec<&'g str>, cycles: &mut Vec<Vec<&'g str>>) {
-        match state.get(n) {
-            Some(2) => return,
-            Some(1) => {
-                let from = path.iter().position(|p| *p == n).unwrap_or(0);
-                cycles.push(path[from..].to_vec());
-                return;
-            }
-            _ => {}
-        }
-        state.insert(n, 1);
-        path.push(n);
-        if let Some(vs) = g.get(n) {
-            for v in vs.iter() {
-                if let Some((k, _)) = g.get_key_value(v.as_str()) {
-                    visit(k, g, state, path, cycles);
-                }
-            }
-        }
-        path.pop();
-        state.insert(n, 2);
-    }
-    let mut cycles = Vec::new();
-    for (id, _) in &deps {
-        visit(id, &graph, &mut state, &mut Vec::new(), &mut cycles);
-    }
+    let cycles = formula_cycles(&deps, &graph);
     for cyc in cycles {
         let Some(first) = cyc.first().copied() else { continue };
         if cyc.iter().any(|m| reported.contains(m)) {
@@ -417,6 +392,49 @@ fn formulas(c: &mut Checker<'_>) {
             c.push(ProblemKind::FormulaObserved, at(Table::Observations, i, "indicator"), format!("indicator `{}` is computed by a formula and takes no observations", o.indicator));
         }
     }
+}
+
+/// The cycles of the formula dependency graph, each as the path from its first visited
+/// member, in depth-first order from each formula in table order.
+fn formula_cycles<'g>(deps: &'g [(&'g str, Vec<String>)], graph: &HashMap<&'g str, &'g Vec<String>>) -> Vec<Vec<&'g str>> {
+    // Absent = unvisited, 1 = on the current path, 2 = done.
+    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut cycles = Vec::new();
+    for (root, _) in deps {
+        if state.contains_key(root) {
+            continue;
+        }
+        state.insert(root, 1);
+        let mut path: Vec<&str> = vec![root];
+        // Each frame: a node and the index of its next dependency to follow.
+        let mut stack: Vec<(&str, usize)> = vec![(root, 0)];
+        while let Some(&(node, next)) = stack.last() {
+            let dep = graph.get(node).and_then(|vs| vs.get(next));
+            let Some(dep) = dep else {
+                state.insert(node, 2);
+                path.pop();
+                stack.pop();
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            let Some((&k, _)) = graph.get_key_value(dep.as_str()) else { continue };
+            match state.get(k) {
+                Some(2) => {}
+                Some(_) => {
+                    let from = path.iter().position(|p| *p == k).unwrap_or(0);
+                    cycles.push(path[from..].to_vec());
+                }
+                None => {
+                    state.insert(k, 1);
+                    path.push(k);
+                    stack.push((k, 0));
+                }
+            }
+        }
+    }
+    cycles
 }
 
 fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
