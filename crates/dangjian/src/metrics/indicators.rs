@@ -46,6 +46,8 @@ pub(crate) struct IndicatorIndex {
     candidates: Vec<Vec<(u32, u32)>>,
     /// Observations of one indicator at one unit, sorted by date.
     obs: HashMap<(u32, u32), Vec<(NaiveDate, f64)>>,
+    /// The observed indicators each rests on; `None` when it can have no value.
+    leaves: Vec<Option<BTreeSet<u32>>>,
 }
 
 /// Builds the indicator index.
@@ -71,8 +73,9 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     for v in ix.obs.values_mut() {
         v.sort_by_key(|p| p.0);
     }
+    ix.leaves = all_leaves(&ix);
     for i in 0..l.indicators.len() {
-        let units: Vec<u32> = match leaves(&ix, i as u32) {
+        let units: Vec<u32> = match &ix.leaves[i] {
             // A formula of constants only has a value at every unit.
             Some(leaves) if leaves.is_empty() => (0..e.n_units).collect(),
             Some(leaves) => leaves
@@ -90,58 +93,94 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     ix
 }
 
-/// The observed indicators a formula rests on (itself when observed); `None` when it
-/// cannot have a value (a broken formula, or a cycle).
-fn leaves(ix: &IndicatorIndex, i: u32) -> Option<BTreeSet<u32>> {
-    fn walk(ix: &IndicatorIndex, i: u32, path: &mut Vec<u32>, out: &mut BTreeSet<u32>) -> bool {
-        if path.contains(&i) {
-            return false;
+/// The observed indicators each indicator rests on (itself when observed); `None` when it
+/// cannot have a value (a broken formula, an unknown operand, or a cycle). Computed in
+/// topological order without recursion, so a chain of any depth is fine.
+fn all_leaves(ix: &IndicatorIndex) -> Vec<Option<BTreeSet<u32>>> {
+    let n = ix.sources.len();
+    // deps[i]: the indicators formula i names (None when it names an unknown one).
+    let deps: Vec<Option<Vec<u32>>> = ix
+        .sources
+        .iter()
+        .map(|s| match s {
+            Source::Formula(expr) => expr.variables().iter().map(|v| ix.ids.get(v).copied()).collect(),
+            _ => Some(Vec::new()),
+        })
+        .collect();
+    // Kahn's algorithm: an indicator is ready when every operand is.
+    let mut waiting: Vec<usize> = deps.iter().map(|d| d.as_ref().map_or(0, Vec::len)).collect();
+    let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, d) in deps.iter().enumerate() {
+        for &j in d.iter().flatten() {
+            users[j as usize].push(i as u32);
         }
-        match &ix.sources[i as usize] {
-            Source::Observed => {
-                out.insert(i);
-                true
-            }
-            Source::Broken => false,
-            Source::Formula(expr) => {
-                path.push(i);
-                let ok = expr
-                    .variables()
-                    .iter()
-                    .all(|v| ix.ids.get(v).is_some_and(|&j| walk(ix, j, path, out)));
-                path.pop();
-                ok
+    }
+    let mut out: Vec<Option<BTreeSet<u32>>> = vec![None; n];
+    let mut ready: Vec<u32> = (0..n as u32).filter(|&i| waiting[i as usize] == 0).collect();
+    while let Some(i) = ready.pop() {
+        let iu = i as usize;
+        out[iu] = match (&ix.sources[iu], &deps[iu]) {
+            (Source::Observed, _) => Some(BTreeSet::from([i])),
+            (Source::Broken, _) | (_, None) => None,
+            (Source::Formula(_), Some(d)) => d.iter().try_fold(BTreeSet::new(), |mut acc, &j| {
+                acc.extend(out[j as usize].as_ref()?.iter().copied());
+                Some(acc)
+            }),
+        };
+        for &k in &users[iu] {
+            waiting[k as usize] -= 1;
+            if waiting[k as usize] == 0 {
+                ready.push(k);
             }
         }
     }
-    let mut out = BTreeSet::new();
-    walk(ix, i, &mut Vec::new(), &mut out).then_some(out)
+    // Whatever never became ready is on or behind a cycle: no value.
+    out
 }
 
-/// The value of indicator `i` at unit `u` on `as_of`.
-pub(crate) fn value_at(
-    ix: &IndicatorIndex,
-    i: u32,
-    u: u32,
-    as_of: NaiveDate,
-    depth: u32,
-) -> Option<f64> {
-    if depth > 64 {
+/// The value of indicator `i` at unit `u` on `as_of`: its latest observation, or its
+/// formula over its operands' values at `u` (evaluated bottom-up with an explicit stack, each
+/// operand once).
+pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate) -> Option<f64> {
+    if ix.leaves.get(i as usize)?.is_none() {
         return None;
     }
-    match ix.sources.get(i as usize)? {
-        Source::Observed => {
-            let obs = ix.obs.get(&(i, u))?;
-            let n = obs.partition_point(|p| p.0 <= as_of);
-            n.checked_sub(1).map(|k| obs[k].1)
+    let observed = |j: u32| -> Option<f64> {
+        let obs = ix.obs.get(&(j, u))?;
+        let n = obs.partition_point(|p| p.0 <= as_of);
+        n.checked_sub(1).map(|k| obs[k].1)
+    };
+    let mut memo: HashMap<u32, Option<f64>> = HashMap::new();
+    let mut stack: Vec<(u32, bool)> = vec![(i, false)];
+    while let Some((j, expanded)) = stack.pop() {
+        if memo.contains_key(&j) {
+            continue;
         }
-        Source::Broken => None,
-        Source::Formula(expr) => expr.eval(&|v: &str| {
-            ix.ids
-                .get(v)
-                .and_then(|&j| value_at(ix, j, u, as_of, depth + 1))
-        }),
+        match &ix.sources[j as usize] {
+            Source::Observed => {
+                memo.insert(j, observed(j));
+            }
+            Source::Broken => {
+                memo.insert(j, None);
+            }
+            Source::Formula(expr) if expanded => {
+                let v = expr.eval(&|name: &str| ix.ids.get(name).and_then(|k| memo.get(k).copied().flatten()));
+                memo.insert(j, v);
+            }
+            Source::Formula(expr) => {
+                // Operands first (leaves are acyclic here: `all_leaves` gave this a value).
+                stack.push((j, true));
+                for v in expr.variables() {
+                    if let Some(&k) = ix.ids.get(&v) {
+                        if !memo.contains_key(&k) {
+                            stack.push((k, false));
+                        }
+                    }
+                }
+            }
+        }
     }
+    memo.get(&i).copied().flatten()
 }
 
 /// `indicator.<id>` of indicator `i` at scope `s`.
@@ -156,7 +195,7 @@ pub(crate) fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Val {
     let values: Vec<f64> = units
         .into_iter()
         .filter(|&u| e.l.units[u as usize].active_on(ctx.as_of))
-        .filter_map(|u| value_at(ix, i, u, ctx.as_of, 0))
+        .filter_map(|u| value_at(ix, i, u, ctx.as_of))
         .collect();
     if values.is_empty() {
         return Val::value(None);
