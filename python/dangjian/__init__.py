@@ -8,7 +8,7 @@
 
 from ._dangjian import __version__
 from ._errors import DangjianError, LedgerError, QueryError
-from ._ledger import Ledger, catalogue, example, from_json, load
+from ._ledger import Ledger, catalogue, example, from_json, load, template
 from ._table import Table
 
 __all__ = [
@@ -22,4 +22,5 @@ __all__ = [
     "example",
     "from_json",
     "load",
+    "template",
 ]

@@ -102,6 +102,23 @@ class Ledger:
         """The JSON form (``dangjian-ledger/1``) as text."""
         return self._native.to_json()
 
+    def pseudonymize(self, salt: str = "", coarsen_birth_dates: bool = False) -> "Ledger":
+        """A copy safe to share: people's names and ids become stable pseudonyms (the same
+        ``salt`` gives the same pseudonyms), free text that may name them (``note`` columns and
+        ``x_`` columns named like ``name``/``note``/``phone``) is cleared, and every metric stays
+        the same. ``coarsen_birth_dates=True`` also moves birth dates to 1 January of their year
+        (age metrics may then change).
+
+        >>> import dangjian as dj
+        >>> ds = dj.example()
+        >>> safe = ds.pseudonymize(salt="secret")
+        >>> "陈天云" in safe.to_json()
+        False
+        >>> safe.metrics_json(as_of="2019-07-31") == ds.metrics_json(as_of="2019-07-31")
+        True
+        """
+        return Ledger(self._native.pseudonymize(salt, coarsen_birth_dates))
+
     # -- metrics -----------------------------------------------------------------------
     def metrics(
         self,
@@ -218,9 +235,20 @@ def example() -> Ledger:
 
 
 def load(path: PathLike) -> Ledger:
-    """Load a ledger from a CSV folder or a ``.json`` file; raises :class:`LedgerError`
-    with every located problem when it is not valid."""
+    """Load a ledger from a CSV folder (UTF-8 or GB18030), a ``.json`` file or an ``.xlsx``
+    workbook; raises :class:`LedgerError` with every located problem when it is not valid."""
     return Ledger(_dangjian.load(os.fspath(path)))
+
+
+def template() -> Ledger:
+    """An empty ledger to start from: one example row per table and the default duties
+    (road-chief patrols every 3 days, monthly red-workshop visits, 三会一课).
+
+    >>> import dangjian as dj
+    >>> [p for p in dj.template().validate() if p["severity"] == "error"]
+    []
+    """
+    return Ledger(_dangjian.template())
 
 
 def from_json(text: str) -> Ledger:

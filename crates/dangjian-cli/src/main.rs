@@ -34,7 +34,7 @@ enum Command {
         #[arg(long)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Write a ledger as JSON (a .json path) or as a CSV folder (any other path).
+    /// Write a ledger as JSON (.json), an Excel workbook (.xlsx) or a CSV folder (any other path).
     Export {
         /// The ledger to read (default: the embedded example).
         #[arg(long)]
@@ -42,6 +42,23 @@ enum Command {
         /// Where to write.
         #[arg(long)]
         to: PathBuf,
+        /// Replace people's names and ids with stable pseudonyms and clear free text that may
+        /// name them (`note` columns); every metric stays the same.
+        #[arg(long)]
+        pseudonymize: bool,
+        /// With --pseudonymize: also coarsen birth dates to 1 January of the year (age
+        /// metrics may then move).
+        #[arg(long, requires = "pseudonymize")]
+        coarsen_birth_dates: bool,
+        /// With --pseudonymize: a secret salt, so pseudonyms cannot be recomputed from names.
+        #[arg(long, default_value = "", requires = "pseudonymize")]
+        salt: String,
+    },
+    /// Write an empty ledger template (CSV folder, .json or .xlsx) with the headers, an
+    /// example row per table and the default duties, ready to fill in.
+    Init {
+        /// Where to write (must not exist yet).
+        path: PathBuf,
     },
     /// The dashboard: the three programmes against their targets, what is late or missing.
     Report {
@@ -175,10 +192,21 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 return Err(Failure { code: 1, message: String::new() });
             }
         }
-        Command::Export { data, to } => {
-            let l = load(data.as_ref())?;
+        Command::Export { data, to, pseudonymize, coarsen_birth_dates, salt } => {
+            let mut l = load(data.as_ref())?;
+            if pseudonymize {
+                let opts = dangjian::privacy::PseudonymizeOptions { coarsen_birth_dates, salt };
+                l = dangjian::privacy::pseudonymize(&l, &opts);
+            }
             ledger::save(&l, &to)?;
             eprintln!("wrote {}", to.display());
+        }
+        Command::Init { path } => {
+            if path.exists() {
+                return Err(Failure { code: 2, message: format!("{} already exists; choose a new path so nothing is overwritten", path.display()) });
+            }
+            ledger::save(&ledger::template(), &path)?;
+            eprintln!("wrote a ledger template to {}; fill it in, then `dangjian validate {}`", path.display(), path.display());
         }
         Command::Report { q, format, summary } => {
             let l = load(q.data.as_ref())?;

@@ -134,3 +134,54 @@ fn bad_queries_say_what_is_wrong() {
     let (code, _, _) = dangjian(&["report", "--as-of", "yesterday"]);
     assert_eq!(code, 2);
 }
+
+#[test]
+fn init_template_filled_by_hand_validates_and_reports() {
+    let dir = tmp("init");
+    let (code, _, err) = dangjian(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    // Refuses to overwrite.
+    let (code, _, _) = dangjian(&["init", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    let append = |file: &str, rows: &str| {
+        let path = dir.join(file);
+        let mut text = std::fs::read_to_string(&path).unwrap();
+        text.push_str(rows);
+        std::fs::write(&path, text).unwrap();
+    };
+    // A road with a chief who patrols on 2025-01-10 and 2025-01-20, and an above-scale
+    // enterprise with no party organisation, typed in as an office would.
+    append("units.csv", "r1,road,示范路,district,,800,,,\ne1,enterprise,示范企业,district,是,,,,\n");
+    append("people.csv", "p_chief,李四,1960-03-05,,,\n");
+    append("roles.csv", "p_chief,road_chief,r1,2025/1/10,\n");
+    append("activities.csv", ",patrol,2025-01-10,r1,p_chief,\n,patrol,2025年1月20日,r1,p_chief,\n");
+    let (code, out, err) = dangjian(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, err) = dangjian(&["report", "--data", dir.to_str().unwrap(), "--as-of", "2025-01-31", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let get = |m: &str| v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == m && r["scope"] == "district").cloned().unwrap();
+    // One road, chief active on 2025-01-31: 1/1.
+    assert_eq!((get("roads.chief_coverage")["numerator"].clone(), get("roads.chief_coverage")["denominator"].clone()), (serde_json::json!(1), serde_json::json!(1)));
+    // One above-scale enterprise, no org hosted there: 0/1.
+    assert_eq!(get("coverage.org")["denominator"], 1);
+    assert_eq!(get("coverage.org")["numerator"], 0);
+    // Patrol duty, 3-day windows from 2025-01-10 to 2025-01-31 = 22 assessed days. Grace:
+    // the 10th and 11th. Patrols on the 10th and 20th cover days 10-12 and 20-22; days
+    // 13-19 and 23-31 (7 + 9 = 16 days) have no patrol in [d-2, d]: 22 - 16 = 6 comply.
+    let patrol = get("duty.road_patrol");
+    assert_eq!((patrol["numerator"].clone(), patrol["denominator"].clone()), (serde_json::json!(6), serde_json::json!(22)));
+    assert_eq!(get("duty.road_patrol.lapse")["value"], 9);
+}
+
+#[test]
+fn pseudonymized_export_keeps_every_metric() {
+    let out = tmp("pseudo.json");
+    let (code, _, err) = dangjian(&["export", "--pseudonymize", "--salt", "s", "--to", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(!text.contains("陈天云") && !text.contains("p_chentianyun"));
+    let a = dangjian(&["report", "--as-of", "2019-07-31", "--format", "json"]).1;
+    let b = dangjian(&["report", "--data", out.to_str().unwrap(), "--as-of", "2019-07-31", "--format", "json"]).1;
+    assert_eq!(a, b);
+}

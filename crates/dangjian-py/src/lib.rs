@@ -352,6 +352,18 @@ impl PyLedger {
         PyArrowTable::new(py, "trend", batch)
     }
 
+    /// A copy with people's names and ids replaced by stable pseudonyms and free text that
+    /// may name them cleared; every metric stays the same.
+    #[pyo3(signature = (salt=None, coarsen_birth_dates=false))]
+    fn pseudonymize(&self, py: Python<'_>, salt: Option<String>, coarsen_birth_dates: bool) -> PyResult<PyLedger> {
+        let ledger = self.inner.clone();
+        let salt = salt.unwrap_or_default();
+        let out = detached(py, "pseudonymize", move || {
+            Ok(dangjian::privacy::pseudonymize(&ledger, &dangjian::privacy::PseudonymizeOptions { coarsen_birth_dates, salt }))
+        })?;
+        Ok(PyLedger { inner: Arc::new(out) })
+    }
+
     /// Runs the engine only (no conversion) and returns the number of metric rows: the
     /// baseline the benchmarks compare the Python layer against.
     #[pyo3(signature = (as_of=None, by=None))]
@@ -386,7 +398,14 @@ fn example(py: Python<'_>) -> PyResult<PyLedger> {
     Ok(PyLedger { inner: Arc::new(ledger) })
 }
 
-/// Loads a ledger from a CSV folder or a `.json` file.
+/// An empty ledger template: one example row per table and the default duties.
+#[pyfunction]
+fn template(py: Python<'_>) -> PyResult<PyLedger> {
+    let ledger = detached(py, "template", || Ok(dangjian::ledger::template()))?;
+    Ok(PyLedger { inner: Arc::new(ledger) })
+}
+
+/// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
     let ledger = detached(py, "load", move || dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
@@ -420,7 +439,7 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
 #[pymodule]
 mod _dangjian {
     #[pymodule_export]
-    use super::{catalogue, example, from_json, load, PyArrowTable, PyLedger};
+    use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
 
     /// The version of the dangjian core.
     #[pymodule_export]
