@@ -118,6 +118,14 @@ fn duplicate_id_across_tables() {
 }
 
 #[test]
+fn duplicate_id_message_points_at_the_first_use_in_the_source() {
+    let doc = with(base(), |d| d["people"][2]["id"] = json!("v"));
+    let p = problems_of(&doc);
+    let e = p.errors().next().unwrap();
+    assert!(e.message.contains("already used at /units/1/id"), "{}", e.message);
+}
+
+#[test]
 fn reference_to_a_missing_id() {
     assert_error(with(base(), |d| d["roles"][0]["target"] = json!("nowhere")), ProblemKind::MissingReference, "/roles/0/target");
     assert_error(with(base(), |d| d["units"][2]["parent"] = json!("nowhere")), ProblemKind::MissingReference, "/units/2/parent");

@@ -181,7 +181,11 @@ fn finish(tables: Vec<raw::RawTable>, mut problems: Vec<Problem>, opts: &Validat
     let mut vopts = opts.clone();
     vopts.failed_ids.extend(decoded.failed_ids);
     let semantic = validate(&decoded.ledger, &vopts);
-    problems.extend(semantic.into_iter().map(|p| Problem { location: decoded.sources.locate(p.location.clone()), ..p }));
+    problems.extend(semantic.into_iter().map(|p| Problem {
+        location: decoded.sources.locate(p.location.clone()),
+        message: decoded.sources.locate_message(&p.message),
+        ..p
+    }));
     problems.sort_by_key(|p| p.severity);
     if problems.iter().any(Problem::is_error) {
         return Err(LedgerError::Invalid(Problems(problems)));

@@ -184,6 +184,35 @@ impl SourceMap {
     }
 }
 
+impl SourceMap {
+    /// Rewrites `table[row].column` mentions inside a message (another row a problem
+    /// refers to, such as the first use of a duplicate id) into source locations.
+    pub fn locate_message(&self, msg: &str) -> String {
+        let mut out = String::with_capacity(msg.len());
+        let mut rest = msg;
+        'scan: while !rest.is_empty() {
+            for table in Table::ALL {
+                let name = table.name();
+                let Some(after) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('[')) else { continue };
+                let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+                let Some(tail) = after[digits..].strip_prefix("].") else { continue };
+                let col_len = tail.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
+                let (Ok(row), true) = (after[..digits].parse::<usize>(), col_len > 0) else { continue };
+                let loc = Location::Record { table, row, column: Some(tail[..col_len].to_string()) };
+                out.push_str(&self.locate(loc).to_string());
+                rest = &tail[col_len..];
+                continue 'scan;
+            }
+            let mut chars = rest.chars();
+            if let Some(c) = chars.next() {
+                out.push(c);
+            }
+            rest = chars.as_str();
+        }
+        out
+    }
+}
+
 struct Cells<'a> {
     raw: &'a RawTable,
     row: &'a RawRow,
