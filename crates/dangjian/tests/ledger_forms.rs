@@ -116,7 +116,7 @@ fn a_raw_row_shorter_than_its_header_reads_as_empty_cells() {
         table: dangjian::model::Table::Units,
         origin: raw::Origin::Records,
         header: vec!["id".into(), "kind".into(), "name".into(), "parent".into()],
-        rows: vec![raw::RawRow { pos: 0, cells: vec![Some("d".into()), Some("district".into()), Some("区".into())] }],
+        rows: vec![raw::RawRow::new(0, [Some("d"), Some("district"), Some("区")])],
         header_pos: 0,
     };
     let l = ledger::from_raw(vec![table], &Default::default()).unwrap().ledger;

@@ -67,8 +67,7 @@ pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable
                         format!("this row has {} cells but the header has {} columns; name the extra column in the header or remove the extra cells", record.len(), h.len()),
                     ));
                 }
-                let cells = (0..h.len()).map(|i| record.get(i).filter(|c| !c.is_empty()).map(str::to_string)).collect();
-                rows.push(RawRow { pos: line, cells });
+                rows.push(RawRow::new(line, (0..h.len()).map(|i| record.get(i))));
             }
         }
     }

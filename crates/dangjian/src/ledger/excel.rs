@@ -281,7 +281,7 @@ fn sheet_table(table: Table, sheet: &str, cells: SheetCells, merges: &[Dimension
         for (c, v) in row_cells.into_iter().take_while(|(c, _)| (*c as usize) < width) {
             cells[c as usize] = Some(v);
         }
-        raw_rows.push(RawRow { pos: u64::from(r) + 1, cells });
+        raw_rows.push(RawRow::new(u64::from(r) + 1, cells));
     }
     Some(RawTable { table, origin, header, rows: raw_rows, header_pos: u64::from(header_row) + 1 })
 }

@@ -75,7 +75,7 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
             .into_iter()
             .map(|(pos, mut cells)| {
                 cells.resize(n, None);
-                RawRow { pos, cells }
+                RawRow::new(pos, cells)
             })
             .collect();
         tables.push(RawTable { table, origin: super::raw::Origin::Json, header, rows, header_pos: 0 });

@@ -2,7 +2,9 @@
 //! tables of text cells that remember where each cell came from; one decoder turns raw
 //! tables into the typed model, and one encoder turns the model back into raw tables.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashSet};
+
+use rustc_hash::FxHashMap as HashMap;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -53,14 +55,53 @@ pub struct RawTable {
     pub header_pos: u64,
 }
 
-/// One row of text cells.
+/// One row of text cells, stored in one buffer (one allocation a row, not one a cell:
+/// large ledgers have millions of cells).
 #[derive(Clone, Debug)]
 pub struct RawRow {
     /// Line number, array index or sheet row, depending on the origin.
     pub pos: u64,
-    /// One cell per header column; `None` when empty (a row shorter than the header reads
+    text: String,
+    /// The end offset in `text` of each cell; an empty cell is absent.
+    ends: Vec<u32>,
+}
+
+impl RawRow {
+    /// A row from its cells (`None` or empty: absent).
+    pub fn new<S: AsRef<str>>(pos: u64, cells: impl IntoIterator<Item = Option<S>>) -> RawRow {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for c in cells {
+            if let Some(c) = c {
+                text.push_str(c.as_ref());
+            }
+            ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        }
+        RawRow { pos, text, ends }
+    }
+
+    /// Cell `c`; `None` when empty or beyond the row (a row shorter than the header reads
     /// as empty in the missing columns).
-    pub cells: Vec<Option<String>>,
+    pub fn cell(&self, c: usize) -> Option<&str> {
+        let end = *self.ends.get(c)? as usize;
+        let start = if c == 0 { 0 } else { self.ends[c - 1] as usize };
+        self.text.get(start..end).filter(|s| !s.is_empty())
+    }
+
+    /// The number of cells.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether the row has no cells.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The cells in order.
+    pub fn cells(&self) -> impl Iterator<Item = Option<&str>> + '_ {
+        (0..self.len()).map(|c| self.cell(c))
+    }
 }
 
 /// Spreadsheet column letters for a 0-based index (`0` -> `A`, `26` -> `AA`).
@@ -118,10 +159,16 @@ pub fn clean(s: &str) -> &str {
 
 /// Parses a date in ISO form, or also the spreadsheet spellings with [`DateStyle::Lenient`].
 pub fn parse_date(s: &str, style: DateStyle) -> Option<NaiveDate> {
-    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-        // chrono accepts unpadded fields; ISO wants YYYY-MM-DD exactly.
-        if s.len() == 10 {
-            return Some(d);
+    // ISO `YYYY-MM-DD` exactly: the common case, read without a format string.
+    let b = s.as_bytes();
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+        };
+        if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
+            if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
+                return Some(date);
+            }
         }
     }
     if style == DateStyle::IsoOnly {
@@ -349,7 +396,7 @@ impl Cells<'_> {
 }
 
 fn cell(row: &RawRow, c: usize) -> Option<&str> {
-    row.cells.get(c).and_then(|v| v.as_deref())
+    row.cell(c)
 }
 
 /// The result of decoding raw tables: the ledger (possibly partial when there are errors),
@@ -378,7 +425,7 @@ pub fn decode(tables: Vec<RawTable>) -> Decoded {
 
 fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
     let known: Vec<&str> = raw.table.columns().iter().map(|c| c.0).collect();
-    let mut index: HashMap<&str, usize> = HashMap::new();
+    let mut index: HashMap<&str, usize> = HashMap::default();
     let mut header_ok = true;
     for (c, name) in raw.header.iter().enumerate() {
         // A column without a name is ignored while it is empty (spreadsheets leave trailing
@@ -434,7 +481,7 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
     }
     let mut positions = Vec::new();
     for row in &raw.rows {
-        if row.cells.iter().all(|c| c.as_deref().map(clean).is_none_or(str::is_empty)) {
+        if row.cells().all(|c| c.map(clean).is_none_or(str::is_empty)) {
             continue;
         }
         let mut cells = Cells { raw, row, index: &index, problems: &mut out.problems, ok: true };

@@ -1,7 +1,11 @@
 //! Validation of a typed ledger: references, cycles, date order, ranges, duplicates,
 //! formulas (errors) and suspicious data (warnings), exactly as `LEDGER.md` lists them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
+
+// Fx hashing: these maps are probed once per cell or reference, millions of times on a
+// large ledger, with keys that are not attacker-chosen in any way that matters here.
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -44,6 +48,7 @@ impl IdKind {
 
 struct Checker<'a> {
     l: &'a Ledger,
+    // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
     ids: HashMap<&'a str, IdKind>,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
@@ -56,12 +61,13 @@ impl<'a> Checker<'a> {
 
     /// Checks that `id` exists and is one of `want`.
     fn reference(&mut self, id: &str, want: &[IdKind], table: Table, row: usize, col: &str) {
-        if self.failed.contains(id) {
+        let found = self.ids.get(id).copied();
+        if found.is_some_and(|k| want.contains(&k)) || self.failed.contains(id) {
             return;
         }
+        // Only a broken reference pays for its message.
         let wanted = want.iter().map(|k| k.what()).collect::<Vec<_>>().join(", ");
-        match self.ids.get(id) {
-            Some(k) if want.contains(k) => {}
+        match found {
             Some(k) => self.push(
                 ProblemKind::MissingReference,
                 at(table, row, col),
@@ -82,7 +88,7 @@ impl<'a> Checker<'a> {
 
 /// Validates a ledger. Locations are [`Location::Record`]; a loader maps them to the source.
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
-    let mut c = Checker { l, ids: HashMap::new(), failed: &opts.failed_ids, out: Vec::new() };
+    let mut c = Checker { l, ids: HashMap::default(), failed: &opts.failed_ids, out: Vec::new() };
     ids(&mut c);
     references(&mut c);
     cycles(&mut c);
@@ -96,7 +102,7 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
 
 fn ids(c: &mut Checker<'_>) {
     let l = c.l;
-    let mut seen: HashMap<&str, (Table, usize)> = HashMap::new();
+    let mut seen: HashMap<&str, (Table, usize)> = HashMap::default();
     let all = l.units.iter().enumerate().map(|(i, u)| (u.id.as_str(), Table::Units, i, IdKind::Unit))
         .chain(l.orgs.iter().enumerate().map(|(i, o)| (o.id.as_str(), Table::Orgs, i, IdKind::Org)))
         .chain(l.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), Table::People, i, IdKind::Person)))
@@ -119,7 +125,7 @@ fn ids(c: &mut Checker<'_>) {
         (Table::Activities, l.activities.iter().map(|a| a.id.as_ref().map(|i| i.as_str())).collect()),
     ];
     for (table, list) in own {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
+        let mut seen: HashMap<&str, usize> = HashMap::default();
         for (row, id) in list.into_iter().enumerate() {
             let Some(id) = id else { continue };
             if let Some(r0) = seen.insert(id, row) {
@@ -328,20 +334,20 @@ fn values(c: &mut Checker<'_>) {
 
 fn duplicates(c: &mut Checker<'_>) {
     let l = c.l;
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     for (i, p) in l.progress.iter().enumerate() {
         if let Some(r0) = seen.insert((p.initiative.as_str(), p.date), i) {
             c.push(ProblemKind::DuplicateProgress, at(Table::Progress, i, "date"), format!("initiative `{}` already has an update on {} at {}; one update a day", p.initiative, p.date, at(Table::Progress, r0, "date")));
         }
     }
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     for (i, o) in l.observations.iter().enumerate() {
         if let Some(r0) = seen.insert((o.indicator.as_str(), o.unit.as_str(), o.date), i) {
             c.push(ProblemKind::DuplicateObservation, at(Table::Observations, i, "date"), format!("indicator `{}` already has an observation at `{}` on {} at {}", o.indicator, o.unit, o.date, at(Table::Observations, r0, "date")));
         }
     }
     let root = l.roots().next().map(|u| u.id.as_str());
-    let mut seen = HashMap::new();
+    let mut seen = HashMap::default();
     for (i, t) in l.targets.iter().enumerate() {
         let scope = t.scope.as_ref().map(|s| s.as_str()).or(root);
         if let Some(r0) = seen.insert((t.metric.as_str(), scope, t.due), i) {
@@ -398,7 +404,7 @@ fn formulas(c: &mut Checker<'_>) {
 /// member, in depth-first order from each formula in table order.
 fn formula_cycles<'g>(deps: &'g [(&'g str, Vec<String>)], graph: &HashMap<&'g str, &'g Vec<String>>) -> Vec<Vec<&'g str>> {
     // Absent = unvisited, 1 = on the current path, 2 = done.
-    let mut state: HashMap<&str, u8> = HashMap::new();
+    let mut state: HashMap<&str, u8> = HashMap::default();
     let mut cycles = Vec::new();
     for (root, _) in deps {
         if state.contains_key(root) {
@@ -440,7 +446,7 @@ fn formula_cycles<'g>(deps: &'g [(&'g str, Vec<String>)], graph: &HashMap<&'g st
 fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
     let l = c.l;
     // Progress that goes down, in date order per initiative.
-    let mut by_init: HashMap<&str, Vec<(NaiveDate, f64, usize)>> = HashMap::new();
+    let mut by_init: HashMap<&str, Vec<(NaiveDate, f64, usize)>> = HashMap::default();
     for (i, p) in l.progress.iter().enumerate() {
         by_init.entry(p.initiative.as_str()).or_default().push((p.date, p.percent, i));
     }
@@ -489,7 +495,7 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
         }
     }
     // Branch sizes: members are people whose `org` is the branch; formal ones are confirmed.
-    let mut members: HashMap<&str, (usize, usize)> = HashMap::new();
+    let mut members: HashMap<&str, (usize, usize)> = HashMap::default();
     for p in &l.people {
         if let Some(o) = &p.org {
             let e = members.entry(o.as_str()).or_default();
