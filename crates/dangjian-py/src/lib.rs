@@ -4,7 +4,7 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
@@ -129,10 +129,32 @@ fn query(
     Ok(q)
 }
 
+self_cell::self_cell!(
+    /// A ledger's engine kept beside the ledger it borrows, so the indexes are built once
+    /// per ledger rather than once per call.
+    struct EngineCell {
+        owner: Arc<Ledger>,
+        #[covariant]
+        dependent: Engine,
+    }
+);
+
 /// A ledger (台账) loaded into memory.
 #[pyclass(frozen, module = "dangjian._dangjian", name = "Ledger")]
 pub struct PyLedger {
     inner: Arc<Ledger>,
+    engine: OnceLock<EngineCell>,
+}
+
+impl PyLedger {
+    fn new(ledger: Ledger) -> Self {
+        PyLedger { inner: Arc::new(ledger), engine: OnceLock::new() }
+    }
+
+    /// The engine over this ledger, built on first use (call without the GIL).
+    fn engine(&self) -> &Engine<'_> {
+        self.engine.get_or_init(|| EngineCell::new(self.inner.clone(), |l| Engine::new(l))).borrow_dependent()
+    }
 }
 
 impl PyLedger {
@@ -144,10 +166,8 @@ impl PyLedger {
         q: Query,
         f: fn(&Engine<'_>, &Query) -> Result<Vec<T>, dangjian::metrics::QueryError>,
     ) -> PyResult<PyArrowTable> {
-        let ledger = self.inner.clone();
         let batch = detached(py, kind, move || {
-            let engine = Engine::new(&ledger);
-            let rows = f(&engine, &q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let rows = f(self.engine(), &q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             arrow::batch_from_rows(&rows, &[]).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, kind, batch)
@@ -243,9 +263,8 @@ impl PyLedger {
         young_age: Option<i32>,
     ) -> PyResult<PyArrowTable> {
         let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
-        let ledger = self.inner.clone();
         let batch = detached(py, "metrics", move || {
-            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             arrow::batch_from_rows(&ev.rows, METRIC_COLUMNS).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, "metrics", batch)
@@ -266,9 +285,8 @@ impl PyLedger {
         young_age: Option<i32>,
     ) -> PyResult<String> {
         let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
-        let ledger = self.inner.clone();
         detached(py, "metrics_json", move || {
-            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             Ok(ev.to_json().to_string())
         })
     }
@@ -329,9 +347,8 @@ impl PyLedger {
         let start = parse_date(py, "start", Some(start))?.unwrap_or_default();
         let end = parse_date(py, "end", Some(end))?.unwrap_or_default();
         let q = query(py, None, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
-        let ledger = self.inner.clone();
         let batch = detached(py, "trend", move || {
-            let evs = Engine::new(&ledger).trend(&q, start, end, freq).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let evs = self.engine().trend(&q, start, end, freq).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             let mut rows = Vec::new();
             for ev in &evs {
                 for r in &ev.rows {
@@ -361,7 +378,7 @@ impl PyLedger {
         let out = detached(py, "pseudonymize", move || {
             Ok(dangjian::privacy::pseudonymize(&ledger, &dangjian::privacy::PseudonymizeOptions { coarsen_birth_dates, salt }))
         })?;
-        Ok(PyLedger { inner: Arc::new(out) })
+        Ok(PyLedger::new(out))
     }
 
     /// Runs the engine only (no conversion) and returns the number of metric rows: the
@@ -369,9 +386,8 @@ impl PyLedger {
     #[pyo3(signature = (as_of=None, by=None))]
     fn _evaluate_only(&self, py: Python<'_>, as_of: Option<&str>, by: Option<&str>) -> PyResult<usize> {
         let q = query(py, as_of, None, None, by, None, None, None)?;
-        let ledger = self.inner.clone();
         detached(py, "evaluate", move || {
-            let ev = Engine::new(&ledger).evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             Ok(ev.rows.len())
         })
     }
@@ -395,28 +411,28 @@ const METRIC_COLUMNS: &[&str] = &["metric", "scope", "value", "numerator", "deno
 #[pyfunction]
 fn example(py: Python<'_>) -> PyResult<PyLedger> {
     let ledger = detached(py, "example", || Ok(dangjian::example()))?;
-    Ok(PyLedger { inner: Arc::new(ledger) })
+    Ok(PyLedger::new(ledger))
 }
 
 /// An empty ledger template: one example row per table and the default duties.
 #[pyfunction]
 fn template(py: Python<'_>) -> PyResult<PyLedger> {
     let ledger = detached(py, "template", || Ok(dangjian::ledger::template()))?;
-    Ok(PyLedger { inner: Arc::new(ledger) })
+    Ok(PyLedger::new(ledger))
 }
 
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
     let ledger = detached(py, "load", move || dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
-    Ok(PyLedger { inner: Arc::new(ledger) })
+    Ok(PyLedger::new(ledger))
 }
 
 /// Loads a ledger from JSON text.
 #[pyfunction]
 fn from_json(py: Python<'_>, text: String) -> PyResult<PyLedger> {
     let ledger = detached(py, "from_json", move || dangjian::ledger::from_json_str(&text).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
-    Ok(PyLedger { inner: Arc::new(ledger) })
+    Ok(PyLedger::new(ledger))
 }
 
 /// The metric catalogue; with a ledger, its concrete per-ledger metrics too.
