@@ -10,7 +10,8 @@
 //! Nothing rescans the ledger per scope row or per evaluation date.
 
 use std::cell::OnceCell;
-use std::collections::HashMap;
+// Fx hashing: string ids are looked up once per activity and attendee when indexing.
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 
@@ -283,7 +284,7 @@ impl<'a> Engine<'a> {
         let n_orgs = l.orgs.len() as u32;
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
 
-        let mut nodes: HashMap<&str, Node> = HashMap::with_capacity(n_nodes);
+        let mut nodes: HashMap<&str, Node> = HashMap::with_capacity_and_hasher(n_nodes, Default::default());
         let ids = l
             .units
             .iter()
@@ -293,7 +294,7 @@ impl<'a> Engine<'a> {
         for (n, id) in ids.enumerate() {
             nodes.entry(id).or_insert(n as Node);
         }
-        let mut person_ix: HashMap<&str, u32> = HashMap::with_capacity(l.people.len());
+        let mut person_ix: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(l.people.len(), Default::default());
         for (i, p) in l.people.iter().enumerate() {
             person_ix.entry(p.id.as_str()).or_insert(i as u32);
         }
@@ -492,7 +493,7 @@ impl<'a> Engine<'a> {
         key_tasks.sort_unstable();
 
         // Activities sorted once by subject, kind and date.
-        let mut act_kinds: HashMap<&str, u32> = HashMap::new();
+        let mut act_kinds: HashMap<&str, u32> = HashMap::default();
         let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = Vec::with_capacity(l.activities.len());
         for (i, a) in l.activities.iter().enumerate() {
             let next = act_kinds.len() as u32;
@@ -502,7 +503,7 @@ impl<'a> Engine<'a> {
             }
         }
         keyed.sort_unstable();
-        let mut act_ranges = HashMap::new();
+        let mut act_ranges = HashMap::default();
         let mut start = 0usize;
         for i in 1..=keyed.len() {
             if i == keyed.len() || (keyed[i].0, keyed[i].1) != (keyed[start].0, keyed[start].1) {
@@ -527,7 +528,7 @@ impl<'a> Engine<'a> {
         let act_dates = keyed.iter().map(|k| k.2).collect();
         drop(keyed);
 
-        let mut designated: HashMap<&str, Vec<(u32, u32)>> = HashMap::new();
+        let mut designated: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
         let mut designations_by_unit = vec![Vec::new(); l.units.len()];
         for (i, d) in l.designations.iter().enumerate() {
             if let Some(u) = unit_of(d.unit.as_str()) {
@@ -543,7 +544,7 @@ impl<'a> Engine<'a> {
             v.dedup();
         }
 
-        let mut targets: HashMap<u32, Vec<(String, Vec<u32>)>> = HashMap::new();
+        let mut targets: HashMap<u32, Vec<(String, Vec<u32>)>> = HashMap::default();
         for (i, t) in l.targets.iter().enumerate() {
             let scope = match &t.scope {
                 Some(s) => unit_of(s.as_str()),
@@ -788,7 +789,7 @@ impl<'a> Engine<'a> {
             })
             .unwrap_or_default();
         let mut blocks: [Option<Vec<Val>>; 5] = Default::default();
-        let mut duty_vals: HashMap<u32, (Val, Val)> = HashMap::new();
+        let mut duty_vals: HashMap<u32, (Val, Val)> = HashMap::default();
         for (i, slot) in self.slots.iter().enumerate() {
             let target = targets
                 .iter()
@@ -925,7 +926,7 @@ fn slots(l: &Ledger) -> Vec<SlotInfo> {
             target_row,
         });
     };
-    let mut family_pos: HashMap<&'static str, (Family, usize)> = HashMap::new();
+    let mut family_pos: HashMap<&'static str, (Family, usize)> = HashMap::default();
     for (family, defs) in [
         (Family::Tasks, tasks::DEFS),
         (Family::Cadres, cadres::DEFS),

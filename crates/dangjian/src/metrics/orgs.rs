@@ -4,7 +4,6 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-use std::collections::HashSet;
 
 use super::catalogue::{Direction, MetricDef, MetricKind};
 use super::engine::{range, select, Ctx, Scope, Val};
@@ -112,12 +111,14 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
             .filter_map(|k| e.act_kinds.get(k).copied())
             .collect();
         let mut out = vec![None; l.orgs.len()];
+        // Who was listed for which org: one stamp per person instead of a set per org.
+        let mut stamp: Vec<u32> = vec![u32::MAX; l.people.len()];
         for o in select(&e.org_entries, ctx.scope, |o| e.anchors(e.org_node(o))) {
             if !l.orgs[o as usize].active_on(as_of) {
                 continue;
             }
             let mut recorded = false;
-            let mut listed: HashSet<u32> = HashSet::new();
+            let mut listed: u64 = 0;
             for subject in std::iter::once(o).chain(e.child_groups[o as usize].iter().copied()) {
                 for &k in &kinds {
                     let (dates, acts) = e.activities(e.org_node(subject), k);
@@ -131,8 +132,9 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                         recorded = true;
                         for &p in e.life_people(x) {
                             let member = e.person_org[p as usize] == Some(o);
-                            if member && l.people[p as usize].joined.is_some_and(|j| j <= m) {
-                                listed.insert(p);
+                            if member && stamp[p as usize] != o && l.people[p as usize].joined.is_some_and(|j| j <= m) {
+                                stamp[p as usize] = o;
+                                listed += 1;
                             }
                         }
                     }
@@ -142,7 +144,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                 let eligible = e.joined_by_org[o as usize].partition_point(|j| j.0 <= m) as u64;
                 out[o as usize] = Some(OrgLife {
                     eligible,
-                    absent: eligible.saturating_sub(listed.len() as u64),
+                    absent: eligible.saturating_sub(listed),
                 });
             }
         }
