@@ -67,7 +67,7 @@ pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable
                         format!("this row has {} cells but the header has {} columns; name the extra column in the header or remove the extra cells", record.len(), h.len()),
                     ));
                 }
-                rows.push(RawRow::new(line, (0..h.len()).map(|i| record.get(i))));
+                rows.push(RawRow::with_capacity(line, record.as_slice().len(), h.len(), (0..h.len()).map(|i| record.get(i))));
             }
         }
     }

@@ -69,8 +69,13 @@ pub struct RawRow {
 impl RawRow {
     /// A row from its cells (`None` or empty: absent).
     pub fn new<S: AsRef<str>>(pos: u64, cells: impl IntoIterator<Item = Option<S>>) -> RawRow {
-        let mut text = String::new();
-        let mut ends = Vec::new();
+        Self::with_capacity(pos, 0, 0, cells)
+    }
+
+    /// Like [`RawRow::new`], with room reserved for `text_len` bytes of text in `n` cells.
+    pub fn with_capacity<S: AsRef<str>>(pos: u64, text_len: usize, n: usize, cells: impl IntoIterator<Item = Option<S>>) -> RawRow {
+        let mut text = String::with_capacity(text_len);
+        let mut ends = Vec::with_capacity(n);
         for c in cells {
             if let Some(c) = c {
                 text.push_str(c.as_ref());
