@@ -9,21 +9,13 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::MetricDef;
 use super::engine::{select, Ctx, Scope, Val};
-use crate::model::{InitiativeKind, OrgKind, PersonId, Programme, RoleKind};
+use crate::model::{InitiativeKind, OrgKind, PersonId, RoleKind};
 
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr) => {
-        MetricDef {
-            id: $id,
-            zh: $zh,
-            en: $en,
-            definition: $def,
-            kind: MetricKind::$kind,
-            direction: Direction::Higher,
-            programme: Programme::Growth,
-        }
+        super::catalogue::metric!(Growth, $id, $zh, $en, $kind, Higher, $def)
     };
 }
 

@@ -19,6 +19,23 @@ use serde::Serialize;
 
 use crate::model::{Cadence, Ledger, Programme};
 
+/// Builds a [`MetricDef`] of a programme; each family file wraps it in a shorter `def!`
+/// with its own defaults.
+macro_rules! metric {
+    ($programme:ident, $id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
+        $crate::metrics::catalogue::MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: $crate::metrics::catalogue::MetricKind::$kind,
+            direction: $crate::metrics::catalogue::Direction::$dir,
+            programme: $crate::model::Programme::$programme,
+        }
+    };
+}
+pub(crate) use metric;
+
 /// What kind of number a metric is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]

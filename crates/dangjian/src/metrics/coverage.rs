@@ -6,21 +6,13 @@
 
 use serde::Serialize;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::MetricDef;
 use super::engine::{range, Ctx, Scope, Val};
-use crate::model::{OrgId, OrgKind, PersonId, Programme, RoleKind, UnitId};
+use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $def:expr) => {
-        MetricDef {
-            id: $id,
-            zh: $zh,
-            en: $en,
-            definition: $def,
-            kind: MetricKind::Ratio,
-            direction: Direction::Higher,
-            programme: Programme::Coverage,
-        }
+        super::catalogue::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def)
     };
 }
 

@@ -4,23 +4,14 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::MetricDef;
 use super::engine::{range, select, Ctx, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
-use crate::model::{ActivityKind, Designation, OrgKind, Programme, UnitKind};
+use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
-        MetricDef {
-            id: $id,
-            zh: $zh,
-            en: $en,
-            definition: $def,
-            kind: MetricKind::$kind,
-            direction: Direction::$dir,
-            programme: Programme::Coverage,
-        }
+        super::catalogue::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def)
     };
 }
 
@@ -132,7 +123,10 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                         recorded = true;
                         for &p in e.life_people(x) {
                             let member = e.person_org[p as usize] == Some(o);
-                            if member && stamp[p as usize] != o && l.people[p as usize].joined.is_some_and(|j| j <= m) {
+                            if member
+                                && stamp[p as usize] != o
+                                && l.people[p as usize].joined.is_some_and(|j| j <= m)
+                            {
                                 stamp[p as usize] = o;
                                 listed += 1;
                             }

@@ -4,23 +4,15 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::MetricDef;
 use super::engine::{select, Ctx, Scope, Val};
 use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
-use crate::model::{InitiativeId, OrgId, PersonId, Programme, RoleKind, UnitId};
+use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
 
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
-        MetricDef {
-            id: $id,
-            zh: $zh,
-            en: $en,
-            definition: $def,
-            kind: MetricKind::$kind,
-            direction: Direction::$dir,
-            programme: Programme::Growth,
-        }
+        super::catalogue::metric!(Growth, $id, $zh, $en, $kind, $dir, $def)
     };
 }
 
