@@ -31,7 +31,10 @@ pub fn names(l: &Ledger) -> HashMap<String, String> {
 
 /// Metric id -> (中文, English, kind, programme).
 fn defs(l: &Ledger) -> HashMap<String, (String, String, MetricKind, Programme)> {
-    catalogue_for(l).into_iter().map(|d| (d.id.clone(), (d.zh, d.en, d.kind, d.programme))).collect()
+    catalogue_for(l)
+        .into_iter()
+        .map(|d| (d.id.clone(), (d.zh, d.en, d.kind, d.programme)))
+        .collect()
 }
 
 /// A number for people: percentages for ratios, whole numbers for counts.
@@ -63,11 +66,20 @@ fn group_thousands(v: f64) -> String {
 }
 
 fn n(v: Option<f64>) -> String {
-    v.map(|x| if x.fract() == 0.0 { format!("{x:.0}") } else { format!("{x:.2}") }).unwrap_or_default()
+    v.map(|x| {
+        if x.fract() == 0.0 {
+            format!("{x:.0}")
+        } else {
+            format!("{x:.2}")
+        }
+    })
+    .unwrap_or_default()
 }
 
 fn json_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Value>> {
-    Rows::from_serialize(items).map(|r| r.rows).unwrap_or_default()
+    Rows::from_serialize(items)
+        .map(|r| r.rows)
+        .unwrap_or_default()
 }
 
 fn s<'a>(r: &'a Map<String, Value>, k: &str) -> &'a str {
@@ -79,15 +91,30 @@ fn f(r: &Map<String, Value>, k: &str) -> Option<f64> {
 }
 
 /// Renders the text dashboard.
-pub fn text(l: &Ledger, engine: &Engine<'_>, q: &Query, ev: &Evaluation) -> Result<String, dangjian::metrics::QueryError> {
+pub fn text(
+    l: &Ledger,
+    engine: &Engine<'_>,
+    q: &Query,
+    ev: &Evaluation,
+) -> Result<String, dangjian::metrics::QueryError> {
     let names = names(l);
     let defs = defs(l);
     let name_of = |id: &str| names.get(id).cloned().unwrap_or_else(|| id.to_string());
     let mut out = String::new();
     let scope_name = name_of(ev.scope.as_str());
-    let _ = writeln!(out, "党建 dangjian · {scope_name} ({}) · 评估日 as of {} · 窗口 window {} .. {}", ev.scope, ev.as_of, ev.from, ev.as_of);
+    let _ = writeln!(
+        out,
+        "党建 dangjian · {scope_name} ({}) · 评估日 as of {} · 窗口 window {} .. {}",
+        ev.scope, ev.as_of, ev.from, ev.as_of
+    );
     let own: Vec<&MetricRow> = ev.rows.iter().filter(|r| r.scope == ev.scope).collect();
-    let q_scope = Query { scope: Some(ev.scope.clone()), as_of: Some(ev.as_of), from: Some(ev.from), by: None, ..q.clone() };
+    let q_scope = Query {
+        scope: Some(ev.scope.clone()),
+        as_of: Some(ev.as_of),
+        from: Some(ev.from),
+        by: None,
+        ..q.clone()
+    };
     let tasks = json_rows(&engine.tasks(&q_scope)?);
     let obligations = json_rows(&engine.obligations(&q_scope)?);
     let enterprises = json_rows(&engine.enterprises(&q_scope)?);
@@ -95,8 +122,13 @@ pub fn text(l: &Ledger, engine: &Engine<'_>, q: &Query, ev: &Evaluation) -> Resu
     for p in Programme::ALL {
         let _ = writeln!(out, "\n{} {}", p.zh(), titlecase(p.en()));
         let _ = writeln!(out, "{}", "─".repeat(64));
-        for r in own.iter().filter(|r| defs.get(&r.metric).is_some_and(|d| d.3 == *p)) {
-            let Some((zh, en, kind, _)) = defs.get(&r.metric) else { continue };
+        for r in own
+            .iter()
+            .filter(|r| defs.get(&r.metric).is_some_and(|d| d.3 == *p))
+        {
+            let Some((zh, en, kind, _)) = defs.get(&r.metric) else {
+                continue;
+            };
             if r.metric.starts_with("target.") {
                 continue;
             }
@@ -107,12 +139,19 @@ pub fn text(l: &Ledger, engine: &Engine<'_>, q: &Query, ev: &Evaluation) -> Resu
                 },
                 None => format!("{zh} {}", short_en(en)),
             };
-            let mut line = format!("  {}  {:>14}", pad(&truncate(&label, 44), 44), figure(*kind, r.value));
+            let mut line = format!(
+                "  {}  {:>14}",
+                pad(&truncate(&label, 44), 44),
+                figure(*kind, r.value)
+            );
             if *kind == MetricKind::Ratio {
                 let _ = write!(line, "  {}/{}", n(r.numerator), n(r.denominator));
             }
             if let (Some(t), Some(due)) = (r.target, r.due) {
-                let ach = own.iter().find(|x| x.metric == dangjian::metrics::catalogue::target_row_id(&r.metric)).and_then(|x| x.value);
+                let ach = own
+                    .iter()
+                    .find(|x| x.metric == dangjian::metrics::catalogue::target_row_id(&r.metric))
+                    .and_then(|x| x.value);
                 let _ = write!(line, "  目标 target {} by {due}", figure(*kind, Some(t)));
                 if let Some(a) = ach {
                     let _ = write!(line, " (达成 achieved {:.1}%)", a * 100.0);
@@ -122,38 +161,74 @@ pub fn text(l: &Ledger, engine: &Engine<'_>, q: &Query, ev: &Evaluation) -> Resu
         }
         match p {
             Programme::Growth => {
-                list(&mut out, "逾期 Overdue key tasks", tasks.iter().filter(|t| s(t, "status") == "overdue"), |t| {
-                    format!("{} — {:.0}% done, deadline {}", s(t, "title"), f(t, "actual").unwrap_or(0.0) * 100.0, s(t, "deadline"))
-                });
-                list(&mut out, "风险 At-risk key tasks", tasks.iter().filter(|t| s(t, "status") == "at_risk"), |t| {
-                    let forecast = match (s(t, "forecast"), t.get("forecast_never").and_then(Value::as_bool)) {
-                        (_, Some(true)) => ", forecast never".to_string(),
-                        ("", _) => String::new(),
-                        (d, _) => format!(", forecast {d}"),
-                    };
-                    format!(
-                        "{} — {:.0}% done vs {:.0}% expected, deadline {}{forecast}",
-                        s(t, "title"),
-                        f(t, "actual").unwrap_or(0.0) * 100.0,
-                        f(t, "expected").unwrap_or(0.0) * 100.0,
-                        s(t, "deadline")
-                    )
-                });
+                list(
+                    &mut out,
+                    "逾期 Overdue key tasks",
+                    tasks.iter().filter(|t| s(t, "status") == "overdue"),
+                    |t| {
+                        format!(
+                            "{} — {:.0}% done, deadline {}",
+                            s(t, "title"),
+                            f(t, "actual").unwrap_or(0.0) * 100.0,
+                            s(t, "deadline")
+                        )
+                    },
+                );
+                list(
+                    &mut out,
+                    "风险 At-risk key tasks",
+                    tasks.iter().filter(|t| s(t, "status") == "at_risk"),
+                    |t| {
+                        let forecast = match (
+                            s(t, "forecast"),
+                            t.get("forecast_never").and_then(Value::as_bool),
+                        ) {
+                            (_, Some(true)) => ", forecast never".to_string(),
+                            ("", _) => String::new(),
+                            (d, _) => format!(", forecast {d}"),
+                        };
+                        format!(
+                            "{} — {:.0}% done vs {:.0}% expected, deadline {}{forecast}",
+                            s(t, "title"),
+                            f(t, "actual").unwrap_or(0.0) * 100.0,
+                            f(t, "expected").unwrap_or(0.0) * 100.0,
+                            s(t, "deadline")
+                        )
+                    },
+                );
             }
             Programme::Leading => {
                 for duty in &l.duties {
-                    let mine: Vec<&Map<String, Value>> = obligations.iter().filter(|o| s(o, "duty") == duty.id.as_str()).collect();
-                    let mut lapsed: Vec<&Map<String, Value>> = mine.iter().copied().filter(|o| f(o, "longest_lapse").unwrap_or(0.0) > 0.0).collect();
+                    let mine: Vec<&Map<String, Value>> = obligations
+                        .iter()
+                        .filter(|o| s(o, "duty") == duty.id.as_str())
+                        .collect();
+                    let mut lapsed: Vec<&Map<String, Value>> = mine
+                        .iter()
+                        .copied()
+                        .filter(|o| f(o, "longest_lapse").unwrap_or(0.0) > 0.0)
+                        .collect();
                     if lapsed.is_empty() {
                         continue;
                     }
-                    lapsed.sort_by(|a, b| f(b, "longest_lapse").partial_cmp(&f(a, "longest_lapse")).unwrap_or(std::cmp::Ordering::Equal));
+                    lapsed.sort_by(|a, b| {
+                        f(b, "longest_lapse")
+                            .partial_cmp(&f(a, "longest_lapse"))
+                            .unwrap_or(std::cmp::Ordering::Equal)
+                    });
                     let unit = match duty.cadence {
                         dangjian::model::Cadence::Days(_) => "days",
                         _ => "periods",
                     };
                     let zh = duty.activity.zh().unwrap_or("");
-                    let title = format!("失职 Lapses in {} ({zh} {} every {}): {} of {} obligations, longest first", duty.id, duty.activity, duty.cadence, lapsed.len(), mine.len());
+                    let title = format!(
+                        "失职 Lapses in {} ({zh} {} every {}): {} of {} obligations, longest first",
+                        duty.id,
+                        duty.activity,
+                        duty.cadence,
+                        lapsed.len(),
+                        mine.len()
+                    );
                     list_top(&mut out, &title, lapsed.into_iter(), 3, |o| {
                         let holder = match s(o, "holder") {
                             "" => String::new(),
@@ -174,10 +249,21 @@ pub fn text(l: &Ledger, engine: &Engine<'_>, q: &Query, ev: &Evaluation) -> Resu
                 }
             }
             Programme::Coverage => {
-                list(&mut out, "未建组织 Enterprises without a party organisation", enterprises.iter().filter(|e| e.get("org_covered").and_then(Value::as_bool) == Some(false)), |e| {
-                    let work = if e.get("work_covered").and_then(Value::as_bool) == Some(true) { " (instructor assigned)" } else { " (no instructor either)" };
-                    format!("{}{work}", name_of(s(e, "id")))
-                });
+                list(
+                    &mut out,
+                    "未建组织 Enterprises without a party organisation",
+                    enterprises
+                        .iter()
+                        .filter(|e| e.get("org_covered").and_then(Value::as_bool) == Some(false)),
+                    |e| {
+                        let work = if e.get("work_covered").and_then(Value::as_bool) == Some(true) {
+                            " (instructor assigned)"
+                        } else {
+                            " (no instructor either)"
+                        };
+                        format!("{}{work}", name_of(s(e, "id")))
+                    },
+                );
             }
         }
     }
@@ -195,7 +281,17 @@ fn breakdown(
     zh: &str,
     en: &str,
 ) {
-    let wanted = ["tasks.total", "tasks.progress", "tasks.overdue", "coverage.org", "coverage.work", "roads.chief_coverage", "villages.liaison_coverage", "orgs.viable", "members.no_org_life"];
+    let wanted = [
+        "tasks.total",
+        "tasks.progress",
+        "tasks.overdue",
+        "coverage.org",
+        "coverage.work",
+        "roads.chief_coverage",
+        "villages.liaison_coverage",
+        "orgs.viable",
+        "members.no_org_life",
+    ];
     let mut scopes: Vec<&str> = Vec::new();
     for r in &ev.rows {
         if !scopes.contains(&r.scope.as_str()) {
@@ -205,44 +301,77 @@ fn breakdown(
     let cols: Vec<&str> = wanted
         .iter()
         .copied()
-        .filter(|m| ev.rows.iter().any(|r| r.metric == *m && r.scope != ev.scope && r.value.is_some() && r.value != Some(0.0) || r.metric == *m && r.scope != ev.scope && r.denominator.unwrap_or(0.0) > 0.0))
+        .filter(|m| {
+            ev.rows.iter().any(|r| {
+                r.metric == *m && r.scope != ev.scope && r.value.is_some() && r.value != Some(0.0)
+                    || r.metric == *m && r.scope != ev.scope && r.denominator.unwrap_or(0.0) > 0.0
+            })
+        })
         .collect();
     let _ = writeln!(out, "\n分解 Breakdown by {zh} {en}");
     let _ = writeln!(out, "{}", "─".repeat(64));
-    let header: Vec<String> = std::iter::once("单位 unit".to_string()).chain(cols.iter().map(|c| c.to_string())).collect();
+    let header: Vec<String> = std::iter::once("单位 unit".to_string())
+        .chain(cols.iter().map(|c| c.to_string()))
+        .collect();
     let mut table: Vec<Vec<String>> = vec![header];
     for sc in scopes {
         let mut row = vec![name_of(sc)];
         for c in &cols {
-            let r = ev.rows.iter().find(|r| r.scope.as_str() == sc && r.metric == *c);
+            let r = ev
+                .rows
+                .iter()
+                .find(|r| r.scope.as_str() == sc && r.metric == *c);
             let kind = defs.get(*c).map(|d| d.2).unwrap_or(MetricKind::Value);
             row.push(r.map(|r| figure(kind, r.value)).unwrap_or_default());
         }
         table.push(row);
     }
-    let widths: Vec<usize> = (0..table[0].len()).map(|i| table.iter().map(|r| width(&r[i])).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..table[0].len())
+        .map(|i| table.iter().map(|r| width(&r[i])).max().unwrap_or(0))
+        .collect();
     for r in table {
         let line: Vec<String> = r.iter().zip(&widths).map(|(c, w)| pad(c, *w)).collect();
         let _ = writeln!(out, "  {}", line.join("  ").trim_end());
     }
 }
 
-fn list<'a>(out: &mut String, title: &str, items: impl Iterator<Item = &'a Map<String, Value>>, line: impl Fn(&Map<String, Value>) -> String) {
+fn list<'a>(
+    out: &mut String,
+    title: &str,
+    items: impl Iterator<Item = &'a Map<String, Value>>,
+    line: impl Fn(&Map<String, Value>) -> String,
+) {
     let items: Vec<_> = items.collect();
     if items.is_empty() {
         return;
     }
-    list_top(out, &format!("{title} ({})", items.len()), items.into_iter(), 12, line);
+    list_top(
+        out,
+        &format!("{title} ({})", items.len()),
+        items.into_iter(),
+        12,
+        line,
+    );
 }
 
-fn list_top<'a>(out: &mut String, title: &str, items: impl Iterator<Item = &'a Map<String, Value>>, max: usize, line: impl Fn(&Map<String, Value>) -> String) {
+fn list_top<'a>(
+    out: &mut String,
+    title: &str,
+    items: impl Iterator<Item = &'a Map<String, Value>>,
+    max: usize,
+    line: impl Fn(&Map<String, Value>) -> String,
+) {
     let items: Vec<_> = items.collect();
     let _ = writeln!(out, "  {title}:");
     for it in items.iter().take(max) {
         let _ = writeln!(out, "    · {}", line(it));
     }
     if items.len() > max {
-        let _ = writeln!(out, "    … and {} more (see `dangjian duties`)", items.len() - max);
+        let _ = writeln!(
+            out,
+            "    … and {} more (see `dangjian duties`)",
+            items.len() - max
+        );
     }
 }
 
@@ -262,7 +391,15 @@ fn short_en(en: &str) -> &str {
 /// The metric rows with 中文 and English names, for csv and md reports.
 pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
     let defs = defs(l);
-    let columns = ["metric", "scope", "value", "numerator", "denominator", "target", "due"];
+    let columns = [
+        "metric",
+        "scope",
+        "value",
+        "numerator",
+        "denominator",
+        "target",
+        "due",
+    ];
     let rows = ev
         .rows
         .iter()
@@ -270,12 +407,20 @@ pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
             let mut m = Map::new();
             m.insert("metric".into(), Value::String(r.metric.clone()));
             m.insert("scope".into(), Value::String(r.scope.to_string()));
-            let num = |v: Option<f64>| v.and_then(|x| serde_json::Number::from_f64(x).map(Value::Number)).unwrap_or(Value::Null);
+            let num = |v: Option<f64>| {
+                v.and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
+                    .unwrap_or(Value::Null)
+            };
             m.insert("value".into(), num(r.value));
             m.insert("numerator".into(), num(r.numerator));
             m.insert("denominator".into(), num(r.denominator));
             m.insert("target".into(), num(r.target));
-            m.insert("due".into(), r.due.map(|d| Value::String(d.to_string())).unwrap_or(Value::Null));
+            m.insert(
+                "due".into(),
+                r.due
+                    .map(|d| Value::String(d.to_string()))
+                    .unwrap_or(Value::Null),
+            );
             if let Some((zh, en, _, _)) = defs.get(&r.metric) {
                 m.insert("zh".into(), Value::String(zh.clone()));
                 m.insert("en".into(), Value::String(en.clone()));
@@ -286,5 +431,8 @@ pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
     let mut cols: Vec<String> = columns.iter().map(|s| s.to_string()).collect();
     cols.push("zh".into());
     cols.push("en".into());
-    Rows { columns: cols, rows }
+    Rows {
+        columns: cols,
+        rows,
+    }
 }

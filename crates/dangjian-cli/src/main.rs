@@ -18,7 +18,11 @@ use dangjian::model::UnitKind;
 use render::{Format, Rows};
 
 #[derive(Parser)]
-#[command(name = "dangjian", version, about = "党建 dangjian: party-building ledgers, validated and measured")]
+#[command(
+    name = "dangjian",
+    version,
+    about = "党建 dangjian: party-building ledgers, validated and measured"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -143,9 +147,19 @@ struct DrillArgs {
     format: Format,
 }
 
-fn drill<T: serde::Serialize>(l: &Ledger, rows: Result<Vec<T>, dangjian::metrics::QueryError>, format: Format) -> Result<(), Failure> {
+fn drill<T: serde::Serialize>(
+    l: &Ledger,
+    rows: Result<Vec<T>, dangjian::metrics::QueryError>,
+    format: Format,
+) -> Result<(), Failure> {
     let rows = Rows::from_serialize(&rows?)?;
-    print!("{}", render::render(&rows, format, &dashboard::names(l)).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+    print!(
+        "{}",
+        render::render(&rows, format, &dashboard::names(l)).map_err(|e| Failure {
+            code: 2,
+            message: e.to_string()
+        })?
+    );
     Ok(())
 }
 
@@ -157,7 +171,10 @@ struct Failure {
 
 impl<E: std::fmt::Display> From<E> for Failure {
     fn from(e: E) -> Self {
-        Failure { code: 2, message: e.to_string() }
+        Failure {
+            code: 2,
+            message: e.to_string(),
+        }
     }
 }
 
@@ -167,7 +184,12 @@ fn load(data: Option<&PathBuf>) -> Result<Ledger, Failure> {
         Some(p) => ledger::load(p).map_err(|e| match e.problems() {
             Some(problems) => Failure {
                 code: 1,
-                message: problems.0.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("\n"),
+                message: problems
+                    .0
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n"),
             },
             None => e.into(),
         }),
@@ -177,7 +199,10 @@ fn load(data: Option<&PathBuf>) -> Result<Ledger, Failure> {
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
         Command::Validate { path, as_of } => {
-            let opts = ValidateOptions { as_of, ..Default::default() };
+            let opts = ValidateOptions {
+                as_of,
+                ..Default::default()
+            };
             let problems = match &path {
                 Some(p) => ledger::check(p, &opts)?,
                 None => dangjian::example().validate_as_of(as_of),
@@ -189,13 +214,25 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let warnings = problems.warnings().count();
             eprintln!("{errors} error(s), {warnings} warning(s)");
             if errors > 0 {
-                return Err(Failure { code: 1, message: String::new() });
+                return Err(Failure {
+                    code: 1,
+                    message: String::new(),
+                });
             }
         }
-        Command::Export { data, to, pseudonymize, coarsen_birth_dates, salt } => {
+        Command::Export {
+            data,
+            to,
+            pseudonymize,
+            coarsen_birth_dates,
+            salt,
+        } => {
             let mut l = load(data.as_ref())?;
             if pseudonymize {
-                let opts = dangjian::privacy::PseudonymizeOptions { coarsen_birth_dates, salt };
+                let opts = dangjian::privacy::PseudonymizeOptions {
+                    coarsen_birth_dates,
+                    salt,
+                };
                 l = dangjian::privacy::pseudonymize(&l, &opts);
             }
             ledger::save(&l, &to)?;
@@ -203,10 +240,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Init { path } => {
             if path.exists() {
-                return Err(Failure { code: 2, message: format!("{} already exists; choose a new path so nothing is overwritten", path.display()) });
+                return Err(Failure {
+                    code: 2,
+                    message: format!(
+                        "{} already exists; choose a new path so nothing is overwritten",
+                        path.display()
+                    ),
+                });
             }
             ledger::save(&ledger::template(), &path)?;
-            eprintln!("wrote a ledger template to {}; fill it in, then `dangjian validate {}`", path.display(), path.display());
+            eprintln!(
+                "wrote a ledger template to {}; fill it in, then `dangjian validate {}`",
+                path.display(),
+                path.display()
+            );
         }
         Command::Report { q, format, summary } => {
             let l = load(q.data.as_ref())?;
@@ -222,23 +269,48 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Format::Text => print!("{}", dashboard::text(&l, &engine, &query, &ev)?),
                 Format::Csv | Format::Md => {
                     let rows = dashboard::named_rows(&l, &ev);
-                    print!("{}", render::render(&rows, format, &dashboard::names(&l)).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+                    print!(
+                        "{}",
+                        render::render(&rows, format, &dashboard::names(&l)).map_err(|e| {
+                            Failure {
+                                code: 2,
+                                message: e.to_string(),
+                            }
+                        })?
+                    );
                 }
             }
         }
         Command::Catalogue { data, format } => {
             let defs = match &data {
                 Some(_) => dangjian::metrics::catalogue_for(&load(data.as_ref())?),
-                None => dangjian::metrics::catalogue().iter().map(dangjian::metrics::LedgerMetric::from_def).collect(),
+                None => dangjian::metrics::catalogue()
+                    .iter()
+                    .map(dangjian::metrics::LedgerMetric::from_def)
+                    .collect(),
             };
             let rows = Rows::from_serialize(&defs)?;
             let format_text = format == Format::Text;
             if format_text {
                 for d in &defs {
-                    println!("{:<28} {} / {}  [{}, {}]\n    {}", d.id, d.zh, d.en, d.kind.id(), serde_json::to_value(d.direction)?.as_str().unwrap_or(""), d.definition);
+                    println!(
+                        "{:<28} {} / {}  [{}, {}]\n    {}",
+                        d.id,
+                        d.zh,
+                        d.en,
+                        d.kind.id(),
+                        serde_json::to_value(d.direction)?.as_str().unwrap_or(""),
+                        d.definition
+                    );
                 }
             } else {
-                print!("{}", render::render(&rows, format, &Default::default()).map_err(|e| Failure { code: 2, message: e.to_string() })?);
+                print!(
+                    "{}",
+                    render::render(&rows, format, &Default::default()).map_err(|e| Failure {
+                        code: 2,
+                        message: e.to_string()
+                    })?
+                );
             }
         }
         Command::Tasks(a) => {

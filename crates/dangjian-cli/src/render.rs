@@ -34,7 +34,9 @@ impl Rows {
         let mut columns: Vec<String> = Vec::new();
         let mut rows = Vec::with_capacity(items.len());
         for it in items {
-            let Value::Object(m) = serde_json::to_value(it)? else { continue };
+            let Value::Object(m) = serde_json::to_value(it)? else {
+                continue;
+            };
             for k in m.keys() {
                 if !columns.contains(k) {
                     columns.push(k.clone());
@@ -52,18 +54,26 @@ pub fn cell(v: Option<&Value>) -> String {
         None | Some(Value::Null) => String::new(),
         Some(Value::String(s)) => s.clone(),
         Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() != 0.0 => format!("{f:.4}").trim_end_matches('0').to_string(),
+            Some(f) if n.is_f64() && f.fract() != 0.0 => {
+                format!("{f:.4}").trim_end_matches('0').to_string()
+            }
             _ => n.to_string(),
         },
         Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Array(items)) => items.iter().map(|i| cell(Some(i))).collect::<Vec<_>>().join(";"),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|i| cell(Some(i)))
+            .collect::<Vec<_>>()
+            .join(";"),
         Some(other) => other.to_string(),
     }
 }
 
 /// Display width: CJK and full-width characters take two columns.
 pub fn width(s: &str) -> usize {
-    s.chars().map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 }).sum()
+    s.chars()
+        .map(|c| if (c as u32) >= 0x2E80 { 2 } else { 1 })
+        .sum()
 }
 
 /// Pads to a display width.
@@ -74,10 +84,17 @@ pub fn pad(s: &str, w: usize) -> String {
 }
 
 /// Renders rows; in text and Markdown, cells of `names` columns show the name for an id.
-pub fn render(rows: &Rows, format: Format, names: &HashMap<String, String>) -> Result<String, Box<dyn std::error::Error>> {
+pub fn render(
+    rows: &Rows,
+    format: Format,
+    names: &HashMap<String, String>,
+) -> Result<String, Box<dyn std::error::Error>> {
     let named = |col: &str, v: Option<&Value>| -> String {
         let c = cell(v);
-        if matches!(col, "unit" | "subject" | "holder" | "leader" | "owner" | "parent" | "scope" | "person") {
+        if matches!(
+            col,
+            "unit" | "subject" | "holder" | "leader" | "owner" | "parent" | "scope" | "person"
+        ) {
             if let Some(n) = names.get(&c) {
                 return n.clone();
             }
@@ -99,13 +116,21 @@ pub fn render(rows: &Rows, format: Format, names: &HashMap<String, String>) -> R
             writeln!(out, "| {} |", rows.columns.join(" | "))?;
             writeln!(out, "|{}", "---|".repeat(rows.columns.len()))?;
             for r in &rows.rows {
-                let cells: Vec<String> = rows.columns.iter().map(|c| named(c, r.get(c)).replace('|', "\\|")).collect();
+                let cells: Vec<String> = rows
+                    .columns
+                    .iter()
+                    .map(|c| named(c, r.get(c)).replace('|', "\\|"))
+                    .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
             Ok(out)
         }
         Format::Text => {
-            let cells: Vec<Vec<String>> = rows.rows.iter().map(|r| rows.columns.iter().map(|c| named(c, r.get(c))).collect()).collect();
+            let cells: Vec<Vec<String>> = rows
+                .rows
+                .iter()
+                .map(|r| rows.columns.iter().map(|c| named(c, r.get(c))).collect())
+                .collect();
             let mut widths: Vec<usize> = rows.columns.iter().map(|c| width(c)).collect();
             for r in &cells {
                 for (w, c) in widths.iter_mut().zip(r) {
@@ -113,10 +138,24 @@ pub fn render(rows: &Rows, format: Format, names: &HashMap<String, String>) -> R
                 }
             }
             let mut out = String::new();
-            let line = |vals: Vec<&str>| vals.iter().zip(&widths).map(|(v, w)| pad(&truncate(v, *w), *w)).collect::<Vec<_>>().join("  ");
-            writeln!(out, "{}", line(rows.columns.iter().map(String::as_str).collect()).trim_end())?;
+            let line = |vals: Vec<&str>| {
+                vals.iter()
+                    .zip(&widths)
+                    .map(|(v, w)| pad(&truncate(v, *w), *w))
+                    .collect::<Vec<_>>()
+                    .join("  ")
+            };
+            writeln!(
+                out,
+                "{}",
+                line(rows.columns.iter().map(String::as_str).collect()).trim_end()
+            )?;
             for r in &cells {
-                writeln!(out, "{}", line(r.iter().map(String::as_str).collect()).trim_end())?;
+                writeln!(
+                    out,
+                    "{}",
+                    line(r.iter().map(String::as_str).collect()).trim_end()
+                )?;
             }
             writeln!(out, "({} rows)", cells.len())?;
             Ok(out)

@@ -8,7 +8,11 @@ use dangjian::Ledger;
 /// Renders the summary as text (Chinese and English labels).
 pub fn summary(l: &Ledger) -> String {
     let mut out = String::new();
-    let root = l.roots().next().map(|u| format!("{} ({})", u.name, u.id)).unwrap_or_else(|| "(no units)".into());
+    let root = l
+        .roots()
+        .next()
+        .map(|u| format!("{} ({})", u.name, u.id))
+        .unwrap_or_else(|| "(no units)".into());
     let _ = writeln!(out, "台账 Ledger: {root}");
     if let Some((a, b)) = l.date_range() {
         let _ = writeln!(out, "日期范围 Dates: {a} .. {b}");

@@ -3,8 +3,15 @@
 use std::process::Command;
 
 fn dangjian(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dangjian")).args(args).output().expect("runs");
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Command::new(env!("CARGO_BIN_EXE_dangjian"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn tmp(name: &str) -> std::path::PathBuf {
@@ -22,7 +29,10 @@ fn report_json_gives_25_of_33_started_at_2019_07_31() {
     assert_eq!(v["as_of"], "2019-07-31");
     assert_eq!(v["from"], "2019-01-01");
     let rows = v["rows"].as_array().unwrap();
-    let started = rows.iter().find(|r| r["metric"] == "tasks.started" && r["scope"] == "chengxi").unwrap();
+    let started = rows
+        .iter()
+        .find(|r| r["metric"] == "tasks.started" && r["scope"] == "chengxi")
+        .unwrap();
     // DOMAIN.md: 25 of the 33 key tasks started; 25 / 33 = 0.7575...
     assert_eq!(started["numerator"], 25);
     assert_eq!(started["denominator"], 33);
@@ -30,18 +40,30 @@ fn report_json_gives_25_of_33_started_at_2019_07_31() {
     let total = rows.iter().find(|r| r["metric"] == "tasks.total").unwrap();
     assert_eq!(total["value"], 33);
     // 98 above-scale enterprises, a target of full coverage by the year end.
-    let cov = rows.iter().find(|r| r["metric"] == "coverage.org" && r["scope"] == "chengxi").unwrap();
+    let cov = rows
+        .iter()
+        .find(|r| r["metric"] == "coverage.org" && r["scope"] == "chengxi")
+        .unwrap();
     assert_eq!(cov["denominator"], 98);
     assert_eq!(cov["target"].as_f64(), Some(1.0));
     assert_eq!(cov["due"], "2019-12-31");
     // 7 red workshops; no two-new committee yet against a target of 2.
-    let red = rows.iter().find(|r| r["metric"] == "workshops.red").unwrap();
+    let red = rows
+        .iter()
+        .find(|r| r["metric"] == "workshops.red")
+        .unwrap();
     assert_eq!(red["value"], 7);
-    let two_new = rows.iter().find(|r| r["metric"] == "committees.two_new").unwrap();
+    let two_new = rows
+        .iter()
+        .find(|r| r["metric"] == "committees.two_new")
+        .unwrap();
     assert_eq!(two_new["value"], 0);
     assert_eq!(two_new["target"].as_f64(), Some(2.0));
     // 上谢村 lotus revenue: 105 mu x 6500 yuan = 682,500.
-    let lotus = rows.iter().find(|r| r["metric"] == "indicator.lotus_revenue").unwrap();
+    let lotus = rows
+        .iter()
+        .find(|r| r["metric"] == "indicator.lotus_revenue")
+        .unwrap();
     assert_eq!(lotus["value"].as_f64(), Some(682_500.0));
 }
 
@@ -49,7 +71,14 @@ fn report_json_gives_25_of_33_started_at_2019_07_31() {
 fn text_dashboard_names_what_is_late_and_missing() {
     let (code, out, _) = dangjian(&["report", "--as-of", "2019-07-31"]);
     assert_eq!(code, 0);
-    for needle in ["红色成长", "红色引领", "红色覆盖", "25/33", "Overdue", "Enterprises without a party organisation"] {
+    for needle in [
+        "红色成长",
+        "红色引领",
+        "红色覆盖",
+        "25/33",
+        "Overdue",
+        "Enterprises without a party organisation",
+    ] {
         assert!(out.contains(needle), "missing {needle} in\n{out}");
     }
     let (code, out, _) = dangjian(&["report", "--as-of", "2019-07-31", "--by", "block"]);
@@ -61,7 +90,10 @@ fn text_dashboard_names_what_is_late_and_missing() {
 fn report_csv_and_md() {
     let (code, out, _) = dangjian(&["report", "--format", "csv", "--metrics", "tasks.started"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("metric,scope,value,numerator,denominator,target,due,zh,en\n"), "{out}");
+    assert!(
+        out.starts_with("metric,scope,value,numerator,denominator,target,due,zh,en\n"),
+        "{out}"
+    );
     assert!(out.contains("tasks.started,chengxi,"));
     let (code, out, _) = dangjian(&["report", "--format", "md", "--metrics", "coverage"]);
     assert_eq!(code, 0);
@@ -83,7 +115,10 @@ fn validate_example_is_clean_and_a_bad_ledger_exits_1_with_located_lines() {
     std::fs::write(&bad, r#"{"format": "dangjian-ledger/1", "units": [{"id": "d", "kind": "district", "name": "区"}, {"id": "v", "kind": "town", "name": "村", "parent": "d"}]}"#).unwrap();
     let (code, out, _) = dangjian(&["validate", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
-    assert!(out.starts_with("/units/1/kind: unknown unit kind `town`"), "{out}");
+    assert!(
+        out.starts_with("/units/1/kind: unknown unit kind `town`"),
+        "{out}"
+    );
     let (code, _, err) = dangjian(&["report", "--data", bad.to_str().unwrap()]);
     assert_eq!(code, 1);
     assert!(err.contains("/units/1/kind"));
@@ -96,7 +131,13 @@ fn export_to_csv_folder_and_json_validates_back() {
     assert_eq!(code, 0, "{err}");
     assert!(dir.join("units.csv").exists());
     let json = tmp("out.json");
-    let (code, _, _) = dangjian(&["export", "--data", dir.to_str().unwrap(), "--to", json.to_str().unwrap()]);
+    let (code, _, _) = dangjian(&[
+        "export",
+        "--data",
+        dir.to_str().unwrap(),
+        "--to",
+        json.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     let (code, _, _) = dangjian(&["validate", json.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -120,7 +161,11 @@ fn drilldowns_and_catalogue() {
     let (code, out, _) = dangjian(&["catalogue", "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v.as_array().unwrap().iter().any(|m| m["id"] == "coverage.org" && m["zh"] == "组织覆盖率"));
+    assert!(v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|m| m["id"] == "coverage.org" && m["zh"] == "组织覆盖率"));
 }
 
 #[test]
@@ -151,18 +196,46 @@ fn init_template_filled_by_hand_validates_and_reports() {
     };
     // A road with a chief who patrols on 2025-01-10 and 2025-01-20, and an above-scale
     // enterprise with no party organisation, typed in as an office would.
-    append("units.csv", "r1,road,示范路,district,,800,,,\ne1,enterprise,示范企业,district,是,,,,\n");
+    append(
+        "units.csv",
+        "r1,road,示范路,district,,800,,,\ne1,enterprise,示范企业,district,是,,,,\n",
+    );
     append("people.csv", "p_chief,李四,1960-03-05,,,\n");
     append("roles.csv", "p_chief,road_chief,r1,2025/1/10,\n");
-    append("activities.csv", ",patrol,2025-01-10,r1,p_chief,\n,patrol,2025年1月20日,r1,p_chief,\n");
+    append(
+        "activities.csv",
+        ",patrol,2025-01-10,r1,p_chief,\n,patrol,2025年1月20日,r1,p_chief,\n",
+    );
     let (code, out, err) = dangjian(&["validate", dir.to_str().unwrap()]);
     assert_eq!(code, 0, "{out}{err}");
-    let (code, out, err) = dangjian(&["report", "--data", dir.to_str().unwrap(), "--as-of", "2025-01-31", "--format", "json"]);
+    let (code, out, err) = dangjian(&[
+        "report",
+        "--data",
+        dir.to_str().unwrap(),
+        "--as-of",
+        "2025-01-31",
+        "--format",
+        "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    let get = |m: &str| v["rows"].as_array().unwrap().iter().find(|r| r["metric"] == m && r["scope"] == "district").cloned().unwrap();
+    let get = |m: &str| {
+        v["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["metric"] == m && r["scope"] == "district")
+            .cloned()
+            .unwrap()
+    };
     // One road, chief active on 2025-01-31: 1/1.
-    assert_eq!((get("roads.chief_coverage")["numerator"].clone(), get("roads.chief_coverage")["denominator"].clone()), (serde_json::json!(1), serde_json::json!(1)));
+    assert_eq!(
+        (
+            get("roads.chief_coverage")["numerator"].clone(),
+            get("roads.chief_coverage")["denominator"].clone()
+        ),
+        (serde_json::json!(1), serde_json::json!(1))
+    );
     // One above-scale enterprise, no org hosted there: 0/1.
     assert_eq!(get("coverage.org")["denominator"], 1);
     assert_eq!(get("coverage.org")["numerator"], 0);
@@ -170,18 +243,37 @@ fn init_template_filled_by_hand_validates_and_reports() {
     // the 10th and 11th. Patrols on the 10th and 20th cover days 10-12 and 20-22; days
     // 13-19 and 23-31 (7 + 9 = 16 days) have no patrol in [d-2, d]: 22 - 16 = 6 comply.
     let patrol = get("duty.road_patrol");
-    assert_eq!((patrol["numerator"].clone(), patrol["denominator"].clone()), (serde_json::json!(6), serde_json::json!(22)));
+    assert_eq!(
+        (patrol["numerator"].clone(), patrol["denominator"].clone()),
+        (serde_json::json!(6), serde_json::json!(22))
+    );
     assert_eq!(get("duty.road_patrol.lapse")["value"], 9);
 }
 
 #[test]
 fn pseudonymized_export_keeps_every_metric() {
     let out = tmp("pseudo.json");
-    let (code, _, err) = dangjian(&["export", "--pseudonymize", "--salt", "s", "--to", out.to_str().unwrap()]);
+    let (code, _, err) = dangjian(&[
+        "export",
+        "--pseudonymize",
+        "--salt",
+        "s",
+        "--to",
+        out.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0, "{err}");
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(!text.contains("陈天云") && !text.contains("p_chentianyun"));
     let a = dangjian(&["report", "--as-of", "2019-07-31", "--format", "json"]).1;
-    let b = dangjian(&["report", "--data", out.to_str().unwrap(), "--as-of", "2019-07-31", "--format", "json"]).1;
+    let b = dangjian(&[
+        "report",
+        "--data",
+        out.to_str().unwrap(),
+        "--as-of",
+        "2019-07-31",
+        "--format",
+        "json",
+    ])
+    .1;
     assert_eq!(a, b);
 }

@@ -4,7 +4,9 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, StringBuilder};
+use arrow_array::builder::{
+    BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
+};
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema};
 use chrono::NaiveDate;
@@ -23,14 +25,41 @@ enum Col {
 
 /// Columns that hold dates even when every value is null.
 const DATE_COLUMNS: &[&str] = &[
-    "as_of", "from", "due", "start", "deadline", "forecast", "end", "window_start", "window_end",
-    "last_activity", "birth_date", "joined", "confirmed", "since", "until", "established", "dissolved", "date",
-    "term_end", "effective_start",
+    "as_of",
+    "from",
+    "due",
+    "start",
+    "deadline",
+    "forecast",
+    "end",
+    "window_start",
+    "window_end",
+    "last_activity",
+    "birth_date",
+    "joined",
+    "confirmed",
+    "since",
+    "until",
+    "established",
+    "dissolved",
+    "date",
+    "term_end",
+    "effective_start",
 ];
 /// Columns that hold fractional numbers even when some values are whole.
 const FLOAT_COLUMNS: &[&str] = &[
-    "value", "numerator", "denominator", "target", "actual", "expected", "spi", "weight", "percent",
-    "baseline", "length_m", "breadth",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "actual",
+    "expected",
+    "spi",
+    "weight",
+    "percent",
+    "baseline",
+    "length_m",
+    "breadth",
 ];
 
 fn epoch() -> NaiveDate {
@@ -38,7 +67,8 @@ fn epoch() -> NaiveDate {
 }
 
 fn as_date(v: &Value) -> Option<NaiveDate> {
-    v.as_str().and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+    v.as_str()
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
 }
 
 fn infer(name: &str, values: &[&Value]) -> Col {
@@ -83,7 +113,9 @@ fn build(col: Col, values: &[&Value]) -> ArrayRef {
         Col::Date => {
             let mut b = Date32Builder::new();
             let e = epoch();
-            values.iter().for_each(|v| b.append_option(as_date(v).map(|d| (d - e).num_days() as i32)));
+            values
+                .iter()
+                .for_each(|v| b.append_option(as_date(v).map(|d| (d - e).num_days() as i32)));
             Arc::new(b.finish())
         }
         Col::F64 => {
@@ -132,7 +164,10 @@ fn data_type(col: Col) -> DataType {
 
 /// Builds a record batch from JSON objects; `columns` gives the column order when there
 /// are no rows (otherwise the first row's keys, then any later new keys).
-pub fn batch_from_objects(rows: &[Map<String, Value>], columns: &[&str]) -> Result<RecordBatch, ArrowError> {
+pub fn batch_from_objects(
+    rows: &[Map<String, Value>],
+    columns: &[&str],
+) -> Result<RecordBatch, ArrowError> {
     let mut names: Vec<String> = columns.iter().map(|s| s.to_string()).collect();
     for r in rows {
         for k in r.keys() {
@@ -158,12 +193,17 @@ pub fn batch_from_objects(rows: &[Map<String, Value>], columns: &[&str]) -> Resu
 }
 
 /// Builds a record batch from serializable rows.
-pub fn batch_from_rows<T: Serialize>(rows: &[T], columns: &[&str]) -> Result<RecordBatch, ArrowError> {
+pub fn batch_from_rows<T: Serialize>(
+    rows: &[T],
+    columns: &[&str],
+) -> Result<RecordBatch, ArrowError> {
     let objects: Vec<Map<String, Value>> = rows
         .iter()
         .map(|r| match serde_json::to_value(r) {
             Ok(Value::Object(m)) => Ok(m),
-            Ok(other) => Err(ArrowError::InvalidArgumentError(format!("row is not an object: {other}"))),
+            Ok(other) => Err(ArrowError::InvalidArgumentError(format!(
+                "row is not an object: {other}"
+            ))),
             Err(e) => Err(ArrowError::ExternalError(Box::new(e))),
         })
         .collect::<Result<_, _>>()?;

@@ -15,7 +15,13 @@ fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
 pub fn problem_dict<'py>(py: Python<'py>, p: &Problem) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("severity", format!("{:?}", p.severity).to_lowercase())?;
-    d.set_item("kind", serde_json::to_value(p.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default())?;
+    d.set_item(
+        "kind",
+        serde_json::to_value(p.kind)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+    )?;
     d.set_item("location", p.location.to_string())?;
     d.set_item("message", &p.message)?;
     Ok(d)
@@ -25,7 +31,10 @@ fn raise(py: Python<'_>, name: &str, message: String, problems: Option<&[Problem
     let build = || -> PyResult<PyErr> {
         let cls = class(py, name)?;
         let list: Vec<Bound<'_, PyDict>> = match problems {
-            Some(ps) => ps.iter().map(|p| problem_dict(py, p)).collect::<PyResult<_>>()?,
+            Some(ps) => ps
+                .iter()
+                .map(|p| problem_dict(py, p))
+                .collect::<PyResult<_>>()?,
             None => Vec::new(),
         };
         let exc = cls.call1((message.clone(), list))?;
@@ -38,9 +47,10 @@ fn raise(py: Python<'_>, name: &str, message: String, problems: Option<&[Problem
 pub fn ledger_error(py: Python<'_>, e: LedgerError) -> PyErr {
     match e {
         LedgerError::Invalid(p) => raise(py, "LedgerError", p.to_string(), Some(&p.0)),
-        LedgerError::Io { path, source } => {
-            pyo3::exceptions::PyOSError::new_err((source.raw_os_error().unwrap_or(0), format!("{path}: {source}")))
-        }
+        LedgerError::Io { path, source } => pyo3::exceptions::PyOSError::new_err((
+            source.raw_os_error().unwrap_or(0),
+            format!("{path}: {source}"),
+        )),
         other => raise(py, "LedgerError", other.to_string(), None),
     }
 }
@@ -66,7 +76,11 @@ pub fn bad_argument(py: Python<'_>, message: String) -> PyErr {
 /// A panic caught at the boundary: never a `PanicException` for the user.
 pub fn internal(py: Python<'_>, what: &str) -> PyErr {
     class(py, "DangjianError")
-        .and_then(|c| c.call1((format!("internal error in dangjian ({what}); please report it"),)))
+        .and_then(|c| {
+            c.call1((format!(
+                "internal error in dangjian ({what}); please report it"
+            ),))
+        })
         .map(PyErr::from_value)
         .unwrap_or_else(|_| PyRuntimeError::new_err("internal error in dangjian"))
 }

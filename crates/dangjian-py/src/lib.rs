@@ -19,7 +19,11 @@ pub mod arrow;
 pub mod errors;
 
 /// Runs `f` without the GIL, turning a panic into `DangjianError`.
-fn detached<T: Send>(py: Python<'_>, what: &str, f: impl FnOnce() -> PyResult<T> + Send) -> PyResult<T> {
+fn detached<T: Send>(
+    py: Python<'_>,
+    what: &str,
+    f: impl FnOnce() -> PyResult<T> + Send,
+) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(r) => r,
         Err(_) => Err(errors::internal(py, what)),
@@ -48,7 +52,11 @@ pub struct PyArrowTable {
 impl PyArrowTable {
     fn new(py: Python<'_>, kind: &str, batch: RecordBatch) -> PyResult<Self> {
         let table = PyTable::try_new(vec![batch.clone()], batch.schema())?;
-        Ok(PyArrowTable { batch, table: Py::new(py, table)?, kind: kind.to_string() })
+        Ok(PyArrowTable {
+            batch,
+            table: Py::new(py, table)?,
+            kind: kind.to_string(),
+        })
     }
 }
 
@@ -56,8 +64,14 @@ impl PyArrowTable {
 impl PyArrowTable {
     /// Exports the table as an Arrow C stream (pyarrow, polars, duckdb, pandas read it).
     #[pyo3(signature = (requested_schema=None))]
-    fn __arrow_c_stream__<'py>(&self, py: Python<'py>, requested_schema: Option<Bound<'py, PyCapsule>>) -> PyResult<Bound<'py, PyAny>> {
-        self.table.bind(py).call_method1("__arrow_c_stream__", (requested_schema,))
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.table
+            .bind(py)
+            .call_method1("__arrow_c_stream__", (requested_schema,))
     }
 
     /// Exports the schema as an Arrow C schema capsule.
@@ -74,13 +88,23 @@ impl PyArrowTable {
     /// The column names.
     #[getter]
     fn column_names(&self) -> Vec<String> {
-        self.batch.schema().fields().iter().map(|f| f.name().clone()).collect()
+        self.batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.name().clone())
+            .collect()
     }
 
     /// The column types, as Arrow type names.
     #[getter]
     fn column_types(&self) -> Vec<String> {
-        self.batch.schema().fields().iter().map(|f| f.data_type().to_string()).collect()
+        self.batch
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| f.data_type().to_string())
+            .collect()
     }
 
     fn __len__(&self) -> usize {
@@ -97,7 +121,9 @@ impl PyArrowTable {
             .map(|c| arrow_cast::display::ArrayFormatter::try_new(c.as_ref(), &options))
             .collect::<Result<Vec<_>, _>>()
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))?;
-        Ok((0..self.batch.num_rows().min(n)).map(|i| formatters.iter().map(|f| f.value(i).to_string()).collect()).collect())
+        Ok((0..self.batch.num_rows().min(n))
+            .map(|i| formatters.iter().map(|f| f.value(i).to_string()).collect())
+            .collect())
     }
 }
 
@@ -113,11 +139,18 @@ fn query(
     at_risk_tolerance: Option<f64>,
     young_age: Option<i32>,
 ) -> PyResult<Query> {
-    let mut q = Query { as_of: parse_date(py, "as_of", as_of)?, from: parse_date(py, "from", from)?, ..Query::default() };
+    let mut q = Query {
+        as_of: parse_date(py, "as_of", as_of)?,
+        from: parse_date(py, "from", from)?,
+        ..Query::default()
+    };
     q.scope = scope.map(UnitId::new);
     q.by = match by {
         None => None,
-        Some(s) => Some(s.parse::<UnitKind>().map_err(|e| errors::bad_argument(py, format!("`by`: {e}")))?),
+        Some(s) => Some(
+            s.parse::<UnitKind>()
+                .map_err(|e| errors::bad_argument(py, format!("`by`: {e}")))?,
+        ),
     };
     q.metrics = metrics;
     if let Some(t) = at_risk_tolerance {
@@ -148,12 +181,17 @@ pub struct PyLedger {
 
 impl PyLedger {
     fn new(ledger: Ledger) -> Self {
-        PyLedger { inner: Arc::new(ledger), engine: OnceLock::new() }
+        PyLedger {
+            inner: Arc::new(ledger),
+            engine: OnceLock::new(),
+        }
     }
 
     /// The engine over this ledger, built on first use (call without the GIL).
     fn engine(&self) -> &Engine<'_> {
-        self.engine.get_or_init(|| EngineCell::new(self.inner.clone(), |l| Engine::new(l))).borrow_dependent()
+        self.engine
+            .get_or_init(|| EngineCell::new(self.inner.clone(), |l| Engine::new(l)))
+            .borrow_dependent()
     }
 }
 
@@ -167,8 +205,10 @@ impl PyLedger {
         f: fn(&Engine<'_>, &Query) -> Result<Vec<T>, dangjian::metrics::QueryError>,
     ) -> PyResult<PyArrowTable> {
         let batch = detached(py, kind, move || {
-            let rows = f(self.engine(), &q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch_from_rows(&rows, &[]).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            let rows = f(self.engine(), &q)
+                .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            arrow::batch_from_rows(&rows, &[])
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, kind, batch)
     }
@@ -178,12 +218,18 @@ impl PyLedger {
 impl PyLedger {
     /// The number of rows of each table.
     fn counts(&self) -> Vec<(String, usize)> {
-        dangjian::model::Table::ALL.iter().map(|t| (t.name().to_string(), self.inner.len_of(*t))).collect()
+        dangjian::model::Table::ALL
+            .iter()
+            .map(|t| (t.name().to_string(), self.inner.len_of(*t)))
+            .collect()
     }
 
     /// The root unit's id and name.
     fn root(&self) -> Option<(String, String)> {
-        self.inner.roots().next().map(|u| (u.id.to_string(), u.name.clone()))
+        self.inner
+            .roots()
+            .next()
+            .map(|u| (u.id.to_string(), u.name.clone()))
     }
 
     /// The default evaluation date (ISO), if any record is dated.
@@ -193,35 +239,57 @@ impl PyLedger {
 
     /// Every problem (errors and warnings) as dicts.
     #[pyo3(signature = (as_of=None))]
-    fn validate<'py>(&self, py: Python<'py>, as_of: Option<&str>) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn validate<'py>(
+        &self,
+        py: Python<'py>,
+        as_of: Option<&str>,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
         let as_of = parse_date(py, "as_of", as_of)?;
         let ledger = self.inner.clone();
         let problems = detached(py, "validate", move || Ok(ledger.validate_as_of(as_of)))?;
-        problems.0.iter().map(|p| errors::problem_dict(py, p)).collect()
+        problems
+            .0
+            .iter()
+            .map(|p| errors::problem_dict(py, p))
+            .collect()
     }
 
     /// Saves as JSON (`.json`) or a CSV folder (any other path).
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         let ledger = self.inner.clone();
-        detached(py, "save", move || dangjian::ledger::save(&ledger, &path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))
+        detached(py, "save", move || {
+            dangjian::ledger::save(&ledger, &path)
+                .map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
+        })
     }
 
     /// The JSON form as text.
     fn to_json(&self, py: Python<'_>) -> PyResult<String> {
         let ledger = self.inner.clone();
-        detached(py, "to_json", move || Ok(dangjian::ledger::to_json_string(&ledger)))
+        detached(py, "to_json", move || {
+            Ok(dangjian::ledger::to_json_string(&ledger))
+        })
     }
 
     /// One table of the ledger as an Arrow table.
     fn table(&self, py: Python<'_>, name: &str) -> PyResult<PyArrowTable> {
         let Some(t) = dangjian::model::Table::from_name(name) else {
             let names = dangjian::model::Table::ALL.map(|t| t.name()).join(", ");
-            return Err(errors::bad_argument(py, format!("no table `{name}`; tables are {names}")));
+            return Err(errors::bad_argument(
+                py,
+                format!("no table `{name}`; tables are {names}"),
+            ));
         };
         let ledger = self.inner.clone();
         let batch = detached(py, "table", move || {
-            let out = dangjian::ledger::raw::encode(&ledger).into_iter().find(|o| o.table == t);
-            let Some(out) = out else { return Ok(RecordBatch::new_empty(Arc::new(arrow_schema::Schema::empty()))) };
+            let out = dangjian::ledger::raw::encode(&ledger)
+                .into_iter()
+                .find(|o| o.table == t);
+            let Some(out) = out else {
+                return Ok(RecordBatch::new_empty(Arc::new(
+                    arrow_schema::Schema::empty(),
+                )));
+            };
             let rows: Vec<serde_json::Map<String, serde_json::Value>> = out
                 .rows
                 .iter()
@@ -232,7 +300,9 @@ impl PyLedger {
                         .map(|(h, v)| {
                             let v = match v {
                                 None => serde_json::Value::Null,
-                                Some(dangjian::ledger::raw::Value::Number(n)) => serde_json::json!(n),
+                                Some(dangjian::ledger::raw::Value::Number(n)) => {
+                                    serde_json::json!(n)
+                                }
                                 Some(dangjian::ledger::raw::Value::Bool(b)) => serde_json::json!(b),
                                 Some(dangjian::ledger::raw::Value::List(l)) => serde_json::json!(l),
                                 Some(dangjian::ledger::raw::Value::Text(s)) => serde_json::json!(s),
@@ -243,7 +313,8 @@ impl PyLedger {
                 })
                 .collect();
             let cols: Vec<&str> = out.header.iter().map(String::as_str).collect();
-            arrow::batch_from_objects(&rows, &cols).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            arrow::batch_from_objects(&rows, &cols)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, name, batch)
     }
@@ -262,10 +333,23 @@ impl PyLedger {
         at_risk_tolerance: Option<f64>,
         young_age: Option<i32>,
     ) -> PyResult<PyArrowTable> {
-        let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            metrics,
+            at_risk_tolerance,
+            young_age,
+        )?;
         let batch = detached(py, "metrics", move || {
-            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch_from_rows(&ev.rows, METRIC_COLUMNS).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            let ev = self
+                .engine()
+                .evaluate(&q)
+                .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            arrow::batch_from_rows(&ev.rows, METRIC_COLUMNS)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, "metrics", batch)
     }
@@ -284,9 +368,21 @@ impl PyLedger {
         at_risk_tolerance: Option<f64>,
         young_age: Option<i32>,
     ) -> PyResult<String> {
-        let q = query(py, as_of, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            metrics,
+            at_risk_tolerance,
+            young_age,
+        )?;
         detached(py, "metrics_json", move || {
-            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let ev = self
+                .engine()
+                .evaluate(&q)
+                .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             Ok(ev.to_json().to_string())
         })
     }
@@ -294,32 +390,104 @@ impl PyLedger {
     /// One row per key task in scope.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
-    fn tasks(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
-        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+    fn tasks(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            None,
+            at_risk_tolerance,
+            young_age,
+        )?;
         self.drill(py, "tasks", q, |e, q| e.tasks(q))
     }
 
     /// One row per duty obligation in scope.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
-    fn duties(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
-        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+    fn duties(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            None,
+            at_risk_tolerance,
+            young_age,
+        )?;
         self.drill(py, "duties", q, |e, q| e.obligations(q))
     }
 
     /// One row per above-scale enterprise in scope.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
-    fn coverage(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
-        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+    fn coverage(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            None,
+            at_risk_tolerance,
+            young_age,
+        )?;
         self.drill(py, "coverage", q, |e, q| e.enterprises(q))
     }
 
     /// One row per cadre in scope.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
-    fn cadres(&self, py: Python<'_>, as_of: Option<&str>, from_: Option<&str>, scope: Option<String>, by: Option<&str>, at_risk_tolerance: Option<f64>, young_age: Option<i32>) -> PyResult<PyArrowTable> {
-        let q = query(py, as_of, from_, scope, by, None, at_risk_tolerance, young_age)?;
+    fn cadres(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            None,
+            at_risk_tolerance,
+            young_age,
+        )?;
         self.drill(py, "cadres", q, |e, q| e.cadres(q))
     }
 
@@ -342,13 +510,30 @@ impl PyLedger {
         let freq = match freq {
             "M" | "ME" | "month" | "m" => Freq::Month,
             "W" | "week" | "w" => Freq::Week,
-            other => return Err(errors::bad_argument(py, format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"))),
+            other => {
+                return Err(errors::bad_argument(
+                    py,
+                    format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"),
+                ))
+            }
         };
         let start = parse_date(py, "start", Some(start))?.unwrap_or_default();
         let end = parse_date(py, "end", Some(end))?.unwrap_or_default();
-        let q = query(py, None, from_, scope, by, metrics, at_risk_tolerance, young_age)?;
+        let q = query(
+            py,
+            None,
+            from_,
+            scope,
+            by,
+            metrics,
+            at_risk_tolerance,
+            young_age,
+        )?;
         let batch = detached(py, "trend", move || {
-            let evs = self.engine().trend(&q, start, end, freq).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let evs = self
+                .engine()
+                .trend(&q, start, end, freq)
+                .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             let mut rows = Vec::new();
             for ev in &evs {
                 for r in &ev.rows {
@@ -364,7 +549,8 @@ impl PyLedger {
             }
             let mut cols = vec!["as_of"];
             cols.extend_from_slice(METRIC_COLUMNS);
-            arrow::batch_from_objects(&rows, &cols).map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            arrow::batch_from_objects(&rows, &cols)
+                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, "trend", batch)
     }
@@ -372,11 +558,22 @@ impl PyLedger {
     /// A copy with people's names and ids replaced by stable pseudonyms and free text that
     /// may name them cleared; every metric stays the same.
     #[pyo3(signature = (salt=None, coarsen_birth_dates=false))]
-    fn pseudonymize(&self, py: Python<'_>, salt: Option<String>, coarsen_birth_dates: bool) -> PyResult<PyLedger> {
+    fn pseudonymize(
+        &self,
+        py: Python<'_>,
+        salt: Option<String>,
+        coarsen_birth_dates: bool,
+    ) -> PyResult<PyLedger> {
         let ledger = self.inner.clone();
         let salt = salt.unwrap_or_default();
         let out = detached(py, "pseudonymize", move || {
-            Ok(dangjian::privacy::pseudonymize(&ledger, &dangjian::privacy::PseudonymizeOptions { coarsen_birth_dates, salt }))
+            Ok(dangjian::privacy::pseudonymize(
+                &ledger,
+                &dangjian::privacy::PseudonymizeOptions {
+                    coarsen_birth_dates,
+                    salt,
+                },
+            ))
         })?;
         Ok(PyLedger::new(out))
     }
@@ -384,16 +581,29 @@ impl PyLedger {
     /// Runs the engine only (no conversion) and returns the number of metric rows: the
     /// baseline the benchmarks compare the Python layer against.
     #[pyo3(signature = (as_of=None, by=None))]
-    fn _evaluate_only(&self, py: Python<'_>, as_of: Option<&str>, by: Option<&str>) -> PyResult<usize> {
+    fn _evaluate_only(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        by: Option<&str>,
+    ) -> PyResult<usize> {
         let q = query(py, as_of, None, None, by, None, None, None)?;
         detached(py, "evaluate", move || {
-            let ev = self.engine().evaluate(&q).map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
+            let ev = self
+                .engine()
+                .evaluate(&q)
+                .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
             Ok(ev.rows.len())
         })
     }
 
     fn __repr__(&self) -> String {
-        let root = self.inner.roots().next().map(|u| format!("{} {}", u.id, u.name)).unwrap_or_else(|| "empty".into());
+        let root = self
+            .inner
+            .roots()
+            .next()
+            .map(|u| format!("{} {}", u.id, u.name))
+            .unwrap_or_else(|| "empty".into());
         format!(
             "<dangjian.Ledger {root}: {} units, {} orgs, {} people, {} initiatives, {} activities>",
             self.inner.units.len(),
@@ -405,7 +615,15 @@ impl PyLedger {
     }
 }
 
-const METRIC_COLUMNS: &[&str] = &["metric", "scope", "value", "numerator", "denominator", "target", "due"];
+const METRIC_COLUMNS: &[&str] = &[
+    "metric",
+    "scope",
+    "value",
+    "numerator",
+    "denominator",
+    "target",
+    "due",
+];
 
 /// The embedded Chengxi New District example.
 #[pyfunction]
@@ -424,14 +642,19 @@ fn template(py: Python<'_>) -> PyResult<PyLedger> {
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
-    let ledger = detached(py, "load", move || dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
+    let ledger = detached(py, "load", move || {
+        dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
+    })?;
     Ok(PyLedger::new(ledger))
 }
 
 /// Loads a ledger from JSON text.
 #[pyfunction]
 fn from_json(py: Python<'_>, text: String) -> PyResult<PyLedger> {
-    let ledger = detached(py, "from_json", move || dangjian::ledger::from_json_str(&text).map_err(|e| Python::attach(|py| errors::ledger_error(py, e))))?;
+    let ledger = detached(py, "from_json", move || {
+        dangjian::ledger::from_json_str(&text)
+            .map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
+    })?;
     Ok(PyLedger::new(ledger))
 }
 
@@ -443,10 +666,24 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
     let batch = detached(py, "catalogue", move || {
         let rows = match &ledger {
             Some(l) => dangjian::metrics::catalogue_for(l),
-            None => dangjian::metrics::catalogue().iter().map(dangjian::metrics::LedgerMetric::from_def).collect(),
+            None => dangjian::metrics::catalogue()
+                .iter()
+                .map(dangjian::metrics::LedgerMetric::from_def)
+                .collect(),
         };
-        arrow::batch_from_rows(&rows, &["id", "zh", "en", "definition", "kind", "direction", "programme"])
-            .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        arrow::batch_from_rows(
+            &rows,
+            &[
+                "id",
+                "zh",
+                "en",
+                "definition",
+                "kind",
+                "direction",
+                "programme",
+            ],
+        )
+        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
     })?;
     PyArrowTable::new(py, "catalogue", batch)
 }

@@ -15,8 +15,19 @@ macro_rules! embedded {
 }
 
 const FILES: &[(&str, &str)] = embedded!(
-    "units", "designations", "orgs", "elections", "people", "roles", "initiatives", "progress",
-    "activities", "duties", "indicators", "observations", "targets"
+    "units",
+    "designations",
+    "orgs",
+    "elections",
+    "people",
+    "roles",
+    "initiatives",
+    "progress",
+    "activities",
+    "duties",
+    "indicators",
+    "observations",
+    "targets"
 );
 
 /// Loads the embedded example, reporting any problem (it has none; tests check).
@@ -24,14 +35,18 @@ pub fn try_example() -> Result<Ledger, crate::LedgerError> {
     let mut tables: Vec<RawTable> = Vec::new();
     let mut problems = Vec::new();
     for (name, text) in FILES {
-        let Some(table) = Table::from_name(name) else { continue };
+        let Some(table) = Table::from_name(name) else {
+            continue;
+        };
         match parse_csv(table, &format!("{name}.csv"), text) {
             Ok(t) => tables.push(t),
             Err(p) => problems.push(p),
         }
     }
     if !problems.is_empty() {
-        return Err(crate::LedgerError::Invalid(crate::ledger::Problems(problems)));
+        return Err(crate::LedgerError::Invalid(crate::ledger::Problems(
+            problems,
+        )));
     }
     crate::ledger::from_raw(tables, &ValidateOptions::default()).map(|l| l.ledger)
 }

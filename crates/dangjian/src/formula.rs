@@ -65,7 +65,11 @@ impl Expr {
     /// ```
     pub fn parse(src: &str) -> Result<Expr, FormulaError> {
         let chars: Vec<char> = src.chars().collect();
-        let mut p = Parser { chars: &chars, pos: 0, nesting: 0 };
+        let mut p = Parser {
+            chars: &chars,
+            pos: 0,
+            nesting: 0,
+        };
         p.skip_ws();
         if p.pos == chars.len() {
             return Err(p.err("empty formula"));
@@ -134,7 +138,10 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn err(&self, m: &str) -> FormulaError {
-        FormulaError { message: m.to_string(), offset: self.pos }
+        FormulaError {
+            message: m.to_string(),
+            offset: self.pos,
+        }
     }
 
     fn skip_ws(&mut self) {
@@ -149,7 +156,9 @@ impl Parser<'_> {
     }
 
     fn too_deep(&self) -> FormulaError {
-        self.err(&format!("the formula is more than {MAX_DEPTH} operations deep"))
+        self.err(&format!(
+            "the formula is more than {MAX_DEPTH} operations deep"
+        ))
     }
 
     /// Precedence climbing: level 0 is `+ -`, level 1 is `* /`. Returns the expression and
@@ -182,7 +191,9 @@ impl Parser<'_> {
             Some(c @ ('-' | '(')) => {
                 self.nesting += 1;
                 if self.nesting > MAX_NESTING {
-                    return Err(self.err(&format!("the formula nests more than {MAX_NESTING} parentheses or minus signs")));
+                    return Err(self.err(&format!(
+                        "the formula nests more than {MAX_NESTING} parentheses or minus signs"
+                    )));
                 }
                 self.pos += 1;
                 let out = if c == '-' {
@@ -204,18 +215,24 @@ impl Parser<'_> {
             }
             Some(c) if c.is_ascii_digit() || c == '.' => {
                 let start = self.pos;
-                while self.pos < self.chars.len() && (self.chars[self.pos].is_ascii_digit() || self.chars[self.pos] == '.') {
+                while self.pos < self.chars.len()
+                    && (self.chars[self.pos].is_ascii_digit() || self.chars[self.pos] == '.')
+                {
                     self.pos += 1;
                 }
                 let text: String = self.chars[start..self.pos].iter().collect();
-                text.parse::<f64>().map(|n| (Expr::Num(n), 0)).map_err(|_| FormulaError {
-                    message: format!("`{text}` is not a decimal number"),
-                    offset: start,
-                })
+                text.parse::<f64>()
+                    .map(|n| (Expr::Num(n), 0))
+                    .map_err(|_| FormulaError {
+                        message: format!("`{text}` is not a decimal number"),
+                        offset: start,
+                    })
             }
             Some(c) if c.is_ascii_alphabetic() || c == '_' => {
                 let start = self.pos;
-                while self.pos < self.chars.len() && (self.chars[self.pos].is_ascii_alphanumeric() || self.chars[self.pos] == '_') {
+                while self.pos < self.chars.len()
+                    && (self.chars[self.pos].is_ascii_alphanumeric() || self.chars[self.pos] == '_')
+                {
                     self.pos += 1;
                 }
                 Ok((Expr::Var(self.chars[start..self.pos].iter().collect()), 0))
@@ -241,7 +258,12 @@ mod tests {
 
     #[test]
     fn division_by_zero_has_no_value() {
-        assert_eq!(Expr::parse("a / b").unwrap().eval(&|v| Some(if v == "a" { 1.0 } else { 0.0 })), None);
+        assert_eq!(
+            Expr::parse("a / b")
+                .unwrap()
+                .eval(&|v| Some(if v == "a" { 1.0 } else { 0.0 })),
+            None
+        );
     }
 
     #[test]
@@ -255,9 +277,15 @@ mod tests {
     fn deep_nesting_is_refused_not_a_stack_overflow() {
         // 100,000 parentheses or unary minuses: past MAX_NESTING; a sum of 100,000 terms:
         // past MAX_DEPTH.
-        for f in [format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)), format!("{}a", "-".repeat(100_000))] {
+        for f in [
+            format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}a", "-".repeat(100_000)),
+        ] {
             let e = Expr::parse(&f).unwrap_err();
-            assert_eq!(e.message, "the formula nests more than 100 parentheses or minus signs");
+            assert_eq!(
+                e.message,
+                "the formula nests more than 100 parentheses or minus signs"
+            );
             assert_eq!(e.offset, 100);
         }
         let e = Expr::parse(&vec!["a"; 100_000].join(" + ")).unwrap_err();

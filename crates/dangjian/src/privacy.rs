@@ -51,8 +51,26 @@ pub struct PseudonymizeOptions {
 /// An `x_` column whose name contains one of these words (ignoring case) is dropped: it may
 /// hold a name, free text or contact details.
 pub const SENSITIVE_WORDS: &[&str] = &[
-    "name", "note", "remark", "comment", "phone", "mobile", "tel", "email", "address", "id_card", "idcard", "姓名", "名字", "备注", "说明",
-    "电话", "手机", "邮箱", "地址", "身份证",
+    "name",
+    "note",
+    "remark",
+    "comment",
+    "phone",
+    "mobile",
+    "tel",
+    "email",
+    "address",
+    "id_card",
+    "idcard",
+    "姓名",
+    "名字",
+    "备注",
+    "说明",
+    "电话",
+    "手机",
+    "邮箱",
+    "地址",
+    "身份证",
 ];
 
 /// Whether an `x_` column is dropped by [`pseudonymize`].
@@ -104,7 +122,9 @@ pub fn pseudonymize(ledger: &Ledger, opts: &PseudonymizeOptions) -> Ledger {
         p.id = rename(&p.id);
         p.name = p.id.as_str().to_string();
         if opts.coarsen_birth_dates {
-            p.birth_date = p.birth_date.and_then(|b| NaiveDate::from_ymd_opt(b.year(), 1, 1));
+            p.birth_date = p
+                .birth_date
+                .and_then(|b| NaiveDate::from_ymd_opt(b.year(), 1, 1));
         }
         scrub(&mut p.extra);
     }
@@ -144,7 +164,10 @@ mod tests {
     use super::*;
 
     fn opts(salt: &str) -> PseudonymizeOptions {
-        PseudonymizeOptions { coarsen_birth_dates: false, salt: salt.into() }
+        PseudonymizeOptions {
+            coarsen_birth_dates: false,
+            salt: salt.into(),
+        }
     }
 
     #[test]
@@ -171,7 +194,12 @@ mod tests {
     fn references_follow_and_notes_go() {
         let l = crate::example();
         let a = pseudonymize(&l, &opts("s"));
-        let map: HashMap<&str, &str> = l.people.iter().zip(&a.people).map(|(o, n)| (o.id.as_str(), n.id.as_str())).collect();
+        let map: HashMap<&str, &str> = l
+            .people
+            .iter()
+            .zip(&a.people)
+            .map(|(o, n)| (o.id.as_str(), n.id.as_str()))
+            .collect();
         for (o, n) in l.roles.iter().zip(&a.roles) {
             assert_eq!(map[o.person.as_str()], n.person.as_str());
         }
@@ -186,7 +214,10 @@ mod tests {
         assert!(a.observations.iter().all(|e| e.note.is_none()));
         // The example's people carry x_note (titles) and x_source: the first goes, the second stays.
         assert!(l.people.iter().any(|p| p.extra.contains_key("x_note")));
-        assert!(a.people.iter().all(|p| !p.extra.contains_key("x_note") && p.extra.contains_key("x_source")));
+        assert!(a
+            .people
+            .iter()
+            .all(|p| !p.extra.contains_key("x_note") && p.extra.contains_key("x_source")));
         // Roles keep x_title: not a sensitive word.
         assert!(a.roles.iter().any(|r| r.extra.contains_key("x_title")));
     }
@@ -197,9 +228,18 @@ mod tests {
         let mut p = crate::model::Person::new("p1", "李四");
         p.birth_date = NaiveDate::from_ymd_opt(1990, 8, 17);
         l.people.push(p);
-        let o = PseudonymizeOptions { coarsen_birth_dates: true, salt: String::new() };
-        assert_eq!(pseudonymize(&l, &o).people[0].birth_date, NaiveDate::from_ymd_opt(1990, 1, 1));
-        assert_eq!(pseudonymize(&l, &opts("")).people[0].birth_date, NaiveDate::from_ymd_opt(1990, 8, 17));
+        let o = PseudonymizeOptions {
+            coarsen_birth_dates: true,
+            salt: String::new(),
+        };
+        assert_eq!(
+            pseudonymize(&l, &o).people[0].birth_date,
+            NaiveDate::from_ymd_opt(1990, 1, 1)
+        );
+        assert_eq!(
+            pseudonymize(&l, &opts("")).people[0].birth_date,
+            NaiveDate::from_ymd_opt(1990, 8, 17)
+        );
     }
 
     #[test]
@@ -207,7 +247,11 @@ mod tests {
         let mut l = Ledger::new();
         l.people.push(crate::model::Person::new("p1", "王五"));
         let clash = pseudonym("", "p1", 12);
-        l.units.push(crate::model::Unit::new(clash.as_str(), crate::model::UnitKind::District, "区"));
+        l.units.push(crate::model::Unit::new(
+            clash.as_str(),
+            crate::model::UnitKind::District,
+            "区",
+        ));
         let a = pseudonymize(&l, &opts(""));
         assert_ne!(a.people[0].id.as_str(), clash);
         assert_eq!(a.people[0].id.as_str(), pseudonym("", "p1", 16));

@@ -20,13 +20,21 @@ fn generate(case: &str, dir: &Path) {
     match case {
         "huge_cell" => {
             let mb = 1 << 20;
-            let mut units = String::from("id,kind,name,parent,length_m,x_note\nd,district,城西新区,,,\n");
+            let mut units =
+                String::from("id,kind,name,parent,length_m,x_note\nd,district,城西新区,,,\n");
             // A 1 MB name and x_note are fine; a 1 MB run of digits is no finite number.
-            units.push_str(&format!("r,road,{},d,,{}\n", "路".repeat(mb / 3), "注".repeat(mb / 3)));
+            units.push_str(&format!(
+                "r,road,{},d,,{}\n",
+                "路".repeat(mb / 3),
+                "注".repeat(mb / 3)
+            ));
             units.push_str(&format!("s,road,路二,d,{},\n", "9".repeat(mb)));
             files.push(("units.csv", units));
             let formula = format!("{}area{}", "(".repeat(mb / 2), ")".repeat(mb / 2));
-            files.push(("indicators.csv", format!("id,name,formula\narea,面积,\ndeep,深,{formula}\n")));
+            files.push((
+                "indicators.csv",
+                format!("id,name,formula\narea,面积,\ndeep,深,{formula}\n"),
+            ));
         }
         "deep_parent_chain" => {
             let n = 10_000;
@@ -37,20 +45,34 @@ fn generate(case: &str, dir: &Path) {
             units.push_str(&format!("u{n},village,村{n},u_missing\n"));
             let mut orgs = String::from("id,kind,name,hosts,parent,established\n");
             for i in 0..n {
-                let parent = if i == 0 { String::new() } else { format!("o{}", i - 1) };
-                orgs.push_str(&format!("o{i},general_branch,党总支{i},u{i},{parent},2019-01-01\n"));
+                let parent = if i == 0 {
+                    String::new()
+                } else {
+                    format!("o{}", i - 1)
+                };
+                orgs.push_str(&format!(
+                    "o{i},general_branch,党总支{i},u{i},{parent},2019-01-01\n"
+                ));
             }
             let mut indicators = String::from("id,name,formula\n");
             for i in 0..n {
                 indicators.push_str(&format!("x{i},指标{i},x{} + 1\n", i + 1));
             }
             indicators.push_str(&format!("x{n},指标{n},\n"));
-            files.extend([("units.csv", units), ("orgs.csv", orgs), ("indicators.csv", indicators)]);
+            files.extend([
+                ("units.csv", units),
+                ("orgs.csv", orgs),
+                ("indicators.csv", indicators),
+            ]);
         }
         "large_table_bad_row" => {
             let mut units = String::from("id,kind,name,parent\nd,district,城西新区,\n");
             for i in 0..100_000 {
-                let kind = if i == 49_999 { "enterprize" } else { "enterprise" };
+                let kind = if i == 49_999 {
+                    "enterprize"
+                } else {
+                    "enterprise"
+                };
                 units.push_str(&format!("e{i},{kind},企业{i},d\n"));
             }
             files.push(("units.csv", units));
@@ -94,7 +116,11 @@ fn errors_of(case: &str, dir: &Path) -> Vec<String> {
 #[test]
 fn every_bad_ledger_gives_exactly_its_expected_errors() {
     let bless = std::env::var_os("BLESS").is_some();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(cases_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     cases.sort();
     assert!(cases.len() >= 10, "the corpus has {} cases", cases.len());
     let mut failures = Vec::new();
@@ -111,11 +137,19 @@ fn every_bad_ledger_gives_exactly_its_expected_errors() {
             std::fs::write(&expected_path, text).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| panic!("{case}: no expected.txt"));
+        let expected = std::fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| panic!("{case}: no expected.txt"));
         let expected: Vec<&str> = expected.lines().filter(|l| !l.is_empty()).collect();
-        assert!(!expected.is_empty(), "{case}: a bad ledger must give at least one error");
+        assert!(
+            !expected.is_empty(),
+            "{case}: a bad ledger must give at least one error"
+        );
         if got != expected {
-            failures.push(format!("{case}:\n  expected:\n    {}\n  got:\n    {}", expected.join("\n    "), got.join("\n    ")));
+            failures.push(format!(
+                "{case}:\n  expected:\n    {}\n  got:\n    {}",
+                expected.join("\n    "),
+                got.join("\n    ")
+            ));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));

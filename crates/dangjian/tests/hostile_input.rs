@@ -10,19 +10,66 @@ use rust_xlsxwriter::{Format, Workbook};
 /// Characters that stress the readers: separators, quotes, line ends, BOMs, full-width
 /// punctuation, date and list spellings, digits and signs.
 const ALPHABET: &[&str] = &[
-    ",", "\"", "\n", "\r", ";", "；", "，", "\u{3000}", "\u{feff}", " ", "x_", "年", "月", "日", "/", ".", "-", "+", "e", "0", "1", "9", "(",
-    ")", "*", "是", "否", "true", "id", "d", "v", "2019-07-01", "2019/7/1", "district", "village", "branch", "role:road_chief", "3d", "1m",
-    "\u{0}", "\u{fffd}", "🙂", "城西",
+    ",",
+    "\"",
+    "\n",
+    "\r",
+    ";",
+    "；",
+    "，",
+    "\u{3000}",
+    "\u{feff}",
+    " ",
+    "x_",
+    "年",
+    "月",
+    "日",
+    "/",
+    ".",
+    "-",
+    "+",
+    "e",
+    "0",
+    "1",
+    "9",
+    "(",
+    ")",
+    "*",
+    "是",
+    "否",
+    "true",
+    "id",
+    "d",
+    "v",
+    "2019-07-01",
+    "2019/7/1",
+    "district",
+    "village",
+    "branch",
+    "role:road_chief",
+    "3d",
+    "1m",
+    "\u{0}",
+    "\u{fffd}",
+    "🙂",
+    "城西",
 ];
 
 fn template_csvs() -> Vec<(Table, String)> {
-    raw::encode(&ledger::template()).iter().map(|t| (t.table, csv_folder::render_csv(t).unwrap())).collect()
+    raw::encode(&ledger::template())
+        .iter()
+        .map(|t| (t.table, csv_folder::render_csv(t).unwrap()))
+        .collect()
 }
 
 fn mutate(bytes: &[u8], edits: &[(u8, usize, Vec<u8>)]) -> Vec<u8> {
     let mut out = bytes.to_vec();
     for (op, at, piece) in edits {
-        let at = if out.is_empty() { 0 } else { at % (out.len() + 1) };
+        let at = if out.is_empty() {
+            0
+        } else {
+            at % (out.len() + 1)
+        };
         match op % 5 {
             0 => out.splice(at..at, piece.iter().copied()).for_each(drop),
             1 => {
@@ -49,7 +96,8 @@ fn mutate(bytes: &[u8], edits: &[(u8, usize, Vec<u8>)]) -> Vec<u8> {
 fn edits() -> impl Strategy<Value = Vec<(u8, usize, Vec<u8>)>> {
     let piece = prop_oneof![
         proptest::collection::vec(any::<u8>(), 0..8),
-        proptest::collection::vec(proptest::sample::select(ALPHABET), 1..6).prop_map(|v| v.concat().into_bytes()),
+        proptest::collection::vec(proptest::sample::select(ALPHABET), 1..6)
+            .prop_map(|v| v.concat().into_bytes()),
     ];
     proptest::collection::vec((any::<u8>(), any::<usize>(), piece), 1..6)
 }
@@ -180,7 +228,11 @@ fn deeply_nested_json_is_refused_not_a_stack_overflow() {
     // serde_json stops at 128 levels.
     let doc = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
     assert!(ledger::from_json_str(&doc).is_err());
-    let doc = format!("{{\"format\": \"dangjian-ledger/1\", \"units\": {}{}}}", "[".repeat(100_000), "]".repeat(100_000));
+    let doc = format!(
+        "{{\"format\": \"dangjian-ledger/1\", \"units\": {}{}}}",
+        "[".repeat(100_000),
+        "]".repeat(100_000)
+    );
     assert!(ledger::from_json_str(&doc).is_err());
 }
 
@@ -196,12 +248,21 @@ fn metrics_of_a_10000_level_formula_chain_do_not_overflow_the_stack() {
     }
     indicators.push_str(&format!("x{n},指标{n},\n"));
     let files = [
-        ("units.csv", "id,kind,name,parent\nd,district,区,\n".to_string()),
+        (
+            "units.csv",
+            "id,kind,name,parent\nd,district,区,\n".to_string(),
+        ),
         ("indicators.csv", indicators),
-        ("observations.csv", format!("indicator,unit,date,value\nx{n},d,2019-07-01,1\n")),
+        (
+            "observations.csv",
+            format!("indicator,unit,date,value\nx{n},d,2019-07-01,1\n"),
+        ),
     ];
     let l = ledger::from_csv_files(files).unwrap();
-    let q = dangjian::metrics::Query { metrics: Some(vec!["indicator.x0".into()]), ..Default::default() };
+    let q = dangjian::metrics::Query {
+        metrics: Some(vec!["indicator.x0".into()]),
+        ..Default::default()
+    };
     let ev = dangjian::metrics::evaluate(&l, &q).unwrap();
     assert_eq!(ev.rows.len(), 1);
     assert_eq!(ev.rows[0].value, Some(10_001.0));

@@ -19,14 +19,24 @@ const UNITS: &[u8] = "id,kind,name,parent,above_scale\nd,district,城西新区,,
 #[test]
 fn csv_errors_name_file_line_and_column() {
     let orgs = "id,kind,name,hosts,established\nb,branch,支部,e,2019年7月9日\nc,club,俱乐部,e,2019-07-09\n";
-    let dir = folder("loc", &[("units.csv", UNITS), ("orgs.csv", orgs.as_bytes())]);
+    let dir = folder(
+        "loc",
+        &[("units.csv", UNITS), ("orgs.csv", orgs.as_bytes())],
+    );
     let err = ledger::load(&dir).unwrap_err();
     let problems = err.problems().unwrap();
     let e: Vec<_> = problems.errors().collect();
     assert_eq!(e.len(), 1, "{problems}");
     assert_eq!(e[0].kind, ProblemKind::UnknownTerm);
     // Line 3 of orgs.csv, column 2 (kind).
-    assert_eq!(e[0].location, Location::Csv { file: "orgs.csv".into(), line: 3, column: 2 });
+    assert_eq!(
+        e[0].location,
+        Location::Csv {
+            file: "orgs.csv".into(),
+            line: 3,
+            column: 2
+        }
+    );
     assert_eq!(e[0].to_string().split(": ").next(), Some("orgs.csv:3:2"));
 }
 
@@ -35,7 +45,10 @@ fn spreadsheet_dates_booleans_and_bom_are_accepted() {
     let mut units = b"\xEF\xBB\xBF".to_vec();
     units.extend_from_slice(UNITS);
     let orgs = "id,kind,name,hosts,established\nb,branch,支部,e,2019年7月9日\nb2,branch,支部二,e;v,2019/7/9\nb3,branch,支部三,v,2019.7.9\n";
-    let dir = folder("spell", &[("units.csv", &units), ("orgs.csv", orgs.as_bytes())]);
+    let dir = folder(
+        "spell",
+        &[("units.csv", &units), ("orgs.csv", orgs.as_bytes())],
+    );
     let loaded = ledger::load_with(&dir, &Default::default()).unwrap();
     let l = loaded.ledger;
     assert!(l.units[2].above_scale);
@@ -64,7 +77,14 @@ fn a_bad_row_in_the_middle_of_a_large_table_is_named() {
     let e: Vec<_> = err.problems().unwrap().errors().cloned().collect();
     assert_eq!(e.len(), 1);
     // header is line 1, the root line 2, e0 line 3: e12345 is on line 12348.
-    assert_eq!(e[0].location, Location::Csv { file: "units.csv".into(), line: 12_348, column: 2 });
+    assert_eq!(
+        e[0].location,
+        Location::Csv {
+            file: "units.csv".into(),
+            line: 12_348,
+            column: 2
+        }
+    );
 }
 
 #[test]
@@ -75,7 +95,16 @@ fn missing_folder_is_an_io_error() {
 
 #[test]
 fn unknown_csv_file_and_ragged_rows_are_reported() {
-    let dir = folder("ragged", &[("units.csv", "id,kind,name\nd,district,区,extra\n".as_bytes()), ("budget.csv", b"a\n1\n")]);
+    let dir = folder(
+        "ragged",
+        &[
+            (
+                "units.csv",
+                "id,kind,name\nd,district,区,extra\n".as_bytes(),
+            ),
+            ("budget.csv", b"a\n1\n"),
+        ],
+    );
     let err = ledger::load(&dir).unwrap_err();
     let p = err.problems().unwrap();
     let kinds: Vec<_> = p.errors().map(|e| e.kind).collect();

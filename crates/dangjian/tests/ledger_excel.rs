@@ -12,7 +12,11 @@ fn temp(name: &str) -> std::path::PathBuf {
 }
 
 fn errors_of(err: LedgerError) -> Vec<String> {
-    err.problems().unwrap_or_else(|| panic!("not invalid: {err}")).errors().map(|p| p.to_string()).collect()
+    err.problems()
+        .unwrap_or_else(|| panic!("not invalid: {err}"))
+        .errors()
+        .map(|p| p.to_string())
+        .collect()
 }
 
 /// A workbook with a valid `units` sheet (district, village) built by `f`'s extra sheets.
@@ -34,7 +38,15 @@ fn write_rows(ws: &mut Worksheet, first_row: u32, rows: &[&[&str]]) {
 
 fn units_sheet(wb: &mut Workbook) {
     let ws = wb.add_worksheet().set_name("units").unwrap();
-    write_rows(ws, 0, &[&["id", "kind", "name", "parent"], &["d", "district", "城西新区", ""], &["v", "village", "上谢村", "d"]]);
+    write_rows(
+        ws,
+        0,
+        &[
+            &["id", "kind", "name", "parent"],
+            &["d", "district", "城西新区", ""],
+            &["v", "village", "上谢村", "d"],
+        ],
+    );
 }
 
 #[test]
@@ -57,7 +69,19 @@ fn date_cells_numbers_typed_as_numbers_and_booleans_are_read_as_text_the_ledger_
     let bytes = book(|wb| {
         let date = Format::new().set_num_format("yyyy/m/d");
         let ws = wb.add_worksheet().set_name("units").unwrap();
-        write_rows(ws, 0, &[&["id", "kind", "name", "parent", "above_scale", "length_m", "since"]]);
+        write_rows(
+            ws,
+            0,
+            &[&[
+                "id",
+                "kind",
+                "name",
+                "parent",
+                "above_scale",
+                "length_m",
+                "since",
+            ]],
+        );
         write_rows(ws, 1, &[&["d", "district", "城西新区", ""]]);
         // A road whose id was typed as a number, its length a whole float, a boolean cell,
         // and `since` a date cell: serial 43647 is 2019-07-01.
@@ -68,7 +92,14 @@ fn date_cells_numbers_typed_as_numbers_and_booleans_are_read_as_text_the_ledger_
         ws.write_number_with_format(2, 6, 43647.0, &date).unwrap();
         // Dates typed as text in the spreadsheet spellings.
         let ws = wb.add_worksheet().set_name("orgs").unwrap();
-        write_rows(ws, 0, &[&["id", "kind", "name", "hosts", "established"], &["b", "committee", "党委", "d", "2019年7月9日"]]);
+        write_rows(
+            ws,
+            0,
+            &[
+                &["id", "kind", "name", "hosts", "established"],
+                &["b", "committee", "党委", "d", "2019年7月9日"],
+            ],
+        );
     });
     let l = ledger::from_xlsx_bytes(&bytes).unwrap();
     let road = &l.units[1];
@@ -76,11 +107,17 @@ fn date_cells_numbers_typed_as_numbers_and_booleans_are_read_as_text_the_ledger_
     assert!(road.above_scale);
     assert_eq!(road.length_m, Some(400.0));
     assert_eq!(road.since, chrono::NaiveDate::from_ymd_opt(2019, 7, 1));
-    assert_eq!(l.orgs[0].established, chrono::NaiveDate::from_ymd_opt(2019, 7, 9).unwrap());
+    assert_eq!(
+        l.orgs[0].established,
+        chrono::NaiveDate::from_ymd_opt(2019, 7, 9).unwrap()
+    );
     // Saved again, the whole float is written `400`.
     let tables = ledger::raw::encode(&l);
     assert_eq!(ledger::raw::Value::Number(400.0).to_text(), "400");
-    assert_eq!(tables[0].rows[1][0], Some(ledger::raw::Value::Text("330".into())));
+    assert_eq!(
+        tables[0].rows[1][0],
+        Some(ledger::raw::Value::Text("330".into()))
+    );
 }
 
 #[test]
@@ -103,7 +140,10 @@ fn serial_dates_in_both_date_systems_and_with_a_time_of_day() {
     assert_eq!(serial_text(f64::NAN, false), "NaN");
     let d = chrono::NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
     assert_eq!(date_serial(d), Some(43647.0));
-    assert_eq!(date_serial(chrono::NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()), None);
+    assert_eq!(
+        date_serial(chrono::NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()),
+        None
+    );
 }
 
 #[test]
@@ -113,7 +153,8 @@ fn title_banner_merged_header_and_stray_empty_rows_and_columns_are_handled() {
         // Sheet names are matched ignoring case.
         let ws = wb.add_worksheet().set_name("Units").unwrap();
         // Row 1: a title merged over A1:E1. Row 2: the header, `id` merged down over rows 2-3.
-        ws.merge_range(0, 0, 0, 4, "城西新区单位台账", &Format::new()).unwrap();
+        ws.merge_range(0, 0, 0, 4, "城西新区单位台账", &Format::new())
+            .unwrap();
         ws.merge_range(1, 0, 2, 0, "id", &Format::new()).unwrap();
         write_rows(ws, 1, &[&["", "kind", "name", "parent"]]);
         write_rows(ws, 3, &[&["d", "district", "城西新区", ""]]);
@@ -143,7 +184,11 @@ fn excel_problems_are_located_as_sheet_and_cell() {
         write_rows(ws, 1, &[&["b", "committee", "党委", "d", "2019-13-01"]]);
         write_rows(ws, 2, &[&["c", "club", "俱乐部", "v", "2019-07-01"]]);
         // A cell right of the header.
-        write_rows(ws, 3, &[&["g", "committee", "党委二", "v", "2019-07-01", "", "多余"]]);
+        write_rows(
+            ws,
+            3,
+            &[&["g", "committee", "党委二", "v", "2019-07-01", "", "多余"]],
+        );
         let ws = wb.add_worksheet().set_name("budget").unwrap();
         ws.write_string(0, 0, "a").unwrap();
         let ws = wb.add_worksheet().set_name("progress").unwrap();
@@ -183,6 +228,15 @@ fn not_a_workbook_is_a_located_problem() {
     let p = err.problems().unwrap();
     assert_eq!(p.0.len(), 1);
     assert_eq!(p.0[0].kind, ProblemKind::Format);
-    assert_eq!(p.0[0].location, Location::File { path: path.display().to_string() });
-    assert!(p.0[0].message.starts_with("not an Excel workbook (.xlsx)"), "{}", p.0[0].message);
+    assert_eq!(
+        p.0[0].location,
+        Location::File {
+            path: path.display().to_string()
+        }
+    );
+    assert!(
+        p.0[0].message.starts_with("not an Excel workbook (.xlsx)"),
+        "{}",
+        p.0[0].message
+    );
 }

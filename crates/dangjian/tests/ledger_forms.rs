@@ -18,7 +18,11 @@ fn gb18030_files(l: &Ledger) -> Vec<(String, Vec<u8>)> {
 }
 
 fn errors_of(err: LedgerError) -> Vec<String> {
-    err.problems().unwrap_or_else(|| panic!("not invalid: {err}")).errors().map(|p| p.to_string()).collect()
+    err.problems()
+        .unwrap_or_else(|| panic!("not invalid: {err}"))
+        .errors()
+        .map(|p| p.to_string())
+        .collect()
 }
 
 #[test]
@@ -42,12 +46,24 @@ fn example_round_trips_through_a_gb18030_csv_folder() {
 /// The template with `x_` columns of every kind of text in several tables.
 fn with_extras() -> Ledger {
     let mut l = ledger::template();
-    l.units[0].extra.insert("x_区划代码".into(), "330782".into());
-    l.units[1].extra.insert("x_note".into(), "  前后有空格的说明  ".into());
-    l.people[0].extra.insert("x_phone".into(), "13800000000".into());
-    l.activities[0].extra.insert("x_地点".into(), "党群服务中心, 二楼; \"会议室\"".into());
-    l.duties[3].extra.insert("x_依据".into(), "《中国共产党支部工作条例（试行）》".into());
-    l.observations[0].extra.insert("x_source".into(), "1,000".into()); // text, not a number
+    l.units[0]
+        .extra
+        .insert("x_区划代码".into(), "330782".into());
+    l.units[1]
+        .extra
+        .insert("x_note".into(), "  前后有空格的说明  ".into());
+    l.people[0]
+        .extra
+        .insert("x_phone".into(), "13800000000".into());
+    l.activities[0]
+        .extra
+        .insert("x_地点".into(), "党群服务中心, 二楼; \"会议室\"".into());
+    l.duties[3]
+        .extra
+        .insert("x_依据".into(), "《中国共产党支部工作条例（试行）》".into());
+    l.observations[0]
+        .extra
+        .insert("x_source".into(), "1,000".into()); // text, not a number
     l
 }
 
@@ -55,14 +71,21 @@ fn with_extras() -> Ledger {
 fn x_columns_survive_csv_json_and_excel() {
     let l = with_extras();
     let dir = std::env::temp_dir().join(format!("dangjian-extras-{}", std::process::id()));
-    for path in [dir.join("csv"), dir.join("ledger.json"), dir.join("ledger.xlsx")] {
+    for path in [
+        dir.join("csv"),
+        dir.join("ledger.json"),
+        dir.join("ledger.xlsx"),
+    ] {
         ledger::save(&l, &path).unwrap();
         let back = ledger::load(&path).unwrap();
         // Untouched: even the spaces around the note.
         assert_eq!(back, l, "{}", path.display());
     }
     let gb = ledger::from_csv_files(gb18030_files(&l)).unwrap();
-    assert_eq!(gb.activities[0].extra["x_地点"], "党群服务中心, 二楼; \"会议室\"");
+    assert_eq!(
+        gb.activities[0].extra["x_地点"],
+        "党群服务中心, 二楼; \"会议室\""
+    );
     std::fs::remove_dir_all(&dir).ok();
 }
 
@@ -75,8 +98,18 @@ fn csv_thousands_separators_are_refused_with_a_clear_message() {
     assert_eq!(e.len(), 1, "{p}");
     assert_eq!(e[0].kind, ProblemKind::ThousandsSeparator);
     // Line 3 (the header is line 1), column 5 (length_m).
-    assert_eq!(e[0].location, Location::Csv { file: "units.csv".into(), line: 3, column: 5 });
-    assert_eq!(e[0].message, "`1,200` has a thousands separator; write the number plainly, e.g. 1234567.5");
+    assert_eq!(
+        e[0].location,
+        Location::Csv {
+            file: "units.csv".into(),
+            line: 3,
+            column: 5
+        }
+    );
+    assert_eq!(
+        e[0].message,
+        "`1,200` has a thousands separator; write the number plainly, e.g. 1234567.5"
+    );
 }
 
 #[test]
@@ -92,7 +125,11 @@ fn csv_full_width_spaces_boolean_spellings_and_semicolon_lists_are_accepted() {
     assert_eq!(above, [false, true, true, false]);
     assert_eq!(l.units[1].id.as_str(), "v");
     assert_eq!(l.units[1].tags, ["美丽乡村", "示范"]);
-    let days: Vec<u32> = l.units.iter().map(|u| chrono::Datelike::day(&u.since.unwrap())).collect();
+    let days: Vec<u32> = l
+        .units
+        .iter()
+        .map(|u| chrono::Datelike::day(&u.since.unwrap()))
+        .collect();
     assert_eq!(days, [1, 2, 3, 4]);
 }
 
@@ -100,7 +137,13 @@ fn csv_full_width_spaces_boolean_spellings_and_semicolon_lists_are_accepted() {
 fn csv_with_trailing_empty_columns_and_a_nameless_column_with_values() {
     // Excel often saves trailing separators: empty, nameless columns are ignored.
     let ok = "id,kind,name,parent,,\nd,district,区,,,\n";
-    assert_eq!(ledger::from_csv_files([("units.csv", ok)]).unwrap().units.len(), 1);
+    assert_eq!(
+        ledger::from_csv_files([("units.csv", ok)])
+            .unwrap()
+            .units
+            .len(),
+        1
+    );
     let bad = "id,kind,name,parent,\nd,district,区,,备注\n";
     let err = ledger::from_csv_files([("units.csv", bad)]).unwrap_err();
     assert_eq!(
@@ -116,9 +159,14 @@ fn a_raw_row_shorter_than_its_header_reads_as_empty_cells() {
         table: dangjian::model::Table::Units,
         origin: raw::Origin::Records,
         header: vec!["id".into(), "kind".into(), "name".into(), "parent".into()],
-        rows: vec![raw::RawRow::new(0, [Some("d"), Some("district"), Some("区")])],
+        rows: vec![raw::RawRow::new(
+            0,
+            [Some("d"), Some("district"), Some("区")],
+        )],
         header_pos: 0,
     };
-    let l = ledger::from_raw(vec![table], &Default::default()).unwrap().ledger;
+    let l = ledger::from_raw(vec![table], &Default::default())
+        .unwrap()
+        .ledger;
     assert_eq!(l.units[0].parent, None);
 }

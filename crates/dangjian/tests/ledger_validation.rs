@@ -50,7 +50,13 @@ fn assert_error(doc: Value, kind: ProblemKind, pointer: &str) {
     let errors: Vec<_> = p.errors().collect();
     assert_eq!(errors.len(), 1, "expected one error, got {p}");
     assert_eq!(errors[0].kind, kind, "{p}");
-    assert_eq!(errors[0].location, Location::Json { pointer: pointer.to_string() }, "{p}");
+    assert_eq!(
+        errors[0].location,
+        Location::Json {
+            pointer: pointer.to_string()
+        },
+        "{p}"
+    );
     assert!(!errors[0].message.is_empty());
 }
 
@@ -69,24 +75,60 @@ fn base_ledger_is_valid_without_warnings() {
 fn unknown_unit_kind_lists_the_allowed_ones() {
     let doc = with(base(), |d| d["units"][1]["kind"] = json!("town"));
     let p = problems_of(&doc);
-    assert!(p.0[0].message.contains("district, area, village"), "{}", p.0[0].message);
+    assert!(
+        p.0[0].message.contains("district, area, village"),
+        "{}",
+        p.0[0].message
+    );
     assert_error(doc, ProblemKind::UnknownTerm, "/units/1/kind");
 }
 
 #[test]
 fn unknown_org_kind_initiative_kind_role_programme() {
-    assert_error(with(base(), |d| d["orgs"][0]["kind"] = json!("club")), ProblemKind::UnknownTerm, "/orgs/0/kind");
-    assert_error(with(base(), |d| d["initiatives"][0]["kind"] = json!("dream")), ProblemKind::UnknownTerm, "/initiatives/0/kind");
-    assert_error(with(base(), |d| d["roles"][0]["role"] = json!("boss")), ProblemKind::UnknownTerm, "/roles/0/role");
-    assert_error(with(base(), |d| d["initiatives"][0]["programme"] = json!("blue")), ProblemKind::UnknownTerm, "/initiatives/0/programme");
+    assert_error(
+        with(base(), |d| d["orgs"][0]["kind"] = json!("club")),
+        ProblemKind::UnknownTerm,
+        "/orgs/0/kind",
+    );
+    assert_error(
+        with(base(), |d| d["initiatives"][0]["kind"] = json!("dream")),
+        ProblemKind::UnknownTerm,
+        "/initiatives/0/kind",
+    );
+    assert_error(
+        with(base(), |d| d["roles"][0]["role"] = json!("boss")),
+        ProblemKind::UnknownTerm,
+        "/roles/0/role",
+    );
+    assert_error(
+        with(base(), |d| d["initiatives"][0]["programme"] = json!("blue")),
+        ProblemKind::UnknownTerm,
+        "/initiatives/0/programme",
+    );
 }
 
 #[test]
 fn unknown_applies_to_and_cadence() {
-    assert_error(with(base(), |d| d["duties"][0]["applies_to"] = json!("team:x")), ProblemKind::UnknownTerm, "/duties/0/applies_to");
-    assert_error(with(base(), |d| d["duties"][0]["applies_to"] = json!("org:club")), ProblemKind::UnknownTerm, "/duties/0/applies_to");
-    assert_error(with(base(), |d| d["duties"][0]["cadence"] = json!("2m")), ProblemKind::UnknownTerm, "/duties/0/cadence");
-    assert_error(with(base(), |d| d["duties"][0]["cadence"] = json!("0d")), ProblemKind::UnknownTerm, "/duties/0/cadence");
+    assert_error(
+        with(base(), |d| d["duties"][0]["applies_to"] = json!("team:x")),
+        ProblemKind::UnknownTerm,
+        "/duties/0/applies_to",
+    );
+    assert_error(
+        with(base(), |d| d["duties"][0]["applies_to"] = json!("org:club")),
+        ProblemKind::UnknownTerm,
+        "/duties/0/applies_to",
+    );
+    assert_error(
+        with(base(), |d| d["duties"][0]["cadence"] = json!("2m")),
+        ProblemKind::UnknownTerm,
+        "/duties/0/cadence",
+    );
+    assert_error(
+        with(base(), |d| d["duties"][0]["cadence"] = json!("0d")),
+        ProblemKind::UnknownTerm,
+        "/duties/0/cadence",
+    );
 }
 
 #[test]
@@ -100,21 +142,36 @@ fn activity_kinds_and_designations_are_open() {
 
 #[test]
 fn unknown_column_is_an_error_but_x_columns_are_kept() {
-    assert_error(with(base(), |d| d["units"][0]["colour"] = json!("red")), ProblemKind::UnknownColumn, "/units/0/colour");
+    assert_error(
+        with(base(), |d| d["units"][0]["colour"] = json!("red")),
+        ProblemKind::UnknownColumn,
+        "/units/0/colour",
+    );
     let doc = with(base(), |d| d["units"][0]["x_colour"] = json!("red"));
     let l = from_json_str(&doc.to_string()).unwrap();
-    assert_eq!(l.units[0].extra.get("x_colour").map(String::as_str), Some("red"));
+    assert_eq!(
+        l.units[0].extra.get("x_colour").map(String::as_str),
+        Some("red")
+    );
 }
 
 #[test]
 fn missing_required_value() {
-    assert_error(with(base(), |d| d["units"][1]["name"] = json!("")), ProblemKind::MissingValue, "/units/1/name");
+    assert_error(
+        with(base(), |d| d["units"][1]["name"] = json!("")),
+        ProblemKind::MissingValue,
+        "/units/1/name",
+    );
 }
 
 #[test]
 fn duplicate_id_across_tables() {
     // A person whose id is a unit's id: ids are unique across the four tables together.
-    assert_error(with(base(), |d| d["people"][2]["id"] = json!("v")), ProblemKind::DuplicateId, "/people/2/id");
+    assert_error(
+        with(base(), |d| d["people"][2]["id"] = json!("v")),
+        ProblemKind::DuplicateId,
+        "/people/2/id",
+    );
 }
 
 #[test]
@@ -122,31 +179,61 @@ fn duplicate_id_message_points_at_the_first_use_in_the_source() {
     let doc = with(base(), |d| d["people"][2]["id"] = json!("v"));
     let p = problems_of(&doc);
     let e = p.errors().next().unwrap();
-    assert!(e.message.contains("already used at /units/1/id"), "{}", e.message);
+    assert!(
+        e.message.contains("already used at /units/1/id"),
+        "{}",
+        e.message
+    );
 }
 
 #[test]
 fn reference_to_a_missing_id() {
-    assert_error(with(base(), |d| d["roles"][0]["target"] = json!("nowhere")), ProblemKind::MissingReference, "/roles/0/target");
-    assert_error(with(base(), |d| d["units"][2]["parent"] = json!("nowhere")), ProblemKind::MissingReference, "/units/2/parent");
+    assert_error(
+        with(base(), |d| d["roles"][0]["target"] = json!("nowhere")),
+        ProblemKind::MissingReference,
+        "/roles/0/target",
+    );
+    assert_error(
+        with(base(), |d| d["units"][2]["parent"] = json!("nowhere")),
+        ProblemKind::MissingReference,
+        "/units/2/parent",
+    );
     // A person's org must be an org, not a unit.
-    assert_error(with(base(), |d| d["people"][0]["org"] = json!("v")), ProblemKind::MissingReference, "/people/0/org");
+    assert_error(
+        with(base(), |d| d["people"][0]["org"] = json!("v")),
+        ProblemKind::MissingReference,
+        "/people/0/org",
+    );
 }
 
 #[test]
 fn target_metric_must_exist() {
-    assert_error(with(base(), |d| d["targets"][0]["metric"] = json!("nothing_here")), ProblemKind::MissingReference, "/targets/0/metric");
+    assert_error(
+        with(base(), |d| {
+            d["targets"][0]["metric"] = json!("nothing_here")
+        }),
+        ProblemKind::MissingReference,
+        "/targets/0/metric",
+    );
 }
 
 #[test]
 fn one_unit_twice_in_hosts() {
-    assert_error(with(base(), |d| d["orgs"][0]["hosts"] = json!(["e", "e"])), ProblemKind::DuplicateHost, "/orgs/0/hosts");
+    assert_error(
+        with(base(), |d| d["orgs"][0]["hosts"] = json!(["e", "e"])),
+        ProblemKind::DuplicateHost,
+        "/orgs/0/hosts",
+    );
 }
 
 #[test]
 fn cycle_in_unit_parents() {
     // d is the root; v -> e -> v is a cycle.
-    assert_error(with(base(), |d| d["units"][1]["parent"] = json!("e")), ProblemKind::Cycle, "/units/1/parent");
+    assert_error(
+        with(base(), |d| d["units"][1]["parent"] = json!("e")),
+        ProblemKind::Cycle,
+        "/units/1/parent",
+    );
 }
 
 #[test]
@@ -159,73 +246,179 @@ fn cycle_in_org_parents() {
 
 #[test]
 fn a_date_that_is_not_a_date() {
-    assert_error(with(base(), |d| d["roles"][0]["start"] = json!("2019-02-30")), ProblemKind::BadDate, "/roles/0/start");
+    assert_error(
+        with(base(), |d| d["roles"][0]["start"] = json!("2019-02-30")),
+        ProblemKind::BadDate,
+        "/roles/0/start",
+    );
     // JSON takes ISO only; the spreadsheet spellings are for CSV and Excel.
-    assert_error(with(base(), |d| d["roles"][0]["start"] = json!("2019/2/3")), ProblemKind::BadDate, "/roles/0/start");
+    assert_error(
+        with(base(), |d| d["roles"][0]["start"] = json!("2019/2/3")),
+        ProblemKind::BadDate,
+        "/roles/0/start",
+    );
 }
 
 #[test]
 fn end_before_start() {
-    assert_error(with(base(), |d| d["units"][1]["since"] = json!("2019-05-01")).pipe(|d| with(d, |d| d["units"][1]["until"] = json!("2019-04-30"))), ProblemKind::EndBeforeStart, "/units/1/until");
-    assert_error(with(base(), |d| d["orgs"][0]["dissolved"] = json!("2017-12-31")), ProblemKind::EndBeforeStart, "/orgs/0/dissolved");
-    assert_error(with(base(), |d| d["roles"][0]["end"] = json!("2018-01-04")), ProblemKind::EndBeforeStart, "/roles/0/end");
-    assert_error(with(base(), |d| d["initiatives"][0]["deadline"] = json!("2018-12-31")), ProblemKind::EndBeforeStart, "/initiatives/0/deadline");
-    assert_error(with(base(), |d| d["designations"][0]["until"] = json!("2018-12-31")), ProblemKind::EndBeforeStart, "/designations/0/until");
+    assert_error(
+        with(base(), |d| d["units"][1]["since"] = json!("2019-05-01"))
+            .pipe(|d| with(d, |d| d["units"][1]["until"] = json!("2019-04-30"))),
+        ProblemKind::EndBeforeStart,
+        "/units/1/until",
+    );
+    assert_error(
+        with(base(), |d| d["orgs"][0]["dissolved"] = json!("2017-12-31")),
+        ProblemKind::EndBeforeStart,
+        "/orgs/0/dissolved",
+    );
+    assert_error(
+        with(base(), |d| d["roles"][0]["end"] = json!("2018-01-04")),
+        ProblemKind::EndBeforeStart,
+        "/roles/0/end",
+    );
+    assert_error(
+        with(base(), |d| {
+            d["initiatives"][0]["deadline"] = json!("2018-12-31")
+        }),
+        ProblemKind::EndBeforeStart,
+        "/initiatives/0/deadline",
+    );
+    assert_error(
+        with(base(), |d| {
+            d["designations"][0]["until"] = json!("2018-12-31")
+        }),
+        ProblemKind::EndBeforeStart,
+        "/designations/0/until",
+    );
     let duty = with(base(), |d| {
         d["duties"][0]["from"] = json!("2019-02-01");
         d["duties"][0]["to"] = json!("2019-01-01");
     });
     assert_error(duty, ProblemKind::EndBeforeStart, "/duties/0/to");
     // Equal is fine.
-    assert!(!problems_of(&with(base(), |d| d["roles"][0]["end"] = json!("2018-01-05"))).has_errors());
+    assert!(
+        !problems_of(&with(base(), |d| d["roles"][0]["end"] = json!("2018-01-05"))).has_errors()
+    );
 }
 
 #[test]
 fn confirmed_before_joined() {
-    assert_error(with(base(), |d| d["people"][0]["confirmed"] = json!("1999-12-31")), ProblemKind::ConfirmedBeforeJoined, "/people/0/confirmed");
+    assert_error(
+        with(base(), |d| {
+            d["people"][0]["confirmed"] = json!("1999-12-31")
+        }),
+        ProblemKind::ConfirmedBeforeJoined,
+        "/people/0/confirmed",
+    );
 }
 
 #[test]
 fn election_before_the_org_was_established() {
-    assert_error(with(base(), |d| d["elections"][0]["date"] = json!("2017-12-31")), ProblemKind::ElectionBeforeEstablished, "/elections/0/date");
+    assert_error(
+        with(base(), |d| d["elections"][0]["date"] = json!("2017-12-31")),
+        ProblemKind::ElectionBeforeEstablished,
+        "/elections/0/date",
+    );
 }
 
 #[test]
 fn percent_weight_min_count_ranges() {
-    assert_error(with(base(), |d| d["progress"][0]["percent"] = json!(100.5)), ProblemKind::PercentOutOfRange, "/progress/0/percent");
-    assert_error(with(base(), |d| d["progress"][0]["percent"] = json!(-1)), ProblemKind::PercentOutOfRange, "/progress/0/percent");
-    assert_error(with(base(), |d| d["initiatives"][0]["weight"] = json!(0)), ProblemKind::WeightNotPositive, "/initiatives/0/weight");
-    assert_error(with(base(), |d| d["duties"][0]["min_count"] = json!(1.5)), ProblemKind::BadMinCount, "/duties/0/min_count");
-    assert_error(with(base(), |d| d["duties"][0]["min_count"] = json!(0)), ProblemKind::BadMinCount, "/duties/0/min_count");
+    assert_error(
+        with(base(), |d| d["progress"][0]["percent"] = json!(100.5)),
+        ProblemKind::PercentOutOfRange,
+        "/progress/0/percent",
+    );
+    assert_error(
+        with(base(), |d| d["progress"][0]["percent"] = json!(-1)),
+        ProblemKind::PercentOutOfRange,
+        "/progress/0/percent",
+    );
+    assert_error(
+        with(base(), |d| d["initiatives"][0]["weight"] = json!(0)),
+        ProblemKind::WeightNotPositive,
+        "/initiatives/0/weight",
+    );
+    assert_error(
+        with(base(), |d| d["duties"][0]["min_count"] = json!(1.5)),
+        ProblemKind::BadMinCount,
+        "/duties/0/min_count",
+    );
+    assert_error(
+        with(base(), |d| d["duties"][0]["min_count"] = json!(0)),
+        ProblemKind::BadMinCount,
+        "/duties/0/min_count",
+    );
 }
 
 #[test]
 fn thousands_separators_are_refused() {
-    assert_error(with(base(), |d| d["observations"][0]["value"] = json!("1,600")), ProblemKind::ThousandsSeparator, "/observations/0/value");
+    assert_error(
+        with(base(), |d| d["observations"][0]["value"] = json!("1,600")),
+        ProblemKind::ThousandsSeparator,
+        "/observations/0/value",
+    );
 }
 
 #[test]
 fn duplicate_progress_observation_target_on_one_day() {
-    let p = with(base(), |d| d["progress"].as_array_mut().unwrap().push(json!({"initiative": "t", "date": "2019-03-01", "percent": 20})));
+    let p = with(base(), |d| {
+        d["progress"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"initiative": "t", "date": "2019-03-01", "percent": 20}))
+    });
     assert_error(p, ProblemKind::DuplicateProgress, "/progress/1/date");
-    let o = with(base(), |d| d["observations"].as_array_mut().unwrap().push(json!({"indicator": "a", "unit": "v", "date": "2019-03-01", "value": 3})));
+    let o = with(base(), |d| {
+        d["observations"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"indicator": "a", "unit": "v", "date": "2019-03-01", "value": 3}))
+    });
     assert_error(o, ProblemKind::DuplicateObservation, "/observations/1/date");
     // An empty scope is the root: the two targets collide.
-    let t = with(base(), |d| d["targets"].as_array_mut().unwrap().push(json!({"metric": "coverage.org", "scope": "d", "due": "2019-12-31", "value": 0.9})));
+    let t = with(base(), |d| {
+        d["targets"].as_array_mut().unwrap().push(
+            json!({"metric": "coverage.org", "scope": "d", "due": "2019-12-31", "value": 0.9}),
+        )
+    });
     assert_error(t, ProblemKind::DuplicateTarget, "/targets/1/due");
 }
 
 #[test]
 fn indicator_ids_and_formulas() {
-    assert_error(with(base(), |d| d["indicators"][0]["id"] = json!("1a")).pipe(|d| with(d, |d| d["observations"][0]["indicator"] = json!("1a"))).pipe(|d| with(d, |d| d["indicators"][2]["formula"] = json!("b2 * 2"))), ProblemKind::BadIndicatorId, "/indicators/0/id");
-    assert_error(with(base(), |d| d["indicators"][2]["formula"] = json!("a *")), ProblemKind::BadFormula, "/indicators/2/formula");
-    assert_error(with(base(), |d| d["indicators"][2]["formula"] = json!("a * zz")), ProblemKind::UnknownFormulaOperand, "/indicators/2/formula");
+    assert_error(
+        with(base(), |d| d["indicators"][0]["id"] = json!("1a"))
+            .pipe(|d| with(d, |d| d["observations"][0]["indicator"] = json!("1a")))
+            .pipe(|d| with(d, |d| d["indicators"][2]["formula"] = json!("b2 * 2"))),
+        ProblemKind::BadIndicatorId,
+        "/indicators/0/id",
+    );
+    assert_error(
+        with(base(), |d| d["indicators"][2]["formula"] = json!("a *")),
+        ProblemKind::BadFormula,
+        "/indicators/2/formula",
+    );
+    assert_error(
+        with(base(), |d| d["indicators"][2]["formula"] = json!("a * zz")),
+        ProblemKind::UnknownFormulaOperand,
+        "/indicators/2/formula",
+    );
     let cyc = with(base(), |d| {
         d["indicators"][1]["formula"] = json!("c + 1");
     });
     assert_error(cyc, ProblemKind::FormulaCycle, "/indicators/1/formula");
-    let observed = with(base(), |d| d["observations"].as_array_mut().unwrap().push(json!({"indicator": "c", "unit": "v", "date": "2019-03-01", "value": 3})));
-    assert_error(observed, ProblemKind::FormulaObserved, "/observations/1/indicator");
+    let observed = with(base(), |d| {
+        d["observations"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"indicator": "c", "unit": "v", "date": "2019-03-01", "value": 3}))
+    });
+    assert_error(
+        observed,
+        ProblemKind::FormulaObserved,
+        "/observations/1/indicator",
+    );
 }
 
 #[test]
@@ -248,15 +441,35 @@ fn warnings_do_not_stop_loading() {
     // Progress going down, a branch with 2 formal members, an activity after the
     // evaluation date (the latest progress/activity/observation date is the default).
     let doc = with(base(), |d| {
-        d["progress"].as_array_mut().unwrap().push(json!({"initiative": "t", "date": "2019-03-05", "percent": 5}));
+        d["progress"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({"initiative": "t", "date": "2019-03-05", "percent": 5}));
         d["people"][2]["confirmed"] = json!(null);
         d["roles"][0]["start"] = json!("2019-06-01");
     });
-    let loaded = dangjian::ledger::from_raw(dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(), &Default::default()).unwrap();
-    let kinds: Vec<_> = loaded.warnings.iter().map(|w| (w.kind, w.severity)).collect();
-    assert!(kinds.contains(&(ProblemKind::ProgressDecreases, Severity::Warning)), "{kinds:?}");
-    assert!(kinds.contains(&(ProblemKind::SmallBranch, Severity::Warning)), "{kinds:?}");
-    assert!(kinds.contains(&(ProblemKind::AfterEvaluationDate, Severity::Warning)), "{kinds:?}");
+    let loaded = dangjian::ledger::from_raw(
+        dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
+    let kinds: Vec<_> = loaded
+        .warnings
+        .iter()
+        .map(|w| (w.kind, w.severity))
+        .collect();
+    assert!(
+        kinds.contains(&(ProblemKind::ProgressDecreases, Severity::Warning)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(ProblemKind::SmallBranch, Severity::Warning)),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&(ProblemKind::AfterEvaluationDate, Severity::Warning)),
+        "{kinds:?}"
+    );
 }
 
 #[test]
@@ -274,7 +487,11 @@ fn wide_joint_branch_and_large_branch_warn() {
     });
     let p = problems_of(&doc);
     assert!(!p.has_errors(), "{p}");
-    let loaded = dangjian::ledger::from_raw(dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(), &Default::default()).unwrap();
+    let loaded = dangjian::ledger::from_raw(
+        dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(),
+        &Default::default(),
+    )
+    .unwrap();
     let kinds: Vec<_> = loaded.warnings.iter().map(|w| w.kind).collect();
     assert!(kinds.contains(&ProblemKind::WideJointBranch), "{kinds:?}");
     assert!(kinds.contains(&ProblemKind::LargeBranch), "{kinds:?}");
@@ -285,7 +502,12 @@ fn not_json_and_wrong_format_tag() {
     let e = from_json_str("{not json").unwrap_err();
     assert_eq!(e.problems().unwrap().0[0].kind, ProblemKind::Format);
     let e = from_json_str(r#"{"format": "other/2", "units": []}"#).unwrap_err();
-    assert_eq!(e.problems().unwrap().0[0].location, Location::Json { pointer: "/format".into() });
+    assert_eq!(
+        e.problems().unwrap().0[0].location,
+        Location::Json {
+            pointer: "/format".into()
+        }
+    );
     let e = from_json_str(r#"{"format": "dangjian-ledger/1", "units": {}}"#).unwrap_err();
     assert_eq!(e.problems().unwrap().0[0].kind, ProblemKind::Format);
 }

@@ -5,7 +5,10 @@ use dangjian::metrics::{evaluate, Query};
 use dangjian::privacy::{pseudonymize, PseudonymizeOptions};
 
 fn opts(coarsen: bool) -> PseudonymizeOptions {
-    PseudonymizeOptions { coarsen_birth_dates: coarsen, salt: "城西-2019".into() }
+    PseudonymizeOptions {
+        coarsen_birth_dates: coarsen,
+        salt: "城西-2019".into(),
+    }
 }
 
 #[test]
@@ -13,9 +16,18 @@ fn pseudonymized_example_loads_and_validates_in_every_form() {
     let shared = pseudonymize(&dangjian::example(), &opts(true));
     assert!(!shared.validate().has_errors(), "{}", shared.validate());
     let dir = std::env::temp_dir().join(format!("dangjian-privacy-{}", std::process::id()));
-    for path in [dir.join("csv"), dir.join("shared.json"), dir.join("shared.xlsx")] {
+    for path in [
+        dir.join("csv"),
+        dir.join("shared.json"),
+        dir.join("shared.xlsx"),
+    ] {
         dangjian::ledger::save(&shared, &path).unwrap();
-        assert_eq!(dangjian::ledger::load(&path).unwrap(), shared, "{}", path.display());
+        assert_eq!(
+            dangjian::ledger::load(&path).unwrap(),
+            shared,
+            "{}",
+            path.display()
+        );
     }
     std::fs::remove_dir_all(&dir).ok();
 }
@@ -30,8 +42,14 @@ fn pseudonymized_example_gives_identical_metric_rows() {
     assert!(!before.rows.is_empty());
     assert_eq!(after.rows, before.rows);
     // Broken down by village too.
-    let by = Query { by: Some(dangjian::model::UnitKind::Village), ..Query::default() };
-    assert_eq!(evaluate(&shared, &by).unwrap().rows, evaluate(&example, &by).unwrap().rows);
+    let by = Query {
+        by: Some(dangjian::model::UnitKind::Village),
+        ..Query::default()
+    };
+    assert_eq!(
+        evaluate(&shared, &by).unwrap().rows,
+        evaluate(&example, &by).unwrap().rows
+    );
 }
 
 #[test]
@@ -41,6 +59,11 @@ fn coarsened_birth_dates_still_evaluate() {
     let shared = pseudonymize(&example, &opts(true));
     let before = evaluate(&example, &Query::default()).unwrap();
     let after = evaluate(&shared, &Query::default()).unwrap();
-    let ids = |e: &dangjian::metrics::Evaluation| e.rows.iter().map(|r| (r.metric.clone(), r.scope.clone())).collect::<Vec<_>>();
+    let ids = |e: &dangjian::metrics::Evaluation| {
+        e.rows
+            .iter()
+            .map(|r| (r.metric.clone(), r.scope.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(&after), ids(&before));
 }

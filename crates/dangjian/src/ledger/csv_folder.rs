@@ -26,7 +26,13 @@ pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Probl
     match (t, problems.into_iter().next()) {
         (Some(t), None) => Ok(t),
         (_, Some(p)) => Err(p),
-        (None, None) => Err(Problem::new(ProblemKind::Format, Location::File { path: file.to_string() }, "not valid CSV")),
+        (None, None) => Err(Problem::new(
+            ProblemKind::Format,
+            Location::File {
+                path: file.to_string(),
+            },
+            "not valid CSV",
+        )),
     }
 }
 
@@ -35,7 +41,10 @@ pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Probl
 /// still known and not reported missing a second time); text that is not CSV gives no table.
 pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable>, Vec<Problem>) {
     let mut problems = Vec::new();
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut header: Option<Vec<String>> = None;
     let mut header_pos = 1;
     let mut rows = Vec::new();
@@ -46,7 +55,15 @@ pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable
             Ok(true) => {}
             Err(e) => {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem::new(ProblemKind::Format, Location::Csv { file: file.to_string(), line, column: 1 }, format!("not valid CSV: {e}")));
+                problems.push(Problem::new(
+                    ProblemKind::Format,
+                    Location::Csv {
+                        file: file.to_string(),
+                        line,
+                        column: 1,
+                    },
+                    format!("not valid CSV: {e}"),
+                ));
                 return (None, problems);
             }
         }
@@ -57,21 +74,47 @@ pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable
                     continue;
                 }
                 header_pos = line;
-                header = Some(record.iter().map(|c| super::raw::clean(c).to_string()).collect());
+                header = Some(
+                    record
+                        .iter()
+                        .map(|c| super::raw::clean(c).to_string())
+                        .collect(),
+                );
             }
             Some(h) => {
-                if record.len() > h.len() && record.iter().skip(h.len()).any(|c| !super::raw::clean(c).is_empty()) {
+                if record.len() > h.len()
+                    && record
+                        .iter()
+                        .skip(h.len())
+                        .any(|c| !super::raw::clean(c).is_empty())
+                {
                     problems.push(Problem::new(
                         ProblemKind::Format,
                         Location::Csv { file: file.to_string(), line, column: h.len() + 1 },
                         format!("this row has {} cells but the header has {} columns; name the extra column in the header or remove the extra cells", record.len(), h.len()),
                     ));
                 }
-                rows.push(RawRow::with_capacity(line, record.as_slice().len(), h.len(), (0..h.len()).map(|i| record.get(i))));
+                rows.push(RawRow::with_capacity(
+                    line,
+                    record.as_slice().len(),
+                    h.len(),
+                    (0..h.len()).map(|i| record.get(i)),
+                ));
             }
         }
     }
-    (Some(RawTable { table, origin: Origin::Csv { file: file.to_string() }, header: header.unwrap_or_default(), rows, header_pos }), problems)
+    (
+        Some(RawTable {
+            table,
+            origin: Origin::Csv {
+                file: file.to_string(),
+            },
+            header: header.unwrap_or_default(),
+            rows,
+            header_pos,
+        }),
+        problems,
+    )
 }
 
 /// Reads every `<table>.csv` of a folder (missing tables are empty).
@@ -100,12 +143,16 @@ pub fn read_folder(dir: &Path) -> Result<(Vec<RawTable>, Vec<Problem>), LedgerEr
 /// Reads the files of a CSV folder given as `(file name, bytes)`: each `<table>.csv` is a
 /// table (UTF-8 or GB18030, detected file by file); another `.csv` name is a problem; other
 /// names are ignored.
-pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(files: impl IntoIterator<Item = (N, B)>) -> (Vec<RawTable>, Vec<Problem>) {
+pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(
+    files: impl IntoIterator<Item = (N, B)>,
+) -> (Vec<RawTable>, Vec<Problem>) {
     let mut by_table: Vec<Option<B>> = Table::ALL.iter().map(|_| None).collect();
     let mut unknown = Vec::new();
     for (name, bytes) in files {
         let name = name.as_ref();
-        let Some(stem) = name.strip_suffix(".csv") else { continue };
+        let Some(stem) = name.strip_suffix(".csv") else {
+            continue;
+        };
         match Table::ALL.iter().position(|t| t.name() == stem) {
             Some(i) => by_table[i] = Some(bytes),
             None => unknown.push(name.to_string()),
@@ -118,7 +165,10 @@ pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(files: impl IntoIterator<Item =
             Problem::new(
                 ProblemKind::Format,
                 Location::File { path: name.clone() },
-                format!("`{name}` is not a ledger table; tables are {}", Table::ALL.map(|t| t.name()).join(", ")),
+                format!(
+                    "`{name}` is not a ledger table; tables are {}",
+                    Table::ALL.map(|t| t.name()).join(", ")
+                ),
             )
         })
         .collect();
@@ -138,7 +188,10 @@ pub fn render_csv(t: &OutTable) -> Result<String, csv::Error> {
     let mut w = csv::WriterBuilder::new().from_writer(Vec::new());
     w.write_record(&t.header)?;
     for row in &t.rows {
-        w.write_record(row.iter().map(|c| c.as_ref().map(|v| v.to_text()).unwrap_or_default()))?;
+        w.write_record(
+            row.iter()
+                .map(|c| c.as_ref().map(|v| v.to_text()).unwrap_or_default()),
+        )?;
     }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8(bytes).unwrap_or_default())
@@ -149,7 +202,10 @@ pub fn write_folder(tables: &[OutTable], dir: &Path) -> Result<(), LedgerError> 
     std::fs::create_dir_all(dir).map_err(|e| LedgerError::io(dir, e))?;
     for t in tables {
         let text = render_csv(t).map_err(|e| LedgerError::io(dir, std::io::Error::other(e)))?;
-        write_atomically(&dir.join(format!("{}.csv", t.table.name())), text.as_bytes())?;
+        write_atomically(
+            &dir.join(format!("{}.csv", t.table.name())),
+            text.as_bytes(),
+        )?;
     }
     Ok(())
 }

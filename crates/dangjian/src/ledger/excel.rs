@@ -33,7 +33,10 @@ use chrono::NaiveDate;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::problem::{Location, Problem, ProblemKind};
-use super::raw::{clean, column_letters, format_number, parse_date, DateStyle, Origin, OutTable, RawRow, RawTable, Value};
+use super::raw::{
+    clean, column_letters, format_number, parse_date, DateStyle, Origin, OutTable, RawRow,
+    RawTable, Value,
+};
 use crate::model::Table;
 
 /// At most this many non-empty cells are read from one workbook: a workbook of a million
@@ -52,11 +55,30 @@ pub const MAX_ROWS: usize = 1_048_576;
 
 /// The columns that hold dates, written as date cells.
 const DATE_COLUMNS: &[&str] = &[
-    "since", "until", "established", "dissolved", "date", "birth_date", "joined", "confirmed", "start", "end", "deadline", "from", "to", "due",
+    "since",
+    "until",
+    "established",
+    "dissolved",
+    "date",
+    "birth_date",
+    "joined",
+    "confirmed",
+    "start",
+    "end",
+    "deadline",
+    "from",
+    "to",
+    "due",
 ];
 
 fn at_file(file: &str, message: impl Into<String>) -> Problem {
-    Problem::new(ProblemKind::Format, Location::File { path: file.to_string() }, message)
+    Problem::new(
+        ProblemKind::Format,
+        Location::File {
+            path: file.to_string(),
+        },
+        message,
+    )
 }
 
 fn cell_ref(row: u32, col: u32) -> String {
@@ -76,7 +98,8 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Option<T> {
 /// sheets, error cells, ragged rows). `file` names the workbook in problems about the
 /// whole file. Fails when the bytes are not an `.xlsx` workbook at all.
 pub fn parse_xlsx(file: &str, bytes: &[u8]) -> Result<(Vec<RawTable>, Vec<Problem>), Problem> {
-    let opened = guarded(|| open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes))).ok_or_else(|| at_file(file, format!("the workbook {DAMAGED}")))?;
+    let opened = guarded(|| open_workbook_from_rs::<Xlsx<_>, _>(Cursor::new(bytes)))
+        .ok_or_else(|| at_file(file, format!("the workbook {DAMAGED}")))?;
     let mut wb: Xlsx<_> =
         opened.map_err(|e| at_file(file, format!("not an Excel workbook (.xlsx): {e}; save it from Excel as .xlsx, or as a CSV folder")))?;
     let is_1904 = wb.has_1904_epoch();
@@ -90,12 +113,20 @@ pub fn parse_xlsx(file: &str, bytes: &[u8]) -> Result<(Vec<RawTable>, Vec<Proble
         if table.is_none() && name.starts_with("x_") {
             continue;
         }
-        let sheet_at = Location::Excel { sheet: sheet.clone(), cell: "A1".into() };
-        let read = guarded(|| read_cells(&mut wb, &sheet, is_1904, &mut budget)).unwrap_or_else(|| Err(DAMAGED.to_string()));
+        let sheet_at = Location::Excel {
+            sheet: sheet.clone(),
+            cell: "A1".into(),
+        };
+        let read = guarded(|| read_cells(&mut wb, &sheet, is_1904, &mut budget))
+            .unwrap_or_else(|| Err(DAMAGED.to_string()));
         let cells = match read {
             Ok(c) => c,
             Err(message) => {
-                problems.push(Problem::new(ProblemKind::Format, sheet_at, format!("sheet `{sheet}` {message}")));
+                problems.push(Problem::new(
+                    ProblemKind::Format,
+                    sheet_at,
+                    format!("sheet `{sheet}` {message}"),
+                ));
                 if budget == 0 {
                     break;
                 }
@@ -142,8 +173,16 @@ struct SheetCells {
     problems: Vec<Problem>,
 }
 
-fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, sheet: &str, is_1904: bool, budget: &mut usize) -> Result<SheetCells, String> {
-    let mut out = SheetCells { rows: BTreeMap::new(), problems: Vec::new() };
+fn read_cells(
+    wb: &mut Xlsx<Cursor<&[u8]>>,
+    sheet: &str,
+    is_1904: bool,
+    budget: &mut usize,
+) -> Result<SheetCells, String> {
+    let mut out = SheetCells {
+        rows: BTreeMap::new(),
+        problems: Vec::new(),
+    };
     let mut reader = match wb.worksheet_cells_reader(sheet) {
         Ok(r) => r,
         // A chart sheet or a dialog sheet holds no table.
@@ -171,13 +210,18 @@ fn read_cells(wb: &mut Xlsx<Cursor<&[u8]>>, sheet: &str, is_1904: bool, budget: 
             DataRef::Error(e) => {
                 out.problems.push(Problem::new(
                     ProblemKind::Format,
-                    Location::Excel { sheet: sheet.to_string(), cell: cell_ref(row, col) },
+                    Location::Excel {
+                        sheet: sheet.to_string(),
+                        cell: cell_ref(row, col),
+                    },
                     format!("the cell holds the Excel error {e}; put the value itself in the cell"),
                 ));
                 None
             }
         };
-        let Some(text) = text.filter(|t| !clean(t).is_empty()) else { continue };
+        let Some(text) = text.filter(|t| !clean(t).is_empty()) else {
+            continue;
+        };
         if *budget == 0 {
             return Err(format!("makes the workbook more than {MAX_CELLS} non-empty cells; split it or save it as a CSV folder"));
         }
@@ -196,27 +240,41 @@ pub fn serial_text(serial: f64, is_1904: bool) -> String {
     }
     let days = serial.floor() as i64;
     let date = if is_1904 {
-        NaiveDate::from_ymd_opt(1904, 1, 1).and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+        NaiveDate::from_ymd_opt(1904, 1, 1)
+            .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
     } else if days >= 61 {
         // From 1900-03-01 on, serial n is n days after 1899-12-30 (Excel counts a 29
         // February 1900 that never was).
-        NaiveDate::from_ymd_opt(1899, 12, 30).and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+        NaiveDate::from_ymd_opt(1899, 12, 30)
+            .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
     } else if (1..60).contains(&days) {
-        NaiveDate::from_ymd_opt(1899, 12, 31).and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
+        NaiveDate::from_ymd_opt(1899, 12, 31)
+            .and_then(|d| d.checked_add_signed(chrono::Duration::days(days)))
     } else {
         None
     };
-    let Some(date) = date else { return format_number(serial) };
+    let Some(date) = date else {
+        return format_number(serial);
+    };
     let ms = ((serial - serial.floor()) * 86_400_000.0).round() as i64;
     if ms == 0 {
         return date.format("%Y-%m-%d").to_string();
     }
     if ms >= 86_400_000 {
         // Rounds up to the next midnight.
-        return date.succ_opt().map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| format_number(serial));
+        return date
+            .succ_opt()
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_else(|| format_number(serial));
     }
     let secs = ms / 1000;
-    format!("{} {:02}:{:02}:{:02}", date.format("%Y-%m-%d"), secs / 3600, secs / 60 % 60, secs % 60)
+    format!(
+        "{} {:02}:{:02}:{:02}",
+        date.format("%Y-%m-%d"),
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 /// The Excel serial day number of a date (1900 date system), for dates Excel can hold.
@@ -230,22 +288,43 @@ pub fn date_serial(d: NaiveDate) -> Option<f64> {
 /// Whether the non-empty cells of a row all lie in one merged range spanning columns: a
 /// title banner above the header.
 fn is_banner(row: u32, cells: &BTreeMap<u32, String>, merges: &[Dimensions]) -> bool {
-    merges.iter().any(|m| m.start.0 == row && m.end.1 > m.start.1 && cells.keys().all(|&c| m.contains(row, c)))
+    merges.iter().any(|m| {
+        m.start.0 == row && m.end.1 > m.start.1 && cells.keys().all(|&c| m.contains(row, c))
+    })
 }
 
-fn sheet_table(table: Table, sheet: &str, cells: SheetCells, merges: &[Dimensions], problems: &mut Vec<Problem>) -> Option<RawTable> {
+fn sheet_table(
+    table: Table,
+    sheet: &str,
+    cells: SheetCells,
+    merges: &[Dimensions],
+    problems: &mut Vec<Problem>,
+) -> Option<RawTable> {
     problems.extend(cells.problems);
     let mut rows = cells.rows.into_iter().peekable();
-    let origin = Origin::Excel { sheet: sheet.to_string() };
+    let origin = Origin::Excel {
+        sheet: sheet.to_string(),
+    };
     // The header: the first non-empty row that is not a title banner.
     let (header_row, header_cells) = loop {
         match rows.next() {
-            None => return Some(RawTable { table, origin, header: Vec::new(), rows: Vec::new(), header_pos: 1 }),
+            None => {
+                return Some(RawTable {
+                    table,
+                    origin,
+                    header: Vec::new(),
+                    rows: Vec::new(),
+                    header_pos: 1,
+                })
+            }
             Some((r, c)) if is_banner(r, &c, merges) => continue,
             Some(x) => break x,
         }
     };
-    let width = header_cells.keys().next_back().map_or(0, |&c| c as usize + 1);
+    let width = header_cells
+        .keys()
+        .next_back()
+        .map_or(0, |&c| c as usize + 1);
     if width > MAX_COLUMNS {
         problems.push(Problem::new(
             ProblemKind::Format,
@@ -278,12 +357,21 @@ fn sheet_table(table: Table, sheet: &str, cells: SheetCells, merges: &[Dimension
             ));
         }
         let mut cells = vec![None; width];
-        for (c, v) in row_cells.into_iter().take_while(|(c, _)| (*c as usize) < width) {
+        for (c, v) in row_cells
+            .into_iter()
+            .take_while(|(c, _)| (*c as usize) < width)
+        {
             cells[c as usize] = Some(v);
         }
         raw_rows.push(RawRow::new(u64::from(r) + 1, cells));
     }
-    Some(RawTable { table, origin, header, rows: raw_rows, header_pos: u64::from(header_row) + 1 })
+    Some(RawTable {
+        table,
+        origin,
+        header,
+        rows: raw_rows,
+        header_pos: u64::from(header_row) + 1,
+    })
 }
 
 /// Renders tables as an `.xlsx` workbook. A cell longer than Excel allows or a table longer
@@ -295,9 +383,13 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
     let mut problems = Vec::new();
     for t in tables {
         let sheet = t.table.name();
-        let loc = |row: usize, col: usize| Location::Excel { sheet: sheet.to_string(), cell: format!("{}{}", column_letters(col), row + 1) };
+        let loc = |row: usize, col: usize| Location::Excel {
+            sheet: sheet.to_string(),
+            cell: format!("{}{}", column_letters(col), row + 1),
+        };
         let ws = wb.add_worksheet();
-        ws.set_name(sheet).map_err(|e| vec![write_problem(sheet, e)])?;
+        ws.set_name(sheet)
+            .map_err(|e| vec![write_problem(sheet, e)])?;
         if t.rows.len() + 1 > MAX_ROWS || t.header.len() > 16_384 {
             problems.push(Problem::new(
                 ProblemKind::Format,
@@ -307,23 +399,40 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
             continue;
         }
         for (c, name) in t.header.iter().enumerate() {
-            ws.write_string_with_format(0, c as u16, name, &bold).map_err(|e| vec![write_problem(sheet, e)])?;
-            ws.set_column_width(c as u16, if DATE_COLUMNS.contains(&name.as_str()) { 12 } else { 14 }).map_err(|e| vec![write_problem(sheet, e)])?;
+            ws.write_string_with_format(0, c as u16, name, &bold)
+                .map_err(|e| vec![write_problem(sheet, e)])?;
+            ws.set_column_width(
+                c as u16,
+                if DATE_COLUMNS.contains(&name.as_str()) {
+                    12
+                } else {
+                    14
+                },
+            )
+            .map_err(|e| vec![write_problem(sheet, e)])?;
         }
-        ws.set_freeze_panes(1, 0).map_err(|e| vec![write_problem(sheet, e)])?;
+        ws.set_freeze_panes(1, 0)
+            .map_err(|e| vec![write_problem(sheet, e)])?;
         for (r, row) in t.rows.iter().enumerate() {
             let xr = (r + 1) as u32;
             for (c, cell) in row.iter().enumerate() {
                 let Some(v) = cell else { continue };
                 let xc = c as u16;
-                let is_date_col = t.header.get(c).is_some_and(|h| DATE_COLUMNS.contains(&h.as_str()));
+                let is_date_col = t
+                    .header
+                    .get(c)
+                    .is_some_and(|h| DATE_COLUMNS.contains(&h.as_str()));
                 let result = match v {
                     Value::Number(n) => ws.write_number(xr, xc, *n).map(|_| ()),
                     Value::Bool(b) => ws.write_boolean(xr, xc, *b).map(|_| ()),
-                    Value::Text(s) if is_date_col => match parse_date(s, DateStyle::IsoOnly).and_then(date_serial) {
-                        Some(serial) => ws.write_number_with_format(xr, xc, serial, &date).map(|_| ()),
-                        None => ws.write_string(xr, xc, s).map(|_| ()),
-                    },
+                    Value::Text(s) if is_date_col => {
+                        match parse_date(s, DateStyle::IsoOnly).and_then(date_serial) {
+                            Some(serial) => ws
+                                .write_number_with_format(xr, xc, serial, &date)
+                                .map(|_| ()),
+                            None => ws.write_string(xr, xc, s).map(|_| ()),
+                        }
+                    }
                     other => {
                         let text = other.to_text();
                         if text.chars().count() > MAX_CELL_CHARS {
@@ -338,7 +447,11 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
                     }
                 };
                 if let Err(e) = result {
-                    problems.push(Problem::new(ProblemKind::Format, loc(r + 1, c), format!("cannot be written to Excel: {e}")));
+                    problems.push(Problem::new(
+                        ProblemKind::Format,
+                        loc(r + 1, c),
+                        format!("cannot be written to Excel: {e}"),
+                    ));
                 }
             }
         }
@@ -346,9 +459,16 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
-    wb.save_to_buffer().map_err(|e| vec![write_problem("workbook", e)])
+    wb.save_to_buffer()
+        .map_err(|e| vec![write_problem("workbook", e)])
 }
 
 fn write_problem(what: &str, e: XlsxError) -> Problem {
-    Problem::new(ProblemKind::Format, Location::File { path: what.to_string() }, format!("cannot be written to Excel: {e}"))
+    Problem::new(
+        ProblemKind::Format,
+        Location::File {
+            path: what.to_string(),
+        },
+        format!("cannot be written to Excel: {e}"),
+    )
 }

@@ -10,24 +10,42 @@ use crate::model::Table;
 pub const FORMAT: &str = "dangjian-ledger/1";
 
 fn at(pointer: impl Into<String>) -> Location {
-    Location::Json { pointer: pointer.into() }
+    Location::Json {
+        pointer: pointer.into(),
+    }
 }
 
 /// Parses a JSON ledger document into raw tables, or the problems that stop it.
 pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc: Json = serde_json::from_str(text).map_err(|e| {
-        vec![Problem::new(ProblemKind::Format, at(""), format!("not valid JSON at line {}, column {}: {e}", e.line(), e.column()))]
+        vec![Problem::new(
+            ProblemKind::Format,
+            at(""),
+            format!(
+                "not valid JSON at line {}, column {}: {e}",
+                e.line(),
+                e.column()
+            ),
+        )]
     })?;
     let Json::Object(doc) = doc else {
-        return Err(vec![Problem::new(ProblemKind::Format, at(""), "a ledger is a JSON object: {\"format\": \"dangjian-ledger/1\", \"units\": [...], ...}")]);
+        return Err(vec![Problem::new(
+            ProblemKind::Format,
+            at(""),
+            "a ledger is a JSON object: {\"format\": \"dangjian-ledger/1\", \"units\": [...], ...}",
+        )]);
     };
     let mut problems = Vec::new();
     let mut tables = Vec::new();
     for (key, value) in &doc {
         if key == "format" {
             if value.as_str() != Some(FORMAT) {
-                problems.push(Problem::new(ProblemKind::Format, at("/format"), format!("`format` is {value}; expected \"{FORMAT}\"")));
+                problems.push(Problem::new(
+                    ProblemKind::Format,
+                    at("/format"),
+                    format!("`format` is {value}; expected \"{FORMAT}\""),
+                ));
             }
             continue;
         }
@@ -38,19 +56,30 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
             problems.push(Problem::new(
                 ProblemKind::Format,
                 at(format!("/{key}")),
-                format!("`{key}` is not a ledger table; tables are {}", Table::ALL.map(|t| t.name()).join(", ")),
+                format!(
+                    "`{key}` is not a ledger table; tables are {}",
+                    Table::ALL.map(|t| t.name()).join(", ")
+                ),
             ));
             continue;
         };
         let Json::Array(rows) = value else {
-            problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}")), format!("`{key}` must be an array of objects")));
+            problems.push(Problem::new(
+                ProblemKind::Format,
+                at(format!("/{key}")),
+                format!("`{key}` must be an array of objects"),
+            ));
             continue;
         };
         let mut header: Vec<String> = Vec::new();
         let mut raw_rows = Vec::new();
         for (i, row) in rows.iter().enumerate() {
             let Json::Object(obj) = row else {
-                problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}/{i}")), "each row must be an object of column names to values"));
+                problems.push(Problem::new(
+                    ProblemKind::Format,
+                    at(format!("/{key}/{i}")),
+                    "each row must be an object of column names to values",
+                ));
                 continue;
             };
             let mut cells: Vec<Option<String>> = vec![None; header.len()];
@@ -65,7 +94,11 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
                 };
                 match cell_text(v) {
                     Ok(t) => cells[c] = t,
-                    Err(m) => problems.push(Problem::new(ProblemKind::Format, at(format!("/{key}/{i}/{col}")), m)),
+                    Err(m) => problems.push(Problem::new(
+                        ProblemKind::Format,
+                        at(format!("/{key}/{i}/{col}")),
+                        m,
+                    )),
                 }
             }
             raw_rows.push((i as u64, cells));
@@ -78,7 +111,13 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
                 RawRow::new(pos, cells)
             })
             .collect();
-        tables.push(RawTable { table, origin: super::raw::Origin::Json, header, rows, header_pos: 0 });
+        tables.push(RawTable {
+            table,
+            origin: super::raw::Origin::Json,
+            header,
+            rows,
+            header_pos: 0,
+        });
     }
     if problems.is_empty() {
         Ok(tables)
@@ -100,7 +139,8 @@ fn scalar_text(v: &Json) -> Result<Option<String>, String> {
 fn cell_text(v: &Json) -> Result<Option<String>, String> {
     match v {
         Json::Array(items) => {
-            let parts: Result<Vec<Option<String>>, String> = items.iter().map(scalar_text).collect();
+            let parts: Result<Vec<Option<String>>, String> =
+                items.iter().map(scalar_text).collect();
             let parts: Vec<String> = parts?.into_iter().flatten().collect();
             Ok((!parts.is_empty()).then(|| parts.join(";")))
         }
@@ -111,7 +151,9 @@ fn cell_text(v: &Json) -> Result<Option<String>, String> {
 fn to_json(v: &Value) -> Json {
     match v {
         Value::Text(s) => Json::String(s.clone()),
-        Value::Number(n) => serde_json::Number::from_f64(*n).map(Json::Number).unwrap_or(Json::Null),
+        Value::Number(n) => serde_json::Number::from_f64(*n)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
         Value::Bool(b) => Json::Bool(*b),
         Value::List(items) => Json::Array(items.iter().cloned().map(Json::String).collect()),
     }

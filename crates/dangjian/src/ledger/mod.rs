@@ -62,7 +62,10 @@ pub enum LedgerError {
 
 impl LedgerError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
-        LedgerError::Io { path: path.display().to_string(), source }
+        LedgerError::Io {
+            path: path.display().to_string(),
+            source,
+        }
     }
 
     /// The located problems, when the ledger was invalid.
@@ -89,7 +92,11 @@ impl Form {
     /// The form a path names: `.json` is JSON, `.xlsx` is Excel, anything else (a folder)
     /// is a CSV folder.
     pub fn of_path(path: &Path) -> Form {
-        match path.extension().and_then(|e| e.to_str()).map(|e| e.to_ascii_lowercase()) {
+        match path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(|e| e.to_ascii_lowercase())
+        {
             Some(e) if e == "json" => Form::Json,
             Some(e) if e == "xlsx" => Form::Excel,
             _ => Form::CsvFolder,
@@ -128,14 +135,17 @@ pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
 
 /// Loads a ledger from the bytes of an `.xlsx` workbook (see [`excel`]).
 pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
-    let (tables, problems) = excel::parse_xlsx("workbook", bytes).map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
+    let (tables, problems) = excel::parse_xlsx("workbook", bytes)
+        .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
     finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
 }
 
 /// Loads a ledger from the files of a CSV folder held in memory: `(file name, bytes)` pairs
 /// such as `("units.csv", b"id,kind,name\n...")`; each file UTF-8 or GB18030 (detected).
 /// Names that do not end in `.csv` are ignored, as in a folder.
-pub fn from_csv_files<N: AsRef<str>, B: AsRef<[u8]>>(files: impl IntoIterator<Item = (N, B)>) -> Result<Ledger, LedgerError> {
+pub fn from_csv_files<N: AsRef<str>, B: AsRef<[u8]>>(
+    files: impl IntoIterator<Item = (N, B)>,
+) -> Result<Ledger, LedgerError> {
     let (tables, problems) = csv_folder::read_files(files);
     finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
 }
@@ -147,16 +157,23 @@ pub fn from_raw(tables: Vec<raw::RawTable>, opts: &ValidateOptions) -> Result<Lo
 
 fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerError> {
     if !path.exists() {
-        return Err(LedgerError::io(path, std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder")));
+        return Err(LedgerError::io(
+            path,
+            std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
+        ));
     }
     match Form::of_path(path) {
         Form::Json => {
             let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
-            let text = String::from_utf8(bytes).map_err(|_| LedgerError::Invalid(Problems(vec![Problem::new(
-                ProblemKind::Format,
-                Location::File { path: path.display().to_string() },
-                "a JSON ledger must be UTF-8",
-            )])))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                LedgerError::Invalid(Problems(vec![Problem::new(
+                    ProblemKind::Format,
+                    Location::File {
+                        path: path.display().to_string(),
+                    },
+                    "a JSON ledger must be UTF-8",
+                )]))
+            })?;
             match json::parse_json(&text) {
                 Ok(t) => Ok((t, Vec::new())),
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
@@ -164,7 +181,8 @@ fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerErr
         }
         Form::Excel => {
             let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
-            excel::parse_xlsx(&path.display().to_string(), &bytes).map_err(|p| LedgerError::Invalid(Problems(vec![p])))
+            excel::parse_xlsx(&path.display().to_string(), &bytes)
+                .map_err(|p| LedgerError::Invalid(Problems(vec![p])))
         }
         Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path),
         Form::CsvFolder => Err(LedgerError::UnknownForm {
@@ -175,7 +193,11 @@ fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerErr
 }
 
 /// Decodes, validates and either returns the whole ledger or every problem.
-fn finish(tables: Vec<raw::RawTable>, mut problems: Vec<Problem>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+fn finish(
+    tables: Vec<raw::RawTable>,
+    mut problems: Vec<Problem>,
+    opts: &ValidateOptions,
+) -> Result<Loaded, LedgerError> {
     let decoded = raw::decode(tables);
     problems.extend(decoded.problems);
     let mut vopts = opts.clone();
@@ -190,7 +212,10 @@ fn finish(tables: Vec<raw::RawTable>, mut problems: Vec<Problem>, opts: &Validat
     if problems.iter().any(Problem::is_error) {
         return Err(LedgerError::Invalid(Problems(problems)));
     }
-    Ok(Loaded { ledger: decoded.ledger, warnings: problems })
+    Ok(Loaded {
+        ledger: decoded.ledger,
+        warnings: problems,
+    })
 }
 
 /// Every problem of a ledger at `path` (errors and warnings), without failing on them.
@@ -212,7 +237,8 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
     match Form::of_path(path) {
         Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
         Form::Excel => {
-            let bytes = excel::render_xlsx(&tables).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+            let bytes =
+                excel::render_xlsx(&tables).map_err(|p| LedgerError::Invalid(Problems(p)))?;
             write_atomically(path, &bytes)
         }
         Form::CsvFolder => csv_folder::write_folder(&tables, path),
@@ -237,7 +263,10 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerEr
         _ => PathBuf::from("."),
     };
     std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io(&dir, e))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "ledger".into());
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "ledger".into());
     let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
     std::fs::write(&tmp, bytes).map_err(|e| LedgerError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
@@ -254,7 +283,13 @@ impl Ledger {
 
     /// Validates with an evaluation date for the "dated after" warning.
     pub fn validate_as_of(&self, as_of: Option<NaiveDate>) -> Problems {
-        let mut p = validate(self, &ValidateOptions { as_of, ..Default::default() });
+        let mut p = validate(
+            self,
+            &ValidateOptions {
+                as_of,
+                ..Default::default()
+            },
+        );
         p.sort_by_key(|p| p.severity);
         Problems(p)
     }

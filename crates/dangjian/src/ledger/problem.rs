@@ -13,7 +13,10 @@ pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
     match value.char_indices().nth(KEEP + 20) {
         None => value.into(),
         Some(_) => {
-            let cut = value.char_indices().nth(KEEP).map_or(value.len(), |(i, _)| i);
+            let cut = value
+                .char_indices()
+                .nth(KEEP)
+                .map_or(value.len(), |(i, _)| i);
             format!("{}… ({} characters)", &value[..cut], value.chars().count()).into()
         }
     }
@@ -68,8 +71,16 @@ impl fmt::Display for Location {
             Location::Csv { file, line, column } => write!(f, "{file}:{line}:{column}"),
             Location::Json { pointer } => write!(f, "{pointer}"),
             Location::Excel { sheet, cell } => write!(f, "{sheet}!{cell}"),
-            Location::Record { table, row, column: Some(c) } => write!(f, "{table}[{row}].{c}"),
-            Location::Record { table, row, column: None } => write!(f, "{table}[{row}]"),
+            Location::Record {
+                table,
+                row,
+                column: Some(c),
+            } => write!(f, "{table}[{row}].{c}"),
+            Location::Record {
+                table,
+                row,
+                column: None,
+            } => write!(f, "{table}[{row}]"),
             Location::File { path } => write!(f, "{path}"),
             Location::Ledger => f.write_str("ledger"),
         }
@@ -164,7 +175,8 @@ impl ProblemKind {
     pub fn severity(self) -> Severity {
         use ProblemKind::*;
         match self {
-            ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch | WideJointBranch => Severity::Warning,
+            ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch
+            | WideJointBranch => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -186,7 +198,12 @@ pub struct Problem {
 impl Problem {
     /// A problem of `kind` at `location`.
     pub fn new(kind: ProblemKind, location: Location, message: impl Into<String>) -> Self {
-        Problem { severity: kind.severity(), kind, location, message: message.into() }
+        Problem {
+            severity: kind.severity(),
+            kind,
+            location,
+            message: message.into(),
+        }
     }
 
     /// Whether this is an error (not a warning).

@@ -73,7 +73,12 @@ impl RawRow {
     }
 
     /// Like [`RawRow::new`], with room reserved for `text_len` bytes of text in `n` cells.
-    pub fn with_capacity<S: AsRef<str>>(pos: u64, text_len: usize, n: usize, cells: impl IntoIterator<Item = Option<S>>) -> RawRow {
+    pub fn with_capacity<S: AsRef<str>>(
+        pos: u64,
+        text_len: usize,
+        n: usize,
+        cells: impl IntoIterator<Item = Option<S>>,
+    ) -> RawRow {
         let mut text = String::with_capacity(text_len);
         let mut ends = Vec::with_capacity(n);
         for c in cells {
@@ -128,20 +133,46 @@ impl RawTable {
     pub fn cell_location(&self, pos: u64, col: usize) -> Location {
         let name = self.header.get(col).cloned().unwrap_or_default();
         match &self.origin {
-            Origin::Csv { file } => Location::Csv { file: file.clone(), line: pos, column: col + 1 },
-            Origin::Json => Location::Json { pointer: format!("/{}/{}/{}", self.table, pos, escape_pointer(&name)) },
-            Origin::Excel { sheet } => Location::Excel { sheet: sheet.clone(), cell: format!("{}{}", column_letters(col), pos) },
-            Origin::Records => Location::Record { table: self.table, row: pos as usize, column: Some(name) },
+            Origin::Csv { file } => Location::Csv {
+                file: file.clone(),
+                line: pos,
+                column: col + 1,
+            },
+            Origin::Json => Location::Json {
+                pointer: format!("/{}/{}/{}", self.table, pos, escape_pointer(&name)),
+            },
+            Origin::Excel { sheet } => Location::Excel {
+                sheet: sheet.clone(),
+                cell: format!("{}{}", column_letters(col), pos),
+            },
+            Origin::Records => Location::Record {
+                table: self.table,
+                row: pos as usize,
+                column: Some(name),
+            },
         }
     }
 
     /// The location of a whole row (its first cell).
     pub fn row_location(&self, pos: u64) -> Location {
         match &self.origin {
-            Origin::Csv { file } => Location::Csv { file: file.clone(), line: pos, column: 1 },
-            Origin::Json => Location::Json { pointer: format!("/{}/{}", self.table, pos) },
-            Origin::Excel { sheet } => Location::Excel { sheet: sheet.clone(), cell: format!("A{pos}") },
-            Origin::Records => Location::Record { table: self.table, row: pos as usize, column: None },
+            Origin::Csv { file } => Location::Csv {
+                file: file.clone(),
+                line: pos,
+                column: 1,
+            },
+            Origin::Json => Location::Json {
+                pointer: format!("/{}/{}", self.table, pos),
+            },
+            Origin::Excel { sheet } => Location::Excel {
+                sheet: sheet.clone(),
+                cell: format!("A{pos}"),
+            },
+            Origin::Records => Location::Record {
+                table: self.table,
+                row: pos as usize,
+                column: None,
+            },
         }
     }
 
@@ -168,7 +199,9 @@ pub fn parse_date(s: &str, style: DateStyle) -> Option<NaiveDate> {
     let b = s.as_bytes();
     if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
         let num = |r: std::ops::Range<usize>| -> Option<u32> {
-            b[r].iter().try_fold(0u32, |acc, c| c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0')))
+            b[r].iter().try_fold(0u32, |acc, c| {
+                c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+            })
         };
         if let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) {
             if let Some(date) = NaiveDate::from_ymd_opt(y as i32, m, d) {
@@ -181,7 +214,11 @@ pub fn parse_date(s: &str, style: DateStyle) -> Option<NaiveDate> {
     }
     let s = s.strip_suffix('日').unwrap_or(s);
     let parts: Vec<&str> = s.split(['/', '.', '年', '月', '-']).collect();
-    if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts
+            .iter()
+            .any(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     if parts[0].len() != 4 || parts[1].len() > 2 || parts[2].len() > 2 {
@@ -195,16 +232,23 @@ pub fn parse_date(s: &str, style: DateStyle) -> Option<NaiveDate> {
 
 /// Parses a decimal number, refusing thousands separators.
 pub fn parse_number(s: &str) -> Result<f64, (ProblemKind, String)> {
-    if s.contains([',', '，', '_', '\'']) || (s.contains(' ') && s.chars().any(|c| c.is_ascii_digit())) {
+    if s.contains([',', '，', '_', '\''])
+        || (s.contains(' ') && s.chars().any(|c| c.is_ascii_digit()))
+    {
         return Err((
             ProblemKind::ThousandsSeparator,
             format!("`{s}` has a thousands separator; write the number plainly, e.g. 1234567.5"),
         ));
     }
-    let ok_chars = s.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let ok_chars = s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
     match s.parse::<f64>() {
         Ok(v) if ok_chars && v.is_finite() => Ok(v),
-        _ => Err((ProblemKind::BadNumber, format!("`{s}` is not a number; use `.` as the decimal point, e.g. 12.5"))),
+        _ => Err((
+            ProblemKind::BadNumber,
+            format!("`{s}` is not a number; use `.` as the decimal point, e.g. 12.5"),
+        )),
     }
 }
 
@@ -226,10 +270,19 @@ pub struct SourceMap {
 impl SourceMap {
     /// Translates a [`Location::Record`] into the source location; other locations pass.
     pub fn locate(&self, loc: Location) -> Location {
-        let Location::Record { table, row, column } = &loc else { return loc };
-        let Some((raw, positions)) = self.tables.get(table) else { return loc };
-        let Some(&pos) = positions.get(*row) else { return loc };
-        match column.as_deref().and_then(|c| raw.header.iter().position(|h| h == c)) {
+        let Location::Record { table, row, column } = &loc else {
+            return loc;
+        };
+        let Some((raw, positions)) = self.tables.get(table) else {
+            return loc;
+        };
+        let Some(&pos) = positions.get(*row) else {
+            return loc;
+        };
+        match column
+            .as_deref()
+            .and_then(|c| raw.header.iter().position(|h| h == c))
+        {
             Some(col) => raw.cell_location(pos, col),
             None => raw.row_location(pos),
         }
@@ -245,12 +298,25 @@ impl SourceMap {
         'scan: while !rest.is_empty() {
             for table in Table::ALL {
                 let name = table.name();
-                let Some(after) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('[')) else { continue };
+                let Some(after) = rest.strip_prefix(name).and_then(|r| r.strip_prefix('[')) else {
+                    continue;
+                };
                 let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-                let Some(tail) = after[digits..].strip_prefix("].") else { continue };
-                let col_len = tail.bytes().take_while(|b| b.is_ascii_lowercase() || *b == b'_').count();
-                let (Ok(row), true) = (after[..digits].parse::<usize>(), col_len > 0) else { continue };
-                let loc = Location::Record { table, row, column: Some(tail[..col_len].to_string()) };
+                let Some(tail) = after[digits..].strip_prefix("].") else {
+                    continue;
+                };
+                let col_len = tail
+                    .bytes()
+                    .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
+                    .count();
+                let (Ok(row), true) = (after[..digits].parse::<usize>(), col_len > 0) else {
+                    continue;
+                };
+                let loc = Location::Record {
+                    table,
+                    row,
+                    column: Some(tail[..col_len].to_string()),
+                };
                 out.push_str(&self.locate(loc).to_string());
                 rest = &tail[col_len..];
                 continue 'scan;
@@ -288,27 +354,45 @@ impl Cells<'_> {
     }
 
     fn text(&self, col: &str) -> Option<String> {
-        self.index.get(col).and_then(|&c| cell(self.row, c)).map(clean).filter(|s| !s.is_empty()).map(str::to_string)
+        self.index
+            .get(col)
+            .and_then(|&c| cell(self.row, c))
+            .map(clean)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
     }
 
     fn req_text(&mut self, col: &str) -> String {
         match self.text(col) {
             Some(s) => s,
             None => {
-                self.fail(ProblemKind::MissingValue, col, format!("`{col}` is required in {}", self.raw.table));
+                self.fail(
+                    ProblemKind::MissingValue,
+                    col,
+                    format!("`{col}` is required in {}", self.raw.table),
+                );
                 String::new()
             }
         }
     }
 
-    fn parsed<T>(&mut self, col: &str, text: Option<String>, f: impl FnOnce(&str) -> Result<T, (ProblemKind, String)>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        col: &str,
+        text: Option<String>,
+        f: impl FnOnce(&str) -> Result<T, (ProblemKind, String)>,
+    ) -> Option<T> {
         let s = text?;
         match f(&s) {
             Ok(v) => Some(v),
             Err((kind, msg)) => {
                 // A huge cell is quoted shortened.
                 let q = quoted(&s);
-                let msg = if q.len() < s.len() { msg.replace(s.as_str(), &q) } else { msg };
+                let msg = if q.len() < s.len() {
+                    msg.replace(s.as_str(), &q)
+                } else {
+                    msg
+                };
                 self.fail(kind, col, msg);
                 None
             }
@@ -319,8 +403,15 @@ impl Cells<'_> {
         let style = self.raw.date_style();
         self.parsed(col, text, |s| {
             parse_date(s, style).ok_or_else(|| {
-                let also = if style == DateStyle::Lenient { " (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)" } else { "" };
-                (ProblemKind::BadDate, format!("`{s}` in `{col}` is not a date; write YYYY-MM-DD{also}"))
+                let also = if style == DateStyle::Lenient {
+                    " (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)"
+                } else {
+                    ""
+                };
+                (
+                    ProblemKind::BadDate,
+                    format!("`{s}` in `{col}` is not a date; write YYYY-MM-DD{also}"),
+                )
             })
         })
     }
@@ -358,7 +449,12 @@ impl Cells<'_> {
     fn boolean(&mut self, col: &str) -> bool {
         let t = self.text(col);
         self.parsed(col, t, |s| {
-            parse_bool(s).ok_or_else(|| (ProblemKind::BadBoolean, format!("`{s}` is not a boolean; write true/false, 1/0, 是/否 or yes/no")))
+            parse_bool(s).ok_or_else(|| {
+                (
+                    ProblemKind::BadBoolean,
+                    format!("`{s}` is not a boolean; write true/false, 1/0, 是/否 or yes/no"),
+                )
+            })
         })
         .unwrap_or(false)
     }
@@ -370,7 +466,10 @@ impl Cells<'_> {
         if text.is_empty() {
             return None;
         }
-        self.parsed(col, Some(text), |s| s.parse::<T>().map_err(|e| (ProblemKind::UnknownTerm, e.to_string())))
+        self.parsed(col, Some(text), |s| {
+            s.parse::<T>()
+                .map_err(|e| (ProblemKind::UnknownTerm, e.to_string()))
+        })
     }
 
     fn req_term<T: FromStr>(&mut self, col: &str) -> Option<T>
@@ -383,7 +482,13 @@ impl Cells<'_> {
 
     fn list(&self, col: &str) -> Vec<String> {
         self.text(col)
-            .map(|s| s.split([';', '；']).map(clean).filter(|x| !x.is_empty()).map(str::to_string).collect())
+            .map(|s| {
+                s.split([';', '；'])
+                    .map(clean)
+                    .filter(|x| !x.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default()
     }
 
@@ -420,7 +525,12 @@ pub struct Decoded {
 
 /// Decodes raw tables into the typed model, collecting every problem.
 pub fn decode(tables: Vec<RawTable>) -> Decoded {
-    let mut out = Decoded { ledger: Ledger::new(), problems: Vec::new(), sources: SourceMap::default(), failed_ids: HashSet::new() };
+    let mut out = Decoded {
+        ledger: Ledger::new(),
+        problems: Vec::new(),
+        sources: SourceMap::default(),
+        failed_ids: HashSet::new(),
+    };
     for raw in tables {
         let positions = decode_table(&raw, &mut out);
         out.sources.tables.insert(raw.table, (raw, positions));
@@ -436,7 +546,11 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
         // A column without a name is ignored while it is empty (spreadsheets leave trailing
         // or separating columns that were only formatted).
         if name.is_empty() {
-            if raw.rows.iter().any(|r| cell(r, c).is_some_and(|v| !clean(v).is_empty())) {
+            if raw
+                .rows
+                .iter()
+                .any(|r| cell(r, c).is_some_and(|v| !clean(v).is_empty()))
+            {
                 out.problems.push(Problem::new(
                     ProblemKind::UnknownColumn,
                     raw.cell_location(raw.header_pos, c),
@@ -457,7 +571,11 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
             out.problems.push(Problem::new(
                 ProblemKind::UnknownColumn,
                 raw.cell_location(raw.header_pos, c),
-                format!("unknown column `{name}` in {}; allowed: {} (or a name starting with x_)", raw.table, known.join(", ")),
+                format!(
+                    "unknown column `{name}` in {}; allowed: {} (or a name starting with x_)",
+                    raw.table,
+                    known.join(", ")
+                ),
             ));
             header_ok = false;
         }
@@ -468,7 +586,11 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
                 Origin::Json => raw.row_location(raw.rows[0].pos),
                 _ => raw.row_location(raw.header_pos),
             };
-            out.problems.push(Problem::new(ProblemKind::MissingColumn, loc, format!("required column `{name}` is missing from {}", raw.table)));
+            out.problems.push(Problem::new(
+                ProblemKind::MissingColumn,
+                loc,
+                format!("required column `{name}` is missing from {}", raw.table),
+            ));
             header_ok = false;
         }
     }
@@ -489,7 +611,13 @@ fn decode_table(raw: &RawTable, out: &mut Decoded) -> Vec<u64> {
         if row.cells().all(|c| c.map(clean).is_none_or(str::is_empty)) {
             continue;
         }
-        let mut cells = Cells { raw, row, index: &index, problems: &mut out.problems, ok: true };
+        let mut cells = Cells {
+            raw,
+            row,
+            index: &index,
+            problems: &mut out.problems,
+            ok: true,
+        };
         let pushed = decode_row(raw.table, &mut cells, &mut out.ledger);
         if pushed && cells.ok {
             positions.push(row.pos);
@@ -538,16 +666,37 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let since = c.date("since");
             let until = c.date("until");
             let tags = c.list("tags");
-            let (Some(kind), true) = (kind, c.ok) else { return false };
-            l.units.push(Unit { id: id.into(), kind, name, parent, above_scale, length_m, since, until, tags, extra });
+            let (Some(kind), true) = (kind, c.ok) else {
+                return false;
+            };
+            l.units.push(Unit {
+                id: id.into(),
+                kind,
+                name,
+                parent,
+                above_scale,
+                length_m,
+                since,
+                until,
+                tags,
+                extra,
+            });
         }
         Table::Designations => {
             let unit = c.req_text("unit");
             let designation = c.req_text("designation");
             let since = c.req_date("since");
             let until = c.date("until");
-            let (Some(since), true) = (since, c.ok) else { return false };
-            l.designations.push(DesignationRecord { unit: unit.into(), designation: Designation::new(designation), since, until, extra });
+            let (Some(since), true) = (since, c.ok) else {
+                return false;
+            };
+            l.designations.push(DesignationRecord {
+                unit: unit.into(),
+                designation: Designation::new(designation),
+                since,
+                until,
+                extra,
+            });
         }
         Table::Orgs => {
             let id = c.req_text("id");
@@ -555,22 +704,44 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let name = c.req_text("name");
             let hosts: Vec<UnitId> = c.list("hosts").into_iter().map(UnitId::from).collect();
             if hosts.is_empty() && c.text("hosts").is_some() {
-                c.fail(ProblemKind::MissingValue, "hosts", "`hosts` lists no unit id".into());
+                c.fail(
+                    ProblemKind::MissingValue,
+                    "hosts",
+                    "`hosts` lists no unit id".into(),
+                );
             } else if hosts.is_empty() {
                 c.req_text("hosts");
             }
             let parent = c.text("parent").map(OrgId::from);
             let established = c.req_date("established");
             let dissolved = c.date("dissolved");
-            let (Some(kind), Some(established), true) = (kind, established, c.ok) else { return false };
-            l.orgs.push(Org { id: id.into(), kind, name, hosts, parent, established, dissolved, extra });
+            let (Some(kind), Some(established), true) = (kind, established, c.ok) else {
+                return false;
+            };
+            l.orgs.push(Org {
+                id: id.into(),
+                kind,
+                name,
+                hosts,
+                parent,
+                established,
+                dissolved,
+                extra,
+            });
         }
         Table::Elections => {
             let org = c.req_text("org");
             let date = c.req_date("date");
             let note = c.text("note");
-            let (Some(date), true) = (date, c.ok) else { return false };
-            l.elections.push(Election { org: org.into(), date, note, extra });
+            let (Some(date), true) = (date, c.ok) else {
+                return false;
+            };
+            l.elections.push(Election {
+                org: org.into(),
+                date,
+                note,
+                extra,
+            });
         }
         Table::People => {
             let id = c.req_text("id");
@@ -582,7 +753,15 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             if !c.ok {
                 return false;
             }
-            l.people.push(Person { id: id.into(), name, birth_date, org, joined, confirmed, extra });
+            l.people.push(Person {
+                id: id.into(),
+                name,
+                birth_date,
+                org,
+                joined,
+                confirmed,
+                extra,
+            });
         }
         Table::Roles => {
             let person = c.req_text("person");
@@ -590,8 +769,17 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let target = c.req_text("target");
             let start = c.req_date("start");
             let end = c.date("end");
-            let (Some(role), Some(start), true) = (role, start, c.ok) else { return false };
-            l.roles.push(Role { person: person.into(), role, target: target.into(), start, end, extra });
+            let (Some(role), Some(start), true) = (role, start, c.ok) else {
+                return false;
+            };
+            l.roles.push(Role {
+                person: person.into(),
+                role,
+                target: target.into(),
+                start,
+                end,
+                extra,
+            });
         }
         Table::Initiatives => {
             let id = c.req_text("id");
@@ -603,16 +791,39 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let start = c.date("start");
             let deadline = c.req_date("deadline");
             let weight = c.number("weight");
-            let (Some(kind), Some(programme), Some(deadline), true) = (kind, programme, deadline, c.ok) else { return false };
-            l.initiatives.push(Initiative { id: id.into(), kind, programme, title, unit, owner, start, deadline, weight, extra });
+            let (Some(kind), Some(programme), Some(deadline), true) =
+                (kind, programme, deadline, c.ok)
+            else {
+                return false;
+            };
+            l.initiatives.push(Initiative {
+                id: id.into(),
+                kind,
+                programme,
+                title,
+                unit,
+                owner,
+                start,
+                deadline,
+                weight,
+                extra,
+            });
         }
         Table::Progress => {
             let initiative = c.req_text("initiative");
             let date = c.req_date("date");
             let percent = c.req_number("percent");
             let note = c.text("note");
-            let (Some(date), Some(percent), true) = (date, percent, c.ok) else { return false };
-            l.progress.push(Progress { initiative: initiative.into(), date, percent, note, extra });
+            let (Some(date), Some(percent), true) = (date, percent, c.ok) else {
+                return false;
+            };
+            l.progress.push(Progress {
+                initiative: initiative.into(),
+                date,
+                percent,
+                note,
+                extra,
+            });
         }
         Table::Activities => {
             let id = c.text("id").map(ActivityId::from);
@@ -621,8 +832,18 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let subject = c.req_text("subject");
             let people = c.list("people").into_iter().map(PersonId::from).collect();
             let note = c.text("note");
-            let (Some(date), true) = (date, c.ok) else { return false };
-            l.activities.push(Activity { id, kind: ActivityKind::new(kind), date, subject: subject.into(), people, note, extra });
+            let (Some(date), true) = (date, c.ok) else {
+                return false;
+            };
+            l.activities.push(Activity {
+                id,
+                kind: ActivityKind::new(kind),
+                date,
+                subject: subject.into(),
+                people,
+                note,
+                extra,
+            });
         }
         Table::Duties => {
             let id = c.req_text("id");
@@ -630,28 +851,51 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let applies_to = c.req_term::<AppliesTo>("applies_to");
             let cadence = c.req_term::<Cadence>("cadence");
             let min_count = c.text("min_count");
-            let min_count = c.parsed("min_count", min_count, |s| {
-                match parse_number(s) {
-                    Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Ok(v as u32),
-                    Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
-                    _ => Err((ProblemKind::BadMinCount, format!("`min_count` must be a whole number >= 1, not `{s}`"))),
+            let min_count = c.parsed("min_count", min_count, |s| match parse_number(s) {
+                Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Ok(v as u32),
+                Err((ProblemKind::ThousandsSeparator, m)) => {
+                    Err((ProblemKind::ThousandsSeparator, m))
                 }
+                _ => Err((
+                    ProblemKind::BadMinCount,
+                    format!("`min_count` must be a whole number >= 1, not `{s}`"),
+                )),
             });
             let from = c.date("from");
             let to = c.date("to");
-            let (Some(applies_to), Some(cadence), true) = (applies_to, cadence, c.ok) else { return false };
-            l.duties.push(Duty { id: id.into(), activity: ActivityKind::new(activity), applies_to, cadence, min_count, from, to, extra });
+            let (Some(applies_to), Some(cadence), true) = (applies_to, cadence, c.ok) else {
+                return false;
+            };
+            l.duties.push(Duty {
+                id: id.into(),
+                activity: ActivityKind::new(activity),
+                applies_to,
+                cadence,
+                min_count,
+                from,
+                to,
+                extra,
+            });
         }
         Table::Indicators => {
             let id = c.req_text("id");
             let name = c.req_text("name");
             let measure = c.text("measure");
-            let aggregate = c.text("aggregate").and_then(|t| c.term::<Aggregate>("aggregate", t));
+            let aggregate = c
+                .text("aggregate")
+                .and_then(|t| c.term::<Aggregate>("aggregate", t));
             let formula = c.text("formula");
             if !c.ok {
                 return false;
             }
-            l.indicators.push(Indicator { id: id.into(), name, measure, aggregate, formula, extra });
+            l.indicators.push(Indicator {
+                id: id.into(),
+                name,
+                measure,
+                aggregate,
+                formula,
+                extra,
+            });
         }
         Table::Observations => {
             let indicator = c.req_text("indicator");
@@ -659,8 +903,17 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let date = c.req_date("date");
             let value = c.req_number("value");
             let note = c.text("note");
-            let (Some(date), Some(value), true) = (date, value, c.ok) else { return false };
-            l.observations.push(Observation { indicator: indicator.into(), unit: unit.into(), date, value, note, extra });
+            let (Some(date), Some(value), true) = (date, value, c.ok) else {
+                return false;
+            };
+            l.observations.push(Observation {
+                indicator: indicator.into(),
+                unit: unit.into(),
+                date,
+                value,
+                note,
+                extra,
+            });
         }
         Table::Targets => {
             let metric = c.req_text("metric");
@@ -668,8 +921,17 @@ fn decode_row(table: Table, c: &mut Cells<'_>, l: &mut Ledger) -> bool {
             let due = c.req_date("due");
             let value = c.req_number("value");
             let baseline = c.number("baseline");
-            let (Some(due), Some(value), true) = (due, value, c.ok) else { return false };
-            l.targets.push(Target { metric, scope, due, value, baseline, extra });
+            let (Some(due), Some(value), true) = (due, value, c.ok) else {
+                return false;
+            };
+            l.targets.push(Target {
+                metric,
+                scope,
+                due,
+                value,
+                baseline,
+                extra,
+            });
         }
     }
     true
@@ -736,7 +998,10 @@ fn list<S: AsRef<str>>(v: &[S]) -> Option<Value> {
 
 /// Encodes every table of a ledger (tables with no rows included, with no rows).
 pub fn encode(l: &Ledger) -> Vec<OutTable> {
-    Table::ALL.into_iter().map(|table| encode_table(l, table)).collect()
+    Table::ALL
+        .into_iter()
+        .map(|table| encode_table(l, table))
+        .collect()
 }
 
 fn encode_table(l: &Ledger, table: Table) -> OutTable {
@@ -759,7 +1024,15 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
             )
         })),
         Table::Designations => rows.extend(l.designations.iter().map(|r| {
-            (vec![t(r.unit.as_str()), t(r.designation.as_str()), d(r.since), od(r.until)], &r.extra)
+            (
+                vec![
+                    t(r.unit.as_str()),
+                    t(r.designation.as_str()),
+                    d(r.since),
+                    od(r.until),
+                ],
+                &r.extra,
+            )
         })),
         Table::Orgs => rows.extend(l.orgs.iter().map(|o| {
             (
@@ -775,12 +1048,35 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                 &o.extra,
             )
         })),
-        Table::Elections => rows.extend(l.elections.iter().map(|e| (vec![t(e.org.as_str()), d(e.date), ot(&e.note)], &e.extra))),
+        Table::Elections => rows.extend(
+            l.elections
+                .iter()
+                .map(|e| (vec![t(e.org.as_str()), d(e.date), ot(&e.note)], &e.extra)),
+        ),
         Table::People => rows.extend(l.people.iter().map(|p| {
-            (vec![t(p.id.as_str()), t(&p.name), od(p.birth_date), ot(&p.org), od(p.joined), od(p.confirmed)], &p.extra)
+            (
+                vec![
+                    t(p.id.as_str()),
+                    t(&p.name),
+                    od(p.birth_date),
+                    ot(&p.org),
+                    od(p.joined),
+                    od(p.confirmed),
+                ],
+                &p.extra,
+            )
         })),
         Table::Roles => rows.extend(l.roles.iter().map(|r| {
-            (vec![t(r.person.as_str()), t(r.role.id()), t(r.target.as_str()), d(r.start), od(r.end)], &r.extra)
+            (
+                vec![
+                    t(r.person.as_str()),
+                    t(r.role.id()),
+                    t(r.target.as_str()),
+                    d(r.start),
+                    od(r.end),
+                ],
+                &r.extra,
+            )
         })),
         Table::Initiatives => rows.extend(l.initiatives.iter().map(|i| {
             (
@@ -799,10 +1095,28 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
             )
         })),
         Table::Progress => rows.extend(l.progress.iter().map(|p| {
-            (vec![t(p.initiative.as_str()), d(p.date), Some(Value::Number(p.percent)), ot(&p.note)], &p.extra)
+            (
+                vec![
+                    t(p.initiative.as_str()),
+                    d(p.date),
+                    Some(Value::Number(p.percent)),
+                    ot(&p.note),
+                ],
+                &p.extra,
+            )
         })),
         Table::Activities => rows.extend(l.activities.iter().map(|a| {
-            (vec![ot(&a.id), t(a.kind.as_str()), d(a.date), t(a.subject.as_str()), list(&a.people), ot(&a.note)], &a.extra)
+            (
+                vec![
+                    ot(&a.id),
+                    t(a.kind.as_str()),
+                    d(a.date),
+                    t(a.subject.as_str()),
+                    list(&a.people),
+                    ot(&a.note),
+                ],
+                &a.extra,
+            )
         })),
         Table::Duties => rows.extend(l.duties.iter().map(|u| {
             (
@@ -819,13 +1133,40 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
             )
         })),
         Table::Indicators => rows.extend(l.indicators.iter().map(|i| {
-            (vec![t(i.id.as_str()), t(&i.name), ot(&i.measure), i.aggregate.map(|a| Value::Text(a.id().into())), ot(&i.formula)], &i.extra)
+            (
+                vec![
+                    t(i.id.as_str()),
+                    t(&i.name),
+                    ot(&i.measure),
+                    i.aggregate.map(|a| Value::Text(a.id().into())),
+                    ot(&i.formula),
+                ],
+                &i.extra,
+            )
         })),
         Table::Observations => rows.extend(l.observations.iter().map(|o| {
-            (vec![t(o.indicator.as_str()), t(o.unit.as_str()), d(o.date), Some(Value::Number(o.value)), ot(&o.note)], &o.extra)
+            (
+                vec![
+                    t(o.indicator.as_str()),
+                    t(o.unit.as_str()),
+                    d(o.date),
+                    Some(Value::Number(o.value)),
+                    ot(&o.note),
+                ],
+                &o.extra,
+            )
         })),
         Table::Targets => rows.extend(l.targets.iter().map(|g| {
-            (vec![t(&g.metric), ot(&g.scope), d(g.due), Some(Value::Number(g.value)), on(g.baseline)], &g.extra)
+            (
+                vec![
+                    t(&g.metric),
+                    ot(&g.scope),
+                    d(g.due),
+                    Some(Value::Number(g.value)),
+                    on(g.baseline),
+                ],
+                &g.extra,
+            )
         })),
     }
     let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
@@ -834,9 +1175,17 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
     let rows = rows
         .into_iter()
         .map(|(mut cells, extra)| {
-            cells.extend(extras.iter().map(|k| extra.get(*k).map(|v| Value::Text(v.clone()))));
+            cells.extend(
+                extras
+                    .iter()
+                    .map(|k| extra.get(*k).map(|v| Value::Text(v.clone()))),
+            );
             cells
         })
         .collect();
-    OutTable { table, header, rows }
+    OutTable {
+        table,
+        header,
+        rows,
+    }
 }

@@ -11,8 +11,18 @@ use crate::model::*;
 /// party lesson every quarter; a party group meets monthly.
 pub const DEFAULT_DUTIES: &[(&str, &str, &str, &str)] = &[
     ("road_patrol", "patrol", "role:road_chief", "3d"),
-    ("workshop_visit", "instructor_visit", "designation:red_workshop", "1m"),
-    ("branch_committee_meeting", "committee_meeting", "org:branch", "1m"),
+    (
+        "workshop_visit",
+        "instructor_visit",
+        "designation:red_workshop",
+        "1m",
+    ),
+    (
+        "branch_committee_meeting",
+        "committee_meeting",
+        "org:branch",
+        "1m",
+    ),
     ("theme_day", "theme_day", "org:branch", "1m"),
     ("member_assembly", "member_assembly", "org:branch", "1q"),
     ("party_lesson", "party_lesson", "org:branch", "1q"),
@@ -29,7 +39,12 @@ pub fn default_duties() -> Vec<Duty> {
     DEFAULT_DUTIES
         .iter()
         .filter_map(|&(id, activity, applies_to, cadence)| {
-            Some(Duty::new(id, activity, applies_to.parse().ok()?, cadence.parse().ok()?))
+            Some(Duty::new(
+                id,
+                activity,
+                applies_to.parse().ok()?,
+                cadence.parse().ok()?,
+            ))
         })
         .collect()
 }
@@ -47,7 +62,8 @@ pub fn default_duties() -> Vec<Duty> {
 /// ```
 pub fn template() -> Ledger {
     let mut l = Ledger::new();
-    l.units.push(Unit::new("district", UnitKind::District, "示例新区"));
+    l.units
+        .push(Unit::new("district", UnitKind::District, "示例新区"));
     let mut village = Unit::new("example_village", UnitKind::Village, "示例村");
     village.parent = Some("district".into());
     l.units.push(village);
@@ -60,8 +76,19 @@ pub fn template() -> Ledger {
         extra: Extra::new(),
     });
 
-    l.orgs.push(Org::new("district_committee", OrgKind::Committee, "中共示例新区委员会", vec!["district".into()], day(2025, 1, 1)));
-    l.elections.push(Election { org: "district_committee".into(), date: day(2025, 1, 2), note: Some("成立选举".into()), extra: Extra::new() });
+    l.orgs.push(Org::new(
+        "district_committee",
+        OrgKind::Committee,
+        "中共示例新区委员会",
+        vec!["district".into()],
+        day(2025, 1, 1),
+    ));
+    l.elections.push(Election {
+        org: "district_committee".into(),
+        date: day(2025, 1, 2),
+        note: Some("成立选举".into()),
+        extra: Extra::new(),
+    });
 
     let mut person = Person::new("p_example", "张三");
     person.birth_date = Some(day(1990, 1, 1));
@@ -69,14 +96,31 @@ pub fn template() -> Ledger {
     person.joined = Some(day(2015, 6, 1));
     person.confirmed = Some(day(2016, 6, 1));
     l.people.push(person);
-    l.roles.push(Role::new("p_example", RoleKind::Secretary, "district_committee", day(2025, 1, 2)));
+    l.roles.push(Role::new(
+        "p_example",
+        RoleKind::Secretary,
+        "district_committee",
+        day(2025, 1, 2),
+    ));
 
-    let mut task = Initiative::new("example_task", InitiativeKind::KeyTask, Programme::Growth, "示例重难点工作", day(2025, 12, 31));
+    let mut task = Initiative::new(
+        "example_task",
+        InitiativeKind::KeyTask,
+        Programme::Growth,
+        "示例重难点工作",
+        day(2025, 12, 31),
+    );
     task.unit = Some("example_village".into());
     task.owner = Some("district_committee".into());
     task.start = Some(day(2025, 1, 1));
     l.initiatives.push(task);
-    l.progress.push(Progress { initiative: "example_task".into(), date: day(2025, 1, 31), percent: 10.0, note: Some("启动".into()), extra: Extra::new() });
+    l.progress.push(Progress {
+        initiative: "example_task".into(),
+        date: day(2025, 1, 31),
+        percent: 10.0,
+        note: Some("启动".into()),
+        extra: Extra::new(),
+    });
 
     let mut activity = Activity::new("theme_day", day(2025, 1, 15), "district_committee");
     activity.id = Some("act_example".into());
@@ -122,13 +166,17 @@ mod tests {
         let l = template();
         for table in Table::ALL {
             let want = match table {
-                Table::Units => 2,     // the district and the example village
-                Table::Duties => 7,    // the default duties
+                Table::Units => 2,  // the district and the example village
+                Table::Duties => 7, // the default duties
                 _ => 1,
             };
             assert_eq!(l.len_of(table), want, "{table}");
         }
-        let duties: Vec<String> = l.duties.iter().map(|d| format!("{} {} {} {}", d.id, d.activity, d.applies_to, d.cadence)).collect();
+        let duties: Vec<String> = l
+            .duties
+            .iter()
+            .map(|d| format!("{} {} {} {}", d.id, d.activity, d.applies_to, d.cadence))
+            .collect();
         assert_eq!(
             duties,
             [

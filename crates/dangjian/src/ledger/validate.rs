@@ -24,7 +24,11 @@ pub struct ValidateOptions {
 }
 
 fn at(table: Table, row: usize, column: &str) -> Location {
-    Location::Record { table, row, column: Some(column.to_string()) }
+    Location::Record {
+        table,
+        row,
+        column: Some(column.to_string()),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -73,14 +77,32 @@ impl<'a> Checker<'a> {
                 at(table, row, col),
                 format!("`{id}` is a {}, but `{col}` must name a {wanted}", k.what()),
             ),
-            None => self.push(ProblemKind::MissingReference, at(table, row, col), format!("`{col}` names `{id}`, which is not a {wanted} id of this ledger")),
+            None => self.push(
+                ProblemKind::MissingReference,
+                at(table, row, col),
+                format!("`{col}` names `{id}`, which is not a {wanted} id of this ledger"),
+            ),
         }
     }
 
-    fn order(&mut self, start: Option<NaiveDate>, end: Option<NaiveDate>, table: Table, row: usize, start_col: &str, end_col: &str) {
+    fn order(
+        &mut self,
+        start: Option<NaiveDate>,
+        end: Option<NaiveDate>,
+        table: Table,
+        row: usize,
+        start_col: &str,
+        end_col: &str,
+    ) {
         if let (Some(s), Some(e)) = (start, end) {
             if e < s {
-                self.push(ProblemKind::EndBeforeStart, at(table, row, end_col), format!("`{end_col}` {e} is before `{start_col}` {s}; it must be on or after it"));
+                self.push(
+                    ProblemKind::EndBeforeStart,
+                    at(table, row, end_col),
+                    format!(
+                        "`{end_col}` {e} is before `{start_col}` {s}; it must be on or after it"
+                    ),
+                );
             }
         }
     }
@@ -88,7 +110,12 @@ impl<'a> Checker<'a> {
 
 /// Validates a ledger. Locations are [`Location::Record`]; a loader maps them to the source.
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
-    let mut c = Checker { l, ids: HashMap::default(), failed: &opts.failed_ids, out: Vec::new() };
+    let mut c = Checker {
+        l,
+        ids: HashMap::default(),
+        failed: &opts.failed_ids,
+        out: Vec::new(),
+    };
     ids(&mut c);
     references(&mut c);
     cycles(&mut c);
@@ -103,10 +130,29 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
 fn ids(c: &mut Checker<'_>) {
     let l = c.l;
     let mut seen: HashMap<&str, (Table, usize)> = HashMap::default();
-    let all = l.units.iter().enumerate().map(|(i, u)| (u.id.as_str(), Table::Units, i, IdKind::Unit))
-        .chain(l.orgs.iter().enumerate().map(|(i, o)| (o.id.as_str(), Table::Orgs, i, IdKind::Org)))
-        .chain(l.people.iter().enumerate().map(|(i, p)| (p.id.as_str(), Table::People, i, IdKind::Person)))
-        .chain(l.initiatives.iter().enumerate().map(|(i, x)| (x.id.as_str(), Table::Initiatives, i, IdKind::Initiative)));
+    let all = l
+        .units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), Table::Units, i, IdKind::Unit))
+        .chain(
+            l.orgs
+                .iter()
+                .enumerate()
+                .map(|(i, o)| (o.id.as_str(), Table::Orgs, i, IdKind::Org)),
+        )
+        .chain(
+            l.people
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.id.as_str(), Table::People, i, IdKind::Person)),
+        )
+        .chain(
+            l.initiatives
+                .iter()
+                .enumerate()
+                .map(|(i, x)| (x.id.as_str(), Table::Initiatives, i, IdKind::Initiative)),
+        );
     for (id, table, row, kind) in all {
         match seen.get(id) {
             Some((t0, r0)) => {
@@ -120,16 +166,38 @@ fn ids(c: &mut Checker<'_>) {
         }
     }
     let own = [
-        (Table::Duties, l.duties.iter().map(|d| Some(d.id.as_str())).collect::<Vec<_>>()),
-        (Table::Indicators, l.indicators.iter().map(|d| Some(d.id.as_str())).collect()),
-        (Table::Activities, l.activities.iter().map(|a| a.id.as_ref().map(|i| i.as_str())).collect()),
+        (
+            Table::Duties,
+            l.duties
+                .iter()
+                .map(|d| Some(d.id.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            Table::Indicators,
+            l.indicators.iter().map(|d| Some(d.id.as_str())).collect(),
+        ),
+        (
+            Table::Activities,
+            l.activities
+                .iter()
+                .map(|a| a.id.as_ref().map(|i| i.as_str()))
+                .collect(),
+        ),
     ];
     for (table, list) in own {
         let mut seen: HashMap<&str, usize> = HashMap::default();
         for (row, id) in list.into_iter().enumerate() {
             let Some(id) = id else { continue };
             if let Some(r0) = seen.insert(id, row) {
-                c.push(ProblemKind::DuplicateId, at(table, row, "id"), format!("id `{id}` is already used at {}; ids must be unique in {table}", at(table, r0, "id")));
+                c.push(
+                    ProblemKind::DuplicateId,
+                    at(table, row, "id"),
+                    format!(
+                        "id `{id}` is already used at {}; ids must be unique in {table}",
+                        at(table, r0, "id")
+                    ),
+                );
             }
         }
     }
@@ -138,7 +206,13 @@ fn ids(c: &mut Checker<'_>) {
 fn references(c: &mut Checker<'_>) {
     use IdKind::*;
     let l = c.l;
-    let roots: Vec<usize> = l.units.iter().enumerate().filter(|(_, u)| u.parent.is_none()).map(|(i, _)| i).collect();
+    let roots: Vec<usize> = l
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.parent.is_none())
+        .map(|(i, _)| i)
+        .collect();
     for &r in roots.iter().skip(1) {
         c.push(
             ProblemKind::SeveralRoots,
@@ -159,7 +233,11 @@ fn references(c: &mut Checker<'_>) {
         for h in &o.hosts {
             c.reference(h.as_str(), &[Unit], Table::Orgs, i, "hosts");
             if !seen.insert(h.as_str()) {
-                c.push(ProblemKind::DuplicateHost, at(Table::Orgs, i, "hosts"), format!("unit `{h}` is listed twice in `hosts`; list each host once"));
+                c.push(
+                    ProblemKind::DuplicateHost,
+                    at(Table::Orgs, i, "hosts"),
+                    format!("unit `{h}` is listed twice in `hosts`; list each host once"),
+                );
             }
         }
         if let Some(p) = &o.parent {
@@ -176,7 +254,13 @@ fn references(c: &mut Checker<'_>) {
     }
     for (i, r) in l.roles.iter().enumerate() {
         c.reference(r.person.as_str(), &[Person], Table::Roles, i, "person");
-        c.reference(r.target.as_str(), &[Unit, Org, Initiative], Table::Roles, i, "target");
+        c.reference(
+            r.target.as_str(),
+            &[Unit, Org, Initiative],
+            Table::Roles,
+            i,
+            "target",
+        );
     }
     for (i, x) in l.initiatives.iter().enumerate() {
         if let Some(u) = &x.unit {
@@ -187,10 +271,22 @@ fn references(c: &mut Checker<'_>) {
         }
     }
     for (i, p) in l.progress.iter().enumerate() {
-        c.reference(p.initiative.as_str(), &[Initiative], Table::Progress, i, "initiative");
+        c.reference(
+            p.initiative.as_str(),
+            &[Initiative],
+            Table::Progress,
+            i,
+            "initiative",
+        );
     }
     for (i, a) in l.activities.iter().enumerate() {
-        c.reference(a.subject.as_str(), &[Unit, Org, Initiative], Table::Activities, i, "subject");
+        c.reference(
+            a.subject.as_str(),
+            &[Unit, Org, Initiative],
+            Table::Activities,
+            i,
+            "subject",
+        );
         for p in &a.people {
             c.reference(p.as_str(), &[Person], Table::Activities, i, "people");
         }
@@ -198,7 +294,14 @@ fn references(c: &mut Checker<'_>) {
     let indicators: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
     for (i, o) in l.observations.iter().enumerate() {
         if !indicators.contains(o.indicator.as_str()) {
-            c.push(ProblemKind::MissingReference, at(Table::Observations, i, "indicator"), format!("`indicator` names `{}`, which is not an indicator id of this ledger", o.indicator));
+            c.push(
+                ProblemKind::MissingReference,
+                at(Table::Observations, i, "indicator"),
+                format!(
+                    "`indicator` names `{}`, which is not an indicator id of this ledger",
+                    o.indicator
+                ),
+            );
         }
         c.reference(o.unit.as_str(), &[Unit], Table::Observations, i, "unit");
     }
@@ -224,7 +327,11 @@ fn references(c: &mut Checker<'_>) {
 
 /// Reports each cycle of a parent relation once, at the member that appears first.
 fn parent_cycles<'a>(ids: Vec<(&'a str, Option<&'a str>)>) -> Vec<(usize, Vec<&'a str>)> {
-    let index: HashMap<&str, usize> = ids.iter().enumerate().map(|(i, (id, _))| (*id, i)).collect();
+    let index: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, (id, _))| (*id, i))
+        .collect();
     // 0 = unvisited, 1 = on the current path, 2 = done
     let mut state = vec![0u8; ids.len()];
     let mut found = Vec::new();
@@ -257,13 +364,37 @@ fn parent_cycles<'a>(ids: Vec<(&'a str, Option<&'a str>)>) -> Vec<(usize, Vec<&'
 
 fn cycles(c: &mut Checker<'_>) {
     let l = c.l;
-    let units = l.units.iter().map(|u| (u.id.as_str(), u.parent.as_ref().map(|p| p.as_str()))).collect();
+    let units = l
+        .units
+        .iter()
+        .map(|u| (u.id.as_str(), u.parent.as_ref().map(|p| p.as_str())))
+        .collect();
     for (row, members) in parent_cycles(units) {
-        c.push(ProblemKind::Cycle, at(Table::Units, row, "parent"), format!("units form a cycle through `parent`: {} -> {}; the tree must end at the root", members.join(" -> "), members[0]));
+        c.push(
+            ProblemKind::Cycle,
+            at(Table::Units, row, "parent"),
+            format!(
+                "units form a cycle through `parent`: {} -> {}; the tree must end at the root",
+                members.join(" -> "),
+                members[0]
+            ),
+        );
     }
-    let orgs = l.orgs.iter().map(|o| (o.id.as_str(), o.parent.as_ref().map(|p| p.as_str()))).collect();
+    let orgs = l
+        .orgs
+        .iter()
+        .map(|o| (o.id.as_str(), o.parent.as_ref().map(|p| p.as_str())))
+        .collect();
     for (row, members) in parent_cycles(orgs) {
-        c.push(ProblemKind::Cycle, at(Table::Orgs, row, "parent"), format!("orgs form a cycle through `parent`: {} -> {}; remove one parent", members.join(" -> "), members[0]));
+        c.push(
+            ProblemKind::Cycle,
+            at(Table::Orgs, row, "parent"),
+            format!(
+                "orgs form a cycle through `parent`: {} -> {}; remove one parent",
+                members.join(" -> "),
+                members[0]
+            ),
+        );
     }
 }
 
@@ -273,16 +404,41 @@ fn dates(c: &mut Checker<'_>) {
         c.order(u.since, u.until, Table::Units, i, "since", "until");
     }
     for (i, d) in l.designations.iter().enumerate() {
-        c.order(Some(d.since), d.until, Table::Designations, i, "since", "until");
+        c.order(
+            Some(d.since),
+            d.until,
+            Table::Designations,
+            i,
+            "since",
+            "until",
+        );
     }
-    let established: HashMap<&str, NaiveDate> = l.orgs.iter().map(|o| (o.id.as_str(), o.established)).collect();
+    let established: HashMap<&str, NaiveDate> = l
+        .orgs
+        .iter()
+        .map(|o| (o.id.as_str(), o.established))
+        .collect();
     for (i, o) in l.orgs.iter().enumerate() {
-        c.order(Some(o.established), o.dissolved, Table::Orgs, i, "established", "dissolved");
+        c.order(
+            Some(o.established),
+            o.dissolved,
+            Table::Orgs,
+            i,
+            "established",
+            "dissolved",
+        );
     }
     for (i, e) in l.elections.iter().enumerate() {
         if let Some(&est) = established.get(e.org.as_str()) {
             if e.date < est {
-                c.push(ProblemKind::ElectionBeforeEstablished, at(Table::Elections, i, "date"), format!("election on {} is before org `{}` was established on {est}", e.date, e.org));
+                c.push(
+                    ProblemKind::ElectionBeforeEstablished,
+                    at(Table::Elections, i, "date"),
+                    format!(
+                        "election on {} is before org `{}` was established on {est}",
+                        e.date, e.org
+                    ),
+                );
             }
         }
     }
@@ -297,7 +453,14 @@ fn dates(c: &mut Checker<'_>) {
         c.order(Some(r.start), r.end, Table::Roles, i, "start", "end");
     }
     for (i, x) in l.initiatives.iter().enumerate() {
-        c.order(x.start, Some(x.deadline), Table::Initiatives, i, "start", "deadline");
+        c.order(
+            x.start,
+            Some(x.deadline),
+            Table::Initiatives,
+            i,
+            "start",
+            "deadline",
+        );
     }
     for (i, d) in l.duties.iter().enumerate() {
         c.order(d.from, d.to, Table::Duties, i, "from", "to");
@@ -308,25 +471,41 @@ fn values(c: &mut Checker<'_>) {
     let l = c.l;
     for (i, p) in l.progress.iter().enumerate() {
         if !(0.0..=100.0).contains(&p.percent) {
-            c.push(ProblemKind::PercentOutOfRange, at(Table::Progress, i, "percent"), format!("`percent` {} is outside 0 to 100", p.percent));
+            c.push(
+                ProblemKind::PercentOutOfRange,
+                at(Table::Progress, i, "percent"),
+                format!("`percent` {} is outside 0 to 100", p.percent),
+            );
         }
     }
     for (i, x) in l.initiatives.iter().enumerate() {
         if let Some(w) = x.weight {
             if w <= 0.0 || !w.is_finite() {
-                c.push(ProblemKind::WeightNotPositive, at(Table::Initiatives, i, "weight"), format!("`weight` {w} must be a number > 0 (empty means 1)"));
+                c.push(
+                    ProblemKind::WeightNotPositive,
+                    at(Table::Initiatives, i, "weight"),
+                    format!("`weight` {w} must be a number > 0 (empty means 1)"),
+                );
             }
         }
     }
     for (i, d) in l.duties.iter().enumerate() {
         if d.min_count == Some(0) {
-            c.push(ProblemKind::BadMinCount, at(Table::Duties, i, "min_count"), "`min_count` must be a whole number >= 1".to_string());
+            c.push(
+                ProblemKind::BadMinCount,
+                at(Table::Duties, i, "min_count"),
+                "`min_count` must be a whole number >= 1".to_string(),
+            );
         }
     }
     for (i, u) in l.units.iter().enumerate() {
         if let Some(v) = u.length_m {
             if !v.is_finite() {
-                c.push(ProblemKind::BadNumber, at(Table::Units, i, "length_m"), format!("`length_m` {v} is not a finite number"));
+                c.push(
+                    ProblemKind::BadNumber,
+                    at(Table::Units, i, "length_m"),
+                    format!("`length_m` {v} is not a finite number"),
+                );
             }
         }
     }
@@ -337,13 +516,32 @@ fn duplicates(c: &mut Checker<'_>) {
     let mut seen = HashMap::default();
     for (i, p) in l.progress.iter().enumerate() {
         if let Some(r0) = seen.insert((p.initiative.as_str(), p.date), i) {
-            c.push(ProblemKind::DuplicateProgress, at(Table::Progress, i, "date"), format!("initiative `{}` already has an update on {} at {}; one update a day", p.initiative, p.date, at(Table::Progress, r0, "date")));
+            c.push(
+                ProblemKind::DuplicateProgress,
+                at(Table::Progress, i, "date"),
+                format!(
+                    "initiative `{}` already has an update on {} at {}; one update a day",
+                    p.initiative,
+                    p.date,
+                    at(Table::Progress, r0, "date")
+                ),
+            );
         }
     }
     let mut seen = HashMap::default();
     for (i, o) in l.observations.iter().enumerate() {
         if let Some(r0) = seen.insert((o.indicator.as_str(), o.unit.as_str(), o.date), i) {
-            c.push(ProblemKind::DuplicateObservation, at(Table::Observations, i, "date"), format!("indicator `{}` already has an observation at `{}` on {} at {}", o.indicator, o.unit, o.date, at(Table::Observations, r0, "date")));
+            c.push(
+                ProblemKind::DuplicateObservation,
+                at(Table::Observations, i, "date"),
+                format!(
+                    "indicator `{}` already has an observation at `{}` on {} at {}",
+                    o.indicator,
+                    o.unit,
+                    o.date,
+                    at(Table::Observations, r0, "date")
+                ),
+            );
         }
     }
     let root = l.roots().next().map(|u| u.id.as_str());
@@ -351,7 +549,16 @@ fn duplicates(c: &mut Checker<'_>) {
     for (i, t) in l.targets.iter().enumerate() {
         let scope = t.scope.as_ref().map(|s| s.as_str()).or(root);
         if let Some(r0) = seen.insert((t.metric.as_str(), scope, t.due), i) {
-            c.push(ProblemKind::DuplicateTarget, at(Table::Targets, i, "due"), format!("metric `{}` already has a target for this scope due {} at {}", t.metric, t.due, at(Table::Targets, r0, "due")));
+            c.push(
+                ProblemKind::DuplicateTarget,
+                at(Table::Targets, i, "due"),
+                format!(
+                    "metric `{}` already has a target for this scope due {} at {}",
+                    t.metric,
+                    t.due,
+                    at(Table::Targets, r0, "due")
+                ),
+            );
         }
     }
 }
@@ -362,7 +569,11 @@ fn formulas(c: &mut Checker<'_>) {
     let mut deps: Vec<(&str, Vec<String>)> = Vec::new();
     for (i, x) in l.indicators.iter().enumerate() {
         if !is_indicator_id(x.id.as_str()) {
-            c.push(ProblemKind::BadIndicatorId, at(Table::Indicators, i, "id"), format!("indicator id `{}` must match [A-Za-z_][A-Za-z0-9_]*", x.id));
+            c.push(
+                ProblemKind::BadIndicatorId,
+                at(Table::Indicators, i, "id"),
+                format!("indicator id `{}` must match [A-Za-z_][A-Za-z0-9_]*", x.id),
+            );
         }
         let Some(f) = &x.formula else { continue };
         match Expr::parse(f) {
@@ -384,25 +595,53 @@ fn formulas(c: &mut Checker<'_>) {
     let mut reported: HashSet<&str> = HashSet::new();
     let cycles = formula_cycles(&deps, &graph);
     for cyc in cycles {
-        let Some(first) = cyc.first().copied() else { continue };
+        let Some(first) = cyc.first().copied() else {
+            continue;
+        };
         if cyc.iter().any(|m| reported.contains(m)) {
             continue;
         }
         reported.extend(cyc.iter().copied());
-        let row = l.indicators.iter().position(|x| x.id.as_str() == first).unwrap_or(0);
-        c.push(ProblemKind::FormulaCycle, at(Table::Indicators, row, "formula"), format!("formulas refer to each other in a cycle: {} -> {first}", cyc.join(" -> ")));
+        let row = l
+            .indicators
+            .iter()
+            .position(|x| x.id.as_str() == first)
+            .unwrap_or(0);
+        c.push(
+            ProblemKind::FormulaCycle,
+            at(Table::Indicators, row, "formula"),
+            format!(
+                "formulas refer to each other in a cycle: {} -> {first}",
+                cyc.join(" -> ")
+            ),
+        );
     }
-    let formula_ids: HashSet<&str> = l.indicators.iter().filter(|x| x.formula.is_some()).map(|x| x.id.as_str()).collect();
+    let formula_ids: HashSet<&str> = l
+        .indicators
+        .iter()
+        .filter(|x| x.formula.is_some())
+        .map(|x| x.id.as_str())
+        .collect();
     for (i, o) in l.observations.iter().enumerate() {
         if formula_ids.contains(o.indicator.as_str()) {
-            c.push(ProblemKind::FormulaObserved, at(Table::Observations, i, "indicator"), format!("indicator `{}` is computed by a formula and takes no observations", o.indicator));
+            c.push(
+                ProblemKind::FormulaObserved,
+                at(Table::Observations, i, "indicator"),
+                format!(
+                    "indicator `{}` is computed by a formula and takes no observations",
+                    o.indicator
+                ),
+            );
         }
     }
 }
 
 /// The cycles of the formula dependency graph, each as the path from its first visited
 /// member, in depth-first order from each formula in table order.
-fn formula_cycles<'g>(deps: &'g [(&'g str, Vec<String>)], graph: &HashMap<&'g str, &'g Vec<String>>) -> Vec<Vec<&'g str>> {
+fn formula_cycles<'g>(
+    deps: &'g [(&'g str, Vec<String>)],
+    graph: &HashMap<&'g str, &'g Vec<String>>,
+) -> Vec<Vec<&'g str>> {
     // Absent = unvisited, 1 = on the current path, 2 = done.
     let mut state: HashMap<&str, u8> = HashMap::default();
     let mut cycles = Vec::new();
@@ -425,7 +664,9 @@ fn formula_cycles<'g>(deps: &'g [(&'g str, Vec<String>)], graph: &HashMap<&'g st
             if let Some(top) = stack.last_mut() {
                 top.1 += 1;
             }
-            let Some((&k, _)) = graph.get_key_value(dep.as_str()) else { continue };
+            let Some((&k, _)) = graph.get_key_value(dep.as_str()) else {
+                continue;
+            };
             match state.get(k) {
                 Some(2) => {}
                 Some(_) => {
@@ -448,7 +689,10 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
     // Progress that goes down, in date order per initiative.
     let mut by_init: HashMap<&str, Vec<(NaiveDate, f64, usize)>> = HashMap::default();
     for (i, p) in l.progress.iter().enumerate() {
-        by_init.entry(p.initiative.as_str()).or_default().push((p.date, p.percent, i));
+        by_init
+            .entry(p.initiative.as_str())
+            .or_default()
+            .push((p.date, p.percent, i));
     }
     let mut decreases = Vec::new();
     for ups in by_init.values_mut() {
@@ -461,12 +705,22 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
     }
     decreases.sort_by_key(|d| d.0);
     for (row, before, after, date) in decreases {
-        c.push(ProblemKind::ProgressDecreases, at(Table::Progress, row, "percent"), format!("progress goes down from {before} (on {date}) to {after}"));
+        c.push(
+            ProblemKind::ProgressDecreases,
+            at(Table::Progress, row, "percent"),
+            format!("progress goes down from {before} (on {date}) to {after}"),
+        );
     }
     if let Some(as_of) = as_of {
         let mut late = |table: Table, row: usize, col: &str, d: Option<NaiveDate>| {
             if let Some(d) = d.filter(|d| *d > as_of) {
-                c.out.push(Problem::new(ProblemKind::AfterEvaluationDate, at(table, row, col), format!("dated {d}, after the evaluation date {as_of}; it is ignored until then")));
+                c.out.push(Problem::new(
+                    ProblemKind::AfterEvaluationDate,
+                    at(table, row, col),
+                    format!(
+                        "dated {d}, after the evaluation date {as_of}; it is ignored until then"
+                    ),
+                ));
             }
         };
         for (i, u) in l.units.iter().enumerate() {
@@ -517,10 +771,25 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
             c.push(ProblemKind::SmallBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {formal} formal members; a branch needs at least 3 (units with fewer join a joint branch)", o.kind, o.id));
         }
         if all > 50 {
-            c.push(ProblemKind::LargeBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {all} members; a branch has at most 50", o.kind, o.id));
+            c.push(
+                ProblemKind::LargeBranch,
+                at(Table::Orgs, i, "id"),
+                format!(
+                    "{} `{}` has {all} members; a branch has at most 50",
+                    o.kind, o.id
+                ),
+            );
         }
         if o.kind == OrgKind::JointBranch && o.hosts.len() > 5 {
-            c.push(ProblemKind::WideJointBranch, at(Table::Orgs, i, "hosts"), format!("joint branch `{}` is hosted by {} units; a joint branch covers at most 5", o.id, o.hosts.len()));
+            c.push(
+                ProblemKind::WideJointBranch,
+                at(Table::Orgs, i, "hosts"),
+                format!(
+                    "joint branch `{}` is hosted by {} units; a joint branch covers at most 5",
+                    o.id,
+                    o.hosts.len()
+                ),
+            );
         }
     }
 }

@@ -284,7 +284,8 @@ impl<'a> Engine<'a> {
         let n_orgs = l.orgs.len() as u32;
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
 
-        let mut nodes: HashMap<&str, Node> = HashMap::with_capacity_and_hasher(n_nodes, Default::default());
+        let mut nodes: HashMap<&str, Node> =
+            HashMap::with_capacity_and_hasher(n_nodes, Default::default());
         let ids = l
             .units
             .iter()
@@ -294,7 +295,8 @@ impl<'a> Engine<'a> {
         for (n, id) in ids.enumerate() {
             nodes.entry(id).or_insert(n as Node);
         }
-        let mut person_ix: HashMap<&str, u32> = HashMap::with_capacity_and_hasher(l.people.len(), Default::default());
+        let mut person_ix: HashMap<&str, u32> =
+            HashMap::with_capacity_and_hasher(l.people.len(), Default::default());
         for (i, p) in l.people.iter().enumerate() {
             person_ix.entry(p.id.as_str()).or_insert(i as u32);
         }

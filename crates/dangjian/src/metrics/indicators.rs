@@ -103,12 +103,19 @@ fn all_leaves(ix: &IndicatorIndex) -> Vec<Option<BTreeSet<u32>>> {
         .sources
         .iter()
         .map(|s| match s {
-            Source::Formula(expr) => expr.variables().iter().map(|v| ix.ids.get(v).copied()).collect(),
+            Source::Formula(expr) => expr
+                .variables()
+                .iter()
+                .map(|v| ix.ids.get(v).copied())
+                .collect(),
             _ => Some(Vec::new()),
         })
         .collect();
     // Kahn's algorithm: an indicator is ready when every operand is.
-    let mut waiting: Vec<usize> = deps.iter().map(|d| d.as_ref().map_or(0, Vec::len)).collect();
+    let mut waiting: Vec<usize> = deps
+        .iter()
+        .map(|d| d.as_ref().map_or(0, Vec::len))
+        .collect();
     let mut users: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, d) in deps.iter().enumerate() {
         for &j in d.iter().flatten() {
@@ -116,7 +123,9 @@ fn all_leaves(ix: &IndicatorIndex) -> Vec<Option<BTreeSet<u32>>> {
         }
     }
     let mut out: Vec<Option<BTreeSet<u32>>> = vec![None; n];
-    let mut ready: Vec<u32> = (0..n as u32).filter(|&i| waiting[i as usize] == 0).collect();
+    let mut ready: Vec<u32> = (0..n as u32)
+        .filter(|&i| waiting[i as usize] == 0)
+        .collect();
     while let Some(i) = ready.pop() {
         let iu = i as usize;
         out[iu] = match (&ix.sources[iu], &deps[iu]) {
@@ -164,7 +173,11 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate) ->
                 memo.insert(j, None);
             }
             Source::Formula(expr) if expanded => {
-                let v = expr.eval(&|name: &str| ix.ids.get(name).and_then(|k| memo.get(k).copied().flatten()));
+                let v = expr.eval(&|name: &str| {
+                    ix.ids
+                        .get(name)
+                        .and_then(|k| memo.get(k).copied().flatten())
+                });
                 memo.insert(j, v);
             }
             Source::Formula(expr) => {

@@ -33,11 +33,20 @@ impl ActivityKind {
         ("oath_renewal", "重温入党誓词", "oath renewal"),
         ("commitment", "承诺践诺", "commitment"),
         ("pairing_visit", "结对帮扶", "pairing visit"),
-        ("org_life_meeting", "组织生活会", "organisation-life meeting"),
+        (
+            "org_life_meeting",
+            "组织生活会",
+            "organisation-life meeting",
+        ),
     ];
     /// The kinds that count as organisation life (组织生活).
-    pub const ORG_LIFE: &'static [&'static str] =
-        &["member_assembly", "group_meeting", "party_lesson", "theme_day", "org_life_meeting"];
+    pub const ORG_LIFE: &'static [&'static str] = &[
+        "member_assembly",
+        "group_meeting",
+        "party_lesson",
+        "theme_day",
+        "org_life_meeting",
+    ];
 
     /// Wraps a kind.
     pub fn new(s: impl Into<String>) -> Self {
@@ -90,7 +99,11 @@ pub struct Activity {
 
 impl Activity {
     /// An activity with the required fields set.
-    pub fn new(kind: impl Into<ActivityKind>, date: NaiveDate, subject: impl Into<TargetId>) -> Self {
+    pub fn new(
+        kind: impl Into<ActivityKind>,
+        date: NaiveDate,
+        subject: impl Into<TargetId>,
+    ) -> Self {
         Activity {
             id: None,
             kind: kind.into(),
@@ -145,9 +158,18 @@ impl std::str::FromStr for AppliesTo {
             .split_once(':')
             .ok_or_else(|| TermError(format!("unknown applies_to `{s}`; {allowed}")))?;
         match head {
-            "role" => rest.parse().map(AppliesTo::Role).map_err(|e: super::UnknownTerm| TermError(e.to_string())),
-            "unit" => rest.parse().map(AppliesTo::Unit).map_err(|e: super::UnknownTerm| TermError(e.to_string())),
-            "org" => rest.parse().map(AppliesTo::Org).map_err(|e: super::UnknownTerm| TermError(e.to_string())),
+            "role" => rest
+                .parse()
+                .map(AppliesTo::Role)
+                .map_err(|e: super::UnknownTerm| TermError(e.to_string())),
+            "unit" => rest
+                .parse()
+                .map(AppliesTo::Unit)
+                .map_err(|e: super::UnknownTerm| TermError(e.to_string())),
+            "org" => rest
+                .parse()
+                .map(AppliesTo::Org)
+                .map_err(|e: super::UnknownTerm| TermError(e.to_string())),
             "designation" if !rest.is_empty() => Ok(AppliesTo::Designation(Designation::new(rest))),
             _ => Err(TermError(format!("unknown applies_to `{s}`; {allowed}"))),
         }
@@ -198,7 +220,9 @@ impl std::str::FromStr for Cadence {
                 .filter(|&n| n >= 1)
                 .map(Cadence::Days)
                 .ok_or_else(|| {
-                    TermError(format!("unknown cadence `{s}`; allowed: <n>d (n >= 1), 1w, 1m, 1q, 6m, 1y"))
+                    TermError(format!(
+                        "unknown cadence `{s}`; allowed: <n>d (n >= 1), 1w, 1m, 1q, 6m, 1y"
+                    ))
                 }),
         }
     }
@@ -243,7 +267,12 @@ pub struct Duty {
 
 impl Duty {
     /// A duty with the required fields set.
-    pub fn new(id: impl Into<DutyId>, activity: impl Into<ActivityKind>, applies_to: AppliesTo, cadence: Cadence) -> Self {
+    pub fn new(
+        id: impl Into<DutyId>,
+        activity: impl Into<ActivityKind>,
+        applies_to: AppliesTo,
+        cadence: Cadence,
+    ) -> Self {
         Duty {
             id: id.into(),
             activity: activity.into(),

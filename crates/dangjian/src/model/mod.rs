@@ -123,7 +123,12 @@ impl Table {
                 ("until", false),
                 ("tags", false),
             ],
-            Table::Designations => &[("unit", true), ("designation", true), ("since", true), ("until", false)],
+            Table::Designations => &[
+                ("unit", true),
+                ("designation", true),
+                ("since", true),
+                ("until", false),
+            ],
             Table::Orgs => &[
                 ("id", true),
                 ("kind", true),
@@ -142,7 +147,13 @@ impl Table {
                 ("joined", false),
                 ("confirmed", false),
             ],
-            Table::Roles => &[("person", true), ("role", true), ("target", true), ("start", true), ("end", false)],
+            Table::Roles => &[
+                ("person", true),
+                ("role", true),
+                ("target", true),
+                ("start", true),
+                ("end", false),
+            ],
             Table::Initiatives => &[
                 ("id", true),
                 ("kind", true),
@@ -154,7 +165,12 @@ impl Table {
                 ("deadline", true),
                 ("weight", false),
             ],
-            Table::Progress => &[("initiative", true), ("date", true), ("percent", true), ("note", false)],
+            Table::Progress => &[
+                ("initiative", true),
+                ("date", true),
+                ("percent", true),
+                ("note", false),
+            ],
             Table::Activities => &[
                 ("id", false),
                 ("kind", true),
@@ -179,8 +195,20 @@ impl Table {
                 ("aggregate", false),
                 ("formula", false),
             ],
-            Table::Observations => &[("indicator", true), ("unit", true), ("date", true), ("value", true), ("note", false)],
-            Table::Targets => &[("metric", true), ("scope", false), ("due", true), ("value", true), ("baseline", false)],
+            Table::Observations => &[
+                ("indicator", true),
+                ("unit", true),
+                ("date", true),
+                ("value", true),
+                ("note", false),
+            ],
+            Table::Targets => &[
+                ("metric", true),
+                ("scope", false),
+                ("due", true),
+                ("value", true),
+                ("baseline", false),
+            ],
         }
     }
 }
@@ -268,11 +296,31 @@ impl Ledger {
     pub fn date_range(&self) -> Option<(NaiveDate, NaiveDate)> {
         let mut dates: Vec<NaiveDate> = Vec::new();
         dates.extend(self.units.iter().flat_map(|u| [u.since, u.until]).flatten());
-        dates.extend(self.designations.iter().flat_map(|d| [Some(d.since), d.until]).flatten());
-        dates.extend(self.orgs.iter().flat_map(|o| [Some(o.established), o.dissolved]).flatten());
+        dates.extend(
+            self.designations
+                .iter()
+                .flat_map(|d| [Some(d.since), d.until])
+                .flatten(),
+        );
+        dates.extend(
+            self.orgs
+                .iter()
+                .flat_map(|o| [Some(o.established), o.dissolved])
+                .flatten(),
+        );
         dates.extend(self.elections.iter().map(|e| e.date));
-        dates.extend(self.roles.iter().flat_map(|r| [Some(r.start), r.end]).flatten());
-        dates.extend(self.initiatives.iter().flat_map(|i| [i.start, Some(i.deadline)]).flatten());
+        dates.extend(
+            self.roles
+                .iter()
+                .flat_map(|r| [Some(r.start), r.end])
+                .flatten(),
+        );
+        dates.extend(
+            self.initiatives
+                .iter()
+                .flat_map(|i| [i.start, Some(i.deadline)])
+                .flatten(),
+        );
         dates.extend(self.progress.iter().map(|p| p.date));
         dates.extend(self.activities.iter().map(|a| a.date));
         dates.extend(self.observations.iter().map(|o| o.date));

@@ -33,7 +33,10 @@ impl OrgKind {
     /// Committees, general branches, branches and joint branches: the kinds that give
     /// organisation coverage and are renewed by election.
     pub fn is_primary(self) -> bool {
-        matches!(self, OrgKind::Committee | OrgKind::GeneralBranch | OrgKind::Branch | OrgKind::JointBranch)
+        matches!(
+            self,
+            OrgKind::Committee | OrgKind::GeneralBranch | OrgKind::Branch | OrgKind::JointBranch
+        )
     }
 }
 

@@ -132,7 +132,14 @@ impl Role {
         target: impl Into<TargetId>,
         start: NaiveDate,
     ) -> Self {
-        Role { person: person.into(), role, target: target.into(), start, end: None, extra: Extra::new() }
+        Role {
+            person: person.into(),
+            role,
+            target: target.into(),
+            start,
+            end: None,
+            extra: Extra::new(),
+        }
     }
 
     /// Whether the assignment holds on day `d`.

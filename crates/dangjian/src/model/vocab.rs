@@ -18,7 +18,11 @@ pub trait Vocabulary: Sized + Copy + 'static {
     }
     /// The allowed identifiers, comma separated, for error messages.
     fn allowed() -> String {
-        Self::ALL.iter().map(|v| v.id()).collect::<Vec<_>>().join(", ")
+        Self::ALL
+            .iter()
+            .map(|v| v.id())
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -85,6 +89,10 @@ pub struct UnknownTerm {
 impl UnknownTerm {
     /// Builds the error for vocabulary `V`.
     pub fn new<V: Vocabulary>(term: &str) -> Self {
-        UnknownTerm { what: V::WHAT, term: term.to_string(), allowed: V::allowed() }
+        UnknownTerm {
+            what: V::WHAT,
+            term: term.to_string(),
+            allowed: V::allowed(),
+        }
     }
 }
