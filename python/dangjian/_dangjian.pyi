@@ -54,35 +54,9 @@ class Ledger:
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
     ) -> str: ...
-    def tasks(
+    def drilldown(
         self,
-        as_of: Optional[str] = None,
-        from_: Optional[str] = None,
-        scope: Optional[str] = None,
-        by: Optional[str] = None,
-        at_risk_tolerance: Optional[float] = None,
-        young_age: Optional[int] = None,
-    ) -> Table: ...
-    def duties(
-        self,
-        as_of: Optional[str] = None,
-        from_: Optional[str] = None,
-        scope: Optional[str] = None,
-        by: Optional[str] = None,
-        at_risk_tolerance: Optional[float] = None,
-        young_age: Optional[int] = None,
-    ) -> Table: ...
-    def coverage(
-        self,
-        as_of: Optional[str] = None,
-        from_: Optional[str] = None,
-        scope: Optional[str] = None,
-        by: Optional[str] = None,
-        at_risk_tolerance: Optional[float] = None,
-        young_age: Optional[int] = None,
-    ) -> Table: ...
-    def cadres(
-        self,
+        kind: str,
         as_of: Optional[str] = None,
         from_: Optional[str] = None,
         scope: Optional[str] = None,

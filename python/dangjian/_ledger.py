@@ -163,8 +163,7 @@ class Ledger:
         return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))
 
     def _drill(self, name: str, as_of: Any, from_: Any, scope: Optional[str], by: Optional[str], tol: Optional[float], age: Optional[int]) -> Table:
-        fn = getattr(self._native, name)
-        return Table(fn(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+        return Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
 
     def tasks(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None, *, at_risk_tolerance: Optional[float] = None) -> Table:
         """One row per key task in scope: status, actual, expected, spi, forecast, owner, leader.

@@ -391,15 +391,6 @@ fn short_en(en: &str) -> &str {
 /// The metric rows with 中文 and English names, for csv and md reports.
 pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
     let defs = defs(l);
-    let columns = [
-        "metric",
-        "scope",
-        "value",
-        "numerator",
-        "denominator",
-        "target",
-        "due",
-    ];
     let rows = ev
         .rows
         .iter()
@@ -428,7 +419,10 @@ pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
             m
         })
         .collect();
-    let mut cols: Vec<String> = columns.iter().map(|s| s.to_string()).collect();
+    let mut cols: Vec<String> = dangjian::metrics::MetricRow::COLUMNS
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     cols.push("zh".into());
     cols.push("en".into());
     Rows {

@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
-use dangjian::metrics::{Engine, Freq, Query};
+use dangjian::metrics::{Engine, Freq, MetricRow, Query};
 use dangjian::model::{UnitId, UnitKind};
 use dangjian::Ledger;
 use pyo3::prelude::*;
@@ -348,7 +348,7 @@ impl PyLedger {
                 .engine()
                 .evaluate(&q)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch_from_rows(&ev.rows, METRIC_COLUMNS)
+            arrow::batch_from_rows(&ev.rows, &MetricRow::COLUMNS)
                 .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
         PyArrowTable::new(py, "metrics", batch)
@@ -387,12 +387,14 @@ impl PyLedger {
         })
     }
 
-    /// One row per key task in scope.
-    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
+    /// A drill-down table: `kind` is `tasks` (one row per key task), `duties` (per
+    /// obligation), `coverage` (per above-scale enterprise) or `cadres` (per cadre).
+    #[pyo3(signature = (kind, as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
-    fn tasks(
+    fn drilldown(
         &self,
         py: Python<'_>,
+        kind: &str,
         as_of: Option<&str>,
         from_: Option<&str>,
         scope: Option<String>,
@@ -410,85 +412,16 @@ impl PyLedger {
             at_risk_tolerance,
             young_age,
         )?;
-        self.drill(py, "tasks", q, |e, q| e.tasks(q))
-    }
-
-    /// One row per duty obligation in scope.
-    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn duties(
-        &self,
-        py: Python<'_>,
-        as_of: Option<&str>,
-        from_: Option<&str>,
-        scope: Option<String>,
-        by: Option<&str>,
-        at_risk_tolerance: Option<f64>,
-        young_age: Option<i32>,
-    ) -> PyResult<PyArrowTable> {
-        let q = query(
-            py,
-            as_of,
-            from_,
-            scope,
-            by,
-            None,
-            at_risk_tolerance,
-            young_age,
-        )?;
-        self.drill(py, "duties", q, |e, q| e.obligations(q))
-    }
-
-    /// One row per above-scale enterprise in scope.
-    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn coverage(
-        &self,
-        py: Python<'_>,
-        as_of: Option<&str>,
-        from_: Option<&str>,
-        scope: Option<String>,
-        by: Option<&str>,
-        at_risk_tolerance: Option<f64>,
-        young_age: Option<i32>,
-    ) -> PyResult<PyArrowTable> {
-        let q = query(
-            py,
-            as_of,
-            from_,
-            scope,
-            by,
-            None,
-            at_risk_tolerance,
-            young_age,
-        )?;
-        self.drill(py, "coverage", q, |e, q| e.enterprises(q))
-    }
-
-    /// One row per cadre in scope.
-    #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn cadres(
-        &self,
-        py: Python<'_>,
-        as_of: Option<&str>,
-        from_: Option<&str>,
-        scope: Option<String>,
-        by: Option<&str>,
-        at_risk_tolerance: Option<f64>,
-        young_age: Option<i32>,
-    ) -> PyResult<PyArrowTable> {
-        let q = query(
-            py,
-            as_of,
-            from_,
-            scope,
-            by,
-            None,
-            at_risk_tolerance,
-            young_age,
-        )?;
-        self.drill(py, "cadres", q, |e, q| e.cadres(q))
+        match kind {
+            "tasks" => self.drill(py, "tasks", q, |e, q| e.tasks(q)),
+            "duties" => self.drill(py, "duties", q, |e, q| e.obligations(q)),
+            "coverage" => self.drill(py, "coverage", q, |e, q| e.enterprises(q)),
+            "cadres" => self.drill(py, "cadres", q, |e, q| e.cadres(q)),
+            other => Err(errors::bad_argument(
+                py,
+                format!("no drill-down `{other}`; use tasks, duties, coverage or cadres"),
+            )),
+        }
     }
 
     /// The same query at every month end (freq "M") or week end ("W") in [start, end].
@@ -548,7 +481,7 @@ impl PyLedger {
                 }
             }
             let mut cols = vec!["as_of"];
-            cols.extend_from_slice(METRIC_COLUMNS);
+            cols.extend_from_slice(&MetricRow::COLUMNS);
             arrow::batch_from_objects(&rows, &cols)
                 .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
         })?;
@@ -614,16 +547,6 @@ impl PyLedger {
         )
     }
 }
-
-const METRIC_COLUMNS: &[&str] = &[
-    "metric",
-    "scope",
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "due",
-];
 
 /// The embedded Chengxi New District example.
 #[pyfunction]
