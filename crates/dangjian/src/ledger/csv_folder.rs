@@ -2,9 +2,12 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
+use super::decode::{Interner, Part, TableDecoder};
 use super::problem::{Location, Problem, ProblemKind};
-use super::raw::{Origin, OutTable, RawRow, RawTable};
-use super::{write_atomically, LedgerError};
+use super::raw::{clean, Origin, OutTable, RawRow, RawTable};
+use super::{write_atomically, Decoded, LedgerError};
 use crate::model::Table;
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.
@@ -19,147 +22,487 @@ pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
     }
 }
 
-/// Parses one CSV text into a raw table; fails on the first problem (text that is not CSV,
-/// a row with more cells than the header). [`parse_csv_table`] reports every problem.
+/// Parses one CSV text into a raw table (every cell kept as text, for tools and tests; the
+/// loaders decode CSV as it streams instead); fails on the first problem.
 pub fn parse_csv(table: Table, file: &str, text: &str) -> Result<RawTable, Problem> {
-    let (t, problems) = parse_csv_table(table, file, text);
-    match (t, problems.into_iter().next()) {
-        (Some(t), None) => Ok(t),
-        (_, Some(p)) => Err(p),
-        (None, None) => Err(Problem::new(
+    let mut header: Option<(u64, Vec<String>)> = None;
+    let mut rows = Vec::new();
+    let mut first_problem = None;
+    scan(text, 1, |line, record| match &header {
+        None => {
+            if record.iter().all(|c| clean(c).is_empty()) {
+                return;
+            }
+            header = Some((line, record.iter().map(|c| clean(c).to_string()).collect()));
+        }
+        Some((_, h)) => {
+            if let Some(p) = extra_cells(file, line, record, h.len()) {
+                first_problem.get_or_insert(p);
+            }
+            rows.push(RawRow::new(line, (0..h.len()).map(|i| record.get(i))));
+        }
+    })
+    .map_err(|p| p.located(file))?;
+    if let Some(p) = first_problem {
+        return Err(p);
+    }
+    let (header_pos, header) = header.unwrap_or((1, Vec::new()));
+    Ok(RawTable {
+        table,
+        origin: Origin::Csv {
+            file: file.to_string(),
+        },
+        header,
+        rows,
+        header_pos,
+    })
+}
+
+/// The problem of a row with more (non-empty) cells than the header has columns.
+fn extra_cells(file: &str, line: u64, record: &csv::StringRecord, width: usize) -> Option<Problem> {
+    (record.len() > width && record.iter().skip(width).any(|c| !clean(c).is_empty())).then(|| {
+        Problem::new(
             ProblemKind::Format,
-            Location::File {
-                path: file.to_string(),
+            Location::Csv { file: file.to_string(), line, column: width + 1 },
+            format!("this row has {} cells but the header has {width} columns; name the extra column in the header or remove the extra cells", record.len()),
+        )
+    })
+}
+
+/// Text that is not CSV, before its file is known.
+struct NotCsv {
+    line: u64,
+    message: String,
+}
+
+impl NotCsv {
+    fn located(self, file: &str) -> Problem {
+        Problem::new(
+            ProblemKind::Format,
+            Location::Csv {
+                file: file.to_string(),
+                line: self.line,
+                column: 1,
             },
-            "not valid CSV",
-        )),
+            format!("not valid CSV: {}", self.message),
+        )
     }
 }
 
-/// Parses one CSV text into a raw table and the problems found: a row with more cells than
-/// the header is reported and kept with the header's columns only (so that what it names is
-/// still known and not reported missing a second time); text that is not CSV gives no table.
-pub fn parse_csv_table(table: Table, file: &str, text: &str) -> (Option<RawTable>, Vec<Problem>) {
-    let mut problems = Vec::new();
+/// Calls `f` with each record of `text` and the line it starts on, `first_line` being the
+/// line of `text`'s first byte. Lines are counted here, by line feeds, so that CRLF files
+/// (what Excel writes) are numbered like LF ones.
+fn scan(
+    text: &str,
+    first_line: u64,
+    mut f: impl FnMut(u64, &csv::StringRecord),
+) -> Result<(), NotCsv> {
+    let bytes = text.as_bytes();
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut header: Option<Vec<String>> = None;
-    let mut header_pos = 1;
-    let mut rows = Vec::new();
+        .from_reader(bytes);
     let mut record = csv::StringRecord::new();
+    let (mut counted_to, mut line) = (0usize, first_line);
     loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                problems.push(Problem::new(
-                    ProblemKind::Format,
-                    Location::Csv {
-                        file: file.to_string(),
-                        line,
-                        column: 1,
-                    },
-                    format!("not valid CSV: {e}"),
-                ));
-                return (None, problems);
-            }
+        let more = reader.read_record(&mut record).map_err(|e| NotCsv {
+            line: e.position().map_or(line, |p| first_line + p.line() - 1),
+            message: e.to_string(),
+        })?;
+        if !more {
+            return Ok(());
         }
-        let line = record.position().map(|p| p.line()).unwrap_or(0);
-        match &header {
-            None => {
-                if record.iter().all(|c| super::raw::clean(c).is_empty()) {
-                    continue;
-                }
-                header_pos = line;
-                header = Some(
-                    record
-                        .iter()
-                        .map(|c| super::raw::clean(c).to_string())
-                        .collect(),
-                );
-            }
-            Some(h) => {
-                if record.len() > h.len()
-                    && record
-                        .iter()
-                        .skip(h.len())
-                        .any(|c| !super::raw::clean(c).is_empty())
-                {
-                    problems.push(Problem::new(
-                        ProblemKind::Format,
-                        Location::Csv { file: file.to_string(), line, column: h.len() + 1 },
-                        format!("this row has {} cells but the header has {} columns; name the extra column in the header or remove the extra cells", record.len(), h.len()),
-                    ));
-                }
-                rows.push(RawRow::with_capacity(
-                    line,
-                    record.as_slice().len(),
-                    h.len(),
-                    (0..h.len()).map(|i| record.get(i)),
-                ));
-            }
+        // The record starts at its first byte that ends no line.
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize);
+        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+            start += 1;
         }
+        let start = start.max(counted_to).min(bytes.len());
+        line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
+        counted_to = start;
+        f(line, &record);
     }
-    (
-        Some(RawTable {
-            table,
-            origin: Origin::Csv {
-                file: file.to_string(),
-            },
-            header: header.unwrap_or_default(),
-            rows,
-            header_pos,
-        }),
-        problems,
-    )
 }
 
-/// Reads every `<table>.csv` of a folder (missing tables are empty).
-pub fn read_folder(dir: &Path) -> Result<(Vec<RawTable>, Vec<Problem>), LedgerError> {
-    let mut files = Vec::new();
+/// The length of the longest prefix of `bytes` that ends a record: just past the last line
+/// feed outside quotes. `None` when there is no such line feed.
+fn record_boundary(bytes: &[u8]) -> Option<usize> {
+    let last = memchr::memrchr(b'\n', bytes)?;
+    if memchr::memchr_iter(b'"', &bytes[..last])
+        .count()
+        .is_multiple_of(2)
+    {
+        return Some(last + 1);
+    }
+    // A quoted cell spans the last line feed: find the last one outside quotes.
+    let mut quoted = false;
+    let mut found = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', bytes) {
+        match bytes[i] {
+            b'"' => quoted = !quoted,
+            _ if !quoted => found = Some(i + 1),
+            _ => {}
+        }
+    }
+    found
+}
+
+/// Blocks of a large file are decoded in parallel; each ends at a record boundary.
+const BLOCK: usize = 8 << 20;
+
+/// One table as read from its file: where it came from, its header and its decoded rows.
+struct TableRead {
+    table: Table,
+    origin: Origin,
+    header: Vec<String>,
+    header_pos: u64,
+    part: Part,
+    /// Problems of the file's structure (rows wider than the header, text that is not CSV).
+    read_problems: Vec<Problem>,
+    /// No table at all (text that is not CSV).
+    failed: bool,
+    /// The size of the blocks decoded in parallel.
+    block: usize,
+}
+
+impl TableRead {
+    fn new(table: Table) -> TableRead {
+        TableRead {
+            table,
+            origin: Origin::Csv {
+                file: format!("{}.csv", table.name()),
+            },
+            header: Vec::new(),
+            header_pos: 1,
+            part: Part::default(),
+            read_problems: Vec::new(),
+            failed: false,
+            block: BLOCK,
+        }
+    }
+
+    fn file(&self) -> String {
+        format!("{}.csv", self.table.name())
+    }
+
+    fn fail(&mut self, e: NotCsv) {
+        let p = e.located(&self.file());
+        self.read_problems.push(p);
+        self.failed = true;
+    }
+
+    /// Reads the header from the start of `text` (which starts on line `base`); returns the
+    /// rest of the text and its first line, or `None` when the text holds no header (or is
+    /// not CSV).
+    fn header<'t>(&mut self, text: &'t str, base: u64) -> Option<(&'t str, u64)> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut record = csv::StringRecord::new();
+        let mut rest_at = 0;
+        let mut header = None;
+        let _ = scan_until(&mut reader, &mut record, |rec| {
+            if rec.iter().all(|c| clean(c).is_empty()) {
+                return false;
+            }
+            header = Some(rec.iter().map(|c| clean(c).to_string()).collect::<Vec<_>>());
+            true
+        });
+        if let Some(h) = header {
+            rest_at = reader.position().byte() as usize;
+            self.header = h;
+        }
+        if self.header.is_empty() {
+            // No header: an empty table (unless the text is not CSV at all).
+            if let Err(e) = scan(text, 1, |_, _| {}) {
+                self.fail(e);
+            }
+            return None;
+        }
+        let rest_at = rest_at.min(text.len());
+        // The header's line, and the line the rest starts on.
+        let head = &text.as_bytes()[..rest_at];
+        let mut header_start = record.position().map_or(0, |p| p.byte() as usize);
+        while header_start < head.len() && matches!(head[header_start], b'\r' | b'\n') {
+            header_start += 1;
+        }
+        self.header_pos =
+            base + memchr::memchr_iter(b'\n', &head[..header_start.min(head.len())]).count() as u64;
+        let rest_line = base + memchr::memchr_iter(b'\n', head).count() as u64;
+        Some((&text[rest_at..], rest_line))
+    }
+
+    /// Decodes the records of `text` (which starts on line `first_line`) in parallel
+    /// blocks.
+    fn decode(&self, text: &str, first_line: u64) -> Result<(Part, Vec<Problem>), NotCsv> {
+        let dec = TableDecoder::new(self.table, &self.origin, &self.header, self.header_pos);
+        let file = self.file();
+        // Split at record boundaries into blocks, each with its first line.
+        let mut blocks = Vec::new();
+        let (mut at, mut line) = (0usize, first_line);
+        while at < text.len() {
+            let want = (at + self.block).min(text.len());
+            let end = if want == text.len() {
+                text.len()
+            } else {
+                record_boundary(&text.as_bytes()[at..want])
+                    .map(|n| at + n)
+                    .unwrap_or(text.len())
+            };
+            blocks.push((&text[at..end], line));
+            line += memchr::memchr_iter(b'\n', &text.as_bytes()[at..end]).count() as u64;
+            at = end;
+        }
+        let width = self.header.len();
+        let parts: Vec<Result<(Part, Vec<Problem>), NotCsv>> = blocks
+            .into_par_iter()
+            // One id cache per worker, warm from block to block.
+            .map_init(Interner::default, |ids, (block, line)| {
+                let mut part = dec.part();
+                let mut structure = Vec::new();
+                scan(block, line, |line, record| {
+                    if let Some(p) = extra_cells(&file, line, record, width) {
+                        structure.push(p);
+                    }
+                    dec.row(line, record, &mut part, ids);
+                })?;
+                Ok((part, structure))
+            })
+            .collect();
+        let mut all = dec.part();
+        let mut structure = Vec::new();
+        for p in parts {
+            let (part, s) = p?;
+            all.append(part);
+            structure.extend(s);
+        }
+        Ok((all, structure))
+    }
+
+    /// Reads a whole file's bytes (UTF-8, with or without BOM, or GB18030).
+    fn read_bytes(mut self, bytes: &[u8]) -> TableRead {
+        let (text, _) = decode_text_cow(bytes);
+        if let Some((rest, line)) = self.header(&text, 1) {
+            match self.decode(rest, line) {
+                Ok((part, s)) => {
+                    self.part = part;
+                    self.read_problems.extend(s);
+                }
+                Err(e) => self.fail(e),
+            }
+        }
+        self
+    }
+
+    /// Reads a file from disk; a large UTF-8 file streams through in blocks so that it is
+    /// never held whole.
+    fn read_path(self, path: &Path) -> Result<TableRead, LedgerError> {
+        use std::io::Read;
+        let mut file = std::fs::File::open(path).map_err(|e| LedgerError::io(path, e))?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        if size <= 4 * self.block as u64 {
+            let mut bytes = Vec::with_capacity(size as usize);
+            file.read_to_end(&mut bytes)
+                .map_err(|e| LedgerError::io(path, e))?;
+            return Ok(self.read_bytes(&bytes));
+        }
+        let mut me = self;
+        let mut buf: Vec<u8> = Vec::with_capacity(4 * me.block + 1024);
+        let mut first = true;
+        let mut line = 1u64;
+        let mut eof = false;
+        let mut part: Option<Part> = None;
+        while !eof {
+            // Fill the window.
+            let target = 4 * me.block;
+            while buf.len() < target {
+                let old = buf.len();
+                buf.resize(target, 0);
+                let n = file
+                    .read(&mut buf[old..])
+                    .map_err(|e| LedgerError::io(path, e))?;
+                buf.truncate(old + n);
+                if n == 0 {
+                    eof = true;
+                    break;
+                }
+            }
+            let mut body: &[u8] = &buf;
+            if first && line == 1 {
+                body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
+            }
+            let end = if eof {
+                body.len()
+            } else {
+                match record_boundary(body) {
+                    Some(n) => n,
+                    // One record longer than the window: read on.
+                    None if buf.len() < (1 << 30) => {
+                        buf.reserve(buf.len());
+                        let old = buf.len();
+                        buf.resize(old * 2, 0);
+                        let n = file
+                            .read(&mut buf[old..])
+                            .map_err(|e| LedgerError::io(path, e))?;
+                        buf.truncate(old + n);
+                        eof = n == 0;
+                        continue;
+                    }
+                    None => body.len(),
+                }
+            };
+            let Ok(text) = std::str::from_utf8(&body[..end]) else {
+                // Not UTF-8: the whole file is GB18030 (or broken); read it whole.
+                drop(buf);
+                let fresh = TableRead {
+                    block: me.block,
+                    ..TableRead::new(me.table)
+                };
+                let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
+                return Ok(fresh.read_bytes(&bytes));
+            };
+            let (rest, rest_line) = if first {
+                match me.header(text, line) {
+                    Some(x) => {
+                        first = false;
+                        x
+                    }
+                    None if me.failed => return Ok(me),
+                    // Blank lines only so far: look for the header in the next window.
+                    None => (&text[text.len()..], line + count_lines(text)),
+                }
+            } else {
+                (text, line)
+            };
+            if !rest.is_empty() {
+                match me.decode(rest, rest_line) {
+                    Ok((p, s)) => {
+                        match &mut part {
+                            Some(all) => all.append(p),
+                            None => part = Some(p),
+                        }
+                        me.read_problems.extend(s);
+                    }
+                    Err(e) => {
+                        me.fail(e);
+                        return Ok(me);
+                    }
+                }
+            }
+            line = rest_line + count_lines(rest);
+            let consumed = end + (buf.len() - body.len());
+            buf.drain(..consumed);
+        }
+        me.part = part.unwrap_or_default();
+        Ok(me)
+    }
+}
+
+fn count_lines(text: &str) -> u64 {
+    memchr::memchr_iter(b'\n', text.as_bytes()).count() as u64
+}
+
+/// `scan`'s first records, until `stop` says so (for the header).
+fn scan_until(
+    reader: &mut csv::Reader<&[u8]>,
+    record: &mut csv::StringRecord,
+    mut stop: impl FnMut(&csv::StringRecord) -> bool,
+) -> Result<(), csv::Error> {
+    while reader.read_record(record)? {
+        if stop(record) {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// Like [`decode_text`], borrowing UTF-8 text instead of copying it.
+fn decode_text_cow(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.into(), "UTF-8"),
+        Err(_) => {
+            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
+            (text.into_owned().into(), "GB18030")
+        }
+    }
+}
+
+/// Reads every `<table>.csv` of a folder (missing tables are empty), the tables in
+/// parallel.
+pub(crate) fn read_folder(dir: &Path) -> Result<Decoded, LedgerError> {
+    let mut names = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| LedgerError::io(dir, e))?;
     for entry in entries {
         let entry = entry.map_err(|e| LedgerError::io(dir, e))?;
-        let name = entry.file_name().to_string_lossy().to_string();
-        if !name.ends_with(".csv") {
-            continue;
-        }
-        // Unknown files are only named in a problem: no need to read them.
-        let bytes = match Table::from_name(name.trim_end_matches(".csv")) {
-            Some(_) => {
-                let path = entry.path();
-                std::fs::read(&path).map_err(|e| LedgerError::io(&path, e))?
-            }
-            None => Vec::new(),
-        };
-        files.push((name, bytes));
+        names.push((
+            entry.file_name().to_string_lossy().to_string(),
+            entry.path(),
+        ));
     }
-    Ok(read_files(files))
+    let (known, unknown) = sort_files(names);
+    // Large tables first, so that the small ones fill in around them.
+    let mut jobs: Vec<(Table, std::path::PathBuf, u64)> = known
+        .into_iter()
+        .map(|(t, p)| {
+            let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+            (t, p, size)
+        })
+        .collect();
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
+    let reads: Vec<Result<TableRead, LedgerError>> = jobs
+        .into_par_iter()
+        .map(|(t, p, _)| TableRead::new(t).read_path(&p))
+        .collect();
+    let reads = reads.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(assemble(unknown, reads))
 }
 
 /// Reads the files of a CSV folder given as `(file name, bytes)`: each `<table>.csv` is a
 /// table (UTF-8 or GB18030, detected file by file); another `.csv` name is a problem; other
 /// names are ignored.
-pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(
+pub(crate) fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(
     files: impl IntoIterator<Item = (N, B)>,
-) -> (Vec<RawTable>, Vec<Problem>) {
-    let mut by_table: Vec<Option<B>> = Table::ALL.iter().map(|_| None).collect();
+) -> Decoded {
+    let files: Vec<(String, B)> = files
+        .into_iter()
+        .map(|(n, b)| (n.as_ref().to_string(), b))
+        .collect();
+    let (known, unknown) = sort_files(files);
+    let reads: Vec<TableRead> = known
+        .into_iter()
+        .map(|(t, b)| TableRead::new(t).read_bytes(b.as_ref()))
+        .collect();
+    assemble(unknown, reads)
+}
+
+/// Splits file names into tables (the last file of each name wins) and other `.csv` files
+/// (sorted); names not ending in `.csv` are ignored.
+fn sort_files<X>(files: Vec<(String, X)>) -> (Vec<(Table, X)>, Vec<String>) {
+    let mut by_table: Vec<Option<X>> = Table::ALL.iter().map(|_| None).collect();
     let mut unknown = Vec::new();
-    for (name, bytes) in files {
-        let name = name.as_ref();
+    for (name, x) in files {
         let Some(stem) = name.strip_suffix(".csv") else {
             continue;
         };
         match Table::ALL.iter().position(|t| t.name() == stem) {
-            Some(i) => by_table[i] = Some(bytes),
-            None => unknown.push(name.to_string()),
+            Some(i) => by_table[i] = Some(x),
+            None => unknown.push(name),
         }
     }
     unknown.sort();
-    let mut problems: Vec<Problem> = unknown
+    let known = Table::ALL
+        .into_iter()
+        .zip(by_table)
+        .filter_map(|(t, x)| x.map(|x| (t, x)))
+        .collect();
+    (known, unknown)
+}
+
+/// Puts the tables together in the order of `LEDGER.md`, problems in reading order.
+fn assemble(unknown: Vec<String>, mut reads: Vec<TableRead>) -> Decoded {
+    let read_problems = unknown
         .into_iter()
         .map(|name| {
             Problem::new(
@@ -172,15 +515,20 @@ pub fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(
             )
         })
         .collect();
-    let mut tables = Vec::new();
-    for (table, bytes) in Table::ALL.into_iter().zip(by_table) {
-        let Some(bytes) = bytes else { continue };
-        let (text, _) = decode_text(bytes.as_ref());
-        let (t, p) = parse_csv_table(table, &format!("{}.csv", table.name()), &text);
-        tables.extend(t);
-        problems.extend(p);
+    let mut out = Decoded {
+        read_problems,
+        ..Decoded::default()
+    };
+    reads.sort_by_key(|r| r.table);
+    for r in reads {
+        out.read_problems.extend(r.read_problems);
+        if r.failed {
+            continue;
+        }
+        let dec = TableDecoder::new(r.table, &r.origin, &r.header, r.header_pos);
+        dec.finish(r.part, &mut out);
     }
-    (tables, problems)
+    out
 }
 
 /// Renders one table as CSV text.
@@ -208,4 +556,95 @@ pub fn write_folder(tables: &[OutTable], dir: &Path) -> Result<(), LedgerError> 
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The people of an activity table: `rows` activities, some with quoted notes that
+    /// span lines, every `bad`-th with a date that is not one.
+    fn activities(rows: usize, bad: usize, eol: &str) -> String {
+        let mut s = format!("\u{feff}id,kind,date,subject,people,note{eol}");
+        for i in 0..rows {
+            let date = if i % bad == bad - 1 {
+                "2019-13-01"
+            } else {
+                "2019-03-04"
+            };
+            let note = if i % 7 == 0 {
+                format!("\"a note{eol}over two lines, with \"\"quotes\"\"\"")
+            } else {
+                String::new()
+            };
+            s.push_str(&format!("a{i},patrol,{date},u1,p1;p2,{note}{eol}"));
+        }
+        s
+    }
+
+    fn read(text: &str, block: usize) -> (Vec<String>, Vec<u64>, usize) {
+        let dir = std::env::temp_dir().join(format!(
+            "dangjian-csv-block-{}-{block}-{}",
+            std::process::id(),
+            text.len()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("activities.csv");
+        std::fs::write(&path, text).unwrap();
+        let r = TableRead {
+            block,
+            ..TableRead::new(Table::Activities)
+        }
+        .read_path(&path)
+        .unwrap();
+        std::fs::remove_dir_all(&dir).ok();
+        let mut out = Decoded::default();
+        let n = r.part.ledger.activities.len();
+        let dec = TableDecoder::new(r.table, &r.origin, &r.header, r.header_pos);
+        dec.finish(r.part, &mut out);
+        let problems = out.problems.iter().map(|p| p.to_string()).collect();
+        let positions = out.sources.locate_positions(Table::Activities);
+        (problems, positions, n)
+    }
+
+    #[test]
+    fn blocks_of_any_size_give_the_same_rows_lines_and_problems() {
+        for eol in ["\n", "\r\n"] {
+            // 300 rows; every 50th bad; every 7th spans two lines.
+            let text = activities(300, 50, eol);
+            let whole = read(&text, 1 << 30);
+            // 300 rows less 6 bad ones.
+            assert_eq!(whole.2, 294);
+            assert_eq!(whole.0.len(), 6);
+            // Row i starts on line 2 + i + (rows before it that span two lines):
+            // row 49 (the first bad one) has rows 0, 7, ..., 42 (7 of them) before it.
+            assert!(
+                whole.0[0].starts_with("activities.csv:58:3:"),
+                "{}",
+                whole.0[0]
+            );
+            for block in [1, 7, 64, 333, 4096] {
+                assert_eq!(read(&text, block), whole, "block {block} {eol:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn crlf_lines_are_numbered_like_lf_lines() {
+        let text = "id,kind,date,subject\r\na1,patrol,2019-01-02,u1\r\na2,patrol,2019x01-02,u1\r\n";
+        let (problems, _, _) = read(text, 1 << 30);
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0].starts_with("activities.csv:3:3:"),
+            "{}",
+            problems[0]
+        );
+    }
+
+    #[test]
+    fn record_boundary_skips_line_feeds_inside_quotes() {
+        assert_eq!(record_boundary(b"a,b\nc,\"d\ne"), Some(4));
+        assert_eq!(record_boundary(b"a,b\nc,\"d\ne\"\nf"), Some(12));
+        assert_eq!(record_boundary(b"a,\"b\nc"), None);
+    }
 }

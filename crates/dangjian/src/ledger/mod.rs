@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub mod csv_folder;
+mod decode;
 pub mod excel;
 pub mod json;
 pub mod problem;
@@ -30,11 +31,12 @@ pub mod raw;
 pub mod template;
 pub mod validate;
 
+pub use decode::{SourceMap, TableSource};
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use template::template;
 pub use validate::{validate, ValidateOptions};
 
-use crate::model::Ledger;
+use crate::model::{self, Ledger};
 
 /// What can go wrong reading or writing a ledger.
 #[derive(Debug, thiserror::Error)]
@@ -122,22 +124,20 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
 /// Loads a ledger and keeps its warnings; `opts.as_of` sets the evaluation date for the
 /// "dated after the evaluation date" warning.
 pub fn load_with(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
-    let path = path.as_ref();
-    let (tables, problems) = read_raw(path)?;
-    finish(tables, problems, opts)
+    finish(read(path.as_ref())?, opts)
 }
 
 /// Loads a ledger from JSON text.
 pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
     let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
-    finish(tables, Vec::new(), &ValidateOptions::default()).map(|l| l.ledger)
+    finish(raw::decode(tables, Vec::new()), &ValidateOptions::default()).map(|l| l.ledger)
 }
 
 /// Loads a ledger from the bytes of an `.xlsx` workbook (see [`excel`]).
 pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
     let (tables, problems) = excel::parse_xlsx("workbook", bytes)
         .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
-    finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
+    finish(raw::decode(tables, problems), &ValidateOptions::default()).map(|l| l.ledger)
 }
 
 /// Loads a ledger from the files of a CSV folder held in memory: `(file name, bytes)` pairs
@@ -146,16 +146,30 @@ pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
 pub fn from_csv_files<N: AsRef<str>, B: AsRef<[u8]>>(
     files: impl IntoIterator<Item = (N, B)>,
 ) -> Result<Ledger, LedgerError> {
-    let (tables, problems) = csv_folder::read_files(files);
-    finish(tables, problems, &ValidateOptions::default()).map(|l| l.ledger)
+    finish(csv_folder::read_files(files), &ValidateOptions::default()).map(|l| l.ledger)
 }
 
 /// Loads a ledger from raw tables (for other forms and tests).
 pub fn from_raw(tables: Vec<raw::RawTable>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
-    finish(tables, Vec::new(), opts)
+    finish(raw::decode(tables, Vec::new()), opts)
 }
 
-fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerError> {
+/// The records of a ledger as read and decoded, before validation.
+#[derive(Default)]
+pub(crate) struct Decoded {
+    /// The typed ledger (partial when there are problems).
+    pub ledger: model::Ledger,
+    /// Problems the reader found (files, CSV structure), reported first.
+    pub read_problems: Vec<Problem>,
+    /// Problems found decoding rows.
+    pub problems: Vec<Problem>,
+    /// Maps record indices back to the source.
+    pub sources: SourceMap,
+    /// Ids named by rows that failed to decode.
+    pub failed_ids: std::collections::HashSet<String>,
+}
+
+fn read(path: &Path) -> Result<Decoded, LedgerError> {
     if !path.exists() {
         return Err(LedgerError::io(
             path,
@@ -175,13 +189,14 @@ fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerErr
                 )]))
             })?;
             match json::parse_json(&text) {
-                Ok(t) => Ok((t, Vec::new())),
+                Ok(t) => Ok(raw::decode(t, Vec::new())),
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
             }
         }
         Form::Excel => {
             let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
             excel::parse_xlsx(&path.display().to_string(), &bytes)
+                .map(|(t, p)| raw::decode(t, p))
                 .map_err(|p| LedgerError::Invalid(Problems(vec![p])))
         }
         Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path),
@@ -193,12 +208,8 @@ fn read_raw(path: &Path) -> Result<(Vec<raw::RawTable>, Vec<Problem>), LedgerErr
 }
 
 /// Decodes, validates and either returns the whole ledger or every problem.
-fn finish(
-    tables: Vec<raw::RawTable>,
-    mut problems: Vec<Problem>,
-    opts: &ValidateOptions,
-) -> Result<Loaded, LedgerError> {
-    let decoded = raw::decode(tables);
+fn finish(decoded: Decoded, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+    let mut problems = decoded.read_problems;
     problems.extend(decoded.problems);
     let mut vopts = opts.clone();
     vopts.failed_ids.extend(decoded.failed_ids);

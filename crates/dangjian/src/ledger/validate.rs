@@ -12,6 +12,7 @@ use chrono::NaiveDate;
 use super::problem::{quoted, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
+use crate::model::{Sym, SymMap};
 
 /// Options of a validation.
 #[derive(Clone, Debug, Default)]
@@ -53,7 +54,7 @@ impl IdKind {
 struct Checker<'a> {
     l: &'a Ledger,
     // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
-    ids: HashMap<&'a str, IdKind>,
+    ids: SymMap<IdKind>,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
 }
@@ -64,9 +65,13 @@ impl<'a> Checker<'a> {
     }
 
     /// Checks that `id` exists and is one of `want`.
-    fn reference(&mut self, id: &str, want: &[IdKind], table: Table, row: usize, col: &str) {
-        let found = self.ids.get(id).copied();
-        if found.is_some_and(|k| want.contains(&k)) || self.failed.contains(id) {
+    fn reference(&mut self, id: Sym, want: &[IdKind], table: Table, row: usize, col: &str) {
+        let found = self.ids.get(&id).copied();
+        if found.is_some_and(|k| want.contains(&k)) {
+            return;
+        }
+        let id = id.as_str();
+        if self.failed.contains(id) {
             return;
         }
         // Only a broken reference pays for its message.
@@ -112,7 +117,10 @@ impl<'a> Checker<'a> {
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
     let mut c = Checker {
         l,
-        ids: HashMap::default(),
+        ids: SymMap::with_capacity_and_hasher(
+            l.units.len() + l.orgs.len() + l.people.len() + l.initiatives.len(),
+            Default::default(),
+        ),
         failed: &opts.failed_ids,
         out: Vec::new(),
     };
@@ -129,32 +137,32 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
 
 fn ids(c: &mut Checker<'_>) {
     let l = c.l;
-    let mut seen: HashMap<&str, (Table, usize)> = HashMap::default();
+    let mut seen: SymMap<(Table, usize)> = SymMap::default();
     let all = l
         .units
         .iter()
         .enumerate()
-        .map(|(i, u)| (u.id.as_str(), Table::Units, i, IdKind::Unit))
+        .map(|(i, u)| (u.id.sym(), Table::Units, i, IdKind::Unit))
         .chain(
             l.orgs
                 .iter()
                 .enumerate()
-                .map(|(i, o)| (o.id.as_str(), Table::Orgs, i, IdKind::Org)),
+                .map(|(i, o)| (o.id.sym(), Table::Orgs, i, IdKind::Org)),
         )
         .chain(
             l.people
                 .iter()
                 .enumerate()
-                .map(|(i, p)| (p.id.as_str(), Table::People, i, IdKind::Person)),
+                .map(|(i, p)| (p.id.sym(), Table::People, i, IdKind::Person)),
         )
         .chain(
             l.initiatives
                 .iter()
                 .enumerate()
-                .map(|(i, x)| (x.id.as_str(), Table::Initiatives, i, IdKind::Initiative)),
+                .map(|(i, x)| (x.id.sym(), Table::Initiatives, i, IdKind::Initiative)),
         );
     for (id, table, row, kind) in all {
-        match seen.get(id) {
+        match seen.get(&id) {
             Some((t0, r0)) => {
                 let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(*t0, *r0, "id"));
                 c.push(ProblemKind::DuplicateId, at(table, row, "id"), msg);
@@ -222,16 +230,16 @@ fn references(c: &mut Checker<'_>) {
     }
     for (i, u) in l.units.iter().enumerate() {
         if let Some(p) = &u.parent {
-            c.reference(p.as_str(), &[Unit], Table::Units, i, "parent");
+            c.reference(p.sym(), &[Unit], Table::Units, i, "parent");
         }
     }
     for (i, d) in l.designations.iter().enumerate() {
-        c.reference(d.unit.as_str(), &[Unit], Table::Designations, i, "unit");
+        c.reference(d.unit.sym(), &[Unit], Table::Designations, i, "unit");
     }
     for (i, o) in l.orgs.iter().enumerate() {
         let mut seen = HashSet::new();
         for h in &o.hosts {
-            c.reference(h.as_str(), &[Unit], Table::Orgs, i, "hosts");
+            c.reference(h.sym(), &[Unit], Table::Orgs, i, "hosts");
             if !seen.insert(h.as_str()) {
                 c.push(
                     ProblemKind::DuplicateHost,
@@ -241,21 +249,21 @@ fn references(c: &mut Checker<'_>) {
             }
         }
         if let Some(p) = &o.parent {
-            c.reference(p.as_str(), &[Org], Table::Orgs, i, "parent");
+            c.reference(p.sym(), &[Org], Table::Orgs, i, "parent");
         }
     }
     for (i, e) in l.elections.iter().enumerate() {
-        c.reference(e.org.as_str(), &[Org], Table::Elections, i, "org");
+        c.reference(e.org.sym(), &[Org], Table::Elections, i, "org");
     }
     for (i, p) in l.people.iter().enumerate() {
         if let Some(o) = &p.org {
-            c.reference(o.as_str(), &[Org], Table::People, i, "org");
+            c.reference(o.sym(), &[Org], Table::People, i, "org");
         }
     }
     for (i, r) in l.roles.iter().enumerate() {
-        c.reference(r.person.as_str(), &[Person], Table::Roles, i, "person");
+        c.reference(r.person.sym(), &[Person], Table::Roles, i, "person");
         c.reference(
-            r.target.as_str(),
+            r.target.sym(),
             &[Unit, Org, Initiative],
             Table::Roles,
             i,
@@ -264,15 +272,15 @@ fn references(c: &mut Checker<'_>) {
     }
     for (i, x) in l.initiatives.iter().enumerate() {
         if let Some(u) = &x.unit {
-            c.reference(u.as_str(), &[Unit], Table::Initiatives, i, "unit");
+            c.reference(u.sym(), &[Unit], Table::Initiatives, i, "unit");
         }
         if let Some(o) = &x.owner {
-            c.reference(o.as_str(), &[Org], Table::Initiatives, i, "owner");
+            c.reference(o.sym(), &[Org], Table::Initiatives, i, "owner");
         }
     }
     for (i, p) in l.progress.iter().enumerate() {
         c.reference(
-            p.initiative.as_str(),
+            p.initiative.sym(),
             &[Initiative],
             Table::Progress,
             i,
@@ -281,14 +289,14 @@ fn references(c: &mut Checker<'_>) {
     }
     for (i, a) in l.activities.iter().enumerate() {
         c.reference(
-            a.subject.as_str(),
+            a.subject.sym(),
             &[Unit, Org, Initiative],
             Table::Activities,
             i,
             "subject",
         );
         for p in &a.people {
-            c.reference(p.as_str(), &[Person], Table::Activities, i, "people");
+            c.reference(p.sym(), &[Person], Table::Activities, i, "people");
         }
     }
     let indicators: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
@@ -303,12 +311,12 @@ fn references(c: &mut Checker<'_>) {
                 ),
             );
         }
-        c.reference(o.unit.as_str(), &[Unit], Table::Observations, i, "unit");
+        c.reference(o.unit.sym(), &[Unit], Table::Observations, i, "unit");
     }
     let duties: HashSet<&str> = l.duties.iter().map(|d| d.id.as_str()).collect();
     for (i, t) in l.targets.iter().enumerate() {
         if let Some(s) = &t.scope {
-            c.reference(s.as_str(), &[Unit], Table::Targets, i, "scope");
+            c.reference(s.sym(), &[Unit], Table::Targets, i, "scope");
         }
         let known = if t.metric.contains('.') {
             crate::metrics::is_metric_id(&t.metric, &duties, &indicators)
@@ -515,7 +523,7 @@ fn duplicates(c: &mut Checker<'_>) {
     let l = c.l;
     let mut seen = HashMap::default();
     for (i, p) in l.progress.iter().enumerate() {
-        if let Some(r0) = seen.insert((p.initiative.as_str(), p.date), i) {
+        if let Some(r0) = seen.insert((p.initiative.sym(), p.date), i) {
             c.push(
                 ProblemKind::DuplicateProgress,
                 at(Table::Progress, i, "date"),
@@ -530,7 +538,7 @@ fn duplicates(c: &mut Checker<'_>) {
     }
     let mut seen = HashMap::default();
     for (i, o) in l.observations.iter().enumerate() {
-        if let Some(r0) = seen.insert((o.indicator.as_str(), o.unit.as_str(), o.date), i) {
+        if let Some(r0) = seen.insert((o.indicator.sym(), o.unit.sym(), o.date), i) {
             c.push(
                 ProblemKind::DuplicateObservation,
                 at(Table::Observations, i, "date"),
@@ -749,10 +757,10 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
         }
     }
     // Branch sizes: members are people whose `org` is the branch; formal ones are confirmed.
-    let mut members: HashMap<&str, (usize, usize)> = HashMap::default();
+    let mut members: SymMap<(usize, usize)> = SymMap::default();
     for p in &l.people {
         if let Some(o) = &p.org {
-            let e = members.entry(o.as_str()).or_default();
+            let e = members.entry(o.sym()).or_default();
             e.0 += 1;
             if p.confirmed.is_some_and(|d| as_of.is_none_or(|a| d <= a)) {
                 e.1 += 1;
@@ -766,7 +774,7 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
         if as_of.is_some_and(|a| !o.active_on(a)) {
             continue;
         }
-        let (all, formal) = members.get(o.id.as_str()).copied().unwrap_or((0, 0));
+        let (all, formal) = members.get(&o.id.sym()).copied().unwrap_or((0, 0));
         if formal < 3 {
             c.push(ProblemKind::SmallBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {formal} formal members; a branch needs at least 3 (units with fewer join a joint branch)", o.kind, o.id));
         }

@@ -129,7 +129,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 AppliesTo::Role(kind) => {
                     for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
                         add(
-                            e.nodes.get(r.target.as_str()).copied(),
+                            e.nodes.get(&r.target.sym()).copied(),
                             Source::Role(i as u32),
                             Some(r.start),
                             r.end,
@@ -159,7 +159,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                         .filter(|(_, d)| d.designation == *name)
                     {
                         add(
-                            e.unit_of(d.unit.as_str()),
+                            e.unit_of(d.unit.sym()),
                             Source::Designation(i as u32),
                             Some(d.since),
                             d.until,
@@ -176,7 +176,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
             DutyIndex {
                 obligations,
                 entries,
-                kind: e.act_kinds.get(duty.activity.as_str()).copied(),
+                kind: e.act_kinds.get(&duty.activity.sym()).copied(),
             }
         })
         .collect()

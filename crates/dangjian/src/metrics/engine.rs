@@ -22,7 +22,7 @@ use super::{
     TaskRow,
 };
 use crate::calendar;
-use crate::model::{Ledger, UnitId, UnitKind, Vocabulary};
+use crate::model::{Ledger, Sym, SymMap, UnitId, UnitKind, Vocabulary};
 
 /// A unit, organisation or initiative, by dense id: units `0..U`, organisations `U..U+O`,
 /// initiatives after.
@@ -208,9 +208,9 @@ pub struct Engine<'a> {
     pub(crate) n_units: u32,
     pub(crate) n_orgs: u32,
     /// Any unit, org or initiative id to its node.
-    pub(crate) nodes: HashMap<&'a str, Node>,
+    pub(crate) nodes: SymMap<Node>,
     /// Person id to person index.
-    pub(crate) person_ix: HashMap<&'a str, u32>,
+    pub(crate) person_ix: SymMap<u32>,
     /// Euler-tour entry number and exit bound of each unit.
     pub(crate) tin: Vec<u32>,
     pub(crate) tout: Vec<u32>,
@@ -246,7 +246,7 @@ pub struct Engine<'a> {
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
     pub(crate) progress: Vec<Vec<u32>>,
     /// Activity kinds interned.
-    pub(crate) act_kinds: HashMap<&'a str, u32>,
+    pub(crate) act_kinds: SymMap<u32>,
     /// Activities of one subject and kind: a range of `act_sorted`/`act_dates`.
     act_ranges: HashMap<(Node, u32), (u32, u32)>,
     act_sorted: Vec<u32>,
@@ -256,7 +256,7 @@ pub struct Engine<'a> {
     life_people_off: Vec<u32>,
     life_people: Vec<u32>,
     /// Units holding each designation (each unit once), sorted by anchor.
-    pub(crate) designated: HashMap<&'a str, Vec<(u32, u32)>>,
+    pub(crate) designated: SymMap<Vec<(u32, u32)>>,
     /// Designation records of each unit.
     pub(crate) designations_by_unit: Vec<Vec<u32>>,
     /// Above-scale enterprises as `(tin, unit)`, sorted.
@@ -284,26 +284,25 @@ impl<'a> Engine<'a> {
         let n_orgs = l.orgs.len() as u32;
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
 
-        let mut nodes: HashMap<&str, Node> =
-            HashMap::with_capacity_and_hasher(n_nodes, Default::default());
+        let mut nodes: SymMap<Node> = SymMap::with_capacity_and_hasher(n_nodes, Default::default());
         let ids = l
             .units
             .iter()
-            .map(|u| u.id.as_str())
-            .chain(l.orgs.iter().map(|o| o.id.as_str()))
-            .chain(l.initiatives.iter().map(|i| i.id.as_str()));
+            .map(|u| u.id.sym())
+            .chain(l.orgs.iter().map(|o| o.id.sym()))
+            .chain(l.initiatives.iter().map(|i| i.id.sym()));
         for (n, id) in ids.enumerate() {
             nodes.entry(id).or_insert(n as Node);
         }
-        let mut person_ix: HashMap<&str, u32> =
-            HashMap::with_capacity_and_hasher(l.people.len(), Default::default());
+        let mut person_ix: SymMap<u32> =
+            SymMap::with_capacity_and_hasher(l.people.len(), Default::default());
         for (i, p) in l.people.iter().enumerate() {
-            person_ix.entry(p.id.as_str()).or_insert(i as u32);
+            person_ix.entry(p.id.sym()).or_insert(i as u32);
         }
-        let unit_of = |id: &str| nodes.get(id).copied().filter(|n| *n < n_units);
-        let org_of = |id: &str| {
+        let unit_of = |id: Sym| nodes.get(&id).copied().filter(|n| *n < n_units);
+        let org_of = |id: Sym| {
             nodes
-                .get(id)
+                .get(&id)
                 .copied()
                 .filter(|n| *n >= n_units && *n < n_units + n_orgs)
                 .map(|n| n - n_units)
@@ -314,7 +313,7 @@ impl<'a> Engine<'a> {
         let mut children: Vec<Vec<u32>> = vec![Vec::new(); l.units.len()];
         let mut roots = Vec::new();
         for (i, u) in l.units.iter().enumerate() {
-            match u.parent.as_ref().and_then(|p| unit_of(p.as_str())) {
+            match u.parent.as_ref().and_then(|p| unit_of(p.sym())) {
                 Some(p) if p != i as u32 => children[p as usize].push(i as u32),
                 _ if u.parent.is_none() => roots.push(i as u32),
                 _ => {}
@@ -364,7 +363,7 @@ impl<'a> Engine<'a> {
             let mut a: Vec<u32> = o
                 .hosts
                 .iter()
-                .filter_map(|h| unit_of(h.as_str()))
+                .filter_map(|h| unit_of(h.sym()))
                 .map(|u| tin[u as usize])
                 .collect();
             a.sort_unstable();
@@ -374,7 +373,7 @@ impl<'a> Engine<'a> {
         }
         for i in &l.initiatives {
             let u = match &i.unit {
-                Some(u) => unit_of(u.as_str()),
+                Some(u) => unit_of(u.sym()),
                 None => root,
             };
             anchor_tin.extend(u.map(|u| tin[u as usize]));
@@ -405,14 +404,14 @@ impl<'a> Engine<'a> {
             for &t in &anchor_tin[anchor_off[n] as usize..anchor_off[n + 1] as usize] {
                 org_entries.push((t, i as u32));
             }
-            let mut hosts: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.as_str())).collect();
+            let mut hosts: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.sym())).collect();
             hosts.sort_unstable();
             hosts.dedup();
             for h in hosts {
                 orgs_by_host[h as usize].push(i as u32);
             }
             if o.kind == crate::model::OrgKind::Group {
-                if let Some(p) = o.parent.as_ref().and_then(|p| org_of(p.as_str())) {
+                if let Some(p) = o.parent.as_ref().and_then(|p| org_of(p.sym())) {
                     child_groups[p as usize].push(i as u32);
                 }
             }
@@ -421,7 +420,7 @@ impl<'a> Engine<'a> {
 
         let mut elections = vec![Vec::new(); l.orgs.len()];
         for e in &l.elections {
-            if let Some(o) = org_of(e.org.as_str()) {
+            if let Some(o) = org_of(e.org.sym()) {
                 elections[o as usize].push(e.date);
             }
         }
@@ -433,7 +432,7 @@ impl<'a> Engine<'a> {
         let mut confirmed_by_org = vec![Vec::new(); l.orgs.len()];
         let mut joined_by_org = vec![Vec::new(); l.orgs.len()];
         for (i, p) in l.people.iter().enumerate() {
-            let o = p.org.as_ref().and_then(|o| org_of(o.as_str()));
+            let o = p.org.as_ref().and_then(|o| org_of(o.sym()));
             person_org.push(o);
             if let Some(o) = o {
                 if let Some(c) = p.confirmed {
@@ -455,10 +454,10 @@ impl<'a> Engine<'a> {
         let mut roles_by_person = vec![Vec::new(); l.people.len()];
         let mut cadre_roles_by_start = Vec::new();
         for (i, r) in l.roles.iter().enumerate() {
-            if let Some(&n) = nodes.get(r.target.as_str()) {
+            if let Some(&n) = nodes.get(&r.target.sym()) {
                 roles_by_target[n as usize].push(i as u32);
             }
-            if let Some(&p) = person_ix.get(r.person.as_str()) {
+            if let Some(&p) = person_ix.get(&r.person.sym()) {
                 roles_by_person[p as usize].push(i as u32);
                 if r.role.is_cadre() {
                     cadre_roles_by_start.push(i as u32);
@@ -467,16 +466,16 @@ impl<'a> Engine<'a> {
         }
         cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
 
-        let init_of = |id: &str| {
+        let init_of = |id: Sym| {
             nodes
-                .get(id)
+                .get(&id)
                 .copied()
                 .filter(|n| *n >= n_units + n_orgs)
                 .map(|n| n - n_units - n_orgs)
         };
         let mut progress = vec![Vec::new(); l.initiatives.len()];
         for (i, p) in l.progress.iter().enumerate() {
-            if let Some(x) = init_of(p.initiative.as_str()) {
+            if let Some(x) = init_of(p.initiative.sym()) {
                 progress[x as usize].push(i as u32);
             }
         }
@@ -495,12 +494,12 @@ impl<'a> Engine<'a> {
         key_tasks.sort_unstable();
 
         // Activities sorted once by subject, kind and date.
-        let mut act_kinds: HashMap<&str, u32> = HashMap::default();
+        let mut act_kinds: SymMap<u32> = SymMap::default();
         let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = Vec::with_capacity(l.activities.len());
         for (i, a) in l.activities.iter().enumerate() {
             let next = act_kinds.len() as u32;
-            let k = *act_kinds.entry(a.kind.as_str()).or_insert(next);
-            if let Some(&n) = nodes.get(a.subject.as_str()) {
+            let k = *act_kinds.entry(a.kind.sym()).or_insert(next);
+            if let Some(&n) = nodes.get(&a.subject.sym()) {
                 keyed.push((n, k, a.date, i as u32));
             }
         }
@@ -521,7 +520,7 @@ impl<'a> Engine<'a> {
                 life_people.extend(
                     a.people
                         .iter()
-                        .filter_map(|p| person_ix.get(p.as_str()).copied()),
+                        .filter_map(|p| person_ix.get(&p.sym()).copied()),
                 );
             }
             life_people_off.push(life_people.len() as u32);
@@ -530,13 +529,13 @@ impl<'a> Engine<'a> {
         let act_dates = keyed.iter().map(|k| k.2).collect();
         drop(keyed);
 
-        let mut designated: HashMap<&str, Vec<(u32, u32)>> = HashMap::default();
+        let mut designated: SymMap<Vec<(u32, u32)>> = SymMap::default();
         let mut designations_by_unit = vec![Vec::new(); l.units.len()];
         for (i, d) in l.designations.iter().enumerate() {
-            if let Some(u) = unit_of(d.unit.as_str()) {
+            if let Some(u) = unit_of(d.unit.sym()) {
                 designations_by_unit[u as usize].push(i as u32);
                 designated
-                    .entry(d.designation.as_str())
+                    .entry(d.designation.sym())
                     .or_default()
                     .push((tin[u as usize], u));
             }
@@ -549,7 +548,7 @@ impl<'a> Engine<'a> {
         let mut targets: HashMap<u32, Vec<(String, Vec<u32>)>> = HashMap::default();
         for (i, t) in l.targets.iter().enumerate() {
             let scope = match &t.scope {
-                Some(s) => unit_of(s.as_str()),
+                Some(s) => unit_of(s.sym()),
                 None => root,
             };
             let Some(scope) = scope else { continue };
@@ -637,8 +636,8 @@ impl<'a> Engine<'a> {
     }
 
     /// The unit index of an id, if it names a unit.
-    pub(crate) fn unit_of(&self, id: &str) -> Option<u32> {
-        self.nodes.get(id).copied().filter(|n| *n < self.n_units)
+    pub(crate) fn unit_of(&self, id: Sym) -> Option<u32> {
+        self.nodes.get(&id).copied().filter(|n| *n < self.n_units)
     }
 
     /// The scope of unit `u`.
@@ -676,7 +675,7 @@ impl<'a> Engine<'a> {
         let root = self.root.ok_or(QueryError::NoRoot)?;
         let scope_unit = match &q.scope {
             Some(s) => self
-                .unit_of(s.as_str())
+                .unit_of(s.sym())
                 .ok_or_else(|| QueryError::UnknownScope {
                     scope: s.as_str().to_string(),
                     root: self.l.units[root as usize].id.as_str().to_string(),

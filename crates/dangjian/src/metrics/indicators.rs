@@ -63,7 +63,7 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     }
     let mut observed_at: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); l.indicators.len()];
     for o in &l.observations {
-        let (Some(&i), Some(u)) = (ix.ids.get(o.indicator.as_str()), e.unit_of(o.unit.as_str()))
+        let (Some(&i), Some(u)) = (ix.ids.get(o.indicator.as_str()), e.unit_of(o.unit.sym()))
         else {
             continue;
         };

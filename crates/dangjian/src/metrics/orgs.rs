@@ -99,7 +99,11 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         let m = add_months(as_of, -6);
         let kinds: Vec<u32> = ActivityKind::ORG_LIFE
             .iter()
-            .filter_map(|k| e.act_kinds.get(k).copied())
+            .filter_map(|k| {
+                crate::model::Sym::existing(k)
+                    .and_then(|k| e.act_kinds.get(&k))
+                    .copied()
+            })
             .collect();
         let mut out = vec![None; l.orgs.len()];
         // Who was listed for which org: one stamp per person instead of a set per org.
@@ -176,7 +180,7 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Vec<Val> {
                 let village_first = org
                     .hosts
                     .first()
-                    .and_then(|h| e.unit_of(h.as_str()))
+                    .and_then(|h| e.unit_of(h.sym()))
                     .is_some_and(|u| l.units[u as usize].kind == UnitKind::Village);
                 let years = if org.kind == OrgKind::Committee || village_first {
                     5
@@ -200,7 +204,7 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Vec<Val> {
 
     let red = e
         .designated
-        .get(Designation::RED_WORKSHOP)
+        .get(&Designation::new(Designation::RED_WORKSHOP).sym())
         .map(|units| {
             range(units, s)
                 .iter()

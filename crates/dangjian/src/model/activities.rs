@@ -12,10 +12,10 @@ use super::units::{Designation, UnitKind};
 use super::vocab::Vocabulary;
 use super::Extra;
 
-/// An activity kind (`activities.kind`, `duties.activity`): an open vocabulary.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ActivityKind(pub String);
+super::ids::sym_type!(
+    /// An activity kind (`activities.kind`, `duties.activity`): an open vocabulary.
+    ActivityKind
+);
 
 impl ActivityKind {
     /// The activity kinds named in DOMAIN.md, with Chinese and English labels.
@@ -48,33 +48,16 @@ impl ActivityKind {
         "org_life_meeting",
     ];
 
-    /// Wraps a kind.
-    pub fn new(s: impl Into<String>) -> Self {
-        ActivityKind(s.into())
-    }
-    /// The kind as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
     /// Whether this kind is organisation life.
     pub fn is_org_life(&self) -> bool {
-        Self::ORG_LIFE.contains(&self.0.as_str())
+        Self::ORG_LIFE.contains(&self.as_str())
     }
     /// The Chinese label of a known kind.
     pub fn zh(&self) -> Option<&'static str> {
-        Self::KNOWN.iter().find(|k| k.0 == self.0).map(|k| k.1)
-    }
-}
-
-impl fmt::Display for ActivityKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl From<&str> for ActivityKind {
-    fn from(s: &str) -> Self {
-        ActivityKind(s.to_string())
+        Self::KNOWN
+            .iter()
+            .find(|k| k.0 == self.as_str())
+            .map(|k| k.1)
     }
 }
 

@@ -18,7 +18,9 @@ pub mod units;
 pub mod vocab;
 
 pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, TermError};
-pub use ids::{ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, TargetId, UnitId};
+pub use ids::{
+    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, TargetId, UnitId,
+};
 pub use indicators::{Aggregate, Indicator, Observation, Target};
 pub use initiatives::{Initiative, InitiativeKind, Programme, Progress};
 pub use orgs::{Election, Org, OrgKind};
@@ -276,6 +278,63 @@ impl Ledger {
             Table::Observations => self.observations.len(),
             Table::Targets => self.targets.len(),
         }
+    }
+
+    /// Moves every record of `other` to the end of this ledger's tables.
+    pub fn append(&mut self, other: &mut Ledger) {
+        self.units.append(&mut other.units);
+        self.designations.append(&mut other.designations);
+        self.orgs.append(&mut other.orgs);
+        self.elections.append(&mut other.elections);
+        self.people.append(&mut other.people);
+        self.roles.append(&mut other.roles);
+        self.initiatives.append(&mut other.initiatives);
+        self.progress.append(&mut other.progress);
+        self.activities.append(&mut other.activities);
+        self.duties.append(&mut other.duties);
+        self.indicators.append(&mut other.indicators);
+        self.observations.append(&mut other.observations);
+        self.targets.append(&mut other.targets);
+    }
+
+    /// Removes the last record of a table.
+    pub(crate) fn pop_last(&mut self, table: Table) {
+        match table {
+            Table::Units => drop(self.units.pop()),
+            Table::Designations => drop(self.designations.pop()),
+            Table::Orgs => drop(self.orgs.pop()),
+            Table::Elections => drop(self.elections.pop()),
+            Table::People => drop(self.people.pop()),
+            Table::Roles => drop(self.roles.pop()),
+            Table::Initiatives => drop(self.initiatives.pop()),
+            Table::Progress => drop(self.progress.pop()),
+            Table::Activities => drop(self.activities.pop()),
+            Table::Duties => drop(self.duties.pop()),
+            Table::Indicators => drop(self.indicators.pop()),
+            Table::Observations => drop(self.observations.pop()),
+            Table::Targets => drop(self.targets.pop()),
+        }
+    }
+
+    /// The `id` of every record that has one, table by table.
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = &str> {
+        let units = self.units.iter().map(|x| x.id.as_str());
+        let orgs = self.orgs.iter().map(|x| x.id.as_str());
+        let people = self.people.iter().map(|x| x.id.as_str());
+        let inits = self.initiatives.iter().map(|x| x.id.as_str());
+        let acts = self
+            .activities
+            .iter()
+            .filter_map(|x| x.id.as_ref().map(|i| i.as_str()));
+        let duties = self.duties.iter().map(|x| x.id.as_str());
+        let inds = self.indicators.iter().map(|x| x.id.as_str());
+        units
+            .chain(orgs)
+            .chain(people)
+            .chain(inits)
+            .chain(acts)
+            .chain(duties)
+            .chain(inds)
     }
 
     /// The root units (those without a parent).

@@ -83,10 +83,10 @@ impl Unit {
     }
 }
 
-/// A designation name (`designations.designation`): an open vocabulary.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct Designation(pub String);
+super::ids::sym_type!(
+    /// A designation name (`designations.designation`): an open vocabulary.
+    Designation
+);
 
 impl Designation {
     /// 红色车间
@@ -108,23 +108,12 @@ impl Designation {
         ("model_road", "最美路段", "model road"),
     ];
 
-    /// Wraps a designation name.
-    pub fn new(s: impl Into<String>) -> Self {
-        Designation(s.into())
-    }
-    /// The name as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
     /// The Chinese label of a known designation.
     pub fn zh(&self) -> Option<&'static str> {
-        Self::KNOWN.iter().find(|k| k.0 == self.0).map(|k| k.1)
-    }
-}
-
-impl std::fmt::Display for Designation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        Self::KNOWN
+            .iter()
+            .find(|k| k.0 == self.as_str())
+            .map(|k| k.1)
     }
 }
 
