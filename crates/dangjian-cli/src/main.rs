@@ -256,14 +256,18 @@ fn run(cli: Cli) -> Result<(), Failure> {
             );
         }
         Command::Report { q, format, summary } => {
+            let t = Phases::start();
             let l = load(q.data.as_ref())?;
+            t.lap("load and validate");
             if summary {
                 print!("{}", summary::summary(&l));
                 return Ok(());
             }
             let engine = Engine::new(&l);
+            t.lap("index (Engine::new)");
             let query = q.query();
             let ev = engine.evaluate(&query)?;
+            t.lap("evaluate");
             match format {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&ev.to_json())?),
                 Format::Text => print!("{}", dashboard::text(&l, &engine, &query, &ev)?),
@@ -280,6 +284,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     );
                 }
             }
+            t.lap("output");
+            // The process ends here: leave the memory to the OS rather than free a large
+            // ledger piece by piece.
+            std::mem::forget(engine);
+            std::mem::forget(l);
         }
         Command::Catalogue { data, format } => {
             let defs = match &data {
@@ -331,6 +340,32 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// Phase timings on stderr when `DANGJIAN_TIMINGS` is set (for profiling large ledgers).
+struct Phases(Option<std::cell::Cell<std::time::Instant>>);
+
+impl Phases {
+    fn start() -> Phases {
+        Phases(
+            std::env::var_os("DANGJIAN_TIMINGS")
+                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+        )
+    }
+
+    fn lap(&self, what: &str) {
+        if let Some(t) = &self.0 {
+            let now = std::time::Instant::now();
+            // Resident memory now, from /proc where there is one.
+            let rss = std::fs::read_to_string("/proc/self/statm")
+                .ok()
+                .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+                .map(|pages| format!(", resident {} MiB", (pages * 4096) >> 20))
+                .unwrap_or_default();
+            eprintln!("{what}: {:.3} s{rss}", (now - t.get()).as_secs_f64());
+            t.set(now);
+        }
+    }
 }
 
 fn main() -> ExitCode {

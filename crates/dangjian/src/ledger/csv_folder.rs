@@ -147,6 +147,9 @@ fn record_boundary(bytes: &[u8]) -> Option<usize> {
     found
 }
 
+/// The id caches of one load, one per worker thread.
+type Ids = thread_local::ThreadLocal<std::cell::RefCell<Interner>>;
+
 /// Blocks of a large file are decoded in parallel; each ends at a record boundary.
 const BLOCK: usize = 8 << 20;
 
@@ -235,7 +238,12 @@ impl TableRead {
 
     /// Decodes the records of `text` (which starts on line `first_line`) in parallel
     /// blocks.
-    fn decode(&self, text: &str, first_line: u64) -> Result<(Part, Vec<Problem>), NotCsv> {
+    fn decode(
+        &self,
+        text: &str,
+        first_line: u64,
+        ids: &Ids,
+    ) -> Result<(Part, Vec<Problem>), NotCsv> {
         let dec = TableDecoder::new(self.table, &self.origin, &self.header, self.header_pos);
         let file = self.file();
         // Split at record boundaries into blocks, each with its first line.
@@ -257,15 +265,17 @@ impl TableRead {
         let width = self.header.len();
         let parts: Vec<Result<(Part, Vec<Problem>), NotCsv>> = blocks
             .into_par_iter()
-            // One id cache per worker, warm from block to block.
-            .map_init(Interner::default, |ids, (block, line)| {
+            .map(|(block, line)| {
+                // One id cache per worker thread, warm from block to block and table to
+                // table.
+                let mut ids = ids.get_or_default().borrow_mut();
                 let mut part = dec.part();
                 let mut structure = Vec::new();
                 scan(block, line, |line, record| {
                     if let Some(p) = extra_cells(&file, line, record, width) {
                         structure.push(p);
                     }
-                    dec.row(line, record, &mut part, ids);
+                    dec.row(line, record, &mut part, &mut ids);
                 })?;
                 Ok((part, structure))
             })
@@ -281,10 +291,10 @@ impl TableRead {
     }
 
     /// Reads a whole file's bytes (UTF-8, with or without BOM, or GB18030).
-    fn read_bytes(mut self, bytes: &[u8]) -> TableRead {
+    fn read_bytes(mut self, bytes: &[u8], ids: &Ids) -> TableRead {
         let (text, _) = decode_text_cow(bytes);
         if let Some((rest, line)) = self.header(&text, 1) {
-            match self.decode(rest, line) {
+            match self.decode(rest, line, ids) {
                 Ok((part, s)) => {
                     self.part = part;
                     self.read_problems.extend(s);
@@ -297,7 +307,7 @@ impl TableRead {
 
     /// Reads a file from disk; a large UTF-8 file streams through in blocks so that it is
     /// never held whole.
-    fn read_path(self, path: &Path) -> Result<TableRead, LedgerError> {
+    fn read_path(self, path: &Path, ids: &Ids) -> Result<TableRead, LedgerError> {
         use std::io::Read;
         let mut file = std::fs::File::open(path).map_err(|e| LedgerError::io(path, e))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -305,7 +315,7 @@ impl TableRead {
             let mut bytes = Vec::with_capacity(size as usize);
             file.read_to_end(&mut bytes)
                 .map_err(|e| LedgerError::io(path, e))?;
-            return Ok(self.read_bytes(&bytes));
+            return Ok(self.read_bytes(&bytes, ids));
         }
         let mut me = self;
         let mut buf: Vec<u8> = Vec::with_capacity(4 * me.block + 1024);
@@ -360,7 +370,7 @@ impl TableRead {
                     ..TableRead::new(me.table)
                 };
                 let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
-                return Ok(fresh.read_bytes(&bytes));
+                return Ok(fresh.read_bytes(&bytes, ids));
             };
             let (rest, rest_line) = if first {
                 match me.header(text, line) {
@@ -376,7 +386,7 @@ impl TableRead {
                 (text, line)
             };
             if !rest.is_empty() {
-                match me.decode(rest, rest_line) {
+                match me.decode(rest, rest_line, ids) {
                     Ok((p, s)) => {
                         match &mut part {
                             Some(all) => all.append(p),
@@ -451,9 +461,10 @@ pub(crate) fn read_folder(dir: &Path) -> Result<Decoded, LedgerError> {
         })
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
+    let ids = Ids::default();
     let reads: Vec<Result<TableRead, LedgerError>> = jobs
         .into_par_iter()
-        .map(|(t, p, _)| TableRead::new(t).read_path(&p))
+        .map(|(t, p, _)| TableRead::new(t).read_path(&p, &ids))
         .collect();
     let reads = reads.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(assemble(unknown, reads))
@@ -470,9 +481,10 @@ pub(crate) fn read_files<N: AsRef<str>, B: AsRef<[u8]>>(
         .map(|(n, b)| (n.as_ref().to_string(), b))
         .collect();
     let (known, unknown) = sort_files(files);
+    let ids = Ids::default();
     let reads: Vec<TableRead> = known
         .into_iter()
-        .map(|(t, b)| TableRead::new(t).read_bytes(b.as_ref()))
+        .map(|(t, b)| TableRead::new(t).read_bytes(b.as_ref(), &ids))
         .collect();
     assemble(unknown, reads)
 }
@@ -595,7 +607,7 @@ mod tests {
             block,
             ..TableRead::new(Table::Activities)
         }
-        .read_path(&path)
+        .read_path(&path, &Ids::default())
         .unwrap();
         std::fs::remove_dir_all(&dir).ok();
         let mut out = Decoded::default();

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::problem::{quoted, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
@@ -66,27 +67,8 @@ impl<'a> Checker<'a> {
 
     /// Checks that `id` exists and is one of `want`.
     fn reference(&mut self, id: Sym, want: &[IdKind], table: Table, row: usize, col: &str) {
-        let found = self.ids.get(&id).copied();
-        if found.is_some_and(|k| want.contains(&k)) {
-            return;
-        }
-        let id = id.as_str();
-        if self.failed.contains(id) {
-            return;
-        }
-        // Only a broken reference pays for its message.
-        let wanted = want.iter().map(|k| k.what()).collect::<Vec<_>>().join(", ");
-        match found {
-            Some(k) => self.push(
-                ProblemKind::MissingReference,
-                at(table, row, col),
-                format!("`{id}` is a {}, but `{col}` must name a {wanted}", k.what()),
-            ),
-            None => self.push(
-                ProblemKind::MissingReference,
-                at(table, row, col),
-                format!("`{col}` names `{id}`, which is not a {wanted} id of this ledger"),
-            ),
+        if let Some(p) = check_reference(&self.ids, self.failed, id, want, table, row, col) {
+            self.out.push(p);
         }
     }
 
@@ -111,6 +93,37 @@ impl<'a> Checker<'a> {
             }
         }
     }
+}
+
+/// The problem with a reference `id` that names nothing, or something not in `want`.
+fn check_reference(
+    ids: &SymMap<IdKind>,
+    failed: &HashSet<String>,
+    id: Sym,
+    want: &[IdKind],
+    table: Table,
+    row: usize,
+    col: &str,
+) -> Option<Problem> {
+    let found = ids.get(&id).copied();
+    if found.is_some_and(|k| want.contains(&k)) {
+        return None;
+    }
+    let id = id.as_str();
+    if failed.contains(id) {
+        return None;
+    }
+    // Only a broken reference pays for its message.
+    let wanted = want.iter().map(|k| k.what()).collect::<Vec<_>>().join(", ");
+    let message = match found {
+        Some(k) => format!("`{id}` is a {}, but `{col}` must name a {wanted}", k.what()),
+        None => format!("`{col}` names `{id}`, which is not a {wanted} id of this ledger"),
+    };
+    Some(Problem::new(
+        ProblemKind::MissingReference,
+        at(table, row, col),
+        message,
+    ))
 }
 
 /// Validates a ledger. Locations are [`Location::Record`]; a loader maps them to the source.
@@ -287,18 +300,44 @@ fn references(c: &mut Checker<'_>) {
             "initiative",
         );
     }
-    for (i, a) in l.activities.iter().enumerate() {
-        c.reference(
-            a.subject.sym(),
-            &[Unit, Org, Initiative],
-            Table::Activities,
-            i,
-            "subject",
-        );
-        for p in &a.people {
-            c.reference(p.sym(), &[Person], Table::Activities, i, "people");
-        }
-    }
+    // The largest table: its references are checked on every core, in chunks whose
+    // problems are put back in row order.
+    const CHUNK: usize = 64 * 1024;
+    let (ids, failed) = (&c.ids, c.failed);
+    let found: Vec<Vec<Problem>> = l
+        .activities
+        .par_chunks(CHUNK)
+        .enumerate()
+        .map(|(k, chunk)| {
+            let mut out = Vec::new();
+            for (j, a) in chunk.iter().enumerate() {
+                let i = k * CHUNK + j;
+                let subject = [Unit, Org, Initiative];
+                out.extend(check_reference(
+                    ids,
+                    failed,
+                    a.subject.sym(),
+                    &subject,
+                    Table::Activities,
+                    i,
+                    "subject",
+                ));
+                for p in &a.people {
+                    out.extend(check_reference(
+                        ids,
+                        failed,
+                        p.sym(),
+                        &[Person],
+                        Table::Activities,
+                        i,
+                        "people",
+                    ));
+                }
+            }
+            out
+        })
+        .collect();
+    c.out.extend(found.into_iter().flatten());
     let indicators: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
     for (i, o) in l.observations.iter().enumerate() {
         if !indicators.contains(o.indicator.as_str()) {

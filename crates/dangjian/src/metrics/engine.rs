@@ -14,6 +14,7 @@ use std::cell::OnceCell;
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use super::catalogue::{self, target_row_id, targeted_metric, MetricKind};
 use super::{
@@ -493,17 +494,29 @@ impl<'a> Engine<'a> {
         }
         key_tasks.sort_unstable();
 
-        // Activities sorted once by subject, kind and date.
+        // Activities sorted once by subject, kind and date; the lookups and the sort use
+        // every core (activities are the largest table by far).
         let mut act_kinds: SymMap<u32> = SymMap::default();
-        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = Vec::with_capacity(l.activities.len());
-        for (i, a) in l.activities.iter().enumerate() {
-            let next = act_kinds.len() as u32;
-            let k = *act_kinds.entry(a.kind.sym()).or_insert(next);
-            if let Some(&n) = nodes.get(&a.subject.sym()) {
-                keyed.push((n, k, a.date, i as u32));
-            }
-        }
-        keyed.sort_unstable();
+        let kinds: Vec<u32> = l
+            .activities
+            .iter()
+            .map(|a| {
+                let next = act_kinds.len() as u32;
+                *act_kinds.entry(a.kind.sym()).or_insert(next)
+            })
+            .collect();
+        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = l
+            .activities
+            .par_iter()
+            .zip(kinds.par_iter())
+            .enumerate()
+            .filter_map(|(i, (a, &k))| {
+                let n = *nodes.get(&a.subject.sym())?;
+                Some((n, k, a.date, i as u32))
+            })
+            .collect();
+        drop(kinds);
+        keyed.par_sort_unstable();
         let mut act_ranges = HashMap::default();
         let mut start = 0usize;
         for i in 1..=keyed.len() {
@@ -512,18 +525,35 @@ impl<'a> Engine<'a> {
                 start = i;
             }
         }
+        // The people of organisation-life activities as person indices, in chunks on every
+        // core, then laid end to end.
+        const CHUNK: usize = 64 * 1024;
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = l
+            .activities
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut counts = Vec::with_capacity(chunk.len());
+                let mut people = Vec::new();
+                for a in chunk {
+                    if a.kind.is_org_life() {
+                        people.extend(
+                            a.people
+                                .iter()
+                                .filter_map(|p| person_ix.get(&p.sym()).copied()),
+                        );
+                    }
+                    counts.push(people.len() as u32);
+                }
+                (counts, people)
+            })
+            .collect();
         let mut life_people_off = Vec::with_capacity(l.activities.len() + 1);
-        let mut life_people = Vec::new();
+        let mut life_people = Vec::with_capacity(chunks.iter().map(|c| c.1.len()).sum());
         life_people_off.push(0u32);
-        for a in &l.activities {
-            if a.kind.is_org_life() {
-                life_people.extend(
-                    a.people
-                        .iter()
-                        .filter_map(|p| person_ix.get(&p.sym()).copied()),
-                );
-            }
-            life_people_off.push(life_people.len() as u32);
+        for (counts, people) in chunks {
+            let base = life_people.len() as u32;
+            life_people_off.extend(counts.into_iter().map(|n| base + n));
+            life_people.extend(people);
         }
         let act_sorted = keyed.iter().map(|k| k.3).collect();
         let act_dates = keyed.iter().map(|k| k.2).collect();
