@@ -29,7 +29,7 @@ def test_example_is_the_chengxi_ledger(ds):
 
 
 def test_tasks_started_is_25_of_33(ds):
-    # DOMAIN.md: 33 key tasks, 25 already started by 2019-07-31.
+    # docs/DOMAIN.md: 33 key tasks, 25 already started by 2019-07-31.
     r = row(ds.metrics(as_of=AS_OF, metrics="tasks.started"), "tasks.started")
     assert (r["numerator"], r["denominator"]) == (25, 33)
     assert math.isclose(r["value"], 25 / 33)
@@ -69,7 +69,7 @@ def test_breakdown_by_block_has_the_scope_row_first_then_each_block(ds):
 
 def test_coverage_drilldown_lists_the_enterprises_behind_the_ratio(ds):
     cov = rows(ds.coverage(as_of=AS_OF))
-    assert len(cov) == 98  # DOMAIN.md: 98 above-scale enterprises
+    assert len(cov) == 98  # docs/DOMAIN.md: 98 above-scale enterprises
     m = row(ds.metrics(as_of=AS_OF, metrics="coverage.org"), "coverage.org")
     assert sum(1 for r in cov if r["org_covered"]) == m["numerator"]
     assert m["denominator"] == 98

@@ -1,4 +1,4 @@
-"""Cross-check the Rust engine against the independent Python reference of METRICS.md.
+"""Cross-check the Rust engine against the independent Python reference of docs/METRICS.md.
 
 ``tests/reference/metrics_ref.py`` was written from the spec alone; this test compares its
 rows with ``Ledger.metrics_json`` (the Rust engine) on the embedded example and on many small
@@ -160,7 +160,7 @@ def _d(x: dt.date) -> str:
 
 
 class Gen:
-    """A small random ledger, valid per LEDGER.md, aimed at METRICS.md's edge cases."""
+    """A small random ledger, valid per docs/LEDGER.md, aimed at docs/METRICS.md's edge cases."""
 
     def __init__(self, seed: int):
         self.r = random.Random(seed)
@@ -630,7 +630,7 @@ def _drop_future_task_force_roles(ledger: Dict[str, Any], as_of: str) -> Dict[st
 
 FUTURE_TASK_FORCE = (
     "DISAGREEMENT future-task-force: cadres.young_on_tasks -- the engine counts a leader/member role "
-    "on a task_force org established after as_of; METRICS.md: 'Nothing dated after as_of exists yet: "
+    "on a task_force org established after as_of; docs/METRICS.md: 'Nothing dated after as_of exists yet: "
     "later ... orgs ... are ignored', so the reference does not"
 )
 
@@ -682,7 +682,7 @@ def test_random_ledger_matches_reference(seed):
 
 # --------------------------------------------------------------------------------------------
 # Hand-made edge cases: the reference checked against values worked out by hand from the
-# words of METRICS.md, then the engine checked against the reference.
+# words of docs/METRICS.md, then the engine checked against the reference.
 # --------------------------------------------------------------------------------------------
 
 

@@ -1,7 +1,7 @@
 """dangjian side by side with the same metrics written directly in polars and in pandas.
 
 Reads one ledger's CSV tables with polars and with pandas, computes eight metrics of
-METRICS.md at the root and broken down by area, checks that every numerator and denominator
+docs/METRICS.md at the root and broken down by area, checks that every numerator and denominator
 agrees with dangjian's (so the comparison is honest), and prints the times and the ratios
 (dataframe time / dangjian time; above 1 means dangjian is faster).
 

@@ -157,7 +157,7 @@ class Ledger:
         by: Optional[str] = None,
         metrics: Union[None, str, Sequence[str]] = None,
     ) -> Dict[str, Any]:
-        """The evaluation in the JSON shape of METRICS.md, as ``dangjian report --format json``."""
+        """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``."""
         import json
 
         return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))

@@ -1,11 +1,11 @@
-"""An independent reference implementation of METRICS.md, in pure Python (standard library only).
+"""An independent reference implementation of docs/METRICS.md, in pure Python (standard library only).
 
-It was written from the spec (``shared/spec/METRICS.md``, ``LEDGER.md``, ``DOMAIN.md``) alone,
+It was written from the spec (``docs/METRICS.md``, ``docs/LEDGER.md``, ``docs/DOMAIN.md``) alone,
 without reading the Rust engine, so that the two can be cross-checked row by row
 (``tests/test_reference.py``). Where the spec leaves a reading open, the choice made here is
 written down in ``README.md`` beside this file and marked ``READING:`` in the code.
 
-Entry point: :func:`evaluate`, which returns the JSON shape of METRICS.md "Output".
+Entry point: :func:`evaluate`, which returns the JSON shape of docs/METRICS.md "Output".
 The ledger is the parsed JSON form (``{"format": "dangjian-ledger/1", "units": [...], ...}``).
 """
 
@@ -259,7 +259,7 @@ def parse_formula(text: str) -> Any:
         if t == ("op", "-"):
             i += 1
             return ("neg", unary())
-        if t == ("op", "+"):  # tolerated, not promised by LEDGER.md
+        if t == ("op", "+"):  # tolerated, not promised by docs/LEDGER.md
             i += 1
             return unary()
         return atom()
@@ -1042,7 +1042,7 @@ def evaluate(
     at_risk_tolerance: float = 0.10,
     young_age: int = 35,
 ) -> Dict[str, Any]:
-    """Evaluate every metric of METRICS.md; the JSON shape of its "Output" section."""
+    """Evaluate every metric of docs/METRICS.md; the JSON shape of its "Output" section."""
     L, ev, scope = _query(ledger, as_of, from_, scope, at_risk_tolerance, young_age)
     A, F = ev.as_of, ev.from_
     if by is not None and by not in UNIT_KINDS:

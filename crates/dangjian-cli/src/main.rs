@@ -68,7 +68,7 @@ enum Command {
     Report {
         #[command(flatten)]
         q: QueryArgs,
-        /// Output format: text (readable), json (METRICS.md shape), csv, md.
+        /// Output format: text (readable), json (docs/METRICS.md shape), csv, md.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         /// Only the ledger summary (records per table and programme, date range).

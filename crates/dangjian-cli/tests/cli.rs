@@ -33,7 +33,7 @@ fn report_json_gives_25_of_33_started_at_2019_07_31() {
         .iter()
         .find(|r| r["metric"] == "tasks.started" && r["scope"] == "chengxi")
         .unwrap();
-    // DOMAIN.md: 25 of the 33 key tasks started; 25 / 33 = 0.7575...
+    // docs/DOMAIN.md: 25 of the 33 key tasks started; 25 / 33 = 0.7575...
     assert_eq!(started["numerator"], 25);
     assert_eq!(started["denominator"], 33);
     assert!((started["value"].as_f64().unwrap() - 25.0 / 33.0).abs() < 1e-12);

@@ -354,7 +354,7 @@ impl PyLedger {
         PyArrowTable::new(py, "metrics", batch)
     }
 
-    /// The evaluation in the JSON shape of METRICS.md (as text), as `dangjian report --format json` gives it.
+    /// The evaluation in the JSON shape of docs/METRICS.md (as text), as `dangjian report --format json` gives it.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
     fn metrics_json(

@@ -3,9 +3,9 @@
 
     python3 crates/dangjian/data/check_chengxi.py [--figures]
 
-Checks the validation rules of LEDGER.md (errors and warnings) and the facts of DOMAIN.md's
+Checks the validation rules of docs/LEDGER.md (errors and warnings) and the facts of docs/DOMAIN.md's
 table as README.md states them, then prints the designed figures.  The metric figures are an
-independent re-computation following METRICS.md; the Rust library is authoritative.
+independent re-computation following docs/METRICS.md; the Rust library is authoritative.
 Exit status 1 when a check fails.
 """
 
@@ -408,7 +408,7 @@ def main():
     camps = sorted(r["title"] for r in T["initiatives"] if r["kind"] == "campaign")
     check(camps == sorted(["五水共治", "垃圾分类", "环境整治", "治危拆违"]), f"campaigns {camps}")
 
-    # ---- figures (METRICS.md) --------------------------------------------------------------
+    # ---- figures (docs/METRICS.md) --------------------------------------------------------------
     F = {}
     org_active = lambda o, d=AS_OF: active(D(o["established"]), D(o["dissolved"]), d)
     COVER = {"committee", "general_branch", "branch", "joint_branch"}

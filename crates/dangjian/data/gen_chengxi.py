@@ -2,12 +2,12 @@
 """Generate the embedded example ledger of dangjian: 城西新区 (Chengxi New District), 2019.
 
 Deterministic (``random.Random(2019)``), Python 3 standard library only.  Writes one CSV per
-table of LEDGER.md into ``chengxi/`` next to this script:
+table of docs/LEDGER.md into ``chengxi/`` next to this script:
 
     python3 crates/dangjian/data/gen_chengxi.py
 
 Every table carries a last column ``x_source``: ``report`` when the record is stated in the
-source report (../../../shared/seed, a news report on the "red trilogy" of 城西新区), ``filler``
+source report (a Yongkang news report on the "red trilogy" of 城西新区, see docs/DOMAIN.md), ``filler``
 when it is generated plausible data.  Tables ``roles`` and ``people`` also carry ``x_title`` /
 ``x_note`` (free text, kept by the loader because of the ``x_`` prefix).
 

@@ -5,7 +5,7 @@
 //! organisation, which road chiefs skip patrols, which red workshops went unvisited,
 //! whether young cadres are really being used.
 //!
-//! - [`model`]: the domain, in the vocabulary of `DOMAIN.md` (units, orgs, people, roles,
+//! - [`model`]: the domain, in the vocabulary of `docs/DOMAIN.md` (units, orgs, people, roles,
 //!   initiatives, activities, duties, indicators, targets), gathered in a [`Ledger`];
 //! - [`ledger`]: the interchange forms (CSV folder, JSON, Excel workbook) with validation
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;

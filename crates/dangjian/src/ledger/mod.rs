@@ -1,4 +1,4 @@
-//! Reading, writing and validating the interchange forms of a ledger (`LEDGER.md`).
+//! Reading, writing and validating the interchange forms of a ledger (`docs/LEDGER.md`).
 //!
 //! Every form reads into [`raw`] tables of text cells that remember where each cell came
 //! from; one decoder and one validator serve all forms, so a problem is reported the same

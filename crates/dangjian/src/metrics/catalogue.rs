@@ -1,5 +1,5 @@
 //! The metric catalogue as data: id, names in 中文 and English, definition, kind, direction
-//! and programme of every metric, in the order of `METRICS.md`.
+//! and programme of every metric, in the order of `docs/METRICS.md`.
 //!
 //! The entries live next to the code computing them (one `DEFS` per family file); this
 //! module strings them together. Per-ledger families (`duty.<id>`, `duty.<id>.lapse`,
@@ -92,7 +92,7 @@ pub struct MetricDef {
     pub zh: &'static str,
     /// English name.
     pub en: &'static str,
-    /// The exact definition, including the readings chosen where `METRICS.md` is silent.
+    /// The exact definition, including the readings chosen where `docs/METRICS.md` is silent.
     pub definition: &'static str,
     /// Kind of number.
     pub kind: MetricKind,
@@ -123,7 +123,7 @@ static CATALOGUE: LazyLock<Vec<MetricDef>> = LazyLock::new(|| {
     .concat()
 });
 
-/// The whole catalogue in the order of `METRICS.md`, per-ledger families as templates.
+/// The whole catalogue in the order of `docs/METRICS.md`, per-ledger families as templates.
 pub fn catalogue() -> &'static [MetricDef] {
     &CATALOGUE
 }

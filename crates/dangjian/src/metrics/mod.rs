@@ -1,7 +1,7 @@
-//! The metric catalogue and the engine (`METRICS.md`).
+//! The metric catalogue and the engine (`docs/METRICS.md`).
 //!
 //! The catalogue ([`catalogue()`]) is data: every metric's id, Chinese and English name,
-//! definition, kind and direction, in the order of `METRICS.md`. The [`Engine`] indexes a
+//! definition, kind and direction, in the order of `docs/METRICS.md`. The [`Engine`] indexes a
 //! ledger once and then answers [`Query`]s: an [`Evaluation`] of metric rows, and the
 //! drill-down tables behind them (key tasks, duty obligations, enterprises, cadres).
 //!
@@ -9,7 +9,7 @@
 //! [`cadres`] (红色成长), [`leading`], [`duties`], [`indicators`] and [`targets`] (红色引领),
 //! [`coverage`] and [`orgs`] (红色覆盖).
 //!
-//! ## Readings where `METRICS.md` leaves room
+//! ## Readings where `docs/METRICS.md` leaves room
 //! Each is also in the definition of the metrics it touches, and tested.
 //! - Initiatives are not among the records ignored after `as_of`: a key task counts whatever
 //!   its `start` (33 tasks of which 25 start by `as_of` give `tasks.total` 33 and
@@ -214,7 +214,7 @@ pub struct MetricRow {
 }
 
 impl MetricRow {
-    /// The columns of a metric row, in the order of `METRICS.md` ("Output").
+    /// The columns of a metric row, in the order of `docs/METRICS.md` ("Output").
     pub const COLUMNS: [&'static str; 7] = [
         "metric",
         "scope",
@@ -244,7 +244,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The rows as the JSON document of `METRICS.md`:
+    /// The rows as the JSON document of `docs/METRICS.md`:
     /// `{"as_of", "from", "rows": [{"metric", "scope", "value", "numerator", "denominator",
     /// "target"[, "due"]}]}`. Counts, days and periods, and integral numerators and
     /// denominators, are written as JSON integers; missing values as `null`.
