@@ -17,8 +17,9 @@ def test_stub_matches_the_module():
 
 
 def test_package_is_typed():
-    import dangjian
     import pathlib
+
+    import dangjian
 
     assert (pathlib.Path(dangjian.__file__).parent / "py.typed").exists()
     assert (pathlib.Path(dangjian.__file__).parent / "_dangjian.pyi").exists()

@@ -1,6 +1,6 @@
 """Type stubs of the compiled module ``dangjian._dangjian`` (checked by mypy.stubtest)."""
 
-from typing import Any, Dict, List, Optional, Tuple, final
+from typing import Dict, List, Optional, Tuple, final
 
 __version__: str
 

@@ -32,7 +32,9 @@ def _date(value: Optional[DateLike], name: str) -> Optional[str]:
             return d.isoformat()
     if type(value).__name__ == "datetime64":  # numpy
         return str(value)[:10]
-    raise QueryError(f"`{name}` must be a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD'), not {type(value).__name__}")
+    raise QueryError(
+        f"`{name}` must be a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD'), not {type(value).__name__}"
+    )
 
 
 def _metrics(metrics: Union[None, str, Sequence[str]]) -> Optional[List[str]]:
@@ -160,12 +162,30 @@ class Ledger:
         """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``."""
         import json
 
-        return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))
+        return json.loads(
+            self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics))
+        )
 
-    def _drill(self, name: str, as_of: Any, from_: Any, scope: Optional[str], by: Optional[str], tol: Optional[float], age: Optional[int]) -> Table:
+    def _drill(
+        self,
+        name: str,
+        as_of: Any,
+        from_: Any,
+        scope: Optional[str],
+        by: Optional[str],
+        tol: Optional[float],
+        age: Optional[int],
+    ) -> Table:
         return Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
 
-    def tasks(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None, *, at_risk_tolerance: Optional[float] = None) -> Table:
+    def tasks(
+        self,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        *,
+        at_risk_tolerance: Optional[float] = None,
+    ) -> Table:
         """One row per key task in scope: status, actual, expected, spi, forecast, owner, leader.
 
         >>> import dangjian as dj
@@ -175,7 +195,9 @@ class Ledger:
         """
         return self._drill("tasks", as_of, from_, scope, None, at_risk_tolerance, None)
 
-    def duties(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None) -> Table:
+    def duties(
+        self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None
+    ) -> Table:
         """One row per obligation: duty, subject, holder, assessed, complying, longest lapse,
         last activity."""
         return self._drill("duties", as_of, from_, scope, None, None, None)
@@ -185,7 +207,9 @@ class Ledger:
         own organisation, work coverage (through which instructor)."""
         return self._drill("coverage", as_of, None, scope, None, None, None)
 
-    def cadres(self, as_of: Optional[DateLike] = None, scope: Optional[str] = None, *, young_age: Optional[int] = None) -> Table:
+    def cadres(
+        self, as_of: Optional[DateLike] = None, scope: Optional[str] = None, *, young_age: Optional[int] = None
+    ) -> Table:
         """One row per cadre: age, young, roles, on tasks, breadth."""
         return self._drill("cadres", as_of, None, scope, None, None, young_age)
 

@@ -78,7 +78,14 @@ def task_status(ledger: Ledger, as_of: Optional[DateLike] = None, ax: Any = None
     return ax
 
 
-def trend(table_or_ledger: Union[Table, Ledger], metric: Optional[str] = None, start: Optional[DateLike] = None, end: Optional[DateLike] = None, freq: str = "M", ax: Any = None) -> Any:
+def trend(
+    table_or_ledger: Union[Table, Ledger],
+    metric: Optional[str] = None,
+    start: Optional[DateLike] = None,
+    end: Optional[DateLike] = None,
+    freq: str = "M",
+    ax: Any = None,
+) -> Any:
     """Lines: a trend table (from :meth:`Ledger.trend`), one line per metric and scope."""
     if isinstance(table_or_ledger, Ledger):
         if metric is None or start is None or end is None:
