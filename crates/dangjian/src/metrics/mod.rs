@@ -5,9 +5,11 @@
 //! ledger once and then answers [`Query`]s: an [`Evaluation`] of metric rows, and the
 //! drill-down tables behind them (key tasks, duty obligations, enterprises, cadres).
 //!
-//! The code computing each family sits next to its catalogue entries: [`tasks`] and
-//! [`cadres`] (红色成长), [`leading`], [`duties`], [`indicators`] and [`targets`] (红色引领),
-//! [`coverage`] and [`orgs`] (红色覆盖).
+//! Each family file holds its catalogue entries and the code computing them: at each scope
+//! row the family works out its *figures* (counts and sums) once, and each entry reads its
+//! value from them. [`tasks`] and [`cadres`] (红色成长), [`leading`], [`duties`],
+//! [`indicators`] and [`targets`] (红色引领), [`coverage`] and [`orgs`] (红色覆盖);
+//! [`catalogue`] lists the families once and strings them together.
 //!
 //! ## Readings where `docs/METRICS.md` leaves room
 //! Each is also in the definition of the metrics it touches, and tested.
@@ -80,7 +82,9 @@ pub mod targets;
 pub mod tasks;
 
 pub use cadres::CadreRow;
-pub use catalogue::{catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricKind};
+pub use catalogue::{
+    catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricKind, PerLedger,
+};
 pub use coverage::EnterpriseRow;
 pub use duties::ObligationRow;
 pub use engine::Engine;
@@ -137,19 +141,16 @@ pub enum QueryError {
 /// `indicator.<indicator id>`. Achievements (`target.<id>`) are not metrics one can set a
 /// target for; plain indicator ids are checked by the caller.
 pub fn is_metric_id(id: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>) -> bool {
-    if catalogue().iter().any(|m| !m.is_template() && m.id == id) {
-        return true;
-    }
-    if let Some(rest) = id.strip_prefix("duty.") {
-        return duties.contains(rest)
-            || rest
-                .strip_suffix(".lapse")
-                .is_some_and(|d| duties.contains(d));
-    }
-    if let Some(rest) = id.strip_prefix("indicator.") {
-        return indicators.contains(rest);
-    }
-    false
+    catalogue().iter().any(|m| match m.per_ledger {
+        None => m.id == id,
+        Some(family @ (PerLedger::Duty | PerLedger::DutyLapse)) => {
+            family.key(id).is_some_and(|k| duties.contains(k))
+        }
+        Some(PerLedger::Indicator) => PerLedger::Indicator
+            .key(id)
+            .is_some_and(|k| indicators.contains(k)),
+        Some(PerLedger::Target) => false,
+    })
 }
 
 /// A question to the engine: when, over which window, where, broken down how, which metrics.
