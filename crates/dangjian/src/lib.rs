@@ -11,6 +11,8 @@
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
+//! - [`rows`]: the tables (metric rows, drill-downs, catalogue, problems) with typed
+//!   columns from their Rust row types, for the command line and the Python bindings;
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -31,6 +33,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod rows;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};

@@ -323,7 +323,11 @@ fn every_catalogue_metric_is_computed_and_every_row_has_a_catalogue_entry() {
     let listed: Vec<String> = catalogue_for(&l).into_iter().map(|m| m.id).collect();
     let computed: HashSet<&str> = ev.rows.iter().map(|r| r.metric.as_str()).collect();
     let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
-    assert_eq!(listed.len(), listed_set.len(), "a catalogue id listed twice");
+    assert_eq!(
+        listed.len(),
+        listed_set.len(),
+        "a catalogue id listed twice"
+    );
     let missing: Vec<&&str> = listed_set.difference(&computed).collect();
     let unlisted: Vec<&&str> = computed.difference(&listed_set).collect();
     assert!(missing.is_empty(), "listed but not computed: {missing:?}");

@@ -223,6 +223,16 @@ pub struct CadreRow {
     pub breadth: u32,
 }
 
+crate::rows::impl_row!(CadreRow {
+    person,
+    name,
+    age,
+    young,
+    roles,
+    on_tasks,
+    breadth,
+});
+
 /// The drill-down rows of the query's scope, people in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<CadreRow> {
     let l = ctx.e.l;

@@ -193,6 +193,13 @@ impl MetricKind {
     }
 }
 
+impl crate::rows::CellValue for MetricKind {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
+}
+
 /// Whether more or less is better.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -201,6 +208,23 @@ pub enum Direction {
     Higher,
     /// Lower is better.
     Lower,
+}
+
+impl Direction {
+    /// The direction's identifier (`higher`, `lower`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
+}
+
+impl crate::rows::CellValue for Direction {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
 }
 
 /// One catalogue entry.
@@ -267,6 +291,16 @@ pub struct LedgerMetric {
     #[serde(skip)]
     pub per_ledger: Option<(PerLedger, String)>,
 }
+
+crate::rows::impl_row!(LedgerMetric {
+    id,
+    zh,
+    en,
+    definition,
+    kind,
+    direction,
+    programme,
+} hidden { per_ledger });
 
 impl LedgerMetric {
     /// The owned form of a catalogue entry (a template stays a template).

@@ -187,6 +187,17 @@ pub struct EnterpriseRow {
     pub via_instructor: Vec<PersonId>,
 }
 
+crate::rows::impl_row!(EnterpriseRow {
+    id,
+    name,
+    parent,
+    org_covered,
+    via_org,
+    own_org,
+    work_covered,
+    via_instructor,
+});
+
 /// The drill-down rows of the query's scope, in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     let e = ctx.e;

@@ -395,6 +395,18 @@ pub struct ObligationRow {
     pub last_activity: Option<NaiveDate>,
 }
 
+crate::rows::impl_row!(ObligationRow {
+    duty,
+    subject,
+    holder,
+    start,
+    end,
+    assessed,
+    complying,
+    longest_lapse,
+    last_activity,
+});
+
 /// The drill-down rows of the query's scope: duties in ledger order, then obligations in
 /// the order of the records that make them; only obligations existing by `as_of`.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {

@@ -214,18 +214,16 @@ pub struct MetricRow {
     pub kind: MetricKind,
 }
 
-impl MetricRow {
-    /// The columns of a metric row, in the order of `docs/METRICS.md` ("Output").
-    pub const COLUMNS: [&'static str; 7] = [
-        "metric",
-        "scope",
-        "value",
-        "numerator",
-        "denominator",
-        "target",
-        "due",
-    ];
-}
+// The columns of a metric row, in the order of `docs/METRICS.md` ("Output").
+crate::rows::impl_row!(MetricRow {
+    metric,
+    scope,
+    value,
+    numerator,
+    denominator,
+    target,
+    due,
+} hidden { kind });
 
 /// The answer to a [`Query`]: the resolved dates and scope, and the metric rows (the scope's
 /// own rows first, then those of each breakdown unit in ledger order; within a unit, metrics

@@ -364,6 +364,24 @@ pub struct TaskRow {
     pub weight: f64,
 }
 
+crate::rows::impl_row!(TaskRow {
+    id,
+    title,
+    unit,
+    owner,
+    leader,
+    status,
+    started,
+    actual,
+    expected,
+    spi,
+    start,
+    deadline,
+    forecast,
+    forecast_never,
+    weight,
+});
+
 /// The drill-down rows of the query's scope.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
     let e = ctx.e;
