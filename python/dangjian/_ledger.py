@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from . import _dangjian
 from ._errors import QueryError
 from ._table import Table
+from ._types import DrillDown, Freq, Problem, UnitKind
 
 DateLike = Union[str, _dt.date, Any]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -87,14 +88,31 @@ class Ledger:
         """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`."""
         return Table(self._native.table(name))
 
-    def validate(self, as_of: Optional[DateLike] = None) -> List[Dict[str, str]]:
-        """Every problem (errors and warnings) as dicts: severity, kind, location, message.
+    def validate(self, as_of: Optional[DateLike] = None) -> List[Problem]:
+        """Every problem (errors and warnings) as dicts: ``severity`` (``"error"`` or
+        ``"warning"``), ``kind``, ``location`` as text, ``message``, and the location as data
+        (``form`` and its fields: ``file``/``line``/``column``, ``pointer``, ``sheet``/``cell``,
+        ``table``/``row``/``field``; see :class:`dangjian._types.Problem`).
 
         >>> import dangjian as dj
         >>> [p for p in dj.example().validate() if p["severity"] == "error"]
         []
+        >>> p = dj.example().validate(as_of="2019-06-30")[0]   # records dated after as_of
+        >>> (p["severity"], p["kind"], p["form"])
+        ('warning', 'after_evaluation_date', 'record')
         """
         return list(self._native.validate(_date(as_of, "as_of")))
+
+    def problems(self, as_of: Optional[DateLike] = None) -> Table:
+        """Every problem as a :class:`Table`, one row per problem, with the columns of
+        :meth:`validate`'s dicts (the same columns when there is none).
+
+        >>> import dangjian as dj
+        >>> t = dj.example().problems()
+        >>> (t.num_rows, t.column_names[:4])
+        (0, ['severity', 'kind', 'location', 'message'])
+        """
+        return Table(self._native.problems(_date(as_of, "as_of")))
 
     def save(self, path: PathLike) -> None:
         """Save as JSON (a ``.json`` path) or as a CSV folder (any other path), atomically."""
@@ -127,7 +145,7 @@ class Ledger:
         as_of: Optional[DateLike] = None,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Union[None, str, Sequence[str]] = None,
         *,
         at_risk_tolerance: Optional[float] = None,
@@ -156,7 +174,7 @@ class Ledger:
         as_of: Optional[DateLike] = None,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Union[None, str, Sequence[str]] = None,
     ) -> Dict[str, Any]:
         """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``."""
@@ -168,11 +186,11 @@ class Ledger:
 
     def _drill(
         self,
-        name: str,
+        name: DrillDown,
         as_of: Any,
         from_: Any,
         scope: Optional[str],
-        by: Optional[str],
+        by: Optional[UnitKind],
         tol: Optional[float],
         age: Optional[int],
     ) -> Table:
@@ -218,11 +236,11 @@ class Ledger:
         metric: Union[None, str, Sequence[str]],
         start: DateLike,
         end: DateLike,
-        freq: str = "M",
+        freq: Freq = "M",
         *,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
     ) -> Table:
         """The same query at every month end (``freq="M"``) or week end (``"W"``) between
         ``start`` and ``end``, in one call: columns ``as_of`` then the metric row columns.
