@@ -39,20 +39,6 @@ pub use example::example;
 pub use ledger::{load, save, LedgerError};
 pub use model::Ledger;
 
-/// Everything that can go wrong in dangjian.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Reading, writing or validating a ledger.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// A metric query that cannot be answered.
-    #[error(transparent)]
-    Query(#[from] metrics::QueryError),
-}
-
-/// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
-
 /// The README's Rust examples run as doctests.
 #[doc = include_str!("../../../README.md")]
 #[cfg(doctest)]

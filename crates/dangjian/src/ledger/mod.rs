@@ -38,6 +38,7 @@ use crate::model::Ledger;
 
 /// What can go wrong reading or writing a ledger.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LedgerError {
     /// The file system refused.
     #[error("{path}: {source}")]
@@ -79,6 +80,7 @@ impl LedgerError {
 
 /// The interchange forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Form {
     /// A folder of `<table>.csv` files.
     CsvFolder,

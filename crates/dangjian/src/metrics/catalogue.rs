@@ -159,6 +159,7 @@ impl PerLedger {
 /// What kind of number a metric is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MetricKind {
     /// A share: numerator / denominator, null on an empty denominator.
     Ratio,

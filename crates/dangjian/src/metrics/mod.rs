@@ -92,6 +92,7 @@ pub use tasks::{TaskRow, TaskStatus};
 
 /// A metric query that cannot be answered.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum QueryError {
     /// The ledger has no root unit (no units at all, or every unit has a parent).
     #[error("the ledger has no root unit; add a unit with an empty `parent` (the district) to evaluate metrics")]
@@ -303,6 +304,7 @@ fn json_number(v: Option<f64>, integral_ok: bool) -> serde_json::Value {
 /// How often [`Engine::trend`] evaluates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Freq {
     /// Every month end.
     Month,

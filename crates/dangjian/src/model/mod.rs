@@ -38,6 +38,7 @@ pub fn active_on(start: Option<NaiveDate>, end: Option<NaiveDate>, d: NaiveDate)
 /// The tables of a ledger, in the order of `docs/LEDGER.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Table {
     /// `units`
     Units,
