@@ -2,9 +2,9 @@
 //! and programme of every metric, in the order of `docs/METRICS.md`; and the registry that
 //! ties each entry to the code computing it.
 //!
-//! Each family file (`tasks.rs`, `duties.rs`...) declares its metrics as [`Metric`]s: a
+//! Each family file (`tasks.rs`, `duties.rs`...) declares its metrics as `Metric`s: a
 //! catalogue entry and the reading of its value side by side, so an entry without a
-//! computation (or a computation without an entry) does not compile. [`FAMILIES`] lists the
+//! computation (or a computation without an entry) does not compile. `FAMILIES` lists the
 //! families once, in catalogue order; the catalogue, the engine's rows and the per-ledger
 //! expansion all follow it. Per-ledger families ([`PerLedger`]: `duty.<id>`,
 //! `duty.<id>.lapse`, `indicator.<id>`, `target.<id>`) appear as template entries;

@@ -9,7 +9,7 @@
 //! row the family works out its *figures* (counts and sums) once, and each entry reads its
 //! value from them. [`tasks`] and [`cadres`] (红色成长), [`leading`], [`duties`],
 //! [`indicators`] and [`targets`] (红色引领), [`coverage`] and [`orgs`] (红色覆盖);
-//! [`catalogue`] lists the families once and strings them together.
+//! [`catalogue`](mod@catalogue) lists the families once and strings them together.
 //!
 //! ## Readings where `docs/METRICS.md` leaves room
 //! Each is also in the definition of the metrics it touches, and tested.
