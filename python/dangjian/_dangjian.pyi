@@ -1,8 +1,8 @@
 """Type stubs of the compiled module ``dangjian._dangjian`` (checked by mypy.stubtest)."""
 
-from typing import ClassVar, List, Literal, Optional, Sequence, Tuple, final
+from typing import ClassVar, List, Optional, Sequence, Tuple, final
 
-from dangjian._types import DrillDown, Freq, Problem, UnitKind
+from dangjian._types import DrillDown, Freq, LedgerTable, Problem, TableKind, UnitKind
 
 __version__: str
 
@@ -19,16 +19,12 @@ class QueryError(DangjianError, ValueError):
 
     problems: ClassVar[Sequence[Problem]]
 
-#: What a table holds: metric rows, a drill-down, a trend, the catalogue, problems, or a
-#: ledger table (``units``, ``orgs`` ...).
-_TableKind = Literal["metrics", "tasks", "duties", "coverage", "cadres", "trend", "catalogue", "problems"]
-
 @final
 class Table:
     """An Arrow table leaving Rust through the Arrow PyCapsule interface."""
 
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> TableKind: ...
     @property
     def num_rows(self) -> int: ...
     @property
@@ -51,7 +47,7 @@ class Ledger:
     def problems(self, as_of: Optional[str] = None) -> Table: ...
     def save(self, path: str) -> None: ...
     def to_json(self) -> str: ...
-    def table(self, name: str) -> Table: ...
+    def table(self, name: LedgerTable) -> Table: ...
     def pseudonymize(self, salt: Optional[str] = None, coarsen_birth_dates: bool = False) -> Ledger: ...
     def _evaluate_only(self, as_of: Optional[str] = None, by: Optional[UnitKind] = None) -> int: ...
     def metrics(

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from . import _dangjian
 from ._errors import QueryError
 from ._table import Table
-from ._types import DrillDown, Freq, Problem, UnitKind
+from ._types import DrillDown, Freq, LedgerTable, Problem, UnitKind
 
 DateLike = Union[str, _dt.date, Any]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -84,7 +84,7 @@ class Ledger:
         d = self._native.latest_date()
         return _dt.date.fromisoformat(d) if d else None
 
-    def table(self, name: str) -> Table:
+    def table(self, name: LedgerTable) -> Table:
         """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`."""
         return Table(self._native.table(name))
 

@@ -17,6 +17,48 @@ Freq = Literal["M", "ME", "month", "m", "W", "week", "w"]
 #: A drill-down table.
 DrillDown = Literal["tasks", "duties", "coverage", "cadres"]
 
+#: A table of the ledger itself (``docs/LEDGER.md``).
+LedgerTable = Literal[
+    "units",
+    "designations",
+    "orgs",
+    "elections",
+    "people",
+    "roles",
+    "initiatives",
+    "progress",
+    "activities",
+    "duties",
+    "indicators",
+    "observations",
+    "targets",
+]
+
+#: What a :class:`dangjian.Table` holds: metric rows, a drill-down, a trend, the catalogue,
+#: validation problems, or a table of the ledger.
+TableKind = Literal[
+    "metrics",
+    "tasks",
+    "duties",
+    "coverage",
+    "cadres",
+    "trend",
+    "catalogue",
+    "problems",
+    "units",
+    "designations",
+    "orgs",
+    "elections",
+    "people",
+    "roles",
+    "initiatives",
+    "progress",
+    "activities",
+    "indicators",
+    "observations",
+    "targets",
+]
+
 #: How bad a problem is.
 Severity = Literal["error", "warning"]
 
@@ -50,4 +92,4 @@ class Problem(TypedDict):
     field: Optional[str]
 
 
-__all__ = ["DrillDown", "Freq", "LocationForm", "Problem", "Severity", "UnitKind"]
+__all__ = ["DrillDown", "Freq", "LedgerTable", "LocationForm", "Problem", "Severity", "TableKind", "UnitKind"]
