@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one test command: README and .ci/run both call it.
 # Needs only a Rust toolchain and python3 with pip: it makes its own virtual environment,
-# installs what the tests need, builds the Python module, then runs cargo test and pytest.
+# installs what the tests need, checks formatting and lints (any warning fails), builds the
+# Python module, then runs cargo test and pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +16,13 @@ fi
 
 echo "==> installing test requirements"
 python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+
+echo "==> lint: cargo fmt, ruff, clippy, rustdoc (a warning is a failure)"
+cargo fmt --all --check
+ruff check .
+ruff format --check .
+cargo clippy --workspace --all-targets -- -D warnings
+RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p dangjian --quiet
 
 echo "==> cargo test"
 cargo test --workspace --exclude dangjian-py

@@ -1,9 +1,8 @@
 import pathlib
 import subprocess
 
-import pytest
-
 import dangjian as dj
+import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 AS_OF = "2019-07-31"
@@ -22,5 +21,7 @@ def cli_json():
     exe = ROOT / "target" / "debug" / "dangjian"
     if not exe.exists():
         subprocess.run(["cargo", "build", "-q", "-p", "dangjian-cli"], cwd=ROOT, check=True)
-    out = subprocess.run([str(exe), "report", "--as-of", AS_OF, "--format", "json"], cwd=ROOT, check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [str(exe), "report", "--as-of", AS_OF, "--format", "json"], cwd=ROOT, check=True, capture_output=True, text=True
+    )
     return json.loads(out.stdout)

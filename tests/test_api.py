@@ -4,9 +4,8 @@ import datetime as dt
 import json
 import math
 
-import pytest
-
 import dangjian as dj
+import pytest
 from conftest import AS_OF
 
 
@@ -29,7 +28,7 @@ def test_example_is_the_chengxi_ledger(ds):
 
 
 def test_tasks_started_is_25_of_33(ds):
-    # DOMAIN.md: 33 key tasks, 25 already started by 2019-07-31.
+    # docs/DOMAIN.md: 33 key tasks, 25 already started by 2019-07-31.
     r = row(ds.metrics(as_of=AS_OF, metrics="tasks.started"), "tasks.started")
     assert (r["numerator"], r["denominator"]) == (25, 33)
     assert math.isclose(r["value"], 25 / 33)
@@ -69,7 +68,7 @@ def test_breakdown_by_block_has_the_scope_row_first_then_each_block(ds):
 
 def test_coverage_drilldown_lists_the_enterprises_behind_the_ratio(ds):
     cov = rows(ds.coverage(as_of=AS_OF))
-    assert len(cov) == 98  # DOMAIN.md: 98 above-scale enterprises
+    assert len(cov) == 98  # docs/DOMAIN.md: 98 above-scale enterprises
     m = row(ds.metrics(as_of=AS_OF, metrics="coverage.org"), "coverage.org")
     assert sum(1 for r in cov if r["org_covered"]) == m["numerator"]
     assert m["denominator"] == 98
@@ -89,7 +88,9 @@ def test_tasks_drilldown_has_one_row_per_key_task(ds):
 
 def test_duties_and_cadres_drilldowns(ds):
     d = rows(ds.duties(as_of=AS_OF))
-    chen = [r for r in d if r["duty"] == "road_patrol" and r["subject"] == "xizhou_road" and r["holder"] == "p_chentianyun"]
+    chen = [
+        r for r in d if r["duty"] == "road_patrol" and r["subject"] == "xizhou_road" and r["holder"] == "p_chentianyun"
+    ]
     assert len(chen) == 1
     # 陈天云 has patrolled at least every 3 days since 2019-04-01: no lapse.
     assert chen[0]["longest_lapse"] == 0
@@ -101,7 +102,9 @@ def test_duties_and_cadres_drilldowns(ds):
 
 def test_trend_is_one_row_per_month_end(ds):
     t = rows(ds.trend("coverage.org", start="2019-01-01", end="2019-07-31"))
-    assert [r["as_of"] for r in t] == [dt.date(2019, m, d) for m, d in [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31)]]
+    assert [r["as_of"] for r in t] == [
+        dt.date(2019, m, d) for m, d in [(1, 31), (2, 28), (3, 31), (4, 30), (5, 31), (6, 30), (7, 31)]
+    ]
     now = row(ds.metrics(as_of=AS_OF, metrics="coverage.org"), "coverage.org")
     assert math.isclose(t[-1]["value"], now["value"])
     # Organisations were set up during 2019: coverage never falls.

@@ -3,9 +3,8 @@ of each case's expected.txt: a LedgerError, never a panic."""
 
 import pathlib
 
-import pytest
-
 import dangjian as dj
+import pytest
 from conftest import ROOT
 
 CASES = ROOT / "crates" / "dangjian" / "tests" / "bad_ledgers"
@@ -31,7 +30,7 @@ def test_bad_ledger_gives_its_expected_errors(case):
     expected = [line for line in (case / "expected.txt").read_text(encoding="utf-8").splitlines() if line.strip()]
     with pytest.raises(dj.LedgerError) as e:
         dj.load(ledger_path(case))
-    got = [f'{p["location"]}: {p["message"]}' for p in e.value.problems if p["severity"] == "error"]
+    got = [f"{p['location']}: {p['message']}" for p in e.value.problems if p["severity"] == "error"]
     assert got == expected
 
 

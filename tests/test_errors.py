@@ -3,9 +3,8 @@
 import json
 import random
 
-import pytest
-
 import dangjian as dj
+import pytest
 from conftest import AS_OF
 
 
@@ -17,7 +16,10 @@ def bad(doc):
 
 BASE = {
     "format": "dangjian-ledger/1",
-    "units": [{"id": "d", "kind": "district", "name": "区"}, {"id": "v", "kind": "village", "name": "村", "parent": "d"}],
+    "units": [
+        {"id": "d", "kind": "district", "name": "区"},
+        {"id": "v", "kind": "village", "name": "村", "parent": "d"},
+    ],
 }
 
 
@@ -46,7 +48,9 @@ def test_every_problem_at_once():
 
 
 def test_bad_csv_folder_is_located_by_file_line_and_column(tmp_path):
-    (tmp_path / "units.csv").write_text("id,kind,name,parent\nd,district,区,\nv,village,村,d\nx,villa,别墅,d\n", encoding="utf-8")
+    (tmp_path / "units.csv").write_text(
+        "id,kind,name,parent\nd,district,区,\nv,village,村,d\nx,villa,别墅,d\n", encoding="utf-8"
+    )
     with pytest.raises(dj.LedgerError) as e:
         dj.load(tmp_path)
     assert e.value.problems[0]["location"] == "units.csv:4:2"

@@ -3,7 +3,6 @@
 import warnings
 
 import pytest
-
 from conftest import AS_OF
 
 matplotlib = pytest.importorskip("matplotlib")

@@ -1,4 +1,4 @@
-"""Cross-check the Rust engine against the independent Python reference of METRICS.md.
+"""Cross-check the Rust engine against the independent Python reference of docs/METRICS.md.
 
 ``tests/reference/metrics_ref.py`` was written from the spec alone; this test compares its
 rows with ``Ledger.metrics_json`` (the Rust engine) on the embedded example and on many small
@@ -18,9 +18,8 @@ import random
 import sys
 from typing import Any, Dict, List, Optional
 
-import pytest
-
 import dangjian as dj
+import pytest
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 from reference.metrics_ref import cadres_table, evaluate, tasks_table  # noqa: E402
@@ -160,7 +159,7 @@ def _d(x: dt.date) -> str:
 
 
 class Gen:
-    """A small random ledger, valid per LEDGER.md, aimed at METRICS.md's edge cases."""
+    """A small random ledger, valid per docs/LEDGER.md, aimed at docs/METRICS.md's edge cases."""
 
     def __init__(self, seed: int):
         self.r = random.Random(seed)
@@ -242,7 +241,11 @@ class Gen:
         for w in workshops + ents[:2] + villages[:1]:
             for _ in range(r.randint(0, 2)):
                 s = self.date()
-                row = {"unit": w, "designation": r.choice(["red_workshop", "red_workshop", "model_road", "my_own"]), "since": _d(s)}
+                row = {
+                    "unit": w,
+                    "designation": r.choice(["red_workshop", "red_workshop", "model_road", "my_own"]),
+                    "since": _d(s),
+                }
                 if self.maybe(0.4):
                     row["until"] = _d(self.date(s, s + dt.timedelta(days=400)))
                 designations.append(row)
@@ -400,7 +403,9 @@ class Gen:
                     pct = 100.0
                 else:
                     pct = min(100.0, pct + r.choice([0, 3, 7.5, 12.5, 33]))
-                progress.append({"initiative": ini["id"], "date": _d(d), "percent": pct if self.maybe(0.8) else str(pct)})
+                progress.append(
+                    {"initiative": ini["id"], "date": _d(d), "percent": pct if self.maybe(0.8) else str(pct)}
+                )
         inis = [i["id"] for i in initiatives]
 
         # roles
@@ -469,7 +474,11 @@ class Gen:
             else:
                 kind = r.choice(LIFE_ACTS + ["onsite_meeting", "my_kind"])
             subj = r.choice(subjects)
-            a: Dict[str, Any] = {"kind": kind, "date": _d(self.date(dt.date(2018, 6, 1), dt.date(2020, 12, 31))), "subject": subj}
+            a: Dict[str, Any] = {
+                "kind": kind,
+                "date": _d(self.date(dt.date(2018, 6, 1), dt.date(2020, 12, 31))),
+                "subject": subj,
+            }
             if self.maybe(0.5):
                 a["id"] = f"act{i}"
             if self.maybe(0.6):
@@ -503,12 +512,16 @@ class Gen:
         # bursts of duty activities right around the as-of candidates, for 3-day windows
         for _ in range(r.randint(0, 30)):
             d = self.near(r.choice(AS_OFS), 20)
-            activities.append({"kind": r.choice(duty_acts), "date": _d(d), "subject": r.choice(roads + workshops + all_orgs)})
+            activities.append(
+                {"kind": r.choice(duty_acts), "date": _d(d), "subject": r.choice(roads + workshops + all_orgs)}
+            )
         # org life around as-of candidates
         for _ in range(r.randint(0, 12)):
             d = self.near(r.choice(AS_OFS), 150)
             o = r.choice(branches + groups)
-            activities.append({"kind": r.choice(LIFE_ACTS), "date": _d(d), "subject": o, "people": r.sample(pids, r.randint(1, 3))})
+            activities.append(
+                {"kind": r.choice(LIFE_ACTS), "date": _d(d), "subject": o, "people": r.sample(pids, r.randint(1, 3))}
+            )
 
         # indicators and observations
         indicators = [
@@ -525,8 +538,22 @@ class Gen:
             "(ia + 12) / ib * 100",
             "ia / (ib - ib)",
         ]
-        indicators.append({"id": "f1", "name": "F1", "aggregate": r.choice(["sum", "mean", "min", "max"]), "formula": r.choice(formulas)})
-        indicators.append({"id": "f2", "name": "F2", "aggregate": r.choice(["sum", "max"]), "formula": r.choice(["f1 + ic", "f1 / ia", "2 * f1"])})
+        indicators.append(
+            {
+                "id": "f1",
+                "name": "F1",
+                "aggregate": r.choice(["sum", "mean", "min", "max"]),
+                "formula": r.choice(formulas),
+            }
+        )
+        indicators.append(
+            {
+                "id": "f2",
+                "name": "F2",
+                "aggregate": r.choice(["sum", "max"]),
+                "formula": r.choice(["f1 + ic", "f1 / ia", "2 * f1"]),
+            }
+        )
         for ind in indicators:
             if ind.get("aggregate") is None:
                 ind.pop("aggregate", None)
@@ -536,7 +563,9 @@ class Gen:
                 dates = {self.date(dt.date(2018, 1, 1), dt.date(2020, 12, 31)) for _ in range(r.randint(1, 3))}
                 for d in dates:
                     v = r.choice([0, 0, 2, 5.5, 100, -3, 1e6, 1 / 3])
-                    observations.append({"indicator": ind, "unit": u, "date": _d(d), "value": v if self.maybe(0.8) else str(v)})
+                    observations.append(
+                        {"indicator": ind, "unit": u, "date": _d(d), "value": v if self.maybe(0.8) else str(v)}
+                    )
 
         # targets: several for one metric and scope, with baselines
         targets = []
@@ -557,7 +586,9 @@ class Gen:
         for _ in range(r.randint(0, 6)):
             m = r.choice(metric_pool)
             sc = r.choice([None, None, "d0", r.choice(areas + blocks + villages)])
-            due = r.choice([dt.date.fromisoformat(x) for x in AS_OFS] + [self.date(dt.date(2019, 1, 1), dt.date(2021, 1, 1))])
+            due = r.choice(
+                [dt.date.fromisoformat(x) for x in AS_OFS] + [self.date(dt.date(2019, 1, 1), dt.date(2021, 1, 1))]
+            )
             key = (m, sc or "d0", due)
             if key in seen:
                 continue
@@ -624,13 +655,15 @@ def _drop_future_task_force_roles(ledger: Dict[str, Any], as_of: str) -> Dict[st
     """Without leader/member roles on task-force orgs established after as_of."""
     future = {o["id"] for o in ledger.get("orgs", []) if o["kind"] == "task_force" and o["established"] > as_of}
     out = dict(ledger)
-    out["roles"] = [r for r in ledger.get("roles", []) if not (r["role"] in ("leader", "member") and r["target"] in future)]
+    out["roles"] = [
+        r for r in ledger.get("roles", []) if not (r["role"] in ("leader", "member") and r["target"] in future)
+    ]
     return out
 
 
 FUTURE_TASK_FORCE = (
     "DISAGREEMENT future-task-force: cadres.young_on_tasks -- the engine counts a leader/member role "
-    "on a task_force org established after as_of; METRICS.md: 'Nothing dated after as_of exists yet: "
+    "on a task_force org established after as_of; docs/METRICS.md: 'Nothing dated after as_of exists yet: "
     "later ... orgs ... are ignored', so the reference does not"
 )
 
@@ -682,7 +715,7 @@ def test_random_ledger_matches_reference(seed):
 
 # --------------------------------------------------------------------------------------------
 # Hand-made edge cases: the reference checked against values worked out by hand from the
-# words of METRICS.md, then the engine checked against the reference.
+# words of docs/METRICS.md, then the engine checked against the reference.
 # --------------------------------------------------------------------------------------------
 
 
@@ -758,7 +791,11 @@ EDGE_CASES: List[Any] = [
         "forecast rounds up with slack: on the deadline",
         _ledger(initiatives=[_task("t", "2020-01-26", "2019-01-01")], progress=_prog("t", ("2019-02-09", 10))),
         {"as_of": "2019-03-01"},
-        {("tasks.forecast_late", "d0"): 0, ("tasks.on_track", "d0"): 1, ("tasks.spi", "d0"): (0.1 / (59 / 390), 0.1, 59 / 390)},
+        {
+            ("tasks.forecast_late", "d0"): 0,
+            ("tasks.on_track", "d0"): 1,
+            ("tasks.spi", "d0"): (0.1 / (59 / 390), 0.1, 59 / 390),
+        },
     ),
     (
         "forecast rounds up with slack: a day after the deadline",
@@ -789,7 +826,12 @@ EDGE_CASES: List[Any] = [
         "no start, only a 0% update: not started",
         _ledger(initiatives=[_task("t", "2019-12-31")], progress=_prog("t", ("2019-03-01", 0), ("2019-05-01", 20))),
         {"as_of": "2019-04-01"},
-        {("tasks.not_started", "d0"): 1, ("tasks.started", "d0"): (0.0, 0, 1), ("tasks.spi", "d0"): (None, 0, 0), ("tasks.forecast_late", "d0"): 0},
+        {
+            ("tasks.not_started", "d0"): 1,
+            ("tasks.started", "d0"): (0.0, 0, 1),
+            ("tasks.spi", "d0"): (None, 0, 0),
+            ("tasks.forecast_late", "d0"): 0,
+        },
     ),
     (
         # no start, first update (after the deadline) > 0: expected 1 (deadline <= effective start), overdue
@@ -802,7 +844,10 @@ EDGE_CASES: List[Any] = [
         # deadline == start: expected 1 once started; an update on the start date is a point, so
         # no 0% point is added: points (07-01, 10), (07-05, 30): rate 5/day, forecast 07-05 + 14
         "deadline on the start date; update on the start date",
-        _ledger(initiatives=[_task("t", "2019-07-01", "2019-07-01")], progress=_prog("t", ("2019-07-01", 10), ("2019-07-05", 30))),
+        _ledger(
+            initiatives=[_task("t", "2019-07-01", "2019-07-01")],
+            progress=_prog("t", ("2019-07-01", 10), ("2019-07-05", 30)),
+        ),
         {"as_of": "2019-07-01"},
         {("tasks.spi", "d0"): (0.1, 0.1, 1.0), ("tasks.at_risk", "d0"): 1, ("tasks.forecast_late", "d0"): 0},
     ),
@@ -812,14 +857,25 @@ EDGE_CASES: List[Any] = [
         "start after as_of with an earlier update",
         _ledger(initiatives=[_task("t", "2019-12-31", "2019-08-10")], progress=_prog("t", ("2019-07-01", 10))),
         {"as_of": "2019-07-31"},
-        {("tasks.started", "d0"): (1.0, 1, 1), ("tasks.on_track", "d0"): 1, ("tasks.spi", "d0"): (None, 0.1, 0.0), ("tasks.forecast_late", "d0"): 1},
+        {
+            ("tasks.started", "d0"): (1.0, 1, 1),
+            ("tasks.on_track", "d0"): 1,
+            ("tasks.spi", "d0"): (None, 0.1, 0.0),
+            ("tasks.forecast_late", "d0"): 1,
+        },
     ),
     (
         # flat progress: rate 0 -> never -> late; a done task is never late; 100 exactly is done
         "forecast never; done",
         _ledger(
-            initiatives=[_task("t1", "2019-12-31", "2019-01-01"), _task("t2", "2019-12-31", "2019-01-01"), _task("t3", "2019-12-31", None, unit=None)],
-            progress=_prog("t1", ("2019-01-01", 20), ("2019-03-01", 20)) + _prog("t2", ("2019-03-01", 100)) + _prog("t3", ("2019-03-01", 99.5)),
+            initiatives=[
+                _task("t1", "2019-12-31", "2019-01-01"),
+                _task("t2", "2019-12-31", "2019-01-01"),
+                _task("t3", "2019-12-31", None, unit=None),
+            ],
+            progress=_prog("t1", ("2019-01-01", 20), ("2019-03-01", 20))
+            + _prog("t2", ("2019-03-01", 100))
+            + _prog("t3", ("2019-03-01", 99.5)),
         ),
         {"as_of": "2019-07-31", "by": "area"},
         {
@@ -834,20 +890,29 @@ EDGE_CASES: List[Any] = [
         "ages in full years on the as-of date",
         _ledger(
             people=_people(("p35", "1984-07-31"), ("p36", "1983-07-31"), ("p35b", "1983-08-01"), ("pnb", None)),
-            roles=[{"person": p, "role": "staff", "target": "d0", "start": "2019-01-01"} for p in ("p35", "p36", "p35b", "pnb")],
+            roles=[
+                {"person": p, "role": "staff", "target": "d0", "start": "2019-01-01"}
+                for p in ("p35", "p36", "p35b", "pnb")
+            ],
         ),
         {"as_of": "2019-07-31"},
         {("cadres.young", "d0"): 2, ("cadres.young_share", "d0"): (0.5, 2, 4), ("cadres.breadth", "d0"): 1.0},
     ),
     (
         "born on 29 February: 35 on 28 February 2020",
-        _ledger(people=_people(("p", "1984-02-29")), roles=[{"person": "p", "role": "leadership", "target": "v1", "start": "2019-01-01"}]),
+        _ledger(
+            people=_people(("p", "1984-02-29")),
+            roles=[{"person": "p", "role": "leadership", "target": "v1", "start": "2019-01-01"}],
+        ),
         {"as_of": "2020-02-28"},
         {("cadres.young", "d0"): 1},
     ),
     (
         "born on 29 February: 36 on 29 February 2020",
-        _ledger(people=_people(("p", "1984-02-29")), roles=[{"person": "p", "role": "leadership", "target": "v1", "start": "2019-01-01"}]),
+        _ledger(
+            people=_people(("p", "1984-02-29")),
+            roles=[{"person": "p", "role": "leadership", "target": "v1", "start": "2019-01-01"}],
+        ),
         {"as_of": "2020-02-29"},
         {("cadres.young", "d0"): 0, ("cadres.young_share", "d0"): (0.0, 0, 1)},
     ),
@@ -892,7 +957,8 @@ EDGE_CASES: List[Any] = [
                 _org("o4", "branch", ["e1", "v1"]),
                 _org("o5", "group", ["e1"]),
             ],
-            elections=[{"org": o, "date": "2016-02-29"} for o in ("o1", "o2", "o3", "o4", "o5")] + [{"org": "o1", "date": "2015-01-01"}],
+            elections=[{"org": o, "date": "2016-02-29"} for o in ("o1", "o2", "o3", "o4", "o5")]
+            + [{"org": "o1", "date": "2015-01-01"}],
         ),
         {"as_of": "2019-02-28"},
         {("orgs.renewal_overdue", "d0"): (0.0, 0, 4), ("orgs.renewal_due", "d0"): 2},
@@ -901,8 +967,14 @@ EDGE_CASES: List[Any] = [
         "elections on 29 February, as of 2019-03-01",
         _ledger(
             extra_units=ENT_UNITS[:1],
-            orgs=[_org("o1", "branch", ["e1"]), _org("o2", "committee", ["d0"]), _org("o3", "branch", ["v1", "e1"]), _org("o4", "branch", ["e1", "v1"])],
-            elections=[{"org": o, "date": "2016-02-29"} for o in ("o1", "o2", "o3", "o4")] + [{"org": "o2", "date": "2019-03-02"}],
+            orgs=[
+                _org("o1", "branch", ["e1"]),
+                _org("o2", "committee", ["d0"]),
+                _org("o3", "branch", ["v1", "e1"]),
+                _org("o4", "branch", ["e1", "v1"]),
+            ],
+            elections=[{"org": o, "date": "2016-02-29"} for o in ("o1", "o2", "o3", "o4")]
+            + [{"org": "o2", "date": "2019-03-02"}],
         ),
         {"as_of": "2019-03-01"},
         {("orgs.renewal_overdue", "d0"): (0.5, 2, 4), ("orgs.renewal_due", "d0"): 0},
@@ -935,7 +1007,11 @@ EDGE_CASES: List[Any] = [
             duties=[{"id": "patrol", "activity": "patrol", "applies_to": "role:road_chief", "cadence": "3d"}],
         ),
         {"as_of": "2019-07-10"},
-        {("duty.patrol", "d0"): (9 / 14, 9, 14), ("duty.patrol.lapse", "d0"): 3, ("roads.chief_coverage", "d0"): (1.0, 1, 1)},
+        {
+            ("duty.patrol", "d0"): (9 / 14, 9, 14),
+            ("duty.patrol.lapse", "d0"): 3,
+            ("roads.chief_coverage", "d0"): (1.0, 1, 1),
+        },
     ),
     (
         # from 07-02 bounds the assessed days but not the grace (the window starts 07-01)
@@ -943,7 +1019,10 @@ EDGE_CASES: List[Any] = [
         _ledger(
             people=_people(("p1", None)),
             roles=[{"person": "p1", "role": "road_chief", "target": "r1", "start": "2019-07-01"}],
-            activities=[{"kind": "patrol", "date": "2019-07-05", "subject": "r1"}, {"kind": "patrol", "date": "2019-06-30", "subject": "r1"}],
+            activities=[
+                {"kind": "patrol", "date": "2019-07-05", "subject": "r1"},
+                {"kind": "patrol", "date": "2019-06-30", "subject": "r1"},
+            ],
             duties=[{"id": "patrol", "activity": "patrol", "applies_to": "role:road_chief", "cadence": "3d"}],
         ),
         {"as_of": "2019-07-10", "from_": "2019-07-02"},
@@ -958,7 +1037,16 @@ EDGE_CASES: List[Any] = [
             people=_people(("p1", None)),
             roles=[{"person": "p1", "role": "road_chief", "target": "r1", "start": "2019-07-01", "end": "2019-07-09"}],
             activities=[{"kind": "patrol", "date": d, "subject": "r1"} for d in ("2019-07-05", "2019-07-07")],
-            duties=[{"id": "patrol", "activity": "patrol", "applies_to": "role:road_chief", "cadence": "3d", "min_count": 2, "from": "2019-07-04"}],
+            duties=[
+                {
+                    "id": "patrol",
+                    "activity": "patrol",
+                    "applies_to": "role:road_chief",
+                    "cadence": "3d",
+                    "min_count": 2,
+                    "from": "2019-07-04",
+                }
+            ],
         ),
         {"as_of": "2019-07-31"},
         # assessed 07-04..07-09 = 6: 04 ok(grace), 05 ok(grace), 06 no, 07 yes, 08 no, 09 no
@@ -990,7 +1078,9 @@ EDGE_CASES: List[Any] = [
         "calendar duties: year, half year, quarter on 31 December",
         _ledger(
             orgs=[_org("o1", "branch", ["v1"])],
-            activities=[{"kind": "party_lesson", "date": d, "subject": "o1"} for d in ("2019-02-01", "2019-08-01", "2019-09-01")],
+            activities=[
+                {"kind": "party_lesson", "date": d, "subject": "o1"} for d in ("2019-02-01", "2019-08-01", "2019-09-01")
+            ],
             duties=[
                 {"id": "y", "activity": "party_lesson", "applies_to": "org:branch", "cadence": "1y"},
                 {"id": "h", "activity": "party_lesson", "applies_to": "org:branch", "cadence": "6m", "min_count": 2},
@@ -1114,7 +1204,11 @@ EDGE_CASES: List[Any] = [
             ],
         ),
         {"as_of": "2019-07-31"},
-        {("coverage.org", "d0"): (0.75, 3, 4), ("coverage.own_org", "d0"): (0.25, 1, 4), ("coverage.work", "d0"): (1.0, 4, 4)},
+        {
+            ("coverage.org", "d0"): (0.75, 3, 4),
+            ("coverage.own_org", "d0"): (0.25, 1, 4),
+            ("coverage.work", "d0"): (1.0, 4, 4),
+        },
     ),
     (
         # M = 2019-08-31 - 6 months = 2019-02-28. Members of b1 joined by M: p1 (on M), p3;
@@ -1229,7 +1323,9 @@ def test_query_errors_agree():
 # --------------------------------------------------------------------------------------------
 
 
-def diff_tables(engine_rows: List[Dict[str, Any]], ref_rows: List[Dict[str, Any]], key: str, cols: List[str]) -> List[str]:
+def diff_tables(
+    engine_rows: List[Dict[str, Any]], ref_rows: List[Dict[str, Any]], key: str, cols: List[str]
+) -> List[str]:
     out: List[str] = []
     E = {r[key]: r for r in engine_rows}
     R = {r[key]: r for r in ref_rows}
@@ -1239,7 +1335,11 @@ def diff_tables(engine_rows: List[Dict[str, Any]], ref_rows: List[Dict[str, Any]
             continue
         for c in cols:
             a, b = E[k].get(c), R[k].get(c)
-            same = _close(a, b) if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool) else a == b
+            same = (
+                _close(a, b)
+                if isinstance(a, (int, float)) and isinstance(b, (int, float)) and not isinstance(a, bool)
+                else a == b
+            )
             if not same:
                 out.append(f"{k}.{c}: engine {a!r} vs reference {b!r}")
     return out
@@ -1249,7 +1349,9 @@ TASK_COLS = ["status", "started", "actual", "expected", "forecast", "forecast_ne
 CADRE_COLS = ["age", "young", "on_tasks", "breadth"]
 
 
-def compare_tables(ds: dj.Ledger, ledger: Dict[str, Any], as_of: Optional[str], scope: Optional[str], tol: float, age: int) -> List[str]:
+def compare_tables(
+    ds: dj.Ledger, ledger: Dict[str, Any], as_of: Optional[str], scope: Optional[str], tol: float, age: int
+) -> List[str]:
     d = diff_tables(
         ds.tasks(as_of=as_of, scope=scope, at_risk_tolerance=tol).to_pylist(),
         tasks_table(ledger, as_of=as_of, scope=scope, at_risk_tolerance=tol),
@@ -1291,7 +1393,9 @@ def check_random_tables(seed: int) -> None:
         if d and all(line.endswith(("vs reference False", "vs reference True")) and ".on_tasks:" in line for line in d):
             as_of = evaluate(ledger, **q)["as_of"]
             clean = _drop_future_task_force_roles(ledger, as_of)
-            if not compare_tables(dj.from_json(json.dumps(clean, ensure_ascii=False)), clean, q.get("as_of"), q.get("scope"), tol, age):
+            if not compare_tables(
+                dj.from_json(json.dumps(clean, ensure_ascii=False)), clean, q.get("as_of"), q.get("scope"), tol, age
+            ):
                 known.add(FUTURE_TASK_FORCE)
                 continue
         if d:

@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-
 from conftest import AS_OF
 
 pa = pytest.importorskip("pyarrow")

@@ -30,9 +30,8 @@ import time
 from pathlib import Path
 from typing import Callable, List, Optional, Tuple
 
-import polars as pl
-
 import dangjian
+import polars as pl
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -48,14 +47,23 @@ def cli() -> Optional[List[str]]:
     return [found] if found else None
 
 
-def engine_only(ds: "dangjian.Ledger", path: Optional[Path], as_of: str, by: Optional[str]) -> Tuple[Callable[[], object], str]:
+def engine_only(
+    ds: "dangjian.Ledger", path: Optional[Path], as_of: str, by: Optional[str]
+) -> Tuple[Callable[[], object], str]:
     native = ds._native
     if hasattr(native, "_evaluate_only"):
         return (lambda: native._evaluate_only(as_of=as_of, by=by)), "engine only (_evaluate_only)"
     base = cli()
     if base is None:
-        raise SystemExit("this dangjian build has no _evaluate_only and no `dangjian` command was found; build the CLI with `cargo build --release -p dangjian-cli`")
-    cmd = base + ["report", "--as-of", as_of, "--format", "json"] + (["--data", str(path)] if path else []) + (["--by", by] if by else [])
+        raise SystemExit(
+            "this dangjian build has no _evaluate_only and no `dangjian` command was found; build the CLI with `cargo build --release -p dangjian-cli`"
+        )
+    cmd = (
+        base
+        + ["report", "--as-of", as_of, "--format", "json"]
+        + (["--data", str(path)] if path else [])
+        + (["--by", by] if by else [])
+    )
 
     def run() -> int:
         out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
@@ -102,10 +110,12 @@ def main() -> int:
     ap.add_argument("--as-of", default="2019-07-31")
     ap.add_argument("--repeat", type=int, default=7, help="best of N (default 7)")
     args = ap.parse_args()
-    print(f"dangjian {dangjian.__version__} from {Path(dangjian.__file__).parent}; polars {pl.__version__}; best of {args.repeat}")
+    print(
+        f"dangjian {dangjian.__version__} from {Path(dangjian.__file__).parent}; polars {pl.__version__}; best of {args.repeat}"
+    )
     # Warm the imports the Python paths use, so the first measurement does not pay them.
-    import pyarrow  # noqa: F401
     import pandas  # noqa: F401
+    import pyarrow  # noqa: F401
 
     report("example (embedded)", dangjian.example(), None, args.as_of, args.repeat)
     path = args.data or ensure_ledger(args.preset, None)

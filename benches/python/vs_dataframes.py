@@ -1,7 +1,7 @@
 """dangjian side by side with the same metrics written directly in polars and in pandas.
 
 Reads one ledger's CSV tables with polars and with pandas, computes eight metrics of
-METRICS.md at the root and broken down by area, checks that every numerator and denominator
+docs/METRICS.md at the root and broken down by area, checks that every numerator and denominator
 agrees with dangjian's (so the comparison is honest), and prints the times and the ratios
 (dataframe time / dangjian time; above 1 means dangjian is faster).
 
@@ -28,11 +28,10 @@ import time
 from pathlib import Path
 from typing import Callable, Dict, List, Sequence, Tuple, TypeVar, Union
 
+import dangjian
 import numpy as np
 import pandas as pd
 import polars as pl
-
-import dangjian
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
@@ -72,7 +71,11 @@ def ensure_ledger(preset: str, seed: int | None) -> Path:
     if (out / "units.csv").exists():
         return out
     exe = REPO / "target" / "release" / "gen-ledger"
-    cmd = [str(exe)] if exe.exists() else ["cargo", "run", "--release", "-q", "-p", "dangjian-benches", "--bin", "gen-ledger", "--"]
+    cmd = (
+        [str(exe)]
+        if exe.exists()
+        else ["cargo", "run", "--release", "-q", "-p", "dangjian-benches", "--bin", "gen-ledger", "--"]
+    )
     cmd += ["--preset", preset, "--to", str(out)] + (["--seed", str(seed)] if seed is not None else [])
     print("generating:", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True, cwd=REPO)
@@ -89,17 +92,27 @@ def pl_read(path: Path) -> Dict[str, pl.DataFrame]:
     d = pl.Date
 
     def read(name: str, cols: List[str], dates: Sequence[str] = ()) -> pl.DataFrame:
-        return pl.read_csv(path / f"{name}.csv", columns=cols, schema_overrides={c: d for c in dates} | {c: pl.String for c in cols if c not in dates})
+        return pl.read_csv(
+            path / f"{name}.csv",
+            columns=cols,
+            schema_overrides={c: d for c in dates} | {c: pl.String for c in cols if c not in dates},
+        )
 
     return {
         "units": read("units", ["id", "kind", "parent", "above_scale", "since", "until"], ["since", "until"]),
         "orgs": read("orgs", ["id", "kind", "hosts", "established", "dissolved"], ["established", "dissolved"]),
         "people": read("people", ["org", "confirmed"], ["confirmed"]),
         "roles": read("roles", ["person", "role", "target", "start", "end"], ["start", "end"]),
-        "initiatives": read("initiatives", ["id", "kind", "unit", "start", "weight"], ["start"]).with_columns(pl.col("weight").cast(pl.Float64)),
-        "progress": read("progress", ["initiative", "date", "percent"], ["date"]).with_columns(pl.col("percent").cast(pl.Float64)),
+        "initiatives": read("initiatives", ["id", "kind", "unit", "start", "weight"], ["start"]).with_columns(
+            pl.col("weight").cast(pl.Float64)
+        ),
+        "progress": read("progress", ["initiative", "date", "percent"], ["date"]).with_columns(
+            pl.col("percent").cast(pl.Float64)
+        ),
         "activities": read("activities", ["kind", "date", "subject"], ["date"]),
-        "duties": read("duties", ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"], ["from", "to"]),
+        "duties": read(
+            "duties", ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"], ["from", "to"]
+        ),
     }
 
 
@@ -114,10 +127,17 @@ def pl_area_of_units(units: pl.DataFrame) -> pl.DataFrame:
     up = units.select(pl.col("id").alias("cur"), "kind", "parent")
     res = units.select("id", pl.col("id").alias("cur"), pl.lit(None, pl.String).alias("area"))
     for _ in range(len(units) + 1):
-        res = res.join(up, on="cur", how="left").with_columns(
-            pl.when(pl.col("area").is_null() & (pl.col("kind") == "area")).then(pl.col("cur")).otherwise(pl.col("area")).alias("area"),
-            pl.col("parent").alias("cur"),
-        ).drop("kind", "parent")
+        res = (
+            res.join(up, on="cur", how="left")
+            .with_columns(
+                pl.when(pl.col("area").is_null() & (pl.col("kind") == "area"))
+                .then(pl.col("cur"))
+                .otherwise(pl.col("area"))
+                .alias("area"),
+                pl.col("parent").alias("cur"),
+            )
+            .drop("kind", "parent")
+        )
         if res["cur"].null_count() == res.height:
             break
     return res.select("id", "area")
@@ -127,7 +147,13 @@ def pl_scoped(items: pl.DataFrame, root: str, num: pl.Expr, den: pl.Expr) -> pl.
     """Root row (each item once) and one row per area (each item once per area)."""
     agg = [num.alias("numerator"), den.alias("denominator")]
     r = items.unique("item").select(pl.lit(root).alias("scope"), *agg)
-    a = items.filter(pl.col("area").is_not_null()).unique(["item", "area"]).group_by("area").agg(*agg).rename({"area": "scope"})
+    a = (
+        items.filter(pl.col("area").is_not_null())
+        .unique(["item", "area"])
+        .group_by("area")
+        .agg(*agg)
+        .rename({"area": "scope"})
+    )
     return pl.concat([r, a])
 
 
@@ -140,7 +166,9 @@ FAMILIES = {
 }
 
 
-def pl_metrics(t: Dict[str, pl.DataFrame], as_of: dt.date, duty_id: str, only: frozenset = frozenset(FAMILIES)) -> Dict[str, pl.DataFrame]:
+def pl_metrics(
+    t: Dict[str, pl.DataFrame], as_of: dt.date, duty_id: str, only: frozenset = frozenset(FAMILIES)
+) -> Dict[str, pl.DataFrame]:
     units, orgs, roles = t["units"], t["orgs"], t["roles"]
     root = units.filter(pl.col("parent").is_null())["id"][0]
     area = pl_area_of_units(units)
@@ -148,7 +176,11 @@ def pl_metrics(t: Dict[str, pl.DataFrame], as_of: dt.date, duty_id: str, only: f
     out: Dict[str, pl.DataFrame] = {}
 
     # 红色覆盖: enterprises above scale, active on as_of.
-    hosted = orgs.with_columns(pl.col("hosts").str.split(";").alias("host")).with_columns(pl.col("host").list.len().alias("n_hosts")).explode("host")
+    hosted = (
+        orgs.with_columns(pl.col("hosts").str.split(";").alias("host"))
+        .with_columns(pl.col("host").list.len().alias("n_hosts"))
+        .explode("host")
+    )
     active_org = pl.col("established") <= as_of
     active_org = active_org & (pl.col("dissolved").is_null() | (pl.col("dissolved") >= as_of))
     if "coverage" in only:
@@ -167,7 +199,9 @@ def pl_metrics(t: Dict[str, pl.DataFrame], as_of: dt.date, duty_id: str, only: f
 def pl_coverage(out, units, hosted, active_org, roles, area, root, as_of):
     one = pl.len()
     ent = units.filter(
-        (pl.col("kind") == "enterprise") & pl.col("above_scale").str.to_lowercase().is_in(TRUE).fill_null(False) & pl_active("since", "until", as_of)
+        (pl.col("kind") == "enterprise")
+        & pl.col("above_scale").str.to_lowercase().is_in(TRUE).fill_null(False)
+        & pl_active("since", "until", as_of)
     ).select(pl.col("id").alias("item"))
     cov = hosted.filter(active_org & pl.col("kind").is_in(PRIMARY))["host"].unique()
     own = hosted.filter(active_org & pl.col("kind").is_in(OWN) & (pl.col("n_hosts") == 1))["host"].unique()
@@ -176,7 +210,9 @@ def pl_coverage(out, units, hosted, active_org, roles, area, root, as_of):
     ent = ent.with_columns(
         pl.col("item").is_in(cov.implode()).alias("org"),
         pl.col("item").is_in(own.implode()).alias("own"),
-    ).with_columns((pl.col("org") | pl.col("item").is_in(instr.implode()) | pl.col("item").is_in(via_org.implode())).alias("work"))
+    ).with_columns(
+        (pl.col("org") | pl.col("item").is_in(instr.implode()) | pl.col("item").is_in(via_org.implode())).alias("work")
+    )
     ent = ent.join(area, left_on="item", right_on="id", how="left")
     for m, c in [("coverage.org", "org"), ("coverage.own_org", "own"), ("coverage.work", "work")]:
         out[m] = pl_scoped(ent, root, pl.col(c).cast(pl.Int64).sum(), one)
@@ -186,7 +222,9 @@ def pl_tasks(out, t, area, root, as_of):
     """红色成长: key tasks; one with no unit belongs to the root only."""
     one = pl.len()
     prog = t["progress"].filter(pl.col("date") <= as_of).sort("initiative", "date")
-    latest = prog.group_by("initiative").agg(pl.col("percent").last().alias("pct"), (pl.col("percent") > 0).any().alias("pos"))
+    latest = prog.group_by("initiative").agg(
+        pl.col("percent").last().alias("pct"), (pl.col("percent") > 0).any().alias("pos")
+    )
     kt = (
         t["initiatives"]
         .filter(pl.col("kind") == "key_task")
@@ -243,12 +281,22 @@ def pl_duty(out, t, roles, area, root, as_of, year_start, duty_id):
         pl.min_horizontal(pl.col("end").fill_null(as_of), pl.lit(as_of)).alias("hi"),
     ).filter(pl.col("lo") <= pl.col("hi"))
     days = ob.with_columns(pl.date_ranges("lo", "hi").alias("day")).explode("day").sort("day")
-    acts = t["activities"].filter((pl.col("kind") == duty["activity"]) & (pl.col("date") <= as_of)).select("subject", "date").sort("date")
+    acts = (
+        t["activities"]
+        .filter((pl.col("kind") == duty["activity"]) & (pl.col("date") <= as_of))
+        .select("subject", "date")
+        .sort("date")
+    )
     # The latest qualifying activity on or before each day (min_count 1).
     # Sorted by day overall, hence within each subject too.
-    days = days.join_asof(acts, left_on="day", right_on="date", by="subject", strategy="backward", check_sortedness=False)
+    days = days.join_asof(
+        acts, left_on="day", right_on="date", by="subject", strategy="backward", check_sortedness=False
+    )
     days = days.with_columns(
-        (((pl.col("day") - pl.col("date")).dt.total_days() <= n - 1).fill_null(False) | ((pl.col("day") - pl.col("start")).dt.total_days() < n - 1)).alias("ok")
+        (
+            ((pl.col("day") - pl.col("date")).dt.total_days() <= n - 1).fill_null(False)
+            | ((pl.col("day") - pl.col("start")).dt.total_days() < n - 1)
+        ).alias("ok")
     )
     per_ob = days.group_by("item", "subject").agg(pl.col("ok").cast(pl.Int64).sum().alias("ok"), pl.len().alias("days"))
     per_ob = per_ob.join(area, left_on="subject", right_on="id", how="left")
@@ -273,7 +321,11 @@ def duty_days(duty: dict) -> Tuple[int, int]:
 
 def pd_read(path: Path) -> Dict[str, pd.DataFrame]:
     def read(name: str, cols: List[str], dates: Sequence[str] = ()) -> pd.DataFrame:
-        df = pd.read_csv(path / f"{name}.csv", usecols=cols, dtype={c: "string" for c in cols if c not in dates and c not in ("weight", "percent", "min_count")})
+        df = pd.read_csv(
+            path / f"{name}.csv",
+            usecols=cols,
+            dtype={c: "string" for c in cols if c not in dates and c not in ("weight", "percent", "min_count")},
+        )
         for c in dates:
             df[c] = pd.to_datetime(df[c], format="%Y-%m-%d")
         return df
@@ -286,7 +338,9 @@ def pd_read(path: Path) -> Dict[str, pd.DataFrame]:
         "initiatives": read("initiatives", ["id", "kind", "unit", "start", "weight"], ["start"]),
         "progress": read("progress", ["initiative", "date", "percent"], ["date"]),
         "activities": read("activities", ["kind", "date", "subject"], ["date"]),
-        "duties": read("duties", ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"], ["from", "to"]),
+        "duties": read(
+            "duties", ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"], ["from", "to"]
+        ),
     }
 
 
@@ -311,7 +365,9 @@ def pd_area_of_units(units: pd.DataFrame) -> pd.Series:
     return area
 
 
-def pd_scoped(items: pd.DataFrame, root: str, num: Callable[[pd.DataFrame], float], den: Callable[[pd.DataFrame], float]) -> pd.DataFrame:
+def pd_scoped(
+    items: pd.DataFrame, root: str, num: Callable[[pd.DataFrame], float], den: Callable[[pd.DataFrame], float]
+) -> pd.DataFrame:
     once = items.drop_duplicates("item")
     rows = [{"scope": root, "numerator": num(once), "denominator": den(once)}]
     per = items[items["area"].notna()].drop_duplicates(["item", "area"])
@@ -320,7 +376,9 @@ def pd_scoped(items: pd.DataFrame, root: str, num: Callable[[pd.DataFrame], floa
     return pd.DataFrame(rows)
 
 
-def pd_metrics(t: Dict[str, pd.DataFrame], as_of_d: dt.date, duty_id: str, only: frozenset = frozenset(FAMILIES)) -> Dict[str, pd.DataFrame]:
+def pd_metrics(
+    t: Dict[str, pd.DataFrame], as_of_d: dt.date, duty_id: str, only: frozenset = frozenset(FAMILIES)
+) -> Dict[str, pd.DataFrame]:
     as_of = pd.Timestamp(as_of_d)
     year_start = pd.Timestamp(as_of_d.year, 1, 1)
     units, orgs, roles = t["units"], t["orgs"], t["roles"]
@@ -347,7 +405,9 @@ def pd_metrics(t: Dict[str, pd.DataFrame], as_of_d: dt.date, duty_id: str, only:
 def pd_coverage(out, units, hosted, active_org, roles, area, root, as_of):
     """红色覆盖: enterprises above scale, active on as_of."""
     above = units["above_scale"].str.lower().isin(TRUE).fillna(False).astype(bool)
-    ent = units.loc[(units["kind"] == "enterprise") & above & pd_active(units, "since", "until", as_of), ["id"]].rename(columns={"id": "item"})
+    ent = units.loc[(units["kind"] == "enterprise") & above & pd_active(units, "since", "until", as_of), ["id"]].rename(
+        columns={"id": "item"}
+    )
     cov = set(hosted.loc[active_org & hosted["kind"].isin(PRIMARY), "host"])
     own = set(hosted.loc[active_org & hosted["kind"].isin(OWN) & (hosted["n_hosts"] == 1), "host"])
     instr = set(roles.loc[(roles["role"] == "instructor") & pd_active(roles, "start", "end", as_of), "target"])
@@ -377,7 +437,9 @@ def pd_tasks(out, t, area, root, as_of):
 def pd_roads(out, units, roles, area, root, as_of):
     """红色引领: roads active on as_of with an active road chief."""
     chiefs = set(roles.loc[(roles["role"] == "road_chief") & pd_active(roles, "start", "end", as_of), "target"])
-    roads = units.loc[(units["kind"] == "road") & pd_active(units, "since", "until", as_of), ["id"]].rename(columns={"id": "item"})
+    roads = units.loc[(units["kind"] == "road") & pd_active(units, "since", "until", as_of), ["id"]].rename(
+        columns={"id": "item"}
+    )
     roads["chief"] = roads["item"].isin(chiefs)
     roads["area"] = roads["item"].map(area)
     out["roads.chief_coverage"] = pd_scoped(roads, root, lambda g: int(g["chief"].sum()), len)
@@ -416,7 +478,9 @@ def pd_duty(out, t, roles, area, root, as_of, year_start, duty_id):
     days["day"] = ob["lo"].to_numpy()[rep] + offsets.astype("timedelta64[D]")
     days = days.sort_values("day")
     acts = t["activities"]
-    acts = acts.loc[(acts["kind"] == duty["activity"]) & (acts["date"] <= as_of), ["subject", "date"]].sort_values("date")
+    acts = acts.loc[(acts["kind"] == duty["activity"]) & (acts["date"] <= as_of), ["subject", "date"]].sort_values(
+        "date"
+    )
     # The latest qualifying activity on or before each day (min_count 1).
     days = pd.merge_asof(days, acts, left_on="day", right_on="date", by="subject", direction="backward")
     within = ((days["day"] - days["date"]).dt.days <= n - 1).fillna(False)
@@ -432,7 +496,9 @@ def pd_duty(out, t, roles, area, root, as_of, year_start, duty_id):
 # --------------------------------------------------------------------------------------
 
 
-def as_rows(result: Union[Dict[str, pl.DataFrame], Dict[str, pd.DataFrame]]) -> Dict[Tuple[str, str], Tuple[float, float]]:
+def as_rows(
+    result: Union[Dict[str, pl.DataFrame], Dict[str, pd.DataFrame]],
+) -> Dict[Tuple[str, str], Tuple[float, float]]:
     """(metric, scope) -> (numerator, denominator)."""
     rows = {}
     for metric, df in result.items():
@@ -442,7 +508,9 @@ def as_rows(result: Union[Dict[str, pl.DataFrame], Dict[str, pd.DataFrame]]) -> 
     return rows
 
 
-def check(name: str, got: Dict[Tuple[str, str], Tuple[float, float]], want: Dict[Tuple[str, str], Tuple[float, float]]) -> int:
+def check(
+    name: str, got: Dict[Tuple[str, str], Tuple[float, float]], want: Dict[Tuple[str, str], Tuple[float, float]]
+) -> int:
     bad = 0
     for key, (wn, wd) in want.items():
         gn, gd = got.get(key, (0.0, 0.0))  # a scope with no items has no dataframe row
@@ -470,15 +538,23 @@ def main() -> int:
     ap.add_argument("--as-of", default="2019-07-31")
     ap.add_argument("--duty", default="road_patrol", help="the n-day duty to compare (default road_patrol)")
     ap.add_argument("--repeat", type=int, default=5, help="best of N (default 5)")
-    ap.add_argument("--only", choices=["dangjian", "polars", "pandas"], help="run one library alone (no value check): to measure its memory")
+    ap.add_argument(
+        "--only",
+        choices=["dangjian", "polars", "pandas"],
+        help="run one library alone (no value check): to measure its memory",
+    )
     ap.add_argument("--no-per-family", action="store_true", help="skip the per-family times")
     args = ap.parse_args()
     as_of = dt.date.fromisoformat(args.as_of)
     path = args.data or ensure_ledger(args.preset, args.seed)
     n = args.repeat
     runs = [args.only] if args.only else ["dangjian", "polars", "pandas"]
-    print(f"ledger {path}; as_of {as_of}; best of {n}; dangjian {dangjian.__version__} from {Path(dangjian.__file__).parent}")
-    print(f"polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}; {os.cpu_count()} cpus; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"ledger {path}; as_of {as_of}; best of {n}; dangjian {dangjian.__version__} from {Path(dangjian.__file__).parent}"
+    )
+    print(
+        f"polars {pl.__version__}, pandas {pd.__version__}, numpy {np.__version__}; {os.cpu_count()} cpus; load average {os.getloadavg()[0]:.1f}"
+    )
 
     wanted = METRICS + [f"duty.{args.duty}"]
     results: Dict[str, Dict[str, float]] = {}
@@ -491,7 +567,9 @@ def main() -> int:
 
         def dj_compute(metrics: List[str]) -> pl.DataFrame:
             # `duty.x` as a filter also selects `duty.x.lapse`: keep exactly the ones asked for.
-            return pl.DataFrame(ds.metrics(as_of=args.as_of, by="area", metrics=metrics)).filter(pl.col("metric").is_in(metrics))
+            return pl.DataFrame(ds.metrics(as_of=args.as_of, by="area", metrics=metrics)).filter(
+                pl.col("metric").is_in(metrics)
+            )
 
         t_dj, dj_df = best_of(n, lambda: dj_compute(wanted))
         t_all, _ = best_of(n, lambda: pl.DataFrame(ds.metrics(as_of=args.as_of, by="area")))
@@ -518,21 +596,36 @@ def main() -> int:
             b = check(name, as_rows(out), want)
             bad += b
             scopes = len(want) // len(wanted)
-            print(f"{name}: {len(want)} rows ({len(wanted)} metrics x {scopes} scopes) {'agree' if b == 0 else f'DISAGREE on {b}'} with dangjian")
+            print(
+                f"{name}: {len(want)} rows ({len(wanted)} metrics x {scopes} scopes) {'agree' if b == 0 else f'DISAGREE on {b}'} with dangjian"
+            )
         del tables, out
 
     base = results.get("dangjian")
-    others = [k for k in results if k != "dangjian"]
 
     def cell(k: str, v: float, ref: float | None) -> str:
         return f"{v:>9.3f}s" + (f" {v / ref:>8.2f}x" if ref else "")
 
     print()
-    print(f"{'step':44}" + "".join(f"{k:>11}" + (f"{k[:2] + '/dj':>10}" if base and k != "dangjian" else "") for k in results))
-    for label, key in [("read the tables (dangjian.load also validates)", "read"), ("compute 8 metrics, root + by area", "compute")]:
-        print(f"{label:44}" + "".join(" " + cell(k, v[key], base[key] if base and k != "dangjian" else None) for k, v in results.items()))
+    print(
+        f"{'step':44}"
+        + "".join(f"{k:>11}" + (f"{k[:2] + '/dj':>10}" if base and k != "dangjian" else "") for k in results)
+    )
+    for label, key in [
+        ("read the tables (dangjian.load also validates)", "read"),
+        ("compute 8 metrics, root + by area", "compute"),
+    ]:
+        print(
+            f"{label:44}"
+            + "".join(
+                " " + cell(k, v[key], base[key] if base and k != "dangjian" else None) for k, v in results.items()
+            )
+        )
     tot = {k: v["read"] + v["compute"] for k, v in results.items()}
-    print(f"{'end to end (read + compute)':44}" + "".join(" " + cell(k, tot[k], tot["dangjian"] if base and k != "dangjian" else None) for k in results))
+    print(
+        f"{'end to end (read + compute)':44}"
+        + "".join(" " + cell(k, tot[k], tot["dangjian"] if base and k != "dangjian" else None) for k in results)
+    )
     if base:
         print(f"{'dangjian, every metric of the catalogue':44} {base['all']:>9.3f}s")
     if not args.no_per_family:
@@ -540,7 +633,12 @@ def main() -> int:
         print("compute per family, root + by area (dangjian re-indexes the ledger on every call):")
         for fam, v in per_family.items():
             label = fam if fam != "duty" else f"duty.{args.duty}"
-            print(f"  {label:42}" + "".join(" " + cell(k, v[k], v.get("dangjian") if k != "dangjian" else None) for k in results if k in v))
+            print(
+                f"  {label:42}"
+                + "".join(
+                    " " + cell(k, v[k], v.get("dangjian") if k != "dangjian" else None) for k in results if k in v
+                )
+            )
     print(f"\npeak RSS of this process: {peak_rss_mib():.0f} MiB ({', '.join(runs)})")
     if bad:
         print(f"\n{bad} disagreements", file=sys.stderr)

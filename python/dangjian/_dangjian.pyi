@@ -1,15 +1,30 @@
 """Type stubs of the compiled module ``dangjian._dangjian`` (checked by mypy.stubtest)."""
 
-from typing import Any, Dict, List, Optional, Tuple, final
+from typing import ClassVar, List, Optional, Sequence, Tuple, final
+
+from dangjian._types import DrillDown, Freq, LedgerTable, Problem, TableKind, UnitKind
 
 __version__: str
+
+class DangjianError(Exception):
+    """Every error dangjian raises on purpose derives from this."""
+
+class LedgerError(DangjianError, ValueError):
+    """A ledger that does not load or validate; ``problems`` lists every located problem."""
+
+    problems: ClassVar[Sequence[Problem]]
+
+class QueryError(DangjianError, ValueError):
+    """A metric query that cannot be answered: a bad date, scope, metric id or argument."""
+
+    problems: ClassVar[Sequence[Problem]]
 
 @final
 class Table:
     """An Arrow table leaving Rust through the Arrow PyCapsule interface."""
 
     @property
-    def kind(self) -> str: ...
+    def kind(self) -> TableKind: ...
     @property
     def num_rows(self) -> int: ...
     @property
@@ -28,18 +43,19 @@ class Ledger:
     def counts(self) -> List[Tuple[str, int]]: ...
     def root(self) -> Optional[Tuple[str, str]]: ...
     def latest_date(self) -> Optional[str]: ...
-    def validate(self, as_of: Optional[str] = None) -> List[Dict[str, str]]: ...
+    def validate(self, as_of: Optional[str] = None) -> List[Problem]: ...
+    def problems(self, as_of: Optional[str] = None) -> Table: ...
     def save(self, path: str) -> None: ...
     def to_json(self) -> str: ...
-    def table(self, name: str) -> Table: ...
+    def table(self, name: LedgerTable) -> Table: ...
     def pseudonymize(self, salt: Optional[str] = None, coarsen_birth_dates: bool = False) -> Ledger: ...
-    def _evaluate_only(self, as_of: Optional[str] = None, by: Optional[str] = None) -> int: ...
+    def _evaluate_only(self, as_of: Optional[str] = None, by: Optional[UnitKind] = None) -> int: ...
     def metrics(
         self,
         as_of: Optional[str] = None,
         from_: Optional[str] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Optional[List[str]] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
@@ -49,18 +65,18 @@ class Ledger:
         as_of: Optional[str] = None,
         from_: Optional[str] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Optional[List[str]] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
     ) -> str: ...
     def drilldown(
         self,
-        kind: str,
+        kind: DrillDown,
         as_of: Optional[str] = None,
         from_: Optional[str] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
     ) -> Table: ...
@@ -68,11 +84,11 @@ class Ledger:
         self,
         start: str,
         end: str,
-        freq: str = "M",
+        freq: Freq = "M",
         metrics: Optional[List[str]] = None,
         from_: Optional[str] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
     ) -> Table: ...

@@ -38,7 +38,7 @@ def names_of(metric: str) -> Tuple[str, str]:
         head = template.split("<")[0]
         if "<" in template and metric.startswith(head):
             tail = template.split(">")[-1]
-            if metric.endswith(tail) and (tail or "." not in metric[len(head):]):
+            if metric.endswith(tail) and (tail or "." not in metric[len(head) :]):
                 return pair
     return ("", "")
 
@@ -79,7 +79,9 @@ def table_html(t: "Table", limit: int) -> str:
 def ledger_html(ledger: "Ledger") -> str:
     root = ledger.root
     title = f"{html.escape(root[1])} ({html.escape(root[0])})" if root else "empty ledger"
-    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{n}</td></tr>" for name, n in ledger.counts.items())
+    rows = "".join(
+        f"<tr><td>{html.escape(name)}</td><td class='num'>{n}</td></tr>" for name, n in ledger.counts.items()
+    )
     latest = ledger.latest_date or "n/a"
     return (
         f'<div class="dangjian">{_STYLE}<table><caption>台账 Ledger: {title}</caption>'

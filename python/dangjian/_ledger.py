@@ -9,6 +9,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 from . import _dangjian
 from ._errors import QueryError
 from ._table import Table
+from ._types import DrillDown, Freq, LedgerTable, Problem, UnitKind
 
 DateLike = Union[str, _dt.date, Any]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -32,7 +33,9 @@ def _date(value: Optional[DateLike], name: str) -> Optional[str]:
             return d.isoformat()
     if type(value).__name__ == "datetime64":  # numpy
         return str(value)[:10]
-    raise QueryError(f"`{name}` must be a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD'), not {type(value).__name__}")
+    raise QueryError(
+        f"`{name}` must be a date (datetime.date, pandas Timestamp or 'YYYY-MM-DD'), not {type(value).__name__}"
+    )
 
 
 def _metrics(metrics: Union[None, str, Sequence[str]]) -> Optional[List[str]]:
@@ -81,18 +84,35 @@ class Ledger:
         d = self._native.latest_date()
         return _dt.date.fromisoformat(d) if d else None
 
-    def table(self, name: str) -> Table:
+    def table(self, name: LedgerTable) -> Table:
         """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`."""
         return Table(self._native.table(name))
 
-    def validate(self, as_of: Optional[DateLike] = None) -> List[Dict[str, str]]:
-        """Every problem (errors and warnings) as dicts: severity, kind, location, message.
+    def validate(self, as_of: Optional[DateLike] = None) -> List[Problem]:
+        """Every problem (errors and warnings) as dicts: ``severity`` (``"error"`` or
+        ``"warning"``), ``kind``, ``location`` as text, ``message``, and the location as data
+        (``form`` and its fields: ``file``/``line``/``column``, ``pointer``, ``sheet``/``cell``,
+        ``table``/``row``/``field``; see :class:`dangjian._types.Problem`).
 
         >>> import dangjian as dj
         >>> [p for p in dj.example().validate() if p["severity"] == "error"]
         []
+        >>> p = dj.example().validate(as_of="2019-06-30")[0]   # records dated after as_of
+        >>> (p["severity"], p["kind"], p["form"])
+        ('warning', 'after_evaluation_date', 'record')
         """
         return list(self._native.validate(_date(as_of, "as_of")))
+
+    def problems(self, as_of: Optional[DateLike] = None) -> Table:
+        """Every problem as a :class:`Table`, one row per problem, with the columns of
+        :meth:`validate`'s dicts (the same columns when there is none).
+
+        >>> import dangjian as dj
+        >>> t = dj.example().problems()
+        >>> (t.num_rows, t.column_names[:4])
+        (0, ['severity', 'kind', 'location', 'message'])
+        """
+        return Table(self._native.problems(_date(as_of, "as_of")))
 
     def save(self, path: PathLike) -> None:
         """Save as JSON (a ``.json`` path) or as a CSV folder (any other path), atomically."""
@@ -125,7 +145,7 @@ class Ledger:
         as_of: Optional[DateLike] = None,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Union[None, str, Sequence[str]] = None,
         *,
         at_risk_tolerance: Optional[float] = None,
@@ -154,18 +174,36 @@ class Ledger:
         as_of: Optional[DateLike] = None,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
         metrics: Union[None, str, Sequence[str]] = None,
     ) -> Dict[str, Any]:
-        """The evaluation in the JSON shape of METRICS.md, as ``dangjian report --format json``."""
+        """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``."""
         import json
 
-        return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))
+        return json.loads(
+            self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics))
+        )
 
-    def _drill(self, name: str, as_of: Any, from_: Any, scope: Optional[str], by: Optional[str], tol: Optional[float], age: Optional[int]) -> Table:
+    def _drill(
+        self,
+        name: DrillDown,
+        as_of: Any,
+        from_: Any,
+        scope: Optional[str],
+        by: Optional[UnitKind],
+        tol: Optional[float],
+        age: Optional[int],
+    ) -> Table:
         return Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
 
-    def tasks(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None, *, at_risk_tolerance: Optional[float] = None) -> Table:
+    def tasks(
+        self,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        *,
+        at_risk_tolerance: Optional[float] = None,
+    ) -> Table:
         """One row per key task in scope: status, actual, expected, spi, forecast, owner, leader.
 
         >>> import dangjian as dj
@@ -175,7 +213,9 @@ class Ledger:
         """
         return self._drill("tasks", as_of, from_, scope, None, at_risk_tolerance, None)
 
-    def duties(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None) -> Table:
+    def duties(
+        self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None
+    ) -> Table:
         """One row per obligation: duty, subject, holder, assessed, complying, longest lapse,
         last activity."""
         return self._drill("duties", as_of, from_, scope, None, None, None)
@@ -185,7 +225,9 @@ class Ledger:
         own organisation, work coverage (through which instructor)."""
         return self._drill("coverage", as_of, None, scope, None, None, None)
 
-    def cadres(self, as_of: Optional[DateLike] = None, scope: Optional[str] = None, *, young_age: Optional[int] = None) -> Table:
+    def cadres(
+        self, as_of: Optional[DateLike] = None, scope: Optional[str] = None, *, young_age: Optional[int] = None
+    ) -> Table:
         """One row per cadre: age, young, roles, on tasks, breadth."""
         return self._drill("cadres", as_of, None, scope, None, None, young_age)
 
@@ -194,11 +236,11 @@ class Ledger:
         metric: Union[None, str, Sequence[str]],
         start: DateLike,
         end: DateLike,
-        freq: str = "M",
+        freq: Freq = "M",
         *,
         from_: Optional[DateLike] = None,
         scope: Optional[str] = None,
-        by: Optional[str] = None,
+        by: Optional[UnitKind] = None,
     ) -> Table:
         """The same query at every month end (``freq="M"``) or week end (``"W"``) between
         ``start`` and ``end``, in one call: columns ``as_of`` then the metric row columns.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional
 
 from . import _dangjian
+from ._types import TableKind
 
 #: How many rows ``repr`` and the notebook display show at most.
 DISPLAY_ROWS = 20
@@ -43,9 +44,9 @@ class Table:
 
     # -- shape -------------------------------------------------------------------------
     @property
-    def kind(self) -> str:
+    def kind(self) -> TableKind:
         """What the table holds: ``metrics``, ``tasks``, ``duties``, ``coverage``, ``cadres``,
-        ``trend``, ``catalogue`` or a ledger table name."""
+        ``trend``, ``catalogue``, ``problems`` or a ledger table name."""
         return self._native.kind
 
     @property

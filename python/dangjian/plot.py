@@ -15,6 +15,7 @@ from typing import Any, Dict, List, Optional, Sequence, Union
 
 from ._ledger import DateLike, Ledger, _date
 from ._table import Table
+from ._types import Freq, UnitKind
 
 _RED = "#c0392b"
 _GREY = "#bbbbbb"
@@ -38,7 +39,7 @@ def _axes(ax: Any) -> Any:
 
 def coverage_by(
     ledger: Ledger,
-    by: str = "block",
+    by: UnitKind = "block",
     as_of: Optional[DateLike] = None,
     metrics: Sequence[str] = ("coverage.org", "coverage.own_org", "coverage.work"),
     ax: Any = None,
@@ -78,7 +79,14 @@ def task_status(ledger: Ledger, as_of: Optional[DateLike] = None, ax: Any = None
     return ax
 
 
-def trend(table_or_ledger: Union[Table, Ledger], metric: Optional[str] = None, start: Optional[DateLike] = None, end: Optional[DateLike] = None, freq: str = "M", ax: Any = None) -> Any:
+def trend(
+    table_or_ledger: Union[Table, Ledger],
+    metric: Optional[str] = None,
+    start: Optional[DateLike] = None,
+    end: Optional[DateLike] = None,
+    freq: Freq = "M",
+    ax: Any = None,
+) -> Any:
     """Lines: a trend table (from :meth:`Ledger.trend`), one line per metric and scope."""
     if isinstance(table_or_ledger, Ledger):
         if metric is None or start is None or end is None:

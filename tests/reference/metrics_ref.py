@@ -1,11 +1,11 @@
-"""An independent reference implementation of METRICS.md, in pure Python (standard library only).
+"""An independent reference implementation of docs/METRICS.md, in pure Python (standard library only).
 
-It was written from the spec (``shared/spec/METRICS.md``, ``LEDGER.md``, ``DOMAIN.md``) alone,
+It was written from the spec (``docs/METRICS.md``, ``docs/LEDGER.md``, ``docs/DOMAIN.md``) alone,
 without reading the Rust engine, so that the two can be cross-checked row by row
 (``tests/test_reference.py``). Where the spec leaves a reading open, the choice made here is
 written down in ``README.md`` beside this file and marked ``READING:`` in the code.
 
-Entry point: :func:`evaluate`, which returns the JSON shape of METRICS.md "Output".
+Entry point: :func:`evaluate`, which returns the JSON shape of docs/METRICS.md "Output".
 The ledger is the parsed JSON form (``{"format": "dangjian-ledger/1", "units": [...], ...}``).
 """
 
@@ -259,7 +259,7 @@ def parse_formula(text: str) -> Any:
         if t == ("op", "-"):
             i += 1
             return ("neg", unary())
-        if t == ("op", "+"):  # tolerated, not promised by LEDGER.md
+        if t == ("op", "+"):  # tolerated, not promised by docs/LEDGER.md
             i += 1
             return unary()
         return atom()
@@ -398,7 +398,11 @@ class _Ledger:
                 "weight": 1.0 if w is None else w,
             }
         self.progress = [
-            {"initiative": parse_str(r["initiative"]), "date": parse_date(r["date"]), "percent": parse_num(r["percent"])}
+            {
+                "initiative": parse_str(r["initiative"]),
+                "date": parse_date(r["date"]),
+                "percent": parse_num(r["percent"]),
+            }
             for r in t("progress")
         ]
         self.activities = [
@@ -468,7 +472,11 @@ class _Ledger:
         return out
 
     def default_as_of(self) -> Optional[Date]:
-        ds = [r["date"] for r in self.progress] + [r["date"] for r in self.activities] + [r["date"] for r in self.observations]
+        ds = (
+            [r["date"] for r in self.progress]
+            + [r["date"] for r in self.activities]
+            + [r["date"] for r in self.observations]
+        )
         ds = [d for d in ds if d is not None]
         return max(ds) if ds else None
 
@@ -483,7 +491,14 @@ def _ratio(num: float, den: float) -> Optional[float]:
 
 
 def _row(metric: str, scope: str, value, numerator=None, denominator=None) -> Dict[str, Any]:
-    return {"metric": metric, "scope": scope, "value": value, "numerator": numerator, "denominator": denominator, "target": None}
+    return {
+        "metric": metric,
+        "scope": scope,
+        "value": value,
+        "numerator": numerator,
+        "denominator": denominator,
+        "target": None,
+    }
 
 
 class _Eval:
@@ -682,10 +697,20 @@ class _Eval:
                     # READING: an org established after as_of does not exist yet
                     org = self.orgs_now.get(tgt)
                     ini = self.L.initiatives.get(tgt)
-                    if (org is not None and org["kind"] == "task_force") or (ini is not None and ini["kind"] == "key_task"):
+                    if (org is not None and org["kind"] == "task_force") or (
+                        ini is not None and ini["kind"] == "key_task"
+                    ):
                         on_tasks = True
             breadth = len({r["role"] for r in self.roles_now if r["person"] == pid})
-            out.append({"person": pid, "age": age, "young": age is not None and age <= self.young_age, "on_tasks": on_tasks, "breadth": breadth})
+            out.append(
+                {
+                    "person": pid,
+                    "age": age,
+                    "young": age is not None and age <= self.young_age,
+                    "on_tasks": on_tasks,
+                    "breadth": breadth,
+                }
+            )
         return out
 
     def cadre_rows(self, scope: str, S: set) -> List[Dict[str, Any]]:
@@ -723,7 +748,6 @@ class _Eval:
         key = duty["id"]
         if key in self._obligations:
             return self._obligations[key]
-        L = self.L
         kind, _, what = duty["applies_to"].partition(":")
         things: List[Tuple[str, Optional[Date], Optional[Date]]] = []  # (subject, start, end)
         if kind == "role":
@@ -855,7 +879,10 @@ class _Eval:
         ents = [
             u
             for u in self.L.unit_order
-            if u in S and self.L.units[u]["kind"] == "enterprise" and self.L.units[u]["above_scale"] and self.unit_active(u, A)
+            if u in S
+            and self.L.units[u]["kind"] == "enterprise"
+            and self.L.units[u]["above_scale"]
+            and self.unit_active(u, A)
         ]
         active_orgs = [o for o in self.orgs_now.values() if active_on(o["established"], o["dissolved"], A)]
         instr_targets = {r["target"] for r in self.roles_active(A) if r["role"] == "instructor"}
@@ -864,8 +891,10 @@ class _Eval:
             has_org = any(o["kind"] in COVERAGE_ORG_KINDS and e in o["hosts"] for o in active_orgs)
             own = any(o["kind"] in OWN_ORG_KINDS and o["hosts"] == [e] for o in active_orgs)
             # READING: "an org of any kind it hosts" -- any org existing by as_of (dissolved or not).
-            work = has_org or e in instr_targets or any(
-                o["id"] in instr_targets and e in o["hosts"] for o in self.orgs_now.values()
+            work = (
+                has_org
+                or e in instr_targets
+                or any(o["id"] in instr_targets and e in o["hosts"] for o in self.orgs_now.values())
             )
             n_org += has_org
             n_own += own
@@ -880,7 +909,11 @@ class _Eval:
     def org_rows(self, scope: str, S: set) -> List[Dict[str, Any]]:
         A = self.as_of
         L = self.L
-        in_scope_active = [o for o in self.orgs_now.values() if active_on(o["established"], o["dissolved"], A) and self.org_in(o["id"], S)]
+        in_scope_active = [
+            o
+            for o in self.orgs_now.values()
+            if active_on(o["established"], o["dissolved"], A) and self.org_in(o["id"], S)
+        ]
 
         # orgs.viable
         formal: Dict[str, int] = {}
@@ -902,7 +935,9 @@ class _Eval:
             if o["kind"] not in RENEWAL_KINDS or o["id"] not in latest_election:
                 continue
             first_host = L.units.get(o["hosts"][0]) if o["hosts"] else None
-            years = 5 if (o["kind"] == "committee" or (first_host is not None and first_host["kind"] == "village")) else 3
+            years = (
+                5 if (o["kind"] == "committee" or (first_host is not None and first_host["kind"] == "village")) else 3
+            )
             end = add_years(latest_election[o["id"]], years)
             with_el += 1
             if end < A:
@@ -934,9 +969,15 @@ class _Eval:
         rows.append(_row("members.no_org_life", scope, _ratio(num, den), num, den))
 
         # workshops.red
-        red = {d["unit"] for d in self.desig_now if d["designation"] == "red_workshop" and active_on(d["since"], d["until"], A) and d["unit"] in S}
+        red = {
+            d["unit"]
+            for d in self.desig_now
+            if d["designation"] == "red_workshop" and active_on(d["since"], d["until"], A) and d["unit"] in S
+        }
         rows.append(_row("workshops.red", scope, len(red)))
-        rows.append(_row("committees.two_new", scope, sum(1 for o in in_scope_active if o["kind"] == "two_new_committee")))
+        rows.append(
+            _row("committees.two_new", scope, sum(1 for o in in_scope_active if o["kind"] == "two_new_committee"))
+        )
         return rows
 
     # ----- one scope
@@ -1003,7 +1044,9 @@ def _query(ledger: Dict[str, Any], as_of: Any, from_: Any, scope: Optional[str],
     return L, _Eval(L, A, F, tol, young_age), scope
 
 
-def tasks_table(ledger: Dict[str, Any], as_of: Any = None, scope: Optional[str] = None, at_risk_tolerance: float = 0.10) -> List[Dict[str, Any]]:
+def tasks_table(
+    ledger: Dict[str, Any], as_of: Any = None, scope: Optional[str] = None, at_risk_tolerance: float = 0.10
+) -> List[Dict[str, Any]]:
     """One row per key task in scope: id, status, started, actual, expected, forecast (a date or
     None), forecast_never."""
     L, ev, scope = _query(ledger, as_of, None, scope, at_risk_tolerance, 35)
@@ -1027,7 +1070,9 @@ def tasks_table(ledger: Dict[str, Any], as_of: Any = None, scope: Optional[str] 
     return out
 
 
-def cadres_table(ledger: Dict[str, Any], as_of: Any = None, scope: Optional[str] = None, young_age: int = 35) -> List[Dict[str, Any]]:
+def cadres_table(
+    ledger: Dict[str, Any], as_of: Any = None, scope: Optional[str] = None, young_age: int = 35
+) -> List[Dict[str, Any]]:
     """One row per cadre in scope: person, age, young, on_tasks, breadth (role kinds held)."""
     L, ev, scope = _query(ledger, as_of, None, scope, 0.10, young_age)
     return ev.cadres(scope, ev.scope_set(scope))
@@ -1042,7 +1087,7 @@ def evaluate(
     at_risk_tolerance: float = 0.10,
     young_age: int = 35,
 ) -> Dict[str, Any]:
-    """Evaluate every metric of METRICS.md; the JSON shape of its "Output" section."""
+    """Evaluate every metric of docs/METRICS.md; the JSON shape of its "Output" section."""
     L, ev, scope = _query(ledger, as_of, from_, scope, at_risk_tolerance, young_age)
     A, F = ev.as_of, ev.from_
     if by is not None and by not in UNIT_KINDS:
@@ -1060,4 +1105,15 @@ def evaluate(
     return {"as_of": A.isoformat(), "from": F.isoformat(), "rows": rows}
 
 
-__all__ = ["evaluate", "tasks_table", "cadres_table", "MetricsError", "parse_formula", "eval_formula", "add_years", "add_months", "full_years", "periods_within"]
+__all__ = [
+    "evaluate",
+    "tasks_table",
+    "cadres_table",
+    "MetricsError",
+    "parse_formula",
+    "eval_formula",
+    "add_years",
+    "add_months",
+    "full_years",
+    "periods_within",
+]

@@ -4,12 +4,15 @@
 use std::collections::HashMap;
 use std::fmt::Write;
 
-use dangjian::metrics::{catalogue_for, Engine, Evaluation, MetricKind, MetricRow, Query};
+use dangjian::metrics::{
+    catalogue_for, Engine, Evaluation, LedgerMetric, MetricKind, MetricRow, PerLedger, Query,
+    TaskStatus,
+};
 use dangjian::model::{Programme, Vocabulary};
+use dangjian::rows::{Cell, Column, ColumnType, Row};
 use dangjian::Ledger;
-use serde_json::{Map, Value};
 
-use crate::render::{pad, truncate, width, Rows};
+use crate::render::{pad, truncate, width};
 
 /// Id -> display name for units, orgs, people, initiatives.
 pub fn names(l: &Ledger) -> HashMap<String, String> {
@@ -29,11 +32,11 @@ pub fn names(l: &Ledger) -> HashMap<String, String> {
     m
 }
 
-/// Metric id -> (中文, English, kind, programme).
-fn defs(l: &Ledger) -> HashMap<String, (String, String, MetricKind, Programme)> {
+/// Metric id -> its catalogue entry.
+pub fn defs(l: &Ledger) -> HashMap<String, LedgerMetric> {
     catalogue_for(l)
         .into_iter()
-        .map(|d| (d.id.clone(), (d.zh, d.en, d.kind, d.programme)))
+        .map(|d| (d.id.clone(), d))
         .collect()
 }
 
@@ -45,8 +48,8 @@ pub fn figure(kind: MetricKind, v: Option<f64>) -> String {
         (MetricKind::Count, Some(v)) => format!("{v:.0}"),
         (MetricKind::Days, Some(v)) => format!("{v:.0} 天 days"),
         (MetricKind::Periods, Some(v)) => format!("{v:.0} 期 periods"),
-        (MetricKind::Value, Some(v)) if v.abs() >= 1000.0 => group_thousands(v),
-        (MetricKind::Value, Some(v)) => format!("{}", (v * 100.0).round() / 100.0),
+        (_, Some(v)) if v.abs() >= 1000.0 => group_thousands(v),
+        (_, Some(v)) => format!("{}", (v * 100.0).round() / 100.0),
     }
 }
 
@@ -76,20 +79,6 @@ fn n(v: Option<f64>) -> String {
     .unwrap_or_default()
 }
 
-fn json_rows<T: serde::Serialize>(items: &[T]) -> Vec<Map<String, Value>> {
-    Rows::from_serialize(items)
-        .map(|r| r.rows)
-        .unwrap_or_default()
-}
-
-fn s<'a>(r: &'a Map<String, Value>, k: &str) -> &'a str {
-    r.get(k).and_then(Value::as_str).unwrap_or("")
-}
-
-fn f(r: &Map<String, Value>, k: &str) -> Option<f64> {
-    r.get(k).and_then(Value::as_f64)
-}
-
 /// Renders the text dashboard.
 pub fn text(
     l: &Ledger,
@@ -115,29 +104,24 @@ pub fn text(
         by: None,
         ..q.clone()
     };
-    let tasks = json_rows(&engine.tasks(&q_scope)?);
-    let obligations = json_rows(&engine.obligations(&q_scope)?);
-    let enterprises = json_rows(&engine.enterprises(&q_scope)?);
+    let tasks = engine.tasks(&q_scope)?;
+    let obligations = engine.obligations(&q_scope)?;
+    let enterprises = engine.enterprises(&q_scope)?;
 
     for p in Programme::ALL {
         let _ = writeln!(out, "\n{} {}", p.zh(), titlecase(p.en()));
         let _ = writeln!(out, "{}", "─".repeat(64));
-        for r in own
-            .iter()
-            .filter(|r| defs.get(&r.metric).is_some_and(|d| d.3 == *p))
-        {
-            let Some((zh, en, kind, _)) = defs.get(&r.metric) else {
+        for r in &own {
+            let Some(d) = defs.get(&r.metric).filter(|d| d.programme == *p) else {
                 continue;
             };
-            if r.metric.starts_with("target.") {
-                continue;
-            }
-            let label = match r.metric.strip_prefix("duty.") {
-                Some(rest) => match rest.strip_suffix(".lapse") {
-                    Some(d) => format!("最长脱节 longest lapse: {d}"),
-                    None => format!("履职率 compliance: {rest}"),
-                },
-                None => format!("{zh} {}", short_en(en)),
+            let kind = &d.kind;
+            let label = match &d.per_ledger {
+                Some((PerLedger::DutyLapse, duty)) => format!("最长脱节 longest lapse: {duty}"),
+                Some((PerLedger::Duty, duty)) => format!("履职率 compliance: {duty}"),
+                // The achievement goes on the line of the metric it is on.
+                Some((PerLedger::Target, _)) => continue,
+                _ => format!("{} {}", d.zh, short_en(&d.en)),
             };
             let mut line = format!(
                 "  {}  {:>14}",
@@ -164,58 +148,48 @@ pub fn text(
                 list(
                     &mut out,
                     "逾期 Overdue key tasks",
-                    tasks.iter().filter(|t| s(t, "status") == "overdue"),
+                    tasks.iter().filter(|t| t.status == TaskStatus::Overdue),
                     |t| {
                         format!(
                             "{} — {:.0}% done, deadline {}",
-                            s(t, "title"),
-                            f(t, "actual").unwrap_or(0.0) * 100.0,
-                            s(t, "deadline")
+                            t.title,
+                            t.actual * 100.0,
+                            t.deadline
                         )
                     },
                 );
                 list(
                     &mut out,
                     "风险 At-risk key tasks",
-                    tasks.iter().filter(|t| s(t, "status") == "at_risk"),
+                    tasks.iter().filter(|t| t.status == TaskStatus::AtRisk),
                     |t| {
-                        let forecast = match (
-                            s(t, "forecast"),
-                            t.get("forecast_never").and_then(Value::as_bool),
-                        ) {
-                            (_, Some(true)) => ", forecast never".to_string(),
-                            ("", _) => String::new(),
-                            (d, _) => format!(", forecast {d}"),
+                        let forecast = match t.forecast {
+                            _ if t.forecast_never => ", forecast never".to_string(),
+                            None => String::new(),
+                            Some(d) => format!(", forecast {d}"),
                         };
                         format!(
                             "{} — {:.0}% done vs {:.0}% expected, deadline {}{forecast}",
-                            s(t, "title"),
-                            f(t, "actual").unwrap_or(0.0) * 100.0,
-                            f(t, "expected").unwrap_or(0.0) * 100.0,
-                            s(t, "deadline")
+                            t.title,
+                            t.actual * 100.0,
+                            t.expected * 100.0,
+                            t.deadline
                         )
                     },
                 );
             }
             Programme::Leading => {
                 for duty in &l.duties {
-                    let mine: Vec<&Map<String, Value>> = obligations
-                        .iter()
-                        .filter(|o| s(o, "duty") == duty.id.as_str())
-                        .collect();
-                    let mut lapsed: Vec<&Map<String, Value>> = mine
+                    let mine: Vec<_> = obligations.iter().filter(|o| o.duty == duty.id).collect();
+                    let mut lapsed: Vec<_> = mine
                         .iter()
                         .copied()
-                        .filter(|o| f(o, "longest_lapse").unwrap_or(0.0) > 0.0)
+                        .filter(|o| o.longest_lapse.unwrap_or(0) > 0)
                         .collect();
                     if lapsed.is_empty() {
                         continue;
                     }
-                    lapsed.sort_by(|a, b| {
-                        f(b, "longest_lapse")
-                            .partial_cmp(&f(a, "longest_lapse"))
-                            .unwrap_or(std::cmp::Ordering::Equal)
-                    });
+                    lapsed.sort_by_key(|o| std::cmp::Reverse(o.longest_lapse));
                     let unit = match duty.cadence {
                         dangjian::model::Cadence::Days(_) => "days",
                         _ => "periods",
@@ -230,20 +204,19 @@ pub fn text(
                         mine.len()
                     );
                     list_top(&mut out, &title, lapsed.into_iter(), 3, |o| {
-                        let holder = match s(o, "holder") {
-                            "" => String::new(),
-                            h => format!(" by {}", name_of(h)),
+                        let holder = match &o.holder {
+                            None => String::new(),
+                            Some(h) => format!(" by {}", name_of(h.as_str())),
                         };
-                        let last = match s(o, "last_activity") {
-                            "" => "never".to_string(),
-                            d => d.to_string(),
-                        };
+                        let last = o
+                            .last_activity
+                            .map_or_else(|| "never".to_string(), |d| d.to_string());
                         format!(
                             "{}{holder} — longest lapse {} {unit}, {}/{} complying, last {last}",
-                            name_of(s(o, "subject")),
-                            n(f(o, "longest_lapse")),
-                            n(f(o, "complying")),
-                            n(f(o, "assessed"))
+                            name_of(o.subject.as_str()),
+                            o.longest_lapse.unwrap_or(0),
+                            o.complying,
+                            o.assessed
                         )
                     });
                 }
@@ -252,16 +225,14 @@ pub fn text(
                 list(
                     &mut out,
                     "未建组织 Enterprises without a party organisation",
-                    enterprises
-                        .iter()
-                        .filter(|e| e.get("org_covered").and_then(Value::as_bool) == Some(false)),
+                    enterprises.iter().filter(|e| !e.org_covered),
                     |e| {
-                        let work = if e.get("work_covered").and_then(Value::as_bool) == Some(true) {
+                        let work = if e.work_covered {
                             " (instructor assigned)"
                         } else {
                             " (no instructor either)"
                         };
-                        format!("{}{work}", name_of(s(e, "id")))
+                        format!("{}{work}", name_of(e.id.as_str()))
                     },
                 );
             }
@@ -276,7 +247,7 @@ pub fn text(
 fn breakdown(
     out: &mut String,
     ev: &Evaluation,
-    defs: &HashMap<String, (String, String, MetricKind, Programme)>,
+    defs: &HashMap<String, LedgerMetric>,
     name_of: &dyn Fn(&str) -> String,
     zh: &str,
     en: &str,
@@ -321,7 +292,7 @@ fn breakdown(
                 .rows
                 .iter()
                 .find(|r| r.scope.as_str() == sc && r.metric == *c);
-            let kind = defs.get(*c).map(|d| d.2).unwrap_or(MetricKind::Value);
+            let kind = defs.get(*c).map_or(MetricKind::Value, |d| d.kind);
             row.push(r.map(|r| figure(kind, r.value)).unwrap_or_default());
         }
         table.push(row);
@@ -335,11 +306,11 @@ fn breakdown(
     }
 }
 
-fn list<'a>(
+fn list<'a, T: 'a>(
     out: &mut String,
     title: &str,
-    items: impl Iterator<Item = &'a Map<String, Value>>,
-    line: impl Fn(&Map<String, Value>) -> String,
+    items: impl Iterator<Item = &'a T>,
+    line: impl Fn(&T) -> String,
 ) {
     let items: Vec<_> = items.collect();
     if items.is_empty() {
@@ -354,12 +325,12 @@ fn list<'a>(
     );
 }
 
-fn list_top<'a>(
+fn list_top<'a, T: 'a>(
     out: &mut String,
     title: &str,
-    items: impl Iterator<Item = &'a Map<String, Value>>,
+    items: impl Iterator<Item = &'a T>,
     max: usize,
-    line: impl Fn(&Map<String, Value>) -> String,
+    line: impl Fn(&T) -> String,
 ) {
     let items: Vec<_> = items.collect();
     let _ = writeln!(out, "  {title}:");
@@ -388,45 +359,49 @@ fn short_en(en: &str) -> &str {
     en.split(" (").next().unwrap_or(en)
 }
 
-/// The metric rows with 中文 and English names, for csv and md reports.
-pub fn named_rows(l: &Ledger, ev: &Evaluation) -> Rows {
-    let defs = defs(l);
-    let rows = ev
-        .rows
-        .iter()
-        .map(|r| {
-            let mut m = Map::new();
-            m.insert("metric".into(), Value::String(r.metric.clone()));
-            m.insert("scope".into(), Value::String(r.scope.to_string()));
-            let num = |v: Option<f64>| {
-                v.and_then(|x| serde_json::Number::from_f64(x).map(Value::Number))
-                    .unwrap_or(Value::Null)
-            };
-            m.insert("value".into(), num(r.value));
-            m.insert("numerator".into(), num(r.numerator));
-            m.insert("denominator".into(), num(r.denominator));
-            m.insert("target".into(), num(r.target));
-            m.insert(
-                "due".into(),
-                r.due
-                    .map(|d| Value::String(d.to_string()))
-                    .unwrap_or(Value::Null),
-            );
-            if let Some((zh, en, _, _)) = defs.get(&r.metric) {
-                m.insert("zh".into(), Value::String(zh.clone()));
-                m.insert("en".into(), Value::String(en.clone()));
-            }
-            m
-        })
-        .collect();
-    let mut cols: Vec<String> = dangjian::metrics::MetricRow::COLUMNS
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    cols.push("zh".into());
-    cols.push("en".into());
-    Rows {
-        columns: cols,
-        rows,
+/// A metric row with the metric's 中文 and English names: the csv and md report.
+pub struct NamedRow<'a> {
+    row: &'a MetricRow,
+    zh: &'a str,
+    en: &'a str,
+}
+
+impl Row for NamedRow<'_> {
+    fn columns() -> Vec<Column> {
+        let mut columns = MetricRow::columns();
+        columns.push(Column {
+            name: "zh",
+            ty: ColumnType::Text,
+        });
+        columns.push(Column {
+            name: "en",
+            ty: ColumnType::Text,
+        });
+        columns
     }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let mut cells = self.row.cells();
+        cells.push(Cell::Text(self.zh.into()));
+        cells.push(Cell::Text(self.en.into()));
+        cells
+    }
+}
+
+/// The rows of an evaluation with their metrics' names (empty for a metric not listed).
+pub fn named_rows<'a>(
+    defs: &'a HashMap<String, LedgerMetric>,
+    ev: &'a Evaluation,
+) -> Vec<NamedRow<'a>> {
+    ev.rows
+        .iter()
+        .map(|row| {
+            let d = defs.get(&row.metric);
+            NamedRow {
+                row,
+                zh: d.map_or("", |d| d.zh.as_str()),
+                en: d.map_or("", |d| d.en.as_str()),
+            }
+        })
+        .collect()
 }

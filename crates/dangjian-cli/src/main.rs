@@ -15,7 +15,8 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
-use render::{Format, Rows};
+use dangjian::rows::Row;
+use render::Format;
 
 #[derive(Parser)]
 #[command(
@@ -68,7 +69,7 @@ enum Command {
     Report {
         #[command(flatten)]
         q: QueryArgs,
-        /// Output format: text (readable), json (METRICS.md shape), csv, md.
+        /// Output format: text (readable), json (docs/METRICS.md shape), csv, md.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
         /// Only the ledger summary (records per table and programme, date range).
@@ -147,15 +148,14 @@ struct DrillArgs {
     format: Format,
 }
 
-fn drill<T: serde::Serialize>(
+fn drill<R: Row + serde::Serialize>(
     l: &Ledger,
-    rows: Result<Vec<T>, dangjian::metrics::QueryError>,
+    rows: Result<Vec<R>, dangjian::metrics::QueryError>,
     format: Format,
 ) -> Result<(), Failure> {
-    let rows = Rows::from_serialize(&rows?)?;
     print!(
         "{}",
-        render::render(&rows, format, &dashboard::names(l)).map_err(|e| Failure {
+        render::render(&rows?, format, &dashboard::names(l)).map_err(|e| Failure {
             code: 2,
             message: e.to_string()
         })?
@@ -272,10 +272,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 Format::Json => println!("{}", serde_json::to_string_pretty(&ev.to_json())?),
                 Format::Text => print!("{}", dashboard::text(&l, &engine, &query, &ev)?),
                 Format::Csv | Format::Md => {
-                    let rows = dashboard::named_rows(&l, &ev);
+                    let defs = dashboard::defs(&l);
+                    let rows = dashboard::named_rows(&defs, &ev);
                     print!(
                         "{}",
-                        render::render(&rows, format, &dashboard::names(&l)).map_err(|e| {
+                        render::table(&rows, format, &dashboard::names(&l)).map_err(|e| {
                             Failure {
                                 code: 2,
                                 message: e.to_string(),
@@ -298,9 +299,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map(dangjian::metrics::LedgerMetric::from_def)
                     .collect(),
             };
-            let rows = Rows::from_serialize(&defs)?;
-            let format_text = format == Format::Text;
-            if format_text {
+            if format == Format::Text {
                 for d in &defs {
                     println!(
                         "{:<28} {} / {}  [{}, {}]\n    {}",
@@ -308,14 +307,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         d.zh,
                         d.en,
                         d.kind.id(),
-                        serde_json::to_value(d.direction)?.as_str().unwrap_or(""),
+                        d.direction.id(),
                         d.definition
                     );
                 }
             } else {
                 print!(
                     "{}",
-                    render::render(&rows, format, &Default::default()).map_err(|e| Failure {
+                    render::render(&defs, format, &Default::default()).map_err(|e| Failure {
                         code: 2,
                         message: e.to_string()
                     })?

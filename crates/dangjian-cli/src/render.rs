@@ -1,11 +1,14 @@
-//! Generic table output: any rows that serialize to JSON objects, as an aligned text table
-//! (CJK-aware), CSV, Markdown or JSON.
+//! Table output from typed rows ([`dangjian::rows::Row`]): an aligned text table
+//! (CJK-aware), CSV, Markdown, or JSON through the rows' own serialization.
+//!
+//! CSV and JSON are for other tools: numbers at full precision, whole numbers as integers.
+//! Text and Markdown are for people: fractions rounded to 4 decimals, ids shown by name.
 
 use std::collections::HashMap;
 use std::fmt::Write;
 
+use dangjian::rows::{Cell, Row};
 use serde::Serialize;
-use serde_json::{Map, Value};
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -20,54 +23,10 @@ pub enum Format {
     Md,
 }
 
-/// Rows as JSON objects with their column order.
-pub struct Rows {
-    /// Column names.
-    pub columns: Vec<String>,
-    /// Rows.
-    pub rows: Vec<Map<String, Value>>,
-}
-
-impl Rows {
-    /// Serializes rows; columns in the first row's field order.
-    pub fn from_serialize<T: Serialize>(items: &[T]) -> Result<Rows, serde_json::Error> {
-        let mut columns: Vec<String> = Vec::new();
-        let mut rows = Vec::with_capacity(items.len());
-        for it in items {
-            let Value::Object(m) = serde_json::to_value(it)? else {
-                continue;
-            };
-            for k in m.keys() {
-                if !columns.contains(k) {
-                    columns.push(k.clone());
-                }
-            }
-            rows.push(m);
-        }
-        Ok(Rows { columns, rows })
-    }
-}
-
-/// A cell as text: null is empty, lists joined with `;`, fractions to 4 places.
-pub fn cell(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(Value::Number(n)) => match n.as_f64() {
-            Some(f) if n.is_f64() && f.fract() != 0.0 => {
-                format!("{f:.4}").trim_end_matches('0').to_string()
-            }
-            _ => n.to_string(),
-        },
-        Some(Value::Bool(b)) => b.to_string(),
-        Some(Value::Array(items)) => items
-            .iter()
-            .map(|i| cell(Some(i)))
-            .collect::<Vec<_>>()
-            .join(";"),
-        Some(other) => other.to_string(),
-    }
-}
+/// Columns whose ids text and Markdown show by name.
+const NAMED: [&str; 8] = [
+    "unit", "subject", "holder", "leader", "owner", "parent", "scope", "person",
+];
 
 /// Display width: CJK and full-width characters take two columns.
 pub fn width(s: &str) -> usize {
@@ -83,18 +42,29 @@ pub fn pad(s: &str, w: usize) -> String {
     out
 }
 
-/// Renders rows; in text and Markdown, cells of `names` columns show the name for an id.
-pub fn render(
-    rows: &Rows,
+/// Renders rows: JSON through their serialization, the other formats from their cells.
+pub fn render<R: Row + Serialize>(
+    rows: &[R],
     format: Format,
     names: &HashMap<String, String>,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let named = |col: &str, v: Option<&Value>| -> String {
-        let c = cell(v);
-        if matches!(
-            col,
-            "unit" | "subject" | "holder" | "leader" | "owner" | "parent" | "scope" | "person"
-        ) {
+    match format {
+        Format::Json => Ok(serde_json::to_string_pretty(rows)? + "\n"),
+        _ => table(rows, format, names),
+    }
+}
+
+/// Renders rows as text, CSV or Markdown. In text and Markdown, cells of the id columns show
+/// the name for an id found in `names`.
+pub fn table<R: Row>(
+    rows: &[R],
+    format: Format,
+    names: &HashMap<String, String>,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let columns: Vec<&str> = R::columns().iter().map(|c| c.name).collect();
+    let for_people = |col: &str, v: &Cell<'_>| -> String {
+        let c = v.to_display_text();
+        if NAMED.contains(&col) {
             if let Some(n) = names.get(&c) {
                 return n.clone();
             }
@@ -102,24 +72,24 @@ pub fn render(
         c
     };
     match format {
-        Format::Json => Ok(serde_json::to_string_pretty(&rows.rows)? + "\n"),
+        Format::Json => Err("JSON comes from the rows' own serialization (`render`)".into()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&rows.columns)?;
-            for r in &rows.rows {
-                w.write_record(rows.columns.iter().map(|c| cell(r.get(c))))?;
+            w.write_record(&columns)?;
+            for r in rows {
+                w.write_record(r.cells().iter().map(Cell::to_exact_text))?;
             }
             Ok(String::from_utf8(w.into_inner()?)?)
         }
         Format::Md => {
             let mut out = String::new();
-            writeln!(out, "| {} |", rows.columns.join(" | "))?;
-            writeln!(out, "|{}", "---|".repeat(rows.columns.len()))?;
-            for r in &rows.rows {
-                let cells: Vec<String> = rows
-                    .columns
+            writeln!(out, "| {} |", columns.join(" | "))?;
+            writeln!(out, "|{}", "---|".repeat(columns.len()))?;
+            for r in rows {
+                let cells: Vec<String> = columns
                     .iter()
-                    .map(|c| named(c, r.get(c)).replace('|', "\\|"))
+                    .zip(r.cells())
+                    .map(|(c, v)| for_people(c, &v).replace('|', "\\|"))
                     .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
             }
@@ -127,11 +97,16 @@ pub fn render(
         }
         Format::Text => {
             let cells: Vec<Vec<String>> = rows
-                .rows
                 .iter()
-                .map(|r| rows.columns.iter().map(|c| named(c, r.get(c))).collect())
+                .map(|r| {
+                    columns
+                        .iter()
+                        .zip(r.cells())
+                        .map(|(c, v)| for_people(c, &v))
+                        .collect()
+                })
                 .collect();
-            let mut widths: Vec<usize> = rows.columns.iter().map(|c| width(c)).collect();
+            let mut widths: Vec<usize> = columns.iter().map(|c| width(c)).collect();
             for r in &cells {
                 for (w, c) in widths.iter_mut().zip(r) {
                     *w = (*w).max(width(c)).min(40);
@@ -145,11 +120,7 @@ pub fn render(
                     .collect::<Vec<_>>()
                     .join("  ")
             };
-            writeln!(
-                out,
-                "{}",
-                line(rows.columns.iter().map(String::as_str).collect()).trim_end()
-            )?;
+            writeln!(out, "{}", line(columns.clone()).trim_end())?;
             for r in &cells {
                 writeln!(
                     out,

@@ -33,7 +33,7 @@ fn report_json_gives_25_of_33_started_at_2019_07_31() {
         .iter()
         .find(|r| r["metric"] == "tasks.started" && r["scope"] == "chengxi")
         .unwrap();
-    // DOMAIN.md: 25 of the 33 key tasks started; 25 / 33 = 0.7575...
+    // docs/DOMAIN.md: 25 of the 33 key tasks started; 25 / 33 = 0.7575...
     assert_eq!(started["numerator"], 25);
     assert_eq!(started["denominator"], 33);
     assert!((started["value"].as_f64().unwrap() - 25.0 / 33.0).abs() < 1e-12);
@@ -276,4 +276,51 @@ fn pseudonymized_export_keeps_every_metric() {
     ])
     .1;
     assert_eq!(a, b);
+}
+
+#[test]
+fn report_csv_has_full_precision_and_integers_md_rounds_but_counts_stay_whole() {
+    let args = [
+        "report",
+        "--as-of",
+        "2019-07-31",
+        "--metrics",
+        "tasks.total,tasks.started",
+    ];
+    let (code, out, err) = dangjian(&[&args[..], &["--format", "csv"]].concat());
+    assert_eq!(code, 0, "{err}");
+    // 25 of 33 key tasks started: 25 / 33 = 0.7575757575757576 in full; the count and the
+    // numerator and denominator are whole numbers.
+    assert_eq!(
+        out,
+        "metric,scope,value,numerator,denominator,target,due,zh,en\n\
+         tasks.total,chengxi,33,,,,,重难点工作数,key tasks\n\
+         tasks.started,chengxi,0.7575757575757576,25,33,,,已启动率,share started\n"
+    );
+    let (code, out, _) = dangjian(&[&args[..], &["--format", "md"]].concat());
+    assert_eq!(code, 0);
+    assert!(out.contains("| tasks.total | 城西新区 | 33 |"), "{out}");
+    assert!(
+        out.contains("| tasks.started | 城西新区 | 0.7576 | 25 | 33 |"),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_empty_drilldown_keeps_its_columns() {
+    // An enterprise has no key task: no rows, and still the header.
+    let (code, out, err) = dangjian(&[
+        "tasks",
+        "--as-of",
+        "2019-07-31",
+        "--scope",
+        "duodeshi",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "id,title,unit,owner,leader,status,started,actual,expected,spi,start,deadline,forecast,forecast_never,weight\n"
+    );
 }

@@ -1,6 +1,7 @@
-//! Rows (anything `Serialize`) to an Arrow record batch with typed columns: dates as
-//! `date32`, numbers as nullable `float64`/`int64`, flags as `bool`, id lists as
-//! `list<utf8>`.
+//! Typed rows ([`dangjian::rows::Row`]) to Arrow record batches. The schema comes from the
+//! row type, not from the values, so an empty table has the same columns and types as a
+//! full one: text as `utf8`, dates as `date32`, numbers as nullable `float64`/`int64`,
+//! flags as `bool`, id lists as `list<utf8>`.
 
 use std::sync::Arc;
 
@@ -8,204 +9,238 @@ use arrow_array::builder::{
     BooleanBuilder, Date32Builder, Float64Builder, Int64Builder, ListBuilder, StringBuilder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{ArrowError, DataType, Field, Schema};
-use chrono::NaiveDate;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
+use chrono::{Datelike, NaiveDate};
+use dangjian::ledger::raw::{OutTable, Value};
+use dangjian::rows::{Cell, Column, ColumnType, Row};
+use pyo3::prelude::*;
+use pyo3::types::{PyDate, PyList, PyNone};
+use pyo3::IntoPyObjectExt;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Col {
-    Utf8,
-    Date,
-    F64,
-    I64,
-    Bool,
-    List,
+/// The Arrow type of a column type.
+fn data_type(ty: ColumnType) -> DataType {
+    match ty {
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::Int => DataType::Int64,
+        ColumnType::Bool => DataType::Boolean,
+        ColumnType::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        _ => DataType::Utf8,
+    }
 }
 
-/// Columns that hold dates even when every value is null.
-const DATE_COLUMNS: &[&str] = &[
-    "as_of",
-    "from",
-    "due",
-    "start",
-    "deadline",
-    "forecast",
-    "end",
-    "window_start",
-    "window_end",
-    "last_activity",
-    "birth_date",
-    "joined",
-    "confirmed",
+/// The Arrow schema of row type `R`: every column nullable.
+pub fn schema<R: Row>() -> SchemaRef {
+    schema_of(
+        &R::columns()
+            .iter()
+            .map(|c| (c.name, c.ty))
+            .collect::<Vec<_>>(),
+    )
+}
+
+fn schema_of(columns: &[(&str, ColumnType)]) -> SchemaRef {
+    Arc::new(Schema::new(
+        columns
+            .iter()
+            .map(|(name, ty)| Field::new(*name, data_type(*ty), true))
+            .collect::<Vec<_>>(),
+    ))
+}
+
+/// Days since 1970-01-01, the `date32` value of a date.
+fn days(d: NaiveDate) -> i32 {
+    d.num_days_from_ce() - 719_163
+}
+
+/// One column being built.
+enum Builder {
+    Text(StringBuilder),
+    Date(Date32Builder),
+    Float(Float64Builder),
+    Int(Int64Builder),
+    Bool(BooleanBuilder),
+    List(ListBuilder<StringBuilder>),
+}
+
+impl Builder {
+    fn new(ty: ColumnType) -> Builder {
+        match ty {
+            ColumnType::Date => Builder::Date(Date32Builder::new()),
+            ColumnType::Float => Builder::Float(Float64Builder::new()),
+            ColumnType::Int => Builder::Int(Int64Builder::new()),
+            ColumnType::Bool => Builder::Bool(BooleanBuilder::new()),
+            ColumnType::TextList => Builder::List(ListBuilder::new(StringBuilder::new())),
+            _ => Builder::Text(StringBuilder::new()),
+        }
+    }
+
+    /// Appends a cell; a cell of another type than the column's is null (typed rows never
+    /// give one).
+    fn append(&mut self, cell: &Cell<'_>) {
+        match (self, cell) {
+            (Builder::Text(b), Cell::Text(s)) => b.append_value(s),
+            (Builder::Text(b), Cell::Null) => b.append_null(),
+            (Builder::Text(b), other) => b.append_value(other.to_exact_text()),
+            (Builder::Date(b), Cell::Date(d)) => b.append_value(days(*d)),
+            (Builder::Date(b), _) => b.append_null(),
+            (Builder::Float(b), Cell::Float(x)) => b.append_value(*x),
+            (Builder::Float(b), Cell::Int(n)) => b.append_value(*n as f64),
+            (Builder::Float(b), _) => b.append_null(),
+            (Builder::Int(b), Cell::Int(n)) => b.append_value(*n),
+            (Builder::Int(b), _) => b.append_null(),
+            (Builder::Bool(b), Cell::Bool(x)) => b.append_value(*x),
+            (Builder::Bool(b), _) => b.append_null(),
+            (Builder::List(b), Cell::TextList(items)) => {
+                for i in items {
+                    b.values().append_value(i);
+                }
+                b.append(true);
+            }
+            (Builder::List(b), _) => b.append(false),
+        }
+    }
+
+    fn finish(self) -> ArrayRef {
+        match self {
+            Builder::Text(mut b) => Arc::new(b.finish()),
+            Builder::Date(mut b) => Arc::new(b.finish()),
+            Builder::Float(mut b) => Arc::new(b.finish()),
+            Builder::Int(mut b) => Arc::new(b.finish()),
+            Builder::Bool(mut b) => Arc::new(b.finish()),
+            Builder::List(mut b) => Arc::new(b.finish()),
+        }
+    }
+}
+
+/// Builds a batch of `columns` (name and type) from rows of cells.
+fn build<'r>(
+    columns: &[(&str, ColumnType)],
+    rows: impl Iterator<Item = Vec<Cell<'r>>>,
+) -> Result<RecordBatch, ArrowError> {
+    let schema = schema_of(columns);
+    let mut builders: Vec<Builder> = columns.iter().map(|c| Builder::new(c.1)).collect();
+    for cells in rows {
+        for (b, c) in builders.iter_mut().zip(&cells) {
+            b.append(c);
+        }
+    }
+    if builders.is_empty() {
+        return Ok(RecordBatch::new_empty(schema));
+    }
+    RecordBatch::try_new(schema, builders.into_iter().map(Builder::finish).collect())
+}
+
+/// A record batch of typed rows; its schema is [`schema::<R>()`](schema) whatever the rows.
+pub fn batch<R: Row>(rows: &[R]) -> Result<RecordBatch, ArrowError> {
+    let columns: Vec<(&str, ColumnType)> = R::columns().iter().map(|c| (c.name, c.ty)).collect();
+    build(&columns, rows.iter().map(Row::cells))
+}
+
+/// A record batch of rows of `R` with one more leading date column (`as_of` of a trend).
+pub fn dated_batch<'r, R: Row + 'r>(
+    date_column: &'static str,
+    rows: impl Iterator<Item = (NaiveDate, &'r R)>,
+) -> Result<RecordBatch, ArrowError> {
+    let columns: Vec<(&str, ColumnType)> = std::iter::once(Column {
+        name: date_column,
+        ty: ColumnType::Date,
+    })
+    .chain(R::columns())
+    .map(|c| (c.name, c.ty))
+    .collect();
+    build(
+        &columns,
+        rows.map(|(d, r)| {
+            let mut cells = vec![Cell::Date(d)];
+            cells.extend(r.cells());
+            cells
+        }),
+    )
+}
+
+/// The columns of a ledger table that hold dates (`docs/LEDGER.md`); the raw encoding writes
+/// them as ISO text. The ledger tables are typed by their values otherwise, until the
+/// loading layer gives each column its type.
+const LEDGER_DATE_COLUMNS: [&str; 14] = [
     "since",
     "until",
     "established",
     "dissolved",
     "date",
-    "term_end",
-    "effective_start",
-];
-/// Columns that hold fractional numbers even when some values are whole.
-const FLOAT_COLUMNS: &[&str] = &[
-    "value",
-    "numerator",
-    "denominator",
-    "target",
-    "actual",
-    "expected",
-    "spi",
-    "weight",
-    "percent",
-    "baseline",
-    "length_m",
-    "breadth",
+    "birth_date",
+    "joined",
+    "confirmed",
+    "start",
+    "end",
+    "deadline",
+    "from",
+    "to",
+    "due",
 ];
 
-fn epoch() -> NaiveDate {
-    NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()
-}
-
-fn as_date(v: &Value) -> Option<NaiveDate> {
-    v.as_str()
-        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
-}
-
-fn infer(name: &str, values: &[&Value]) -> Col {
-    let present: Vec<&&Value> = values.iter().filter(|v| !v.is_null()).collect();
-    if DATE_COLUMNS.contains(&name) && present.iter().all(|v| as_date(v).is_some()) {
-        return Col::Date;
-    }
-    if FLOAT_COLUMNS.contains(&name) && present.iter().all(|v| v.is_number()) {
-        return Col::F64;
-    }
-    if present.is_empty() {
-        return Col::Utf8;
-    }
-    if present.iter().all(|v| v.is_boolean()) {
-        Col::Bool
-    } else if present.iter().all(|v| v.is_i64() || v.is_u64()) {
-        Col::I64
-    } else if present.iter().all(|v| v.is_number()) {
-        Col::F64
-    } else if present.iter().all(|v| v.is_array()) {
-        Col::List
-    } else {
-        Col::Utf8
-    }
-}
-
-fn text(v: &Value) -> Option<String> {
-    match v {
-        Value::Null => None,
-        Value::String(s) => Some(s.clone()),
-        other => Some(other.to_string()),
-    }
-}
-
-fn build(col: Col, values: &[&Value]) -> ArrayRef {
-    match col {
-        Col::Utf8 => {
-            let mut b = StringBuilder::new();
-            values.iter().for_each(|v| b.append_option(text(v)));
-            Arc::new(b.finish())
-        }
-        Col::Date => {
-            let mut b = Date32Builder::new();
-            let e = epoch();
-            values
-                .iter()
-                .for_each(|v| b.append_option(as_date(v).map(|d| (d - e).num_days() as i32)));
-            Arc::new(b.finish())
-        }
-        Col::F64 => {
-            let mut b = Float64Builder::new();
-            values.iter().for_each(|v| b.append_option(v.as_f64()));
-            Arc::new(b.finish())
-        }
-        Col::I64 => {
-            let mut b = Int64Builder::new();
-            values.iter().for_each(|v| b.append_option(v.as_i64()));
-            Arc::new(b.finish())
-        }
-        Col::Bool => {
-            let mut b = BooleanBuilder::new();
-            values.iter().for_each(|v| b.append_option(v.as_bool()));
-            Arc::new(b.finish())
-        }
-        Col::List => {
-            let mut b = ListBuilder::new(StringBuilder::new());
-            for v in values {
-                match v.as_array() {
-                    Some(items) => {
-                        for i in items {
-                            b.values().append_option(text(i));
-                        }
-                        b.append(true);
-                    }
-                    None => b.append(false),
-                }
-            }
-            Arc::new(b.finish())
-        }
-    }
-}
-
-fn data_type(col: Col) -> DataType {
-    match col {
-        Col::Utf8 => DataType::Utf8,
-        Col::Date => DataType::Date32,
-        Col::F64 => DataType::Float64,
-        Col::I64 => DataType::Int64,
-        Col::Bool => DataType::Boolean,
-        Col::List => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
-    }
-}
-
-/// Builds a record batch from JSON objects; `columns` gives the column order when there
-/// are no rows (otherwise the first row's keys, then any later new keys).
-pub fn batch_from_objects(
-    rows: &[Map<String, Value>],
-    columns: &[&str],
-) -> Result<RecordBatch, ArrowError> {
-    let mut names: Vec<String> = columns.iter().map(|s| s.to_string()).collect();
-    for r in rows {
-        for k in r.keys() {
-            if !names.iter().any(|n| n == k) {
-                names.push(k.clone());
-            }
-        }
-    }
-    let null = Value::Null;
-    let mut fields = Vec::with_capacity(names.len());
-    let mut arrays = Vec::with_capacity(names.len());
-    for name in &names {
-        let values: Vec<&Value> = rows.iter().map(|r| r.get(name).unwrap_or(&null)).collect();
-        let col = infer(name, &values);
-        fields.push(Field::new(name, data_type(col), true));
-        arrays.push(build(col, &values));
-    }
-    let schema = Arc::new(Schema::new(fields));
-    if arrays.is_empty() {
-        return Ok(RecordBatch::new_empty(schema));
-    }
-    RecordBatch::try_new(schema, arrays)
-}
-
-/// Builds a record batch from serializable rows.
-pub fn batch_from_rows<T: Serialize>(
-    rows: &[T],
-    columns: &[&str],
-) -> Result<RecordBatch, ArrowError> {
-    let objects: Vec<Map<String, Value>> = rows
+/// A table of the ledger itself (units, orgs...), from its interchange encoding: numbers,
+/// flags and lists by their values, dates by column, the rest (and `x_` columns) text.
+pub fn ledger_batch(out: &OutTable) -> Result<RecordBatch, ArrowError> {
+    let columns: Vec<(&str, ColumnType)> = out
+        .header
         .iter()
-        .map(|r| match serde_json::to_value(r) {
-            Ok(Value::Object(m)) => Ok(m),
-            Ok(other) => Err(ArrowError::InvalidArgumentError(format!(
-                "row is not an object: {other}"
-            ))),
-            Err(e) => Err(ArrowError::ExternalError(Box::new(e))),
+        .enumerate()
+        .map(|(i, name)| {
+            let values = || {
+                out.rows
+                    .iter()
+                    .filter_map(|r| r.get(i).and_then(Option::as_ref))
+            };
+            let all = |f: fn(&Value) -> bool| values().next().is_some() && values().all(f);
+            let ty = if LEDGER_DATE_COLUMNS.contains(&name.as_str())
+                && values().all(|v| matches!(v, Value::Text(s) if s.parse::<NaiveDate>().is_ok()))
+            {
+                ColumnType::Date
+            } else if all(|v| matches!(v, Value::Number(_))) {
+                ColumnType::Float
+            } else if all(|v| matches!(v, Value::Bool(_))) {
+                ColumnType::Bool
+            } else if all(|v| matches!(v, Value::List(_))) {
+                ColumnType::TextList
+            } else {
+                ColumnType::Text
+            };
+            (name.as_str(), ty)
         })
-        .collect::<Result<_, _>>()?;
-    batch_from_objects(&objects, columns)
+        .collect();
+    let cells = out.rows.iter().map(|r| {
+        columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| match (r.get(i).and_then(Option::as_ref), c.1) {
+                (None, _) => Cell::Null,
+                (Some(Value::Text(s)), ColumnType::Date) => {
+                    s.parse::<NaiveDate>().map_or(Cell::Null, Cell::Date)
+                }
+                (Some(Value::Number(x)), _) => Cell::Float(*x),
+                (Some(Value::Bool(b)), _) => Cell::Bool(*b),
+                (Some(Value::List(l)), _) => {
+                    Cell::TextList(l.iter().map(|s| s.as_str().into()).collect())
+                }
+                (Some(Value::Text(s)), _) => Cell::Text(s.as_str().into()),
+            })
+            .collect::<Vec<_>>()
+    });
+    build(&columns, cells)
+}
+
+/// A cell as a Python value: `None`, `str`, `int`, `float`, `bool`, `datetime.date` or a
+/// list of `str`.
+pub fn cell_to_py<'py>(py: Python<'py>, cell: &Cell<'_>) -> PyResult<Bound<'py, PyAny>> {
+    match cell {
+        Cell::Null => Ok(PyNone::get(py).to_owned().into_any()),
+        Cell::Text(s) => s.as_ref().into_bound_py_any(py),
+        Cell::Date(d) => Ok(PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any()),
+        Cell::Float(x) => x.into_bound_py_any(py),
+        Cell::Int(n) => n.into_bound_py_any(py),
+        Cell::Bool(b) => b.into_bound_py_any(py),
+        Cell::TextList(items) => Ok(PyList::new(py, items.iter().map(|s| s.as_ref()))?.into_any()),
+        other => other.to_exact_text().into_bound_py_any(py),
+    }
 }

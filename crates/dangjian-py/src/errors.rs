@@ -1,43 +1,124 @@
-//! The one place where core errors become Python exceptions. The exception classes live in
-//! `dangjian._errors` (so they can subclass both `DangjianError` and `ValueError`).
+//! The Python exceptions, declared here once, and the one place where core errors become
+//! them.
+//!
+//! `DangjianError` is the root; `LedgerError` (a ledger that does not load or validate,
+//! with `.problems`) and `QueryError` (a query that cannot be answered) are also
+//! `ValueError`s. The classes are created once per interpreter and raised by reference,
+//! never looked up by name.
 
 use dangjian::ledger::{LedgerError, Problem};
 use dangjian::metrics::QueryError;
-use pyo3::exceptions::PyRuntimeError;
+use dangjian::rows::Row;
+use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType};
 
-fn class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    py.import("dangjian._errors")?.getattr(name)
+use crate::arrow::cell_to_py;
+
+pyo3::create_exception!(
+    dangjian,
+    DangjianError,
+    PyException,
+    "Every error dangjian raises on purpose derives from this.\n\n\
+     >>> import dangjian as dj\n\
+     >>> issubclass(dj.LedgerError, dj.DangjianError) and issubclass(dj.QueryError, ValueError)\n\
+     True"
+);
+
+const LEDGER_ERROR_DOC: &str = "A ledger that does not load or validate (also a ValueError).
+
+``problems`` lists every located problem as dicts: ``severity`` (``error`` or ``warning``),
+``kind``, ``location`` as text (``units.csv:4:2``, ``/units/3/kind``, ``orgs!B3``),
+``message``, and the location as data: ``form`` (``csv``, ``json``, ``excel``, ``record``,
+``file``, ``ledger``) with ``file``, ``line``, ``column`` (CSV), ``pointer`` (JSON),
+``sheet``, ``cell`` (Excel), ``table``, ``row``, ``field`` (a record built in code); the
+fields of other forms are None.
+
+>>> import dangjian as dj
+>>> try:
+...     dj.from_json('{\"format\": \"dangjian-ledger/1\", \"units\": [{\"id\": \"d\", \"kind\": \"town\", \"name\": \"x\"}]}')
+... except dj.LedgerError as e:
+...     p = e.problems[0]
+...     print(p[\"severity\"], p[\"kind\"], p[\"form\"], p[\"pointer\"], p[\"line\"])
+error unknown_term json /units/0/kind None
+";
+
+const QUERY_ERROR_DOC: &str = "A metric query that cannot be answered: a bad date, scope, \
+metric id or argument (also a ValueError).
+
+>>> import dangjian as dj
+>>> try:
+...     dj.example().metrics(scope=\"nowhere\")
+... except dj.QueryError as e:
+...     print(str(e).split(\";\")[0])
+scope `nowhere` is not a unit id of this ledger
+";
+
+static LEDGER_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static QUERY_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// A subclass of both `DangjianError` and `ValueError`, in module `dangjian`, whose
+/// instances carry `problems` (empty unless set when raised).
+fn value_error_class(py: Python<'_>, name: &str, doc: &str) -> PyResult<Py<PyType>> {
+    let bases = PyTuple::new(
+        py,
+        [
+            py.get_type::<DangjianError>(),
+            py.get_type::<PyValueError>(),
+        ],
+    )?;
+    let dict = PyDict::new(py);
+    dict.set_item("__module__", "dangjian")?;
+    dict.set_item("__doc__", doc)?;
+    dict.set_item("problems", PyTuple::empty(py))?;
+    let class = py.get_type::<PyType>().call1((name, bases, dict))?;
+    Ok(class.cast_into::<PyType>()?.unbind())
 }
 
-/// A located problem as a Python dict.
-pub fn problem_dict<'py>(py: Python<'py>, p: &Problem) -> PyResult<Bound<'py, PyDict>> {
+/// `dangjian.LedgerError`.
+pub fn ledger_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    LEDGER_ERROR
+        .get_or_try_init(py, || {
+            value_error_class(py, "LedgerError", LEDGER_ERROR_DOC)
+        })
+        .map(|t| t.bind(py))
+}
+
+/// `dangjian.QueryError`.
+pub fn query_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    QUERY_ERROR
+        .get_or_try_init(py, || value_error_class(py, "QueryError", QUERY_ERROR_DOC))
+        .map(|t| t.bind(py))
+}
+
+/// A row as a dict of its columns (the cells as Python values).
+pub fn row_dict<'py, R: Row>(py: Python<'py>, row: &R) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
-    d.set_item("severity", format!("{:?}", p.severity).to_lowercase())?;
-    d.set_item(
-        "kind",
-        serde_json::to_value(p.kind)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_string))
-            .unwrap_or_default(),
-    )?;
-    d.set_item("location", p.location.to_string())?;
-    d.set_item("message", &p.message)?;
+    for (c, v) in R::columns().iter().zip(row.cells()) {
+        d.set_item(c.name, cell_to_py(py, &v)?)?;
+    }
     Ok(d)
 }
 
-fn raise(py: Python<'_>, name: &str, message: String, problems: Option<&[Problem]>) -> PyErr {
+/// Every problem as a dict (see `LedgerError`).
+pub fn problem_dicts<'py>(py: Python<'py>, problems: &[Problem]) -> PyResult<Bound<'py, PyList>> {
+    let dicts = problems
+        .iter()
+        .map(|p| row_dict(py, p))
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, dicts)
+}
+
+/// An exception of `class` with `message`, and `problems` when given.
+fn raise(class: PyResult<&Bound<'_, PyType>>, message: String, problems: &[Problem]) -> PyErr {
     let build = || -> PyResult<PyErr> {
-        let cls = class(py, name)?;
-        let list: Vec<Bound<'_, PyDict>> = match problems {
-            Some(ps) => ps
-                .iter()
-                .map(|p| problem_dict(py, p))
-                .collect::<PyResult<_>>()?,
-            None => Vec::new(),
-        };
-        let exc = cls.call1((message.clone(), list))?;
+        let class = class?;
+        let py = class.py();
+        let exc = class.call1((message,))?;
+        if !problems.is_empty() {
+            exc.setattr("problems", problem_dicts(py, problems)?)?;
+        }
         Ok(PyErr::from_value(exc))
     };
     build().unwrap_or_else(|e| e)
@@ -46,41 +127,28 @@ fn raise(py: Python<'_>, name: &str, message: String, problems: Option<&[Problem
 /// A ledger error as `dangjian.LedgerError` (with `.problems`) or `OSError`.
 pub fn ledger_error(py: Python<'_>, e: LedgerError) -> PyErr {
     match e {
-        LedgerError::Invalid(p) => raise(py, "LedgerError", p.to_string(), Some(&p.0)),
+        LedgerError::Invalid(p) => raise(ledger_error_type(py), p.to_string(), &p.0),
         LedgerError::Io { path, source } => pyo3::exceptions::PyOSError::new_err((
             source.raw_os_error().unwrap_or(0),
             format!("{path}: {source}"),
         )),
-        other => raise(py, "LedgerError", other.to_string(), None),
+        other => raise(ledger_error_type(py), other.to_string(), &[]),
     }
 }
 
 /// A query error as `dangjian.QueryError`.
 pub fn query_error(py: Python<'_>, e: QueryError) -> PyErr {
-    raise(py, "QueryError", e.to_string(), None)
-}
-
-/// Any core error.
-pub fn core_error(py: Python<'_>, e: dangjian::Error) -> PyErr {
-    match e {
-        dangjian::Error::Ledger(e) => ledger_error(py, e),
-        dangjian::Error::Query(e) => query_error(py, e),
-    }
+    raise(query_error_type(py), e.to_string(), &[])
 }
 
 /// A bad argument as `dangjian.QueryError`.
 pub fn bad_argument(py: Python<'_>, message: String) -> PyErr {
-    raise(py, "QueryError", message, None)
+    raise(query_error_type(py), message, &[])
 }
 
 /// A panic caught at the boundary: never a `PanicException` for the user.
-pub fn internal(py: Python<'_>, what: &str) -> PyErr {
-    class(py, "DangjianError")
-        .and_then(|c| {
-            c.call1((format!(
-                "internal error in dangjian ({what}); please report it"
-            ),))
-        })
-        .map(PyErr::from_value)
-        .unwrap_or_else(|_| PyRuntimeError::new_err("internal error in dangjian"))
+pub fn internal(what: &str) -> PyErr {
+    DangjianError::new_err(format!(
+        "internal error in dangjian ({what}); please report it"
+    ))
 }

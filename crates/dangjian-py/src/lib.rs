@@ -8,15 +8,21 @@ use std::sync::{Arc, OnceLock};
 
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
-use dangjian::metrics::{Engine, Freq, MetricRow, Query};
+use dangjian::metrics::{Engine, Freq, Query};
 use dangjian::model::{UnitId, UnitKind};
+use dangjian::rows::Row;
 use dangjian::Ledger;
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyDict};
+use pyo3::types::{PyCapsule, PyList};
 use pyo3_arrow::PyTable;
 
 pub mod arrow;
 pub mod errors;
+
+/// An Arrow failure (a bug: the rows are typed) as a `DangjianError`.
+fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
+    errors::DangjianError::new_err(format!("internal error building a table: {e}"))
+}
 
 /// Runs `f` without the GIL, turning a panic into `DangjianError`.
 fn detached<T: Send>(
@@ -26,7 +32,7 @@ fn detached<T: Send>(
 ) -> PyResult<T> {
     match py.detach(|| catch_unwind(AssertUnwindSafe(f))) {
         Ok(r) => r,
-        Err(_) => Err(errors::internal(py, what)),
+        Err(_) => Err(errors::internal(what)),
     }
 }
 
@@ -197,7 +203,7 @@ impl PyLedger {
 
 impl PyLedger {
     /// Runs one drill-down of the engine without the GIL and converts it to Arrow.
-    fn drill<T: serde::Serialize + Send>(
+    fn drill<T: Row + Send>(
         &self,
         py: Python<'_>,
         kind: &'static str,
@@ -207,8 +213,7 @@ impl PyLedger {
         let batch = detached(py, kind, move || {
             let rows = f(self.engine(), &q)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch_from_rows(&rows, &[])
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            arrow::batch(&rows).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, kind, batch)
     }
@@ -237,21 +242,25 @@ impl PyLedger {
         self.inner.latest_date().map(|d| d.to_string())
     }
 
-    /// Every problem (errors and warnings) as dicts.
+    /// Every problem (errors and warnings) as dicts: severity, kind, location as text and
+    /// as data (see `LedgerError`), message.
     #[pyo3(signature = (as_of=None))]
-    fn validate<'py>(
-        &self,
-        py: Python<'py>,
-        as_of: Option<&str>,
-    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+    fn validate<'py>(&self, py: Python<'py>, as_of: Option<&str>) -> PyResult<Bound<'py, PyList>> {
         let as_of = parse_date(py, "as_of", as_of)?;
         let ledger = self.inner.clone();
         let problems = detached(py, "validate", move || Ok(ledger.validate_as_of(as_of)))?;
-        problems
-            .0
-            .iter()
-            .map(|p| errors::problem_dict(py, p))
-            .collect()
+        errors::problem_dicts(py, &problems.0)
+    }
+
+    /// Every problem (errors and warnings) as a table, one row per problem.
+    #[pyo3(signature = (as_of=None))]
+    fn problems(&self, py: Python<'_>, as_of: Option<&str>) -> PyResult<PyArrowTable> {
+        let as_of = parse_date(py, "as_of", as_of)?;
+        let ledger = self.inner.clone();
+        let batch = detached(py, "problems", move || {
+            arrow::batch(&ledger.validate_as_of(as_of).0).map_err(arrow_error)
+        })?;
+        PyArrowTable::new(py, "problems", batch)
     }
 
     /// Saves as JSON (`.json`) or a CSV folder (any other path).
@@ -285,36 +294,12 @@ impl PyLedger {
             let out = dangjian::ledger::raw::encode(&ledger)
                 .into_iter()
                 .find(|o| o.table == t);
-            let Some(out) = out else {
-                return Ok(RecordBatch::new_empty(Arc::new(
+            match out {
+                Some(out) => arrow::ledger_batch(&out).map_err(arrow_error),
+                None => Ok(RecordBatch::new_empty(Arc::new(
                     arrow_schema::Schema::empty(),
-                )));
-            };
-            let rows: Vec<serde_json::Map<String, serde_json::Value>> = out
-                .rows
-                .iter()
-                .map(|r| {
-                    out.header
-                        .iter()
-                        .zip(r)
-                        .map(|(h, v)| {
-                            let v = match v {
-                                None => serde_json::Value::Null,
-                                Some(dangjian::ledger::raw::Value::Number(n)) => {
-                                    serde_json::json!(n)
-                                }
-                                Some(dangjian::ledger::raw::Value::Bool(b)) => serde_json::json!(b),
-                                Some(dangjian::ledger::raw::Value::List(l)) => serde_json::json!(l),
-                                Some(dangjian::ledger::raw::Value::Text(s)) => serde_json::json!(s),
-                            };
-                            (h.clone(), v)
-                        })
-                        .collect()
-                })
-                .collect();
-            let cols: Vec<&str> = out.header.iter().map(String::as_str).collect();
-            arrow::batch_from_objects(&rows, &cols)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+                ))),
+            }
         })?;
         PyArrowTable::new(py, name, batch)
     }
@@ -348,13 +333,12 @@ impl PyLedger {
                 .engine()
                 .evaluate(&q)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch_from_rows(&ev.rows, &MetricRow::COLUMNS)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            arrow::batch(&ev.rows).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, "metrics", batch)
     }
 
-    /// The evaluation in the JSON shape of METRICS.md (as text), as `dangjian report --format json` gives it.
+    /// The evaluation in the JSON shape of docs/METRICS.md (as text), as `dangjian report --format json` gives it.
     #[pyo3(signature = (as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]
     fn metrics_json(
@@ -467,23 +451,10 @@ impl PyLedger {
                 .engine()
                 .trend(&q, start, end, freq)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            let mut rows = Vec::new();
-            for ev in &evs {
-                for r in &ev.rows {
-                    let mut m = match serde_json::to_value(r) {
-                        Ok(serde_json::Value::Object(m)) => m,
-                        _ => serde_json::Map::new(),
-                    };
-                    let mut with_date = serde_json::Map::new();
-                    with_date.insert("as_of".into(), serde_json::json!(ev.as_of.to_string()));
-                    with_date.append(&mut m);
-                    rows.push(with_date);
-                }
-            }
-            let mut cols = vec!["as_of"];
-            cols.extend_from_slice(&MetricRow::COLUMNS);
-            arrow::batch_from_objects(&rows, &cols)
-                .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            let rows = evs
+                .iter()
+                .flat_map(|ev| ev.rows.iter().map(move |r| (ev.as_of, r)));
+            arrow::dated_batch("as_of", rows).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, "trend", batch)
     }
@@ -594,19 +565,7 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
                 .map(dangjian::metrics::LedgerMetric::from_def)
                 .collect(),
         };
-        arrow::batch_from_rows(
-            &rows,
-            &[
-                "id",
-                "zh",
-                "en",
-                "definition",
-                "kind",
-                "direction",
-                "programme",
-            ],
-        )
-        .map_err(|e| pyo3::exceptions::PyValueError::new_err(e.to_string()))
+        arrow::batch(&rows).map_err(arrow_error)
     })?;
     PyArrowTable::new(py, "catalogue", batch)
 }
@@ -614,8 +573,23 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
 /// The compiled module `dangjian._dangjian`.
 #[pymodule]
 mod _dangjian {
+    use pyo3::prelude::*;
+
     #[pymodule_export]
     use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
+
+    /// The exception classes (declared in `errors`).
+    #[pymodule_init]
+    fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        let py = m.py();
+        m.add(
+            "DangjianError",
+            py.get_type::<super::errors::DangjianError>(),
+        )?;
+        m.add("LedgerError", super::errors::ledger_error_type(py)?)?;
+        m.add("QueryError", super::errors::query_error_type(py)?)?;
+        Ok(())
+    }
 
     /// The version of the dangjian core.
     #[pymodule_export]

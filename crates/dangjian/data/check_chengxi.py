@@ -3,15 +3,14 @@
 
     python3 crates/dangjian/data/check_chengxi.py [--figures]
 
-Checks the validation rules of LEDGER.md (errors and warnings) and the facts of DOMAIN.md's
+Checks the validation rules of docs/LEDGER.md (errors and warnings) and the facts of docs/DOMAIN.md's
 table as README.md states them, then prints the designed figures.  The metric figures are an
-independent re-computation following METRICS.md; the Rust library is authoritative.
+independent re-computation following docs/METRICS.md; the Rust library is authoritative.
 Exit status 1 when a check fails.
 """
 
 import csv
 import datetime as dt
-import math
 import os
 import re
 import sys
@@ -38,27 +37,62 @@ COLUMNS = {
     "targets": ["metric", "scope", "due", "value", "baseline"],
 }
 REQUIRED = {
-    "units": ["id", "kind", "name"], "designations": ["unit", "designation", "since"],
-    "orgs": ["id", "kind", "name", "hosts", "established"], "elections": ["org", "date"],
-    "people": ["id", "name"], "roles": ["person", "role", "target", "start"],
+    "units": ["id", "kind", "name"],
+    "designations": ["unit", "designation", "since"],
+    "orgs": ["id", "kind", "name", "hosts", "established"],
+    "elections": ["org", "date"],
+    "people": ["id", "name"],
+    "roles": ["person", "role", "target", "start"],
     "initiatives": ["id", "kind", "programme", "title", "deadline"],
-    "progress": ["initiative", "date", "percent"], "activities": ["kind", "date", "subject"],
-    "duties": ["id", "activity", "applies_to", "cadence"], "indicators": ["id", "name"],
-    "observations": ["indicator", "unit", "date", "value"], "targets": ["metric", "due", "value"],
+    "progress": ["initiative", "date", "percent"],
+    "activities": ["kind", "date", "subject"],
+    "duties": ["id", "activity", "applies_to", "cadence"],
+    "indicators": ["id", "name"],
+    "observations": ["indicator", "unit", "date", "value"],
+    "targets": ["metric", "due", "value"],
 }
 DATE_COLS = {
-    "units": ["since", "until"], "designations": ["since", "until"], "orgs": ["established", "dissolved"],
-    "elections": ["date"], "people": ["birth_date", "joined", "confirmed"], "roles": ["start", "end"],
-    "initiatives": ["start", "deadline"], "progress": ["date"], "activities": ["date"],
-    "duties": ["from", "to"], "observations": ["date"], "targets": ["due"],
+    "units": ["since", "until"],
+    "designations": ["since", "until"],
+    "orgs": ["established", "dissolved"],
+    "elections": ["date"],
+    "people": ["birth_date", "joined", "confirmed"],
+    "roles": ["start", "end"],
+    "initiatives": ["start", "deadline"],
+    "progress": ["date"],
+    "activities": ["date"],
+    "duties": ["from", "to"],
+    "observations": ["date"],
+    "targets": ["due"],
 }
 FUTURE_OK = {("initiatives", "start"), ("initiatives", "deadline"), ("targets", "due")}
 UNIT_KINDS = {"district", "area", "village", "block", "enterprise", "workshop", "road", "office"}
-ORG_KINDS = {"committee", "general_branch", "branch", "joint_branch", "group", "task_force",
-             "regional_committee", "two_new_committee"}
-ROLES = {"secretary", "first_secretary", "liaison_cadre", "leadership", "staff", "leader", "member",
-         "shock_team", "road_chief", "instructor", "party_delegate", "npc_deputy", "cppcc_member",
-         "villager_rep"}
+ORG_KINDS = {
+    "committee",
+    "general_branch",
+    "branch",
+    "joint_branch",
+    "group",
+    "task_force",
+    "regional_committee",
+    "two_new_committee",
+}
+ROLES = {
+    "secretary",
+    "first_secretary",
+    "liaison_cadre",
+    "leadership",
+    "staff",
+    "leader",
+    "member",
+    "shock_team",
+    "road_chief",
+    "instructor",
+    "party_delegate",
+    "npc_deputy",
+    "cppcc_member",
+    "villager_rep",
+}
 CADRE_ROLES = {"secretary", "first_secretary", "liaison_cadre", "leadership", "staff", "leader", "shock_team"}
 PROGRAMMES = {"growth", "leading", "coverage"}
 INIT_KINDS = {"key_task", "project", "campaign"}
@@ -236,8 +270,10 @@ def main():
         check(m is not None, f"applies_to {r['applies_to']}")
         if m:
             k, v = m.groups()
-            check(k == "designation" or v in {"role": ROLES, "unit": UNIT_KINDS, "org": ORG_KINDS}[k],
-                  f"applies_to {r['applies_to']}")
+            check(
+                k == "designation" or v in {"role": ROLES, "unit": UNIT_KINDS, "org": ORG_KINDS}[k],
+                f"applies_to {r['applies_to']}",
+            )
         check(re.fullmatch(r"[1-9]\d*d|1w|1m|1q|6m|1y", r["cadence"]) is not None, f"cadence {r['cadence']}")
         if r["min_count"]:
             check(re.fullmatch(r"[1-9]\d*", r["min_count"]) is not None, "min_count")
@@ -327,70 +363,193 @@ def main():
     check(I["task_muchangjiang_housing"]["start"] == "2019-07-25", "muchangjiang housing start")
     tf = I["task_muchangjiang_housing"]["owner"]
     check(any(r["person"] == "p_zhumin" and r["role"] == "leader" and r["target"] == tf for r in roles), "朱敏 leads")
-    check(any(r["person"] == "p_zhumin" and r["role"] == "leadership" and r["target"] == "chengxi" for r in roles), "朱敏 leadership")
+    check(
+        any(r["person"] == "p_zhumin" and r["role"] == "leadership" and r["target"] == "chengxi" for r in roles),
+        "朱敏 leadership",
+    )
     check(I["task_muchangjiang_graves"]["unit"] == "muchangjiang", "graves unit")
     check(I["task_jinshantou_economy"]["unit"] == "jinshantou", "jinshantou task")
     om = [a for a in act if a["kind"] == "onsite_meeting" and a["subject"] in ("task_jinshantou_economy", "jinshantou")]
-    check(len(om) == 1 and om[0]["date"].startswith("2019-06-0") and "p_yejianyong" in lst(om[0]["people"]), "onsite meeting")
-    check(any(r["person"] == "p_tangwei" and r["role"] == "first_secretary" and r["target"] == "jinshantou" for r in roles), "唐伟")
-    hu = [r for r in roles if r["person"] == "p_hudongsheng" and r["role"] == "liaison_cadre" and r["target"] == "muchangjiang"]
-    check(len(hu) == 1 and hu[0]["start"].startswith("2019") and age(D(P["p_hudongsheng"]["birth_date"]), AS_OF) <= 35, "胡东升")
-    check(any(r["person"] == "p_yejianyong" and r["role"] == "leadership" and r["target"] == "chengxi" for r in roles), "叶建永 leadership")
-    check(any(r["person"] == "p_yejianyong" and r["role"] == "secretary" and r["target"] == "chengxi_committee" for r in roles), "叶建永 secretary")
+    check(
+        len(om) == 1 and om[0]["date"].startswith("2019-06-0") and "p_yejianyong" in lst(om[0]["people"]),
+        "onsite meeting",
+    )
+    check(
+        any(
+            r["person"] == "p_tangwei" and r["role"] == "first_secretary" and r["target"] == "jinshantou" for r in roles
+        ),
+        "唐伟",
+    )
+    hu = [
+        r
+        for r in roles
+        if r["person"] == "p_hudongsheng" and r["role"] == "liaison_cadre" and r["target"] == "muchangjiang"
+    ]
+    check(
+        len(hu) == 1 and hu[0]["start"].startswith("2019") and age(D(P["p_hudongsheng"]["birth_date"]), AS_OF) <= 35,
+        "胡东升",
+    )
+    check(
+        any(r["person"] == "p_yejianyong" and r["role"] == "leadership" and r["target"] == "chengxi" for r in roles),
+        "叶建永 leadership",
+    )
+    check(
+        any(
+            r["person"] == "p_yejianyong" and r["role"] == "secretary" and r["target"] == "chengxi_committee"
+            for r in roles
+        ),
+        "叶建永 secretary",
+    )
 
     ents = [u for u in U.values() if u["kind"] == "enterprise"]
     above = [u["id"] for u in ents if u["above_scale"] == "true"]
     check(len(above) == 98, f"{len(above)} above-scale enterprises")
-    check(O["duodeshi_branch"]["kind"] == "branch" and O["duodeshi_branch"]["established"] == "2019-07-09"
-          and "duodeshi" in above, "多德士")
-    check(any(r["person"] == "p_mawenwei" and r["role"] == "secretary" and r["target"] == "duodeshi_branch" for r in roles), "麻文卫")
+    check(
+        O["duodeshi_branch"]["kind"] == "branch"
+        and O["duodeshi_branch"]["established"] == "2019-07-09"
+        and "duodeshi" in above,
+        "多德士",
+    )
+    check(
+        any(
+            r["person"] == "p_mawenwei" and r["role"] == "secretary" and r["target"] == "duodeshi_branch" for r in roles
+        ),
+        "麻文卫",
+    )
     check(O["xinduo_committee"]["kind"] == "committee" and "xinduo" in above, "新多 committee")
-    check(any(r["person"] == "p_huheping" and r["role"] == "secretary" and r["target"] == "xinduo_committee" for r in roles), "胡和平")
+    check(
+        any(
+            r["person"] == "p_huheping" and r["role"] == "secretary" and r["target"] == "xinduo_committee"
+            for r in roles
+        ),
+        "胡和平",
+    )
     check(U["xinduo_workshop"]["parent"] == "xinduo" and U["xinduo_workshop"]["kind"] == "workshop", "新多 workshop")
-    check(10 <= len(members["xinduo_workshop_branch"]) <= 19 and lst(O["xinduo_workshop_branch"]["hosts"]) == ["xinduo_workshop"], "新多 workshop branch size")
-    red = sorted({r["unit"] for r in des if r["designation"] == "red_workshop" and active(D(r["since"]), D(r["until"]), AS_OF)})
-    check(len(red) == 7 and all(U[w]["kind"] == "workshop" and U[U[w]["parent"]]["kind"] == "enterprise" for w in red), f"red workshops {red}")
+    check(
+        10 <= len(members["xinduo_workshop_branch"]) <= 19
+        and lst(O["xinduo_workshop_branch"]["hosts"]) == ["xinduo_workshop"],
+        "新多 workshop branch size",
+    )
+    red = sorted(
+        {r["unit"] for r in des if r["designation"] == "red_workshop" and active(D(r["since"]), D(r["until"]), AS_OF)}
+    )
+    check(
+        len(red) == 7 and all(U[w]["kind"] == "workshop" and U[U[w]["parent"]]["kind"] == "enterprise" for w in red),
+        f"red workshops {red}",
+    )
     DU = {r["id"]: r for r in T["duties"]}
-    check(DU["workshop_visit"]["activity"] == "instructor_visit" and DU["workshop_visit"]["applies_to"] == "designation:red_workshop" and DU["workshop_visit"]["cadence"] == "1m", "workshop duty")
-    check(DU["road_patrol"]["activity"] == "patrol" and DU["road_patrol"]["applies_to"] == "role:road_chief" and DU["road_patrol"]["cadence"] == "3d", "patrol duty")
-    expected_duties = {"branch_committee_meeting": ("committee_meeting", "org:branch", "1m"),
-                       "theme_day": ("theme_day", "org:branch", "1m"),
-                       "member_assembly": ("member_assembly", "org:branch", "1q"),
-                       "party_lesson": ("party_lesson", "org:branch", "1q"),
-                       "group_meeting": ("group_meeting", "org:group", "1m")}
+    check(
+        DU["workshop_visit"]["activity"] == "instructor_visit"
+        and DU["workshop_visit"]["applies_to"] == "designation:red_workshop"
+        and DU["workshop_visit"]["cadence"] == "1m",
+        "workshop duty",
+    )
+    check(
+        DU["road_patrol"]["activity"] == "patrol"
+        and DU["road_patrol"]["applies_to"] == "role:road_chief"
+        and DU["road_patrol"]["cadence"] == "3d",
+        "patrol duty",
+    )
+    expected_duties = {
+        "branch_committee_meeting": ("committee_meeting", "org:branch", "1m"),
+        "theme_day": ("theme_day", "org:branch", "1m"),
+        "member_assembly": ("member_assembly", "org:branch", "1q"),
+        "party_lesson": ("party_lesson", "org:branch", "1q"),
+        "group_meeting": ("group_meeting", "org:group", "1m"),
+    }
     for k, v in expected_duties.items():
         check(k in DU and (DU[k]["activity"], DU[k]["applies_to"], DU[k]["cadence"]) == v, f"duty {k}")
     blocks = [u["id"] for u in U.values() if u["kind"] == "block"]
     check(sorted(blocks) == ["huachuan_block", "meitang_block"], "blocks")
     TG = {(r["metric"], r["scope"]): r for r in T["targets"]}
-    check(("committees.two_new", "chengxi") in TG and TG[("committees.two_new", "chengxi")]["value"] == "2"
-          and TG[("committees.two_new", "chengxi")]["due"] == "2019-12-31", "two_new target")
-    check(("coverage.org", "chengxi") in TG and TG[("coverage.org", "chengxi")]["value"] == "1"
-          and TG[("coverage.org", "chengxi")]["due"] == "2019-12-31", "coverage target")
+    check(
+        ("committees.two_new", "chengxi") in TG
+        and TG[("committees.two_new", "chengxi")]["value"] == "2"
+        and TG[("committees.two_new", "chengxi")]["due"] == "2019-12-31",
+        "two_new target",
+    )
+    check(
+        ("coverage.org", "chengxi") in TG
+        and TG[("coverage.org", "chengxi")]["value"] == "1"
+        and TG[("coverage.org", "chengxi")]["due"] == "2019-12-31",
+        "coverage target",
+    )
     roads = [u["id"] for u in U.values() if u["kind"] == "road"]
     check(25 <= len(roads) <= 40, f"{len(roads)} roads")
     check(U["xizhou_road"]["length_m"] == "400", "xizhou length")
     xz = [u for u in ents if u["parent"] == "xizhou_road"]
     check(len(xz) == 17, f"{len(xz)} enterprises on xizhou_road")
-    check(D(P["p_chentianyun"]["birth_date"]).year == 1953 and age(D(P["p_chentianyun"]["birth_date"]), AS_OF) == 66, "陈天云 age")
+    check(
+        D(P["p_chentianyun"]["birth_date"]).year == 1953 and age(D(P["p_chentianyun"]["birth_date"]), AS_OF) == 66,
+        "陈天云 age",
+    )
     cr = [r for r in roles if r["person"] == "p_chentianyun" and r["role"] == "road_chief"]
-    check(len(cr) == 1 and cr[0]["target"] == "xizhou_road" and cr[0]["start"] == "2019-04-01" and cr[0]["end"] == "", "陈天云 chief")
+    check(
+        len(cr) == 1 and cr[0]["target"] == "xizhou_road" and cr[0]["start"] == "2019-04-01" and cr[0]["end"] == "",
+        "陈天云 chief",
+    )
     check(any(r["person"] == "p_chentianyun" and r["role"] == "party_delegate" for r in roles), "陈天云 delegate")
-    pd = sorted(D(a["date"]) for a in act if a["kind"] == "patrol" and a["subject"] == "xizhou_road" and "p_chentianyun" in lst(a["people"]))
+    pd = sorted(
+        D(a["date"])
+        for a in act
+        if a["kind"] == "patrol" and a["subject"] == "xizhou_road" and "p_chentianyun" in lst(a["people"])
+    )
     check(pd and pd[0] == dt.date(2019, 4, 1) and pd[-1] >= dt.date(2019, 7, 29), "陈天云 patrol span")
     gaps = [(b - a).days for a, b in zip(pd, pd[1:])]
     check(max(gaps) <= 3, f"陈天云 max gap {max(gaps)}")
     hv = [u["id"] for u in U.values() if u["parent"] == "huachuan_area" and u["kind"] == "village"]
-    check(sorted(U[v]["name"] for v in hv) == sorted(["花川村", "上谢村", "油草塘村", "塘景村", "寺口方村", "叶儿坑村", "应益村", "木长降村", "西田畈村", "溪湾周村"]), "花川片 villages")
+    check(
+        sorted(U[v]["name"] for v in hv)
+        == sorted(
+            [
+                "花川村",
+                "上谢村",
+                "油草塘村",
+                "塘景村",
+                "寺口方村",
+                "叶儿坑村",
+                "应益村",
+                "木长降村",
+                "西田畈村",
+                "溪湾周村",
+            ]
+        ),
+        "花川片 villages",
+    )
     for v in hv:
         check(any(r["unit"] == v and r["designation"] == "beautiful_circle" for r in des), f"circle {v}")
     rc = O["nongjizhen_rc"]
-    check(rc["kind"] == "regional_committee" and rc["established"] == "2018-06-30" and sorted(lst(rc["hosts"])) == sorted(hv), "regional committee")
+    check(
+        rc["kind"] == "regional_committee"
+        and rc["established"] == "2018-06-30"
+        and sorted(lst(rc["hosts"])) == sorted(hv),
+        "regional committee",
+    )
     lv = [u["id"] for u in U.values() if u["parent"] == "lidian_area" and u["kind"] == "village"]
-    check("fanzhai" in lv and all(any(r["unit"] == v and r["designation"] == "beautiful_line" for r in des) for v in lv), "李店片 line")
-    check(any(r["person"] == "p_fanchaoxiong" and r["role"] == "secretary" and r["target"] == "fanzhai_branch" for r in roles), "范超雄")
-    check(any(r["person"] == "p_xietingshu" and r["role"] == "secretary" and r["target"] == "shangxie_branch" for r in roles), "谢庭树")
-    check(any(r["person"] == "p_yaoshula" and r["role"] == "secretary" and r["target"] == "huachuan_branch" for r in roles), "姚舒拉")
+    check(
+        "fanzhai" in lv and all(any(r["unit"] == v and r["designation"] == "beautiful_line" for r in des) for v in lv),
+        "李店片 line",
+    )
+    check(
+        any(
+            r["person"] == "p_fanchaoxiong" and r["role"] == "secretary" and r["target"] == "fanzhai_branch"
+            for r in roles
+        ),
+        "范超雄",
+    )
+    check(
+        any(
+            r["person"] == "p_xietingshu" and r["role"] == "secretary" and r["target"] == "shangxie_branch"
+            for r in roles
+        ),
+        "谢庭树",
+    )
+    check(
+        any(
+            r["person"] == "p_yaoshula" and r["role"] == "secretary" and r["target"] == "huachuan_branch" for r in roles
+        ),
+        "姚舒拉",
+    )
     check(IND["lotus_revenue"]["formula"].replace(" ", "") == "lotus_area*lotus_revenue_per_mu", "lotus formula")
     fc = sorted(r["unit"] for r in des if r["designation"] == "field_complex")
     check(fc == ["shangxie", "xitianfan", "youcaotang"], "field complex")
@@ -399,7 +558,11 @@ def main():
     obs = T["observations"]
 
     def latest_obs(ind, u):
-        xs = sorted((D(r["date"]), float(r["value"])) for r in obs if r["indicator"] == ind and r["unit"] == u and D(r["date"]) <= AS_OF)
+        xs = sorted(
+            (D(r["date"]), float(r["value"]))
+            for r in obs
+            if r["indicator"] == ind and r["unit"] == u and D(r["date"]) <= AS_OF
+        )
         return xs[-1][1] if xs else None
 
     check(latest_obs("planned_investment", "huachuan") == 5e9, "planned investment")
@@ -408,7 +571,7 @@ def main():
     camps = sorted(r["title"] for r in T["initiatives"] if r["kind"] == "campaign")
     check(camps == sorted(["五水共治", "垃圾分类", "环境整治", "治危拆违"]), f"campaigns {camps}")
 
-    # ---- figures (METRICS.md) --------------------------------------------------------------
+    # ---- figures (docs/METRICS.md) --------------------------------------------------------------
     F = {}
     org_active = lambda o, d=AS_OF: active(D(o["established"]), D(o["dissolved"]), d)
     COVER = {"committee", "general_branch", "branch", "joint_branch"}
@@ -438,7 +601,9 @@ def main():
     F["joint-branch-only enterprises"] = sorted(joint_only)
     F["instructor-only enterprises"] = sorted(instr_only)
     F["uncovered enterprises"] = sorted(nothing)
-    F["above-scale enterprises per parent"] = dict(Counter(U[e]["parent"] if U[U[e]["parent"]]["kind"] != "village" else "(villages)" for e in above))
+    F["above-scale enterprises per parent"] = dict(
+        Counter(U[e]["parent"] if U[U[e]["parent"]]["kind"] != "village" else "(villages)" for e in above)
+    )
     new2019 = sorted(o["id"] for o in O.values() if o["established"] >= "2019-01-01" and o["kind"] in COVER)
     F["coverage orgs established in 2019"] = new2019
     F["workshops.red"] = len(red)
@@ -452,13 +617,18 @@ def main():
     per_road = Counter(r["target"] for r in chief_roles if role_on(r, AS_OF))
     F["roads with 2 active chiefs"] = sorted(k for k, n in per_road.items() if n == 2)
     villages = [u["id"] for u in U.values() if u["kind"] == "village"]
-    lc = [v for v in villages if any(r["role"] in ("liaison_cadre", "first_secretary") and r["target"] == v and role_on(r, AS_OF) for r in roles)]
+    lc = [
+        v
+        for v in villages
+        if any(
+            r["role"] in ("liaison_cadre", "first_secretary") and r["target"] == v and role_on(r, AS_OF) for r in roles
+        )
+    ]
     F["villages.liaison_coverage"] = (len(lc), len(villages))
 
     # key tasks
     status = Counter()
     num_, den_, spi_n, spi_d = 0.0, 0.0, 0.0, 0.0
-    done_n = 0
     per_task = {}
     for r in kt:
         ups = sorted(u for u in prog.get(r["id"], []) if u[0] <= AS_OF)
@@ -504,7 +674,14 @@ def main():
     young = [p for p in cadres if P[p]["birth_date"] and age(D(P[p]["birth_date"]), AS_OF) <= 35]
     F["cadres / young cadres"] = (len(cadres), len(young))
     tf_ids = {o["id"] for o in O.values() if o["kind"] == "task_force"} | {r["id"] for r in kt}
-    yt = [p for p in young if any(r["person"] == p and r["role"] in ("leader", "member") and r["target"] in tf_ids and role_on(r, AS_OF) for r in roles)]
+    yt = [
+        p
+        for p in young
+        if any(
+            r["person"] == p and r["role"] in ("leader", "member") and r["target"] in tf_ids and role_on(r, AS_OF)
+            for r in roles
+        )
+    ]
     F["cadres.young_on_tasks"] = (len(yt), len(young))
     breadth = [len({r["role"] for r in roles if r["person"] == p and D(r["start"]) <= AS_OF}) for p in young]
     F["cadres.breadth"] = round(sum(breadth) / len(breadth), 3)
@@ -563,7 +740,6 @@ def main():
     # duties
     def periods(cad, lo, hi):
         out = []
-        y, m = lo.year, 1
         d = dt.date(lo.year, 1, 1)
         step = {"1m": 1, "1q": 3, "6m": 6, "1y": 12}[cad]
         while d <= hi:
@@ -614,7 +790,9 @@ def main():
                     run = 0 if c else run + 1
                     worst = max(worst, run)
         F[f"duty.{du['id']}"] = (ok, tot, round(ok / tot, 4) if tot else None, f"lapse {worst}")
-    F["indicator.lotus_revenue (shangxie)"] = latest_obs("lotus_area", "shangxie") * latest_obs("lotus_revenue_per_mu", "shangxie")
+    F["indicator.lotus_revenue (shangxie)"] = latest_obs("lotus_area", "shangxie") * latest_obs(
+        "lotus_revenue_per_mu", "shangxie"
+    )
     F["people"] = len(T["people"])
     F["activities"] = len(act)
     F["activities by kind"] = dict(Counter(a["kind"] for a in act).most_common())

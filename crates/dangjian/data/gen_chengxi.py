@@ -2,12 +2,12 @@
 """Generate the embedded example ledger of dangjian: 城西新区 (Chengxi New District), 2019.
 
 Deterministic (``random.Random(2019)``), Python 3 standard library only.  Writes one CSV per
-table of LEDGER.md into ``chengxi/`` next to this script:
+table of docs/LEDGER.md into ``chengxi/`` next to this script:
 
     python3 crates/dangjian/data/gen_chengxi.py
 
 Every table carries a last column ``x_source``: ``report`` when the record is stated in the
-source report (../../../shared/seed, a news report on the "red trilogy" of 城西新区), ``filler``
+source report (a Yongkang news report on the "red trilogy" of 城西新区, see docs/DOMAIN.md), ``filler``
 when it is generated plausible data.  Tables ``roles`` and ``people`` also carry ``x_title`` /
 ``x_note`` (free text, kept by the loader because of the ``x_`` prefix).
 
@@ -108,38 +108,146 @@ def fmt(v):
 # ---------------------------------------------------------------------------------------------
 
 SURNAMES = [
-    ("胡", "hu", 9), ("应", "ying", 8), ("吕", "lv", 7), ("徐", "xu", 7), ("陈", "chen", 7),
-    ("李", "li", 7), ("程", "cheng", 5), ("施", "shi", 5), ("楼", "lou", 5), ("朱", "zhu", 4),
-    ("王", "wang", 4), ("俞", "yu", 3), ("周", "zhou", 3), ("章", "zhang", 3), ("杨", "yang", 2),
-    ("颜", "yan", 2), ("潘", "pan", 2), ("黄", "huang", 2), ("金", "jin", 3), ("叶", "ye", 2),
-    ("谢", "xie", 2), ("范", "fan", 2), ("卢", "lu", 2), ("夏", "xia", 2), ("童", "tong", 2),
-    ("丁", "ding", 2), ("蒋", "jiang", 2), ("孙", "sun", 1), ("郑", "zheng", 2), ("何", "he", 1),
-    ("林", "lin", 1), ("杜", "du", 1), ("赵", "zhao", 1), ("吴", "wu", 2), ("刘", "liu", 1),
-    ("方", "fang", 1), ("毛", "mao", 1), ("池", "chi", 2), ("倪", "ni", 1), ("舒", "shu", 1),
+    ("胡", "hu", 9),
+    ("应", "ying", 8),
+    ("吕", "lv", 7),
+    ("徐", "xu", 7),
+    ("陈", "chen", 7),
+    ("李", "li", 7),
+    ("程", "cheng", 5),
+    ("施", "shi", 5),
+    ("楼", "lou", 5),
+    ("朱", "zhu", 4),
+    ("王", "wang", 4),
+    ("俞", "yu", 3),
+    ("周", "zhou", 3),
+    ("章", "zhang", 3),
+    ("杨", "yang", 2),
+    ("颜", "yan", 2),
+    ("潘", "pan", 2),
+    ("黄", "huang", 2),
+    ("金", "jin", 3),
+    ("叶", "ye", 2),
+    ("谢", "xie", 2),
+    ("范", "fan", 2),
+    ("卢", "lu", 2),
+    ("夏", "xia", 2),
+    ("童", "tong", 2),
+    ("丁", "ding", 2),
+    ("蒋", "jiang", 2),
+    ("孙", "sun", 1),
+    ("郑", "zheng", 2),
+    ("何", "he", 1),
+    ("林", "lin", 1),
+    ("杜", "du", 1),
+    ("赵", "zhao", 1),
+    ("吴", "wu", 2),
+    ("刘", "liu", 1),
+    ("方", "fang", 1),
+    ("毛", "mao", 1),
+    ("池", "chi", 2),
+    ("倪", "ni", 1),
+    ("舒", "shu", 1),
 ]
 GIVEN_M = [
-    ("建", "jian"), ("国", "guo"), ("伟", "wei"), ("军", "jun"), ("华", "hua"), ("明", "ming"),
-    ("平", "ping"), ("强", "qiang"), ("勇", "yong"), ("志", "zhi"), ("海", "hai"), ("波", "bo"),
-    ("涛", "tao"), ("斌", "bin"), ("杰", "jie"), ("磊", "lei"), ("超", "chao"), ("鹏", "peng"),
-    ("辉", "hui"), ("东", "dong"), ("俊", "jun"), ("文", "wen"), ("荣", "rong"), ("新", "xin"),
-    ("春", "chun"), ("云", "yun"), ("飞", "fei"), ("峰", "feng"), ("刚", "gang"), ("浩", "hao"),
-    ("宇", "yu"), ("晨", "chen"), ("阳", "yang"), ("良", "liang"), ("忠", "zhong"), ("德", "de"),
-    ("福", "fu"), ("根", "gen"), ("法", "fa"), ("松", "song"), ("青", "qing"), ("永", "yong"),
-    ("利", "li"), ("安", "an"), ("成", "cheng"), ("龙", "long"), ("庆", "qing"), ("亮", "liang"),
-    ("旭", "xu"), ("凯", "kai"), ("帆", "fan"), ("宁", "ning"), ("立", "li"), ("土", "tu"),
+    ("建", "jian"),
+    ("国", "guo"),
+    ("伟", "wei"),
+    ("军", "jun"),
+    ("华", "hua"),
+    ("明", "ming"),
+    ("平", "ping"),
+    ("强", "qiang"),
+    ("勇", "yong"),
+    ("志", "zhi"),
+    ("海", "hai"),
+    ("波", "bo"),
+    ("涛", "tao"),
+    ("斌", "bin"),
+    ("杰", "jie"),
+    ("磊", "lei"),
+    ("超", "chao"),
+    ("鹏", "peng"),
+    ("辉", "hui"),
+    ("东", "dong"),
+    ("俊", "jun"),
+    ("文", "wen"),
+    ("荣", "rong"),
+    ("新", "xin"),
+    ("春", "chun"),
+    ("云", "yun"),
+    ("飞", "fei"),
+    ("峰", "feng"),
+    ("刚", "gang"),
+    ("浩", "hao"),
+    ("宇", "yu"),
+    ("晨", "chen"),
+    ("阳", "yang"),
+    ("良", "liang"),
+    ("忠", "zhong"),
+    ("德", "de"),
+    ("福", "fu"),
+    ("根", "gen"),
+    ("法", "fa"),
+    ("松", "song"),
+    ("青", "qing"),
+    ("永", "yong"),
+    ("利", "li"),
+    ("安", "an"),
+    ("成", "cheng"),
+    ("龙", "long"),
+    ("庆", "qing"),
+    ("亮", "liang"),
+    ("旭", "xu"),
+    ("凯", "kai"),
+    ("帆", "fan"),
+    ("宁", "ning"),
+    ("立", "li"),
+    ("土", "tu"),
 ]
 GIVEN_F = [
-    ("敏", "min"), ("芳", "fang"), ("丽", "li"), ("红", "hong"), ("燕", "yan"), ("霞", "xia"),
-    ("洁", "jie"), ("婷", "ting"), ("琳", "lin"), ("静", "jing"), ("慧", "hui"), ("玲", "ling"),
-    ("英", "ying"), ("兰", "lan"), ("梅", "mei"), ("丹", "dan"), ("倩", "qian"), ("颖", "ying"),
-    ("琪", "qi"), ("萍", "ping"), ("娟", "juan"), ("莉", "li"), ("珍", "zhen"), ("雅", "ya"),
-    ("晓", "xiao"), ("佳", "jia"), ("月", "yue"), ("素", "su"),
+    ("敏", "min"),
+    ("芳", "fang"),
+    ("丽", "li"),
+    ("红", "hong"),
+    ("燕", "yan"),
+    ("霞", "xia"),
+    ("洁", "jie"),
+    ("婷", "ting"),
+    ("琳", "lin"),
+    ("静", "jing"),
+    ("慧", "hui"),
+    ("玲", "ling"),
+    ("英", "ying"),
+    ("兰", "lan"),
+    ("梅", "mei"),
+    ("丹", "dan"),
+    ("倩", "qian"),
+    ("颖", "ying"),
+    ("琪", "qi"),
+    ("萍", "ping"),
+    ("娟", "juan"),
+    ("莉", "li"),
+    ("珍", "zhen"),
+    ("雅", "ya"),
+    ("晓", "xiao"),
+    ("佳", "jia"),
+    ("月", "yue"),
+    ("素", "su"),
 ]
 # Named in the report: (id, name); never generated as filler.
 REPORT_PEOPLE = {
-    "p_yejianyong": "叶建永", "p_zhumin": "朱敏", "p_tangwei": "唐伟", "p_hudongsheng": "胡东升",
-    "p_chentianyun": "陈天云", "p_mawenwei": "麻文卫", "p_huheping": "胡和平",
-    "p_xietingshu": "谢庭树", "p_xiejun": "谢军", "p_yaoshula": "姚舒拉", "p_fanchaoxiong": "范超雄",
+    "p_yejianyong": "叶建永",
+    "p_zhumin": "朱敏",
+    "p_tangwei": "唐伟",
+    "p_hudongsheng": "胡东升",
+    "p_chentianyun": "陈天云",
+    "p_mawenwei": "麻文卫",
+    "p_huheping": "胡和平",
+    "p_xietingshu": "谢庭树",
+    "p_xiejun": "谢军",
+    "p_yaoshula": "姚舒拉",
+    "p_fanchaoxiong": "范超雄",
 }
 USED_NAMES = set(REPORT_PEOPLE.values())
 IDS = set()  # ids of units, orgs, people and initiatives: one namespace
@@ -173,8 +281,11 @@ def person_name(surname=None):
             continue
         name = s[0] + "".join(g[0] for g in given)
         py = s[1] + "".join(g[1] for g in given)
-        if (name in USED_NAMES or any(name.startswith(rn) for rn in REPORT_PEOPLE.values())
-                or any(("p_" + py).startswith(rid) for rid in REPORT_PEOPLE)):
+        if (
+            name in USED_NAMES
+            or any(name.startswith(rn) for rn in REPORT_PEOPLE.values())
+            or any(("p_" + py).startswith(rid) for rid in REPORT_PEOPLE)
+        ):
             continue
         USED_NAMES.add(name)
         return name, py
@@ -199,10 +310,14 @@ def unit(src, id_, kind, name, parent, **kw):
 unit("report", "chengxi", "district", "城西新区", None)
 
 OFFICES = [
-    ("dangzheng_office", "党政办公室"), ("zuzhi_office", "组织人事办公室"),
-    ("jingji_office", "经济发展办公室"), ("guijian_office", "规划建设办公室"),
-    ("zhengqian_office", "征迁安置办公室"), ("shehui_office", "社会事务办公室"),
-    ("nongye_office", "农业农村办公室"), ("zhifa_office", "综合执法办公室"),
+    ("dangzheng_office", "党政办公室"),
+    ("zuzhi_office", "组织人事办公室"),
+    ("jingji_office", "经济发展办公室"),
+    ("guijian_office", "规划建设办公室"),
+    ("zhengqian_office", "征迁安置办公室"),
+    ("shehui_office", "社会事务办公室"),
+    ("nongye_office", "农业农村办公室"),
+    ("zhifa_office", "综合执法办公室"),
 ]
 for oid, oname in OFFICES:
     unit("filler", oid, "office", oname, "chengxi")
@@ -212,14 +327,24 @@ unit("report", "lidian_area", "area", "李店片", "chengxi")
 
 # (id, name, surname bias, source)
 HUACHUAN_VILLAGES = [
-    ("huachuan", "花川村", "yao"), ("shangxie", "上谢村", "xie"), ("youcaotang", "油草塘村", "xie"),
-    ("tangjing", "塘景村", None), ("sikoufang", "寺口方村", "fang"), ("yeerkeng", "叶儿坑村", "ye"),
-    ("yingyi", "应益村", "ying"), ("muchangjiang", "木长降村", "zhu"), ("xitianfan", "西田畈村", None),
+    ("huachuan", "花川村", "yao"),
+    ("shangxie", "上谢村", "xie"),
+    ("youcaotang", "油草塘村", "xie"),
+    ("tangjing", "塘景村", None),
+    ("sikoufang", "寺口方村", "fang"),
+    ("yeerkeng", "叶儿坑村", "ye"),
+    ("yingyi", "应益村", "ying"),
+    ("muchangjiang", "木长降村", "zhu"),
+    ("xitianfan", "西田畈村", None),
     ("xiwanzhou", "溪湾周村", "zhou"),
 ]
 LIDIAN_VILLAGES = [  # filler names except 范宅村
-    ("fanzhai", "范宅村", "fan"), ("lidian", "李店村", "li"), ("qiancang", "前仓村", None),
-    ("houshan", "后山村", "lou"), ("tangli", "塘里村", None), ("xiahu", "下湖村", "hu"),
+    ("fanzhai", "范宅村", "fan"),
+    ("lidian", "李店村", "li"),
+    ("qiancang", "前仓村", None),
+    ("houshan", "后山村", "lou"),
+    ("tangli", "塘里村", None),
+    ("xiahu", "下湖村", "hu"),
     ("lingtou", "岭头村", "cheng"),
 ]
 SURNAME_BY_PY = {py: (c, py) for c, py, _ in SURNAMES}
@@ -279,20 +404,72 @@ for rid, rname, rparent, rlen, _ in ROADS:
 
 # Enterprises ---------------------------------------------------------------------------------
 BRAND = [
-    ("华", "hua"), ("盛", "sheng"), ("鼎", "ding"), ("泰", "tai"), ("宏", "hong"), ("达", "da"),
-    ("恒", "heng"), ("丰", "feng"), ("瑞", "rui"), ("顺", "shun"), ("亿", "yi"), ("龙", "long"),
-    ("腾", "teng"), ("嘉", "jia"), ("诚", "cheng"), ("正", "zheng"), ("远", "yuan"), ("宇", "yu"),
-    ("通", "tong"), ("安", "an"), ("美", "mei"), ("凯", "kai"), ("力", "li"), ("威", "wei"),
-    ("豪", "hao"), ("兴", "xing"), ("旺", "wang"), ("鑫", "xin"), ("昌", "chang"), ("汇", "hui"),
-    ("博", "bo"), ("星", "xing"), ("锐", "rui"), ("晨", "chen"), ("光", "guang"), ("海", "hai"),
-    ("天", "tian"), ("立", "li"), ("金", "jin"), ("永", "yong"), ("骏", "jun"), ("圣", "sheng"),
-    ("富", "fu"), ("佳", "jia"), ("益", "yi"), ("群", "qun"), ("奥", "ao"), ("德", "de"),
+    ("华", "hua"),
+    ("盛", "sheng"),
+    ("鼎", "ding"),
+    ("泰", "tai"),
+    ("宏", "hong"),
+    ("达", "da"),
+    ("恒", "heng"),
+    ("丰", "feng"),
+    ("瑞", "rui"),
+    ("顺", "shun"),
+    ("亿", "yi"),
+    ("龙", "long"),
+    ("腾", "teng"),
+    ("嘉", "jia"),
+    ("诚", "cheng"),
+    ("正", "zheng"),
+    ("远", "yuan"),
+    ("宇", "yu"),
+    ("通", "tong"),
+    ("安", "an"),
+    ("美", "mei"),
+    ("凯", "kai"),
+    ("力", "li"),
+    ("威", "wei"),
+    ("豪", "hao"),
+    ("兴", "xing"),
+    ("旺", "wang"),
+    ("鑫", "xin"),
+    ("昌", "chang"),
+    ("汇", "hui"),
+    ("博", "bo"),
+    ("星", "xing"),
+    ("锐", "rui"),
+    ("晨", "chen"),
+    ("光", "guang"),
+    ("海", "hai"),
+    ("天", "tian"),
+    ("立", "li"),
+    ("金", "jin"),
+    ("永", "yong"),
+    ("骏", "jun"),
+    ("圣", "sheng"),
+    ("富", "fu"),
+    ("佳", "jia"),
+    ("益", "yi"),
+    ("群", "qun"),
+    ("奥", "ao"),
+    ("德", "de"),
 ]
 INDUSTRY = [
-    ("五金制品", "wujin"), ("工贸", "gongmao"), ("电器", "dianqi"), ("机械", "jixie"),
-    ("门业", "menye"), ("工具", "gongju"), ("车业", "cheye"), ("杯业", "beiye"), ("实业", "shiye"),
-    ("塑业", "suye"), ("科技", "keji"), ("铝业", "lvye"), ("家居", "jiaju"), ("电机", "dianji"),
-    ("金属制品", "jinshu"), ("厨具", "chuju"),
+    ("五金制品", "wujin"),
+    ("工贸", "gongmao"),
+    ("电器", "dianqi"),
+    ("机械", "jixie"),
+    ("门业", "menye"),
+    ("工具", "gongju"),
+    ("车业", "cheye"),
+    ("杯业", "beiye"),
+    ("实业", "shiye"),
+    ("塑业", "suye"),
+    ("科技", "keji"),
+    ("铝业", "lvye"),
+    ("家居", "jiaju"),
+    ("电机", "dianji"),
+    ("金属制品", "jinshu"),
+    ("厨具", "chuju"),
 ]
 ENT_NAME = {}
 
@@ -318,8 +495,9 @@ def filler_enterprise(parent, above):
 unit("report", "xinduo", "enterprise", "新多集团", "huachuan_block", above_scale=True)
 unit("report", "duodeshi", "enterprise", "永康多德士工贸有限公司", "meitang_block", above_scale=True)
 unit("filler", "tianyun_gongmao", "enterprise", "永康市天云工贸有限公司", "xizhou_road", above_scale=True)
-ENT_NAME.update({"xinduo": "新多集团", "duodeshi": "永康多德士工贸有限公司",
-                 "tianyun_gongmao": "永康市天云工贸有限公司"})
+ENT_NAME.update(
+    {"xinduo": "新多集团", "duodeshi": "永康多德士工贸有限公司", "tianyun_gongmao": "永康市天云工贸有限公司"}
+)
 
 # Above-scale placement: xizhou_road 12 (incl. tianyun), meitang_block 38 (incl. duodeshi),
 # huachuan_block 34 (incl. xinduo), villages 14.  Total 98.
@@ -327,8 +505,17 @@ XIZHOU_ABOVE = ["tianyun_gongmao"] + [filler_enterprise("xizhou_road", True) for
 XIZHOU_SMALL = [filler_enterprise("xizhou_road", False) for _ in range(5)]
 MEITANG_ABOVE = ["duodeshi"] + [filler_enterprise("meitang_block", True) for _ in range(37)]
 HUACHUAN_ABOVE = ["xinduo"] + [filler_enterprise("huachuan_block", True) for _ in range(33)]
-VILLAGE_ENT_PLAN = [("huachuan", 4), ("yingyi", 2), ("tangjing", 1), ("xitianfan", 1), ("lidian", 2),
-                    ("qiancang", 1), ("houshan", 1), ("jinshantou", 1), ("sikoufang", 1)]
+VILLAGE_ENT_PLAN = [
+    ("huachuan", 4),
+    ("yingyi", 2),
+    ("tangjing", 1),
+    ("xitianfan", 1),
+    ("lidian", 2),
+    ("qiancang", 1),
+    ("houshan", 1),
+    ("jinshantou", 1),
+    ("sikoufang", 1),
+]
 VILLAGE_ABOVE = []
 for v, n in VILLAGE_ENT_PLAN:
     VILLAGE_ABOVE += [filler_enterprise(v, True) for _ in range(n)]
@@ -345,8 +532,14 @@ assert len(XIZHOU_ABOVE) + len(XIZHOU_SMALL) == 17
 JB_XIZHOU = XIZHOU_ABOVE[1:4]
 JB_MEITANG = MEITANG_ABOVE[1:5]
 JB_HUACHUAN = HUACHUAN_ABOVE[1:3]
-INSTRUCTOR_ONLY = [XIZHOU_ABOVE[4], MEITANG_ABOVE[5], MEITANG_ABOVE[6], HUACHUAN_ABOVE[3],
-                   HUACHUAN_ABOVE[4], VILLAGE_ABOVE[0]]
+INSTRUCTOR_ONLY = [
+    XIZHOU_ABOVE[4],
+    MEITANG_ABOVE[5],
+    MEITANG_ABOVE[6],
+    HUACHUAN_ABOVE[3],
+    HUACHUAN_ABOVE[4],
+    VILLAGE_ABOVE[0],
+]
 NOTHING = [MEITANG_ABOVE[7], HUACHUAN_ABOVE[5], VILLAGE_ABOVE[1], VILLAGE_ABOVE[13]]
 _special = set(JB_XIZHOU + JB_MEITANG + JB_HUACHUAN + INSTRUCTOR_ONLY + NOTHING)
 OWN = [e for e in ABOVE if e not in _special]
@@ -359,8 +552,16 @@ GB_ENTS = [MEITANG_ABOVE[15], MEITANG_ABOVE[20], HUACHUAN_ABOVE[14], HUACHUAN_AB
 # 3 branch enterprises host a party group in the workshop.
 WS_BRANCH_ENTS = ["xinduo", COMMITTEE_ENTS[1], GB_ENTS[0], GB_ENTS[2]]
 WS_GROUP_ENTS = [MEITANG_ABOVE[25], HUACHUAN_ABOVE[25], VILLAGE_ABOVE[4]]
-NEW_2019_ENTS = ["duodeshi", MEITANG_ABOVE[30], MEITANG_ABOVE[33], HUACHUAN_ABOVE[28],
-                 HUACHUAN_ABOVE[31], XIZHOU_ABOVE[6], VILLAGE_ABOVE[8], VILLAGE_ABOVE[11]]
+NEW_2019_ENTS = [
+    "duodeshi",
+    MEITANG_ABOVE[30],
+    MEITANG_ABOVE[33],
+    HUACHUAN_ABOVE[28],
+    HUACHUAN_ABOVE[31],
+    XIZHOU_ABOVE[6],
+    VILLAGE_ABOVE[8],
+    VILLAGE_ABOVE[11],
+]
 for e in WS_BRANCH_ENTS + WS_GROUP_ENTS + NEW_2019_ENTS:
     assert e in OWN, e
 
@@ -368,8 +569,7 @@ WORKSHOP_NAMES = ["总装车间", "装配车间", "生产一车间", "机加工�
 WORKSHOPS = []  # (workshop id, enterprise id)
 for i, e in enumerate(WS_BRANCH_ENTS + WS_GROUP_ENTS):
     wid = "xinduo_workshop" if e == "xinduo" else f"{e}_workshop"
-    unit("report" if e == "xinduo" else "filler", wid, "workshop",
-         ENT_NAME[e] + WORKSHOP_NAMES[i], e)
+    unit("report" if e == "xinduo" else "filler", wid, "workshop", ENT_NAME[e] + WORKSHOP_NAMES[i], e)
     WORKSHOPS.append((wid, e))
 assert len(WORKSHOPS) == 7
 
@@ -383,11 +583,23 @@ for vid, _, _ in LIDIAN_VILLAGES:
     add("designations", "report", unit=vid, designation="beautiful_line", since=D("2019-02-20"))
 for vid in ("shangxie", "youcaotang", "xitianfan"):
     add("designations", "report", unit=vid, designation="field_complex", since=D("2018-09-01"))
-WS_SINCE = [D("2018-11-01"), D("2019-01-01"), D("2019-01-01"), D("2019-03-01"),
-            D("2019-01-01"), D("2019-03-01"), D("2019-05-01")]
+WS_SINCE = [
+    D("2018-11-01"),
+    D("2019-01-01"),
+    D("2019-01-01"),
+    D("2019-03-01"),
+    D("2019-01-01"),
+    D("2019-03-01"),
+    D("2019-05-01"),
+]
 for (wid, _), since in zip(WORKSHOPS, WS_SINCE):
-    add("designations", "report" if wid == "xinduo_workshop" else "filler",
-        unit=wid, designation="red_workshop", since=since)
+    add(
+        "designations",
+        "report" if wid == "xinduo_workshop" else "filler",
+        unit=wid,
+        designation="red_workshop",
+        since=since,
+    )
 for rid in ("xizhou_road", "chengxi_avenue", "huachuan_road", "fanzhai_road", "wuliu_avenue"):
     add("designations", "filler", unit=rid, designation="model_road", since=D("2019-06-28"))
 
@@ -415,8 +627,20 @@ def party_dates(b, formal=True, joined_lo=None):
     return j, None
 
 
-def person(src, id_=None, name=None, b=None, org=None, formal=True, member=True, note=None,
-           surname=None, joined=None, confirmed=None, born=(1960, 1995)):
+def person(
+    src,
+    id_=None,
+    name=None,
+    b=None,
+    org=None,
+    formal=True,
+    member=True,
+    note=None,
+    surname=None,
+    joined=None,
+    confirmed=None,
+    born=(1960, 1995),
+):
     if name is None:
         name, py = person_name(surname)
         id_ = new_id("p_" + py)
@@ -428,8 +652,17 @@ def person(src, id_=None, name=None, b=None, org=None, formal=True, member=True,
         joined, confirmed = party_dates(b, formal)
     if not member:
         joined = confirmed = None
-    row = add("people", src, id=id_, name=name, birth_date=b, org=org if member else None,
-              joined=joined, confirmed=confirmed, x_note=note)
+    row = add(
+        "people",
+        src,
+        id=id_,
+        name=name,
+        birth_date=b,
+        org=org if member else None,
+        joined=joined,
+        confirmed=confirmed,
+        x_note=note,
+    )
     PEOPLE[id_] = row
     return id_
 
@@ -437,8 +670,17 @@ def person(src, id_=None, name=None, b=None, org=None, formal=True, member=True,
 def org(src, id_, kind, name, hosts, parent, established, dissolved=None):
     assert established <= AS_OF, (id_, established)
     claim(id_)
-    row = add("orgs", src, id=id_, kind=kind, name=name, hosts=hosts, parent=parent,
-              established=established, dissolved=dissolved)
+    row = add(
+        "orgs",
+        src,
+        id=id_,
+        kind=kind,
+        name=name,
+        hosts=hosts,
+        parent=parent,
+        established=established,
+        dissolved=dissolved,
+    )
     ORG[id_] = row
     return id_
 
@@ -518,24 +760,49 @@ for oid, oname, hosts in ORGAN:
     election("filler", oid, rand_date(D("2016-06-01"), D("2016-06-30")), "换届选举")
     election("filler", oid, rand_date(D("2019-05-06"), D("2019-06-28")), "换届选举")
 
-OFFICE_OF_BRANCH = {"jiguan1_branch": ["dangzheng_office", "zuzhi_office", "jingji_office"],
-                    "jiguan2_branch": ["guijian_office", "zhengqian_office"],
-                    "jiguan3_branch": ["shehui_office", "nongye_office", "zhifa_office"]}
+OFFICE_OF_BRANCH = {
+    "jiguan1_branch": ["dangzheng_office", "zuzhi_office", "jingji_office"],
+    "jiguan2_branch": ["guijian_office", "zhengqian_office"],
+    "jiguan3_branch": ["shehui_office", "nongye_office", "zhifa_office"],
+}
 BRANCH_OF_OFFICE = {o: b for b, offs in OFFICE_OF_BRANCH.items() for o in offs}
 
 # Leadership team (班子成员).
-ye = person("report", "p_yejianyong", "叶建永", D("1972-10-16"), "jiguan1_branch",
-            joined=D("1994-06-20"), confirmed=D("1995-06-20"), note="城西新区党委书记")
-zhu = person("report", "p_zhumin", "朱敏", D("1976-04-09"), "jiguan1_branch",
-             joined=D("1998-11-12"), confirmed=D("1999-11-15"), note="城西新区纪工委书记")
+ye = person(
+    "report",
+    "p_yejianyong",
+    "叶建永",
+    D("1972-10-16"),
+    "jiguan1_branch",
+    joined=D("1994-06-20"),
+    confirmed=D("1995-06-20"),
+    note="城西新区党委书记",
+)
+zhu = person(
+    "report",
+    "p_zhumin",
+    "朱敏",
+    D("1976-04-09"),
+    "jiguan1_branch",
+    joined=D("1998-11-12"),
+    confirmed=D("1999-11-15"),
+    note="城西新区纪工委书记",
+)
 MEMBERS.setdefault("jiguan1_branch", []).extend([ye, zhu])
 role("report", ye, "leadership", "chengxi", D("2016-09-22"), title="党委书记")
 role("report", ye, "secretary", "chengxi_committee", D("2016-09-22"), title="党委书记")
 role("report", zhu, "leadership", "chengxi", D("2017-03-01"), title="纪工委书记")
 SECRETARY["chengxi_committee"] = ye
 
-LEAD_TITLES = ["管委会主任", "党委副书记", "党委委员、管委会副主任", "党委委员、管委会副主任",
-               "党委委员、管委会副主任", "党委委员、组织委员", "党委委员、宣传委员"]
+LEAD_TITLES = [
+    "管委会主任",
+    "党委副书记",
+    "党委委员、管委会副主任",
+    "党委委员、管委会副主任",
+    "党委委员、管委会副主任",
+    "党委委员、组织委员",
+    "党委委员、宣传委员",
+]
 LEADERS = []
 for t in LEAD_TITLES:
     p = person("filler", org="jiguan1_branch", born=(1966, 1984))
@@ -555,15 +822,37 @@ for i in range(62):
     formal = not (young and R.random() < 0.08)
     p = person("filler", org=br, b=b, formal=formal)
     MEMBERS.setdefault(br, []).append(p)
-    role("filler", p, "staff", off, rand_date(max(add_years(b, 22), D("2013-07-01")), D("2019-03-01")),
-         title="职能办工作人员")
+    role(
+        "filler",
+        p,
+        "staff",
+        off,
+        rand_date(max(add_years(b, 22), D("2013-07-01")), D("2019-03-01")),
+        title="职能办工作人员",
+    )
     STAFF.append((p, off, b))
 
 # Named district cadres.
-tang = person("report", "p_tangwei", "唐伟", D("1986-05-23"), "jiguan3_branch",
-              joined=D("2007-05-10"), confirmed=D("2008-05-12"), note="新区下派金山头村第一书记")
-hu = person("report", "p_hudongsheng", "胡东升", D("1993-02-11"), "jiguan3_branch",
-            joined=D("2013-07-01"), confirmed=D("2014-07-03"), note="退伍军人，2019年起任木长降村联村干部")
+tang = person(
+    "report",
+    "p_tangwei",
+    "唐伟",
+    D("1986-05-23"),
+    "jiguan3_branch",
+    joined=D("2007-05-10"),
+    confirmed=D("2008-05-12"),
+    note="新区下派金山头村第一书记",
+)
+hu = person(
+    "report",
+    "p_hudongsheng",
+    "胡东升",
+    D("1993-02-11"),
+    "jiguan3_branch",
+    joined=D("2013-07-01"),
+    confirmed=D("2014-07-03"),
+    note="退伍军人，2019年起任木长降村联村干部",
+)
 MEMBERS["jiguan3_branch"] += [tang, hu]
 role("filler", tang, "staff", "nongye_office", D("2014-08-01"), title="职能办工作人员")
 role("report", tang, "first_secretary", "jinshantou", D("2019-03-01"), title="金山头村第一书记")
@@ -618,8 +907,7 @@ GROUPS = []  # (group org id, parent org, member ids)
 for v in VILLAGES:
     bid = f"{v}_branch"
     src = "report" if v in ("shangxie", "huachuan", "fanzhai") else "filler"
-    org(src, bid, "branch", VNAME[v] + "党支部", [v], "chengxi_committee",
-        rand_date(D("1956-01-01"), D("1990-12-31")))
+    org(src, bid, "branch", VNAME[v] + "党支部", [v], "chengxi_committee", rand_date(D("1956-01-01"), D("1990-12-31")))
     est = ORG[bid]["established"]
     for y in (2011, 2014, 2017):
         d = rand_date(dt.date(y, 1, 5), dt.date(y, 3, 20))
@@ -644,13 +932,21 @@ for v in VILLAGES:
         gid = f"{v}_group{g + 1}"
         org("filler", gid, "group", f"{VNAME[v]}第{'一二三'[g]}党小组", [v], bid, D("2017-04-01"))
         pool = [m for m in MEMBERS[bid] if m != sec]
-        gm = pool[g::VILLAGE_GROUPS[v]]
+        gm = pool[g :: VILLAGE_GROUPS[v]]
         role("filler", gm[0], "leader", gid, D("2017-04-01"), title="党小组组长")
         GROUPS.append((gid, bid, gm))
 
 # 谢军: director of the 油草塘 villagers' committee, a member of the village branch.
-xiejun = person("report", "p_xiejun", "谢军", D("1974-06-18"), "youcaotang_branch",
-                joined=D("2001-06-25"), confirmed=D("2002-06-26"), note="油草塘村村委会主任")
+xiejun = person(
+    "report",
+    "p_xiejun",
+    "谢军",
+    D("1974-06-18"),
+    "youcaotang_branch",
+    joined=D("2001-06-25"),
+    confirmed=D("2002-06-26"),
+    note="油草塘村村委会主任",
+)
 MEMBERS["youcaotang_branch"].append(xiejun)
 role("report", xiejun, "villager_rep", "youcaotang", D("2017-03-18"), title="油草塘村村委会主任")
 
@@ -665,8 +961,15 @@ for p in MEMBERS["muchangjiang_branch"][1:3]:
     MCJ_REPS.append(p)
 
 # 农机小镇区域委员会: co-building committee of the ten 花川片 villages.
-org("report", "nongjizhen_rc", "regional_committee", "城西新区农机小镇区域委员会",
-    [v[0] for v in HUACHUAN_VILLAGES], "chengxi_committee", D("2018-06-30"))
+org(
+    "report",
+    "nongjizhen_rc",
+    "regional_committee",
+    "城西新区农机小镇区域委员会",
+    [v[0] for v in HUACHUAN_VILLAGES],
+    "chengxi_committee",
+    D("2018-06-30"),
+)
 election("filler", "nongjizhen_rc", D("2018-06-30"), "成立选举")
 role("filler", L_VICE_A, "secretary", "nongjizhen_rc", D("2018-06-30"), title="区域委员会书记")
 SECRETARY["nongjizhen_rc"] = L_VICE_A
@@ -677,8 +980,12 @@ SECRETARY["nongjizhen_rc"] = L_VICE_A
 
 ENT_ORG_SRC = {"xinduo": "report", "duodeshi": "report"}
 WS_OF = {e: w for w, e in WORKSHOPS}
-ENT_SECRETARY_TITLE = {"committee": "党委书记", "general_branch": "党总支书记", "branch": "党支部书记",
-                       "joint_branch": "联合党支部书记"}
+ENT_SECRETARY_TITLE = {
+    "committee": "党委书记",
+    "general_branch": "党总支书记",
+    "branch": "党支部书记",
+    "joint_branch": "联合党支部书记",
+}
 
 
 def ent_established(e):
@@ -703,21 +1010,25 @@ for e in OWN:
     if e in COMMITTEE_ENTS or e in GB_ENTS:
         kind = "committee" if e in COMMITTEE_ENTS else "general_branch"
         top = f"{e}_committee" if kind == "committee" else f"{e}_general_branch"
-        org(src, top, kind, ename + ("党委" if kind == "committee" else "党总支"), [e],
-            "chengxi_committee", est)
+        org(src, top, kind, ename + ("党委" if kind == "committee" else "党总支"), [e], "chengxi_committee", est)
         tdates = elect_series(top, 5 if kind == "committee" else 3, src="filler")
         # two branches: one in the workshop (when it is a red-workshop enterprise), one office.
         subs = []
         if e in WS_BRANCH_ENTS:
             wb = f"{e}_workshop_branch"
             wname = UNIT[WS_OF[e]]["name"]
-            org("report" if e == "xinduo" else "filler", wb, "branch",
-                "新多集团红色车间党支部" if e == "xinduo" else wname + "党支部", [WS_OF[e]], top,
-                est + days(30))
+            org(
+                "report" if e == "xinduo" else "filler",
+                wb,
+                "branch",
+                "新多集团红色车间党支部" if e == "xinduo" else wname + "党支部",
+                [WS_OF[e]],
+                top,
+                est + days(30),
+            )
             subs.append(wb)
         ob = f"{e}_office_branch"
-        org(src, ob, "branch", ename + ("机关党支部" if e == "xinduo" else "第一党支部"), [e], top,
-            est + days(30))
+        org(src, ob, "branch", ename + ("机关党支部" if e == "xinduo" else "第一党支部"), [e], top, est + days(30))
         subs.append(ob)
         if e not in WS_BRANCH_ENTS:
             sb = f"{e}_production_branch"
@@ -733,23 +1044,39 @@ for e in OWN:
                 mem = members_of(s, R.randint(4, 7), born=(1965, 1995), probationary=R.randint(0, 1))
             secretary_for(s, mem, ROWS["elections"][-1]["date"])
         if e == "xinduo":
-            hhp = person("report", "p_huheping", "胡和平", D("1969-09-07"), "xinduo_office_branch",
-                         joined=D("1996-07-01"), confirmed=D("1997-07-01"), note="新多集团党委书记")
+            hhp = person(
+                "report",
+                "p_huheping",
+                "胡和平",
+                D("1969-09-07"),
+                "xinduo_office_branch",
+                joined=D("1996-07-01"),
+                confirmed=D("1997-07-01"),
+                note="新多集团党委书记",
+            )
             MEMBERS["xinduo_office_branch"].append(hhp)
             role("report", hhp, "secretary", top, tdates[-1], title="党委书记")
             SECRETARY[top] = hhp
         else:
-            secretary_for(top, MEMBERS[subs[-1]], tdates[-1],
-                          who=pick_secretary(MEMBERS[subs[-1]], exclude=[SECRETARY[subs[-1]]]))
+            secretary_for(
+                top, MEMBERS[subs[-1]], tdates[-1], who=pick_secretary(MEMBERS[subs[-1]], exclude=[SECRETARY[subs[-1]]])
+            )
     else:
         bid = f"{e}_branch"
         org(src, bid, "branch", ename + "党支部", [e], "chengxi_committee", est)
         if e == "duodeshi":
             election("report", bid, D("2019-07-09"), "成立选举")
             mem = members_of(bid, 4, born=(1970, 1992), probationary=1)
-            mwei = person("report", "p_mawenwei", "麻文卫", D("1978-03-21"), bid,
-                          joined=D("2003-10-08"), confirmed=D("2004-10-09"),
-                          note="永康多德士工贸有限公司党支部书记")
+            mwei = person(
+                "report",
+                "p_mawenwei",
+                "麻文卫",
+                D("1978-03-21"),
+                bid,
+                joined=D("2003-10-08"),
+                confirmed=D("2004-10-09"),
+                note="永康多德士工贸有限公司党支部书记",
+            )
             MEMBERS[bid].insert(0, mwei)
             role("report", mwei, "secretary", bid, D("2019-07-09"), title="党支部书记")
             SECRETARY[bid] = mwei
@@ -762,9 +1089,16 @@ for e in OWN:
         prob = 1 if (n >= 5 and R.random() < 0.25) else 0
         mem = members_of(bid, n + prob, born=(1962, 1996), probationary=prob)
         if e == "tianyun_gongmao":
-            cty = person("report", "p_chentianyun", "陈天云", D("1953-05-12"), bid,
-                         joined=D("1982-07-01"), confirmed=D("1983-07-01"),
-                         note="西周路路长，市党代表，企业主")
+            cty = person(
+                "report",
+                "p_chentianyun",
+                "陈天云",
+                D("1953-05-12"),
+                bid,
+                joined=D("1982-07-01"),
+                confirmed=D("1983-07-01"),
+                note="西周路路长，市党代表，企业主",
+            )
             MEMBERS[bid].append(cty)
         secretary_for(bid, mem, dates[-1])
         if e in WS_GROUP_ENTS:
@@ -818,14 +1152,17 @@ cty = "p_chentianyun"
 CPPCC_ENT = [e for e in OWN[40:] if e + "_branch" in ORG and e not in NEW_2019_ENTS][0]
 role("report", cty, "party_delegate", "chengxi", D("2016-12-20"), title="永康市党代表")
 DELEGATES = []
-for r_, title, pool in (("party_delegate", "永康市党代表", [SECRETARY["xitianfan_branch"], SECRETARY["yingyi_branch"]]),
-                        ("npc_deputy", "永康市人大代表", [SECRETARY[f"{COMMITTEE_ENTS[1]}_committee"],
-                                                      SECRETARY["lidian_branch"], SECRETARY["tangjing_branch"]]),
-                        ("cppcc_member", "永康市政协委员", [SECRETARY[f"{GB_ENTS[1]}_general_branch"],
-                                                        SECRETARY[CPPCC_ENT + "_branch"]])):
+for r_, title, pool in (
+    ("party_delegate", "永康市党代表", [SECRETARY["xitianfan_branch"], SECRETARY["yingyi_branch"]]),
+    (
+        "npc_deputy",
+        "永康市人大代表",
+        [SECRETARY[f"{COMMITTEE_ENTS[1]}_committee"], SECRETARY["lidian_branch"], SECRETARY["tangjing_branch"]],
+    ),
+    ("cppcc_member", "永康市政协委员", [SECRETARY[f"{GB_ENTS[1]}_general_branch"], SECRETARY[CPPCC_ENT + "_branch"]]),
+):
     for p in pool:
-        role("filler", p, r_, "chengxi", D("2016-12-20") if r_ == "party_delegate" else D("2017-01-10"),
-             title=title)
+        role("filler", p, r_, "chengxi", D("2016-12-20") if r_ == "party_delegate" else D("2017-01-10"), title=title)
         DELEGATES.append(p)
 
 # Task-force members: first secretaries, delegates, shock team, liaison cadres, office staff.
@@ -834,7 +1171,13 @@ TF_MEMBERS = {
     "tf_jinshantou": [tang, young_staff[2], young_staff[3], old_staff[3], DELEGATES[0]],
     "tf_traffic": [young_staff[4], young_staff[5], old_staff[4], old_staff[5], cty],
     "tf_demolition": [young_staff[6], young_staff[7], young_staff[8], old_staff[6], old_staff[7]],
-    "tf_huachuan": [young_staff[9], young_staff[16], FIRST_SEC["xiwanzhou"], SECRETARY["sikoufang_branch"], DELEGATES[1]],
+    "tf_huachuan": [
+        young_staff[9],
+        young_staff[16],
+        FIRST_SEC["xiwanzhou"],
+        SECRETARY["sikoufang_branch"],
+        DELEGATES[1],
+    ],
     "tf_meitang": [young_staff[10], young_staff[11], old_staff[8], DELEGATES[2]],
     "tf_ecommerce": [young_staff[12], young_staff[13], old_staff[9], SECRETARY["huachuan_branch"]],
     "tf_huachuan_block": [young_staff[14], young_staff[15], INSTRUCTORS[0], INSTRUCTORS[1]],
@@ -853,40 +1196,340 @@ for tid, _, _, _, est, src in TASK_FORCES:
 # progress plan: None = no updates; otherwise the latest percent on/before 2019-07-31
 # (with the date of the last update, default a date near 2019-07-31).
 KEY_TASKS = [
-    ("task_muchangjiang_housing", "木长降村农房改造", "muchangjiang", "tf_muchangjiang", "2019-07-25", "2019-12-31", 2, [("2019-07-25", 2), ("2019-07-31", 6)], "report"),
-    ("task_muchangjiang_graves", "330国道改建工程木长降村段移坟政策处理", "muchangjiang", "tf_muchangjiang", "2019-04-15", "2019-10-31", 2, 62, "report"),
-    ("task_jinshantou_economy", "金山头村壮大村级集体经济", "jinshantou", "tf_jinshantou", "2019-05-20", "2019-12-31", 2, 25, "report"),
-    ("task_ecommerce_land", "电商物流小镇用地政策处理", "huachuan", "tf_ecommerce", "2019-02-01", "2019-10-31", 1, 75, "filler"),
-    ("task_ecommerce_roads", "电商物流小镇配套道路建设", "huachuan", "tf_ecommerce", "2019-04-01", "2019-12-31", 1, 30, "filler"),
-    ("task_shangxie_lotus", "上谢村莲子基地观光采摘配套提升", "shangxie", "tf_huachuan", "2019-02-15", "2019-06-30", 1, (100, "2019-06-21"), "filler"),
-    ("task_tangjing_road", "塘景村通村公路改造", "tangjing", "tf_huachuan", "2019-03-01", "2019-11-30", 1, 55, "filler"),
-    ("task_xitianfan_land", "西田畈村土地流转", "xitianfan", "tf_huachuan", "2019-03-10", "2019-07-15", 1, 80, "filler"),
-    ("task_fanzhai_landscape", "范宅村街角小品提升", "fanzhai", "tf_lidian", "2019-02-20", "2019-05-31", 1, (100, "2019-05-28"), "filler"),
-    ("task_lidian_line", "李店片红色美丽线串点成线", "lidian_area", "tf_lidian", "2019-03-01", "2019-12-31", 1, 45, "filler"),
-    ("task_lidian_sewage", "李店片农村生活污水治理提标", "lidian_area", "tf_lidian", "2019-04-10", "2019-10-31", 1, 35, "filler"),
-    ("task_meitang_lowend", "梅堂区块“低小散”企业整治", "meitang_block", "tf_meitang", "2019-02-25", "2019-09-30", 1, 70, "filler"),
-    ("task_meitang_microzone", "梅堂区块小微企业园建设", "meitang_block", "tf_meitang", "2019-05-06", "2019-12-31", 2, 20, "filler"),
-    ("task_enterprise_coverage", "规上企业党组织全覆盖百日攻坚", "chengxi", "tf_huachuan_block", "2019-04-20", "2019-07-28", 1, 90, "filler"),
-    ("task_huachuan_block_land", "花川区块低效工业用地收储", "huachuan_block", "tf_huachuan_block", "2019-03-18", "2019-12-31", 1, 25, "filler"),
-    ("task_g330_demolition", "330国道改建工程征迁", "chengxi", "tf_traffic", "2019-01-15", "2019-08-31", 2, 85, "filler"),
-    ("task_chengxi_avenue", "城西大道拓宽工程政策处理", "chengxi", "tf_traffic", "2019-03-01", "2019-10-31", 1, 60, "filler"),
-    ("task_illegal_buildings", "违法建筑拆除攻坚", "chengxi", "tf_demolition", "2019-01-10", "2019-06-30", 1, (100, "2019-06-26"), "filler"),
-    ("task_dangerous_houses", "农村危旧房治理", "chengxi", "tf_demolition", "2019-02-01", "2019-06-30", 1, (100, "2019-06-18"), "filler"),
+    (
+        "task_muchangjiang_housing",
+        "木长降村农房改造",
+        "muchangjiang",
+        "tf_muchangjiang",
+        "2019-07-25",
+        "2019-12-31",
+        2,
+        [("2019-07-25", 2), ("2019-07-31", 6)],
+        "report",
+    ),
+    (
+        "task_muchangjiang_graves",
+        "330国道改建工程木长降村段移坟政策处理",
+        "muchangjiang",
+        "tf_muchangjiang",
+        "2019-04-15",
+        "2019-10-31",
+        2,
+        62,
+        "report",
+    ),
+    (
+        "task_jinshantou_economy",
+        "金山头村壮大村级集体经济",
+        "jinshantou",
+        "tf_jinshantou",
+        "2019-05-20",
+        "2019-12-31",
+        2,
+        25,
+        "report",
+    ),
+    (
+        "task_ecommerce_land",
+        "电商物流小镇用地政策处理",
+        "huachuan",
+        "tf_ecommerce",
+        "2019-02-01",
+        "2019-10-31",
+        1,
+        75,
+        "filler",
+    ),
+    (
+        "task_ecommerce_roads",
+        "电商物流小镇配套道路建设",
+        "huachuan",
+        "tf_ecommerce",
+        "2019-04-01",
+        "2019-12-31",
+        1,
+        30,
+        "filler",
+    ),
+    (
+        "task_shangxie_lotus",
+        "上谢村莲子基地观光采摘配套提升",
+        "shangxie",
+        "tf_huachuan",
+        "2019-02-15",
+        "2019-06-30",
+        1,
+        (100, "2019-06-21"),
+        "filler",
+    ),
+    (
+        "task_tangjing_road",
+        "塘景村通村公路改造",
+        "tangjing",
+        "tf_huachuan",
+        "2019-03-01",
+        "2019-11-30",
+        1,
+        55,
+        "filler",
+    ),
+    (
+        "task_xitianfan_land",
+        "西田畈村土地流转",
+        "xitianfan",
+        "tf_huachuan",
+        "2019-03-10",
+        "2019-07-15",
+        1,
+        80,
+        "filler",
+    ),
+    (
+        "task_fanzhai_landscape",
+        "范宅村街角小品提升",
+        "fanzhai",
+        "tf_lidian",
+        "2019-02-20",
+        "2019-05-31",
+        1,
+        (100, "2019-05-28"),
+        "filler",
+    ),
+    (
+        "task_lidian_line",
+        "李店片红色美丽线串点成线",
+        "lidian_area",
+        "tf_lidian",
+        "2019-03-01",
+        "2019-12-31",
+        1,
+        45,
+        "filler",
+    ),
+    (
+        "task_lidian_sewage",
+        "李店片农村生活污水治理提标",
+        "lidian_area",
+        "tf_lidian",
+        "2019-04-10",
+        "2019-10-31",
+        1,
+        35,
+        "filler",
+    ),
+    (
+        "task_meitang_lowend",
+        "梅堂区块“低小散”企业整治",
+        "meitang_block",
+        "tf_meitang",
+        "2019-02-25",
+        "2019-09-30",
+        1,
+        70,
+        "filler",
+    ),
+    (
+        "task_meitang_microzone",
+        "梅堂区块小微企业园建设",
+        "meitang_block",
+        "tf_meitang",
+        "2019-05-06",
+        "2019-12-31",
+        2,
+        20,
+        "filler",
+    ),
+    (
+        "task_enterprise_coverage",
+        "规上企业党组织全覆盖百日攻坚",
+        "chengxi",
+        "tf_huachuan_block",
+        "2019-04-20",
+        "2019-07-28",
+        1,
+        90,
+        "filler",
+    ),
+    (
+        "task_huachuan_block_land",
+        "花川区块低效工业用地收储",
+        "huachuan_block",
+        "tf_huachuan_block",
+        "2019-03-18",
+        "2019-12-31",
+        1,
+        25,
+        "filler",
+    ),
+    (
+        "task_g330_demolition",
+        "330国道改建工程征迁",
+        "chengxi",
+        "tf_traffic",
+        "2019-01-15",
+        "2019-08-31",
+        2,
+        85,
+        "filler",
+    ),
+    (
+        "task_chengxi_avenue",
+        "城西大道拓宽工程政策处理",
+        "chengxi",
+        "tf_traffic",
+        "2019-03-01",
+        "2019-10-31",
+        1,
+        60,
+        "filler",
+    ),
+    (
+        "task_illegal_buildings",
+        "违法建筑拆除攻坚",
+        "chengxi",
+        "tf_demolition",
+        "2019-01-10",
+        "2019-06-30",
+        1,
+        (100, "2019-06-26"),
+        "filler",
+    ),
+    (
+        "task_dangerous_houses",
+        "农村危旧房治理",
+        "chengxi",
+        "tf_demolition",
+        "2019-02-01",
+        "2019-06-30",
+        1,
+        (100, "2019-06-18"),
+        "filler",
+    ),
     ("task_resettlement", "征迁安置房建设", "chengxi", "tf_demolition", "2019-04-01", "2019-12-31", 2, 35, "filler"),
     ("task_petitions", "信访积案化解", "chengxi", "tf_demolition", "2019-03-01", "2019-09-30", 1, 65, "filler"),
-    ("task_xiwanzhou_pond", "溪湾周村山塘除险加固", "xiwanzhou", "tf_huachuan", "2019-04-15", "2019-07-31", 1, (100, "2019-07-26"), "filler"),
-    ("task_sikoufang_garbage", "寺口方村垃圾分类示范村创建", "sikoufang", "tf_huachuan", "2019-05-01", "2019-11-30", 1, 35, "filler"),
-    ("task_yingyi_land", "应益村村级留用地开发", "yingyi", "tf_ecommerce", "2019-07-29", "2019-12-31", 1, None, "filler"),
-    ("task_tangjing_sewage", "塘景村污水零直排", "tangjing", "tf_huachuan", "2019-07-15", "2019-11-30", 1, [("2019-07-30", 5)], "filler"),
+    (
+        "task_xiwanzhou_pond",
+        "溪湾周村山塘除险加固",
+        "xiwanzhou",
+        "tf_huachuan",
+        "2019-04-15",
+        "2019-07-31",
+        1,
+        (100, "2019-07-26"),
+        "filler",
+    ),
+    (
+        "task_sikoufang_garbage",
+        "寺口方村垃圾分类示范村创建",
+        "sikoufang",
+        "tf_huachuan",
+        "2019-05-01",
+        "2019-11-30",
+        1,
+        35,
+        "filler",
+    ),
+    (
+        "task_yingyi_land",
+        "应益村村级留用地开发",
+        "yingyi",
+        "tf_ecommerce",
+        "2019-07-29",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_tangjing_sewage",
+        "塘景村污水零直排",
+        "tangjing",
+        "tf_huachuan",
+        "2019-07-15",
+        "2019-11-30",
+        1,
+        [("2019-07-30", 5)],
+        "filler",
+    ),
     # not started by 2019-07-31
-    ("task_two_new_committees", "梅堂、花川区块两新委员会组建", "chengxi", "tf_huachuan_block", "2019-08-15", "2019-12-31", 1, None, "filler"),
-    ("task_yeerkeng_courtyards", "叶儿坑村美丽庭院创建", "yeerkeng", "tf_huachuan", "2019-09-02", "2019-12-31", 1, None, "filler"),
+    (
+        "task_two_new_committees",
+        "梅堂、花川区块两新委员会组建",
+        "chengxi",
+        "tf_huachuan_block",
+        "2019-08-15",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_yeerkeng_courtyards",
+        "叶儿坑村美丽庭院创建",
+        "yeerkeng",
+        "tf_huachuan",
+        "2019-09-02",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
     ("task_deadend_roads", "断头路打通", "chengxi", "tf_traffic", "2019-08-01", "2019-12-31", 1, None, "filler"),
-    ("task_farmers_market", "城西农贸市场改造提升", "chengxi", "tf_meitang", "2019-09-10", "2019-12-31", 1, None, "filler"),
-    ("task_meitang_sewage", "梅堂区块工业污水零直排", "meitang_block", "tf_meitang", "2019-08-20", "2019-12-31", 1, None, "filler"),
-    ("task_xiwanzhou_hollow", "溪湾周村空心村改造", "xiwanzhou", "tf_huachuan", "2019-10-08", "2019-12-31", 1, None, "filler"),
-    ("task_lidian_land", "李店片土地综合整治", "lidian_area", "tf_lidian", "2019-08-05", "2019-12-20", 1, None, "filler"),
-    ("task_jinshantou_pv", "金山头村光伏发电项目", "jinshantou", "tf_jinshantou", "2019-09-01", "2019-12-31", 1, None, "filler"),
+    (
+        "task_farmers_market",
+        "城西农贸市场改造提升",
+        "chengxi",
+        "tf_meitang",
+        "2019-09-10",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_meitang_sewage",
+        "梅堂区块工业污水零直排",
+        "meitang_block",
+        "tf_meitang",
+        "2019-08-20",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_xiwanzhou_hollow",
+        "溪湾周村空心村改造",
+        "xiwanzhou",
+        "tf_huachuan",
+        "2019-10-08",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_lidian_land",
+        "李店片土地综合整治",
+        "lidian_area",
+        "tf_lidian",
+        "2019-08-05",
+        "2019-12-20",
+        1,
+        None,
+        "filler",
+    ),
+    (
+        "task_jinshantou_pv",
+        "金山头村光伏发电项目",
+        "jinshantou",
+        "tf_jinshantou",
+        "2019-09-01",
+        "2019-12-31",
+        1,
+        None,
+        "filler",
+    ),
 ]
 assert len(KEY_TASKS) == 33
 
@@ -907,14 +1550,25 @@ def progress_series(start, last_date, final, n_min=3, n_max=6):
 
 for tid, title, u, owner, start, deadline, w, plan, src in KEY_TASKS:
     claim(tid)
-    add("initiatives", src, id=tid, kind="key_task", programme="growth", title=title, unit=u,
-        owner=owner, start=D(start), deadline=D(deadline), weight=w)
+    add(
+        "initiatives",
+        src,
+        id=tid,
+        kind="key_task",
+        programme="growth",
+        title=title,
+        unit=u,
+        owner=owner,
+        start=D(start),
+        deadline=D(deadline),
+        weight=w,
+    )
     if plan is None:
         continue
     if isinstance(plan, list):
         series = [(D(a), b) for a, b in plan]
     else:
-        final, last = (plan if isinstance(plan, tuple) else (plan, None))
+        final, last = plan if isinstance(plan, tuple) else (plan, None)
         last = D(last) if last else rand_date(D("2019-07-22"), AS_OF)
         series = progress_series(D(start), last, final)
     for d, pc in series:
@@ -925,29 +1579,137 @@ for tid, title, u, owner, start, deadline, w, plan, src in KEY_TASKS:
 
 # Projects and campaigns of "red leading".
 PROJECTS = [
-    ("proj_youcaotang_housing", "project", "油草塘村农房改造", "youcaotang", "youcaotang_branch", "2017-03-01", "2019-09-30", 1,
-     [("2017-12-31", 30), ("2018-06-30", 55), ("2018-12-31", 78), ("2019-03-31", 88), ("2019-06-30", 93), ("2019-07-22", 95)], "report"),
-    ("proj_youcaotang_park", "project", "油草塘村生态公园建设", "youcaotang", "youcaotang_branch", "2019-04-01", "2019-12-31", 1,
-     [("2019-04-30", 10), ("2019-05-31", 22), ("2019-06-30", 35), ("2019-07-26", 46)], "report"),
-    ("proj_ecommerce_town", "project", "电商物流小镇", "huachuan", "tf_ecommerce", "2018-03-01", "2023-12-31", 3,
-     [("2018-06-30", 2), ("2018-12-31", 6), ("2019-03-31", 9), ("2019-06-30", 13)], "report"),
-    ("proj_field_complex", "project", "上谢、油草塘、西田畈田园综合体", "huachuan_area", "nongjizhen_rc", "2018-09-01", "2020-12-31", 2,
-     [("2018-12-31", 10), ("2019-03-31", 20), ("2019-06-30", 32)], "report"),
-    ("proj_fanzhai_corners", "project", "范宅村街角小品和文化墙", "fanzhai", "fanzhai_branch", "2018-05-01", "2018-12-31", 1,
-     [("2018-06-30", 35), ("2018-08-31", 80), ("2018-10-31", 100)], "report"),
-    ("camp_wushui", "campaign", "五水共治", "chengxi", "chengxi_committee", "2019-01-01", "2019-12-31", 1,
-     [("2019-03-31", 25), ("2019-06-30", 52), ("2019-07-31", 60)], "report"),
-    ("camp_garbage", "campaign", "垃圾分类", "chengxi", "chengxi_committee", "2019-01-01", "2019-12-31", 1,
-     [("2019-03-31", 20), ("2019-06-30", 45), ("2019-07-31", 55)], "report"),
-    ("camp_environment", "campaign", "环境整治", "chengxi", "chengxi_committee", "2019-01-01", "2019-12-31", 1,
-     [("2019-03-31", 30), ("2019-06-30", 58), ("2019-07-31", 66)], "report"),
-    ("camp_danger_demolition", "campaign", "治危拆违", "chengxi", "chengxi_committee", "2019-01-01", "2019-12-31", 1,
-     [("2019-03-31", 28), ("2019-06-30", 60), ("2019-07-31", 68)], "report"),
+    (
+        "proj_youcaotang_housing",
+        "project",
+        "油草塘村农房改造",
+        "youcaotang",
+        "youcaotang_branch",
+        "2017-03-01",
+        "2019-09-30",
+        1,
+        [
+            ("2017-12-31", 30),
+            ("2018-06-30", 55),
+            ("2018-12-31", 78),
+            ("2019-03-31", 88),
+            ("2019-06-30", 93),
+            ("2019-07-22", 95),
+        ],
+        "report",
+    ),
+    (
+        "proj_youcaotang_park",
+        "project",
+        "油草塘村生态公园建设",
+        "youcaotang",
+        "youcaotang_branch",
+        "2019-04-01",
+        "2019-12-31",
+        1,
+        [("2019-04-30", 10), ("2019-05-31", 22), ("2019-06-30", 35), ("2019-07-26", 46)],
+        "report",
+    ),
+    (
+        "proj_ecommerce_town",
+        "project",
+        "电商物流小镇",
+        "huachuan",
+        "tf_ecommerce",
+        "2018-03-01",
+        "2023-12-31",
+        3,
+        [("2018-06-30", 2), ("2018-12-31", 6), ("2019-03-31", 9), ("2019-06-30", 13)],
+        "report",
+    ),
+    (
+        "proj_field_complex",
+        "project",
+        "上谢、油草塘、西田畈田园综合体",
+        "huachuan_area",
+        "nongjizhen_rc",
+        "2018-09-01",
+        "2020-12-31",
+        2,
+        [("2018-12-31", 10), ("2019-03-31", 20), ("2019-06-30", 32)],
+        "report",
+    ),
+    (
+        "proj_fanzhai_corners",
+        "project",
+        "范宅村街角小品和文化墙",
+        "fanzhai",
+        "fanzhai_branch",
+        "2018-05-01",
+        "2018-12-31",
+        1,
+        [("2018-06-30", 35), ("2018-08-31", 80), ("2018-10-31", 100)],
+        "report",
+    ),
+    (
+        "camp_wushui",
+        "campaign",
+        "五水共治",
+        "chengxi",
+        "chengxi_committee",
+        "2019-01-01",
+        "2019-12-31",
+        1,
+        [("2019-03-31", 25), ("2019-06-30", 52), ("2019-07-31", 60)],
+        "report",
+    ),
+    (
+        "camp_garbage",
+        "campaign",
+        "垃圾分类",
+        "chengxi",
+        "chengxi_committee",
+        "2019-01-01",
+        "2019-12-31",
+        1,
+        [("2019-03-31", 20), ("2019-06-30", 45), ("2019-07-31", 55)],
+        "report",
+    ),
+    (
+        "camp_environment",
+        "campaign",
+        "环境整治",
+        "chengxi",
+        "chengxi_committee",
+        "2019-01-01",
+        "2019-12-31",
+        1,
+        [("2019-03-31", 30), ("2019-06-30", 58), ("2019-07-31", 66)],
+        "report",
+    ),
+    (
+        "camp_danger_demolition",
+        "campaign",
+        "治危拆违",
+        "chengxi",
+        "chengxi_committee",
+        "2019-01-01",
+        "2019-12-31",
+        1,
+        [("2019-03-31", 28), ("2019-06-30", 60), ("2019-07-31", 68)],
+        "report",
+    ),
 ]
 for pid, kind, title, u, owner, start, deadline, w, series, src in PROJECTS:
     claim(pid)
-    add("initiatives", src, id=pid, kind=kind, programme="leading", title=title, unit=u, owner=owner,
-        start=D(start), deadline=D(deadline), weight=w)
+    add(
+        "initiatives",
+        src,
+        id=pid,
+        kind=kind,
+        programme="leading",
+        title=title,
+        unit=u,
+        owner=owner,
+        start=D(start),
+        deadline=D(deadline),
+        weight=w,
+    )
     for i, (d, pc) in enumerate(series):
         s = "report" if (pid == "proj_youcaotang_housing" and pc == 95) else "filler"
         note = "农房改造已完成近95%" if s == "report" else None
@@ -962,14 +1724,15 @@ ACTS = []
 
 def act(src, kind, date, subject, people=None, note=None, id_=None):
     assert date <= AS_OF, (kind, date, subject)
-    ACTS.append(dict(src=src, kind=kind, date=date, subject=subject, people=people or None,
-                     note=note, id=id_))
+    ACTS.append(dict(src=src, kind=kind, date=date, subject=subject, people=people or None, note=note, id=id_))
 
 
-chief_pool = ([p for p in old_staff[11:] + young_staff[19:]] +
-              [SECRETARY[f"{v}_branch"] for v in ("tangjing", "sikoufang", "lidian", "qiancang", "houshan", "lingtou")] +
-              [SECRETARY[f"{e}_branch"] for e in XIZHOU_ABOVE[5:8]] +
-              [SECRETARY[f"{e}_branch"] for e in MEITANG_ABOVE[8:11]])
+chief_pool = (
+    [p for p in old_staff[11:] + young_staff[19:]]
+    + [SECRETARY[f"{v}_branch"] for v in ("tangjing", "sikoufang", "lidian", "qiancang", "houshan", "lingtou")]
+    + [SECRETARY[f"{e}_branch"] for e in XIZHOU_ABOVE[5:8]]
+    + [SECRETARY[f"{e}_branch"] for e in MEITANG_ABOVE[8:11]]
+)
 R.shuffle(chief_pool)
 CHIEF_ASSIGN = []  # (person, road, start, end)
 ci = 0
@@ -1030,30 +1793,83 @@ for i, ((wid, e), since) in enumerate(zip(WORKSHOPS, WS_SINCE)):
             act("filler", "instructor_visit", d, wid, [INSTRUCTORS[i % 5]], note="红色车间党建指导")
         y, m = (y + (m == 12), m % 12 + 1)
 for i, e in enumerate(INSTRUCTOR_ONLY):
-    act("filler", "instructor_visit", workday(INSTRUCTOR_SINCE[e] + days(3), D("2019-07-26")), e,
-        [INSTRUCTORS[(i + 2) % 5]], note="指导企业筹建党组织")
+    act(
+        "filler",
+        "instructor_visit",
+        workday(INSTRUCTOR_SINCE[e] + days(3), D("2019-07-26")),
+        e,
+        [INSTRUCTORS[(i + 2) % 5]],
+        note="指导企业筹建党组织",
+    )
 
 # ---------------------------------------------------------------------------------------------
 # Facts stated in the report
 # ---------------------------------------------------------------------------------------------
 
-act("report", "onsite_meeting", D("2019-06-05"), "task_jinshantou_economy",
+act(
+    "report",
+    "onsite_meeting",
+    D("2019-06-05"),
+    "task_jinshantou_economy",
     [ye, tang] + TF_MEMBERS["tf_jinshantou"][1:],
     note="2+1结对帮扶精准扶贫现场办公会：叶建永带领金山头村攻坚党小组成员及帮扶企业在田间地头召开",
-    id_="act_jinshantou_onsite")
-act("report", "work_meeting", D("2019-07-25"), "task_muchangjiang_housing",
+    id_="act_jinshantou_onsite",
+)
+act(
+    "report",
+    "work_meeting",
+    D("2019-07-25"),
+    "task_muchangjiang_housing",
     [zhu, hu] + TF_MEMBERS["tf_muchangjiang"][1:4],
-    note="在城西新区管委会会议室宣布木长降村农房改造工作再次启动", id_="act_muchangjiang_restart")
-act("report", "oath_renewal", D("2019-07-01"), "chengxi_committee", None,
-    note="新区党员七一重温入党誓词", id_="act_oath_renewal_0701")
-act("report", "commitment", D("2019-07-01"), "chengxi_committee", None,
-    note="党员干部在承诺墙上签名", id_="act_commitment_wall")
-act("report", "work_meeting", D("2019-07-03"), "chengxi_committee", [ye, zhu] + LEADERS,
-    note="攻坚点、促提升活动部署暨7月份工作例会", id_="act_july_work_meeting")
+    note="在城西新区管委会会议室宣布木长降村农房改造工作再次启动",
+    id_="act_muchangjiang_restart",
+)
+act(
+    "report",
+    "oath_renewal",
+    D("2019-07-01"),
+    "chengxi_committee",
+    None,
+    note="新区党员七一重温入党誓词",
+    id_="act_oath_renewal_0701",
+)
+act(
+    "report",
+    "commitment",
+    D("2019-07-01"),
+    "chengxi_committee",
+    None,
+    note="党员干部在承诺墙上签名",
+    id_="act_commitment_wall",
+)
+act(
+    "report",
+    "work_meeting",
+    D("2019-07-03"),
+    "chengxi_committee",
+    [ye, zhu] + LEADERS,
+    note="攻坚点、促提升活动部署暨7月份工作例会",
+    id_="act_july_work_meeting",
+)
 # 朱敏's group going door to door about the graves (dates generated).
-for d in ("2019-06-12", "2019-06-19", "2019-06-27", "2019-07-04", "2019-07-11", "2019-07-18", "2019-07-24", "2019-07-30"):
-    act("filler", "home_visit", D(d), "task_muchangjiang_graves",
-        [zhu, hu, R.choice(TF_MEMBERS["tf_muchangjiang"][1:4])], note="上门沟通移坟政策处理")
+for d in (
+    "2019-06-12",
+    "2019-06-19",
+    "2019-06-27",
+    "2019-07-04",
+    "2019-07-11",
+    "2019-07-18",
+    "2019-07-24",
+    "2019-07-30",
+):
+    act(
+        "filler",
+        "home_visit",
+        D(d),
+        "task_muchangjiang_graves",
+        [zhu, hu, R.choice(TF_MEMBERS["tf_muchangjiang"][1:4])],
+        note="上门沟通移坟政策处理",
+    )
 # 胡东升 goes to the village every week.
 d = D("2019-03-04")
 while d <= AS_OF:
@@ -1075,9 +1891,13 @@ for b in BRANCHES:
     kind_host = UNIT[ORG[b]["hosts"][0]]["kind"]
     if kind_host in ("village", "office", "workshop") or ORG[b]["kind"] == "joint_branch" or R.random() < 0.6:
         RECORDING.append(b)
-eligible = [p for b in RECORDING if ORG[b]["established"] < YEAR_START for p in MEMBERS[b]
-            if p not in ROLE_HOLDERS and PEOPLE[p]["joined"] and PEOPLE[p]["joined"] <= M_CUTOFF
-            and p not in REPORT_PEOPLE]
+eligible = [
+    p
+    for b in RECORDING
+    if ORG[b]["established"] < YEAR_START
+    for p in MEMBERS[b]
+    if p not in ROLE_HOLDERS and PEOPLE[p]["joined"] and PEOPLE[p]["joined"] <= M_CUTOFF and p not in REPORT_PEOPLE
+]
 ABSENTEES = sorted(R.sample(eligible, 12))
 WEAK_BRANCHES = set(R.sample(sorted(BRANCHES), 6))
 
@@ -1130,8 +1950,14 @@ for b in BRANCHES:
                 if R.random() > miss + 0.04:
                     act("filler", kind, workday(qlo, hi), b, attendance(b))
     if UNIT[ORG[b]["hosts"][0]]["kind"] in ("village", "office"):
-        act("filler", "org_life_meeting", rand_date(D("2019-01-14"), D("2019-01-28")), b, attendance(b),
-            note="2018年度组织生活会和民主评议党员")
+        act(
+            "filler",
+            "org_life_meeting",
+            rand_date(D("2019-01-14"), D("2019-01-28")),
+            b,
+            attendance(b),
+            note="2018年度组织生活会和民主评议党员",
+        )
 
 for gid, parent, gm in GROUPS:
     est = ORG[gid]["established"]
@@ -1240,8 +2066,16 @@ for a in ACTS:
     if a["id"] is None:
         n += 1
         a["id"] = f"act_{n:05d}"
-    add("activities", a["src"], id=a["id"], kind=a["kind"], date=a["date"], subject=a["subject"],
-        people=a["people"], note=a["note"])
+    add(
+        "activities",
+        a["src"],
+        id=a["id"],
+        kind=a["kind"],
+        date=a["date"],
+        subject=a["subject"],
+        people=a["people"],
+        note=a["note"],
+    )
 
 os.makedirs(OUT, exist_ok=True)
 for table, cols in COLUMNS.items():

@@ -5,12 +5,14 @@
 //! organisation, which road chiefs skip patrols, which red workshops went unvisited,
 //! whether young cadres are really being used.
 //!
-//! - [`model`]: the domain, in the vocabulary of `DOMAIN.md` (units, orgs, people, roles,
+//! - [`model`]: the domain, in the vocabulary of `docs/DOMAIN.md` (units, orgs, people, roles,
 //!   initiatives, activities, duties, indicators, targets), gathered in a [`Ledger`];
 //! - [`ledger`]: the interchange forms (CSV folder, JSON, Excel workbook) with validation
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
+//! - [`rows`]: the tables (metric rows, drill-downs, catalogue, problems) with typed
+//!   columns from their Rust row types, for the command line and the Python bindings;
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -31,24 +33,11 @@ pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod rows;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};
 pub use model::Ledger;
-
-/// Everything that can go wrong in dangjian.
-#[derive(Debug, thiserror::Error)]
-pub enum Error {
-    /// Reading, writing or validating a ledger.
-    #[error(transparent)]
-    Ledger(#[from] LedgerError),
-    /// A metric query that cannot be answered.
-    #[error(transparent)]
-    Query(#[from] metrics::QueryError),
-}
-
-/// The crate's result type.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// The README's Rust examples run as doctests.
 #[doc = include_str!("../../../README.md")]

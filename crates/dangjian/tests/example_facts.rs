@@ -1,4 +1,4 @@
-//! Each row of DOMAIN.md's facts table, asserted against the embedded example, and the
+//! Each row of docs/DOMAIN.md's facts table, asserted against the embedded example, and the
 //! example's round trip through the forms.
 
 use chrono::NaiveDate;
@@ -79,7 +79,7 @@ fn thirty_three_key_tasks_twenty_five_started_done_by_year_end() {
     assert_eq!(tasks.len(), 33);
     assert!(tasks.iter().all(|t| t.programme == Programme::Growth));
     assert!(tasks.iter().all(|t| t.deadline <= d(2019, 12, 31)));
-    // Started (METRICS.md): start <= as_of, or an update dated <= as_of with percent > 0.
+    // Started (docs/METRICS.md): start <= as_of, or an update dated <= as_of with percent > 0.
     let started = tasks
         .iter()
         .filter(|t| {

@@ -1,4 +1,4 @@
-//! One small bad ledger per validation rule of LEDGER.md: the kind of problem and where.
+//! One small bad ledger per validation rule of docs/LEDGER.md: the kind of problem and where.
 
 use dangjian::ledger::{from_json_str, LedgerError, Location, ProblemKind, Problems, Severity};
 use serde_json::{json, Value};

@@ -308,3 +308,72 @@ fn the_engine_never_panics_on_dangling_references() {
     assert!(!ev.rows.is_empty());
     assert_eq!(ev.value("indicator.f"), None);
 }
+
+#[test]
+fn every_catalogue_metric_is_computed_and_every_row_has_a_catalogue_entry() {
+    // The example has 7 duties, 10 indicators and targets at the root and at a village
+    // (上谢村): with a breakdown by village every per-ledger family expands somewhere.
+    let l = dangjian::example();
+    let q = Query {
+        as_of: Some(d(2019, 7, 31)),
+        by: Some(UnitKind::Village),
+        ..Query::default()
+    };
+    let ev = evaluate(&l, &q).unwrap();
+    let listed: Vec<String> = catalogue_for(&l).into_iter().map(|m| m.id).collect();
+    let computed: HashSet<&str> = ev.rows.iter().map(|r| r.metric.as_str()).collect();
+    let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
+    assert_eq!(
+        listed.len(),
+        listed_set.len(),
+        "a catalogue id listed twice"
+    );
+    let missing: Vec<&&str> = listed_set.difference(&computed).collect();
+    let unlisted: Vec<&&str> = computed.difference(&listed_set).collect();
+    assert!(missing.is_empty(), "listed but not computed: {missing:?}");
+    assert!(unlisted.is_empty(), "computed but not listed: {unlisted:?}");
+    // 30 catalogue entries: 26 metrics of their own and 4 templates; the example expands
+    // duty.<id> and duty.<id>.lapse over 7 duties, indicator.<id> over 10 indicators and
+    // target.<id> over the 4 targeted metrics: 26 + 7 + 7 + 10 + 4 = 54.
+    assert_eq!(catalogue().len(), 30);
+    assert_eq!(listed.len(), 54);
+    // The scope's own rows (targets aside) come in catalogue order.
+    let own: Vec<&str> = ev
+        .rows
+        .iter()
+        .filter(|r| r.scope.as_str() == "chengxi" && !r.metric.starts_with("target."))
+        .map(|r| r.metric.as_str())
+        .collect();
+    let in_order: Vec<&str> = listed
+        .iter()
+        .map(String::as_str)
+        .filter(|m| !m.starts_with("target."))
+        .collect();
+    assert_eq!(own, in_order);
+}
+
+#[test]
+fn per_ledger_metrics_carry_their_family_and_key() {
+    use dangjian::metrics::PerLedger;
+    let l = dangjian::example();
+    let of = |id: &str| {
+        catalogue_for(&l)
+            .into_iter()
+            .find(|m| m.id == id)
+            .and_then(|m| m.per_ledger)
+    };
+    assert_eq!(
+        of("duty.road_patrol.lapse"),
+        Some((PerLedger::DutyLapse, "road_patrol".to_string()))
+    );
+    assert_eq!(
+        of("indicator.lotus_area"),
+        Some((PerLedger::Indicator, "lotus_area".to_string()))
+    );
+    // A target on a plain indicator id keeps the id as the target names it.
+    assert_eq!(
+        of("target.lotus_revenue"),
+        Some((PerLedger::Target, "lotus_revenue".to_string()))
+    );
+    assert_eq!(of("coverage.org"), None);
+}

@@ -1,4 +1,4 @@
-//! Reading, writing and validating the interchange forms of a ledger (`LEDGER.md`).
+//! Reading, writing and validating the interchange forms of a ledger (`docs/LEDGER.md`).
 //!
 //! Every form reads into [`raw`] tables of text cells that remember where each cell came
 //! from; one decoder and one validator serve all forms, so a problem is reported the same
@@ -40,6 +40,7 @@ use crate::model::{self, Ledger};
 
 /// What can go wrong reading or writing a ledger.
 #[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
 pub enum LedgerError {
     /// The file system refused.
     #[error("{path}: {source}")]
@@ -81,6 +82,7 @@ impl LedgerError {
 
 /// The interchange forms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Form {
     /// A folder of `<table>.csv` files.
     CsvFolder,

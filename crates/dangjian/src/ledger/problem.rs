@@ -25,6 +25,7 @@ pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Location {
     /// A cell of a CSV file: `file:line:column` (1-based; line 1 is the header).
     Csv {
@@ -100,6 +101,7 @@ pub enum Severity {
 /// What kind of problem, for callers that match on it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum ProblemKind {
     /// The file or document is not of the expected shape (not JSON, wrong `format`...).
     Format,

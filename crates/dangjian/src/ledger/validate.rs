@@ -1,5 +1,5 @@
 //! Validation of a typed ledger: references, cycles, date order, ranges, duplicates,
-//! formulas (errors) and suspicious data (warnings), exactly as `LEDGER.md` lists them.
+//! formulas (errors) and suspicious data (warnings), exactly as `docs/LEDGER.md` lists them.
 
 use std::collections::HashSet;
 

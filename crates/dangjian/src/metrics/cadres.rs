@@ -9,18 +9,33 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::catalogue::MetricDef;
+use super::catalogue::{Family, Metric};
 use super::engine::{select, Ctx, Scope, Val};
 use crate::model::{InitiativeKind, OrgKind, PersonId, RoleKind};
 
+/// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr) => {
-        super::catalogue::metric!(Growth, $id, $zh, $en, $kind, Higher, $def)
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr, $value:expr) => {
+        Metric {
+            def: super::catalogue::metric!(Growth, $id, $zh, $en, $kind, Higher, $def),
+            value: $value,
+        }
     };
 }
 
-/// The catalogue entries of this family, in the order [`values`] computes them.
-pub(crate) const DEFS: &[MetricDef] = &[
+/// The young-cadre family (`cadres.*`).
+pub(crate) struct Cadres;
+
+impl Family for Cadres {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        figures(ctx, s)
+    }
+}
+
+/// The catalogue entries of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
     def!(
         "cadres.young",
         "年轻干部数",
@@ -29,16 +44,25 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "Young cadres: cadres in scope (a cadre role active on `as_of`, wherever it points; the person is in \
          scope through their membership org active on `as_of`, or any role active on `as_of` whose target is in \
          scope) aged <= 35 in full years on `as_of` (the birthday counts on the day: exactly 35 is young, \
-         turning 36 that day is not). No birth date: never young. The age threshold is configurable."
+         turning 36 that day is not). No birth date: never young. The age threshold is configurable.",
+        |f| Val::count(f.young)
     ),
-    def!("cadres.young_share", "年轻干部占比", "young cadre share", Ratio, "Young cadres / cadres in scope."),
+    def!(
+        "cadres.young_share",
+        "年轻干部占比",
+        "young cadre share",
+        Ratio,
+        "Young cadres / cadres in scope.",
+        |f| Val::ratio(f.young as f64, f.cadres as f64)
+    ),
     def!(
         "cadres.young_on_tasks",
         "年轻干部参与攻坚率",
         "young cadres on key tasks",
         Ratio,
         "Young cadres holding a `leader` or `member` role active on `as_of` whose target is a `task_force` org \
-         established by `as_of` (active or not) or a `key_task` initiative (anywhere) / young cadres."
+         established by `as_of` (active or not) or a `key_task` initiative (anywhere) / young cadres.",
+        |f| Val::ratio(f.young_on_tasks as f64, f.young as f64)
     ),
     def!(
         "cadres.breadth",
@@ -46,7 +70,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "young cadre breadth",
         Value,
         "Mean, over young cadres in scope, of the number of distinct role kinds (any role, ended or not) they \
-         have held with start <= `as_of`; null when there is no young cadre."
+         have held with start <= `as_of`; null when there is no young cadre.",
+        |f| Val::value((f.young > 0).then(|| f.young_breadth as f64 / f.young as f64))
     ),
 ];
 
@@ -149,18 +174,30 @@ fn in_scope<'c>(ctx: &'c Ctx<'_, '_>, s: Scope) -> Vec<&'c CadreInfo> {
         .collect()
 }
 
-/// The values of [`DEFS`] at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+/// What the young-cadre metrics are read from, at one scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    cadres: usize,
+    young: usize,
+    /// Young cadres on a tackling group or a key task.
+    young_on_tasks: usize,
+    /// The sum over young cadres of the distinct role kinds each has held.
+    young_breadth: u64,
+}
+
+/// The figures of the cadres in scope `s`.
+fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let cadres = in_scope(ctx, s);
-    let young: Vec<&&CadreInfo> = cadres.iter().filter(|c| c.young).collect();
-    let on_tasks = young.iter().filter(|c| c.on_tasks).count();
-    let breadth: u64 = young.iter().map(|c| u64::from(c.breadth)).sum();
-    vec![
-        Val::count(young.len()),
-        Val::ratio(young.len() as f64, cadres.len() as f64),
-        Val::ratio(on_tasks as f64, young.len() as f64),
-        Val::value((!young.is_empty()).then(|| breadth as f64 / young.len() as f64)),
-    ]
+    let mut f = Figures {
+        cadres: cadres.len(),
+        ..Figures::default()
+    };
+    for c in cadres.into_iter().filter(|c| c.young) {
+        f.young += 1;
+        f.young_on_tasks += usize::from(c.on_tasks);
+        f.young_breadth += u64::from(c.breadth);
+    }
+    f
 }
 
 /// One cadre on the evaluation date (the drill-down of `cadres.*`).
@@ -181,6 +218,16 @@ pub struct CadreRow {
     /// Distinct role kinds ever held (start <= `as_of`).
     pub breadth: u32,
 }
+
+crate::rows::impl_row!(CadreRow {
+    person,
+    name,
+    age,
+    young,
+    roles,
+    on_tasks,
+    breadth,
+});
 
 /// The drill-down rows of the query's scope, people in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<CadreRow> {

@@ -1,10 +1,14 @@
 //! The metric catalogue as data: id, names in 中文 and English, definition, kind, direction
-//! and programme of every metric, in the order of `METRICS.md`.
+//! and programme of every metric, in the order of `docs/METRICS.md`; and the registry that
+//! ties each entry to the code computing it.
 //!
-//! The entries live next to the code computing them (one `DEFS` per family file); this
-//! module strings them together. Per-ledger families (`duty.<id>`, `duty.<id>.lapse`,
-//! `indicator.<id>`, `target.<id>`) appear as template entries whose id holds `<id>`;
-//! [`catalogue_for`] lists the concrete ids of one ledger.
+//! Each family file (`tasks.rs`, `duties.rs`...) declares its metrics as `Metric`s: a
+//! catalogue entry and the reading of its value side by side, so an entry without a
+//! computation (or a computation without an entry) does not compile. `FAMILIES` lists the
+//! families once, in catalogue order; the catalogue, the engine's rows and the per-ledger
+//! expansion all follow it. Per-ledger families ([`PerLedger`]: `duty.<id>`,
+//! `duty.<id>.lapse`, `indicator.<id>`, `target.<id>`) appear as template entries;
+//! [`catalogue_for`] lists the concrete metrics of one ledger.
 //!
 //! ```
 //! use dangjian::metrics::{catalogue, MetricKind};
@@ -17,6 +21,7 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
+use super::engine::{Ctx, Scope, Val};
 use crate::model::{Cadence, Ledger, Programme};
 
 /// Builds a [`MetricDef`] of a programme; each family file wraps it in a shorter `def!`
@@ -31,14 +36,130 @@ macro_rules! metric {
             kind: $crate::metrics::catalogue::MetricKind::$kind,
             direction: $crate::metrics::catalogue::Direction::$dir,
             programme: $crate::model::Programme::$programme,
+            per_ledger: None,
         }
     };
 }
 pub(crate) use metric;
 
+/// A catalogue entry and how its value is read from the figures its family works out at one
+/// scope: the definition and the computation of a metric, side by side.
+pub(crate) struct Metric<F> {
+    /// The catalogue entry.
+    pub def: MetricDef,
+    /// The metric's value from its family's figures.
+    pub value: fn(&F) -> Val,
+}
+
+/// A family of metrics: one file of `metrics/`.
+pub(crate) trait Family: Sync + 'static {
+    /// What the family works out once per scope row (and per duty or indicator of a
+    /// per-ledger family), from which each of its metrics reads its value.
+    type Figures: 'static;
+    /// The family's metrics in catalogue order.
+    const METRICS: &'static [Metric<Self::Figures>];
+    /// The figures at scope `s`. `key` is the duty or indicator (its ledger position) of a
+    /// per-ledger family, 0 for the others.
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Self::Figures;
+}
+
+/// What the catalogue and the engine need of a family, whatever its figures.
+pub(crate) trait Registered: Sync {
+    /// The family's catalogue entries, in order.
+    fn defs(&self) -> Vec<&'static MetricDef>;
+    /// Appends the family's metrics of ledger `l` to `plan` in row order, each with the
+    /// group (family and key) that computes it.
+    fn plan(&self, l: &Ledger, plan: &mut super::engine::Plan);
+}
+
+impl<F: Family> Registered for F {
+    fn defs(&self) -> Vec<&'static MetricDef> {
+        F::METRICS.iter().map(|m| &m.def).collect()
+    }
+
+    fn plan(&self, l: &Ledger, plan: &mut super::engine::Plan) {
+        plan.add_family::<F>(l);
+    }
+}
+
+/// Every family, once, in catalogue order (the order of `docs/METRICS.md`).
+pub(crate) static FAMILIES: [&dyn Registered; 8] = [
+    &super::tasks::Tasks,
+    &super::cadres::Cadres,
+    &super::leading::Leading,
+    &super::duties::Duties,
+    &super::indicators::Indicators,
+    &super::targets::Targets,
+    &super::coverage::Coverage,
+    &super::orgs::Orgs,
+];
+
+/// The families whose metrics are one per duty, indicator or targeted metric of a ledger.
+/// Their catalogue entries are templates whose id holds `<id>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PerLedger {
+    /// `duty.<duty id>`: the compliance of a duty.
+    Duty,
+    /// `duty.<duty id>.lapse`: the longest lapse of a duty.
+    DutyLapse,
+    /// `indicator.<indicator id>`: an indicator over the units in scope.
+    Indicator,
+    /// `target.<metric or indicator id>`: the achievement of a target.
+    Target,
+}
+
+impl PerLedger {
+    /// Every per-ledger family.
+    pub const ALL: [PerLedger; 4] = [
+        PerLedger::Duty,
+        PerLedger::DutyLapse,
+        PerLedger::Indicator,
+        PerLedger::Target,
+    ];
+
+    /// What comes before and after the key in a metric id.
+    fn affixes(self) -> (&'static str, &'static str) {
+        match self {
+            PerLedger::Duty => ("duty.", ""),
+            PerLedger::DutyLapse => ("duty.", ".lapse"),
+            PerLedger::Indicator => ("indicator.", ""),
+            PerLedger::Target => ("target.", ""),
+        }
+    }
+
+    /// The metric id of `key` (a duty id, an indicator id, a targeted metric).
+    ///
+    /// ```
+    /// use dangjian::metrics::PerLedger;
+    /// assert_eq!(PerLedger::DutyLapse.id("road_patrol"), "duty.road_patrol.lapse");
+    /// assert_eq!(PerLedger::Duty.key("duty.road_patrol"), Some("road_patrol"));
+    /// assert_eq!(PerLedger::Indicator.key("duty.road_patrol"), None);
+    /// ```
+    pub fn id(self, key: &str) -> String {
+        let (head, tail) = self.affixes();
+        format!("{head}{key}{tail}")
+    }
+
+    /// The key of `id` if `id` has this family's shape (`road_patrol` of `duty.road_patrol`).
+    pub fn key(self, id: &str) -> Option<&str> {
+        let (head, tail) = self.affixes();
+        id.strip_prefix(head)?
+            .strip_suffix(tail)
+            .filter(|k| !k.is_empty())
+    }
+
+    /// The template id of the catalogue entry (`duty.<id>`).
+    pub fn template(self) -> String {
+        self.id("<id>")
+    }
+}
+
 /// What kind of number a metric is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum MetricKind {
     /// A share: numerator / denominator, null on an empty denominator.
     Ratio,
@@ -73,6 +194,13 @@ impl MetricKind {
     }
 }
 
+impl crate::rows::CellValue for MetricKind {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
+}
+
 /// Whether more or less is better.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -81,6 +209,23 @@ pub enum Direction {
     Higher,
     /// Lower is better.
     Lower,
+}
+
+impl Direction {
+    /// The direction's identifier (`higher`, `lower`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
+}
+
+impl crate::rows::CellValue for Direction {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
 }
 
 /// One catalogue entry.
@@ -92,7 +237,7 @@ pub struct MetricDef {
     pub zh: &'static str,
     /// English name.
     pub en: &'static str,
-    /// The exact definition, including the readings chosen where `METRICS.md` is silent.
+    /// The exact definition, including the readings chosen where `docs/METRICS.md` is silent.
     pub definition: &'static str,
     /// Kind of number.
     pub kind: MetricKind,
@@ -100,30 +245,22 @@ pub struct MetricDef {
     pub direction: Direction,
     /// The programme of the red trilogy it reports on.
     pub programme: Programme,
+    /// The per-ledger family this entry is the template of (none: a metric of its own).
+    #[serde(skip)]
+    pub per_ledger: Option<PerLedger>,
 }
 
 impl MetricDef {
     /// Whether this entry stands for a per-ledger family (`duty.<id>`...).
     pub fn is_template(&self) -> bool {
-        self.id.contains("<id>")
+        self.per_ledger.is_some()
     }
 }
 
-static CATALOGUE: LazyLock<Vec<MetricDef>> = LazyLock::new(|| {
-    [
-        super::tasks::DEFS,
-        super::cadres::DEFS,
-        super::leading::DEFS,
-        super::duties::DEFS,
-        super::indicators::DEFS,
-        super::targets::DEFS,
-        super::coverage::DEFS,
-        super::orgs::DEFS,
-    ]
-    .concat()
-});
+static CATALOGUE: LazyLock<Vec<MetricDef>> =
+    LazyLock::new(|| FAMILIES.iter().flat_map(|f| f.defs()).copied().collect());
 
-/// The whole catalogue in the order of `METRICS.md`, per-ledger families as templates.
+/// The whole catalogue in the order of `docs/METRICS.md`, per-ledger families as templates.
 pub fn catalogue() -> &'static [MetricDef] {
     &CATALOGUE
 }
@@ -150,10 +287,24 @@ pub struct LedgerMetric {
     pub direction: Direction,
     /// Programme.
     pub programme: Programme,
+    /// For a metric of a per-ledger family: which family, and the key (the duty id, the
+    /// indicator id, the targeted metric as the target names it).
+    #[serde(skip)]
+    pub per_ledger: Option<(PerLedger, String)>,
 }
 
+crate::rows::impl_row!(LedgerMetric {
+    id,
+    zh,
+    en,
+    definition,
+    kind,
+    direction,
+    programme,
+} hidden { per_ledger });
+
 impl LedgerMetric {
-    /// The owned form of a catalogue entry.
+    /// The owned form of a catalogue entry (a template stays a template).
     pub fn from_def(m: &MetricDef) -> Self {
         LedgerMetric {
             id: m.id.to_string(),
@@ -163,6 +314,7 @@ impl LedgerMetric {
             kind: m.kind,
             direction: m.direction,
             programme: m.programme,
+            per_ledger: None,
         }
     }
 }
@@ -171,10 +323,8 @@ impl LedgerMetric {
 /// a plain indicator id): `target.<metric>`, or `target.<indicator id>` for indicators.
 pub fn target_row_id(metric: &str) -> String {
     let m = targeted_metric(metric);
-    match m.strip_prefix("indicator.") {
-        Some(ind) => format!("target.{ind}"),
-        None => format!("target.{m}"),
-    }
+    let key = PerLedger::Indicator.key(&m).unwrap_or(&m);
+    PerLedger::Target.id(key)
 }
 
 /// The metric a target's `metric` column aims at: itself, or `indicator.<id>` for a plain
@@ -183,8 +333,75 @@ pub fn targeted_metric(metric: &str) -> String {
     if metric.contains('.') {
         metric.to_string()
     } else {
-        format!("indicator.{metric}")
+        PerLedger::Indicator.id(metric)
     }
+}
+
+/// The concrete metrics of catalogue entry `m` in ledger `l`, each with its key's position
+/// in the ledger: the entry itself (position 0) for a metric of its own; for a template,
+/// one per duty or indicator (ledger order), or one per targeted metric (in order of first
+/// target). The one place per-ledger families are expanded: [`catalogue_for`] and the
+/// engine's rows both come from here.
+pub(crate) fn expand(m: &MetricDef, l: &Ledger) -> Vec<(u32, LedgerMetric)> {
+    let Some(family) = m.per_ledger else {
+        return vec![(0, LedgerMetric::from_def(m))];
+    };
+    let instance = |key: &str| LedgerMetric {
+        id: family.id(key),
+        per_ledger: Some((family, key.to_string())),
+        ..LedgerMetric::from_def(m)
+    };
+    let mut out = Vec::new();
+    match family {
+        PerLedger::Duty => {
+            for (i, d) in l.duties.iter().enumerate() {
+                let mut e = instance(d.id.as_str());
+                e.zh = format!("{}: {}", m.zh, d.id);
+                e.en = format!(
+                    "{}: {} ({} by {}, cadence {})",
+                    m.en, d.id, d.activity, d.applies_to, d.cadence
+                );
+                out.push((i as u32, e));
+            }
+        }
+        PerLedger::DutyLapse => {
+            for (i, d) in l.duties.iter().enumerate() {
+                let mut e = instance(d.id.as_str());
+                e.zh = format!("{}: {}", m.zh, d.id);
+                e.en = format!("{}: {}", m.en, d.id);
+                e.kind = lapse_kind(d.cadence);
+                out.push((i as u32, e));
+            }
+        }
+        PerLedger::Indicator => {
+            for (i, x) in l.indicators.iter().enumerate() {
+                let mut e = instance(x.id.as_str());
+                e.zh = x.name.clone();
+                e.en = match &x.measure {
+                    Some(u) => format!("{} ({u}, {})", x.id, x.aggregate()),
+                    None => format!("{} ({})", x.id, x.aggregate()),
+                };
+                out.push((i as u32, e));
+            }
+        }
+        PerLedger::Target => {
+            let mut seen = std::collections::HashSet::new();
+            for (i, t) in l.targets.iter().enumerate() {
+                let id = target_row_id(&t.metric);
+                if seen.insert(id.clone()) {
+                    let mut e = instance(&t.metric);
+                    e.zh = format!("{}: {}", m.zh, t.metric);
+                    e.en = format!("{}: {}", m.en, t.metric);
+                    e.id = id;
+                    if let Some(def) = find(&targeted_metric(&t.metric)) {
+                        e.programme = def.programme;
+                    }
+                    out.push((i as u32, e));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// The concrete metrics of a ledger in row order: the catalogue with `duty.<id>` and
@@ -192,63 +409,11 @@ pub fn targeted_metric(metric: &str) -> String {
 /// ledger order), and `target.<id>` over the metrics that have targets (in order of first
 /// target).
 pub fn catalogue_for(ledger: &Ledger) -> Vec<LedgerMetric> {
-    let mut out = Vec::new();
-    for m in catalogue() {
-        match m.id {
-            "duty.<id>" => {
-                for d in &ledger.duties {
-                    let mut e = LedgerMetric::from_def(m);
-                    e.id = format!("duty.{}", d.id);
-                    e.zh = format!("{}: {}", m.zh, d.id);
-                    e.en = format!(
-                        "{}: {} ({} by {}, cadence {})",
-                        m.en, d.id, d.activity, d.applies_to, d.cadence
-                    );
-                    out.push(e);
-                }
-            }
-            "duty.<id>.lapse" => {
-                for d in &ledger.duties {
-                    let mut e = LedgerMetric::from_def(m);
-                    e.id = format!("duty.{}.lapse", d.id);
-                    e.zh = format!("{}: {}", m.zh, d.id);
-                    e.en = format!("{}: {}", m.en, d.id);
-                    e.kind = lapse_kind(d.cadence);
-                    out.push(e);
-                }
-            }
-            "indicator.<id>" => {
-                for i in &ledger.indicators {
-                    let mut e = LedgerMetric::from_def(m);
-                    e.id = format!("indicator.{}", i.id);
-                    e.zh = i.name.clone();
-                    e.en = match &i.measure {
-                        Some(u) => format!("{} ({u}, {})", i.id, i.aggregate()),
-                        None => format!("{} ({})", i.id, i.aggregate()),
-                    };
-                    out.push(e);
-                }
-            }
-            "target.<id>" => {
-                let mut seen = std::collections::HashSet::new();
-                for t in &ledger.targets {
-                    let id = target_row_id(&t.metric);
-                    if seen.insert(id.clone()) {
-                        let mut e = LedgerMetric::from_def(m);
-                        e.zh = format!("{}: {}", m.zh, t.metric);
-                        e.en = format!("{}: {}", m.en, t.metric);
-                        e.id = id;
-                        if let Some(def) = find(&targeted_metric(&t.metric)) {
-                            e.programme = def.programme;
-                        }
-                        out.push(e);
-                    }
-                }
-            }
-            _ => out.push(LedgerMetric::from_def(m)),
-        }
-    }
-    out
+    catalogue()
+        .iter()
+        .flat_map(|m| expand(m, ledger))
+        .map(|(_, m)| m)
+        .collect()
 }
 
 /// `days` for an n-day cadence, `periods` for a calendar one.
@@ -312,6 +477,34 @@ mod tests {
                 m.id
             );
         }
+    }
+
+    #[test]
+    fn templates_are_exactly_the_per_ledger_families() {
+        let templates: Vec<(&str, PerLedger)> = catalogue()
+            .iter()
+            .filter_map(|m| m.per_ledger.map(|f| (m.id, f)))
+            .collect();
+        assert_eq!(templates.len(), PerLedger::ALL.len());
+        for (id, family) in templates {
+            assert_eq!(id, family.template());
+        }
+        assert!(catalogue()
+            .iter()
+            .filter(|m| m.per_ledger.is_none())
+            .all(|m| !m.id.contains('<')));
+    }
+
+    #[test]
+    fn a_key_reads_back_from_its_id() {
+        for f in PerLedger::ALL {
+            assert_eq!(f.key(&f.id("a_b")), Some("a_b"));
+        }
+        assert_eq!(PerLedger::DutyLapse.key("duty.x"), None);
+        assert_eq!(PerLedger::Duty.key("duty."), None);
+        // A duty id may itself end in `.lapse`: both readings are offered.
+        assert_eq!(PerLedger::Duty.key("duty.x.lapse"), Some("x.lapse"));
+        assert_eq!(PerLedger::DutyLapse.key("duty.x.lapse"), Some("x"));
     }
 
     #[test]

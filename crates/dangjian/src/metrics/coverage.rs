@@ -6,32 +6,49 @@
 
 use serde::Serialize;
 
-use super::catalogue::MetricDef;
+use super::catalogue::{Family, Metric};
 use super::engine::{range, Ctx, Scope, Val};
 use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
+/// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $def:expr) => {
-        super::catalogue::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def)
+    ($id:literal, $zh:literal, $en:literal, $def:expr, $value:expr) => {
+        Metric {
+            def: super::catalogue::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def),
+            value: $value,
+        }
     };
 }
 
-/// The catalogue entries of this family, in the order [`values`] computes them.
-pub(crate) const DEFS: &[MetricDef] = &[
+/// The enterprise coverage family (`coverage.*`).
+pub(crate) struct Coverage;
+
+impl Family for Coverage {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        figures(ctx, s)
+    }
+}
+
+/// The catalogue entries of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
     def!(
         "coverage.org",
         "组织覆盖率",
         "organisation coverage",
         "Above-scale enterprises (units of kind `enterprise` with `above_scale`, active on `as_of`, in scope) \
          hosting an org active on `as_of` of kind `committee`, `general_branch`, `branch` or `joint_branch` \
-         (the enterprise itself among the org's hosts) / enterprises."
+         (the enterprise itself among the org's hosts) / enterprises.",
+        |f| Val::ratio(f.org as f64, f.enterprises as f64)
     ),
     def!(
         "coverage.own_org",
         "单独组建率",
         "own organisation",
         "Enterprises hosting an org active on `as_of` of kind `committee`, `general_branch` or `branch` whose \
-         hosts are that enterprise alone / enterprises."
+         hosts are that enterprise alone / enterprises.",
+        |f| Val::ratio(f.own_org as f64, f.enterprises as f64)
     ),
     def!(
         "coverage.work",
@@ -39,7 +56,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "work coverage",
         "Enterprises with organisation coverage, or an `instructor` role active on `as_of` targeting the \
          enterprise or an org of any kind listing it among its hosts (established by `as_of`, whether or \
-         not still active) / enterprises."
+         not still active) / enterprises.",
+        |f| Val::ratio(f.work as f64, f.enterprises as f64)
     ),
 ];
 
@@ -120,26 +138,32 @@ fn offset(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
     first(s.lo).saturating_sub(first(ctx.scope.lo))
 }
 
-/// The values of [`DEFS`] at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+/// What the coverage metrics are read from, at one scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    /// Above-scale enterprises in scope, active on `as_of`.
+    enterprises: usize,
+    /// Of them, with organisation coverage, an own org, work coverage.
+    org: usize,
+    own_org: usize,
+    work: usize,
+}
+
+/// The figures of the enterprises in scope `s`.
+fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let evals = evals(ctx);
     let a = offset(ctx, s);
-    let (mut all, mut org, mut own, mut work) = (0usize, 0usize, 0usize, 0usize);
+    let mut f = Figures::default();
     for (i, _) in range(&ctx.e.enterprises, s).iter().enumerate() {
         let ev = &evals[a + i];
         if ev.active {
-            all += 1;
-            org += usize::from(ev.org_covered());
-            own += usize::from(ev.own_org);
-            work += usize::from(ev.work_covered());
+            f.enterprises += 1;
+            f.org += usize::from(ev.org_covered());
+            f.own_org += usize::from(ev.own_org);
+            f.work += usize::from(ev.work_covered());
         }
     }
-    let n = all as f64;
-    vec![
-        Val::ratio(org as f64, n),
-        Val::ratio(own as f64, n),
-        Val::ratio(work as f64, n),
-    ]
+    f
 }
 
 /// One above-scale enterprise on the evaluation date (the drill-down of `coverage.*`).
@@ -162,6 +186,17 @@ pub struct EnterpriseRow {
     /// The people holding an active `instructor` role on the enterprise or an org it hosts.
     pub via_instructor: Vec<PersonId>,
 }
+
+crate::rows::impl_row!(EnterpriseRow {
+    id,
+    name,
+    parent,
+    org_covered,
+    via_org,
+    own_org,
+    work_covered,
+    via_instructor,
+});
 
 /// The drill-down rows of the query's scope, in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {

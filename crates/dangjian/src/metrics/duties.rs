@@ -16,42 +16,72 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
 use super::engine::{select, Ctx, Engine, Node, Scope, Val};
 use crate::calendar::Period;
 use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
 
-/// The catalogue entries (templates) of this family.
-pub(crate) const DEFS: &[MetricDef] = &[
-    MetricDef {
-        id: "duty.<id>",
-        zh: "职责履行率",
-        en: "duty compliance",
-        definition: "Complying assessed days (n-day cadence) or periods (calendar cadence) / assessed days or \
-                     periods, summed over the duty's obligations in scope (an obligation is in scope when its \
-                     subject is: a unit itself, an org through any host, an initiative through its unit, or \
-                     the root when it has none). n-day: each day of the obligation window in [from, as_of] is \
-                     assessed and complies when at least min_count qualifying activities fall in [d - n + 1, \
-                     d], or d is within the first n - 1 days of the obligation window (grace; none when the \
-                     window has no start). Calendar (ISO week from Monday, month, quarter, half year, year): \
-                     each period lying wholly inside both the obligation window and [from, as_of] is assessed \
-                     (a partly covered period is not) and complies when at least min_count qualifying \
-                     activities fall inside it. Obligations of records starting after as_of are ignored. Null \
-                     when nothing is assessed.",
-        kind: MetricKind::Ratio,
-        direction: Direction::Higher,
-        programme: Programme::Leading,
+/// The duty family (`duty.<id>`, `duty.<id>.lapse`): one pair of metrics per duty.
+pub(crate) struct Duties;
+
+impl Family for Duties {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    /// The figures of duty `key` (its position in the ledger).
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Figures {
+        figures(ctx, s, key)
+    }
+}
+
+/// What the metrics of one duty are read from, at one scope: its obligations in scope
+/// summed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    assessed: u64,
+    complying: u64,
+    /// The longest lapse of any one obligation; none when nothing was assessed.
+    lapse: Option<u64>,
+}
+
+/// The catalogue entries (templates) of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
+    Metric {
+        def: MetricDef {
+            id: "duty.<id>",
+            zh: "职责履行率",
+            en: "duty compliance",
+            definition: "Complying assessed days (n-day cadence) or periods (calendar cadence) / assessed days or \
+                         periods, summed over the duty's obligations in scope (an obligation is in scope when its \
+                         subject is: a unit itself, an org through any host, an initiative through its unit, or \
+                         the root when it has none). n-day: each day of the obligation window in [from, as_of] is \
+                         assessed and complies when at least min_count qualifying activities fall in [d - n + 1, \
+                         d], or d is within the first n - 1 days of the obligation window (grace; none when the \
+                         window has no start). Calendar (ISO week from Monday, month, quarter, half year, year): \
+                         each period lying wholly inside both the obligation window and [from, as_of] is assessed \
+                         (a partly covered period is not) and complies when at least min_count qualifying \
+                         activities fall inside it. Obligations of records starting after as_of are ignored. Null \
+                         when nothing is assessed.",
+            kind: MetricKind::Ratio,
+            direction: Direction::Higher,
+            programme: Programme::Leading,
+            per_ledger: Some(PerLedger::Duty),
+        },
+        value: |f| Val::ratio(f.complying as f64, f.assessed as f64),
     },
-    MetricDef {
-        id: "duty.<id>.lapse",
-        zh: "最长脱节",
-        en: "longest lapse",
-        definition: "The longest run of consecutive non-compliant assessed days (n-day cadence: kind days) or \
-                     periods (calendar cadence: kind periods) in any one obligation in scope; 0 when all \
-                     complied; null when nothing was assessed.",
-        kind: MetricKind::Days,
-        direction: Direction::Lower,
-        programme: Programme::Leading,
+    Metric {
+        def: MetricDef {
+            id: "duty.<id>.lapse",
+            zh: "最长脱节",
+            en: "longest lapse",
+            definition: "The longest run of consecutive non-compliant assessed days (n-day cadence: kind days) or \
+                         periods (calendar cadence: kind periods) in any one obligation in scope; 0 when all \
+                         complied; null when nothing was assessed.",
+            kind: MetricKind::Days,
+            direction: Direction::Lower,
+            programme: Programme::Leading,
+            per_ledger: Some(PerLedger::DutyLapse),
+        },
+        value: |f| Val::value(f.lapse.map(|x| x as f64)),
     },
 ];
 
@@ -325,22 +355,21 @@ fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Vec<u32> {
     })
 }
 
-/// `duty.<id>` and `duty.<id>.lapse` of duty `d` at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> (Val, Val) {
-    let evals = &evals(ctx)[d as usize];
-    let (mut assessed, mut complying, mut lapse) = (0u64, 0u64, None::<u64>);
+/// The figures of duty `d` at scope `s`.
+fn figures(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Figures {
+    let Some(evals) = evals(ctx).get(d as usize) else {
+        return Figures::default();
+    };
+    let mut f = Figures::default();
     for o in in_scope(ctx, s, d) {
         let ev = &evals[o as usize];
-        assessed += ev.assessed;
-        complying += ev.complying;
+        f.assessed += ev.assessed;
+        f.complying += ev.complying;
         if let Some(x) = ev.lapse {
-            lapse = Some(lapse.map_or(x, |l| l.max(x)));
+            f.lapse = Some(f.lapse.map_or(x, |l| l.max(x)));
         }
     }
-    (
-        Val::ratio(complying as f64, assessed as f64),
-        Val::value(lapse.map(|x| x as f64)),
-    )
+    f
 }
 
 /// One obligation of a duty, assessed on [`from`, `as_of`] (the drill-down of `duty.*`).
@@ -365,6 +394,18 @@ pub struct ObligationRow {
     /// The latest qualifying activity dated <= `as_of`.
     pub last_activity: Option<NaiveDate>,
 }
+
+crate::rows::impl_row!(ObligationRow {
+    duty,
+    subject,
+    holder,
+    start,
+    end,
+    assessed,
+    complying,
+    longest_lapse,
+    last_activity,
+});
 
 /// The drill-down rows of the query's scope: duties in ledger order, then obligations in
 /// the order of the records that make them; only obligations existing by `as_of`.

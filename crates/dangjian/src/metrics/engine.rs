@@ -10,16 +10,17 @@
 //! Nothing rescans the ledger per scope row or per evaluation date.
 
 use std::cell::OnceCell;
+use std::sync::Arc;
 // Fx hashing: string ids are looked up once per activity and attendee when indexing.
 use rustc_hash::FxHashMap as HashMap;
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::catalogue::{self, target_row_id, targeted_metric, MetricKind};
+use super::catalogue::{self, target_row_id, targeted_metric, Family, Metric, MetricKind};
 use super::{
-    cadres, coverage, duties, filter_matches, indicators, leading, orgs, prefixes_text, tasks,
-    CadreRow, EnterpriseRow, Evaluation, Freq, MetricRow, ObligationRow, Query, QueryError,
+    cadres, coverage, duties, filter_matches, indicators, orgs, prefixes_text, tasks, CadreRow,
+    EnterpriseRow, Evaluation, Freq, LedgerMetric, MetricRow, ObligationRow, Query, QueryError,
     TaskRow,
 };
 use crate::calendar;
@@ -115,47 +116,87 @@ impl Val {
     }
 }
 
-/// The families of the static catalogue, each computed as one block per scope row.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Family {
-    Tasks,
-    Cadres,
-    Leading,
-    Coverage,
-    Orgs,
-}
-
-impl Family {
-    const ALL: [Family; 5] = [
-        Family::Tasks,
-        Family::Cadres,
-        Family::Leading,
-        Family::Coverage,
-        Family::Orgs,
-    ];
-}
-
-/// Where a row's value comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Slot {
-    /// Position `pos` of a static family's block.
-    Static(Family, usize),
-    /// `duty.<id>` of duty `d`.
-    Duty(u32),
-    /// `duty.<id>.lapse` of duty `d`.
-    DutyLapse(u32),
-    /// `indicator.<id>` of indicator `i`.
-    Indicator(u32),
-}
-
 /// One metric of this ledger, in row order.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct SlotInfo {
     pub id: String,
     pub kind: MetricKind,
-    pub slot: Slot,
     /// `target.<...>`: the id of the achievement row of a target on this metric.
     pub target_row: String,
+    /// The group computing it with the other metrics of its family (and duty or indicator).
+    group: Arc<dyn Group>,
+}
+
+/// Metrics of one family (and one duty or indicator) computed together from one set of
+/// figures.
+trait Group: Send + Sync {
+    /// Works out the figures at scope `s` once and writes the value of each member slot.
+    fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]);
+}
+
+/// The members of one group of family `F`: which slot each metric of the family fills.
+struct FamilyGroup<F: Family> {
+    key: u32,
+    members: Vec<(usize, &'static Metric<F::Figures>)>,
+}
+
+impl<F: Family> Group for FamilyGroup<F> {
+    fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]) {
+        let figures = F::figures(ctx, s, self.key);
+        for (slot, m) in &self.members {
+            if let Some(v) = vals.get_mut(*slot) {
+                *v = Some((m.value)(&figures));
+            }
+        }
+    }
+}
+
+/// The metrics of one ledger in row order, as the families of [`catalogue::FAMILIES`] add
+/// them.
+#[derive(Default)]
+pub(crate) struct Plan {
+    slots: Vec<SlotInfo>,
+}
+
+impl Plan {
+    /// Adds every metric of family `F` in ledger `l`: its catalogue entries in order, each
+    /// expanded over the ledger's duties or indicators when it is a template; one group per
+    /// key.
+    pub(crate) fn add_family<F: Family>(&mut self, l: &Ledger) {
+        let first = self.slots.len();
+        let mut planned: Vec<(u32, &'static Metric<F::Figures>, LedgerMetric)> = Vec::new();
+        for m in F::METRICS {
+            planned.extend(
+                catalogue::expand(&m.def, l)
+                    .into_iter()
+                    .map(|(key, lm)| (key, m, lm)),
+            );
+        }
+        let mut keys: Vec<u32> = planned.iter().map(|p| p.0).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let groups: Vec<Arc<dyn Group>> = keys
+            .iter()
+            .map(|&key| {
+                let members = planned
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.0 == key)
+                    .map(|(i, p)| (first + i, p.1))
+                    .collect();
+                Arc::new(FamilyGroup::<F> { key, members }) as Arc<dyn Group>
+            })
+            .collect();
+        for (key, _, lm) in planned {
+            let g = keys.partition_point(|k| *k < key);
+            self.slots.push(SlotInfo {
+                target_row: target_row_id(&lm.id),
+                id: lm.id,
+                kind: lm.kind,
+                group: groups[g].clone(),
+            });
+        }
+    }
 }
 
 /// A query resolved against the ledger.
@@ -819,44 +860,35 @@ impl<'a> Engine<'a> {
                     .collect()
             })
             .unwrap_or_default();
-        let mut blocks: [Option<Vec<Val>>; 5] = Default::default();
-        let mut duty_vals: HashMap<u32, (Val, Val)> = HashMap::default();
-        for (i, slot) in self.slots.iter().enumerate() {
-            let target = targets
+        let target_of = |slot: &SlotInfo| {
+            targets
                 .iter()
                 .find(|(m, _)| *m == slot.id)
-                .map(|t| &self.l.targets[t.1 as usize]);
-            let want_row = ctx.out_mask[i];
-            let want_target = target.is_some() && ctx.target_mask[i];
-            if !want_row && !want_target {
-                continue;
+                .map(|t| &self.l.targets[t.1 as usize])
+        };
+        // Which rows are asked for: the metric's own, or the achievement of its target.
+        let wanted: Vec<(bool, bool)> = self
+            .slots
+            .iter()
+            .enumerate()
+            .map(|(i, slot)| {
+                (
+                    ctx.out_mask[i],
+                    ctx.target_mask[i] && target_of(slot).is_some(),
+                )
+            })
+            .collect();
+        // Each group with a wanted member works out its figures once and fills every member.
+        let mut vals: Vec<Option<Val>> = vec![None; self.slots.len()];
+        for (i, (slot, want)) in self.slots.iter().zip(&wanted).enumerate() {
+            if (want.0 || want.1) && vals[i].is_none() {
+                slot.group.eval(ctx, s, &mut vals);
             }
-            let val = match slot.slot {
-                Slot::Static(f, pos) => {
-                    let fi = Family::ALL.iter().position(|x| *x == f).unwrap_or(0);
-                    let block = blocks[fi].get_or_insert_with(|| match f {
-                        Family::Tasks => tasks::values(ctx, s),
-                        Family::Cadres => cadres::values(ctx, s),
-                        Family::Leading => leading::values(ctx, s),
-                        Family::Coverage => coverage::values(ctx, s),
-                        Family::Orgs => orgs::values(ctx, s, ctx.wants(orgs::NO_ORG_LIFE)),
-                    });
-                    block.get(pos).copied().unwrap_or(Val::value(None))
-                }
-                Slot::Duty(d) => {
-                    duty_vals
-                        .entry(d)
-                        .or_insert_with(|| duties::values(ctx, s, d))
-                        .0
-                }
-                Slot::DutyLapse(d) => {
-                    duty_vals
-                        .entry(d)
-                        .or_insert_with(|| duties::values(ctx, s, d))
-                        .1
-                }
-                Slot::Indicator(x) => indicators::value(ctx, s, x),
-            };
+        }
+        for ((slot, (want_row, want_target)), val) in self.slots.iter().zip(wanted).zip(vals) {
+            // Every slot belongs to a group (`Plan`), so a wanted slot has its value.
+            let Some(val) = val else { continue };
+            let target = target_of(slot);
             if want_row {
                 rows.push(MetricRow {
                     metric: slot.id.clone(),
@@ -870,7 +902,11 @@ impl<'a> Engine<'a> {
                 });
             }
             if let (true, Some(t)) = (want_target, target) {
-                let a = super::targets::achievement(val.value, t);
+                let a = (super::targets::ACHIEVEMENT.value)(&super::targets::Achieved {
+                    value: val.value,
+                    target: t.value,
+                    baseline: t.baseline,
+                });
                 rows.push(MetricRow {
                     metric: slot.target_row.clone(),
                     scope: scope_id.clone(),
@@ -945,68 +981,13 @@ impl<'a> Engine<'a> {
     }
 }
 
-/// The metrics of a ledger in row order.
+/// The metrics of a ledger in row order, each with the group computing it.
 fn slots(l: &Ledger) -> Vec<SlotInfo> {
-    let mut out = Vec::new();
-    let mut push = |id: String, kind: MetricKind, slot: Slot| {
-        let target_row = target_row_id(&id);
-        out.push(SlotInfo {
-            id,
-            kind,
-            slot,
-            target_row,
-        });
-    };
-    let mut family_pos: HashMap<&'static str, (Family, usize)> = HashMap::default();
-    for (family, defs) in [
-        (Family::Tasks, tasks::DEFS),
-        (Family::Cadres, cadres::DEFS),
-        (Family::Leading, leading::DEFS),
-        (Family::Coverage, coverage::DEFS),
-        (Family::Orgs, orgs::DEFS),
-    ] {
-        for (i, d) in defs.iter().enumerate() {
-            family_pos.insert(d.id, (family, i));
-        }
+    let mut plan = Plan::default();
+    for family in &catalogue::FAMILIES {
+        family.plan(l, &mut plan);
     }
-    for m in catalogue::catalogue() {
-        match m.id {
-            "duty.<id>" => {
-                for (i, d) in l.duties.iter().enumerate() {
-                    push(
-                        format!("duty.{}", d.id),
-                        MetricKind::Ratio,
-                        Slot::Duty(i as u32),
-                    );
-                }
-            }
-            "duty.<id>.lapse" => {
-                for (i, d) in l.duties.iter().enumerate() {
-                    push(
-                        format!("duty.{}.lapse", d.id),
-                        catalogue::lapse_kind(d.cadence),
-                        Slot::DutyLapse(i as u32),
-                    );
-                }
-            }
-            "indicator.<id>" => {
-                for (i, x) in l.indicators.iter().enumerate() {
-                    push(
-                        format!("indicator.{}", x.id),
-                        MetricKind::Value,
-                        Slot::Indicator(i as u32),
-                    );
-                }
-            }
-            "target.<id>" => {}
-            id => {
-                if let Some(&(f, pos)) = family_pos.get(id) {
-                    push(id.to_string(), m.kind, Slot::Static(f, pos));
-                }
-            }
-        }
-    }
-    out
+    plan.slots
 }
 
 #[cfg(test)]

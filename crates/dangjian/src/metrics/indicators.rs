@@ -5,24 +5,41 @@ use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
 use super::engine::{range, Ctx, Engine, Scope, Val};
 use crate::formula::Expr;
 use crate::model::{Aggregate, Programme};
 
-/// The catalogue entry (template) of this family.
-pub(crate) const DEFS: &[MetricDef] = &[MetricDef {
-    id: "indicator.<id>",
-    zh: "指标值",
-    en: "indicator value",
-    definition: "Over the units in scope active on `as_of`, each unit's latest observation dated <= `as_of` (a \
-                 formula indicator is computed per unit from its operands' values at that unit, themselves \
-                 latest observations or formulas; a unit missing an operand, or dividing by zero, has no \
-                 value), combined with the indicator's aggregate (sum, mean, min, max; in ledger order of \
-                 units); null when no unit has a value.",
-    kind: MetricKind::Value,
-    direction: Direction::Higher,
-    programme: Programme::Leading,
+/// The indicator family (`indicator.<id>`): one metric per indicator.
+pub(crate) struct Indicators;
+
+impl Family for Indicators {
+    /// The indicator's aggregate over the units in scope (none when no unit has a value).
+    type Figures = Option<f64>;
+    const METRICS: &'static [Metric<Option<f64>>] = METRICS;
+    /// The value of indicator `key` (its position in the ledger).
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Option<f64> {
+        value(ctx, s, key)
+    }
+}
+
+/// The catalogue entry (template) of this family and how its value is read.
+const METRICS: &[Metric<Option<f64>>] = &[Metric {
+    def: MetricDef {
+        id: "indicator.<id>",
+        zh: "指标值",
+        en: "indicator value",
+        definition: "Over the units in scope active on `as_of`, each unit's latest observation dated <= `as_of` (a \
+                     formula indicator is computed per unit from its operands' values at that unit, themselves \
+                     latest observations or formulas; a unit missing an operand, or dividing by zero, has no \
+                     value), combined with the indicator's aggregate (sum, mean, min, max; in ledger order of \
+                     units); null when no unit has a value.",
+        kind: MetricKind::Value,
+        direction: Direction::Higher,
+        programme: Programme::Leading,
+        per_ledger: Some(PerLedger::Indicator),
+    },
+    value: |v| Val::value(*v),
 }];
 
 /// How an indicator gets its value at a unit.
@@ -196,13 +213,12 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate) ->
     memo.get(&i).copied().flatten()
 }
 
-/// `indicator.<id>` of indicator `i` at scope `s`.
-pub(crate) fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Val {
+/// `indicator.<id>` of indicator `i` at scope `s`: the aggregate of the units' values,
+/// none when no unit has one.
+fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Option<f64> {
     let e = ctx.e;
     let ix = &e.indicators;
-    let Some(cands) = ix.candidates.get(i as usize) else {
-        return Val::value(None);
-    };
+    let cands = ix.candidates.get(i as usize)?;
     let mut units: Vec<u32> = range(cands, s).iter().map(|c| c.1).collect();
     units.sort_unstable();
     let values: Vec<f64> = units
@@ -211,7 +227,7 @@ pub(crate) fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Val {
         .filter_map(|u| value_at(ix, i, u, ctx.as_of))
         .collect();
     if values.is_empty() {
-        return Val::value(None);
+        return None;
     }
     let agg = e.l.indicators[i as usize].aggregate();
     let v = match agg {
@@ -220,5 +236,5 @@ pub(crate) fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Val {
         Aggregate::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
         Aggregate::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     };
-    Val::value(Some(v))
+    Some(v)
 }

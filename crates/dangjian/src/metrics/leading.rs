@@ -1,37 +1,72 @@
 //! 红色引领: road chiefs and village liaison (`roads.*`, `villages.*`). Duties, indicators
 //! and targets of the same programme have their own files.
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind};
 use super::engine::{range, Ctx, Scope, Val};
 use crate::model::{Programme, RoleKind, UnitKind, Vocabulary};
 
-/// The catalogue entries of this family, in the order [`values`] computes them.
-pub(crate) const DEFS: &[MetricDef] = &[
-    MetricDef {
-        id: "roads.chief_coverage",
-        zh: "路长覆盖率",
-        en: "road chief coverage",
-        definition: "Units of kind `road` in scope active on `as_of` with a `road_chief` role active on `as_of` \
-                     targeting the road unit / such roads.",
-        kind: MetricKind::Ratio,
-        direction: Direction::Higher,
-        programme: Programme::Leading,
+/// The road-chief and village-liaison family (`roads.*`, `villages.*`).
+pub(crate) struct Leading;
+
+impl Family for Leading {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        Figures {
+            roads: coverage(ctx, s, UnitKind::Road, &[RoleKind::RoadChief]),
+            villages: coverage(
+                ctx,
+                s,
+                UnitKind::Village,
+                &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary],
+            ),
+        }
+    }
+}
+
+/// What the metrics of this family are read from, at one scope: (covered, all) roads and
+/// villages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    roads: (usize, usize),
+    villages: (usize, usize),
+}
+
+/// The catalogue entries of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
+    Metric {
+        def: MetricDef {
+            id: "roads.chief_coverage",
+            zh: "路长覆盖率",
+            en: "road chief coverage",
+            definition: "Units of kind `road` in scope active on `as_of` with a `road_chief` role active on `as_of` \
+                         targeting the road unit / such roads.",
+            kind: MetricKind::Ratio,
+            direction: Direction::Higher,
+            programme: Programme::Leading,
+            per_ledger: None,
+        },
+        value: |f| Val::ratio(f.roads.0 as f64, f.roads.1 as f64),
     },
-    MetricDef {
-        id: "villages.liaison_coverage",
-        zh: "联村干部覆盖率",
-        en: "village liaison coverage",
-        definition: "Units of kind `village` in scope active on `as_of` with a `liaison_cadre` or \
-                     `first_secretary` role active on `as_of` targeting the village unit / such villages.",
-        kind: MetricKind::Ratio,
-        direction: Direction::Higher,
-        programme: Programme::Leading,
+    Metric {
+        def: MetricDef {
+            id: "villages.liaison_coverage",
+            zh: "联村干部覆盖率",
+            en: "village liaison coverage",
+            definition: "Units of kind `village` in scope active on `as_of` with a `liaison_cadre` or \
+                         `first_secretary` role active on `as_of` targeting the village unit / such villages.",
+            kind: MetricKind::Ratio,
+            direction: Direction::Higher,
+            programme: Programme::Leading,
+            per_ledger: None,
+        },
+        value: |f| Val::ratio(f.villages.0 as f64, f.villages.1 as f64),
     },
 ];
 
-/// Covered / all units of `kind` in scope active on `as_of`, covered meaning an active role
+/// (covered, all) units of `kind` in scope active on `as_of`, covered meaning an active role
 /// of one of `roles` targets the unit.
-fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> Val {
+fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> (usize, usize) {
     let e = ctx.e;
     let pos = UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     let (mut covered, mut all) = (0usize, 0usize);
@@ -46,18 +81,5 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
             .any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));
         covered += usize::from(has);
     }
-    Val::ratio(covered as f64, all as f64)
-}
-
-/// The values of [`DEFS`] at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
-    vec![
-        coverage(ctx, s, UnitKind::Road, &[RoleKind::RoadChief]),
-        coverage(
-            ctx,
-            s,
-            UnitKind::Village,
-            &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary],
-        ),
-    ]
+    (covered, all)
 }

@@ -1,15 +1,17 @@
-//! The metric catalogue and the engine (`METRICS.md`).
+//! The metric catalogue and the engine (`docs/METRICS.md`).
 //!
 //! The catalogue ([`catalogue()`]) is data: every metric's id, Chinese and English name,
-//! definition, kind and direction, in the order of `METRICS.md`. The [`Engine`] indexes a
+//! definition, kind and direction, in the order of `docs/METRICS.md`. The [`Engine`] indexes a
 //! ledger once and then answers [`Query`]s: an [`Evaluation`] of metric rows, and the
 //! drill-down tables behind them (key tasks, duty obligations, enterprises, cadres).
 //!
-//! The code computing each family sits next to its catalogue entries: [`tasks`] and
-//! [`cadres`] (红色成长), [`leading`], [`duties`], [`indicators`] and [`targets`] (红色引领),
-//! [`coverage`] and [`orgs`] (红色覆盖).
+//! Each family file holds its catalogue entries and the code computing them: at each scope
+//! row the family works out its *figures* (counts and sums) once, and each entry reads its
+//! value from them. [`tasks`] and [`cadres`] (红色成长), [`leading`], [`duties`],
+//! [`indicators`] and [`targets`] (红色引领), [`coverage`] and [`orgs`] (红色覆盖);
+//! [`catalogue`](mod@catalogue) lists the families once and strings them together.
 //!
-//! ## Readings where `METRICS.md` leaves room
+//! ## Readings where `docs/METRICS.md` leaves room
 //! Each is also in the definition of the metrics it touches, and tested.
 //! - Initiatives are not among the records ignored after `as_of`: a key task counts whatever
 //!   its `start` (33 tasks of which 25 start by `as_of` give `tasks.total` 33 and
@@ -80,7 +82,9 @@ pub mod targets;
 pub mod tasks;
 
 pub use cadres::CadreRow;
-pub use catalogue::{catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricKind};
+pub use catalogue::{
+    catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricKind, PerLedger,
+};
 pub use coverage::EnterpriseRow;
 pub use duties::ObligationRow;
 pub use engine::Engine;
@@ -88,6 +92,7 @@ pub use tasks::{TaskRow, TaskStatus};
 
 /// A metric query that cannot be answered.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
 pub enum QueryError {
     /// The ledger has no root unit (no units at all, or every unit has a parent).
     #[error("the ledger has no root unit; add a unit with an empty `parent` (the district) to evaluate metrics")]
@@ -137,19 +142,16 @@ pub enum QueryError {
 /// `indicator.<indicator id>`. Achievements (`target.<id>`) are not metrics one can set a
 /// target for; plain indicator ids are checked by the caller.
 pub fn is_metric_id(id: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>) -> bool {
-    if catalogue().iter().any(|m| !m.is_template() && m.id == id) {
-        return true;
-    }
-    if let Some(rest) = id.strip_prefix("duty.") {
-        return duties.contains(rest)
-            || rest
-                .strip_suffix(".lapse")
-                .is_some_and(|d| duties.contains(d));
-    }
-    if let Some(rest) = id.strip_prefix("indicator.") {
-        return indicators.contains(rest);
-    }
-    false
+    catalogue().iter().any(|m| match m.per_ledger {
+        None => m.id == id,
+        Some(family @ (PerLedger::Duty | PerLedger::DutyLapse)) => {
+            family.key(id).is_some_and(|k| duties.contains(k))
+        }
+        Some(PerLedger::Indicator) => PerLedger::Indicator
+            .key(id)
+            .is_some_and(|k| indicators.contains(k)),
+        Some(PerLedger::Target) => false,
+    })
 }
 
 /// A question to the engine: when, over which window, where, broken down how, which metrics.
@@ -213,18 +215,16 @@ pub struct MetricRow {
     pub kind: MetricKind,
 }
 
-impl MetricRow {
-    /// The columns of a metric row, in the order of `METRICS.md` ("Output").
-    pub const COLUMNS: [&'static str; 7] = [
-        "metric",
-        "scope",
-        "value",
-        "numerator",
-        "denominator",
-        "target",
-        "due",
-    ];
-}
+// The columns of a metric row, in the order of `docs/METRICS.md` ("Output").
+crate::rows::impl_row!(MetricRow {
+    metric,
+    scope,
+    value,
+    numerator,
+    denominator,
+    target,
+    due,
+} hidden { kind });
 
 /// The answer to a [`Query`]: the resolved dates and scope, and the metric rows (the scope's
 /// own rows first, then those of each breakdown unit in ledger order; within a unit, metrics
@@ -244,7 +244,7 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The rows as the JSON document of `METRICS.md`:
+    /// The rows as the JSON document of `docs/METRICS.md`:
     /// `{"as_of", "from", "rows": [{"metric", "scope", "value", "numerator", "denominator",
     /// "target"[, "due"]}]}`. Counts, days and periods, and integral numerators and
     /// denominators, are written as JSON integers; missing values as `null`.
@@ -304,6 +304,7 @@ fn json_number(v: Option<f64>, integral_ok: bool) -> serde_json::Value {
 /// How often [`Engine::trend`] evaluates.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Freq {
     /// Every month end.
     Month,

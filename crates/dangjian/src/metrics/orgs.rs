@@ -4,19 +4,35 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-use super::catalogue::MetricDef;
+use super::catalogue::{Family, Metric};
 use super::engine::{range, select, Ctx, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
+/// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
-        super::catalogue::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def)
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
+        Metric {
+            def: super::catalogue::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def),
+            value: $value,
+        }
     };
 }
 
-/// The catalogue entries of this family, in the order [`values`] computes them.
-pub(crate) const DEFS: &[MetricDef] = &[
+/// The organisation family (`orgs.*`, `members.no_org_life`, `workshops.red`,
+/// `committees.two_new`).
+pub(crate) struct Orgs;
+
+impl Family for Orgs {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        figures(ctx, s, ctx.wants(NO_ORG_LIFE))
+    }
+}
+
+/// The catalogue entries of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
     def!(
         "orgs.viable",
         "支部达标率",
@@ -24,7 +40,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Ratio,
         Higher,
         "Orgs in scope of kind `branch` or `joint_branch` active on `as_of` with at least 3 formal members / \
-         such orgs; formal members are people whose `org` is exactly that org with `confirmed` <= `as_of`."
+         such orgs; formal members are people whose `org` is exactly that org with `confirmed` <= `as_of`.",
+        |f| Val::ratio(f.viable as f64, f.branches as f64)
     ),
     def!(
         "orgs.renewal_overdue",
@@ -35,7 +52,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "Orgs in scope of kind `committee`, `general_branch`, `branch` or `joint_branch` active on `as_of` with \
          an election dated <= `as_of` whose term has ended / those orgs with such an election. Term end = the \
          latest such election + 5 years (kind `committee`, or the first listed host is a `village`) or + 3 \
-         years (otherwise), in calendar years (29 February -> 28 February); ended when term end < `as_of`."
+         years (otherwise), in calendar years (29 February -> 28 February); ended when term end < `as_of`.",
+        |f| Val::ratio(f.renewal_overdue as f64, f.elected as f64)
     ),
     def!(
         "orgs.renewal_due",
@@ -44,7 +62,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Count,
         Lower,
         "Of the orgs of `orgs.renewal_overdue`'s denominator, those not overdue whose term end <= `as_of` + \
-         183 days."
+         183 days.",
+        |f| Val::count(f.renewal_due)
     ),
     def!(
         "members.no_org_life",
@@ -58,7 +77,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
          `as_of` minus 6 calendar months, the day clamped to the month's end, e.g. 2019-08-31 -> 2019-02-28): \
          their members with `joined` <= M who are listed in no such activity in (M, `as_of`] / their members \
          with `joined` <= M. A member belongs to the org named in their `org` (a group's members to the \
-         group); members without `joined` are not counted."
+         group); members without `joined` are not counted.",
+        |f| Val::ratio(f.absent as f64, f.eligible as f64)
     ),
     def!(
         "workshops.red",
@@ -66,7 +86,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "red workshops",
         Count,
         Higher,
-        "Distinct units in scope holding the `red_workshop` designation on `as_of`."
+        "Distinct units in scope holding the `red_workshop` designation on `as_of`.",
+        |f| Val::count(f.red_workshops)
     ),
     def!(
         "committees.two_new",
@@ -74,12 +95,13 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "two-new committees",
         Count,
         Higher,
-        "Orgs in scope of kind `two_new_committee` active on `as_of`."
+        "Orgs in scope of kind `two_new_committee` active on `as_of`.",
+        |f| Val::count(f.two_new)
     ),
 ];
 
 /// The id of the organisation-life metric (the costly one of this family).
-pub(crate) const NO_ORG_LIFE: &str = "members.no_org_life";
+const NO_ORG_LIFE: &str = "members.no_org_life";
 
 /// Organisation life of one org that recorded attendance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -150,8 +172,27 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
     })
 }
 
-/// The values of [`DEFS`] at scope `s` (`members.no_org_life` computed only when `life`).
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Vec<Val> {
+/// What the organisation metrics are read from, at one scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Figures {
+    /// Active branches and joint branches; of them, with at least 3 formal members.
+    branches: usize,
+    viable: usize,
+    /// Active primary orgs with an election; of them, overdue and due for renewal.
+    elected: usize,
+    renewal_overdue: usize,
+    renewal_due: usize,
+    /// Members eligible for organisation life; of them, absent (orgs that recorded
+    /// attendance).
+    eligible: u64,
+    absent: u64,
+    red_workshops: usize,
+    two_new: usize,
+}
+
+/// The figures at scope `s` (organisation life worked out only when `life`: it is the
+/// costly one).
+fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let e = ctx.e;
     let l = e.l;
     let as_of = ctx.as_of;
@@ -221,12 +262,15 @@ pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Vec<Val> {
         })
         .unwrap_or(0);
 
-    vec![
-        Val::ratio(viable as f64, branches as f64),
-        Val::ratio(overdue as f64, elected as f64),
-        Val::count(due),
-        Val::ratio(absent as f64, eligible as f64),
-        Val::count(red),
-        Val::count(two_new),
-    ]
+    Figures {
+        branches,
+        viable,
+        elected,
+        renewal_overdue: overdue,
+        renewal_due: due,
+        eligible,
+        absent,
+        red_workshops: red,
+        two_new,
+    }
 }

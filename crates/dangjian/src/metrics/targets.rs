@@ -3,27 +3,53 @@
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Direction, MetricDef, MetricKind};
+use super::catalogue::{Direction, Metric, MetricDef, MetricKind, PerLedger, Registered};
 use super::engine::Val;
-use crate::model::{Ledger, Programme, Target};
+use crate::model::{Ledger, Programme};
 
-/// The catalogue entry (template) of this family.
-pub(crate) const DEFS: &[MetricDef] = &[MetricDef {
-    id: "target.<id>",
-    zh: "目标达成度",
-    en: "target achievement",
-    definition: "Achievement of the target counting for a metric at a scope: numerator = the metric's value - \
-                 baseline, denominator = target - baseline (baseline 0 when empty); value null when the metric \
-                 is null (then the numerator is null too) or the denominator is 0. A target belongs to the row \
-                 whose scope is its scope (empty: the root); a target whose scope is not among the evaluated \
-                 rows produces nothing. With several for one metric and scope, the one with the earliest due \
-                 on or after as_of counts, else the one due last. The metric's own row carries `target` and \
-                 `due`; the `target.<id>` row follows it right after and has a null `target` and no `due`. A \
-                 target on indicator X targets `indicator.X` and gives the row `target.X`.",
-    kind: MetricKind::Ratio,
-    direction: Direction::Higher,
-    programme: Programme::Leading,
-}];
+/// The target family (`target.<id>`): not computed per scope like the others, its rows
+/// follow the row of the metric each target is on.
+pub(crate) struct Targets;
+
+impl Registered for Targets {
+    fn defs(&self) -> Vec<&'static MetricDef> {
+        vec![&ACHIEVEMENT.def]
+    }
+    fn plan(&self, _: &Ledger, _: &mut super::engine::Plan) {}
+}
+
+/// A metric's value at a scope and the target counting for it there.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Achieved {
+    /// The metric's value.
+    pub value: Option<f64>,
+    /// The target value.
+    pub target: f64,
+    /// The baseline, if any.
+    pub baseline: Option<f64>,
+}
+
+/// The catalogue entry (template) of this family and the achievement it computes.
+pub(crate) const ACHIEVEMENT: Metric<Achieved> = Metric {
+    def: MetricDef {
+        id: "target.<id>",
+        zh: "目标达成度",
+        en: "target achievement",
+        definition: "Achievement of the target counting for a metric at a scope: numerator = the metric's value - \
+                     baseline, denominator = target - baseline (baseline 0 when empty); value null when the metric \
+                     is null (then the numerator is null too) or the denominator is 0. A target belongs to the row \
+                     whose scope is its scope (empty: the root); a target whose scope is not among the evaluated \
+                     rows produces nothing. With several for one metric and scope, the one with the earliest due \
+                     on or after as_of counts, else the one due last. The metric's own row carries `target` and \
+                     `due`; the `target.<id>` row follows it right after and has a null `target` and no `due`. A \
+                     target on indicator X targets `indicator.X` and gives the row `target.X`.",
+        kind: MetricKind::Ratio,
+        direction: Direction::Higher,
+        programme: Programme::Leading,
+        per_ledger: Some(PerLedger::Target),
+    },
+    value: achievement,
+};
 
 /// The target that counts among `candidates` (rows of the targets table for one metric and
 /// scope): the earliest due on or after `as_of`, else the one due last.
@@ -42,11 +68,11 @@ pub(crate) fn select(l: &Ledger, candidates: &[u32], as_of: NaiveDate) -> Option
         .copied()
 }
 
-/// The achievement of `target` by a metric whose value is `value`.
-pub(crate) fn achievement(value: Option<f64>, target: &Target) -> Val {
-    let baseline = target.baseline.unwrap_or(0.0);
-    let denominator = target.value - baseline;
-    match value {
+/// The achievement of a target by a metric: (value - baseline) / (target - baseline).
+fn achievement(a: &Achieved) -> Val {
+    let baseline = a.baseline.unwrap_or(0.0);
+    let denominator = a.target - baseline;
+    match a.value {
         Some(v) => Val::ratio(v - baseline, denominator),
         None => Val {
             value: None,
@@ -60,6 +86,7 @@ pub(crate) fn achievement(value: Option<f64>, target: &Target) -> Val {
 mod tests {
     use super::*;
     use crate::model::Extra;
+    use crate::model::Target;
 
     fn target(due: NaiveDate, value: f64, baseline: Option<f64>) -> Target {
         Target {
@@ -86,6 +113,14 @@ mod tests {
         assert_eq!(select(&l, &[0, 1, 2], d(2019, 9, 30)), Some(1)); // due on as_of counts
         assert_eq!(select(&l, &[0, 1, 2], d(2020, 1, 1)), Some(0));
         assert_eq!(select(&l, &[], d(2020, 1, 1)), None);
+    }
+
+    fn achievement(value: Option<f64>, t: &Target) -> Val {
+        (ACHIEVEMENT.value)(&Achieved {
+            value,
+            target: t.value,
+            baseline: t.baseline,
+        })
     }
 
     #[test]

@@ -4,20 +4,35 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::catalogue::MetricDef;
+use super::catalogue::{Family, Metric};
 use super::engine::{select, Ctx, Scope, Val};
 use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
 use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
 
+/// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
-        super::catalogue::metric!(Growth, $id, $zh, $en, $kind, $dir, $def)
+    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
+        Metric {
+            def: super::catalogue::metric!(Growth, $id, $zh, $en, $kind, $dir, $def),
+            value: $value,
+        }
     };
 }
 
-/// The catalogue entries of this family, in the order [`values`] computes them.
-pub(crate) const DEFS: &[MetricDef] = &[
+/// The key-task family (`tasks.*`).
+pub(crate) struct Tasks;
+
+impl Family for Tasks {
+    type Figures = Figures;
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        figures(ctx, s)
+    }
+}
+
+/// The catalogue entries of this family, each with how its value is read.
+const METRICS: &[Metric<Figures>] = &[
     def!(
         "tasks.total",
         "重难点工作数",
@@ -26,7 +41,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Higher,
         "Number of key tasks: initiatives of kind `key_task` in scope (an initiative with no unit belongs to the \
          root only). Initiatives are not among the records ignored after `as_of`: a key task counts whatever its \
-         `start`. Progress updates dated after `as_of` are ignored."
+         `start`. Progress updates dated after `as_of` are ignored.",
+        |f| Val::count(f.total)
     ),
     def!(
         "tasks.started",
@@ -36,7 +52,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Higher,
         "Started key tasks / key tasks. A task is started when its `start` <= `as_of`, or some update dated <= \
          `as_of` has percent > 0. Key tasks count whatever their `start` (initiatives are not ignored after \
-         `as_of`): 33 tasks of which 25 have start <= as_of give 25/33."
+         `as_of`): 33 tasks of which 25 have start <= as_of give 25/33.",
+        |f| Val::ratio(f.started as f64, f.total as f64)
     ),
     def!(
         "tasks.completed",
@@ -44,7 +61,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "share completed",
         Ratio,
         Higher,
-        "Done key tasks / key tasks; done means the latest update dated <= `as_of` is exactly 100%."
+        "Done key tasks / key tasks; done means the latest update dated <= `as_of` is exactly 100%.",
+        |f| Val::ratio(f.done as f64, f.total as f64)
     ),
     def!(
         "tasks.progress",
@@ -53,7 +71,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Ratio,
         Higher,
         "sum(weight x actual) / sum(weight) over the key tasks in scope; actual = percent of the latest update \
-         dated <= `as_of` over 100 (0 if none); weight default 1."
+         dated <= `as_of` over 100 (0 if none); weight default 1.",
+        |f| Val::ratio(f.weighted_actual, f.weight)
     ),
     def!(
         "tasks.spi",
@@ -64,7 +83,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
         "sum(weight x actual) / sum(weight x expected) over started tasks that are not done. expected = (as_of - \
          effective start) / (deadline - effective start) in days, clamped to [0, 1] (1 when deadline <= \
          effective start); the effective start is `start`, or when empty the date of the first update dated <= \
-         `as_of`. Null when the denominator is 0."
+         `as_of`. Null when the denominator is 0.",
+        |f| Val::ratio(f.spi_actual, f.spi_expected)
     ),
     def!(
         "tasks.on_track",
@@ -73,12 +93,45 @@ pub(crate) const DEFS: &[MetricDef] = &[
         Count,
         Higher,
         "Key tasks with status on_track. Status, first match wins: done (actual = 1), overdue (as_of > \
-         deadline), not_started, at_risk (expected - actual >= tolerance 0.10, slack 1e-9), on_track."
+         deadline), not_started, at_risk (expected - actual >= tolerance 0.10, slack 1e-9), on_track.",
+        |f| Val::count(f.on_track)
     ),
-    def!("tasks.at_risk", "有滞后风险", "at risk", Count, Lower, "Key tasks with status at_risk (expected - actual >= 0.10 - 1e-9; not done, not overdue, started)."),
-    def!("tasks.overdue", "逾期", "overdue", Count, Lower, "Key tasks with status overdue: not done and as_of > deadline."),
-    def!("tasks.not_started", "未启动", "not started", Count, Lower, "Key tasks with status not_started: not done, not overdue and not started."),
-    def!("tasks.done", "已完成", "done", Count, Higher, "Key tasks with status done: the latest update dated <= as_of is 100%."),
+    def!(
+        "tasks.at_risk",
+        "有滞后风险",
+        "at risk",
+        Count,
+        Lower,
+        "Key tasks with status at_risk (expected - actual >= 0.10 - 1e-9; not done, not overdue, started).",
+        |f| Val::count(f.at_risk)
+    ),
+    def!(
+        "tasks.overdue",
+        "逾期",
+        "overdue",
+        Count,
+        Lower,
+        "Key tasks with status overdue: not done and as_of > deadline.",
+        |f| Val::count(f.overdue)
+    ),
+    def!(
+        "tasks.not_started",
+        "未启动",
+        "not started",
+        Count,
+        Lower,
+        "Key tasks with status not_started: not done, not overdue and not started.",
+        |f| Val::count(f.not_started)
+    ),
+    def!(
+        "tasks.done",
+        "已完成",
+        "done",
+        Count,
+        Higher,
+        "Key tasks with status done: the latest update dated <= as_of is 100%.",
+        |f| Val::count(f.done)
+    ),
     def!(
         "tasks.forecast_late",
         "预计逾期",
@@ -89,7 +142,8 @@ pub(crate) const DEFS: &[MetricDef] = &[
          updates dated <= as_of, plus 0% at `start` when there is a start and no such update on it; rate = \
          (last percent - first percent) / (last date - first date) in days from the first and last point by \
          date; forecast = last date + ceil((100 - last percent) / rate - 1e-9) days. No forecast (not counted) \
-         with fewer than two points or when first and last share a day; never when rate <= 0."
+         with fewer than two points or when first and last share a day; never when rate <= 0.",
+        |f| Val::count(f.forecast_late)
     ),
 ];
 
@@ -227,41 +281,51 @@ fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<u32> {
     select(&e.key_tasks, s, |i| e.anchors(e.init_node(i)))
 }
 
-/// The values of [`DEFS`] at scope `s`.
-pub(crate) fn values(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<Val> {
+/// What the key-task metrics are read from, at one scope.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Figures {
+    total: usize,
+    started: usize,
+    on_track: usize,
+    at_risk: usize,
+    overdue: usize,
+    not_started: usize,
+    done: usize,
+    forecast_late: usize,
+    /// sum(weight x actual) and sum(weight) over all key tasks.
+    weighted_actual: f64,
+    weight: f64,
+    /// sum(weight x actual) and sum(weight x expected) over started tasks not done.
+    spi_actual: f64,
+    spi_expected: f64,
+}
+
+/// The figures of the key tasks in scope `s`.
+fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let evals = evals(ctx);
-    let tasks: Vec<&TaskEval> = in_scope(ctx, s)
+    let mut f = Figures::default();
+    for t in in_scope(ctx, s)
         .into_iter()
         .filter_map(|i| evals[i as usize].as_ref())
-        .collect();
-    let n = tasks.len();
-    let count = |st: TaskStatus| tasks.iter().filter(|t| t.status == st).count();
-    let (mut wa, mut w) = (0.0, 0.0);
-    for t in &tasks {
-        wa += t.weight * t.actual;
-        w += t.weight;
-    }
-    let (mut spi_num, mut spi_den) = (0.0, 0.0);
-    for t in tasks
-        .iter()
-        .filter(|t| t.started && t.status != TaskStatus::Done)
     {
-        spi_num += t.weight * t.actual;
-        spi_den += t.weight * t.expected;
+        f.total += 1;
+        f.started += usize::from(t.started);
+        f.forecast_late += usize::from(t.forecast_late());
+        match t.status {
+            TaskStatus::Done => f.done += 1,
+            TaskStatus::Overdue => f.overdue += 1,
+            TaskStatus::NotStarted => f.not_started += 1,
+            TaskStatus::AtRisk => f.at_risk += 1,
+            TaskStatus::OnTrack => f.on_track += 1,
+        }
+        f.weighted_actual += t.weight * t.actual;
+        f.weight += t.weight;
+        if t.started && t.status != TaskStatus::Done {
+            f.spi_actual += t.weight * t.actual;
+            f.spi_expected += t.weight * t.expected;
+        }
     }
-    vec![
-        Val::count(n),
-        Val::ratio(tasks.iter().filter(|t| t.started).count() as f64, n as f64),
-        Val::ratio(count(TaskStatus::Done) as f64, n as f64),
-        Val::ratio(wa, w),
-        Val::ratio(spi_num, spi_den),
-        Val::count(count(TaskStatus::OnTrack)),
-        Val::count(count(TaskStatus::AtRisk)),
-        Val::count(count(TaskStatus::Overdue)),
-        Val::count(count(TaskStatus::NotStarted)),
-        Val::count(count(TaskStatus::Done)),
-        Val::count(tasks.iter().filter(|t| t.forecast_late()).count()),
-    ]
+    f
 }
 
 /// One key task on the evaluation date (the drill-down of `tasks.*`).
@@ -299,6 +363,24 @@ pub struct TaskRow {
     /// Weight.
     pub weight: f64,
 }
+
+crate::rows::impl_row!(TaskRow {
+    id,
+    title,
+    unit,
+    owner,
+    leader,
+    status,
+    started,
+    actual,
+    expected,
+    spi,
+    start,
+    deadline,
+    forecast,
+    forecast_never,
+    weight,
+});
 
 /// The drill-down rows of the query's scope.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {

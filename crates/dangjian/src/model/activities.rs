@@ -18,7 +18,7 @@ super::ids::sym_type!(
 );
 
 impl ActivityKind {
-    /// The activity kinds named in DOMAIN.md, with Chinese and English labels.
+    /// The activity kinds named in docs/DOMAIN.md, with Chinese and English labels.
     pub const KNOWN: &'static [(&'static str, &'static str, &'static str)] = &[
         ("patrol", "巡查", "patrol"),
         ("instructor_visit", "指导", "instructor visit"),

@@ -1,4 +1,4 @@
-//! The domain model: one file per concept, in the vocabulary of `DOMAIN.md`.
+//! The domain model: one file per concept, in the vocabulary of `docs/DOMAIN.md`.
 //!
 //! A [`Ledger`] holds every table of the interchange format as typed records. Build one in
 //! code, or load one with [`crate::ledger`].
@@ -37,9 +37,10 @@ pub fn active_on(start: Option<NaiveDate>, end: Option<NaiveDate>, d: NaiveDate)
     start.is_none_or(|s| s <= d) && end.is_none_or(|e| d <= e)
 }
 
-/// The tables of a ledger, in the order of `LEDGER.md`.
+/// The tables of a ledger, in the order of `docs/LEDGER.md`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Table {
     /// `units`
     Units,
@@ -70,7 +71,7 @@ pub enum Table {
 }
 
 impl Table {
-    /// Every table, in the order of `LEDGER.md`.
+    /// Every table, in the order of `docs/LEDGER.md`.
     pub const ALL: [Table; 13] = [
         Table::Units,
         Table::Designations,
@@ -111,7 +112,7 @@ impl Table {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// The table's columns in the order of `LEDGER.md`, each with whether it is required.
+    /// The table's columns in the order of `docs/LEDGER.md`, each with whether it is required.
     pub fn columns(self) -> &'static [(&'static str, bool)] {
         match self {
             Table::Units => &[

@@ -99,7 +99,7 @@ impl Designation {
     pub const FIELD_COMPLEX: &'static str = "field_complex";
     /// 最美路段
     pub const MODEL_ROAD: &'static str = "model_road";
-    /// The designations named in DOMAIN.md with their Chinese and English labels.
+    /// The designations named in docs/DOMAIN.md with their Chinese and English labels.
     pub const KNOWN: &'static [(&'static str, &'static str, &'static str)] = &[
         ("red_workshop", "红色车间", "red workshop"),
         ("beautiful_line", "红色美丽线", "red beautiful line"),

@@ -2,7 +2,7 @@
 
 /// A closed vocabulary: every value has a stable identifier and a Chinese and an English label.
 pub trait Vocabulary: Sized + Copy + 'static {
-    /// Every value, in the order of `DOMAIN.md`.
+    /// Every value, in the order of `docs/DOMAIN.md`.
     const ALL: &'static [Self];
     /// What the vocabulary is called in messages ("unit kind", "role"...).
     const WHAT: &'static str;

@@ -1,0 +1,452 @@
+//! Tables with typed columns, from the Rust row types.
+//!
+//! A [`Row`] type knows its columns, each a name and a [`ColumnType`], without a row in
+//! hand, so an empty table has the same columns and types as a full one; each row gives its
+//! [`Cell`]s in the same order. The column types come from the field types ([`CellValue`]):
+//! a date field makes a date column, an `Option<f64>` a nullable float column. The command
+//! line renders text, CSV and Markdown from rows; the Python bindings build Arrow tables.
+//!
+//! The tables: metric rows ([`MetricRow`](crate::metrics::MetricRow)), the drill-downs
+//! ([`TaskRow`](crate::metrics::TaskRow), [`ObligationRow`](crate::metrics::ObligationRow),
+//! [`EnterpriseRow`](crate::metrics::EnterpriseRow), [`CadreRow`](crate::metrics::CadreRow)),
+//! the catalogue ([`LedgerMetric`](crate::metrics::LedgerMetric)) and validation problems
+//! ([`Problem`]).
+//!
+//! ```
+//! use dangjian::metrics::TaskRow;
+//! use dangjian::rows::{ColumnType, Row};
+//!
+//! let columns = TaskRow::columns();
+//! assert_eq!((columns[0].name, columns[0].ty), ("id", ColumnType::Text));
+//! let deadline = columns.iter().find(|c| c.name == "deadline").unwrap();
+//! assert_eq!(deadline.ty, ColumnType::Date);
+//! ```
+
+use std::borrow::Cow;
+
+use chrono::NaiveDate;
+
+use crate::ledger::{Location, Problem, ProblemKind, Severity};
+use crate::model::ids::{
+    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, TargetId, UnitId,
+};
+use crate::model::Vocabulary;
+
+/// The type of a column's values. Every column may also hold nulls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ColumnType {
+    /// Text (ids, names, kinds).
+    Text,
+    /// A calendar date.
+    Date,
+    /// A floating-point number.
+    Float,
+    /// A whole number.
+    Int,
+    /// A flag.
+    Bool,
+    /// A list of texts (ids, role kinds).
+    TextList,
+}
+
+/// A column of a table: its name and the type of its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Column {
+    /// The column name (the field name of the row type).
+    pub name: &'static str,
+    /// The type of its values.
+    pub ty: ColumnType,
+}
+
+impl Column {
+    /// The column of a row field, typed by the field's type: `field` only names the field
+    /// (`|r: &TaskRow| &r.deadline`).
+    pub fn of<R, T: CellValue + ?Sized>(name: &'static str, field: fn(&R) -> &T) -> Column {
+        let _ = field;
+        Column { name, ty: T::TYPE }
+    }
+}
+
+/// One cell of a row.
+#[derive(Clone, Debug, Default, PartialEq)]
+#[non_exhaustive]
+pub enum Cell<'a> {
+    /// No value.
+    #[default]
+    Null,
+    /// Text.
+    Text(Cow<'a, str>),
+    /// A date.
+    Date(NaiveDate),
+    /// A floating-point number.
+    Float(f64),
+    /// A whole number.
+    Int(i64),
+    /// A flag.
+    Bool(bool),
+    /// A list of texts.
+    TextList(Vec<Cow<'a, str>>),
+}
+
+impl Cell<'_> {
+    /// The cell for a machine (CSV): nothing for null, numbers at full precision (the
+    /// shortest text that reads back exactly, so a whole number has no decimals: `25`,
+    /// `0.7575757575757576`), dates ISO, lists joined with `;`.
+    pub fn to_exact_text(&self) -> String {
+        match self {
+            Cell::Null => String::new(),
+            Cell::Text(s) => s.to_string(),
+            Cell::Date(d) => d.to_string(),
+            Cell::Float(x) => format!("{x}"),
+            Cell::Int(n) => n.to_string(),
+            Cell::Bool(b) => b.to_string(),
+            Cell::TextList(items) => items.join(";"),
+        }
+    }
+
+    /// The cell for a person (text, Markdown): like [`Cell::to_exact_text`], but a fraction
+    /// is rounded to 4 decimals (`0.7576`); a whole number stays whole (`33`).
+    pub fn to_display_text(&self) -> String {
+        match self {
+            Cell::Float(x) if x.fract() != 0.0 => {
+                let s = format!("{x:.4}");
+                let s = s.trim_end_matches('0').trim_end_matches('.');
+                match s {
+                    "-0" => "0".to_string(),
+                    s => s.to_string(),
+                }
+            }
+            other => other.to_exact_text(),
+        }
+    }
+}
+
+/// A value that fills one cell: its column type, and the cell.
+pub trait CellValue {
+    /// The type of the column a field of this type makes.
+    const TYPE: ColumnType;
+    /// The value as a cell.
+    fn cell(&self) -> Cell<'_>;
+}
+
+/// A row type of a table: its columns, and each row's cells in the same order.
+pub trait Row {
+    /// The columns, in order.
+    fn columns() -> Vec<Column>;
+    /// This row's cells, one per column.
+    fn cells(&self) -> Vec<Cell<'_>>;
+}
+
+/// Implements [`Row`] for a struct from its field list: the columns are the fields in that
+/// order, typed by the field types. The struct is destructured without `..`, so a field
+/// added to the struct and not listed here (as a column or under `hidden`) does not
+/// compile.
+macro_rules! impl_row {
+    ($row:ident { $($field:ident),+ $(,)? } $(hidden { $($hidden:ident),+ $(,)? })?) => {
+        impl $crate::rows::Row for $row {
+            fn columns() -> Vec<$crate::rows::Column> {
+                vec![$($crate::rows::Column::of(stringify!($field), |r: &$row| &r.$field)),+]
+            }
+            fn cells(&self) -> Vec<$crate::rows::Cell<'_>> {
+                let $row { $($field,)+ $($($hidden: _,)+)? } = self;
+                vec![$($crate::rows::CellValue::cell($field)),+]
+            }
+        }
+    };
+}
+pub(crate) use impl_row;
+
+impl CellValue for str {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(self))
+    }
+}
+
+impl CellValue for String {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(self))
+    }
+}
+
+macro_rules! id_cells {
+    ($($id:ty),+) => {$(
+        impl CellValue for $id {
+            const TYPE: ColumnType = ColumnType::Text;
+            fn cell(&self) -> Cell<'_> {
+                Cell::Text(Cow::Borrowed(self.as_str()))
+            }
+        }
+    )+};
+}
+id_cells!(
+    UnitId,
+    OrgId,
+    PersonId,
+    InitiativeId,
+    ActivityId,
+    DutyId,
+    IndicatorId,
+    TargetId
+);
+
+/// A closed vocabulary (unit kinds, roles, task status...) is its identifier.
+impl<V: Vocabulary> CellValue for V {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(self.id()))
+    }
+}
+
+impl CellValue for NaiveDate {
+    const TYPE: ColumnType = ColumnType::Date;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Date(*self)
+    }
+}
+
+impl CellValue for f64 {
+    const TYPE: ColumnType = ColumnType::Float;
+    fn cell(&self) -> Cell<'_> {
+        if self.is_finite() {
+            Cell::Float(*self)
+        } else {
+            Cell::Null
+        }
+    }
+}
+
+macro_rules! int_cells {
+    ($($int:ty),+) => {$(
+        impl CellValue for $int {
+            const TYPE: ColumnType = ColumnType::Int;
+            fn cell(&self) -> Cell<'_> {
+                i64::try_from(*self).map_or(Cell::Null, Cell::Int)
+            }
+        }
+    )+};
+}
+int_cells!(i32, u32, u64, usize);
+
+impl CellValue for bool {
+    const TYPE: ColumnType = ColumnType::Bool;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Bool(*self)
+    }
+}
+
+impl<T: CellValue> CellValue for Option<T> {
+    const TYPE: ColumnType = T::TYPE;
+    fn cell(&self) -> Cell<'_> {
+        self.as_ref().map_or(Cell::Null, T::cell)
+    }
+}
+
+/// A list is a list of texts (ids, role kinds); other values are written as text.
+impl<T: CellValue> CellValue for Vec<T> {
+    const TYPE: ColumnType = ColumnType::TextList;
+    fn cell(&self) -> Cell<'_> {
+        Cell::TextList(
+            self.iter()
+                .map(|x| match x.cell() {
+                    Cell::Text(s) => s,
+                    other => Cow::Owned(other.to_exact_text()),
+                })
+                .collect(),
+        )
+    }
+}
+
+impl CellValue for Severity {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(severity_id(*self)))
+    }
+}
+
+impl CellValue for ProblemKind {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Owned(problem_kind_id(*self)))
+    }
+}
+
+/// The identifier of a severity: `error` or `warning`.
+pub fn severity_id(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The identifier of a problem kind (`unknown_term`, `missing_reference`...), as in JSON.
+pub fn problem_kind_id(k: ProblemKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{k:?}"),
+    }
+}
+
+/// A problem is a row: severity, kind, the location as text and as data (its form and the
+/// fields of that form; the others are null), and the message.
+///
+/// ```
+/// use dangjian::rows::{Cell, Row};
+///
+/// let err = dangjian::ledger::from_json_str(
+///     r#"{"format": "dangjian-ledger/1", "units": [{"id": "d", "kind": "town", "name": "x"}]}"#,
+/// )
+/// .unwrap_err();
+/// let p = &err.problems().unwrap().0[0];
+/// let cells: Vec<(&str, String)> = dangjian::ledger::Problem::columns()
+///     .iter()
+///     .zip(p.cells())
+///     .map(|(c, v)| (c.name, v.to_exact_text()))
+///     .collect();
+/// assert!(cells.contains(&("severity", "error".to_string())));
+/// assert!(cells.contains(&("form", "json".to_string())));
+/// assert!(cells.contains(&("pointer", "/units/0/kind".to_string())));
+/// assert!(cells.contains(&("line", String::new())));
+/// ```
+impl Row for Problem {
+    fn columns() -> Vec<Column> {
+        let col = |name, ty| Column { name, ty };
+        vec![
+            col("severity", ColumnType::Text),
+            col("kind", ColumnType::Text),
+            col("location", ColumnType::Text),
+            col("message", ColumnType::Text),
+            col("form", ColumnType::Text),
+            col("file", ColumnType::Text),
+            col("line", ColumnType::Int),
+            col("column", ColumnType::Int),
+            col("pointer", ColumnType::Text),
+            col("sheet", ColumnType::Text),
+            col("cell", ColumnType::Text),
+            col("table", ColumnType::Text),
+            col("row", ColumnType::Int),
+            col("field", ColumnType::Text),
+        ]
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let text = |s: &str| Cell::Text(Cow::Owned(s.to_string()));
+        let int = |n: u64| i64::try_from(n).map_or(Cell::Null, Cell::Int);
+        // form, file, line, column, pointer, sheet, cell, table, row, field
+        let mut at: [Cell<'_>; 10] = Default::default();
+        match &self.location {
+            Location::Csv { file, line, column } => {
+                at[0] = text("csv");
+                at[1] = text(file);
+                at[2] = int(*line);
+                at[3] = int(*column as u64);
+            }
+            Location::Json { pointer } => {
+                at[0] = text("json");
+                at[4] = text(pointer);
+            }
+            Location::Excel { sheet, cell } => {
+                at[0] = text("excel");
+                at[5] = text(sheet);
+                at[6] = text(cell);
+            }
+            Location::Record { table, row, column } => {
+                at[0] = text("record");
+                at[7] = text(table.name());
+                at[8] = int(*row as u64);
+                at[9] = column.as_deref().map_or(Cell::Null, text);
+            }
+            Location::File { path } => {
+                at[0] = text("file");
+                at[1] = text(path);
+            }
+            Location::Ledger => at[0] = text("ledger"),
+        }
+        let mut cells = vec![
+            self.severity.cell(),
+            self.kind.cell(),
+            Cell::Text(Cow::Owned(self.location.to_string())),
+            Cell::Text(Cow::Borrowed(&self.message)),
+        ];
+        cells.extend(at);
+        cells
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_text_is_exact_and_people_text_rounds() {
+        // 25 / 33 = 0.757575...: all digits for a machine, 4 decimals for a person.
+        let r = Cell::Float(25.0 / 33.0);
+        assert_eq!(r.to_exact_text(), "0.7575757575757576");
+        assert_eq!(r.to_display_text(), "0.7576");
+        // A count held as a float is a whole number either way.
+        assert_eq!(Cell::Float(33.0).to_exact_text(), "33");
+        assert_eq!(Cell::Float(33.0).to_display_text(), "33");
+        assert_eq!(Cell::Float(0.5).to_display_text(), "0.5");
+        assert_eq!(Cell::Float(-0.00001).to_display_text(), "0");
+        assert_eq!(Cell::Float(682_500.0).to_exact_text(), "682500");
+        assert_eq!(Cell::Null.to_exact_text(), "");
+    }
+
+    #[test]
+    fn optional_and_list_fields_keep_their_column_type() {
+        assert_eq!(<Option<NaiveDate>>::TYPE, ColumnType::Date);
+        assert_eq!(<Option<u64>>::TYPE, ColumnType::Int);
+        assert_eq!(<Vec<OrgId>>::TYPE, ColumnType::TextList);
+        assert_eq!(None::<f64>.cell(), Cell::Null);
+        assert_eq!(f64::NAN.cell(), Cell::Null);
+    }
+
+    #[test]
+    fn every_form_of_location_fills_its_own_columns() {
+        let cols: Vec<&str> = Problem::columns().iter().map(|c| c.name).collect();
+        let at = |loc: Location| {
+            let p = Problem::new(ProblemKind::BadDate, loc, "m");
+            cols.iter()
+                .zip(p.cells())
+                .filter(|(_, c)| *c != Cell::Null)
+                .map(|(n, c)| format!("{n}={}", c.to_exact_text()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        let head = "severity=error kind=bad_date";
+        assert_eq!(
+            at(Location::Csv {
+                file: "units.csv".into(),
+                line: 4,
+                column: 2
+            }),
+            format!(
+                "{head} location=units.csv:4:2 message=m form=csv file=units.csv line=4 column=2"
+            )
+        );
+        assert_eq!(
+            at(Location::Excel {
+                sheet: "orgs".into(),
+                cell: "B3".into()
+            }),
+            format!("{head} location=orgs!B3 message=m form=excel sheet=orgs cell=B3")
+        );
+        assert_eq!(
+            at(Location::Record {
+                table: crate::model::Table::Units,
+                row: 0,
+                column: Some("parent".into())
+            }),
+            format!(
+                "{head} location=units[0].parent message=m form=record table=units row=0 field=parent"
+            )
+        );
+        assert_eq!(
+            at(Location::Ledger),
+            format!("{head} location=ledger message=m form=ledger")
+        );
+        assert_eq!(Problem::columns().len(), 14);
+    }
+}
