@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
 from . import _dangjian
 from ._errors import QueryError
@@ -275,10 +275,34 @@ def example() -> Ledger:
     return Ledger(_dangjian.example())
 
 
-def load(path: PathLike) -> Ledger:
+def load(path: PathLike, progress: Optional[Callable[[str, int, int], None]] = None) -> Ledger:
     """Load a ledger from a CSV folder (UTF-8 or GB18030), a ``.json`` file or an ``.xlsx``
-    workbook; raises :class:`LedgerError` with every located problem when it is not valid."""
-    return Ledger(_dangjian.load(os.fspath(path)))
+    workbook; raises :class:`LedgerError` with every located problem when it is not valid.
+
+    ``progress``, when given, is called as ``progress(stage, done, total)``: the stage
+    ``"reading"`` with the bytes read so far and in all (a CSV folder reports every few
+    megabytes, other forms once), then ``"validating"`` with 0 of 1 and 1 of 1. With tqdm:
+
+    >>> import dangjian as dj, tempfile
+    >>> path = tempfile.mkdtemp() + "/ledger"
+    >>> dj.example().save(path)
+    >>> seen = []
+    >>> ds = dj.load(path, progress=lambda stage, done, total: seen.append(stage))
+    >>> seen[0], seen[-1]
+    ('reading', 'validating')
+
+    .. code-block:: python
+
+        from tqdm.auto import tqdm
+        with tqdm(unit="B", unit_scale=True) as bar:
+            def show(stage, done, total):
+                bar.set_description(stage)
+                if stage == "reading":
+                    bar.total = total
+                    bar.update(done - bar.n)
+            ds = dj.load("province/", progress=show)
+    """
+    return Ledger(_dangjian.load(os.fspath(path), progress))
 
 
 def template() -> Ledger:

@@ -10,6 +10,7 @@ use dangjian::ledger::{self, ValidateOptions};
 use dangjian::Ledger;
 
 mod dashboard;
+mod progress;
 mod render;
 mod summary;
 
@@ -27,7 +28,14 @@ use render::Format;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// No progress bar on stderr (there is none anyway when stderr is not a terminal, or
+    /// for loads shorter than a second).
+    #[arg(long, global = true)]
+    quiet: bool,
 }
+
+/// Whether `--quiet` was given.
+static QUIET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 
 #[derive(Subcommand)]
 enum Command {
@@ -181,7 +189,13 @@ impl<E: std::fmt::Display> From<E> for Failure {
 fn load(data: Option<&PathBuf>) -> Result<Ledger, Failure> {
     match data {
         None => Ok(dangjian::example()),
-        Some(p) => ledger::load(p).map_err(|e| match e.problems() {
+        Some(p) => progress::load(
+            p,
+            &Default::default(),
+            QUIET.get().copied().unwrap_or(false),
+        )
+        .map(|l| l.ledger)
+        .map_err(|e| match e.problems() {
             Some(problems) => Failure {
                 code: 1,
                 message: problems
@@ -204,7 +218,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 ..Default::default()
             };
             let problems = match &path {
-                Some(p) => ledger::check(p, &opts)?,
+                Some(p) => match progress::load(p, &opts, QUIET.get().copied().unwrap_or(false)) {
+                    Ok(l) => ledger::Problems(l.warnings),
+                    Err(ledger::LedgerError::Invalid(p)) => p,
+                    Err(e) => return Err(e.into()),
+                },
                 None => dangjian::example().validate_as_of(as_of),
             };
             for p in &problems.0 {
@@ -369,6 +387,7 @@ impl Phases {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    QUIET.get_or_init(|| cli.quiet);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {

@@ -324,3 +324,30 @@ fn an_empty_drilldown_keeps_its_columns() {
         "id,title,unit,owner,leader,status,started,actual,expected,spi,start,deadline,forecast,forecast_never,weight\n"
     );
 }
+
+#[test]
+fn a_crlf_csv_folder_names_the_bad_line_itself_and_quiet_draws_no_bar() {
+    // Excel writes CRLF; the third line (the second activity) has a bad date.
+    let dir = tmp("crlf");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("units.csv"),
+        "id,kind,name,parent\r\nd,district,新区,\r\nr1,road,西周路,d\r\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("activities.csv"),
+        "kind,date,subject\r\npatrol,2019-04-01,r1\r\npatrol,2019x04-04,r1\r\n",
+    )
+    .unwrap();
+    let path = dir.to_str().unwrap();
+    let (code, out, err) = dangjian(&["--quiet", "validate", path]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.starts_with("activities.csv:3:2: `2019x04-04` in `date` is not a date"),
+        "{out}"
+    );
+    // No bar, no terminal control codes: only the count.
+    assert_eq!(err.trim(), "1 error(s), 0 warning(s)");
+    std::fs::remove_dir_all(&dir).ok();
+}

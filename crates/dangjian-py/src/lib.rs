@@ -533,12 +533,32 @@ fn template(py: Python<'_>) -> PyResult<PyLedger> {
     Ok(PyLedger::new(ledger))
 }
 
-/// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook.
+/// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; `progress`,
+/// when given, is called as `progress(stage, done, total)` while it loads.
 #[pyfunction]
-fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
-    let ledger = detached(py, "load", move || {
-        dangjian::ledger::load(&path).map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
+#[pyo3(signature = (path, progress = None))]
+fn load(py: Python<'_>, path: PathBuf, progress: Option<Py<PyAny>>) -> PyResult<PyLedger> {
+    // The callback's first exception stops nothing but is raised once the load is over.
+    let failed: std::sync::Mutex<Option<PyErr>> = std::sync::Mutex::new(None);
+    let report = |stage: &str, done: u64, total: u64| {
+        let Some(cb) = &progress else { return };
+        if failed.lock().map(|f| f.is_some()).unwrap_or(true) {
+            return;
+        }
+        if let Err(e) = Python::attach(|py| cb.call1(py, (stage, done, total)).map(drop)) {
+            if let Ok(mut f) = failed.lock() {
+                f.get_or_insert(e);
+            }
+        }
+    };
+    let ledger = detached(py, "load", || {
+        dangjian::ledger::load_with_progress(&path, &Default::default(), &report)
+            .map(|l| l.ledger)
+            .map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
     })?;
+    if let Some(e) = failed.into_inner().ok().flatten() {
+        return Err(e);
+    }
     Ok(PyLedger::new(ledger))
 }
 

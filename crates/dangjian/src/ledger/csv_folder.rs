@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use super::decode::{Interner, Part, TableDecoder};
 use super::problem::{Location, Problem, ProblemKind};
 use super::raw::{clean, Origin, OutTable, RawRow, RawTable};
-use super::{write_atomically, Decoded, LedgerError};
+use super::{write_atomically, Decoded, LedgerError, Progress};
 use crate::model::Table;
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.
@@ -307,7 +307,12 @@ impl TableRead {
 
     /// Reads a file from disk; a large UTF-8 file streams through in blocks so that it is
     /// never held whole.
-    fn read_path(self, path: &Path, ids: &Ids) -> Result<TableRead, LedgerError> {
+    fn read_path(
+        self,
+        path: &Path,
+        ids: &Ids,
+        progress: &Progress<'_>,
+    ) -> Result<TableRead, LedgerError> {
         use std::io::Read;
         let mut file = std::fs::File::open(path).map_err(|e| LedgerError::io(path, e))?;
         let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -315,7 +320,9 @@ impl TableRead {
             let mut bytes = Vec::with_capacity(size as usize);
             file.read_to_end(&mut bytes)
                 .map_err(|e| LedgerError::io(path, e))?;
-            return Ok(self.read_bytes(&bytes, ids));
+            let read = self.read_bytes(&bytes, ids);
+            progress.add(size);
+            return Ok(read);
         }
         let mut me = self;
         let mut buf: Vec<u8> = Vec::with_capacity(4 * me.block + 1024);
@@ -403,6 +410,7 @@ impl TableRead {
             line = rest_line + count_lines(rest);
             let consumed = end + (buf.len() - body.len());
             buf.drain(..consumed);
+            progress.add(consumed as u64);
         }
         me.part = part.unwrap_or_default();
         Ok(me)
@@ -441,7 +449,10 @@ fn decode_text_cow(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
 
 /// Reads every `<table>.csv` of a folder (missing tables are empty), the tables in
 /// parallel.
-pub(crate) fn read_folder(dir: &Path) -> Result<Decoded, LedgerError> {
+pub(crate) fn read_folder(
+    dir: &Path,
+    report: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<Decoded, LedgerError> {
     let mut names = Vec::new();
     let entries = std::fs::read_dir(dir).map_err(|e| LedgerError::io(dir, e))?;
     for entry in entries {
@@ -462,9 +473,14 @@ pub(crate) fn read_folder(dir: &Path) -> Result<Decoded, LedgerError> {
         .collect();
     jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
     let ids = Ids::default();
+    let progress = Progress {
+        report,
+        done: Default::default(),
+        total: jobs.iter().map(|j| j.2).sum(),
+    };
     let reads: Vec<Result<TableRead, LedgerError>> = jobs
         .into_par_iter()
-        .map(|(t, p, _)| TableRead::new(t).read_path(&p, &ids))
+        .map(|(t, p, _)| TableRead::new(t).read_path(&p, &ids, &progress))
         .collect();
     let reads = reads.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(assemble(unknown, reads))
@@ -607,7 +623,15 @@ mod tests {
             block,
             ..TableRead::new(Table::Activities)
         }
-        .read_path(&path, &Ids::default())
+        .read_path(
+            &path,
+            &Ids::default(),
+            &Progress {
+                report: &|_, _, _| {},
+                done: Default::default(),
+                total: 0,
+            },
+        )
         .unwrap();
         std::fs::remove_dir_all(&dir).ok();
         let mut out = Decoded::default();

@@ -126,7 +126,54 @@ pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
 /// Loads a ledger and keeps its warnings; `opts.as_of` sets the evaluation date for the
 /// "dated after the evaluation date" warning.
 pub fn load_with(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
-    finish(read(path.as_ref())?, opts)
+    load_with_progress(path, opts, &|_, _, _| {})
+}
+
+/// Like [`load_with`], telling `progress(stage, done, total)` how far it has come: the
+/// stage `"reading"` with the bytes read of all there are (a CSV folder reports as it
+/// goes, other forms once), then `"validating"` with 0 of 1 and 1 of 1. Called from
+/// worker threads, often enough to drive a progress bar and no more than once per block
+/// of a few megabytes.
+///
+/// ```
+/// use std::sync::atomic::{AtomicU64, Ordering};
+/// let dir = std::env::temp_dir().join(format!("dangjian-progress-{}", std::process::id()));
+/// dangjian::ledger::save(&dangjian::example(), &dir).unwrap();
+/// let read = AtomicU64::new(0);
+/// let loaded = dangjian::ledger::load_with_progress(&dir, &Default::default(), &|stage, done, _total| {
+///     if stage == "reading" {
+///         read.store(done, Ordering::Relaxed);
+///     }
+/// })
+/// .unwrap();
+/// assert!(read.load(Ordering::Relaxed) > 0);
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
+pub fn load_with_progress(
+    path: impl AsRef<Path>,
+    opts: &ValidateOptions,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<Loaded, LedgerError> {
+    let decoded = read(path.as_ref(), progress)?;
+    progress("validating", 0, 1);
+    let loaded = finish(decoded, opts);
+    progress("validating", 1, 1);
+    loaded
+}
+
+/// Bytes read so far of all there are, told to a progress callback.
+pub(crate) struct Progress<'a> {
+    report: &'a (dyn Fn(&str, u64, u64) + Sync),
+    done: std::sync::atomic::AtomicU64,
+    total: u64,
+}
+
+impl Progress<'_> {
+    pub(crate) fn add(&self, bytes: u64) {
+        use std::sync::atomic::Ordering;
+        let done = self.done.fetch_add(bytes, Ordering::Relaxed) + bytes;
+        (self.report)("reading", done.min(self.total), self.total);
+    }
 }
 
 /// Loads a ledger from JSON text.
@@ -171,7 +218,7 @@ pub(crate) struct Decoded {
     pub failed_ids: std::collections::HashSet<String>,
 }
 
-fn read(path: &Path) -> Result<Decoded, LedgerError> {
+fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decoded, LedgerError> {
     if !path.exists() {
         return Err(LedgerError::io(
             path,
@@ -190,18 +237,24 @@ fn read(path: &Path) -> Result<Decoded, LedgerError> {
                     "a JSON ledger must be UTF-8",
                 )]))
             })?;
-            match json::parse_json(&text) {
+            let read = match json::parse_json(&text) {
                 Ok(t) => Ok(raw::decode(t, Vec::new())),
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
-            }
+            };
+            let n = text.len() as u64;
+            progress("reading", n, n);
+            read
         }
         Form::Excel => {
             let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
-            excel::parse_xlsx(&path.display().to_string(), &bytes)
+            let read = excel::parse_xlsx(&path.display().to_string(), &bytes)
                 .map(|(t, p)| raw::decode(t, p))
-                .map_err(|p| LedgerError::Invalid(Problems(vec![p])))
+                .map_err(|p| LedgerError::Invalid(Problems(vec![p])));
+            let n = bytes.len() as u64;
+            progress("reading", n, n);
+            read
         }
-        Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path),
+        Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path, progress),
         Form::CsvFolder => Err(LedgerError::UnknownForm {
             path: path.display().to_string(),
             message: "a ledger is a folder of CSV files, a .json file or an .xlsx workbook".into(),

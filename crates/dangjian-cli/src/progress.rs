@@ -1,0 +1,42 @@
+//! A progress bar on stderr for loads that take more than a second.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use dangjian::ledger::{self, LedgerError, Loaded, ValidateOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+/// How long a load runs before its bar appears.
+const AFTER: Duration = Duration::from_secs(1);
+
+/// Loads a ledger with a bar on stderr, unless `quiet` or stderr is not a terminal (the
+/// bar draws nothing then) or the load is over within a second.
+pub fn load(path: &Path, opts: &ValidateOptions, quiet: bool) -> Result<Loaded, LedgerError> {
+    if quiet {
+        return ledger::load_with(path, opts);
+    }
+    let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::hidden());
+    let style = ProgressStyle::with_template("{msg:>10} [{bar:40}] {bytes}/{total_bytes} {eta}")
+        .map(|s| s.progress_chars("=> "))
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    let start = Instant::now();
+    let shown = AtomicBool::new(false);
+    let loaded = ledger::load_with_progress(path, opts, &|stage, done, total| {
+        if !shown.load(Ordering::Relaxed) && start.elapsed() >= AFTER {
+            shown.store(true, Ordering::Relaxed);
+            bar.set_draw_target(ProgressDrawTarget::stderr());
+        }
+        bar.set_message(match stage {
+            "reading" => "reading",
+            _ => "validating",
+        });
+        if stage == "reading" {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    });
+    bar.finish_and_clear();
+    loaded
+}
