@@ -11,6 +11,8 @@
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
+//! - [`report`]: the dashboard page, one self-contained HTML file (and its pieces for
+//!   notebooks);
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -31,6 +33,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod report;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};
