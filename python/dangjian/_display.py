@@ -7,7 +7,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Dict, List, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._ledger import Ledger
     from ._table import Table
 
 _STYLE = (
@@ -74,15 +73,3 @@ def table_html(t: "Table", limit: int) -> str:
         more = f"<p>… {t.num_rows - len(rows)} more rows (of {t.num_rows}); use to_pandas() or to_polars() for all</p>"
     caption = f"<caption>dangjian {html.escape(t.kind)}: {t.num_rows} rows</caption>"
     return f'<div class="dangjian">{_STYLE}<table>{caption}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>'
-
-
-def ledger_html(ledger: "Ledger") -> str:
-    root = ledger.root
-    title = f"{html.escape(root[1])} ({html.escape(root[0])})" if root else "empty ledger"
-    rows = "".join(f"<tr><td>{html.escape(name)}</td><td class='num'>{n}</td></tr>" for name, n in ledger.counts.items())
-    latest = ledger.latest_date or "n/a"
-    return (
-        f'<div class="dangjian">{_STYLE}<table><caption>台账 Ledger: {title}</caption>'
-        f"<thead><tr><th>table</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>"
-        f"<p>默认评估日 default as-of: {html.escape(str(latest))}</p></div>"
-    )

@@ -17,6 +17,7 @@ use pyo3_arrow::PyTable;
 
 pub mod arrow;
 pub mod errors;
+pub mod html;
 
 /// Runs `f` without the GIL, turning a panic into `DangjianError`.
 fn detached<T: Send>(
@@ -614,6 +615,8 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
 /// The compiled module `dangjian._dangjian`.
 #[pymodule]
 mod _dangjian {
+    #[pymodule_export]
+    use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
     #[pymodule_export]
     use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
 
