@@ -91,8 +91,8 @@ def report_html(
     metrics: Optional[List[str]] = None,
     at_risk_tolerance: Optional[float] = None,
     young_age: Optional[int] = None,
-    max_rows: int = 1000,
-    heatmap_rows: int = 30,
+    max_rows: int = 500,
+    list_rows: int = 30,
     trend_months: int = 12,
 ) -> str: ...
 def metrics_html(

@@ -226,7 +226,7 @@ class Ledger:
         metrics: Union[None, str, Sequence[str]] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
-        max_rows: int = 1000,
+        max_rows: int = 500,
     ) -> Optional[str]:
         """The dashboard page, as ``dangjian report --format html`` writes it: one
         self-contained HTML file (no network access at all, CSS and SVG charts inline) with

@@ -11,7 +11,7 @@ use super::{detached, errors, parse_date, query, PyLedger};
 
 /// The dashboard page of a query as HTML text (one self-contained document).
 #[pyfunction]
-#[pyo3(signature = (ledger, as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None, max_rows=1000, heatmap_rows=30, trend_months=12))]
+#[pyo3(signature = (ledger, as_of=None, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None, max_rows=500, list_rows=30, trend_months=12))]
 #[allow(clippy::too_many_arguments)]
 pub fn report_html(
     py: Python<'_>,
@@ -24,7 +24,7 @@ pub fn report_html(
     at_risk_tolerance: Option<f64>,
     young_age: Option<i32>,
     max_rows: usize,
-    heatmap_rows: usize,
+    list_rows: usize,
     trend_months: u32,
 ) -> PyResult<String> {
     let q = query(
@@ -39,7 +39,7 @@ pub fn report_html(
     )?;
     let opts = PageOptions {
         max_rows,
-        heatmap_rows,
+        list_rows,
         trend_months,
         data: None,
     };

@@ -1,14 +1,15 @@
 //! Everything the page shows, asked of the engine through its public API.
 
-use std::collections::HashMap;
+// Fx hashing: a province's drill-downs have hundreds of thousands of obligations to key.
+use rustc_hash::FxHashMap as HashMap;
 
 use chrono::{Datelike, NaiveDate};
 
 use super::labels::Labels;
 use super::PageOptions;
-use crate::calendar::{add_days, add_months, Period};
+use crate::calendar::{add_days, add_months, month_ends, Period};
 use crate::metrics::{
-    CadreRow, Engine, EnterpriseRow, Evaluation, Freq, ObligationRow, Query, QueryError, TaskRow,
+    CadreRow, Engine, EnterpriseRow, Evaluation, ObligationRow, Query, QueryError, TaskRow,
 };
 use crate::model::{Cadence, Ledger, UnitKind};
 
@@ -37,8 +38,16 @@ pub(crate) struct HeatDuty {
     pub duty: usize,
     /// Column periods: first and last day assessed (cut to the window), and a label.
     pub periods: Vec<(NaiveDate, NaiveDate, String)>,
-    /// Every obligation of the duty over the whole window, with its cells.
+    /// The obligations shown: the lowest compliance first, at most `list_rows`.
     pub rows: Vec<HeatRow>,
+    /// Obligations of the duty in scope.
+    pub count: usize,
+    /// Of those, the ones with a lapse.
+    pub lapsed: usize,
+    /// The longest lapse of any (`None` when nothing was assessed).
+    pub longest: Option<u64>,
+    /// Complying and assessed over every obligation and the whole window.
+    pub all: (u64, u64),
     /// Per period: complying and assessed summed over every obligation.
     pub total: Vec<Option<(u64, u64)>>,
 }
@@ -54,8 +63,12 @@ pub(crate) struct HeatRow {
 impl HeatRow {
     /// Complying share over the window (`None` when nothing was assessed).
     pub fn share(&self) -> Option<f64> {
-        (self.ob.assessed > 0).then(|| self.ob.complying as f64 / self.ob.assessed as f64)
+        share(&self.ob)
     }
+}
+
+fn share(o: &ObligationRow) -> Option<f64> {
+    (o.assessed > 0).then(|| o.complying as f64 / o.assessed as f64)
 }
 
 /// The page's data.
@@ -132,16 +145,14 @@ fn periods(p: Period, from: NaiveDate, as_of: NaiveDate) -> Vec<(NaiveDate, Naiv
     out
 }
 
-type ObKey = (String, String, Option<String>, Option<NaiveDate>);
+/// An obligation as the same thing from one window to another.
+type ObKey<'a> = (&'a str, &'a str, Option<&'a str>, Option<NaiveDate>);
 
-/// Per column period: complying and assessed of each obligation.
-type Columns = Vec<HashMap<ObKey, (u64, u64)>>;
-
-fn key(o: &ObligationRow) -> ObKey {
+fn key(o: &ObligationRow) -> ObKey<'_> {
     (
-        o.duty.to_string(),
-        o.subject.to_string(),
-        o.holder.as_ref().map(|h| h.to_string()),
+        o.duty.as_str(),
+        o.subject.as_str(),
+        o.holder.as_ref().map(|h| h.as_str()),
         o.start,
     )
 }
@@ -187,7 +198,15 @@ impl<'l> Data<'l> {
             }
         }
 
-        let heat = heat(l, engine, &base, &obligations, ev.from, ev.as_of)?;
+        let heat = heat(
+            l,
+            engine,
+            &base,
+            &obligations,
+            ev.from,
+            ev.as_of,
+            opts.list_rows,
+        )?;
 
         // The trend: month ends from (n - 1) months back, then as_of itself. Each point is
         // the year-to-date figure at that date (the window starts on 1 January of its year).
@@ -206,19 +225,21 @@ impl<'l> Data<'l> {
             };
             let start = add_months(ev.as_of, 1 - opts.trend_months as i32);
             let start = start.with_day0(0).unwrap_or(start);
-            if start < ev.as_of {
-                trend = engine
-                    .trend(&tq, start, ev.as_of, Freq::Month)
-                    .unwrap_or_default();
+            let mut dates = month_ends(start, ev.as_of);
+            if dates.last() != Some(&ev.as_of) {
+                dates.push(ev.as_of);
             }
-            if trend.last().is_none_or(|t| t.as_of != ev.as_of) {
-                trend.push(engine.evaluate(&Query {
-                    as_of: Some(ev.as_of),
-                    ..tq
-                })?);
-            }
-            let cut = trend.len().saturating_sub(opts.trend_months as usize);
-            trend.drain(..cut);
+            let cut = dates.len().saturating_sub(opts.trend_months as usize);
+            dates.drain(..cut);
+            // The points are independent evaluations: spread them over the cores.
+            trend = par_map(&dates, |d| {
+                engine.evaluate(&Query {
+                    as_of: Some(*d),
+                    ..tq.clone()
+                })
+            })
+            .into_iter()
+            .collect::<Result<Vec<_>, _>>()?;
         }
 
         Ok(Data {
@@ -249,7 +270,9 @@ impl<'l> Data<'l> {
     }
 }
 
-/// The heat maps of every duty with obligations in scope.
+/// The heat maps of every duty with obligations in scope: per duty, the totals of each
+/// period, and the cells of the `list_rows` obligations with the lowest compliance (only
+/// those are keyed and copied: a province has hundreds of thousands of obligations).
 fn heat(
     l: &Ledger,
     engine: &Engine<'_>,
@@ -257,66 +280,141 @@ fn heat(
     obligations: &[ObligationRow],
     from: NaiveDate,
     as_of: NaiveDate,
+    list_rows: usize,
 ) -> Result<Vec<HeatDuty>, QueryError> {
-    // One drill-down per column period serves every duty using that period.
-    let mut by_period: HashMap<Period, Columns> = HashMap::new();
-    for d in &l.duties {
-        let p = column_period(d.cadence);
-        if by_period.contains_key(&p) || !obligations.iter().any(|o| o.duty == d.id) {
-            continue;
+    let duty_ix: HashMap<&str, usize> = l
+        .duties
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.as_str(), i))
+        .collect();
+    let mut of_duty: Vec<Vec<&ObligationRow>> = vec![Vec::new(); l.duties.len()];
+    for o in obligations {
+        if let Some(&i) = duty_ix.get(o.duty.as_str()) {
+            of_duty[i].push(o);
         }
-        let mut cols = Vec::new();
-        for (s, e, _) in periods(p, from, as_of) {
-            let rows = engine.obligations(&Query {
-                as_of: Some(e),
-                from: Some(s),
-                ..base.clone()
-            })?;
-            let mut m: HashMap<ObKey, (u64, u64)> = HashMap::with_capacity(rows.len());
-            for o in rows.iter().filter(|o| o.assessed > 0) {
-                let c = m.entry(key(o)).or_default();
-                c.0 += o.complying;
-                c.1 += o.assessed;
-            }
-            cols.push(m);
-        }
-        by_period.insert(p, cols);
     }
-    let mut out = Vec::new();
+    let mut out: Vec<HeatDuty> = Vec::new();
+    // The rows shown, by key: (duty's place in `out`, row).
+    let mut shown: HashMap<ObKey<'_>, (usize, usize)> = HashMap::default();
     for (i, d) in l.duties.iter().enumerate() {
-        let p = column_period(d.cadence);
-        let Some(cols) = by_period.get(&p) else {
+        let mut obs = std::mem::take(&mut of_duty[i]);
+        if obs.is_empty() {
             continue;
-        };
-        let mut total: Vec<Option<(u64, u64)>> = vec![None; cols.len()];
-        let rows: Vec<HeatRow> = obligations
+        }
+        let count = obs.len();
+        let lapsed = obs
             .iter()
-            .filter(|o| o.duty == d.id)
-            .map(|o| {
-                let k = key(o);
-                let cells: Vec<Option<(u64, u64)>> =
-                    cols.iter().map(|m| m.get(&k).copied()).collect();
-                for (t, c) in total.iter_mut().zip(&cells) {
-                    if let Some((a, b)) = c {
-                        let t = t.get_or_insert((0, 0));
-                        t.0 += a;
-                        t.1 += b;
-                    }
-                }
-                HeatRow {
-                    ob: o.clone(),
-                    cells,
-                }
-            })
-            .collect();
+            .filter(|o| o.longest_lapse.unwrap_or(0) > 0)
+            .count();
+        let longest = obs.iter().filter_map(|o| o.longest_lapse).max();
+        let all = obs
+            .iter()
+            .fold((0, 0), |a, o| (a.0 + o.complying, a.1 + o.assessed));
+        obs.sort_by(|a, b| {
+            share(a)
+                .unwrap_or(2.0)
+                .total_cmp(&share(b).unwrap_or(2.0))
+                .then(b.longest_lapse.cmp(&a.longest_lapse))
+        });
+        obs.truncate(list_rows);
+        let periods = periods(column_period(d.cadence), from, as_of);
+        let n = periods.len();
+        for (r, o) in obs.iter().enumerate() {
+            shown.insert(key(o), (out.len(), r));
+        }
         out.push(HeatDuty {
             duty: i,
-            periods: periods(p, from, as_of),
-            rows,
-            total,
+            rows: obs
+                .into_iter()
+                .map(|o| HeatRow {
+                    ob: o.clone(),
+                    cells: vec![None; n],
+                })
+                .collect(),
+            total: vec![None; n],
+            periods,
+            count,
+            lapsed,
+            longest,
+            all,
         });
     }
+    // One drill-down per column period serves every duty using that period.
+    let mut kinds: Vec<Period> = Vec::new();
+    for h in &out {
+        let p = column_period(l.duties[h.duty].cadence);
+        if !kinds.contains(&p) {
+            kinds.push(p);
+        }
+    }
+    let place: HashMap<usize, usize> = out.iter().enumerate().map(|(k, h)| (h.duty, k)).collect();
+    for p in kinds {
+        let cols = periods(p, from, as_of);
+        let drills = par_map(&cols, |(s, e, _)| {
+            engine.obligations(&Query {
+                as_of: Some(*e),
+                from: Some(*s),
+                ..base.clone()
+            })
+        });
+        for (col, rows) in drills.into_iter().enumerate() {
+            let rows = rows?;
+            for o in rows.iter().filter(|o| o.assessed > 0) {
+                let Some(&k) = duty_ix.get(o.duty.as_str()).and_then(|i| place.get(i)) else {
+                    continue;
+                };
+                if column_period(l.duties[out[k].duty].cadence) != p {
+                    continue;
+                }
+                let t = out[k].total[col].get_or_insert((0, 0));
+                t.0 += o.complying;
+                t.1 += o.assessed;
+                if let Some(&(k2, r)) = shown.get(&key(o)) {
+                    let c = out[k2].rows[r].cells[col].get_or_insert((0, 0));
+                    c.0 += o.complying;
+                    c.1 += o.assessed;
+                }
+            }
+        }
+    }
     Ok(out)
+}
+
+/// `f` over `items`, spread over up to four threads (the engine is shared read-only), the
+/// results in the order of `items`.
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(items.len());
+    if threads <= 1 {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    let mut parts: Vec<Vec<(usize, R)>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|k| {
+                scope.spawn(move || {
+                    items
+                        .iter()
+                        .enumerate()
+                        .skip(k)
+                        .step_by(threads)
+                        .map(|(i, x)| (i, f(x)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            // A panic in a worker is a bug; carry it to the caller as one.
+            .map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    });
+    let mut out: Vec<(usize, R)> = parts.drain(..).flatten().collect();
+    out.sort_unstable_by_key(|p| p.0);
+    out.into_iter().map(|p| p.1).collect()
 }
 
 #[cfg(test)]
@@ -325,6 +423,16 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn par_map_keeps_the_order() {
+        let xs: Vec<u32> = (0..37).collect();
+        assert_eq!(
+            par_map(&xs, |x| x * 2),
+            xs.iter().map(|x| x * 2).collect::<Vec<_>>()
+        );
+        assert!(par_map(&[] as &[u32], |x| *x).is_empty());
     }
 
     #[test]
@@ -361,6 +469,8 @@ mod tests {
             .find(|h| l.duties[h.duty].id.as_str() == "road_patrol")
             .unwrap();
         assert_eq!(h.periods.len(), 7);
+        assert_eq!((h.count, h.lapsed, h.longest), (36, 21, Some(4)));
+        assert_eq!(h.all, (4276, 4396));
         let (c, a) = h
             .total
             .iter()

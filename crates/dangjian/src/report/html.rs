@@ -119,22 +119,19 @@ fn status_cell(o: &mut String, s: TaskStatus) {
     let (sym, order) = status_sym(s);
     w!(
         o,
-        r#"<td data-v="{order}"><span class="st s-{id}"><span class="sym" aria-hidden="true">{sym}</span>{}</span></td>"#,
-        Bi(s.zh(), s.en()),
-        id = s.id()
+        r#"<td class="st s-{}" data-v="{order}">{sym} {} <span class="en">{}</span></td>"#,
+        s.id(),
+        s.zh(),
+        s.en()
     );
 }
 
 fn yes_no(o: &mut String, b: bool) {
-    if b {
-        o.push_str(
-            r#"<td data-v="1"><span class="yes">✓</span> 是 <span class="en">yes</span></td>"#,
-        );
+    o.push_str(if b {
+        r#"<td class="yes" data-v="1">✓ 是 yes</td>"#
     } else {
-        o.push_str(
-            r#"<td data-v="0"><span class="no">✗</span> 否 <span class="en">no</span></td>"#,
-        );
-    }
+        r#"<td class="no" data-v="0">✗ 否 no</td>"#
+    });
 }
 
 fn date_cell(o: &mut String, d: Option<NaiveDate>) {
@@ -172,20 +169,18 @@ fn bar(o: &mut String, class: &str, share: f64, marker: Option<f64>, title: &str
     o.push_str("</span>");
 }
 
-/// A ratio cell: `92% (46/50)` over a small bar; sorts by the value.
+/// A ratio cell: `92% (46/50)` over a small bar drawn by its background (no extra
+/// element: long tables stay light); sorts by the value.
 fn ratio_cell(o: &mut String, r: Option<&MetricRow>) {
     match r {
         Some(r) => {
             w!(
                 o,
-                r#"<td class="n" data-v="{}">{}"#,
+                r#"<td class="n r" data-v="{}" style="--f:{:.3}">{}</td>"#,
                 r.value.map(|v| v.to_string()).unwrap_or_default(),
+                r.value.unwrap_or(0.0).clamp(0.0, 1.0),
                 Esc(&row_text(r))
             );
-            if let Some(v) = r.value {
-                bar(o, "mini", v, None, "");
-            }
-            o.push_str("</td>");
         }
         None => o.push_str("<td></td>"),
     }
@@ -611,25 +606,14 @@ fn attention(o: &mut String, d: &Data<'_>) {
             None => groups.push((key, vec![h])),
         }
     }
-    let lapsed_of = |h: &HeatDuty| {
-        h.rows
-            .iter()
-            .filter(|r| r.ob.longest_lapse.unwrap_or(0) > 0)
-            .count()
-    };
     for (_, hs) in &groups {
-        let hs: Vec<&HeatDuty> = hs.iter().copied().filter(|h| lapsed_of(h) > 0).collect();
+        let hs: Vec<&HeatDuty> = hs.iter().copied().filter(|h| h.lapsed > 0).collect();
         let Some(first) = hs.first() else { continue };
         any = true;
         let first_duty = &d.l.duties[first.duty];
         if hs.len() == 1 {
-            let lapsed = lapsed_of(first);
-            let longest = first
-                .rows
-                .iter()
-                .filter_map(|r| r.ob.longest_lapse)
-                .max()
-                .unwrap_or(0);
+            let lapsed = first.lapsed;
+            let longest = first.longest.unwrap_or(0);
             let (wzh, wen) = duty_what(first_duty);
             let (uzh, uen) = lapse_unit(first_duty.cadence);
             w!(
@@ -637,10 +621,10 @@ fn attention(o: &mut String, d: &Data<'_>) {
                 r##"<li><span class="sym s-at_risk" aria-hidden="true">▲</span> <a href="#heat-{}">{}：{} 项中 <b>{lapsed}</b> 项有脱节</a>，最长 {longest} {} <span class="en" lang="en">{}: {lapsed} of {} lapsed, the longest for {}</span></li>"##,
                 Esc(first_duty.id.as_str()),
                 Esc(&wzh),
-                first.rows.len(),
+                first.count,
                 uzh,
                 Esc(&wen),
-                first.rows.len(),
+                first.count,
                 count_en(longest, uen)
             );
         } else {
@@ -649,18 +633,8 @@ fn attention(o: &mut String, d: &Data<'_>) {
             let mut en = Vec::new();
             for h in &hs {
                 let (azh, aen) = activity(&d.l.duties[h.duty].activity);
-                zh.push(format!(
-                    "{} <b>{}</b>/{}",
-                    Esc(&azh),
-                    lapsed_of(h),
-                    h.rows.len()
-                ));
-                en.push(format!(
-                    "{} {} of {}",
-                    Esc(&aen),
-                    lapsed_of(h),
-                    h.rows.len()
-                ));
+                zh.push(format!("{} <b>{}</b>/{}", Esc(&azh), h.lapsed, h.count));
+                en.push(format!("{} {} of {}", Esc(&aen), h.lapsed, h.count));
             }
             w!(
                 o,
@@ -750,7 +724,14 @@ fn tasks_section(o: &mut String, d: &Data<'_>) {
         .iter()
         .filter(|t| matches!(t.status, TaskStatus::Overdue | TaskStatus::AtRisk))
         .collect();
-    late.sort_by_key(|t| (status_sym(t.status).1, t.deadline));
+    // Overdue first, the longest overdue first; then at risk, the furthest behind first.
+    late.sort_by(|a, b| {
+        (status_sym(a.status).1, a.deadline)
+            .cmp(&(status_sym(b.status).1, b.deadline))
+            .then((b.expected - b.actual).total_cmp(&(a.expected - a.actual)))
+    });
+    let late_total = late.len();
+    late.truncate(d.opts.list_rows);
     o.push_str(r#"<h3>逾期与滞后风险的任务 <span class="en" lang="en">Overdue and at-risk tasks</span></h3>"#);
     if late.is_empty() {
         o.push_str(r#"<p>没有逾期或有滞后风险的任务 · <span lang="en">no task is overdue or at risk.</span></p>"#);
@@ -764,7 +745,7 @@ fn tasks_section(o: &mut String, d: &Data<'_>) {
         th(o, "截止", "deadline", false);
         th(o, "预计完成", "forecast", false);
         o.push_str("</tr></thead><tbody>");
-        for t in late {
+        for t in &late {
             o.push_str("<tr>");
             status_cell(o, t.status);
             w!(o, "<td>{}</td>", Esc(&t.title));
@@ -790,6 +771,14 @@ fn tasks_section(o: &mut String, d: &Data<'_>) {
             o.push_str("</tr>");
         }
         o.push_str("</tbody></table></div>");
+        if late.len() < late_total {
+            w!(
+                o,
+                r##"<p class="more">只列出 {} 项，共 {late_total} 项；全部见 <a href="#t-tasks">任务明细</a> · <span lang="en">showing {} of {late_total}; all in the key-task table.</span></p>"##,
+                late.len(),
+                late.len()
+            );
+        }
         o.push_str(r#"<p class="note">条为实际进度，竖线为按时间应达到的进度 · <span lang="en">the bar is the progress made, the mark where the schedule says it should be.</span></p>"#);
     }
     o.push_str("</section>\n");
@@ -945,7 +934,7 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
     if without.is_empty() {
         o.push_str(r#"<p>每家规上企业都已建立党组织 · <span lang="en">every above-scale enterprise has a party organisation.</span></p>"#);
     } else {
-        let shown = without.len().min(50);
+        let shown = without.len().min(d.opts.list_rows);
         let mut sorted = without.clone();
         sorted.sort_by_key(|e| e.work_covered);
         o.push_str(r#"<div class="wrap"><table class="sortable" id="no-org"><thead><tr>"#);
@@ -1055,7 +1044,7 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         .iter()
         .filter(|r| r.ob.longest_lapse.unwrap_or(0) > 0)
         .collect();
-    let longest = h.rows.iter().filter_map(|r| r.ob.longest_lapse).max();
+    let longest = h.longest;
     let label = |r: &HeatRow| -> String {
         let s = d.labels.name(r.ob.subject.as_str());
         match &r.ob.holder {
@@ -1068,10 +1057,10 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         o,
         r#"<p>履职率 <span class="en">compliance</span> <b>{}</b> · {} 项中 {} 项有脱节 <span class="en" lang="en">{} of {} lapsed</span>"#,
         Esc(&rate),
-        h.rows.len(),
-        lapsed.len(),
-        lapsed.len(),
-        h.rows.len()
+        h.count,
+        h.lapsed,
+        h.lapsed,
+        h.count
     );
     if let Some(l) = longest.filter(|l| *l > 0) {
         w!(
@@ -1081,7 +1070,8 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         );
     }
     o.push_str("</p>");
-    if !lapsed.is_empty() && lapsed.len() <= 10 {
+    // Few enough to name (the rows shown hold every lapsed one then).
+    if !lapsed.is_empty() && lapsed.len() == h.lapsed && h.lapsed <= 10 {
         let names: Vec<String> = lapsed
             .iter()
             .map(|r| format!("{} ({}/{})", Esc(&label(r)), r.ob.complying, r.ob.assessed))
@@ -1092,15 +1082,9 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
             names.join("、")
         );
     }
-    let mut rows: Vec<&HeatRow> = h.rows.iter().collect();
-    rows.sort_by(|a, b| {
-        a.share()
-            .unwrap_or(2.0)
-            .total_cmp(&b.share().unwrap_or(2.0))
-            .then(b.ob.longest_lapse.cmp(&a.ob.longest_lapse))
-    });
-    let total = rows.len();
-    rows.truncate(d.opts.heatmap_rows);
+    // Already the lowest compliance first, cut at list_rows.
+    let rows: Vec<&HeatRow> = h.rows.iter().collect();
+    let total = h.count;
     let holders = h.rows.iter().any(|r| r.ob.holder.is_some());
     w!(
         o,
@@ -1157,9 +1141,7 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
     for c in &h.total {
         heat_cell(o, *c);
     }
-    let (c, a) = h.rows.iter().fold((0, 0), |acc, r| {
-        (acc.0 + r.ob.complying, acc.1 + r.ob.assessed)
-    });
+    let (c, a) = h.all;
     w!(
         o,
         r#"<td class="n">{c}/{a}</td><td class="n">{}</td><td></td></tr></tfoot></table></div>"#,
@@ -1488,6 +1470,21 @@ fn metrics_rows_table(
     (shown, total)
 }
 
+/// Shares `budget` rows among lists of `sizes` rows: each gets an equal share, and what a
+/// short list leaves goes to the longer ones (so nothing is cut when everything fits).
+fn fair_shares(budget: usize, sizes: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by_key(|&i| sizes[i]);
+    let mut out = vec![0; sizes.len()];
+    let mut left = budget;
+    for (k, &i) in order.iter().enumerate() {
+        let share = left / (sizes.len() - k);
+        out[i] = sizes[i].min(share);
+        left -= out[i];
+    }
+    out
+}
+
 fn tables(o: &mut String, d: &Data<'_>) {
     let max = d.opts.max_rows;
     o.push_str(r#"<section id="tables"><h2>明细 <span class="en" lang="en">Drill-down tables</span></h2><p class="note">点击表头排序 · <span lang="en">click a column header to sort.</span> 单位、组织和人员显示名称，悬停可见编号 · <span lang="en">units, organisations and people show their names; hover for the id.</span></p>"#);
@@ -1634,13 +1631,19 @@ fn tables(o: &mut String, d: &Data<'_>) {
         th(o, zh, en, n);
     }
     o.push_str("</tr></thead><tbody>");
-    let per_duty = (max / d.l.duties.len().max(1)).max(50).min(max);
     let mut by_duty: HashMap<&str, Vec<&crate::metrics::ObligationRow>> = HashMap::new();
     for ob in &d.obligations {
         by_duty.entry(ob.duty.as_str()).or_default().push(ob);
     }
+    let quota = fair_shares(
+        max,
+        &d.l.duties
+            .iter()
+            .map(|x| by_duty.get(x.id.as_str()).map_or(0, Vec::len))
+            .collect::<Vec<_>>(),
+    );
     let mut shown = 0;
-    for duty in &d.l.duties {
+    for (duty, quota) in d.l.duties.iter().zip(&quota) {
         let Some(obs) = by_duty.get_mut(duty.id.as_str()) else {
             continue;
         };
@@ -1657,7 +1660,7 @@ fn tables(o: &mut String, d: &Data<'_>) {
                 .then(b.longest_lapse.cmp(&a.longest_lapse))
         });
         let (wzh, wen) = duty_what(duty);
-        for ob in obs.iter().take(per_duty) {
+        for ob in obs.iter().take(*quota) {
             shown += 1;
             w!(
                 o,
@@ -1826,6 +1829,19 @@ pub fn ledger_card(ledger: &Ledger, engine: &Engine<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fair_shares_give_what_short_lists_leave_to_long_ones() {
+        // 500 rows among 36, 7, 107 x 4 and 7 obligations (the example): all fit (478).
+        assert_eq!(
+            fair_shares(500, &[36, 7, 107, 107, 107, 107, 7]),
+            vec![36, 7, 107, 107, 107, 107, 7]
+        );
+        // 100 among 10, 1000, 1000: 10, then 45 each.
+        assert_eq!(fair_shares(100, &[10, 1000, 1000]), vec![10, 45, 45]);
+        assert_eq!(fair_shares(0, &[3]), vec![0]);
+        assert!(fair_shares(5, &[]).is_empty());
+    }
 
     #[test]
     fn base64_pads_like_the_standard() {

@@ -52,12 +52,14 @@ pub use labels::Labels;
 /// How much the page shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageOptions {
-    /// At most this many rows in each drill-down table (the worst first); the page says how
-    /// to export the rest. Default 1000.
+    /// At most this many rows in each drill-down table and coverage breakdown (the worst
+    /// first; the obligations table shares them fairly among the duties); the page says how
+    /// to export the rest. Default 500.
     pub max_rows: usize,
-    /// At most this many subjects per duty in the compliance heat map (the worst first).
+    /// At most this many rows in each list inside a section (the late tasks, the
+    /// enterprises without an organisation, each duty's heat map), the worst first.
     /// Default 30.
-    pub heatmap_rows: usize,
+    pub list_rows: usize,
     /// How many month ends the trend shows, ending at `as_of`. Default 12.
     pub trend_months: u32,
     /// How the ledger was given on the command line (`--data PATH`), for the export
@@ -68,8 +70,8 @@ pub struct PageOptions {
 impl Default for PageOptions {
     fn default() -> Self {
         PageOptions {
-            max_rows: 1000,
-            heatmap_rows: 30,
+            max_rows: 500,
+            list_rows: 30,
             trend_months: 12,
             data: None,
         }
