@@ -265,14 +265,25 @@ class Page:
         return [e["params"]["request"]["url"] for e in self.browser.events(self.session) if e.get("method") == "Network.requestWillBeSent"]
 
     def screenshot(self, full_page: bool = True) -> bytes:
-        """A PNG of the viewport, or of the whole page."""
-        params: Dict[str, Any] = {"format": "png"}
-        if full_page:
+        """A PNG of the viewport, or of the whole page. For the whole page the viewport is
+        made as tall as the page (until its height settles), so that content drawn only
+        near the viewport (``content-visibility: auto``) is drawn too; then restored."""
+        if not full_page:
+            return base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        width, height = self.width, 0
+        metrics = self.call("Emulation.setDeviceMetricsOverride", width=width, height=900, deviceScaleFactor=1, mobile=False)
+        del metrics
+        for _ in range(8):
             m = self.call("Page.getLayoutMetrics")
-            size = m.get("cssContentSize") or m["contentSize"]
-            params["captureBeyondViewport"] = True
-            params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
-        return base64.b64decode(self.call("Page.captureScreenshot", **params)["data"])
+            h = int((m.get("cssContentSize") or m["contentSize"])["height"])
+            if h == height:
+                break
+            height = h
+            self.call("Emulation.setDeviceMetricsOverride", width=width, height=height, deviceScaleFactor=1, mobile=False)
+            self.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))", await_promise=True)
+        png = base64.b64decode(self.call("Page.captureScreenshot", format="png")["data"])
+        self.viewport(width, 900)
+        return png
 
     def pdf(self) -> bytes:
         """The page printed on A4 (the page's own @page rules win)."""
