@@ -104,6 +104,11 @@ fn csp() -> String {
 // ---------------------------------------------------------------------------------------
 // Small pieces
 
+/// A count with thousands grouped (`13,862`).
+fn int(n: usize) -> String {
+    number(n as f64, 0)
+}
+
 /// The symbol, class and order of a task status (shape and text, not only colour).
 fn status_sym(s: TaskStatus) -> (&'static str, usize) {
     match s {
@@ -442,6 +447,7 @@ fn export_hint(d: &Data<'_>, cmd: &str, py: &str) -> String {
 /// "showing the first n of m" under a cut table.
 fn cut_note(o: &mut String, shown: usize, total: usize, hint: &str) {
     if shown < total {
+        let (shown, total) = (int(shown), int(total));
         w!(
             o,
             r#"<p class="more">只列出 {shown} 行，共 {total} 行（最需关注的在前） · <span lang="en">showing {shown} of {total} rows, those needing attention first.</span> {hint}</p>"#
@@ -579,8 +585,8 @@ fn attention(o: &mut String, d: &Data<'_>) {
             o,
             r##"<li><span class="sym s-{}" aria-hidden="true">{sym}</span> <a href="#tasks">{zh} <b>{}</b> 项</a> <span class="en" lang="en">{} key task{} {en}</span>：{}</li>"##,
             st.id(),
-            rows.len(),
-            rows.len(),
+            int(rows.len()),
+            int(rows.len()),
             if rows.len() == 1 { "" } else { "s" },
             names(&rows)
         );
@@ -588,12 +594,12 @@ fn attention(o: &mut String, d: &Data<'_>) {
     let without: Vec<_> = d.enterprises.iter().filter(|e| !e.org_covered).collect();
     if !without.is_empty() {
         any = true;
-        let bare = without.iter().filter(|e| !e.work_covered).count();
+        let bare = int(without.iter().filter(|e| !e.work_covered).count());
         w!(
             o,
             r##"<li><span class="sym s-overdue" aria-hidden="true">■</span> <a href="#coverage">规上企业未建党组织 <b>{}</b> 家</a>（其中 {bare} 家也无党建指导员） <span class="en" lang="en">{} above-scale enterprise{} without a party organisation ({bare} without an instructor either)</span></li>"##,
-            without.len(),
-            without.len(),
+            int(without.len()),
+            int(without.len()),
             if without.len() == 1 { "" } else { "s" }
         );
     }
@@ -612,7 +618,7 @@ fn attention(o: &mut String, d: &Data<'_>) {
         any = true;
         let first_duty = &d.l.duties[first.duty];
         if hs.len() == 1 {
-            let lapsed = first.lapsed;
+            let lapsed = int(first.lapsed);
             let longest = first.longest.unwrap_or(0);
             let (wzh, wen) = duty_what(first_duty);
             let (uzh, uen) = lapse_unit(first_duty.cadence);
@@ -621,10 +627,10 @@ fn attention(o: &mut String, d: &Data<'_>) {
                 r##"<li><span class="sym s-at_risk" aria-hidden="true">▲</span> <a href="#heat-{}">{}：{} 项中 <b>{lapsed}</b> 项有脱节</a>，最长 {longest} {} <span class="en" lang="en">{}: {lapsed} of {} lapsed, the longest for {}</span></li>"##,
                 Esc(first_duty.id.as_str()),
                 Esc(&wzh),
-                first.count,
+                int(first.count),
                 uzh,
                 Esc(&wen),
-                first.count,
+                int(first.count),
                 count_en(longest, uen)
             );
         } else {
@@ -633,8 +639,18 @@ fn attention(o: &mut String, d: &Data<'_>) {
             let mut en = Vec::new();
             for h in &hs {
                 let (azh, aen) = activity(&d.l.duties[h.duty].activity);
-                zh.push(format!("{} <b>{}</b>/{}", Esc(&azh), h.lapsed, h.count));
-                en.push(format!("{} {} of {}", Esc(&aen), h.lapsed, h.count));
+                zh.push(format!(
+                    "{} <b>{}</b>/{}",
+                    Esc(&azh),
+                    int(h.lapsed),
+                    int(h.count)
+                ));
+                en.push(format!(
+                    "{} {} of {}",
+                    Esc(&aen),
+                    int(h.lapsed),
+                    int(h.count)
+                ));
             }
             w!(
                 o,
@@ -1057,10 +1073,10 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         o,
         r#"<p>履职率 <span class="en">compliance</span> <b>{}</b> · {} 项中 {} 项有脱节 <span class="en" lang="en">{} of {} lapsed</span>"#,
         Esc(&rate),
-        h.count,
-        h.lapsed,
-        h.lapsed,
-        h.count
+        int(h.count),
+        int(h.lapsed),
+        int(h.lapsed),
+        int(h.count)
     );
     if let Some(l) = longest.filter(|l| *l > 0) {
         w!(
@@ -1084,7 +1100,7 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
     }
     // Already the lowest compliance first, cut at list_rows.
     let rows: Vec<&HeatRow> = h.rows.iter().collect();
-    let total = h.count;
+    let total = int(h.count);
     let holders = h.rows.iter().any(|r| r.ob.holder.is_some());
     w!(
         o,
@@ -1147,7 +1163,7 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         r#"<td class="n">{c}/{a}</td><td class="n">{}</td><td></td></tr></tfoot></table></div>"#,
         longest.map(|l| l.to_string()).unwrap_or_default()
     );
-    if rows.len() < total {
+    if rows.len() < h.count {
         w!(
             o,
             r##"<p class="more">只列出履职率最低的 {} 项，共 {total} 项；全部见 <a href="#t-duties">履职明细</a> · <span lang="en">the {} lowest of {total}; all in the obligations table.</span></p>"##,
