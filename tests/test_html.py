@@ -120,3 +120,11 @@ def test_the_ledger_display_is_the_pages_programme_cards(ds):
     for programme in ("红色成长", "红色引领", "红色覆盖"):
         assert programme in html
     assert "(25/33)" in html and "(88/98)" in html
+
+
+def test_drilldown_tables_show_names_in_a_notebook(ds):
+    html = ds.duties(as_of=AS_OF)._repr_html_()
+    # 西周路, its road chief 陈天云 (DOMAIN.md), by name with the id on hover.
+    assert '<td title="xizhou_road">西周路</td>' in html
+    assert '<td title="p_chentianyun">陈天云</td>' in html
+    assert html.count("<tr>") <= 21 and "more rows" in html

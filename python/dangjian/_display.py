@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._table import Table
@@ -50,7 +50,12 @@ def _is_number(s: str) -> bool:
         return False
 
 
-def table_html(t: "Table", limit: int) -> str:
+#: Columns holding the id of a unit, organisation or person.
+NAME_COLUMNS = ("unit", "subject", "holder", "leader", "owner", "parent", "scope", "person", "via_org", "via_instructor")
+
+
+def table_html(t: "Table", limit: int, names: Optional[Dict[str, str]] = None) -> str:
+    """A bounded HTML table; with ``names``, id columns show names (the id on hover)."""
     cols: List[str] = t.column_names
     rows = t._preview(limit)
     with_names = t.kind in ("metrics", "trend") and "metric" in cols
@@ -63,6 +68,11 @@ def table_html(t: "Table", limit: int) -> str:
         for c, v in zip(cols, r):
             cls = ' class="num"' if _is_number(v) else ""
             shown = "n/a" if v == "" and c == "value" else v
+            if names and c in NAME_COLUMNS and v not in ("", "[]"):
+                ids = v.strip("[]").split(", ") if v.startswith("[") else [v]
+                named = "、".join(names.get(i, i) for i in ids)
+                cells.append(f'<td title="{html.escape(v)}">{html.escape(named)}</td>')
+                continue
             cells.append(f"<td{cls}>{html.escape(shown)}</td>")
             if with_names and c == "metric":
                 zh, en = names_of(v)

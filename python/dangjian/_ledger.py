@@ -162,7 +162,10 @@ class Ledger:
         return json.loads(self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics)))
 
     def _drill(self, name: str, as_of: Any, from_: Any, scope: Optional[str], by: Optional[str], tol: Optional[float], age: Optional[int]) -> Table:
-        return Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+        table = Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+        # In a notebook, units, organisations and people show by name.
+        table._html = functools.partial(_named_html, table, self._native)
+        return table
 
     def tasks(self, as_of: Optional[DateLike] = None, from_: Optional[DateLike] = None, scope: Optional[str] = None, *, at_risk_tolerance: Optional[float] = None) -> Table:
         """One row per key task in scope: status, actual, expected, spi, forecast, owner, leader.
@@ -273,6 +276,13 @@ class Ledger:
         """The notebook display: the root, what the ledger holds, and the three programmes'
         headline figures at the default evaluation date, as on the dashboard page."""
         return _dangjian.ledger_html(self._native)
+
+
+def _named_html(table: Table, native: "_dangjian.Ledger", limit: int) -> str:
+    from ._display import table_html
+
+    d = _dangjian.display_names(native)
+    return table_html(table, limit, names={**d["people"], **d["units"]})
 
 
 def _metrics_html(native: "_dangjian.Ledger", args: tuple, limit: int) -> str:
