@@ -31,10 +31,14 @@ const Y1: f64 = 12.0;
 pub(crate) fn sparkline(o: &mut String, s: &Spark<'_>) {
     let values = s.points.iter().filter_map(|p| p.1);
     let max_v = values.fold(0.0_f64, f64::max).max(s.target.unwrap_or(0.0));
+    // Shares run to 100%; other values to their target when it is the highest, else a
+    // little above the highest value, rounded up so the scale's label is exact.
     let top = if s.ratio {
         max_v.max(1.0)
+    } else if s.target.is_some_and(|t| t > 0.0 && t >= max_v) {
+        max_v
     } else if max_v > 0.0 {
-        max_v * 1.1
+        (max_v * 1.1).ceil()
     } else {
         1.0
     };
