@@ -21,7 +21,7 @@ python -m pip install --quiet --disable-pip-version-check -r requirements-test.t
 # fresh machine). With both present, those tests fail rather than skip.
 need=()
 command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || need+=(chromium)
-if ! { fc-list 2>/dev/null | grep -q "Noto Sans CJK"; } && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then
+if ! { fc-list 2>/dev/null | grep -c "Noto Sans CJK" >/dev/null; } && ! ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; then
   need+=(fonts-noto-cjk)
 fi
 if [ ${#need[@]} -gt 0 ]; then
@@ -34,7 +34,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 if { command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1; } \
-  && { fc-list 2>/dev/null | grep -q "Noto Sans CJK" || ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; }; then
+  && { fc-list 2>/dev/null | grep -c "Noto Sans CJK" >/dev/null || ls /usr/share/fonts/opentype/noto/NotoSansCJK* >/dev/null 2>&1; }; then
   export DANGJIAN_REQUIRE_BROWSER=1
 fi
 

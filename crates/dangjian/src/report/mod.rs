@@ -7,10 +7,10 @@
 //! no network access at all (a Content-Security-Policy forbids any), no web fonts, 中文
 //! first and English alongside. From top to bottom:
 //!
-//! 1. what needs attention, in one line each (overdue tasks, enterprises without an
-//!    organisation, lapsed duties, unvisited red workshops);
-//! 2. the three programmes (红色成长, 红色引领, 红色覆盖), each headline figure as a bar with
+//! 1. the three programmes (红色成长, 红色引领, 红色覆盖), each headline figure as a bar with
 //!    its target marked;
+//! 2. what needs attention, in one line each (overdue tasks, enterprises without an
+//!    organisation, lapsed duties, unvisited red workshops);
 //! 3. key-task status (a bar per status) and the overdue and at-risk tasks by name;
 //! 4. coverage by block and by area, the scope's own row kept apart, and the enterprises
 //!    without an organisation by name;
@@ -20,8 +20,11 @@
 //! 8. the drill-down tables every figure links to, sortable by a click on a header.
 //!
 //! Status is shown by shape and text as well as colour; the page prints on A4 and reads at
-//! a phone's width. Long tables are cut at [`PageOptions::max_rows`] (the worst rows first)
-//! with the command that exports them whole.
+//! a phone's width. Long tables are cut at [`PageOptions::max_rows`] and in-section lists at
+//! [`PageOptions::list_rows`] (the rows needing attention first) with the command that
+//! exports them whole, so the page stays small whatever the ledger's size (1.1 MB at a
+//! 100-district scale); below the first screen, sections are drawn as they scroll into
+//! view (`content-visibility`), never in print.
 //!
 //! [`metrics_table`] and [`ledger_card`] are pieces of the same page for notebooks.
 //!
