@@ -4,6 +4,7 @@
 >>> ds = dj.example()                        # or dj.load("ledger/") / dj.load("ledger.json")
 >>> t = ds.metrics(as_of="2019-07-31", by="area")
 >>> df = t.to_pandas()                        # or pl.DataFrame(t), pa.table(t), duckdb.sql("from t")
+>>> page = ds.report_html(as_of="2019-07-31")  # the dashboard page; or report_html("page.html", ...)
 """
 
 from ._dangjian import __version__

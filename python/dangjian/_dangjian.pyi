@@ -98,3 +98,42 @@ def load(path: str, progress: Optional[Callable[[str, int, int], None]] = None) 
 def template() -> Ledger: ...
 def from_json(text: str) -> Ledger: ...
 def catalogue(ledger: Optional[Ledger] = None) -> Table: ...
+def report_html(
+    ledger: Ledger,
+    as_of: Optional[str] = None,
+    from_: Optional[str] = None,
+    scope: Optional[str] = None,
+    by: Optional[str] = None,
+    metrics: Optional[List[str]] = None,
+    at_risk_tolerance: Optional[float] = None,
+    young_age: Optional[int] = None,
+    max_rows: int = 500,
+    list_rows: int = 30,
+    trend_months: int = 12,
+) -> str: ...
+def metrics_html(
+    ledger: Ledger,
+    as_of: Optional[str] = None,
+    from_: Optional[str] = None,
+    scope: Optional[str] = None,
+    by: Optional[str] = None,
+    metrics: Optional[List[str]] = None,
+    at_risk_tolerance: Optional[float] = None,
+    young_age: Optional[int] = None,
+    limit: int = 20,
+) -> str: ...
+def trend_html(
+    ledger: Ledger,
+    start: str,
+    end: str,
+    freq: str = "M",
+    metrics: Optional[List[str]] = None,
+    from_: Optional[str] = None,
+    scope: Optional[str] = None,
+    by: Optional[str] = None,
+    at_risk_tolerance: Optional[float] = None,
+    young_age: Optional[int] = None,
+    limit: int = 20,
+) -> str: ...
+def ledger_html(ledger: Ledger) -> str: ...
+def display_names(ledger: Ledger) -> Dict[str, Dict[str, Any]]: ...

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._ledger import Ledger
     from ._table import Table
 
 _STYLE = (
@@ -51,7 +50,23 @@ def _is_number(s: str) -> bool:
         return False
 
 
-def table_html(t: "Table", limit: int) -> str:
+#: Columns holding the id of a unit, organisation or person.
+NAME_COLUMNS = (
+    "unit",
+    "subject",
+    "holder",
+    "leader",
+    "owner",
+    "parent",
+    "scope",
+    "person",
+    "via_org",
+    "via_instructor",
+)
+
+
+def table_html(t: "Table", limit: int, names: Optional[Dict[str, str]] = None) -> str:
+    """A bounded HTML table; with ``names``, id columns show names (the id on hover)."""
     cols: List[str] = t.column_names
     rows = t._preview(limit)
     with_names = t.kind in ("metrics", "trend") and "metric" in cols
@@ -64,6 +79,11 @@ def table_html(t: "Table", limit: int) -> str:
         for c, v in zip(cols, r):
             cls = ' class="num"' if _is_number(v) else ""
             shown = "n/a" if v == "" and c == "value" else v
+            if names and c in NAME_COLUMNS and v not in ("", "[]"):
+                ids = v.strip("[]").split(", ") if v.startswith("[") else [v]
+                named = "、".join(names.get(i, i) for i in ids)
+                cells.append(f'<td title="{html.escape(v)}">{html.escape(named)}</td>')
+                continue
             cells.append(f"<td{cls}>{html.escape(shown)}</td>")
             if with_names and c == "metric":
                 zh, en = names_of(v)
@@ -74,17 +94,3 @@ def table_html(t: "Table", limit: int) -> str:
         more = f"<p>… {t.num_rows - len(rows)} more rows (of {t.num_rows}); use to_pandas() or to_polars() for all</p>"
     caption = f"<caption>dangjian {html.escape(t.kind)}: {t.num_rows} rows</caption>"
     return f'<div class="dangjian">{_STYLE}<table>{caption}<thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>{more}</div>'
-
-
-def ledger_html(ledger: "Ledger") -> str:
-    root = ledger.root
-    title = f"{html.escape(root[1])} ({html.escape(root[0])})" if root else "empty ledger"
-    rows = "".join(
-        f"<tr><td>{html.escape(name)}</td><td class='num'>{n}</td></tr>" for name, n in ledger.counts.items()
-    )
-    latest = ledger.latest_date or "n/a"
-    return (
-        f'<div class="dangjian">{_STYLE}<table><caption>台账 Ledger: {title}</caption>'
-        f"<thead><tr><th>table</th><th>rows</th></tr></thead><tbody>{rows}</tbody></table>"
-        f"<p>默认评估日 default as-of: {html.escape(str(latest))}</p></div>"
-    )

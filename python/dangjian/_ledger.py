@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import os
 from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 
@@ -163,11 +164,17 @@ class Ledger:
         >>> t.num_rows >= 3
         True
         """
-        return Table(
-            self._native.metrics(
-                _date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics), at_risk_tolerance, young_age
-            )
+        args = (
+            _date(as_of, "as_of"),
+            _date(from_, "from_"),
+            scope,
+            by,
+            _metrics(metrics),
+            at_risk_tolerance,
+            young_age,
         )
+        html = functools.partial(_metrics_html, self._native, args)
+        return Table(self._native.metrics(*args), html=html)
 
     def metrics_json(
         self,
@@ -194,7 +201,10 @@ class Ledger:
         tol: Optional[float],
         age: Optional[int],
     ) -> Table:
-        return Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+        table = Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
+        # In a notebook, units, organisations and people show by name.
+        table._html = functools.partial(_named_html, table, self._native)
+        return table
 
     def tasks(
         self,
@@ -253,16 +263,84 @@ class Ledger:
         s, e = _date(start, "start"), _date(end, "end")
         if s is None or e is None:
             raise QueryError("trend needs `start` and `end` dates")
-        return Table(self._native.trend(s, e, freq, _metrics(metric), _date(from_, "from_"), scope, by, None, None))
+        args = (s, e, freq, _metrics(metric), _date(from_, "from_"), scope, by, None, None)
+        html = functools.partial(_trend_html, self._native, args)
+        return Table(self._native.trend(*args), html=html)
+
+    # -- the dashboard page ------------------------------------------------------------
+    def report_html(
+        self,
+        path: Optional[PathLike] = None,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[str] = None,
+        *,
+        metrics: Union[None, str, Sequence[str]] = None,
+        at_risk_tolerance: Optional[float] = None,
+        young_age: Optional[int] = None,
+        max_rows: int = 500,
+    ) -> Optional[str]:
+        """The dashboard page, as ``dangjian report --format html`` writes it: one
+        self-contained HTML file (no network access at all, CSS and SVG charts inline) with
+        the three programmes against their targets, key-task status, coverage by block and
+        by area, duty compliance per subject and month, the young-cadre pipeline, the 12-month
+        trend and sortable drill-down tables (each cut at ``max_rows`` rows, the worst first).
+
+        With ``path``, writes the file (atomically) and returns ``None``; without, returns the
+        text. The query arguments are those of :meth:`metrics` (``metrics`` only filters the
+        all-metrics table).
+
+        >>> import dangjian as dj
+        >>> page = dj.example().report_html(as_of="2019-07-31")
+        >>> page.startswith("<!DOCTYPE html>") and "75.8% (25/33)" in page and "(88/98)" in page
+        True
+        >>> "https://" in page or "http://" in page
+        False
+        """
+        text = _dangjian.report_html(
+            self._native,
+            _date(as_of, "as_of"),
+            _date(from_, "from_"),
+            scope,
+            by,
+            _metrics(metrics),
+            at_risk_tolerance,
+            young_age,
+            max_rows,
+        )
+        if path is None:
+            return text
+        target = os.fspath(path)
+        tmp = target + ".tmp"
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, target)
+        return None
 
     # -- display -----------------------------------------------------------------------
     def __repr__(self) -> str:
         return repr(self._native)
 
     def _repr_html_(self) -> str:
-        from ._display import ledger_html
+        """The notebook display: the root, what the ledger holds, and the three programmes'
+        headline figures at the default evaluation date, as on the dashboard page."""
+        return _dangjian.ledger_html(self._native)
 
-        return ledger_html(self)
+
+def _named_html(table: Table, native: "_dangjian.Ledger", limit: int) -> str:
+    from ._display import table_html
+
+    d = _dangjian.display_names(native)
+    return table_html(table, limit, names={**d["people"], **d["units"]})
+
+
+def _metrics_html(native: "_dangjian.Ledger", args: tuple, limit: int) -> str:
+    return _dangjian.metrics_html(native, *args, limit=limit)
+
+
+def _trend_html(native: "_dangjian.Ledger", args: tuple, limit: int) -> str:
+    return _dangjian.trend_html(native, *args, limit=limit)
 
 
 def example() -> Ledger:

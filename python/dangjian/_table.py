@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from . import _dangjian
 from ._types import TableKind
@@ -28,10 +28,13 @@ class Table:
     ``to_pandas()``, ``to_polars()`` and ``to_arrow()`` need the optional packages.
     """
 
-    __slots__ = ("_native",)
+    __slots__ = ("_native", "_html")
 
-    def __init__(self, native: "_dangjian.Table") -> None:
+    def __init__(self, native: "_dangjian.Table", html: Optional[Callable[[int], str]] = None) -> None:
         self._native = native
+        # For metric and trend tables: renders the first n rows as the dashboard page does
+        # (names, ``75.8% (25/33)``), from the ledger and query that made the table.
+        self._html = html
 
     # -- the Arrow PyCapsule interface -------------------------------------------------
     def __arrow_c_stream__(self, requested_schema: Optional[object] = None) -> object:
@@ -118,6 +121,11 @@ class Table:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
+        """The notebook display: metric rows as a person reads them (the metric's 中文 and
+        English name, the unit's name, ``75.8% (25/33)``, ``33``), other tables bounded; the
+        raw numbers stay in ``to_pandas()``."""
+        if self._html is not None:
+            return self._html(DISPLAY_ROWS)
         from ._display import table_html
 
         return table_html(self, DISPLAY_ROWS)

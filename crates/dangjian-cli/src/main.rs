@@ -10,6 +10,7 @@ use dangjian::ledger::{self, ValidateOptions};
 use dangjian::Ledger;
 
 mod dashboard;
+mod html;
 mod progress;
 mod render;
 mod summary;
@@ -77,9 +78,13 @@ enum Command {
     Report {
         #[command(flatten)]
         q: QueryArgs,
-        /// Output format: text (readable), json (docs/METRICS.md shape), csv, md.
+        /// Output format: text (readable), json (docs/METRICS.md shape), csv, md, html (one
+        /// self-contained page with charts and sortable drill-down tables).
         #[arg(long, value_enum, default_value = "text")]
-        format: Format,
+        format: html::ReportFormat,
+        /// With --format html: write the page to this file (default: standard output).
+        #[arg(long)]
+        to: Option<PathBuf>,
         /// Only the ledger summary (records per table and programme, date range).
         #[arg(long)]
         summary: bool,
@@ -273,13 +278,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 path.display()
             );
         }
-        Command::Report { q, format, summary } => {
+        Command::Report {
+            q,
+            format,
+            summary,
+            to,
+        } => {
             let t = Phases::start();
             let l = load(q.data.as_ref())?;
             t.lap("load and validate");
             if summary {
                 print!("{}", summary::summary(&l));
                 return Ok(());
+            }
+            let Some(format) = format.table() else {
+                return html::write(&l, &q.query(), q.data.as_deref(), to.as_ref())
+                    .map_err(|message| Failure { code: 2, message });
+            };
+            if to.is_some() {
+                return Err(Failure {
+                    code: 2,
+                    message:
+                        "`--to` is for `--format html`; redirect the other formats (`> report.csv`)"
+                            .into(),
+                });
             }
             let engine = Engine::new(&l);
             t.lap("index (Engine::new)");

@@ -18,6 +18,7 @@ use pyo3_arrow::PyTable;
 
 pub mod arrow;
 pub mod errors;
+pub mod html;
 
 /// An Arrow failure (a bug: the rows are typed) as a `DangjianError`.
 fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
@@ -595,6 +596,8 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
 mod _dangjian {
     use pyo3::prelude::*;
 
+    #[pymodule_export]
+    use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
     #[pymodule_export]
     use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
 

@@ -13,6 +13,8 @@
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
 //! - [`rows`]: the tables (metric rows, drill-downs, catalogue, problems) with typed
 //!   columns from their Rust row types, for the command line and the Python bindings;
+//! - [`report`]: the dashboard page, one self-contained HTML file (and its pieces for
+//!   notebooks);
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -33,6 +35,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod report;
 pub mod rows;
 
 pub use example::example;

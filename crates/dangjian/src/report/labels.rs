@@ -1,0 +1,313 @@
+//! What people read instead of ids: names of units, orgs, people and tasks, and a 中文 and
+//! English name for every metric of a ledger that says which duty or target it is.
+
+use std::collections::HashMap;
+
+use crate::metrics::{catalogue, MetricKind};
+use crate::model::{ActivityKind, AppliesTo, Cadence, Designation, Duty, Ledger, Vocabulary};
+
+/// Display names for one ledger.
+///
+/// ```
+/// use dangjian::report::Labels;
+///
+/// let ledger = dangjian::example();
+/// let labels = Labels::new(&ledger);
+/// assert_eq!(labels.name("chengxi"), "城西新区");
+/// let (zh, en) = labels.metric("duty.road_patrol");
+/// assert_eq!(zh, "履职率：路长巡查（每3天）");
+/// assert_eq!(en, "compliance: patrol by road chiefs (every 3 days)");
+/// assert_eq!(labels.metric("target.tasks.completed").0, "目标达成度：完成率");
+/// ```
+pub struct Labels<'l> {
+    /// Unit, org and initiative ids to names (units first, as the engine resolves them).
+    nodes: HashMap<&'l str, &'l str>,
+    people: HashMap<&'l str, &'l str>,
+    metrics: HashMap<String, (String, String, MetricKind)>,
+}
+
+impl<'l> Labels<'l> {
+    /// The names of `ledger`.
+    pub fn new(ledger: &'l Ledger) -> Self {
+        let mut nodes = HashMap::with_capacity(
+            ledger.units.len() + ledger.orgs.len() + ledger.initiatives.len(),
+        );
+        let ids = ledger
+            .units
+            .iter()
+            .map(|u| (u.id.as_str(), u.name.as_str()))
+            .chain(ledger.orgs.iter().map(|o| (o.id.as_str(), o.name.as_str())))
+            .chain(
+                ledger
+                    .initiatives
+                    .iter()
+                    .map(|i| (i.id.as_str(), i.title.as_str())),
+            );
+        for (id, name) in ids {
+            nodes.entry(id).or_insert(name);
+        }
+        let mut people = HashMap::with_capacity(ledger.people.len());
+        for p in &ledger.people {
+            people.entry(p.id.as_str()).or_insert(p.name.as_str());
+        }
+        Labels {
+            nodes,
+            people,
+            metrics: metric_labels(ledger),
+        }
+    }
+
+    /// The name of a unit, org or key task; the id itself when it names none.
+    pub fn name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.nodes.get(id).copied().unwrap_or(id)
+    }
+
+    /// The name of a person; the id itself when it names none.
+    pub fn person<'a>(&'a self, id: &'a str) -> &'a str {
+        self.people.get(id).copied().unwrap_or(id)
+    }
+
+    /// The 中文 and English names of a metric of this ledger (`duty.<id>`, `target.<id>`
+    /// included); the id twice when it is unknown.
+    pub fn metric<'a>(&'a self, id: &'a str) -> (&'a str, &'a str) {
+        match self.metrics.get(id) {
+            Some((zh, en, _)) => (zh, en),
+            None => (id, id),
+        }
+    }
+
+    /// The kind of a metric of this ledger.
+    pub fn kind(&self, id: &str) -> Option<MetricKind> {
+        self.metrics.get(id).map(|m| m.2)
+    }
+
+    /// Every metric id with its names and kind.
+    pub fn metrics(&self) -> impl Iterator<Item = (&str, &str, &str, MetricKind)> {
+        self.metrics
+            .iter()
+            .map(|(id, (zh, en, k))| (id.as_str(), zh.as_str(), en.as_str(), *k))
+    }
+}
+
+/// `snake_case` as words.
+fn words(id: &str) -> String {
+    id.replace('_', " ")
+}
+
+pub(crate) fn activity(a: &ActivityKind) -> (String, String) {
+    match ActivityKind::KNOWN.iter().find(|k| k.0 == a.as_str()) {
+        Some(&(_, zh, en)) => (zh.to_string(), en.to_string()),
+        None => (a.as_str().to_string(), words(a.as_str())),
+    }
+}
+
+fn designation(d: &Designation) -> (String, String) {
+    match Designation::KNOWN.iter().find(|k| k.0 == d.as_str()) {
+        Some(&(_, zh, en)) => (zh.to_string(), en.to_string()),
+        None => (d.as_str().to_string(), words(d.as_str())),
+    }
+}
+
+/// Who owes a duty, singular (中文, English).
+pub(crate) fn owed_by(a: &AppliesTo) -> (String, String) {
+    match a {
+        AppliesTo::Role(r) => (r.zh().into(), r.en().into()),
+        AppliesTo::Unit(k) => (k.zh().into(), k.en().into()),
+        AppliesTo::Org(k) => (k.zh().into(), k.en().into()),
+        AppliesTo::Designation(d) => designation(d),
+    }
+}
+
+/// The English plural of a noun phrase (its last word).
+pub(crate) fn plural(s: &str) -> String {
+    if s.ends_with("ch") || s.ends_with("sh") || s.ends_with('s') || s.ends_with('x') {
+        format!("{s}es")
+    } else if s.ends_with('y') && !s.ends_with("ay") && !s.ends_with("ey") && !s.ends_with("oy") {
+        format!("{}ies", &s[..s.len() - 1])
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// "every 3 days", "monthly" (中文, English).
+pub(crate) fn cadence(c: Cadence) -> (String, String) {
+    match c {
+        Cadence::Days(1) => ("每天".into(), "daily".into()),
+        Cadence::Days(n) => (format!("每{n}天"), format!("every {n} days")),
+        Cadence::Week => ("每周".into(), "weekly".into()),
+        Cadence::Month => ("每月".into(), "monthly".into()),
+        Cadence::Quarter => ("每季度".into(), "quarterly".into()),
+        Cadence::HalfYear => ("每半年".into(), "half-yearly".into()),
+        Cadence::Year => ("每年".into(), "yearly".into()),
+    }
+}
+
+/// `1 day`, `4 days`: a count with an English plural unit made singular for one.
+pub(crate) fn count_en(n: u64, plural: &str) -> String {
+    if n == 1 {
+        let one = plural
+            .strip_suffix("ies")
+            .map(|s| format!("{s}y"))
+            .or_else(|| plural.strip_suffix('s').map(str::to_string))
+            .unwrap_or_else(|| plural.to_string());
+        format!("1 {one}")
+    } else {
+        format!("{n} {plural}")
+    }
+}
+
+/// The unit a lapse is counted in (中文, English, plural).
+pub(crate) fn lapse_unit(c: Cadence) -> (&'static str, &'static str) {
+    match c {
+        Cadence::Days(_) => ("天", "days"),
+        Cadence::Week => ("周", "weeks"),
+        Cadence::Month => ("个月", "months"),
+        Cadence::Quarter => ("个季度", "quarters"),
+        Cadence::HalfYear => ("个半年", "half-years"),
+        Cadence::Year => ("年", "years"),
+    }
+}
+
+/// What a duty asks, without the cadence: 路长巡查 / patrol by road chiefs.
+pub(crate) fn duty_what(d: &Duty) -> (String, String) {
+    let (who_zh, who_en) = owed_by(&d.applies_to);
+    let (what_zh, what_en) = activity(&d.activity);
+    let en = match d.applies_to {
+        AppliesTo::Role(_) => format!("{what_en} by {}", plural(&who_en)),
+        _ => format!("{what_en} at {}", plural(&who_en)),
+    };
+    (format!("{who_zh}{what_zh}"), en)
+}
+
+/// A duty's cadence phrase with its minimum count: 每3天 / every 3 days.
+pub(crate) fn duty_cadence(d: &Duty) -> (String, String) {
+    let (zh, en) = cadence(d.cadence);
+    match d.min_count() {
+        1 => (zh, en),
+        n => (format!("{zh}至少{n}次"), format!("{n} times {en}")),
+    }
+}
+
+fn metric_labels(l: &Ledger) -> HashMap<String, (String, String, MetricKind)> {
+    let mut out: HashMap<String, (String, String, MetricKind)> = HashMap::new();
+    let template = |id: &str| catalogue().iter().find(|m| m.id == id);
+    for m in catalogue().iter().filter(|m| !m.is_template()) {
+        out.insert(m.id.to_string(), (m.zh.into(), m.en.into(), m.kind));
+    }
+    for d in &l.duties {
+        let (what_zh, what_en) = duty_what(d);
+        let (c_zh, c_en) = duty_cadence(d);
+        out.insert(
+            format!("duty.{}", d.id),
+            (
+                format!("履职率：{what_zh}（{c_zh}）"),
+                format!("compliance: {what_en} ({c_en})"),
+                MetricKind::Ratio,
+            ),
+        );
+        let (u_zh, u_en) = lapse_unit(d.cadence);
+        let kind = match d.cadence {
+            Cadence::Days(_) => MetricKind::Days,
+            _ => MetricKind::Periods,
+        };
+        out.insert(
+            format!("duty.{}.lapse", d.id),
+            (
+                format!("最长脱节：{what_zh}（{u_zh}）"),
+                format!("longest lapse: {what_en} ({u_en})"),
+                kind,
+            ),
+        );
+    }
+    for i in &l.indicators {
+        let (zh, en) = match &i.measure {
+            Some(m) => (
+                format!("{}（{m}）", i.name),
+                format!("{} ({m})", words(i.id.as_str())),
+            ),
+            None => (i.name.clone(), words(i.id.as_str())),
+        };
+        out.insert(format!("indicator.{}", i.id), (zh, en, MetricKind::Value));
+    }
+    let (t_zh, t_en) = template("target.<id>")
+        .map(|m| (m.zh, m.en))
+        .unwrap_or(("目标达成度", "target achievement"));
+    for t in &l.targets {
+        let targeted = if t.metric.contains('.') {
+            t.metric.clone()
+        } else {
+            format!("indicator.{}", t.metric)
+        };
+        let row = match targeted.strip_prefix("indicator.") {
+            Some(ind) => format!("target.{ind}"),
+            None => format!("target.{targeted}"),
+        };
+        if out.contains_key(&row) {
+            continue;
+        }
+        let (zh, en) = out
+            .get(&targeted)
+            .map(|(zh, en, _)| (zh.clone(), en.clone()))
+            .unwrap_or_else(|| (t.metric.clone(), t.metric.clone()));
+        out.insert(
+            row,
+            (
+                format!("{t_zh}：{zh}"),
+                format!("{t_en}: {en}"),
+                MetricKind::Ratio,
+            ),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_metric_of_the_example_has_a_distinct_chinese_and_english_name() {
+        let l = crate::example();
+        let labels = Labels::new(&l);
+        let ev = crate::metrics::evaluate(
+            &l,
+            &crate::metrics::Query {
+                as_of: chrono::NaiveDate::from_ymd_opt(2019, 7, 31),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mut zh_seen = std::collections::HashSet::new();
+        let mut en_seen = std::collections::HashSet::new();
+        for r in &ev.rows {
+            let (zh, en) = labels.metric(&r.metric);
+            assert_ne!(zh, r.metric, "{} has no Chinese name", r.metric);
+            assert!(zh_seen.insert(zh.to_string()), "{zh} twice");
+            assert!(en_seen.insert(en.to_string()), "{en} twice");
+        }
+    }
+
+    #[test]
+    fn duty_names_say_who_does_what_how_often() {
+        let l = crate::example();
+        let labels = Labels::new(&l);
+        assert_eq!(
+            labels.metric("duty.workshop_visit"),
+            (
+                "履职率：红色车间指导（每月）",
+                "compliance: instructor visit at red workshops (monthly)"
+            )
+        );
+        assert_eq!(
+            labels.metric("duty.road_patrol.lapse"),
+            (
+                "最长脱节：路长巡查（天）",
+                "longest lapse: patrol by road chiefs (days)"
+            )
+        );
+        assert_eq!(
+            labels.metric("target.lotus_revenue").0,
+            "目标达成度：莲子种植收入（元）"
+        );
+    }
+}
