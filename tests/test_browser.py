@@ -10,9 +10,8 @@ sets ``DANGJIAN_REQUIRE_BROWSER=1``, so there these tests fail rather than skip.
 import os
 import pathlib
 
-import pytest
-
 import dangjian as dj
+import pytest
 from cdp import Browser, find_chromium
 from conftest import AS_OF, ROOT
 

@@ -2,9 +2,8 @@
 
 import re
 
-import pytest
-
 import dangjian as dj
+import pytest
 from conftest import AS_OF
 
 

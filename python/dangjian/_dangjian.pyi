@@ -1,6 +1,6 @@
 """Type stubs of the compiled module ``dangjian._dangjian`` (checked by mypy.stubtest)."""
 
-from typing import Callable, ClassVar, List, Optional, Sequence, Tuple, final
+from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, final
 
 from dangjian._types import DrillDown, Freq, LedgerTable, Problem, TableKind, UnitKind
 
