@@ -3,11 +3,10 @@
 
 use std::collections::HashMap;
 
-use dangjian::metrics::Freq;
 use dangjian::report::{self, Labels, PageOptions};
 use pyo3::prelude::*;
 
-use super::{detached, errors, parse_date, query, PyLedger};
+use super::{detached, errors, parse_date, parse_freq, query, PyLedger};
 
 /// The dashboard page of a query as HTML text (one self-contained document).
 #[pyfunction]
@@ -102,16 +101,7 @@ pub fn trend_html(
     young_age: Option<i32>,
     limit: usize,
 ) -> PyResult<String> {
-    let freq = match freq {
-        "M" | "ME" | "month" | "m" => Freq::Month,
-        "W" | "week" | "w" => Freq::Week,
-        other => {
-            return Err(errors::bad_argument(
-                py,
-                format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"),
-            ))
-        }
-    };
+    let freq = parse_freq(py, freq)?;
     let start = parse_date(py, "start", Some(start))?.unwrap_or_default();
     let end = parse_date(py, "end", Some(end))?.unwrap_or_default();
     let q = query(

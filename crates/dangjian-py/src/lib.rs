@@ -37,6 +37,18 @@ fn detached<T: Send>(
     }
 }
 
+/// A trend's step: month ends or week ends.
+pub(crate) fn parse_freq(py: Python<'_>, freq: &str) -> PyResult<Freq> {
+    match freq {
+        "M" | "ME" | "month" | "m" => Ok(Freq::Month),
+        "W" | "week" | "w" => Ok(Freq::Week),
+        other => Err(errors::bad_argument(
+            py,
+            format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"),
+        )),
+    }
+}
+
 fn parse_date(py: Python<'_>, name: &str, s: Option<&str>) -> PyResult<Option<NaiveDate>> {
     match s {
         None => Ok(None),
@@ -425,16 +437,7 @@ impl PyLedger {
         at_risk_tolerance: Option<f64>,
         young_age: Option<i32>,
     ) -> PyResult<PyArrowTable> {
-        let freq = match freq {
-            "M" | "ME" | "month" | "m" => Freq::Month,
-            "W" | "week" | "w" => Freq::Week,
-            other => {
-                return Err(errors::bad_argument(
-                    py,
-                    format!("`freq` is `{other}`; use \"M\" (month ends) or \"W\" (week ends)"),
-                ))
-            }
-        };
+        let freq = parse_freq(py, freq)?;
         let start = parse_date(py, "start", Some(start))?.unwrap_or_default();
         let end = parse_date(py, "end", Some(end))?.unwrap_or_default();
         let q = query(
