@@ -11,6 +11,7 @@
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
+//! - [`synth`]: synthetic ledgers of the same shape at any scale (`dangjian generate`);
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -31,6 +32,7 @@ pub mod ledger;
 pub mod metrics;
 pub mod model;
 pub mod privacy;
+pub mod synth;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};
