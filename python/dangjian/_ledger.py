@@ -239,6 +239,26 @@ def load(path: PathLike) -> Ledger:
     return Ledger(_dangjian.load(os.fspath(path)))
 
 
+def generate(districts: int = 1, seed: int = 0, path: Optional[PathLike] = None) -> Ledger:
+    """A synthetic ledger of the example's shape: ``districts`` districts of about 1,400
+    units, 10,000 people and 35,000 activities each (under a city root when more than one),
+    the same for the same ``districts`` and ``seed``; valid, with data imperfect enough that
+    every metric has work to do. Saved to ``path`` too when given (a CSV folder, ``.json``
+    or ``.xlsx``), as ``dangjian generate --districts N --seed S --to PATH`` does.
+
+    >>> import dangjian as dj
+    >>> ds = dj.generate(seed=1)
+    >>> ds.root
+    ('d', '合成新区')
+    >>> 0 < ds.metrics(metrics="coverage.org").to_pylist()[0]["value"] < 1
+    True
+    """
+    ledger = Ledger(_dangjian.generate(int(districts), int(seed)))
+    if path is not None:
+        ledger.save(path)
+    return ledger
+
+
 def template() -> Ledger:
     """An empty ledger to start from: one example row per table and the default duties
     (road-chief patrols every 3 days, monthly red-workshop visits, 三会一课).

@@ -562,6 +562,24 @@ fn template(py: Python<'_>) -> PyResult<PyLedger> {
     Ok(PyLedger::new(ledger))
 }
 
+/// A synthetic ledger of `districts` districts (`dangjian::synth`), deterministic per seed.
+#[pyfunction]
+#[pyo3(signature = (districts=1, seed=0))]
+fn generate(py: Python<'_>, districts: usize, seed: u64) -> PyResult<PyLedger> {
+    if districts == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "`districts` must be at least 1",
+        ));
+    }
+    let ledger = detached(py, "generate", move || {
+        Ok(dangjian::synth::generate(&dangjian::synth::Spec {
+            seed,
+            ..dangjian::synth::Spec::districts(districts)
+        }))
+    })?;
+    Ok(PyLedger::new(ledger))
+}
+
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook.
 #[pyfunction]
 fn load(py: Python<'_>, path: PathBuf) -> PyResult<PyLedger> {
@@ -615,7 +633,7 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
 #[pymodule]
 mod _dangjian {
     #[pymodule_export]
-    use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
+    use super::{catalogue, example, from_json, generate, load, template, PyArrowTable, PyLedger};
 
     /// The version of the dangjian core.
     #[pymodule_export]
