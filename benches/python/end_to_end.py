@@ -14,10 +14,11 @@ by side, round-robin, `--repeat` times each:
 
 Every tool's rows must equal the CLI's (the script exits 1 otherwise). It prints a markdown
 table: the median wall time of each tool (process start to exit: interpreter and imports,
-reading the CSV folder, computing, printing), its ratio to polars, and its peak memory (the
-largest max RSS of its runs, from `wait4`), with the machine it ran on.
+reading the CSV folder, computing, printing) and its ratio to polars, the median CPU time
+(user + system: steadier than wall time on a shared machine) and the peak memory (the
+largest max RSS of its runs), all from `wait4` on the child, with the machine it ran on.
 
-    python benches/python/end_to_end.py --districts 20,100 --repeat 3
+    python benches/python/end_to_end.py --districts 20,100 --repeat 3 --pythonpath target/pyrel
     python benches/python/end_to_end.py --districts 1 --repeat 1 --only cli,polars   # quick
 """
 
@@ -64,7 +65,8 @@ json.dump({"as_of": as_of, "from": from_, "rows": rows}, sys.stdout)
 
 
 def run(cmd: List[str], out: Path, env: Dict[str, str] | None = None) -> Dict[str, float]:
-    """Runs cmd with stdout to `out`; its wall time (s) and max RSS (MiB), from wait4."""
+    """Runs cmd with stdout to `out`; its wall time (s), CPU time (user + system, s) and max
+    RSS (MiB), from wait4."""
     with open(out, "wb") as f:
         t = time.perf_counter()
         p = subprocess.Popen(cmd, stdout=f, stderr=subprocess.PIPE, env=env)
@@ -74,7 +76,7 @@ def run(cmd: List[str], out: Path, env: Dict[str, str] | None = None) -> Dict[st
     p.returncode = os.waitstatus_to_exitcode(status)
     if p.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({p.returncode}):\n{err.decode(errors='replace')[-3000:]}")
-    return {"seconds": wall, "rss_mib": usage.ru_maxrss / 1024}
+    return {"seconds": wall, "cpu": usage.ru_utime + usage.ru_stime, "rss_mib": usage.ru_maxrss / 1024}
 
 
 def dangjian_exe(given: str | None) -> Path:
@@ -202,7 +204,7 @@ def main() -> int:
                     m = run(command(tool, path), out, env)
                     runs[tool].append(m)
                     outputs.setdefault(tool, out)
-                    print(f"  run {r + 1}/{args.repeat} {tool:7} {m['seconds']:7.2f} s {m['rss_mib']:7.0f} MiB", file=sys.stderr)
+                    print(f"  run {r + 1}/{args.repeat} {tool:7} {m['seconds']:7.2f} s (cpu {m['cpu']:6.2f} s) {m['rss_mib']:7.0f} MiB", file=sys.stderr)
             # Every tool's rows against the CLI's (or, without the CLI, the first tool's).
             ref_tool = "cli" if "cli" in outputs else tools[0]
             ref = json.loads(outputs[ref_tool].read_text())
@@ -247,6 +249,12 @@ def print_report(results, tools: List[str], args, env) -> None:
             s = med(res["runs"][t])
             cells.append(f"{s:.2f} s" + (f" ({s / base:.2f}x)" if base else ""))
         print(f"| {label(res)} | " + " | ".join(cells) + " |")
+    print("\nCPU time (user + system, median; above the wall time when a tool uses both cores):\n")
+    print(head)
+    print("|---|" + "---:|" * len(tools))
+    for res in results:
+        cells = [f"{statistics.median(r['cpu'] for r in res['runs'][t]):.2f} s" for t in tools]
+        print(f"| {districts(res['districts'])} | " + " | ".join(cells) + " |")
     print("\npeak memory (max RSS of the process, largest run):\n")
     print(head)
     print("|---|" + "---:|" * len(tools))
