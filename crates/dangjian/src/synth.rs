@@ -1592,8 +1592,9 @@ impl Gen<'_> {
                 .targets
                 .push(target("coverage.org", Some(&au.area), year_end, 1.0, None));
         }
-        for k in 0..self.s.districts {
-            if self.s.districts > 1 {
+        if self.s.districts > 1 {
+            // Each district answers for its own coverage too.
+            for k in 0..self.s.districts {
                 let d = UnitId::new(format!("d{k}"));
                 self.l
                     .targets
