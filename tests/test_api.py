@@ -151,3 +151,17 @@ def test_reprs_are_bounded(ds):
     m = ds.metrics(as_of=AS_OF)._repr_html_()
     assert "组织覆盖" in m or "覆盖" in m
     assert "台账" in ds._repr_html_()
+
+
+def test_generate_is_deterministic_valid_and_saves_what_it_returns(tmp_path):
+    # debug builds are slow: 2 districts under a city is the smallest multi-district ledger
+    a = dj.generate(districts=2, seed=5, path=tmp_path / "g")
+    assert a.root == ("city", "合成市")
+    assert [p for p in a.validate() if p["severity"] == "error"] == []
+    assert a.to_json() == dj.generate(districts=2, seed=5).to_json()
+    assert a.to_json() == dj.load(tmp_path / "g").to_json()
+    assert a.to_json() != dj.generate(districts=2, seed=6).to_json()
+    # two districts of about 10,000 people each
+    assert 18_000 < a.counts["people"] < 22_000
+    with pytest.raises(ValueError):
+        dj.generate(districts=0)

@@ -3,7 +3,7 @@
 //! `cargo bench -p dangjian-benches` (all), or a filter: `cargo bench -p dangjian-benches
 //! -- city/evaluate`. Groups:
 //! - `example/*`: the embedded Chengxi ledger (`dangjian::example()`);
-//! - `city/*`: `Spec::city()` (~10k enterprises, 100k people, 350k activities), generated
+//! - `city/*`: `dangjian_benches::city()` (~10k enterprises, 100k people, 350k activities), generated
 //!   and saved once, then loaded from its CSV folder before measuring: index
 //!   (`Engine::new`), evaluate (root; `by` area), a trend over 12 month ends, and the four
 //!   drill-downs;
@@ -11,7 +11,7 @@
 //!   once under Cargo's target temp dir).
 //!
 //! Set `DANGJIAN_BENCH_SPEC=province` to run the `city/*` and `load/*` groups at another
-//! preset (`tiny`, `example`, `city`, `province`).
+//! preset (`tiny`, `example`, `district`, `districts-N`, `city`, `province`).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -30,7 +30,7 @@ fn as_of() -> Option<NaiveDate> {
 
 fn spec() -> (String, Spec) {
     let name = std::env::var("DANGJIAN_BENCH_SPEC").unwrap_or_else(|_| "city".into());
-    let spec = Spec::preset(&name)
+    let spec = dangjian_benches::preset(&name)
         .unwrap_or_else(|| panic!("DANGJIAN_BENCH_SPEC: unknown preset `{name}`"));
     (name, spec)
 }

@@ -1,6 +1,6 @@
 """What the Python layer adds over the Rust engine.
 
-For the embedded example and a generated city ledger (loaded with ``dangjian.load``), times
+For the embedded example and a generated ledger (10 districts, loaded with ``dangjian.load``), times
 
 - engine only: ``ds._native._evaluate_only(as_of=...)`` — ``Engine::new`` + ``evaluate`` in
   Rust, returning only the row count (no conversion);
@@ -15,8 +15,8 @@ When the module has no ``_evaluate_only`` (an older build), the baseline falls b
 command line, ``dangjian report --format json``, whose time includes starting the process
 and loading the ledger: the ratios are then not comparable and are marked so.
 
-    python benches/python/overhead.py                     # example + city (generated if missing)
-    python benches/python/overhead.py --data /tmp/city    # another ledger instead of the city
+    python benches/python/overhead.py                     # example + 10 districts (generated if missing)
+    python benches/python/overhead.py --data DIR          # another ledger instead
 """
 
 from __future__ import annotations
@@ -105,8 +105,13 @@ def report(name: str, ds: "dangjian.Ledger", path: Optional[Path], as_of: str, n
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--data", type=Path, help="a ledger (CSV folder or .json) to use instead of the generated city")
-    ap.add_argument("--preset", default="city", help="the preset to generate when --data is not given (default city)")
+    ap.add_argument("--data", type=Path, help="a ledger (CSV folder or .json) to use instead of a generated one")
+    ap.add_argument(
+        "--districts",
+        type=int,
+        default=10,
+        help="without --data: generate this many districts (default 10, about the old city preset)",
+    )
     ap.add_argument("--as-of", default="2019-07-31")
     ap.add_argument("--repeat", type=int, default=7, help="best of N (default 7)")
     args = ap.parse_args()
@@ -118,11 +123,11 @@ def main() -> int:
     import pyarrow  # noqa: F401
 
     report("example (embedded)", dangjian.example(), None, args.as_of, args.repeat)
-    path = args.data or ensure_ledger(args.preset, None)
+    path = args.data or ensure_ledger(args.districts, 0)
     t = time.perf_counter()
     ds = dangjian.load(str(path))
     print(f"\n(loaded {path} in {time.perf_counter() - t:.2f} s)")
-    report(f"{args.preset if args.data is None else path.name} ({path})", ds, path, args.as_of, args.repeat)
+    report(f"{path.name} ({path})", ds, path, args.as_of, args.repeat)
     return 0
 
 

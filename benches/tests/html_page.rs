@@ -5,7 +5,7 @@
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::report::{page, PageOptions};
-use dangjian_benches::{generate, Spec};
+use dangjian_benches::{city, generate, Spec};
 
 /// Forty areas and more key tasks, enterprises and obligations than a table shows.
 fn county() -> Spec {
@@ -17,7 +17,7 @@ fn county() -> Spec {
         enterprises: 2_500,
         people_per_org: 4,
         key_tasks: 600,
-        ..Spec::city()
+        ..city()
     }
 }
 

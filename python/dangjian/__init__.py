@@ -9,7 +9,7 @@
 
 from ._dangjian import __version__
 from ._errors import DangjianError, LedgerError, QueryError
-from ._ledger import Ledger, catalogue, example, from_json, load, template
+from ._ledger import Ledger, catalogue, example, from_json, generate, load, template
 from ._table import Table
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "catalogue",
     "example",
     "from_json",
+    "generate",
     "load",
     "template",
 ]

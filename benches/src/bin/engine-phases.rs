@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use dangjian::metrics::{Engine, Freq, Query};
 use dangjian::model::UnitKind;
-use dangjian_benches::{generate, summary, Spec};
+use dangjian_benches::{generate, preset, summary};
 
 fn best<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
     (0..n.max(1))
@@ -34,8 +34,8 @@ fn main() -> ExitCode {
     };
     let name = get("--preset").unwrap_or_else(|| "city".into());
     let n: usize = get("--repeat").and_then(|r| r.parse().ok()).unwrap_or(5);
-    let Some(spec) = Spec::preset(&name) else {
-        eprintln!("engine-phases: unknown preset `{name}` (tiny, example, city, province)");
+    let Some(spec) = preset(&name) else {
+        eprintln!("engine-phases: unknown preset `{name}` (tiny, example, district, districts-N, city, province)");
         return ExitCode::from(2);
     };
     let t = Instant::now();

@@ -4,9 +4,9 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
-use dangjian_benches::{generate, summary, Spec};
+use dangjian_benches::{generate, summary};
 
-const USAGE: &str = "usage: gen-ledger --preset tiny|example|city|province --to PATH [--seed N]
+const USAGE: &str = "usage: gen-ledger --preset tiny|example|district|districts-N|city|province --to PATH [--seed N]
   writes a deterministic synthetic ledger: JSON for a .json path, a CSV folder otherwise";
 
 fn main() -> ExitCode {
@@ -42,7 +42,8 @@ fn run(args: Vec<String>) -> Result<(), String> {
         }
     }
     let name = preset.unwrap_or_else(|| "city".into());
-    let mut spec = Spec::preset(&name).ok_or_else(|| format!("unknown preset `{name}`"))?;
+    let mut spec =
+        dangjian_benches::preset(&name).ok_or_else(|| format!("unknown preset `{name}`"))?;
     if let Some(s) = seed {
         spec.seed = s;
     }

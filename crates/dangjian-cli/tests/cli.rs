@@ -351,3 +351,42 @@ fn a_crlf_csv_folder_names_the_bad_line_itself_and_quiet_draws_no_bar() {
     assert_eq!(err.trim(), "1 error(s), 0 warning(s)");
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn generate_writes_a_valid_deterministic_ledger_that_reports() {
+    let a = tmp("gen-a");
+    let b = tmp("gen-b.json");
+    let (code, _, err) = dangjian(&["generate", "--seed", "3", "--to", a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("1 district(s), seed 3"), "{err}");
+    let (code, _, err) = dangjian(&["validate", a.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    // The same seed gives the same ledger, whatever the form.
+    let (code, _, err) = dangjian(&["generate", "--seed", "3", "--to", b.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let report = |p: &std::path::Path| {
+        let (code, out, err) = dangjian(&[
+            "report",
+            "--data",
+            p.to_str().unwrap(),
+            "--as-of",
+            "2019-07-31",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    let json = report(&a);
+    assert_eq!(json, report(&b));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    // One district is the root, `d`, with about a thousand above-scale enterprises.
+    let cov = rows.iter().find(|r| r["metric"] == "coverage.org").unwrap();
+    assert_eq!(cov["scope"], "d");
+    assert!(cov["denominator"].as_u64().unwrap() > 800);
+    let (code, _, err) = dangjian(&["generate", "--districts", "0", "--to", a.to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    let _ = std::fs::remove_dir_all(&a);
+    let _ = std::fs::remove_file(&b);
+}

@@ -537,6 +537,24 @@ fn template(py: Python<'_>) -> PyResult<PyLedger> {
     Ok(PyLedger::new(ledger))
 }
 
+/// A synthetic ledger of `districts` districts (`dangjian::synth`), deterministic per seed.
+#[pyfunction]
+#[pyo3(signature = (districts=1, seed=0))]
+fn generate(py: Python<'_>, districts: usize, seed: u64) -> PyResult<PyLedger> {
+    if districts == 0 {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "`districts` must be at least 1",
+        ));
+    }
+    let ledger = detached(py, "generate", move || {
+        Ok(dangjian::synth::generate(&dangjian::synth::Spec {
+            seed,
+            ..dangjian::synth::Spec::districts(districts)
+        }))
+    })?;
+    Ok(PyLedger::new(ledger))
+}
+
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; `progress`,
 /// when given, is called as `progress(stage, done, total)` while it loads.
 #[pyfunction]
@@ -602,7 +620,7 @@ mod _dangjian {
     #[pymodule_export]
     use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
     #[pymodule_export]
-    use super::{catalogue, example, from_json, load, template, PyArrowTable, PyLedger};
+    use super::{catalogue, example, from_json, generate, load, template, PyArrowTable, PyLedger};
 
     /// The exception classes (declared in `errors`).
     #[pymodule_init]

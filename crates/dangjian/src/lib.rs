@@ -15,6 +15,7 @@
 //!   columns from their Rust row types, for the command line and the Python bindings;
 //! - [`report`]: the dashboard page, one self-contained HTML file (and its pieces for
 //!   notebooks);
+//! - [`synth`]: synthetic ledgers of the same shape at any scale (`dangjian generate`);
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
 //! ```
@@ -37,6 +38,7 @@ pub mod model;
 pub mod privacy;
 pub mod report;
 pub mod rows;
+pub mod synth;
 
 pub use example::example;
 pub use ledger::{load, save, LedgerError};

@@ -1,0 +1,201 @@
+//! The generator (`dangjian::synth`) makes valid, deterministic ledgers whose metrics have
+//! work to do, with one district as the root or several under a city.
+
+use chrono::NaiveDate;
+use dangjian::metrics::{Engine, Query};
+use dangjian::model::{InitiativeKind, UnitKind};
+use dangjian::synth::{generate, Spec};
+use dangjian::Ledger;
+
+fn errors(l: &Ledger) -> Vec<String> {
+    l.validate().errors().map(|p| p.to_string()).collect()
+}
+
+/// A town: big enough to reach the rarer branches of the generator (closed roads, chief
+/// handovers, refounded branches), small enough for a debug test.
+fn town() -> Spec {
+    Spec {
+        areas: 4,
+        villages_per_area: 8,
+        roads_per_area: 10,
+        enterprises: 1_500,
+        key_tasks: 60,
+        ..Spec::district()
+    }
+}
+
+/// Three small districts under a city.
+fn three_small_districts() -> Spec {
+    Spec {
+        districts: 3,
+        ..Spec::tiny()
+    }
+}
+
+fn count(l: &Ledger, k: UnitKind) -> usize {
+    l.units.iter().filter(|u| u.kind == k).count()
+}
+
+#[test]
+fn presets_validate_without_errors() {
+    for spec in [
+        Spec::tiny(),
+        Spec::example_like(),
+        town(),
+        three_small_districts(),
+    ] {
+        let l = generate(&spec);
+        assert_eq!(errors(&l), Vec::<String>::new(), "{spec:?}");
+    }
+}
+
+#[test]
+fn many_seeds_validate_without_errors() {
+    for seed in 0..40 {
+        let l = generate(&Spec {
+            seed,
+            ..Spec::tiny()
+        });
+        assert_eq!(errors(&l), Vec::<String>::new(), "seed {seed}");
+    }
+    for seed in 0..10 {
+        let l = generate(&Spec {
+            seed,
+            ..three_small_districts()
+        });
+        assert_eq!(errors(&l), Vec::<String>::new(), "3 districts, seed {seed}");
+    }
+}
+
+#[test]
+fn the_same_seed_gives_the_same_ledger_and_another_seed_another() {
+    let a = generate(&Spec::tiny());
+    assert_eq!(a, generate(&Spec::tiny()));
+    assert_ne!(
+        a,
+        generate(&Spec {
+            seed: 7,
+            ..Spec::tiny()
+        })
+    );
+    let c = generate(&three_small_districts());
+    assert_eq!(c, generate(&three_small_districts()));
+}
+
+#[test]
+fn the_ledger_has_the_shape_the_spec_asks_for() {
+    let spec = Spec::example_like();
+    let l = generate(&spec);
+    let kind = |k: UnitKind| count(&l, k);
+    assert_eq!(l.roots().count(), 1);
+    assert_eq!(l.roots().next().map(|u| u.id.as_str()), Some("d"));
+    assert_eq!(kind(UnitKind::District), 1);
+    assert_eq!(kind(UnitKind::Area), spec.areas);
+    assert_eq!(kind(UnitKind::Village), spec.areas * spec.villages_per_area);
+    assert!(kind(UnitKind::Block) >= 2);
+    assert_eq!(kind(UnitKind::Road), spec.areas * spec.roads_per_area);
+    assert_eq!(kind(UnitKind::Enterprise), spec.enterprises);
+    let key_tasks = l
+        .initiatives
+        .iter()
+        .filter(|i| i.kind == InitiativeKind::KeyTask)
+        .count();
+    assert_eq!(key_tasks, spec.key_tasks);
+    // The latest activity is on `as_of`, so it is the default evaluation date.
+    assert_eq!(l.latest_date(), Some(spec.as_of));
+}
+
+#[test]
+fn several_districts_sit_under_a_city_root_each_with_the_spec_counts() {
+    let spec = three_small_districts();
+    let l = generate(&spec);
+    let roots: Vec<_> = l.roots().collect();
+    assert_eq!(roots.len(), 1);
+    assert_eq!(roots[0].id.as_str(), "city");
+    assert_eq!(roots[0].kind, UnitKind::District);
+    // The city and its 3 districts, each district a child of the city.
+    assert_eq!(count(&l, UnitKind::District), 1 + 3);
+    for k in 0..3 {
+        let d = l.units.iter().find(|u| u.id.as_str() == format!("d{k}"));
+        assert_eq!(
+            d.and_then(|u| u.parent.as_ref()).map(|p| p.as_str()),
+            Some("city")
+        );
+    }
+    // Every per-district count times 3.
+    assert_eq!(count(&l, UnitKind::Area), 3 * spec.areas);
+    assert_eq!(
+        count(&l, UnitKind::Village),
+        3 * spec.areas * spec.villages_per_area
+    );
+    assert_eq!(count(&l, UnitKind::Enterprise), 3 * spec.enterprises);
+    let key_tasks = l
+        .initiatives
+        .iter()
+        .filter(|i| i.kind == InitiativeKind::KeyTask)
+        .count();
+    assert_eq!(key_tasks, 3 * spec.key_tasks);
+    assert_eq!(l.latest_date(), Some(spec.as_of));
+}
+
+#[test]
+fn one_district_is_about_the_size_of_a_real_one() {
+    // The unit of `dangjian generate --districts N`; the figures per district:
+    // 28k units / 20 = 1.4k, 201k people / 20 = 10k, 691k activities / 20 = 35k.
+    let l = generate(&Spec::district());
+    let (units, people, acts) = (l.units.len(), l.people.len(), l.activities.len());
+    assert!((1_250..1_550).contains(&units), "units {units}");
+    assert!((9_000..11_000).contains(&people), "people {people}");
+    assert!((31_000..38_000).contains(&acts), "activities {acts}");
+}
+
+fn assert_strictly_between_0_and_1(spec: &Spec, by: UnitKind, scopes: usize) {
+    let l = generate(spec);
+    let engine = Engine::new(&l);
+    let q = Query {
+        as_of: NaiveDate::from_ymd_opt(2019, 7, 31),
+        by: Some(by),
+        ..Query::default()
+    };
+    let ev = engine.evaluate(&q).unwrap();
+    // Imperfect on purpose: every one of these lies strictly between 0 and 1.
+    for m in [
+        "coverage.org",
+        "coverage.own_org",
+        "coverage.work",
+        "tasks.started",
+        "tasks.progress",
+        "roads.chief_coverage",
+        "villages.liaison_coverage",
+        "orgs.viable",
+        "orgs.renewal_overdue",
+        "members.no_org_life",
+        "duty.road_patrol",
+        "duty.workshop_visit",
+        "duty.theme_day",
+        "cadres.young_share",
+    ] {
+        let v = ev.value(m).unwrap_or_else(|| panic!("{m} is null"));
+        assert!(v > 0.0 && v < 1.0, "{m} = {v}");
+    }
+    assert!(ev.value("workshops.red").unwrap() > 0.0);
+    assert!(ev.value("tasks.overdue").unwrap() > 0.0);
+    // One block of rows per unit of `by` after the root's own.
+    let scopes_seen: std::collections::BTreeSet<&str> =
+        ev.rows.iter().map(|r| r.scope.as_str()).collect();
+    assert_eq!(scopes_seen.len(), 1 + scopes);
+}
+
+#[test]
+fn metrics_are_neither_trivial_nor_missing() {
+    assert_strictly_between_0_and_1(&town(), UnitKind::Area, town().areas);
+}
+
+#[test]
+fn metrics_are_neither_trivial_nor_missing_by_district() {
+    let spec = Spec {
+        districts: 2,
+        ..town()
+    };
+    assert_strictly_between_0_and_1(&spec, UnitKind::District, 2);
+}
