@@ -1,6 +1,6 @@
 """Every metric of METRICS.md at the root of a ledger, in polars, from its CSV folder.
 
-An independent implementation of `../shared/spec/METRICS.md` (written from the spec, not
+An independent implementation of `docs/METRICS.md` (written from the spec, not
 from dangjian's code), used to check dangjian's rows and to time the same work in polars:
 
     python benches/python/metrics_polars.py LEDGER_DIR --as-of 2019-07-31 > rows.json
