@@ -123,12 +123,23 @@ class Ledger:
         """The JSON form (``dangjian-ledger/1``) as text."""
         return self._native.to_json()
 
-    def pseudonymize(self, salt: str = "", coarsen_birth_dates: bool = False) -> "Ledger":
-        """A copy safe to share: people's names and ids become stable pseudonyms (the same
-        ``salt`` gives the same pseudonyms), free text that may name them (``note`` columns and
-        ``x_`` columns named like ``name``/``note``/``phone``) is cleared, and every metric stays
-        the same. ``coarsen_birth_dates=True`` also moves birth dates to 1 January of their year
-        (age metrics may then change).
+    def pseudonymize(
+        self,
+        salt: Optional[str] = None,
+        coarsen_birth_dates: bool = False,
+        salt_file: Union[str, "os.PathLike[str]", None] = None,
+    ) -> "Ledger":
+        """A copy safe to share: people's names and ids become pseudonyms, free text that may
+        name them (``note`` columns, ``exemptions.reason``, ``x_`` columns named like
+        ``name``/``note``/``phone``/``身份证`` or holding identity numbers) is cleared, and every
+        metric stays the same. ``coarsen_birth_dates=True`` also moves birth dates to 1 January
+        of their year (age metrics may then change).
+
+        The same secret salt gives the same pseudonyms, so a person keeps theirs from one
+        month's export to the next: pass it as ``salt``, as the first line of ``salt_file``, or
+        in the environment variable ``DANGJIAN_SALT``. With none of them a random salt is
+        drawn (and a warning says so): the pseudonyms then match no other export, and nobody
+        can recompute them from guessable ids.
 
         >>> import dangjian as dj
         >>> ds = dj.example()
@@ -138,6 +149,22 @@ class Ledger:
         >>> safe.metrics_json(as_of="2019-07-31") == ds.metrics_json(as_of="2019-07-31")
         True
         """
+        if salt is None and salt_file is not None:
+            with open(os.fspath(salt_file), encoding="utf-8") as f:
+                salt = (f.readline() or "").strip()
+            if not salt:
+                raise ValueError(f"salt_file {os.fspath(salt_file)}: the file is empty; write a long secret on its first line")
+        if salt is None:
+            salt = os.environ.get("DANGJIAN_SALT") or None
+        if salt is None:
+            import warnings
+
+            warnings.warn(
+                "no salt given: pseudonyms use a random salt, so they match no other export; "
+                "pass salt_file= (or set DANGJIAN_SALT) to keep them stable",
+                UserWarning,
+                stacklevel=2,
+            )
         return Ledger(self._native.pseudonymize(salt, coarsen_birth_dates))
 
     # -- metrics -----------------------------------------------------------------------

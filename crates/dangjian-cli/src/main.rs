@@ -64,9 +64,16 @@ enum Command {
         /// metrics may then move).
         #[arg(long, requires = "pseudonymize")]
         coarsen_birth_dates: bool,
-        /// With --pseudonymize: a secret salt, so pseudonyms cannot be recomputed from names.
-        #[arg(long, default_value = "", requires = "pseudonymize")]
-        salt: String,
+        /// With --pseudonymize: the secret salt as text (it then shows in the shell's
+        /// history: prefer --salt-file or DANGJIAN_SALT). The same salt gives the same
+        /// pseudonyms, month after month. Without any, a random salt is drawn: the
+        /// pseudonyms then match no other export and nobody can recompute them.
+        #[arg(long, requires = "pseudonymize", conflicts_with = "salt_file")]
+        salt: Option<String>,
+        /// With --pseudonymize: read the secret salt from this file (its first line).
+        /// The environment variable DANGJIAN_SALT is read when neither is given.
+        #[arg(long, requires = "pseudonymize")]
+        salt_file: Option<PathBuf>,
     },
     /// Write an empty ledger template (CSV folder, .json or .xlsx) with the headers, an
     /// example row per table and the default duties, ready to fill in.
@@ -194,6 +201,43 @@ fn drill<R: Row + serde::Serialize>(
 }
 
 /// A failure with the exit code it deserves.
+/// The salt of a pseudonymized export: `--salt`, the first line of `--salt-file`, the
+/// environment variable `DANGJIAN_SALT`, or else a random one (said on stderr).
+fn export_salt(salt: Option<String>, file: Option<&std::path::Path>) -> Result<String, Failure> {
+    if let Some(s) = salt {
+        return Ok(s);
+    }
+    if let Some(f) = file {
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("--salt-file {}: {e}", f.display()))?;
+        let line = text.lines().next().unwrap_or("").trim().to_string();
+        if line.is_empty() {
+            return Err(Failure {
+                code: 2,
+                message: format!(
+                    "--salt-file {}: the file is empty; write a long secret on its first line",
+                    f.display()
+                ),
+            });
+        }
+        return Ok(line);
+    }
+    if let Some(s) = std::env::var("DANGJIAN_SALT")
+        .ok()
+        .filter(|s| !s.is_empty())
+    {
+        return Ok(s);
+    }
+    if !QUIET.get().copied().unwrap_or(false) {
+        eprintln!(
+            "no salt given: pseudonyms use a random salt, so they match no other export; \
+             to keep them stable from one export to the next, keep a secret in a file and pass \
+             --salt-file FILE (or set DANGJIAN_SALT)"
+        );
+    }
+    Ok(dangjian::privacy::random_salt())
+}
+
 struct Failure {
     code: u8,
     message: String,
@@ -266,9 +310,11 @@ fn run(cli: Cli) -> Result<(), Failure> {
             pseudonymize,
             coarsen_birth_dates,
             salt,
+            salt_file,
         } => {
             let mut l = load(data.as_ref())?;
             if pseudonymize {
+                let salt = export_salt(salt, salt_file.as_deref())?;
                 let opts = dangjian::privacy::PseudonymizeOptions {
                     coarsen_birth_dates,
                     salt,

@@ -473,7 +473,7 @@ impl PyLedger {
         coarsen_birth_dates: bool,
     ) -> PyResult<PyLedger> {
         let ledger = self.inner.clone();
-        let salt = salt.unwrap_or_default();
+        let salt = salt.unwrap_or_else(dangjian::privacy::random_salt);
         let out = detached(py, "pseudonymize", move || {
             Ok(dangjian::privacy::pseudonymize(
                 &ledger,

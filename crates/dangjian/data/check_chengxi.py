@@ -22,19 +22,20 @@ AS_OF = dt.date(2019, 7, 31)
 FROM = dt.date(2019, 1, 1)
 
 COLUMNS = {
-    "units": ["id", "kind", "name", "parent", "above_scale", "length_m", "since", "until", "tags"],
+    "units": ["id", "kind", "name", "parent", "above_scale", "length_m", "since", "until", "tags", "employees"],
     "designations": ["unit", "designation", "since", "until"],
     "orgs": ["id", "kind", "name", "hosts", "parent", "established", "dissolved"],
     "elections": ["org", "date", "note"],
-    "people": ["id", "name", "birth_date", "org", "joined", "confirmed"],
+    "people": ["id", "name", "birth_date", "org", "joined", "confirmed", "workplace"],
     "roles": ["person", "role", "target", "start", "end"],
     "initiatives": ["id", "kind", "programme", "title", "unit", "owner", "start", "deadline", "weight"],
     "progress": ["initiative", "date", "percent", "note"],
-    "activities": ["id", "kind", "date", "subject", "people", "note"],
-    "duties": ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"],
+    "activities": ["id", "kind", "date", "subject", "people", "note", "expected", "attended"],
+    "duties": ["id", "activity", "applies_to", "cadence", "min_count", "from", "to", "quorum"],
     "indicators": ["id", "name", "measure", "aggregate", "formula"],
     "observations": ["indicator", "unit", "date", "value", "note"],
     "targets": ["metric", "scope", "due", "value", "baseline"],
+    "exemptions": ["duty", "subject", "from", "to", "reason"],
 }
 REQUIRED = {
     "units": ["id", "kind", "name"],
@@ -50,6 +51,7 @@ REQUIRED = {
     "indicators": ["id", "name"],
     "observations": ["indicator", "unit", "date", "value"],
     "targets": ["metric", "due", "value"],
+    "exemptions": ["duty", "subject", "from"],
 }
 DATE_COLS = {
     "units": ["since", "until"],
@@ -64,6 +66,7 @@ DATE_COLS = {
     "duties": ["from", "to"],
     "observations": ["date"],
     "targets": ["due"],
+    "exemptions": ["from", "to"],
 }
 FUTURE_OK = {("initiatives", "start"), ("initiatives", "deadline"), ("targets", "due")}
 UNIT_KINDS = {"district", "area", "village", "block", "enterprise", "workshop", "road", "office"}
@@ -277,6 +280,29 @@ def main():
         check(re.fullmatch(r"[1-9]\d*d|1w|1m|1q|6m|1y", r["cadence"]) is not None, f"cadence {r['cadence']}")
         if r["min_count"]:
             check(re.fullmatch(r"[1-9]\d*", r["min_count"]) is not None, "min_count")
+        if r["quorum"]:
+            check(0 < float(r["quorum"]) <= 1, f"quorum {r['quorum']}")
+            unrecorded = [
+                a for a in T["activities"]
+                if a["kind"] == r["activity"] and (not a["expected"] or not (a["attended"] or a["people"]))
+            ]
+            check(not unrecorded, f"duty {r['id']}: {len(unrecorded)} activities without attendance (warning)")
+    for r in T["units"]:
+        if r["employees"]:
+            check(re.fullmatch(r"\d+", r["employees"]) is not None, f"employees {r['employees']}")
+    for r in T["people"]:
+        if r["workplace"]:
+            check(r["workplace"] in U, f"workplace {r['workplace']}")
+    for r in T["activities"]:
+        for c in ("expected", "attended"):
+            if r[c]:
+                check(re.fullmatch(r"\d+", r[c]) is not None, f"activity {r['id']} {c} {r[c]}")
+        if r["expected"] and r["attended"]:
+            check(int(r["attended"]) <= int(r["expected"]), f"activity {r['id']} attended > expected (warning)")
+    for r in T["exemptions"]:
+        check(r["duty"] in {d["id"] for d in T["duties"]}, f"exemption duty {r['duty']}")
+        check(r["subject"] in U or r["subject"] in O, f"exemption subject {r['subject']}")
+        check(not r["to"] or D(r["to"]) >= D(r["from"]), "exemption to before from")
     IND = {r["id"]: r for r in T["indicators"]}
     for r in T["indicators"]:
         check(re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", r["id"]) is not None, f"indicator id {r['id']}")
@@ -749,12 +775,25 @@ def main():
             d = add_months(d, step)
         return out
 
-    acts_by = defaultdict(list)
-    for a in act:
-        acts_by[(a["kind"], a["subject"])].append(D(a["date"]))
-    for k in acts_by:
-        acts_by[k].sort()
+    def meets(a, q):
+        # docs/STATS.md: attendance is `attended`, else the people listed; expected has no default.
+        if not q:
+            return True
+        att = int(a["attended"]) if a["attended"] else (len(lst(a["people"])) if a["people"] else None)
+        exp = int(a["expected"]) if a["expected"] else None
+        return att is not None and exp is not None and att > float(q) * exp + 1e-9
+
+    exempt = defaultdict(list)
+    for x in T["exemptions"]:
+        exempt[(x["duty"], x["subject"])].append((D(x["from"]), D(x["to"]) or dt.date.max))
+
     for du in T["duties"]:
+        acts_by = defaultdict(list)
+        for a in act:
+            if a["kind"] == du["activity"] and meets(a, du["quorum"]):
+                acts_by[(a["kind"], a["subject"])].append(D(a["date"]))
+        for k in acts_by:
+            acts_by[k].sort()
         kind, sel = du["applies_to"].split(":", 1)
         obligations = []
         if kind == "role":
@@ -770,11 +809,16 @@ def main():
         for subj, s, e in obligations:
             lo, hi = max(s or FROM, FROM), min(e or AS_OF, AS_OF)
             dates = [d for d in acts_by[(du["activity"], subj)] if d <= AS_OF]
+            spans = exempt[(du["id"], subj)]
             run = 0
             if du["cadence"].endswith("d") and du["cadence"] != "1d" or du["cadence"] == "1d":
                 n = int(du["cadence"][:-1])
                 d = lo
                 while d <= hi:
+                    if any(a <= d <= b for a, b in spans):
+                        run = 0
+                        d += dt.timedelta(days=1)
+                        continue
                     grace = s is not None and (d - s).days < n - 1
                     c = grace or any(d - dt.timedelta(days=n - 1) <= x <= d for x in dates)
                     tot += 1
@@ -784,6 +828,9 @@ def main():
                     d += dt.timedelta(days=1)
             else:
                 for a, b in periods(du["cadence"], lo, hi):
+                    if any(x <= b and a <= y for x, y in spans):
+                        run = 0
+                        continue
                     c = any(a <= x <= b for x in dates)
                     tot += 1
                     ok += c

@@ -27,19 +27,20 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "chengxi")
 
 COLUMNS = {
-    "units": ["id", "kind", "name", "parent", "above_scale", "length_m", "since", "until", "tags"],
+    "units": ["id", "kind", "name", "parent", "above_scale", "length_m", "since", "until", "tags", "employees"],
     "designations": ["unit", "designation", "since", "until"],
     "orgs": ["id", "kind", "name", "hosts", "parent", "established", "dissolved"],
     "elections": ["org", "date", "note"],
-    "people": ["id", "name", "birth_date", "org", "joined", "confirmed", "x_note"],
+    "people": ["id", "name", "birth_date", "org", "joined", "confirmed", "workplace", "x_note"],
     "roles": ["person", "role", "target", "start", "end", "x_title"],
     "initiatives": ["id", "kind", "programme", "title", "unit", "owner", "start", "deadline", "weight"],
     "progress": ["initiative", "date", "percent", "note"],
-    "activities": ["id", "kind", "date", "subject", "people", "note"],
-    "duties": ["id", "activity", "applies_to", "cadence", "min_count", "from", "to"],
+    "activities": ["id", "kind", "date", "subject", "people", "note", "expected", "attended"],
+    "duties": ["id", "activity", "applies_to", "cadence", "min_count", "from", "to", "quorum"],
     "indicators": ["id", "name", "measure", "aggregate", "formula"],
     "observations": ["indicator", "unit", "date", "value", "note"],
     "targets": ["metric", "scope", "due", "value", "baseline"],
+    "exemptions": ["duty", "subject", "from", "to", "reason"],
 }
 ROWS = {t: [] for t in COLUMNS}
 
@@ -2057,6 +2058,80 @@ add("targets", "report", metric="tasks.completed", scope="chengxi", due=D("2019-
 add("targets", "filler", metric="lotus_revenue", scope="shangxie", due=D("2019-12-31"), value=700000)
 
 # ---------------------------------------------------------------------------------------------
+# Statistics and attendance (docs/STATS.md): workplaces, employees, attendance counts, the
+# member assembly's quorum and one exemption. Drawn from a generator of their own, after
+# everything else, so that the rows above do not move.
+# ---------------------------------------------------------------------------------------------
+
+R2 = random.Random(2026)
+
+
+def enterprise_of(u):
+    """The enterprise a unit is or belongs to (a workshop's enterprise), else None."""
+    while u is not None:
+        if UNIT[u]["kind"] == "enterprise":
+            return u
+        u = UNIT[u].get("parent")
+    return None
+
+
+for u in UNIT.values():
+    if u["kind"] == "enterprise" and u.get("above_scale"):
+        u["employees"] = R2.randrange(60, 1500)
+# Members work where their branch is: an enterprise's own orgs, or one of a joint branch's
+# hosts (dealt round the hosts in turn).
+for o in ORG.values():
+    if o["kind"] not in ("committee", "general_branch", "branch", "joint_branch", "group"):
+        continue
+    ents = [e for e in (enterprise_of(h) for h in o["hosts"]) if e]
+    if not ents:
+        continue
+    mem = [p for p in PEOPLE.values() if p.get("org") == o["id"]]
+    for i, p in enumerate(mem):
+        p["workplace"] = ents[0] if len(ents) == 1 else ents[i % len(ents)]
+# Some enterprises without a party organisation have members working there, whose
+# membership sits in a village branch: one with 3 formal members (应建尚未建立), three with
+# one or two.
+COVERED = set()
+for o in ORG.values():
+    if o["kind"] in ("committee", "general_branch", "branch", "joint_branch") and o["established"] <= AS_OF:
+        COVERED.update(o["hosts"])
+UNCOVERED = [u["id"] for u in UNIT.values() if u["kind"] == "enterprise" and u.get("above_scale") and u["id"] not in COVERED]
+VILLAGE_MEMBERS = [
+    p
+    for p in PEOPLE.values()
+    if p.get("org") and UNIT[ORG[p["org"]]["hosts"][0]]["kind"] == "village" and p.get("confirmed") and not p.get("workplace")
+    and p["id"] not in REPORT_PEOPLE
+]
+R2.shuffle(VILLAGE_MEMBERS)
+for e, n in zip(UNCOVERED[:4], (3, 1, 2, 1)):
+    for _ in range(n):
+        VILLAGE_MEMBERS.pop()["workplace"] = e
+
+# Attendance: every member assembly records how many were expected (the branch's members on
+# the day) and, where no names are listed, how many came; a few fall short of the quorum.
+def members_on(o, d):
+    return sum(1 for p in PEOPLE.values() if p.get("org") == o and p.get("joined") and p["joined"] <= d)
+
+
+for a in ACTS:
+    if a["kind"] != "member_assembly":
+        continue
+    exp = max(members_on(a["subject"], a["date"]), len(a["people"] or []))
+    a["expected"] = exp
+    if not a["people"]:
+        a["attended"] = exp // 2 if R2.random() < 0.12 else max(exp // 2 + 1, round(exp * R2.uniform(0.6, 1.0)))
+for d in ROWS["duties"]:
+    if d["id"] == "member_assembly":
+        d["quorum"] = 0.5
+# One branch is excused from its member assembly for the second quarter (不召开党员大会支部):
+# the first branch established before 2019 that held none then.
+Q2 = (D("2019-04-01"), D("2019-06-30"))
+HELD_Q2 = {a["subject"] for a in ACTS if a["kind"] == "member_assembly" and Q2[0] <= a["date"] <= Q2[1]}
+EXEMPT = next(b for b in BRANCHES if ORG[b]["kind"] == "branch" and ORG[b]["established"] < YEAR_START and b not in HELD_Q2)
+add("exemptions", "filler", duty="member_assembly", subject=EXEMPT, **{"from": Q2[0], "to": Q2[1]}, reason="支部班子调整，经党委同意本季度不召开党员大会")
+
+# ---------------------------------------------------------------------------------------------
 # Write
 # ---------------------------------------------------------------------------------------------
 
@@ -2074,6 +2149,8 @@ for a in ACTS:
         date=a["date"],
         subject=a["subject"],
         people=a["people"],
+        expected=a.get("expected"),
+        attended=a.get("attended"),
         note=a["note"],
     )
 

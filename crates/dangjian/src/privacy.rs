@@ -7,13 +7,17 @@
 //!   another id of the ledger), and every reference to it follows (`roles.person`,
 //!   `activities.people`); the same ledger and salt always give the same pseudonyms, and a
 //!   person keeps theirs from one month's ledger to the next. Keep the salt secret: ids are
-//!   easy to guess, so with the salt the hashes can be reversed by trying them;
+//!   easy to guess, so with the salt the hashes can be reversed by trying them. There is no
+//!   default salt: without one, [`random_salt`] draws one (the command line and Python do),
+//!   and the pseudonyms cannot be recomputed by anyone, nor matched with another export;
 //! - every person's name becomes their pseudonym;
-//! - the free-text `note` columns of elections, progress, activities and observations are
-//!   emptied;
+//! - the free-text `note` columns of elections, progress, activities and observations, and
+//!   `exemptions.reason`, are emptied;
 //! - an `x_` column is dropped, in every table, when its name contains one of
-//!   [`SENSITIVE_WORDS`] (`x_note`, `x_name`, `x_phone`, `x_备注`...); other `x_` columns
-//!   are kept as they are (check them: a column of your own may still hold personal data);
+//!   [`SENSITIVE_WORDS`] (`x_note`, `x_name`, `x_phone`, `x_备注`, `x_身份证号码`...) or
+//!   when some value of it looks like a resident identity number (18 characters, 17 digits
+//!   and a digit or `X`); other `x_` columns are kept as they are (check them: a column of
+//!   your own may still hold personal data);
 //! - with [`PseudonymizeOptions::coarsen_birth_dates`], a birth date becomes 1 January of
 //!   its year. Ages computed from it then move by up to a year, so age-based metrics (young
 //!   cadres) may change; without it every metric is unchanged, because only the identity of
@@ -71,7 +75,50 @@ pub const SENSITIVE_WORDS: &[&str] = &[
     "邮箱",
     "地址",
     "身份证",
+    "证件",
+    "identity",
+    "id_number",
 ];
+
+/// Whether a text looks like a resident identity number (身份证号码): 18 characters, the
+/// first 17 digits, the last a digit or `X`.
+///
+/// ```
+/// use dangjian::privacy::looks_like_identity_number;
+/// assert!(looks_like_identity_number("33078419900101123X"));
+/// assert!(!looks_like_identity_number("p_zhumin"));
+/// ```
+pub fn looks_like_identity_number(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    b.len() == 18
+        && b[..17].iter().all(u8::is_ascii_digit)
+        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x')
+}
+
+/// A fresh random salt (32 hexadecimal digits from the operating system's generator), for a
+/// pseudonymization whose pseudonyms nobody can recompute.
+///
+/// ```
+/// let (a, b) = (dangjian::privacy::random_salt(), dangjian::privacy::random_salt());
+/// assert_eq!(a.len(), 32);
+/// assert_ne!(a, b);
+/// ```
+pub fn random_salt() -> String {
+    let mut buf = [0u8; 16];
+    if getrandom::fill(&mut buf).is_err() {
+        // No system generator (very unusual): fall back to the time and the process, still
+        // unknown to whoever reads the export.
+        let t = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or_default();
+        let mut h = Sha256::new();
+        h.update(t.to_le_bytes());
+        h.update(std::process::id().to_le_bytes());
+        buf.copy_from_slice(&h.finalize()[..16]);
+    }
+    buf.iter().map(|b| format!("{b:02x}")).collect()
+}
 
 /// Whether an `x_` column is dropped by [`pseudonymize`].
 pub fn is_sensitive_column(name: &str) -> bool {
@@ -88,14 +135,42 @@ fn pseudonym(salt: &str, id: &str, digits: usize) -> String {
     format!("P{}", &hex[..digits.min(hex.len())])
 }
 
-fn scrub(extra: &mut Extra) {
-    extra.retain(|k, _| !is_sensitive_column(k));
+fn scrub(extra: &mut Extra, identity_columns: &HashSet<String>) {
+    extra.retain(|k, _| !is_sensitive_column(k) && !identity_columns.contains(k));
+}
+
+/// The `x_` columns (of any table) where some value looks like an identity number.
+fn identity_columns(l: &Ledger) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut look = |e: &Extra| {
+        for (k, v) in e {
+            if looks_like_identity_number(v) {
+                out.insert(k.clone());
+            }
+        }
+    };
+    l.units.iter().for_each(|x| look(&x.extra));
+    l.designations.iter().for_each(|x| look(&x.extra));
+    l.orgs.iter().for_each(|x| look(&x.extra));
+    l.elections.iter().for_each(|x| look(&x.extra));
+    l.people.iter().for_each(|x| look(&x.extra));
+    l.roles.iter().for_each(|x| look(&x.extra));
+    l.initiatives.iter().for_each(|x| look(&x.extra));
+    l.progress.iter().for_each(|x| look(&x.extra));
+    l.activities.iter().for_each(|x| look(&x.extra));
+    l.duties.iter().for_each(|x| look(&x.extra));
+    l.indicators.iter().for_each(|x| look(&x.extra));
+    l.observations.iter().for_each(|x| look(&x.extra));
+    l.targets.iter().for_each(|x| look(&x.extra));
+    l.exemptions.iter().for_each(|x| look(&x.extra));
+    out
 }
 
 /// A pseudonymized copy of a ledger (see the [module](self) documentation for exactly what
 /// changes).
 pub fn pseudonymize(ledger: &Ledger, opts: &PseudonymizeOptions) -> Ledger {
     let mut l = ledger.clone();
+    let ids = identity_columns(&l);
     // Ids of the other tables, which a pseudonym must not take.
     let mut taken: HashSet<String> = HashSet::new();
     taken.extend(l.units.iter().map(|u| u.id.as_str().to_string()));
@@ -126,36 +201,46 @@ pub fn pseudonymize(ledger: &Ledger, opts: &PseudonymizeOptions) -> Ledger {
                 .birth_date
                 .and_then(|b| NaiveDate::from_ymd_opt(b.year(), 1, 1));
         }
-        scrub(&mut p.extra);
+        scrub(&mut p.extra, &ids);
     }
     for r in &mut l.roles {
         r.person = rename(&r.person);
-        scrub(&mut r.extra);
+        scrub(&mut r.extra, &ids);
     }
     for a in &mut l.activities {
         a.people = a.people.iter().map(&rename).collect();
         a.note = None;
-        scrub(&mut a.extra);
+        scrub(&mut a.extra, &ids);
     }
     for e in &mut l.elections {
         e.note = None;
-        scrub(&mut e.extra);
+        scrub(&mut e.extra, &ids);
     }
     for p in &mut l.progress {
         p.note = None;
-        scrub(&mut p.extra);
+        scrub(&mut p.extra, &ids);
     }
     for o in &mut l.observations {
         o.note = None;
-        scrub(&mut o.extra);
+        scrub(&mut o.extra, &ids);
     }
-    l.units.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.designations.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.orgs.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.initiatives.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.duties.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.indicators.iter_mut().for_each(|x| scrub(&mut x.extra));
-    l.targets.iter_mut().for_each(|x| scrub(&mut x.extra));
+    l.units.iter_mut().for_each(|x| scrub(&mut x.extra, &ids));
+    l.designations
+        .iter_mut()
+        .for_each(|x| scrub(&mut x.extra, &ids));
+    l.orgs.iter_mut().for_each(|x| scrub(&mut x.extra, &ids));
+    l.initiatives
+        .iter_mut()
+        .for_each(|x| scrub(&mut x.extra, &ids));
+    l.duties.iter_mut().for_each(|x| scrub(&mut x.extra, &ids));
+    l.indicators
+        .iter_mut()
+        .for_each(|x| scrub(&mut x.extra, &ids));
+    l.targets.iter_mut().for_each(|x| scrub(&mut x.extra, &ids));
+    for x in &mut l.exemptions {
+        x.reason = None;
+        scrub(&mut x.extra, &ids);
+    }
     l
 }
 
@@ -255,5 +340,33 @@ mod tests {
         let a = pseudonymize(&l, &opts(""));
         assert_ne!(a.people[0].id.as_str(), clash);
         assert_eq!(a.people[0].id.as_str(), pseudonym("", "p1", 16));
+    }
+
+    #[test]
+    fn identity_numbers_and_exemption_reasons_never_leave() {
+        let mut l = Ledger::new();
+        let mut p = crate::model::Person::new("p1", "王五");
+        p.extra.insert("x_sfz".into(), "33078419900101123X".into());
+        p.extra.insert("x_grade".into(), "3".into());
+        l.people.push(p);
+        let mut p = crate::model::Person::new("p2", "赵六");
+        p.extra.insert("x_sfz".into(), "not given".into());
+        l.people.push(p);
+        let mut x = crate::model::Exemption::new(
+            "member_assembly",
+            "b1",
+            NaiveDate::from_ymd_opt(2019, 4, 1).unwrap(),
+        );
+        x.reason = Some("书记王五病休".into());
+        l.exemptions.push(x);
+        let a = pseudonymize(&l, &opts("s"));
+        // The column goes from every row once one value is an identity number.
+        assert!(a.people.iter().all(|p| !p.extra.contains_key("x_sfz")));
+        assert_eq!(
+            a.people[0].extra.get("x_grade").map(String::as_str),
+            Some("3")
+        );
+        assert_eq!(a.exemptions[0].reason, None);
+        assert_eq!(a.exemptions[0].subject.as_str(), "b1");
     }
 }

@@ -200,7 +200,7 @@ fn excel_problems_are_located_as_sheet_and_cell() {
     assert_eq!(
         got,
         [
-            "budget!A1: sheet `budget` is not a ledger table; tables are units, designations, orgs, elections, people, roles, initiatives, progress, activities, duties, indicators, observations, targets (sheets named x_... are ignored)",
+            "budget!A1: sheet `budget` is not a ledger table; tables are units, designations, orgs, elections, people, roles, initiatives, progress, activities, duties, indicators, observations, targets, exemptions (sheets named x_... are ignored)",
             "orgs!B3: unknown org kind `club`; allowed: committee, general_branch, branch, joint_branch, group, task_force, regional_committee, two_new_committee",
             "orgs!E2: `2019-13-01` in `established` is not a date; write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)",
             "orgs!G4: this cell is right of the header, which has 5 columns; name its column in the header or empty it",

@@ -148,7 +148,7 @@ fn csv_with_trailing_empty_columns_and_a_nameless_column_with_values() {
     let err = ledger::from_csv_files([("units.csv", bad)]).unwrap_err();
     assert_eq!(
         errors_of(err),
-        ["units.csv:1:5: this column of units has values but no name in the header; name it (one of id, kind, name, parent, above_scale, length_m, since, until, tags or a name starting with x_) or empty it"]
+        ["units.csv:1:5: this column of units has values but no name in the header; name it (one of id, kind, name, parent, above_scale, length_m, since, until, tags, employees or a name starting with x_) or empty it"]
     );
 }
 

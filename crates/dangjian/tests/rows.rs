@@ -116,6 +116,8 @@ fn the_drilldown_columns_are_the_documented_ones() {
             ("complying", Int),
             ("longest_lapse", Int),
             ("last_activity", Date),
+            ("exempt", Int),
+            ("below_quorum", Int),
         ]
     );
     assert_eq!(

@@ -572,6 +572,19 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         self.parsed(col, Some(t), parse_number)
     }
 
+    /// A whole number >= 0 (`employees`, `expected`, `attended`).
+    fn whole(&mut self, col: &str) -> Option<u64> {
+        let t = self.text(col);
+        self.parsed(col, t, |s| match parse_number(s) {
+            Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15 => Ok(v as u64),
+            Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
+            _ => Err((
+                ProblemKind::BadCount,
+                format!("`{col}` must be a whole number >= 0, not `{s}`"),
+            )),
+        })
+    }
+
     fn boolean(&mut self, col: &str) -> bool {
         let t = self.text(col);
         self.parsed(col, t, |s| {
@@ -640,6 +653,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
             let parent = c.id("parent");
             let above_scale = c.boolean("above_scale");
             let length_m = c.number("length_m");
+            let employees = c.whole("employees");
             let since = c.date("since");
             let until = c.date("until");
             let tags = c
@@ -662,6 +676,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
                 parent,
                 above_scale,
                 length_m,
+                employees,
                 since,
                 until,
                 tags,
@@ -736,6 +751,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
             let org = c.id("org");
             let joined = c.date("joined");
             let confirmed = c.date("confirmed");
+            let workplace = c.id("workplace");
             if !c.ok {
                 return false;
             }
@@ -746,6 +762,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
                 org,
                 joined,
                 confirmed,
+                workplace,
                 extra,
             });
         }
@@ -817,6 +834,8 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
             let date = c.req_date("date");
             let subject = c.req_id("subject");
             let people = c.list("people");
+            let expected = c.whole("expected").map(count_u32);
+            let attended = c.whole("attended").map(count_u32);
             let note = c.owned("note");
             let (Some(date), true) = (date, c.ok) else {
                 return false;
@@ -827,6 +846,8 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
                 date,
                 subject,
                 people,
+                expected,
+                attended,
                 note,
                 extra,
             });
@@ -849,6 +870,17 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
             });
             let from = c.date("from");
             let to = c.date("to");
+            let quorum = c.text("quorum");
+            let quorum = c.parsed("quorum", quorum, |s| match parse_number(s) {
+                Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
+                Err((ProblemKind::ThousandsSeparator, m)) => {
+                    Err((ProblemKind::ThousandsSeparator, m))
+                }
+                _ => Err((
+                    ProblemKind::BadQuorum,
+                    format!("`quorum` must be a number in (0, 1] (0.5: more than half), not `{s}`"),
+                )),
+            });
             let (Some(applies_to), Some(cadence), true) = (applies_to, cadence, c.ok) else {
                 return false;
             };
@@ -860,6 +892,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
                 min_count,
                 from,
                 to,
+                quorum,
                 extra,
             });
         }
@@ -919,6 +952,30 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
                 extra,
             });
         }
+        Table::Exemptions => {
+            let duty = c.req_id("duty");
+            let subject = c.req_id("subject");
+            let from = c.req_date("from");
+            let to = c.date("to");
+            let reason = c.owned("reason");
+            let (Some(from), true) = (from, c.ok) else {
+                return false;
+            };
+            l.exemptions.push(Exemption {
+                duty,
+                subject,
+                from,
+                to,
+                reason,
+                extra,
+            });
+        }
     }
     true
+}
+
+/// A count that fits an activity's `expected` or `attended` (saturating: no real meeting
+/// comes near 4 billion).
+fn count_u32(n: u64) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }

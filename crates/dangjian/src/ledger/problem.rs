@@ -144,6 +144,10 @@ pub enum ProblemKind {
     WeightNotPositive,
     /// `min_count` not a whole number >= 1.
     BadMinCount,
+    /// `employees`, `expected` or `attended` not a whole number >= 0.
+    BadCount,
+    /// `quorum` not a number in (0, 1].
+    BadQuorum,
     /// Two progress updates of one initiative on one day.
     DuplicateProgress,
     /// Two observations of one indicator at one unit on one day.
@@ -170,6 +174,10 @@ pub enum ProblemKind {
     LargeBranch,
     /// Warning: a joint branch hosted by more than 5 units.
     WideJointBranch,
+    /// Warning: an activity with more attending than expected.
+    AttendedOverExpected,
+    /// Warning: a duty with a quorum whose activities record no attendance.
+    NoAttendance,
 }
 
 impl ProblemKind {
@@ -178,7 +186,7 @@ impl ProblemKind {
         use ProblemKind::*;
         match self {
             ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch
-            | WideJointBranch => Severity::Warning,
+            | WideJointBranch | AttendedOverExpected | NoAttendance => Severity::Warning,
             _ => Severity::Error,
         }
     }

@@ -285,6 +285,9 @@ fn ot<S: AsRef<str>>(v: &Option<S>) -> Option<Value> {
 fn on(v: Option<f64>) -> Option<Value> {
     v.map(Value::Number)
 }
+fn whole<N: Into<u64>>(v: Option<N>) -> Option<Value> {
+    v.map(|n| Value::Number(n.into() as f64))
+}
 fn list<S: AsRef<str>>(v: &[S]) -> Option<Value> {
     (!v.is_empty()).then(|| Value::List(v.iter().map(|s| s.as_ref().to_string()).collect()))
 }
@@ -312,6 +315,7 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                     od(u.since),
                     od(u.until),
                     list(&u.tags),
+                    whole(u.employees),
                 ],
                 &u.extra,
             )
@@ -355,6 +359,7 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                     ot(&p.org),
                     od(p.joined),
                     od(p.confirmed),
+                    ot(&p.workplace),
                 ],
                 &p.extra,
             )
@@ -407,6 +412,8 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                     t(a.subject.as_str()),
                     list(&a.people),
                     ot(&a.note),
+                    whole(a.expected),
+                    whole(a.attended),
                 ],
                 &a.extra,
             )
@@ -421,6 +428,7 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                     u.min_count.map(|n| Value::Number(n as f64)),
                     od(u.from),
                     od(u.to),
+                    on(u.quorum),
                 ],
                 &u.extra,
             )
@@ -459,6 +467,18 @@ fn encode_table(l: &Ledger, table: Table) -> OutTable {
                     on(g.baseline),
                 ],
                 &g.extra,
+            )
+        })),
+        Table::Exemptions => rows.extend(l.exemptions.iter().map(|x| {
+            (
+                vec![
+                    t(x.duty.as_str()),
+                    t(x.subject.as_str()),
+                    d(x.from),
+                    od(x.to),
+                    ot(&x.reason),
+                ],
+                &x.extra,
             )
         })),
     }

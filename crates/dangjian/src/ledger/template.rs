@@ -52,7 +52,8 @@ pub fn default_duties() -> Vec<Duty> {
 /// An empty district ledger: the district (`district`, the root unit) and one example row in
 /// every table (a village, its designation, the district's party committee and its first
 /// election, one member who is its secretary, a key task with one progress update, a theme
-/// day, an indicator with one observation and a target), plus [`default_duties`]. Replace
+/// day with its attendance, an indicator with one observation and a target, an exemption),
+/// plus [`default_duties`] (the member assembly with a quorum of 0.5). Replace
 /// the example rows with real ones; the ledger validates with no problems as it is.
 ///
 /// ```
@@ -95,6 +96,7 @@ pub fn template() -> Ledger {
     person.org = Some("district_committee".into());
     person.joined = Some(day(2015, 6, 1));
     person.confirmed = Some(day(2016, 6, 1));
+    person.workplace = Some("district".into());
     l.people.push(person);
     l.roles.push(Role::new(
         "p_example",
@@ -125,10 +127,26 @@ pub fn template() -> Ledger {
     let mut activity = Activity::new("theme_day", day(2025, 1, 15), "district_committee");
     activity.id = Some("act_example".into());
     activity.people = vec!["p_example".into()];
+    activity.expected = Some(1);
+    activity.attended = Some(1);
     activity.note = Some("主题党日".into());
     l.activities.push(activity);
 
     l.duties = default_duties();
+    // A member assembly needs more than half of the members (docs/STATS.md).
+    for d in &mut l.duties {
+        if d.id.as_str() == "member_assembly" {
+            d.quorum = Some(0.5);
+        }
+    }
+    l.exemptions.push(Exemption {
+        duty: "member_assembly".into(),
+        subject: "district_committee".into(),
+        from: day(2025, 1, 1),
+        to: Some(day(2025, 3, 31)),
+        reason: Some("示例：本季度不召开党员大会".into()),
+        extra: Extra::new(),
+    });
 
     l.indicators.push(Indicator {
         id: "party_members".into(),

@@ -272,6 +272,9 @@ fn references(c: &mut Checker<'_>) {
         if let Some(o) = &p.org {
             c.reference(o.sym(), &[Org], Table::People, i, "org");
         }
+        if let Some(w) = &p.workplace {
+            c.reference(w.sym(), &[Unit], Table::People, i, "workplace");
+        }
     }
     for (i, r) in l.roles.iter().enumerate() {
         c.reference(r.person.sym(), &[Person], Table::Roles, i, "person");
@@ -353,6 +356,25 @@ fn references(c: &mut Checker<'_>) {
         c.reference(o.unit.sym(), &[Unit], Table::Observations, i, "unit");
     }
     let duties: HashSet<&str> = l.duties.iter().map(|d| d.id.as_str()).collect();
+    for (i, x) in l.exemptions.iter().enumerate() {
+        if !duties.contains(x.duty.as_str()) {
+            c.push(
+                ProblemKind::MissingReference,
+                at(Table::Exemptions, i, "duty"),
+                format!(
+                    "`duty` names `{}`, which is not a duty id of this ledger",
+                    x.duty
+                ),
+            );
+        }
+        c.reference(
+            x.subject.sym(),
+            &[Unit, Org],
+            Table::Exemptions,
+            i,
+            "subject",
+        );
+    }
     for (i, t) in l.targets.iter().enumerate() {
         if let Some(s) = &t.scope {
             c.reference(s.sym(), &[Unit], Table::Targets, i, "scope");
@@ -511,6 +533,9 @@ fn dates(c: &mut Checker<'_>) {
     }
     for (i, d) in l.duties.iter().enumerate() {
         c.order(d.from, d.to, Table::Duties, i, "from", "to");
+    }
+    for (i, x) in l.exemptions.iter().enumerate() {
+        c.order(Some(x.from), x.to, Table::Exemptions, i, "from", "to");
     }
 }
 
@@ -793,6 +818,39 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
         }
         for (i, x) in l.observations.iter().enumerate() {
             late(Table::Observations, i, "date", Some(x.date));
+        }
+    }
+    // Attendance: more attending than expected; a quorum its activities cannot meet.
+    for (i, a) in l.activities.iter().enumerate() {
+        if let (Some(att), Some(exp)) = (a.attended, a.expected) {
+            if att > exp {
+                c.push(
+                    ProblemKind::AttendedOverExpected,
+                    at(Table::Activities, i, "attended"),
+                    format!("`attended` {att} is more than `expected` {exp}"),
+                );
+            }
+        }
+    }
+    for (i, d) in l.duties.iter().enumerate() {
+        if d.quorum.is_none() {
+            continue;
+        }
+        let mut unrecorded = l.activities.iter().enumerate().filter(|(_, a)| {
+            a.kind == d.activity && (a.attendance().is_none() || a.expected.is_none())
+        });
+        if let Some((first, _)) = unrecorded.next() {
+            let n = 1 + unrecorded.count();
+            c.push(
+                ProblemKind::NoAttendance,
+                at(Table::Duties, i, "quorum"),
+                format!(
+                    "duty `{}` has a quorum, but {n} `{}` activities (the first at {}) record no attendance (`attended` or `people`, and `expected`); they never meet the quorum",
+                    d.id,
+                    d.activity,
+                    at(Table::Activities, first, "attended")
+                ),
+            );
         }
     }
     // Branch sizes: members are people whose `org` is the branch; formal ones are confirmed.

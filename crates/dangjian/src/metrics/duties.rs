@@ -12,6 +12,13 @@
 //! qualifying dates sorted, the m activities `a[i-m+1] ..= a[i]` make every day of
 //! `[a[i], a[i-m+1] + n - 1]` compliant; the grace days are one more interval. The union of
 //! these, cut to the assessed days, gives the complying days and the longest lapse.
+//!
+//! `docs/STATS.md` refines both cadences: under a duty's `quorum` an activity qualifies only
+//! when it records enough attendance ([`crate::model::Activity::meets_quorum`]), and the
+//! spans of the `exemptions` of an obligation's subject from the duty are not assessed: an
+//! exempt day (n-day cadence) or a period overlapping an exempt span by a day (calendar) is
+//! neither complying nor lapsing, and ends a run of lapses. Grace is not restarted after an
+//! exemption.
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -60,7 +67,11 @@ const METRICS: &[Metric<Figures>] = &[
                          each period lying wholly inside both the obligation window and [from, as_of] is assessed \
                          (a partly covered period is not) and complies when at least min_count qualifying \
                          activities fall inside it. Obligations of records starting after as_of are ignored. Null \
-                         when nothing is assessed.",
+                         when nothing is assessed. With a quorum q on the duty (docs/STATS.md), an activity \
+                         qualifies only when its attendance (attended, else the number of people listed) and \
+                         expected count are both known and attended > q x expected. A span during which the \
+                         subject is exempt from the duty (exemptions table) is not assessed: an exempt day, or a \
+                         period overlapping an exempt span by at least one day, neither complies nor lapses.",
             kind: MetricKind::Ratio,
             direction: Direction::Higher,
             programme: Programme::Leading,
@@ -75,7 +86,7 @@ const METRICS: &[Metric<Figures>] = &[
             en: "longest lapse",
             definition: "The longest run of consecutive non-compliant assessed days (n-day cadence: kind days) or \
                          periods (calendar cadence: kind periods) in any one obligation in scope; 0 when all \
-                         complied; null when nothing was assessed.",
+                         complied; null when nothing was assessed. An exempt day or period ends a run.",
             kind: MetricKind::Days,
             direction: Direction::Lower,
             programme: Programme::Leading,
@@ -102,6 +113,9 @@ pub(crate) struct Obligation {
     /// Window, `None` ends unbounded.
     pub start: Option<NaiveDate>,
     pub end: Option<NaiveDate>,
+    /// The subject's exempt spans under this duty (inclusive; an open one ends on
+    /// `NaiveDate::MAX`), sorted and merged.
+    pub exempt: Vec<(NaiveDate, NaiveDate)>,
 }
 
 /// The obligations of one duty, at their subject's anchors.
@@ -129,9 +143,35 @@ fn earlier(a: Option<NaiveDate>, b: Option<NaiveDate>) -> Option<NaiveDate> {
     }
 }
 
+/// Sorts spans and merges those that overlap or touch.
+fn merge_spans(mut spans: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveDate)> {
+    spans.sort_unstable();
+    let mut out: Vec<(NaiveDate, NaiveDate)> = Vec::with_capacity(spans.len());
+    for (a, b) in spans {
+        match out.last_mut() {
+            Some(last) if a <= last.1.succ_opt().unwrap_or(NaiveDate::MAX) => {
+                last.1 = last.1.max(b);
+            }
+            _ => out.push((a, b)),
+        }
+    }
+    out
+}
+
 /// Builds the obligations of every duty.
 pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
     let l = e.l;
+    // Exempt spans by duty and subject node.
+    let mut exempt: std::collections::HashMap<(&str, Node), Vec<(NaiveDate, NaiveDate)>> =
+        std::collections::HashMap::new();
+    for x in &l.exemptions {
+        if let Some(&n) = e.nodes.get(&x.subject.sym()) {
+            exempt
+                .entry((x.duty.as_str(), n))
+                .or_default()
+                .push((x.from, x.to.unwrap_or(NaiveDate::MAX)));
+        }
+    }
     l.duties
         .iter()
         .map(|duty| {
@@ -148,11 +188,17 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                         return;
                     }
                 }
+                let spans = exempt
+                    .get(&(duty.id.as_str(), subject))
+                    .cloned()
+                    .map(merge_spans)
+                    .unwrap_or_default();
                 obligations.push(Obligation {
                     subject,
                     source,
                     start,
                     end,
+                    exempt: spans,
                 });
             };
             match &duty.applies_to {
@@ -222,6 +268,11 @@ pub(crate) struct ObligationEval {
     /// Longest run of non-compliant assessed days or periods; none when nothing assessed.
     pub lapse: Option<u64>,
     pub last_activity: Option<NaiveDate>,
+    /// Days or periods of [`from`, `as_of`] in the window that were exempt, not assessed.
+    pub exempt: u64,
+    /// Activities of the kind about the subject, dated in the assessed span, that missed
+    /// the duty's quorum.
+    pub below_quorum: u64,
 }
 
 fn day_number(d: NaiveDate) -> i64 {
@@ -232,30 +283,52 @@ fn day_number(d: NaiveDate) -> i64 {
 pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> ObligationEval {
     let e = ctx.e;
     let duty = &e.l.duties[d as usize];
-    let dates: &[NaiveDate] = match e.duties[d as usize].kind {
-        Some(k) => e.activities(ob.subject, k).0,
-        None => &[],
+    let (all, idx): (&[NaiveDate], &[u32]) = match e.duties[d as usize].kind {
+        Some(k) => e.activities(ob.subject, k),
+        None => (&[], &[]),
     };
-    let upto = &dates[..dates.partition_point(|x| *x <= ctx.as_of)];
+    let n_upto = all.partition_point(|x| *x <= ctx.as_of);
+    let lo = ob.start.map_or(ctx.from, |s| s.max(ctx.from));
+    let hi = ob.end.map_or(ctx.as_of, |t| t.min(ctx.as_of));
+    // Under a quorum only the activities with enough attendance qualify.
+    let mut below_quorum = 0;
+    let kept: Vec<NaiveDate>;
+    let upto: &[NaiveDate] = match duty.quorum {
+        None => &all[..n_upto],
+        Some(q) => {
+            let mut ok = Vec::with_capacity(n_upto);
+            for (&date, &a) in all[..n_upto].iter().zip(idx) {
+                if e.l.activities[a as usize].meets_quorum(Some(q)) {
+                    ok.push(date);
+                } else if lo <= date && date <= hi {
+                    below_quorum += 1;
+                }
+            }
+            kept = ok;
+            &kept
+        }
+    };
     let mut out = ObligationEval {
         exists: ob.start.is_none_or(|s| s <= ctx.as_of),
         assessed: 0,
         complying: 0,
         lapse: None,
         last_activity: upto.last().copied(),
+        exempt: 0,
+        below_quorum,
     };
-    let lo = ob.start.map_or(ctx.from, |s| s.max(ctx.from));
-    let hi = ob.end.map_or(ctx.as_of, |t| t.min(ctx.as_of));
     if lo > hi {
         return out;
     }
     let m = duty.min_count() as usize;
     let period = match duty.cadence {
         Cadence::Days(n) => {
-            let (assessed, complying, lapse) = n_day(upto, m, i64::from(n), ob.start, lo, hi);
+            let segments = assessed_segments(&ob.exempt, lo, hi);
+            let (assessed, complying, lapse) = n_day(upto, m, i64::from(n), ob.start, &segments);
+            out.exempt = (day_number(hi) - day_number(lo) + 1) as u64 - assessed;
             out.assessed = assessed;
             out.complying = complying;
-            out.lapse = Some(lapse);
+            out.lapse = (assessed > 0).then_some(lapse);
             return out;
         }
         Cadence::Week => Period::Week,
@@ -266,6 +339,11 @@ pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> Obl
     };
     let (mut run, mut longest) = (0u64, 0u64);
     for (ps, pe) in period.within(lo, hi) {
+        if ob.exempt.iter().any(|&(a, b)| a <= pe && ps <= b) {
+            out.exempt += 1;
+            run = 0;
+            continue;
+        }
         let count = upto.partition_point(|x| *x <= pe) - upto.partition_point(|x| *x < ps);
         out.assessed += 1;
         if count >= m {
@@ -280,19 +358,50 @@ pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> Obl
     out
 }
 
-/// Assessed days, complying days and the longest lapse of an n-day cadence over the days
-/// `[lo, hi]`, with the qualifying dates `acts` (sorted), at least `m` per window of `n`
-/// days, and grace for the first n - 1 days after `window_start`.
+/// The days of `[lo, hi]` outside the exempt spans, as runs of day numbers `[a, b]`.
+fn assessed_segments(
+    exempt: &[(NaiveDate, NaiveDate)],
+    lo: NaiveDate,
+    hi: NaiveDate,
+) -> Vec<(i64, i64)> {
+    let (mut cursor, hi) = (day_number(lo), day_number(hi));
+    let mut out = Vec::with_capacity(exempt.len() + 1);
+    for &(a, b) in exempt {
+        let (a, b) = (day_number(a), day_number(b));
+        if b < cursor {
+            continue;
+        }
+        if a > hi {
+            break;
+        }
+        if a > cursor {
+            out.push((cursor, a - 1));
+        }
+        cursor = b + 1;
+    }
+    if cursor <= hi {
+        out.push((cursor, hi));
+    }
+    out
+}
+
+/// Assessed days, complying days and the longest lapse of an n-day cadence over the runs
+/// of days `segments` (sorted, disjoint: the assessed days, exempt ones left out), with the
+/// qualifying dates `acts` (sorted), at least `m` per window of `n` days, and grace for the
+/// first n - 1 days after `window_start`. A lapse does not run across a gap between
+/// segments.
 fn n_day(
     acts: &[NaiveDate],
     m: usize,
     n: i64,
     window_start: Option<NaiveDate>,
-    lo: NaiveDate,
-    hi: NaiveDate,
+    segments: &[(i64, i64)],
 ) -> (u64, u64, u64) {
-    let (lo, hi) = (day_number(lo), day_number(hi));
-    let assessed = (hi - lo + 1) as u64;
+    let assessed: i64 = segments.iter().map(|(a, b)| b - a + 1).sum();
+    let assessed = assessed as u64;
+    let Some(&(lo, _)) = segments.first() else {
+        return (0, 0, 0);
+    };
     if m == 0 {
         return (assessed, assessed, 0);
     }
@@ -313,20 +422,23 @@ fn n_day(
             intervals.insert(at, (ws, ws + n - 2));
         }
     }
-    let (mut cursor, mut covered, mut longest) = (lo, 0i64, 0i64);
-    for (a, b) in intervals {
-        let (a, b) = (a.max(cursor), b.min(hi));
-        if b < a {
-            continue;
+    let (mut covered, mut longest) = (0i64, 0i64);
+    for &(lo, hi) in segments {
+        let mut cursor = lo;
+        for &(a, b) in &intervals {
+            let (a, b) = (a.max(cursor), b.min(hi));
+            if b < a {
+                continue;
+            }
+            longest = longest.max(a - cursor);
+            covered += b - a + 1;
+            cursor = b + 1;
+            if cursor > hi {
+                break;
+            }
         }
-        longest = longest.max(a - cursor);
-        covered += b - a + 1;
-        cursor = b + 1;
-        if cursor > hi {
-            break;
-        }
+        longest = longest.max(hi + 1 - cursor);
     }
-    longest = longest.max(hi + 1 - cursor);
     (assessed, covered as u64, longest as u64)
 }
 
@@ -393,6 +505,12 @@ pub struct ObligationRow {
     pub longest_lapse: Option<u64>,
     /// The latest qualifying activity dated <= `as_of`.
     pub last_activity: Option<NaiveDate>,
+    /// Days (n-day cadence) or periods (calendar) of the assessed span that were exempt
+    /// (`exemptions`), so not assessed.
+    pub exempt: u64,
+    /// Activities of the duty's kind about the subject, dated in the assessed span
+    /// ([`from`, `as_of`] within the window), held but missing the duty's quorum.
+    pub below_quorum: u64,
 }
 
 crate::rows::impl_row!(ObligationRow {
@@ -405,6 +523,8 @@ crate::rows::impl_row!(ObligationRow {
     complying,
     longest_lapse,
     last_activity,
+    exempt,
+    below_quorum,
 });
 
 /// The drill-down rows of the query's scope: duties in ledger order, then obligations in
@@ -444,6 +564,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
                 complying: ev.complying,
                 longest_lapse: ev.lapse,
                 last_activity: ev.last_activity,
+                exempt: ev.exempt,
+                below_quorum: ev.below_quorum,
             });
         }
     }
@@ -456,6 +578,10 @@ mod tests {
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    fn whole(lo: NaiveDate, hi: NaiveDate) -> Vec<(i64, i64)> {
+        assessed_segments(&[], lo, hi)
     }
 
     #[test]
@@ -471,8 +597,7 @@ mod tests {
                 1,
                 3,
                 Some(d(2019, 7, 1)),
-                d(2019, 7, 1),
-                d(2019, 7, 10)
+                &whole(d(2019, 7, 1), d(2019, 7, 10))
             ),
             (10, 7, 2)
         );
@@ -483,7 +608,7 @@ mod tests {
         // Assessed from 5 July; a patrol on 3 July covers 3, 4, 5: day 5 complies, 6..=8 lapse.
         let acts = [d(2019, 7, 3)];
         assert_eq!(
-            n_day(&acts, 1, 3, None, d(2019, 7, 5), d(2019, 7, 8)),
+            n_day(&acts, 1, 3, None, &whole(d(2019, 7, 5), d(2019, 7, 8))),
             (4, 1, 3)
         );
     }
@@ -494,14 +619,56 @@ mod tests {
         // window 3..5 with only the 4th. Assessed 1..=6 without grace: only day 4 complies.
         let acts = [d(2019, 7, 2), d(2019, 7, 4)];
         assert_eq!(
-            n_day(&acts, 2, 3, None, d(2019, 7, 1), d(2019, 7, 6)),
+            n_day(&acts, 2, 3, None, &whole(d(2019, 7, 1), d(2019, 7, 6))),
             (6, 1, 3)
         );
         // Two on one day count twice.
         let acts = [d(2019, 7, 2), d(2019, 7, 2)];
         assert_eq!(
-            n_day(&acts, 2, 1, None, d(2019, 7, 1), d(2019, 7, 3)),
+            n_day(&acts, 2, 1, None, &whole(d(2019, 7, 1), d(2019, 7, 3))),
             (3, 1, 1)
+        );
+    }
+
+    #[test]
+    fn exempt_days_are_cut_out_and_end_a_lapse() {
+        // Assessed 1..=10 July, exempt 4..=6 July: segments [1, 3] and [7, 10].
+        let exempt = [(d(2019, 7, 4), d(2019, 7, 6))];
+        let segs = assessed_segments(&exempt, d(2019, 7, 1), d(2019, 7, 10));
+        let n = |x: NaiveDate| day_number(x);
+        assert_eq!(
+            segs,
+            [
+                (n(d(2019, 7, 1)), n(d(2019, 7, 3))),
+                (n(d(2019, 7, 7)), n(d(2019, 7, 10)))
+            ]
+        );
+        // No patrols, no grace: 7 days assessed, none complying; without the exemption the
+        // lapse would be 10 days long, with it the runs are 3 and 4.
+        assert_eq!(n_day(&[], 1, 3, None, &segs), (7, 0, 4));
+        // A patrol on 5 July (exempt) still covers 7 July in its 3-day window: history.
+        assert_eq!(n_day(&[d(2019, 7, 5)], 1, 3, None, &segs), (7, 1, 3));
+        // Grace is not restarted after the exemption: window from 1 July, grace 1 and 2.
+        assert_eq!(n_day(&[], 1, 3, Some(d(2019, 7, 1)), &segs), (7, 2, 4));
+        // An open exemption from before the window: nothing is assessed.
+        let open = [(d(2019, 6, 1), NaiveDate::MAX)];
+        assert!(assessed_segments(&open, d(2019, 7, 1), d(2019, 7, 10)).is_empty());
+    }
+
+    #[test]
+    fn spans_merge_when_they_overlap_or_touch() {
+        let spans = vec![
+            (d(2019, 7, 10), d(2019, 7, 12)),
+            (d(2019, 7, 1), d(2019, 7, 3)),
+            (d(2019, 7, 4), d(2019, 7, 5)),
+            (d(2019, 7, 11), d(2019, 7, 20)),
+        ];
+        assert_eq!(
+            merge_spans(spans),
+            [
+                (d(2019, 7, 1), d(2019, 7, 5)),
+                (d(2019, 7, 10), d(2019, 7, 20))
+            ]
         );
     }
 }

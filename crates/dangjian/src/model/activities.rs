@@ -74,6 +74,10 @@ pub struct Activity {
     pub subject: TargetId,
     /// Who took part (attendance).
     pub people: Vec<PersonId>,
+    /// 应到人数: how many were expected.
+    pub expected: Option<u32>,
+    /// 实到人数: how many attended (when empty, the number of `people` listed).
+    pub attended: Option<u32>,
     /// Free text.
     pub note: Option<String>,
     /// Extra `x_` columns.
@@ -93,9 +97,89 @@ impl Activity {
             date,
             subject: subject.into(),
             people: Vec::new(),
+            expected: None,
+            attended: None,
             note: None,
             extra: Extra::new(),
         }
+    }
+}
+
+impl Activity {
+    /// The attendance (`docs/STATS.md`): `attended`, or, when that is empty and `people`
+    /// lists persons, the number listed.
+    ///
+    /// ```
+    /// use dangjian::model::Activity;
+    /// let mut a = Activity::new("member_assembly", chrono::NaiveDate::MIN, "b1");
+    /// assert_eq!(a.attendance(), None);
+    /// a.people = vec!["p1".into(), "p2".into()];
+    /// assert_eq!(a.attendance(), Some(2));
+    /// a.attended = Some(11);
+    /// assert_eq!(a.attendance(), Some(11));
+    /// ```
+    pub fn attendance(&self) -> Option<u32> {
+        self.attended.or_else(|| {
+            (!self.people.is_empty()).then(|| u32::try_from(self.people.len()).unwrap_or(u32::MAX))
+        })
+    }
+
+    /// Whether the activity meets a quorum `q` (`docs/STATS.md`): both counts are known and
+    /// `attended > q * expected` (with a slack of 1e-9). With no quorum, always.
+    ///
+    /// ```
+    /// use dangjian::model::Activity;
+    /// let mut a = Activity::new("member_assembly", chrono::NaiveDate::MIN, "b1");
+    /// (a.expected, a.attended) = (Some(20), Some(10));
+    /// assert!(!a.meets_quorum(Some(0.5)));   // half is not more than half
+    /// a.attended = Some(11);
+    /// assert!(a.meets_quorum(Some(0.5)));
+    /// assert!(Activity::new("x", chrono::NaiveDate::MIN, "b1").meets_quorum(None));
+    /// ```
+    pub fn meets_quorum(&self, quorum: Option<f64>) -> bool {
+        let Some(q) = quorum else { return true };
+        match (self.attendance(), self.expected) {
+            (Some(att), Some(exp)) => f64::from(att) > q * f64::from(exp) + 1e-9,
+            _ => false,
+        }
+    }
+}
+
+/// An exemption (`exemptions` table, `docs/STATS.md`): the subject owes nothing under the
+/// duty from `from` to `to` (inclusive; none: open), e.g. a branch formally excused from
+/// its member assembly (不召开党员大会支部).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Exemption {
+    /// The duty.
+    pub duty: DutyId,
+    /// The exempt subject: a unit or org id.
+    pub subject: TargetId,
+    /// First exempt day.
+    pub from: NaiveDate,
+    /// Last exempt day (none: open).
+    pub to: Option<NaiveDate>,
+    /// Why (free text; cleared by pseudonymization).
+    pub reason: Option<String>,
+    /// Extra `x_` columns.
+    pub extra: Extra,
+}
+
+impl Exemption {
+    /// An open exemption of `subject` from `duty` starting on `from`.
+    pub fn new(duty: impl Into<DutyId>, subject: impl Into<TargetId>, from: NaiveDate) -> Self {
+        Exemption {
+            duty: duty.into(),
+            subject: subject.into(),
+            from,
+            to: None,
+            reason: None,
+            extra: Extra::new(),
+        }
+    }
+
+    /// Whether day `d` is exempt.
+    pub fn covers(&self, d: NaiveDate) -> bool {
+        self.from <= d && self.to.is_none_or(|t| d <= t)
     }
 }
 
@@ -244,6 +328,9 @@ pub struct Duty {
     pub from: Option<NaiveDate>,
     /// Owed until this day.
     pub to: Option<NaiveDate>,
+    /// The share of the expected attendance a qualifying activity needs more than, in
+    /// (0, 1] (`docs/STATS.md`); none: attendance does not matter.
+    pub quorum: Option<f64>,
     /// Extra `x_` columns.
     pub extra: Extra,
 }
@@ -264,6 +351,7 @@ impl Duty {
             min_count: None,
             from: None,
             to: None,
+            quorum: None,
             extra: Extra::new(),
         }
     }

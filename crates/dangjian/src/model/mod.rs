@@ -17,7 +17,7 @@ pub mod people;
 pub mod units;
 pub mod vocab;
 
-pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, TermError};
+pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, TermError};
 pub use ids::{
     ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, TargetId, UnitId,
 };
@@ -68,11 +68,13 @@ pub enum Table {
     Observations,
     /// `targets`
     Targets,
+    /// `exemptions` (`docs/STATS.md`)
+    Exemptions,
 }
 
 impl Table {
     /// Every table, in the order of `docs/LEDGER.md`.
-    pub const ALL: [Table; 13] = [
+    pub const ALL: [Table; 14] = [
         Table::Units,
         Table::Designations,
         Table::Orgs,
@@ -86,6 +88,7 @@ impl Table {
         Table::Indicators,
         Table::Observations,
         Table::Targets,
+        Table::Exemptions,
     ];
 
     /// The table's name (`units`, `orgs`...): the CSV file stem, JSON key and sheet name.
@@ -104,6 +107,7 @@ impl Table {
             Table::Indicators => "indicators",
             Table::Observations => "observations",
             Table::Targets => "targets",
+            Table::Exemptions => "exemptions",
         }
     }
 
@@ -125,6 +129,7 @@ impl Table {
                 ("since", false),
                 ("until", false),
                 ("tags", false),
+                ("employees", false),
             ],
             Table::Designations => &[
                 ("unit", true),
@@ -149,6 +154,7 @@ impl Table {
                 ("org", false),
                 ("joined", false),
                 ("confirmed", false),
+                ("workplace", false),
             ],
             Table::Roles => &[
                 ("person", true),
@@ -181,6 +187,8 @@ impl Table {
                 ("subject", true),
                 ("people", false),
                 ("note", false),
+                ("expected", false),
+                ("attended", false),
             ],
             Table::Duties => &[
                 ("id", true),
@@ -190,6 +198,7 @@ impl Table {
                 ("min_count", false),
                 ("from", false),
                 ("to", false),
+                ("quorum", false),
             ],
             Table::Indicators => &[
                 ("id", true),
@@ -211,6 +220,13 @@ impl Table {
                 ("due", true),
                 ("value", true),
                 ("baseline", false),
+            ],
+            Table::Exemptions => &[
+                ("duty", true),
+                ("subject", true),
+                ("from", true),
+                ("to", false),
+                ("reason", false),
             ],
         }
     }
@@ -254,6 +270,9 @@ pub struct Ledger {
     pub observations: Vec<Observation>,
     /// `targets`
     pub targets: Vec<Target>,
+    /// `exemptions`
+    #[serde(default)]
+    pub exemptions: Vec<Exemption>,
 }
 
 impl Ledger {
@@ -278,6 +297,7 @@ impl Ledger {
             Table::Indicators => self.indicators.len(),
             Table::Observations => self.observations.len(),
             Table::Targets => self.targets.len(),
+            Table::Exemptions => self.exemptions.len(),
         }
     }
 
@@ -296,6 +316,7 @@ impl Ledger {
         self.indicators.append(&mut other.indicators);
         self.observations.append(&mut other.observations);
         self.targets.append(&mut other.targets);
+        self.exemptions.append(&mut other.exemptions);
     }
 
     /// Removes the last record of a table.
@@ -314,6 +335,7 @@ impl Ledger {
             Table::Indicators => drop(self.indicators.pop()),
             Table::Observations => drop(self.observations.pop()),
             Table::Targets => drop(self.targets.pop()),
+            Table::Exemptions => drop(self.exemptions.pop()),
         }
     }
 
@@ -384,6 +406,12 @@ impl Ledger {
         dates.extend(self.progress.iter().map(|p| p.date));
         dates.extend(self.activities.iter().map(|a| a.date));
         dates.extend(self.observations.iter().map(|o| o.date));
+        dates.extend(
+            self.exemptions
+                .iter()
+                .flat_map(|x| [Some(x.from), x.to])
+                .flatten(),
+        );
         let min = dates.iter().min()?;
         let max = dates.iter().max()?;
         Some((*min, *max))

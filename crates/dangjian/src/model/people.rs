@@ -3,7 +3,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use super::ids::{OrgId, PersonId, TargetId};
+use super::ids::{OrgId, PersonId, TargetId, UnitId};
 use super::vocab::vocabulary;
 use super::{active_on, Extra};
 
@@ -72,6 +72,9 @@ pub struct Person {
     pub joined: Option<NaiveDate>,
     /// Confirmed (formal member, 正式党员).
     pub confirmed: Option<NaiveDate>,
+    /// Where the member works (a unit, e.g. an enterprise): the basis of the enterprise
+    /// statistics.
+    pub workplace: Option<UnitId>,
     /// Extra `x_` columns.
     pub extra: Extra,
 }
@@ -86,6 +89,7 @@ impl Person {
             org: None,
             joined: None,
             confirmed: None,
+            workplace: None,
             extra: Extra::new(),
         }
     }

@@ -44,6 +44,8 @@ pub struct Unit {
     pub above_scale: bool,
     /// Length in metres (roads).
     pub length_m: Option<f64>,
+    /// 在岗职工: employees on the payroll (enterprises), a whole number.
+    pub employees: Option<u64>,
     /// First day the unit exists.
     pub since: Option<NaiveDate>,
     /// Last day the unit exists.
@@ -62,6 +64,7 @@ impl Unit {
             kind,
             name: name.into(),
             parent: None,
+            employees: None,
             above_scale: false,
             length_m: None,
             since: None,
