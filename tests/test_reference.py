@@ -600,8 +600,10 @@ class Gen:
                 row["baseline"] = r.choice([0, 0.2, 1, "0.1", row["value"]])  # baseline == value: denominator 0
             targets.append(row)
 
+        exemptions = self.attendance(duties, activities, all_units + all_orgs)
         return {
             "format": "dangjian-ledger/1",
+            "exemptions": exemptions,
             "units": units,
             "designations": designations,
             "orgs": orgs,
@@ -616,6 +618,29 @@ class Gen:
             "observations": observations,
             "targets": targets,
         }
+
+    def attendance(self, duties: List[Dict[str, Any]], activities: List[Dict[str, Any]], subjects: List[str]) -> List[Dict[str, Any]]:
+        """docs/STATS.md: quorums on some duties, attendance counts on some activities and a few
+        exemptions, drawn from a generator of their own so the rest of the ledger is as it was."""
+        r = random.Random(f"attendance-{self.seed}")
+        for du in duties:
+            if r.random() < 0.4:
+                du["quorum"] = r.choice([0.5, "0.5", 1, 0.25, 2 / 3])
+        for a in activities:
+            if r.random() < 0.7:
+                exp = r.randint(0, 12)
+                a["expected"] = exp
+                if r.random() < 0.6:
+                    a["attended"] = r.randint(0, exp)  # may be exactly half, or zero
+        exemptions: List[Dict[str, Any]] = []
+        for du in duties:
+            for _ in range(r.choice([0, 0, 1, 2, 3])):
+                f = dt.date(2018, 6, 1) + dt.timedelta(days=r.randint(0, 900))
+                row: Dict[str, Any] = {"duty": du["id"], "subject": r.choice(subjects), "from": _d(f)}
+                if r.random() < 0.8:
+                    row["to"] = _d(f + dt.timedelta(days=r.choice([0, 1, 6, 30, 91, 200])))
+                exemptions.append(row)
+        return exemptions
 
     def queries(self, ledger: Dict[str, Any]) -> List[Dict[str, Any]]:
         r = self.r

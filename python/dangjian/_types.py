@@ -32,6 +32,7 @@ LedgerTable = Literal[
     "indicators",
     "observations",
     "targets",
+    "exemptions",
 ]
 
 #: What a :class:`dangjian.Table` holds: metric rows, a drill-down, a trend, the catalogue,
@@ -57,6 +58,7 @@ TableKind = Literal[
     "indicators",
     "observations",
     "targets",
+    "exemptions",
 ]
 
 #: How bad a problem is.

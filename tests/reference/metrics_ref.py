@@ -411,8 +411,20 @@ class _Ledger:
                 "date": parse_date(r["date"]),
                 "subject": parse_str(r["subject"]),
                 "people": parse_list(r.get("people")),
+                "expected": parse_num(r.get("expected")),
+                "attended": parse_num(r.get("attended")),
             }
             for r in t("activities")
+        ]
+        # docs/STATS.md: who is excused from which duty, when.
+        self.exemptions = [
+            {
+                "duty": parse_str(r["duty"]),
+                "subject": parse_str(r["subject"]),
+                "from": parse_date(r["from"]),
+                "to": parse_date(r.get("to")),
+            }
+            for r in t("exemptions")
         ]
         self.duties = []
         for r in t("duties"):
@@ -426,6 +438,7 @@ class _Ledger:
                     "min_count": 1 if mc is None else int(round(mc)),
                     "from": parse_date(r.get("from")),
                     "to": parse_date(r.get("to")),
+                    "quorum": parse_num(r.get("quorum")),
                 }
             )
         self.indicators: Dict[str, Dict[str, Any]] = {}
@@ -772,8 +785,29 @@ class _Eval:
         cad = duty["cadence"]
         mc = duty["min_count"]
         A, F = self.as_of, self.from_
+        q = duty["quorum"]
+        by_subject = self.acts_by_kind_subject
+        if q is not None:
+            # docs/STATS.md: attendance is `attended`, else the number of people listed;
+            # the expected count has no default; both needed, and attended > q x expected.
+            by_subject = {}
+            for a in self.activities_now:
+                if a["kind"] != duty["activity"]:
+                    continue
+                att = a["attended"] if a["attended"] is not None else (len(a["people"]) if a["people"] else None)
+                if att is None or a["expected"] is None or not att > q * a["expected"] + 1e-9:
+                    continue
+                by_subject.setdefault((a["kind"], a["subject"]), []).append(a["date"])
+            for v in by_subject.values():
+                v.sort()
         out = []
         for subj, s, e in things:
+            spans = [(x["from"], x["to"]) for x in self.L.exemptions if x["duty"] == duty["id"] and x["subject"] == subj]
+
+            def exempt(a: Date, b: Date) -> bool:
+                # READING (STATS.md): a day, or a period overlapping an exempt span by a day.
+                return any(f <= b and (t is None or a <= t) for f, t in spans)
+
             # the span the thing is active, cut to the duty's own from/to
             lo = s
             if duty["from"] is not None and (lo is None or duty["from"] > lo):
@@ -781,15 +815,19 @@ class _Eval:
             hi = e
             if duty["to"] is not None and (hi is None or duty["to"] < hi):
                 hi = duty["to"]
-            dates = self.acts_by_kind_subject.get((duty["activity"], subj), [])
+            dates = by_subject.get((duty["activity"], subj), [])
             a_lo = F if lo is None or lo < F else lo
             a_hi = A if hi is None or hi > A else hi
-            flags: List[bool] = []
+            flags: List[Optional[bool]] = []  # None: exempt, not assessed
             m = re.match(r"^(\d+)d$", cad)
             if m:
                 n = int(m.group(1))
                 d = a_lo
                 while d <= a_hi:
+                    if exempt(d, d):
+                        flags.append(None)
+                        d += _dt.timedelta(days=1)
+                        continue
                     in_grace = lo is not None and (d - lo).days < n - 1
                     if in_grace:
                         ok = True
@@ -801,15 +839,19 @@ class _Eval:
                     d += _dt.timedelta(days=1)
             elif cad in CALENDAR_CADENCES:
                 for ps, pe in periods_within(a_lo, a_hi, cad):
+                    if exempt(ps, pe):
+                        flags.append(None)
+                        continue
                     cnt = bisect_right(dates, pe) - bisect_left(dates, ps)
                     flags.append(cnt >= mc)
             else:
                 raise ValueError(cad)
             longest = run = 0
             for ok in flags:
-                run = 0 if ok else run + 1
+                run = 0 if ok is not False else run + 1  # an exempt day ends a run
                 longest = max(longest, run)
-            out.append({"subject": subj, "assessed": len(flags), "complying": sum(flags), "lapse": longest})
+            assessed = [f for f in flags if f is not None]
+            out.append({"subject": subj, "assessed": len(assessed), "complying": sum(assessed), "lapse": longest})
         self._obligations[key] = out
         return out
 

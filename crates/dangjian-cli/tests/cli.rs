@@ -278,6 +278,82 @@ fn pseudonymized_export_keeps_every_metric() {
     assert_eq!(a, b);
 }
 
+/// The pseudonym the export at `path` gives 陈天云 (found through his road-chief role on
+/// 西周路, the only role targeting `xizhou_road`).
+fn pseudonym_of_chen(
+    path: &std::path::Path,
+    salt: Option<&str>,
+    salt_file: Option<&std::path::Path>,
+) -> (String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_dangjian"));
+    cmd.env_remove("DANGJIAN_SALT")
+        .args(["export", "--pseudonymize", "--to"])
+        .arg(path);
+    if let Some(s) = salt {
+        cmd.args(["--salt", s]);
+    }
+    if let Some(f) = salt_file {
+        cmd.arg("--salt-file").arg(f);
+    }
+    let out = cmd.output().expect("runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let roles = std::fs::read_to_string(path.join("roles.csv")).unwrap();
+    let chief = roles
+        .lines()
+        .find(|l| l.contains(",road_chief,xizhou_road,"))
+        .expect("the chief of 西周路")
+        .split(',')
+        .next()
+        .unwrap()
+        .to_string();
+    (chief, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn pseudonyms_without_a_salt_are_random_and_a_salt_file_keeps_them_stable() {
+    let (a, b) = (tmp("salt-a"), tmp("salt-b"));
+    let (pa, err) = pseudonym_of_chen(&a, None, None);
+    let (pb, _) = pseudonym_of_chen(&b, None, None);
+    assert!(pa.starts_with('P') && pb.starts_with('P'));
+    assert_ne!(
+        pa, pb,
+        "two exports without a salt must not share pseudonyms"
+    );
+    assert!(err.contains("random salt"), "{err}");
+    // The same salt file: the same pseudonyms, and nothing said about a random salt.
+    let salt = tmp("salt.txt");
+    std::fs::write(&salt, "a long secret kept by the district office\n").unwrap();
+    let (pc, err) = pseudonym_of_chen(&a, None, Some(&salt));
+    let (pd, _) = pseudonym_of_chen(&b, None, Some(&salt));
+    assert_eq!(pc, pd);
+    assert!(!err.contains("random"), "{err}");
+    // ... which are those of the same salt given as text (the first line, trimmed).
+    let (pe, _) = pseudonym_of_chen(&a, Some("a long secret kept by the district office"), None);
+    assert_eq!(pc, pe);
+    // An empty salt file is refused, writing nothing.
+    let empty = tmp("empty-salt.txt");
+    std::fs::write(&empty, "\n").unwrap();
+    let c = tmp("salt-c");
+    let (code, _, err) = dangjian(&[
+        "export",
+        "--pseudonymize",
+        "--salt-file",
+        empty.to_str().unwrap(),
+        "--to",
+        c.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("empty"), "{err}");
+    assert!(!c.exists());
+    for p in [a, b, c] {
+        let _ = std::fs::remove_dir_all(p);
+    }
+}
+
 #[test]
 fn report_csv_has_full_precision_and_integers_md_rounds_but_counts_stay_whole() {
     let args = [

@@ -27,7 +27,8 @@ const FILES: &[(&str, &str)] = embedded!(
     "duties",
     "indicators",
     "observations",
-    "targets"
+    "targets",
+    "exemptions"
 );
 
 /// Loads the embedded example, reporting any problem (it has none; tests check).

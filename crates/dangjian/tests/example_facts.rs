@@ -47,6 +47,55 @@ fn example_validates_without_errors_or_warnings() {
 }
 
 #[test]
+fn member_assembly_has_a_quorum_attendance_and_one_exempt_quarter() {
+    // docs/STATS.md: the example's member assembly needs more than half of the members.
+    let l = dangjian::example();
+    let ma = l
+        .duties
+        .iter()
+        .find(|d| d.id.as_str() == "member_assembly")
+        .unwrap();
+    assert_eq!(ma.quorum, Some(0.5));
+    let assemblies: Vec<&Activity> = l
+        .activities
+        .iter()
+        .filter(|a| a.kind.as_str() == "member_assembly")
+        .collect();
+    assert!(assemblies
+        .iter()
+        .all(|a| a.expected.is_some() && a.attendance().is_some()));
+    let missed = assemblies
+        .iter()
+        .filter(|a| !a.meets_quorum(ma.quorum))
+        .count();
+    assert!(missed > 0, "some assemblies fall short of the quorum");
+    // One branch, exempt for one quarter.
+    assert_eq!(l.exemptions.len(), 1);
+    let x = &l.exemptions[0];
+    assert_eq!(x.duty.as_str(), "member_assembly");
+    assert!(l
+        .orgs
+        .iter()
+        .any(|o| o.id.as_str() == x.subject.as_str() && o.kind == OrgKind::Branch));
+    assert_eq!((x.from, x.to), (d(2019, 4, 1), Some(d(2019, 6, 30))));
+    // The compliance, as data/check_chengxi.py recomputes it independently: 164 of 197
+    // branch-quarters (172 of 198 without quorum and exemption).
+    let e = dangjian::metrics::Engine::new(&l);
+    let ev = e
+        .evaluate(&dangjian::metrics::Query {
+            as_of: Some(now()),
+            ..Default::default()
+        })
+        .unwrap();
+    let r = ev
+        .rows
+        .iter()
+        .find(|r| r.metric == "duty.member_assembly")
+        .unwrap();
+    assert_eq!((r.numerator, r.denominator), (Some(164.0), Some(197.0)));
+}
+
+#[test]
 fn every_record_says_whether_the_report_states_it() {
     let l = dangjian::example();
     let sources = |e: &Extra| e.get("x_source").cloned();

@@ -2,6 +2,7 @@
 //! out by hand in comments.
 
 mod common;
+use chrono::NaiveDate;
 use common::*;
 use dangjian::metrics::{Engine, MetricKind, Query};
 use dangjian::model::*;
@@ -317,4 +318,164 @@ fn role_duties_on_orgs_and_initiatives_follow_their_subject() {
         (Some(0.5), Some(1.0), Some(2.0))
     );
     assert_eq!(row(&ev, "duty.guide.lapse", "a1").value, Some(1.0));
+}
+
+/// Village v with branches b1 and b2 (from 2018), a quarterly member assembly duty; the
+/// assemblies of 2019 with their attendance (docs/STATS.md):
+/// - b1: Q1 03-10 expected 20, attended 11; Q2 05-10 expected 20, attended 10; Q3 08-10
+///   expected 5, no `attended` but 3 people listed; Q4 11-10 attended 15, no `expected`.
+/// - b2: Q1 02-01 expected 10, attended 6; none in Q2 or Q3; Q4 10-10 expected 10,
+///   attended 6.
+fn assemblies(quorum: Option<f64>) -> Ledger {
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("v", UnitKind::Village, Some("d")));
+    for b in ["b1", "b2"] {
+        l.orgs.push(org(b, OrgKind::Branch, &["v"], d(2018, 1, 1)));
+    }
+    for p in ["p1", "p2", "p3"] {
+        l.people.push(person(p, None));
+    }
+    let mut ma = duty("ma", "member_assembly", "org:branch", "1q");
+    ma.quorum = quorum;
+    l.duties.push(ma);
+    let mut held = |b: &str,
+                    date: NaiveDate,
+                    expected: Option<u32>,
+                    attended: Option<u32>,
+                    people: &[&str]| {
+        let mut a = activity("member_assembly", date, b, people);
+        a.expected = expected;
+        a.attended = attended;
+        l.activities.push(a);
+    };
+    held("b1", d(2019, 3, 10), Some(20), Some(11), &[]);
+    held("b1", d(2019, 5, 10), Some(20), Some(10), &[]);
+    held("b1", d(2019, 8, 10), Some(5), None, &["p1", "p2", "p3"]);
+    held("b1", d(2019, 11, 10), None, Some(15), &[]);
+    held("b2", d(2019, 2, 1), Some(10), Some(6), &[]);
+    held("b2", d(2019, 10, 10), Some(10), Some(6), &[]);
+    l
+}
+
+fn exempt(l: &mut Ledger, subject: &str, from: NaiveDate, to: Option<NaiveDate>) {
+    let mut x = Exemption::new("ma", subject, from);
+    x.to = to;
+    l.exemptions.push(x);
+}
+
+#[test]
+fn quorum_and_exemption_change_the_member_assembly_exactly_as_stats_md_says() {
+    let q = at(d(2019, 12, 31)); // from 2019-01-01: four quarters per branch
+    let eval = |l: &Ledger| {
+        let ev = Engine::new(l).evaluate(&q).unwrap();
+        (
+            vnd(&ev, "duty.ma", "d"),
+            row(&ev, "duty.ma.lapse", "d").value,
+        )
+    };
+    // Neither: b1 complies every quarter (4/4); b2 in Q1 and Q4 (2/4, Q2 and Q3 a run of
+    // 2). 6/8, longest lapse 2 quarters.
+    let plain = assemblies(None);
+    assert_valid(&plain);
+    assert_eq!(
+        eval(&plain),
+        ((Some(6.0 / 8.0), Some(6.0), Some(8.0)), Some(2.0))
+    );
+
+    // Quorum 0.5: b1's Q1 (11 > 10) and Q3 (3 people listed > 2.5) qualify; Q2 (10 is not
+    // more than half of 20) and Q4 (no expected count) do not: 2/4, runs of 1. b2's
+    // assemblies have 6 > 5: unchanged 2/4, lapse 2. 4/8, lapse 2.
+    let quorum = assemblies(Some(0.5));
+    assert_eq!(
+        eval(&quorum),
+        ((Some(4.0 / 8.0), Some(4.0), Some(8.0)), Some(2.0))
+    );
+
+    // Quorum and b2 exempt for Q2: Q2 is not assessed and ends the run, so Q3 alone is a
+    // lapse of 1: b2 2/3. 4/7, lapse max(1, 1) = 1.
+    let mut both = assemblies(Some(0.5));
+    exempt(&mut both, "b2", d(2019, 4, 1), Some(d(2019, 6, 30)));
+    assert_eq!(
+        eval(&both),
+        ((Some(4.0 / 7.0), Some(4.0), Some(7.0)), Some(1.0))
+    );
+
+    // Exemption alone: b1 4/4, b2 2/3: 6/7, lapse 1.
+    let mut ex = assemblies(None);
+    exempt(&mut ex, "b2", d(2019, 4, 1), Some(d(2019, 6, 30)));
+    assert_eq!(
+        eval(&ex),
+        ((Some(6.0 / 7.0), Some(6.0), Some(7.0)), Some(1.0))
+    );
+
+    // An exemption of two days across the Q2/Q3 boundary overlaps both quarters by at
+    // least a day: neither is assessed, b2 2/2. With the quorum 4/6, lapse 1 (b1's runs).
+    let mut edge = assemblies(Some(0.5));
+    exempt(&mut edge, "b2", d(2019, 6, 30), Some(d(2019, 7, 1)));
+    assert_eq!(
+        eval(&edge),
+        ((Some(4.0 / 6.0), Some(4.0), Some(6.0)), Some(1.0))
+    );
+
+    // An exemption of another duty, or of another subject, changes nothing.
+    let mut other = assemblies(Some(0.5));
+    other
+        .duties
+        .push(duty("pl", "party_lesson", "org:branch", "1q"));
+    let mut x = Exemption::new("pl", "b2", d(2019, 1, 1));
+    x.to = None;
+    other.exemptions.push(x);
+    exempt(&mut other, "v", d(2019, 1, 1), None);
+    assert_valid(&other);
+    let ev = Engine::new(&other).evaluate(&q).unwrap();
+    assert_eq!(
+        vnd(&ev, "duty.ma", "d"),
+        (Some(4.0 / 8.0), Some(4.0), Some(8.0))
+    );
+
+    // The drill-down says what was exempt and what missed the quorum.
+    let obs = Engine::new(&both).obligations(&q).unwrap();
+    let b1 = obs.iter().find(|o| o.subject.as_str() == "b1").unwrap();
+    let b2 = obs.iter().find(|o| o.subject.as_str() == "b2").unwrap();
+    assert_eq!(
+        (b1.assessed, b1.complying, b1.exempt, b1.below_quorum),
+        (4, 2, 0, 2)
+    );
+    assert_eq!(
+        (b2.assessed, b2.complying, b2.exempt, b2.below_quorum),
+        (3, 2, 1, 0)
+    );
+    assert_eq!(b1.longest_lapse, Some(1));
+    // The latest qualifying assembly of b1 is Q3's: Q4's missed the quorum.
+    assert_eq!(b1.last_activity, Some(d(2019, 8, 10)));
+}
+
+#[test]
+fn an_exempt_road_is_not_assessed_on_its_exempt_days() {
+    // roads() with r1 exempt from patrols on 07-07 and 07-08, as of 07-10 from 07-01.
+    // p1: assessed 07-01..07-10 less the 2 exempt days = 8. Grace 01, 02; 03 lapses; the
+    //   patrol of 07-04 covers 04, 05, 06; 07, 08 exempt; 07-09 covers 09, 10: 7 of 8,
+    //   longest lapse 1 (the exempt days end nothing longer).
+    // p2: window 07-06..07-09: 06 grace; 07, 08 exempt; 09 complies: 2 of 2, lapse 0.
+    // duty.patrol = (7 + 2) / (8 + 2) = 9/10; lapse 1.
+    let mut l = roads();
+    let mut x = Exemption::new("patrol", "r1", d(2019, 7, 7));
+    x.to = Some(d(2019, 7, 8));
+    l.exemptions.push(x);
+    assert_valid(&l);
+    let q = Query {
+        from: Some(d(2019, 7, 1)),
+        ..at(d(2019, 7, 10))
+    };
+    let e = Engine::new(&l);
+    let ev = e.evaluate(&q).unwrap();
+    assert_eq!(
+        vnd(&ev, "duty.patrol", "d"),
+        (Some(0.9), Some(9.0), Some(10.0))
+    );
+    assert_eq!(row(&ev, "duty.patrol.lapse", "d").value, Some(1.0));
+    let obs = e.obligations(&q).unwrap();
+    let exempt: Vec<u64> = obs.iter().map(|o| o.exempt).collect();
+    assert_eq!(exempt, [2, 2]);
 }
