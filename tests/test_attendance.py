@@ -4,9 +4,8 @@ duties drill-down, and pseudonyms that cannot be recomputed without a salt."""
 import datetime as dt
 import warnings
 
-import pytest
-
 import dangjian as dj
+import pytest
 
 AS_OF = "2019-07-31"
 

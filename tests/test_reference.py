@@ -619,7 +619,9 @@ class Gen:
             "targets": targets,
         }
 
-    def attendance(self, duties: List[Dict[str, Any]], activities: List[Dict[str, Any]], subjects: List[str]) -> List[Dict[str, Any]]:
+    def attendance(
+        self, duties: List[Dict[str, Any]], activities: List[Dict[str, Any]], subjects: List[str]
+    ) -> List[Dict[str, Any]]:
         """docs/STATS.md: quorums on some duties, attendance counts on some activities and a few
         exemptions, drawn from a generator of their own so the rest of the ledger is as it was."""
         r = random.Random(f"attendance-{self.seed}")

@@ -153,7 +153,9 @@ class Ledger:
             with open(os.fspath(salt_file), encoding="utf-8") as f:
                 salt = (f.readline() or "").strip()
             if not salt:
-                raise ValueError(f"salt_file {os.fspath(salt_file)}: the file is empty; write a long secret on its first line")
+                raise ValueError(
+                    f"salt_file {os.fspath(salt_file)}: the file is empty; write a long secret on its first line"
+                )
         if salt is None:
             salt = os.environ.get("DANGJIAN_SALT") or None
         if salt is None:

@@ -802,9 +802,11 @@ class _Eval:
                 v.sort()
         out = []
         for subj, s, e in things:
-            spans = [(x["from"], x["to"]) for x in self.L.exemptions if x["duty"] == duty["id"] and x["subject"] == subj]
+            spans = [
+                (x["from"], x["to"]) for x in self.L.exemptions if x["duty"] == duty["id"] and x["subject"] == subj
+            ]
 
-            def exempt(a: Date, b: Date) -> bool:
+            def exempt(a: Date, b: Date, spans: List[Tuple[Date, Optional[Date]]] = spans) -> bool:
                 # READING (STATS.md): a day, or a period overlapping an exempt span by a day.
                 return any(f <= b and (t is None or a <= t) for f, t in spans)
 
