@@ -283,7 +283,8 @@ def main():
         if r["quorum"]:
             check(0 < float(r["quorum"]) <= 1, f"quorum {r['quorum']}")
             unrecorded = [
-                a for a in T["activities"]
+                a
+                for a in T["activities"]
                 if a["kind"] == r["activity"] and (not a["expected"] or not (a["attended"] or a["people"]))
             ]
             check(not unrecorded, f"duty {r['id']}: {len(unrecorded)} activities without attendance (warning)")

@@ -2096,17 +2096,23 @@ COVERED = set()
 for o in ORG.values():
     if o["kind"] in ("committee", "general_branch", "branch", "joint_branch") and o["established"] <= AS_OF:
         COVERED.update(o["hosts"])
-UNCOVERED = [u["id"] for u in UNIT.values() if u["kind"] == "enterprise" and u.get("above_scale") and u["id"] not in COVERED]
+UNCOVERED = [
+    u["id"] for u in UNIT.values() if u["kind"] == "enterprise" and u.get("above_scale") and u["id"] not in COVERED
+]
 VILLAGE_MEMBERS = [
     p
     for p in PEOPLE.values()
-    if p.get("org") and UNIT[ORG[p["org"]]["hosts"][0]]["kind"] == "village" and p.get("confirmed") and not p.get("workplace")
+    if p.get("org")
+    and UNIT[ORG[p["org"]]["hosts"][0]]["kind"] == "village"
+    and p.get("confirmed")
+    and not p.get("workplace")
     and p["id"] not in REPORT_PEOPLE
 ]
 R2.shuffle(VILLAGE_MEMBERS)
 for e, n in zip(UNCOVERED[:4], (3, 1, 2, 1)):
     for _ in range(n):
         VILLAGE_MEMBERS.pop()["workplace"] = e
+
 
 # Attendance: every member assembly records how many were expected (the branch's members on
 # the day) and, where no names are listed, how many came; a few fall short of the quorum.
@@ -2128,8 +2134,17 @@ for d in ROWS["duties"]:
 # the first branch established before 2019 that held none then.
 Q2 = (D("2019-04-01"), D("2019-06-30"))
 HELD_Q2 = {a["subject"] for a in ACTS if a["kind"] == "member_assembly" and Q2[0] <= a["date"] <= Q2[1]}
-EXEMPT = next(b for b in BRANCHES if ORG[b]["kind"] == "branch" and ORG[b]["established"] < YEAR_START and b not in HELD_Q2)
-add("exemptions", "filler", duty="member_assembly", subject=EXEMPT, **{"from": Q2[0], "to": Q2[1]}, reason="支部班子调整，经党委同意本季度不召开党员大会")
+EXEMPT = next(
+    b for b in BRANCHES if ORG[b]["kind"] == "branch" and ORG[b]["established"] < YEAR_START and b not in HELD_Q2
+)
+add(
+    "exemptions",
+    "filler",
+    duty="member_assembly",
+    subject=EXEMPT,
+    **{"from": Q2[0], "to": Q2[1]},
+    reason="支部班子调整，经党委同意本季度不召开党员大会",
+)
 
 # ---------------------------------------------------------------------------------------------
 # Write
