@@ -392,12 +392,28 @@ impl TableRead {
             } else {
                 (text, line)
             };
+            let consumed = end + (buf.len() - body.len());
             if !rest.is_empty() {
                 match me.decode(rest, rest_line, ids) {
                     Ok((p, s)) => {
                         match &mut part {
                             Some(all) => all.append(p),
-                            None => part = Some(p),
+                            None => {
+                                // Size the table once from the first window's rows per
+                                // byte (2% over), so that appending the later windows
+                                // never copies what came before.
+                                let mut p = p;
+                                let rows = p.positions.len();
+                                if rows > 0 && consumed > 0 {
+                                    let est = (rows as u128 * u128::from(size) / consumed as u128)
+                                        as usize;
+                                    p.reserve(
+                                        me.table,
+                                        (est + est / 50 + 1024).saturating_sub(rows),
+                                    );
+                                }
+                                part = Some(p);
+                            }
                         }
                         me.read_problems.extend(s);
                     }
@@ -408,7 +424,6 @@ impl TableRead {
                 }
             }
             line = rest_line + count_lines(rest);
-            let consumed = end + (buf.len() - body.len());
             buf.drain(..consumed);
             progress.add(consumed as u64);
         }

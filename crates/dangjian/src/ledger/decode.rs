@@ -242,10 +242,20 @@ pub(crate) struct Part {
 }
 
 impl Part {
+    /// Reserves room for `additional` more records of `table`.
+    pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
+        self.ledger.reserve(table, additional);
+        self.positions.reserve(additional);
+    }
+
     /// Appends a later part of the same table.
     pub(crate) fn append(&mut self, mut later: Part) {
         self.ledger.append(&mut later.ledger);
-        self.positions.append(&mut later.positions);
+        if self.positions.is_empty() && later.positions.capacity() >= self.positions.capacity() {
+            std::mem::swap(&mut self.positions, &mut later.positions);
+        } else {
+            self.positions.append(&mut later.positions);
+        }
         self.problems.append(&mut later.problems);
         self.failed_ids.extend(later.failed_ids);
         self.first_pos = self.first_pos.or(later.first_pos);

@@ -301,22 +301,50 @@ impl Ledger {
         }
     }
 
-    /// Moves every record of `other` to the end of this ledger's tables.
+    /// Moves every record of `other` to the end of this ledger's tables (a table that is
+    /// empty here takes `other`'s vector as it is, without copying).
     pub fn append(&mut self, other: &mut Ledger) {
-        self.units.append(&mut other.units);
-        self.designations.append(&mut other.designations);
-        self.orgs.append(&mut other.orgs);
-        self.elections.append(&mut other.elections);
-        self.people.append(&mut other.people);
-        self.roles.append(&mut other.roles);
-        self.initiatives.append(&mut other.initiatives);
-        self.progress.append(&mut other.progress);
-        self.activities.append(&mut other.activities);
-        self.duties.append(&mut other.duties);
-        self.indicators.append(&mut other.indicators);
-        self.observations.append(&mut other.observations);
-        self.targets.append(&mut other.targets);
-        self.exemptions.append(&mut other.exemptions);
+        fn take<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
+            if to.is_empty() && from.capacity() >= to.capacity() {
+                std::mem::swap(to, from);
+            } else {
+                to.append(from);
+            }
+        }
+        take(&mut self.units, &mut other.units);
+        take(&mut self.designations, &mut other.designations);
+        take(&mut self.orgs, &mut other.orgs);
+        take(&mut self.elections, &mut other.elections);
+        take(&mut self.people, &mut other.people);
+        take(&mut self.roles, &mut other.roles);
+        take(&mut self.initiatives, &mut other.initiatives);
+        take(&mut self.progress, &mut other.progress);
+        take(&mut self.activities, &mut other.activities);
+        take(&mut self.duties, &mut other.duties);
+        take(&mut self.indicators, &mut other.indicators);
+        take(&mut self.observations, &mut other.observations);
+        take(&mut self.targets, &mut other.targets);
+        take(&mut self.exemptions, &mut other.exemptions);
+    }
+
+    /// Reserves room for `additional` more records of a table.
+    pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
+        match table {
+            Table::Units => self.units.reserve(additional),
+            Table::Designations => self.designations.reserve(additional),
+            Table::Orgs => self.orgs.reserve(additional),
+            Table::Elections => self.elections.reserve(additional),
+            Table::People => self.people.reserve(additional),
+            Table::Roles => self.roles.reserve(additional),
+            Table::Initiatives => self.initiatives.reserve(additional),
+            Table::Progress => self.progress.reserve(additional),
+            Table::Activities => self.activities.reserve(additional),
+            Table::Duties => self.duties.reserve(additional),
+            Table::Indicators => self.indicators.reserve(additional),
+            Table::Observations => self.observations.reserve(additional),
+            Table::Targets => self.targets.reserve(additional),
+            Table::Exemptions => self.exemptions.reserve(additional),
+        }
     }
 
     /// Removes the last record of a table.
