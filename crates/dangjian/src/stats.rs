@@ -287,7 +287,7 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
             continue;
         };
         let i = pos[w as usize];
-        if i == u32::MAX || !p.joined.is_some_and(|j| j <= as_of) {
+        if i == u32::MAX || p.joined.is_none_or(|j| j > as_of) {
             continue;
         }
         let f = &mut out[i as usize];
