@@ -2,7 +2,7 @@
 
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, final
 
-from dangjian._types import DrillDown, Freq, LedgerTable, Problem, TableKind, UnitKind
+from dangjian._types import DrillDown, Freq, LedgerTable, Problem, StatsName, TableKind, UnitKind
 
 __version__: str
 
@@ -79,6 +79,14 @@ class Ledger:
         by: Optional[UnitKind] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
+    ) -> Table: ...
+    def stats(
+        self,
+        name: StatsName,
+        as_of: Optional[str] = None,
+        from_: Optional[str] = None,
+        scope: Optional[str] = None,
+        by: Optional[UnitKind] = None,
     ) -> Table: ...
     def trend(
         self,

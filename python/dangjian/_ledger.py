@@ -10,7 +10,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Union
 from . import _dangjian
 from ._errors import QueryError
 from ._table import Table
-from ._types import DrillDown, Freq, LedgerTable, Problem, UnitKind
+from ._types import DrillDown, Freq, LedgerTable, Problem, StatsName, UnitKind
 
 DateLike = Union[str, _dt.date, Any]
 PathLike = Union[str, "os.PathLike[str]"]
@@ -269,6 +269,36 @@ class Ledger:
     ) -> Table:
         """One row per cadre: age, young, roles, on tasks, breadth."""
         return self._drill("cadres", as_of, None, scope, None, None, young_age)
+
+    def stats(
+        self,
+        name: StatsName,
+        as_of: Optional[DateLike] = None,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[UnitKind] = None,
+    ) -> Table:
+        """A statistics table of ``docs/STATS.md``.
+
+        ``"enterprise_orgs"`` (企业建立党的基层组织情况): one row for the scope, then one per
+        unit of kind ``by`` below it; the above-scale enterprises by how they are organised
+        (own committee, general branch or branch; joint branch; none, by how many members).
+        ``"org_life"`` (组织生活开展情况统计表): one row per branch or joint branch active in
+        the as-of year; committee meetings and collective activities per month
+        (``committee_1`` ... ``committee_12``, null for months not over on ``as_of``), the
+        months with at least one and their share of the months assessed (rates are
+        fractions here: ``0.8333``, shown ``83.33%`` by the command line).
+
+        >>> import dangjian as dj
+        >>> t = dj.example().stats("enterprise_orgs", as_of="2019-07-31")
+        >>> t.to_pylist()[0]["enterprises"]
+        98
+        >>> life = dj.example().stats("org_life", as_of="2019-05-31").to_pylist()[0]
+        >>> life["committee_5"] is not None, life["committee_6"]
+        (True, None)
+        """
+        native = self._native.stats(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by)
+        return Table(native)
 
     def trend(
         self,

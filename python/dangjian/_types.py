@@ -17,6 +17,9 @@ Freq = Literal["M", "ME", "month", "m", "W", "week", "w"]
 #: A drill-down table.
 DrillDown = Literal["tasks", "duties", "coverage", "cadres"]
 
+#: A statistics table (``docs/STATS.md``).
+StatsName = Literal["enterprise_orgs", "org_life"]
+
 #: A table of the ledger itself (``docs/LEDGER.md``).
 LedgerTable = Literal[
     "units",
@@ -43,6 +46,8 @@ TableKind = Literal[
     "duties",
     "coverage",
     "cadres",
+    "enterprise_orgs",
+    "org_life",
     "trend",
     "catalogue",
     "problems",

@@ -130,6 +130,22 @@ enum Command {
     Coverage(DrillArgs),
     /// Drill-down: one row per cadre (age, young, roles, on tasks).
     Cadres(DrillArgs),
+    /// Official statistics tables (docs/STATS.md): `enterprise_orgs` (企业建立党的基层组织情况,
+    /// one row per scope row) or `org_life` (组织生活开展情况统计表, one row per branch).
+    Stats {
+        /// The table.
+        #[arg(value_parser = ["enterprise_orgs", "org_life"])]
+        table: String,
+        #[command(flatten)]
+        q: QueryArgs,
+        /// Output format (text and md show rates as percentages; csv and json keep numbers).
+        #[arg(long, value_enum, default_value = "text")]
+        format: Format,
+        /// Write to this file instead of standard output: a `.xlsx` workbook with the
+        /// Chinese headers as its first row, any other name the --format.
+        #[arg(long)]
+        to: Option<PathBuf>,
+    },
 }
 
 /// What to evaluate: the ledger, the dates, the scope and breakdown, the thresholds.
@@ -197,6 +213,45 @@ fn drill<R: Row + serde::Serialize>(
             message: e.to_string()
         })?
     );
+    Ok(())
+}
+
+/// Writes a statistics table: an `.xlsx` workbook under its Chinese headers, or `format`
+/// (text and Markdown with rates as percentages) to `to` or standard output.
+fn stats_out<R: Row + serde::Serialize>(
+    l: &Ledger,
+    rows: &[R],
+    table: dangjian::stats::StatsTable,
+    format: Format,
+    to: Option<&std::path::Path>,
+) -> Result<(), Failure> {
+    use dangjian::stats;
+    let xlsx = to.is_some_and(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    });
+    if let (true, Some(path)) = (xlsx, to) {
+        let bytes = stats::to_xlsx_bytes(rows, &stats::headers_zh(table), table.id())?;
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+        return Ok(());
+    }
+    let names = dashboard::names(l);
+    let text = match format {
+        Format::Text | Format::Md => {
+            let shown: Vec<_> = rows.iter().map(stats::ForPeople).collect();
+            render::table(&shown, format, &names)
+        }
+        Format::Json | Format::Csv => render::render(rows, format, &names),
+    }
+    .map_err(|e| e.to_string())?;
+    match to {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            eprintln!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
     Ok(())
 }
 
@@ -459,6 +514,27 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Cadres(a) => {
             let l = load(a.q.data.as_ref())?;
             drill(&l, Engine::new(&l).cadres(&a.q.query()), a.format)?;
+        }
+        Command::Stats {
+            table,
+            q,
+            format,
+            to,
+        } => {
+            use dangjian::stats::{self, StatsTable};
+            let l = load(q.data.as_ref())?;
+            let engine = Engine::new(&l);
+            let t: StatsTable = table.parse()?;
+            match t {
+                StatsTable::EnterpriseOrgs => {
+                    let rows = stats::enterprise_orgs(&engine, &q.query())?;
+                    stats_out(&l, &rows, t, format, to.as_deref())?;
+                }
+                StatsTable::OrgLife => {
+                    let rows = stats::org_life(&engine, &q.query())?;
+                    stats_out(&l, &rows, t, format, to.as_deref())?;
+                }
+            }
         }
     }
     Ok(())

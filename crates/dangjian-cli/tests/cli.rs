@@ -466,3 +466,96 @@ fn generate_writes_a_valid_deterministic_ledger_that_reports() {
     let _ = std::fs::remove_dir_all(&a);
     let _ = std::fs::remove_file(&b);
 }
+
+#[test]
+fn stats_org_life_md_shows_percentages_and_xlsx_has_the_chinese_headers() {
+    // At 31 July 2019, January to July are assessed: 7 months, and August to December
+    // are empty cells. Rates are percentages in Markdown, numbers in CSV.
+    let (code, out, err) = dangjian(&[
+        "stats",
+        "org_life",
+        "--as-of",
+        "2019-07-31",
+        "--format",
+        "md",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut lines = out.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(" | ").collect();
+    assert_eq!(header[0], "| org");
+    assert_eq!(header[3], "committee_1");
+    assert_eq!(header[16], "committee_rate");
+    assert_eq!(header[30], "collective_rate |");
+    lines.next();
+    let first: Vec<&str> = lines.next().unwrap().split(" | ").collect();
+    assert!(
+        first[16].ends_with('%') && first[16].contains('.'),
+        "{first:?}"
+    );
+    assert_eq!(
+        first[16].split('.').nth(1).unwrap().len(),
+        3,
+        "two decimals: {first:?}"
+    );
+    assert_eq!(first[10], "", "August is not assessed: {first:?}");
+    let (code, csv, _) = dangjian(&[
+        "stats",
+        "org_life",
+        "--as-of",
+        "2019-07-31",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!csv.contains('%'));
+
+    let x = tmp("org_life.xlsx");
+    let (code, _, err) = dangjian(&[
+        "stats",
+        "org_life",
+        "--as-of",
+        "2019-07-31",
+        "--to",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    use calamine::{Data, Reader, Xlsx};
+    let mut wb: Xlsx<_> = calamine::open_workbook(&x).unwrap();
+    let range = wb.worksheet_range("org_life").unwrap();
+    let row = |r: u32| -> Vec<String> {
+        (0..range.width() as u32)
+            .map(|c| {
+                range
+                    .get_value((r, c))
+                    .map(|v| v.to_string())
+                    .unwrap_or_default()
+            })
+            .collect()
+    };
+    let zh = row(0);
+    assert_eq!(zh[..3], ["党支部", "名称", "院系级党组织"]);
+    assert_eq!(zh[3], "支委会次数·1月");
+    assert_eq!(zh[16], "支委会·完成率");
+    assert_eq!(zh[30], "党员集体活动·完成率");
+    assert_eq!(row(1)[..4], ["org", "name", "parent", "committee_1"]);
+    // The data rows: as many as the Markdown table has, rates stored as fractions.
+    assert_eq!(range.height() - 2, out.lines().count() - 2);
+    assert!(matches!(range.get_value((2, 16)), Some(Data::Float(r)) if (0.0..=1.0).contains(r)));
+    let _ = std::fs::remove_file(&x);
+
+    let (code, out, err) = dangjian(&[
+        "stats",
+        "enterprise_orgs",
+        "--as-of",
+        "2019-07-31",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // The 98 above-scale enterprises of coverage.org.
+    assert_eq!(v[0]["enterprises"], 98);
+    let (code, _, err) = dangjian(&["stats", "party_fees"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("enterprise_orgs"), "{err}");
+}

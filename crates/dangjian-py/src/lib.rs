@@ -421,6 +421,30 @@ impl PyLedger {
         }
     }
 
+    /// A statistics table of docs/STATS.md: `enterprise_orgs` (one row per scope row) or
+    /// `org_life` (one row per branch); rates stay numbers.
+    #[pyo3(signature = (name, as_of=None, from_=None, scope=None, by=None))]
+    fn stats(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+    ) -> PyResult<PyArrowTable> {
+        let q = query(py, as_of, from_, scope, by, None, None, None)?;
+        match name.parse::<dangjian::stats::StatsTable>() {
+            Ok(dangjian::stats::StatsTable::EnterpriseOrgs) => {
+                self.drill(py, "enterprise_orgs", q, dangjian::stats::enterprise_orgs)
+            }
+            Ok(dangjian::stats::StatsTable::OrgLife) => {
+                self.drill(py, "org_life", q, dangjian::stats::org_life)
+            }
+            Err(e) => Err(errors::bad_argument(py, e)),
+        }
+    }
+
     /// The same query at every month end (freq "M") or week end ("W") in [start, end].
     #[pyo3(signature = (start, end, freq="M", metrics=None, from_=None, scope=None, by=None, at_risk_tolerance=None, young_age=None))]
     #[allow(clippy::too_many_arguments)]

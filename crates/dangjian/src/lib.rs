@@ -15,6 +15,8 @@
 //!   columns from their Rust row types, for the command line and the Python bindings;
 //! - [`report`]: the dashboard page, one self-contained HTML file (and its pieces for
 //!   notebooks);
+//! - [`stats`]: the official statistics tables of `docs/STATS.md` (`enterprise_orgs`,
+//!   `org_life`), with their Chinese headers and an `.xlsx` writer;
 //! - [`synth`]: synthetic ledgers of the same shape at any scale (`dangjian generate`);
 //! - [`example()`]: the embedded Chengxi New District (城西新区) ledger of 2019.
 //!
@@ -38,6 +40,7 @@ pub mod model;
 pub mod privacy;
 pub mod report;
 pub mod rows;
+pub mod stats;
 pub mod synth;
 
 pub use example::example;

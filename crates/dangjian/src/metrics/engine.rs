@@ -828,7 +828,7 @@ impl<'a> Engine<'a> {
 
     /// Units of the breakdown kind strictly below the scope, active on some day of
     /// [`from`, `as_of`], in ledger order.
-    fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<u32> {
+    pub(crate) fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<u32> {
         let Some(by) = ctx.by else { return Vec::new() };
         let s = ctx.scope;
         self.units_by_kind[kind_pos(by)]

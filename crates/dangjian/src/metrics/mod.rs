@@ -74,7 +74,7 @@ pub mod cadres;
 pub mod catalogue;
 pub mod coverage;
 pub mod duties;
-mod engine;
+pub(crate) mod engine;
 pub mod indicators;
 pub mod leading;
 pub mod orgs;
