@@ -332,10 +332,83 @@ impl Gen<'_> {
         }
         self.lives_to_activities();
         self.duties_and_indicators(&all_areas);
+        self.workplaces();
         // A ledger kept over time is roughly chronological; ids follow that order.
         self.l.activities.sort_by_key(|a| a.date);
         for (i, a) in self.l.activities.iter_mut().enumerate() {
             a.id = Some(format!("a{i}").into());
+        }
+    }
+
+    /// Where members work and how many employees the above-scale enterprises have
+    /// (`docs/STATS.md`), drawn from a generator of their own so that every other record is
+    /// as it was: members of an enterprise's organisations work there (a joint branch's in
+    /// turn at its hosts), and about a third of the enterprises without an organisation
+    /// have 1 to 4 formal members from elsewhere working there.
+    fn workplaces(&mut self) {
+        let mut rng = Rng::new(self.s.seed ^ 0x5374_6174_735f_7770);
+        let l = &mut self.l;
+        let index: std::collections::HashMap<&str, usize> = l
+            .units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.id.as_str(), i))
+            .collect();
+        let enterprise_of = |u: &UnitId| -> Option<usize> {
+            let mut i = *index.get(u.as_str())?;
+            if l.units[i].kind == UnitKind::Workshop {
+                i = *index.get(l.units[i].parent.as_ref()?.as_str())?;
+            }
+            (l.units[i].kind == UnitKind::Enterprise).then_some(i)
+        };
+        let mut org_ents: std::collections::HashMap<&str, (Vec<usize>, usize)> =
+            std::collections::HashMap::new();
+        let mut hosting = vec![false; l.units.len()];
+        for o in &l.orgs {
+            if !(o.kind.is_primary() || o.kind == OrgKind::Group) {
+                continue;
+            }
+            let ents: Vec<usize> = o.hosts.iter().filter_map(enterprise_of).collect();
+            for &e in &ents {
+                hosting[e] = true;
+            }
+            if !ents.is_empty() {
+                org_ents.insert(o.id.as_str(), (ents, 0));
+            }
+        }
+        let mut workplace: Vec<Option<usize>> = vec![None; l.people.len()];
+        for (i, p) in l.people.iter().enumerate() {
+            if let Some((ents, turn)) = p.org.as_ref().and_then(|o| org_ents.get_mut(o.as_str())) {
+                workplace[i] = Some(ents[*turn % ents.len()]);
+                *turn += 1;
+            }
+        }
+        // Formal members working nowhere yet: a few go to enterprises without an organisation.
+        let free: Vec<usize> = (0..l.people.len())
+            .filter(|&i| workplace[i].is_none() && l.people[i].confirmed.is_some())
+            .collect();
+        let uncovered: Vec<usize> = (0..l.units.len())
+            .filter(|&u| {
+                l.units[u].kind == UnitKind::Enterprise && l.units[u].above_scale && !hosting[u]
+            })
+            .collect();
+        if !free.is_empty() {
+            for &u in &uncovered {
+                if rng.chance(0.35) {
+                    for _ in 0..rng.range(1, 4) {
+                        workplace[free[rng.below(free.len())]] = Some(u);
+                    }
+                }
+            }
+        }
+        let ids: Vec<UnitId> = l.units.iter().map(|u| u.id.clone()).collect();
+        for (p, w) in l.people.iter_mut().zip(workplace) {
+            p.workplace = w.map(|u| ids[u].clone());
+        }
+        for u in &mut l.units {
+            if u.kind == UnitKind::Enterprise && u.above_scale {
+                u.employees = Some(rng.range(30, 2000) as u64);
+            }
         }
     }
 

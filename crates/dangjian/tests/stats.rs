@@ -79,6 +79,18 @@ fn identities_hold_on_generated_ledgers() {
             let q = Query { by, ..at(as_of) };
             check_identities(&l, &q);
         }
+        // The generator gives workplaces and employees: every part of the table is used.
+        let engine = Engine::new(&l);
+        let root = &enterprise_orgs(&engine, &at(as_of)).unwrap()[0];
+        assert!(
+            root.members > 0 && root.employees.is_some_and(|e| e > 0),
+            "{root:?}"
+        );
+        assert!(
+            root.own_branch > 0 && root.joint > 0 && root.joint_orgs > 0,
+            "{root:?}"
+        );
+        assert!(root.none > 0, "{root:?}");
         // org_life: months held never exceed the assessed months, rates are months / assessed.
         let engine = Engine::new(&l);
         let n = assessed_months(as_of) as u64;
