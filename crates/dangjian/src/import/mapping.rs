@@ -19,7 +19,10 @@ pub const SHIPPED: [(&str, &str); 3] = [
         "owip-theme-days",
         include_str!("../../mappings/owip-theme-days.toml"),
     ),
-    ("owip-members", include_str!("../../mappings/owip-members.toml")),
+    (
+        "owip-members",
+        include_str!("../../mappings/owip-members.toml"),
+    ),
 ];
 
 /// How a cell is cleaned before it goes into the ledger.

@@ -113,7 +113,7 @@ pub struct SkippedRow {
     pub source: Location,
     /// Why.
     pub reason: SkipReason,
-    /// How many source rows.
+    /// How many source rows (a merged box: all the rows it spans).
     pub rows: usize,
 }
 
@@ -247,11 +247,7 @@ pub fn apply(
 
     // The rows: skipped, or cleaned into ledger text cells.
     for b in &source.boxes {
-        let rows = source
-            .rows
-            .iter()
-            .filter(|r| (b.rows.0..=b.rows.1).contains(&r.pos))
-            .count();
+        let rows = (b.rows.1 - b.rows.0 + 1) as usize;
         let at = Location::Excel {
             sheet: source.file.clone(),
             cell: b.range.clone(),
@@ -278,6 +274,8 @@ pub fn apply(
             rows,
         });
     }
+    // Rows of values, cleaned; cleaning problems are collected and reported with the
+    // decoding problems of all rows, at their cells.
     let mut kept: Vec<(&SourceRow, Vec<Option<String>>)> = Vec::new();
     for row in &source.rows {
         if source
@@ -291,15 +289,15 @@ pub fn apply(
             Fill::From(c) => row.cell(*c).text(),
             Fill::Value(_) => None,
         });
-        let mut any = false;
-        let mut example = false;
-        for text in mapped {
-            any = true;
-            example |= mapping.example_markers.iter().any(|m| text.contains(m));
-        }
-        if !any {
+        if mapped.count() == 0 {
             continue;
         }
+        let example = row.cells.iter().filter_map(Cell::text).any(|t| {
+            mapping
+                .example_markers
+                .iter()
+                .any(|m| t.contains(m.as_str()))
+        });
         if example {
             report.skipped.push(SkippedRow {
                 source: source.cell_location(row.pos, 0),
@@ -327,9 +325,6 @@ pub fn apply(
             cells.push(value);
         }
         kept.push((row, cells));
-    }
-    if !errors.is_empty() {
-        return Err(Problems(errors));
     }
 
     // Where a problem of imported row `i` at ledger column `col` is in the source.
@@ -364,9 +359,13 @@ pub fn apply(
             },
             _ => p,
         })
+        // A cell whose cleaning failed is already reported (its value left empty).
+        .filter(|p| !errors.iter().any(|e| e.location == p.location))
         .collect();
-    if !problems.is_empty() {
-        return Err(Problems(problems));
+    if !errors.is_empty() || !problems.is_empty() {
+        errors.extend(problems);
+        errors.sort_by_key(|p| skipped_order(source, &p.location));
+        return Err(Problems(errors));
     }
 
     // Merge in the ledger's text form, so that equal means equal as saved.
@@ -384,7 +383,10 @@ pub fn apply(
     extras.dedup();
     union.extend(extras);
     let widen = |(h, rows): &(Vec<String>, Vec<Vec<Option<String>>>)| -> Vec<Vec<Option<String>>> {
-        let at: Vec<Option<usize>> = union.iter().map(|u| h.iter().position(|x| x == u)).collect();
+        let at: Vec<Option<usize>> = union
+            .iter()
+            .map(|u| h.iter().position(|x| x == u))
+            .collect();
         rows.iter()
             .map(|r| at.iter().map(|a| a.and_then(|a| r[a].clone())).collect())
             .collect()
@@ -465,7 +467,9 @@ pub fn apply(
             }
         }
     }
-    report.skipped.sort_by_key(|s| skipped_order(source, &s.source));
+    report
+        .skipped
+        .sort_by_key(|s| skipped_order(source, &s.source));
 
     // The merged table back into the ledger, then the whole ledger validated.
     let locate_merged = |p: Problem| match &p.location {
@@ -520,7 +524,9 @@ pub fn apply(
             return Err(Problems(problems));
         }
     }
-    report.warnings.sort_by_key(|p| p.severity == Severity::Error);
+    report
+        .warnings
+        .sort_by_key(|p| p.severity == Severity::Error);
     Ok((ledger, report))
 }
 
@@ -686,7 +692,10 @@ mod tests {
             birth_date("11010519491231002X").unwrap(),
             NaiveDate::from_ymd_opt(1949, 12, 31).unwrap()
         );
-        assert_eq!(birth_date("110105194912310021").unwrap().to_string(), "1949-12-31");
+        assert_eq!(
+            birth_date("110105194912310021").unwrap().to_string(),
+            "1949-12-31"
+        );
         assert!(birth_date("11010519491331002X").is_err());
         assert!(birth_date("1101051949123100").is_err());
         assert!(birth_date("11010519491231002Y").is_err());

@@ -18,10 +18,7 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> 
     let mut f = zip.by_name(name).ok()?;
     let mut s = String::new();
     // A part larger than 256 MB is not read (a decompression bomb).
-    f.by_ref()
-        .take(256 << 20)
-        .read_to_string(&mut s)
-        .ok()?;
+    f.by_ref().take(256 << 20).read_to_string(&mut s).ok()?;
     Some(s)
 }
 
@@ -62,7 +59,9 @@ fn cell_ref(r: &str) -> Option<(u32, u32)> {
     let (letters, digits) = r.split_at(split);
     let mut col: u32 = 0;
     for b in letters.bytes() {
-        col = col.checked_mul(26)?.checked_add(u32::from(b.checked_sub(b'A')?) + 1)?;
+        col = col
+            .checked_mul(26)?
+            .checked_add(u32::from(b.checked_sub(b'A')?) + 1)?;
     }
     let row: u32 = digits.parse().ok()?;
     Some((row.checked_sub(1)?, col.checked_sub(1)?))
