@@ -211,7 +211,7 @@ pub fn apply(
             (Some(from), None) => match source.column(from) {
                 Some(c) => Fill::From(c),
                 None if name.starts_with("x_") && mapping.keep.iter().any(|k| k == from) => {
-                    report.warnings.push(Problem::new(
+                    report.warnings.push(warning(
                         ProblemKind::MissingColumn,
                         header_at.clone(),
                         format!("the source has no column `{from}` to keep; `{name}` is left out"),
@@ -252,7 +252,7 @@ pub fn apply(
             sheet: source.file.clone(),
             cell: b.range.clone(),
         };
-        report.warnings.push(Problem::new(
+        report.warnings.push(warning(
             ProblemKind::Format,
             at.clone(),
             format!(
@@ -528,6 +528,14 @@ pub fn apply(
         .warnings
         .sort_by_key(|p| p.severity == Severity::Error);
     Ok((ledger, report))
+}
+
+/// A problem of the import that does not stop it.
+fn warning(kind: ProblemKind, location: Location, message: String) -> Problem {
+    Problem {
+        severity: Severity::Warning,
+        ..Problem::new(kind, location, message)
+    }
 }
 
 fn skipped_order(source: &Source, at: &Location) -> u64 {
