@@ -23,18 +23,16 @@
 //! ```
 //! use dangjian::import::{apply, Mapping, Source};
 //!
-//! let csv = "姓名,身份证号,所在支部,入党时间\n王芳,11010519800101002X,jiguan1_branch,2001/7/1\n";
-//! let mapping = Mapping::from_toml("roster", r#"
-//!     table = "people"
-//!     [columns.id]
-//!     value = "unused"
-//!     [columns.name]
-//!     from = "姓名"
-//! "#);
-//! assert!(mapping.is_ok());
-//! let source = Source::from_csv("roster.csv", csv.as_bytes());
-//! assert_eq!(source.header[1], "身份证号");
-//! # let _ = apply;
+//! let mapping = Mapping::shipped("owip-theme-days").unwrap();
+//! let csv = "所在党支部编码,实际时间,应到人数,实到人数\n\
+//!            jiguan1_branch,2019/6/28  15:00,15,14\n";
+//! let source = Source::from_csv("主题党日.csv", csv.as_bytes());
+//! let (ledger, report) = apply(dangjian::example(), &mapping, &source).unwrap();
+//! assert_eq!(report.added[0].source.to_string(), "主题党日.csv:2:1");
+//! assert_eq!(ledger.activities.len(), dangjian::example().activities.len() + 1);
+//! // The same rows again change nothing.
+//! let (_, again) = apply(ledger, &mapping, &source).unwrap();
+//! assert!(!again.changes());
 //! ```
 
 use std::collections::{HashMap, HashSet};
