@@ -479,3 +479,100 @@ fn bad_mappings_say_what_is_wrong() {
     .unwrap_err();
     assert!(e.message.contains("both"), "{e}");
 }
+
+fn theme_days_csv(rows: &str) -> Source {
+    let text = format!("所在党支部编码,实际时间,应到人数,实到人数\n{rows}");
+    Source::from_csv("主题党日.csv", text.as_bytes())
+}
+
+#[test]
+fn equal_rows_of_one_source_are_added_once() {
+    let src = theme_days_csv(
+        "jiguan1_branch,2019/6/28  15:00,15,14\njiguan1_branch,2019/6/28 09:00,15,14\n",
+    );
+    let (l, report) = dangjian::import::apply(
+        dangjian::example(),
+        &Mapping::shipped("owip-theme-days").unwrap(),
+        &src,
+    )
+    .unwrap();
+    assert_eq!(report.added.len(), 1);
+    assert_eq!(report.skipped.len(), 1);
+    assert_eq!(report.skipped[0].reason, SkipReason::Duplicate);
+    assert_eq!(report.skipped[0].source.to_string(), "主题党日.csv:3:1");
+    assert_eq!(l.activities.len(), dangjian::example().activities.len() + 1);
+}
+
+#[test]
+fn the_ledger_warnings_about_imported_rows_are_located_in_the_source() {
+    // 6 attending of 5 expected: a warning at the 实到人数 cell, and the import goes on.
+    let src = theme_days_csv("jiguan1_branch,2019/6/28,5,6\n");
+    let (_, report) = dangjian::import::apply(
+        dangjian::example(),
+        &Mapping::shipped("owip-theme-days").unwrap(),
+        &src,
+    )
+    .unwrap();
+    assert_eq!(report.added.len(), 1);
+    let w: Vec<String> = report.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(
+        w.iter()
+            .any(|w| w.starts_with("主题党日.csv:2:4: warning:")),
+        "{w:?}"
+    );
+    // The example's own warnings are not the import's.
+    assert!(w.iter().all(|w| w.starts_with("主题党日.csv")), "{w:?}");
+}
+
+#[test]
+fn an_untranslated_meeting_type_is_an_error_listing_the_known_ones() {
+    let src = Source::from_csv(
+        "t.csv",
+        "所在党支部编码,会议类型,实际会议时间,应到人数,实到人数\n\
+         jiguan1_branch,党课,2019/3/1,,\njiguan1_branch,座谈会,2019/3/2,,\n"
+            .as_bytes(),
+    );
+    let err = dangjian::import::apply(
+        dangjian::example(),
+        &Mapping::shipped("owip-meetings").unwrap(),
+        &src,
+    )
+    .unwrap_err();
+    assert_eq!(err.0.len(), 1, "{err:?}");
+    assert_eq!(err.0[0].kind, ProblemKind::UnknownTerm);
+    assert_eq!(err.0[0].location.to_string(), "t.csv:3:2");
+    assert!(err.0[0].message.contains("`支部党员大会`"));
+}
+
+#[test]
+fn a_repeated_new_id_is_located_at_both_source_rows() {
+    let map = Mapping::from_toml("county-roster", fixtures::ROSTER_MAPPING).unwrap();
+    let src = Source::from_csv(
+        "roster.csv",
+        "编号,姓名,身份证号,所在支部,入党时间,转正时间\n\
+         c_1,甲,,jiguan1_branch,,\nc_1,乙,,jiguan1_branch,,\n"
+            .as_bytes(),
+    );
+    let err = dangjian::import::apply(dangjian::example(), &map, &src).unwrap_err();
+    let e: Vec<String> = err.errors().map(|p| p.to_string()).collect();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].starts_with("roster.csv:3:1: id `c_1` is already used at roster.csv:2:1"),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_sheet_is_chosen_by_name() {
+    let dir = fixtures::tmp("sheet");
+    let from = fixtures::theme_days_xlsx(&dir);
+    let src = Source::read(&from, Some("主题党日")).unwrap();
+    assert_eq!(src.rows.len(), 3);
+    let err = Source::read(&from, Some("Sheet9")).unwrap_err();
+    assert!(
+        err.message
+            .contains("has no sheet `Sheet9`; its sheets are 主题党日"),
+        "{}",
+        err.message
+    );
+}

@@ -470,22 +470,59 @@ pub fn apply(
         .sort_by_key(|s| skipped_order(source, &s.source));
 
     // The merged table back into the ledger, then the whole ledger validated.
-    let locate_merged = |p: Problem| match &p.location {
-        Location::Record {
-            table: t,
-            row,
-            column,
-        } if *t == table => match from_source.get(row) {
-            Some(pos) => (
-                true,
-                Problem {
-                    location: locate(*pos, column.as_deref()),
-                    ..p
-                },
-            ),
-            None => (false, p),
-        },
-        _ => (false, p),
+    // A message naming another imported row (`people[7].id`) names its source cell.
+    let relocate_message = |msg: &str| -> String {
+        let prefix = format!("{table}[");
+        let mut out = String::with_capacity(msg.len());
+        let mut rest = msg;
+        while let Some(i) = rest.find(&prefix) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + prefix.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            let tail = after[digits..].strip_prefix("].");
+            let col_len = tail.map_or(0, |t| {
+                t.bytes()
+                    .take_while(|b| b.is_ascii_lowercase() || *b == b'_')
+                    .count()
+            });
+            let pos = after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|r| from_source.get(&r));
+            match (pos, tail) {
+                (Some(pos), Some(tail)) if col_len > 0 => {
+                    out.push_str(&locate(*pos, Some(&tail[..col_len])).to_string());
+                    rest = &tail[col_len..];
+                }
+                _ => {
+                    out.push_str(&prefix);
+                    rest = after;
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    };
+    let locate_merged = |p: Problem| {
+        let message = relocate_message(&p.message);
+        match &p.location {
+            Location::Record {
+                table: t,
+                row,
+                column,
+            } if *t == table => match from_source.get(row) {
+                Some(pos) => (
+                    true,
+                    Problem {
+                        location: locate(*pos, column.as_deref()),
+                        message,
+                        ..p
+                    },
+                ),
+                None => (false, Problem { message, ..p }),
+            },
+            _ => (false, Problem { message, ..p }),
+        }
     };
     if report.changes() {
         let raw_table = RawTable {
