@@ -33,7 +33,8 @@ pub enum Clean {
     #[default]
     Text,
     /// A date: a date or date-time cell, or a text such as `2019/2/3  14:30`, reduces to
-    /// its date (ISO). A text that is no date is kept as it is, so that the ledger's
+    /// its date (ISO); a number cell is `YYYYMMDD` when it has 8 digits, else an Excel
+    /// serial day. A text that is no date is kept as it is, so that the ledger's
     /// validation reports it at its cell.
     Date,
     /// A code that keeps its leading zeros: a text cell as it is; a number cell formatted

@@ -624,7 +624,10 @@ fn swap_table(a: &mut Ledger, b: &mut Ledger, table: Table) {
 pub fn clean_cell(cell: &Cell, rule: &ColumnRule) -> Result<Option<String>, (ProblemKind, String)> {
     let value = match rule.clean {
         Clean::Text => cell.text(),
-        Clean::Date => cell.text().map(|t| date_part(&t)),
+        Clean::Date => match cell {
+            Cell::Number { value, .. } => Some(number_date(*value)),
+            _ => cell.text().map(|t| date_part(&t)),
+        },
         Clean::Code => match cell {
             Cell::Number {
                 value,
@@ -687,6 +690,21 @@ fn date_part(text: &str) -> String {
     }
 }
 
+/// A number in a date column: an 8-digit `YYYYMMDD` (`20190203`), or else an Excel serial
+/// day number whose date format was lost (`43499.6` is 2019-02-03 14:24; the 1900 date
+/// system); anything else stays the number, which the ledger reports as not a date.
+fn number_date(value: f64) -> String {
+    if value.fract() == 0.0 && (19_000_101.0..=99_991_231.0).contains(&value) {
+        if let Ok(d) = NaiveDate::parse_from_str(&format!("{}", value as u64), "%Y%m%d") {
+            return d.format("%Y-%m-%d").to_string();
+        }
+    }
+    if (1.0..2_958_466.0).contains(&value) {
+        return date_part(&crate::ledger::excel::serial_text(value, false));
+    }
+    raw::format_number(value)
+}
+
 /// The birth date in a resident identity number (身份证号码): 18 characters, the first 17
 /// digits, the last a digit or `X` (`x` too); characters 7-14 are `YYYYMMDD`. The check
 /// digit is not verified. Messages never repeat the number.
@@ -727,6 +745,10 @@ mod tests {
         assert_eq!(date_part("2019-02-03 00:00:00"), "2019-02-03");
         assert_eq!(date_part("2019年2月3日"), "2019-02-03");
         assert_eq!(date_part("明天"), "明天");
+        // Numbers: YYYYMMDD, or a serial day whose date format was lost.
+        assert_eq!(number_date(20190203.0), "2019-02-03");
+        assert_eq!(number_date(43499.6), "2019-02-03");
+        assert_eq!(number_date(0.5), "0.5");
     }
 
     #[test]
