@@ -9,6 +9,7 @@
 
 from ._dangjian import __version__
 from ._errors import DangjianError, LedgerError, QueryError
+from ._import import import_rows
 from ._ledger import Ledger, catalogue, example, from_json, generate, load, template
 from ._table import Table
 
@@ -23,6 +24,7 @@ __all__ = [
     "example",
     "from_json",
     "generate",
+    "import_rows",
     "load",
     "template",
 ]

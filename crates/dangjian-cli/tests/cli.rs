@@ -559,3 +559,76 @@ fn stats_org_life_md_shows_percentages_and_xlsx_has_the_chinese_headers() {
     assert_eq!(code, 2);
     assert!(err.contains("enterprise_orgs"), "{err}");
 }
+
+#[path = "../../dangjian/tests/common/import_fixtures.rs"]
+mod import_fixtures;
+
+#[test]
+fn import_dry_run_writes_nothing_then_import_adds_the_rows() {
+    let dir = import_fixtures::tmp("cli-import");
+    let ledger = import_fixtures::ledger(&dir);
+    let from = import_fixtures::meetings_xlsx(&dir, None);
+    let activities = std::fs::read(ledger.join("activities.csv")).unwrap();
+    let (from_s, into_s) = (from.to_str().unwrap(), ledger.to_str().unwrap());
+
+    let args = [
+        "import",
+        "--map",
+        "owip-meetings",
+        "--from",
+        from_s,
+        "--into",
+        into_s,
+    ];
+    let (code, out, err) = dangjian(&[&args[..], &["--dry-run"]].concat());
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("dry run"), "{out}");
+    assert!(out.contains("  added          4\n"), "{out}");
+    assert!(out.contains("三会一课.xlsx!A3"), "{out}");
+    assert!(
+        out.contains("kind=member_assembly date=2019-02-03 subject=000001 expected=12 attended=11")
+    );
+    assert!(
+        out.contains("三会一课.xlsx!A2         the template's example row"),
+        "{out}"
+    );
+    assert!(out.contains("nothing written"), "{out}");
+    assert_eq!(
+        std::fs::read(ledger.join("activities.csv")).unwrap(),
+        activities
+    );
+
+    let (code, out, err) = dangjian(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("wrote {into_s}")), "{out}");
+    let after = std::fs::read_to_string(ledger.join("activities.csv")).unwrap();
+    assert!(
+        after.contains("committee_meeting,2019-03-05,000002,,,5,5"),
+        "{}",
+        after.lines().last().unwrap()
+    );
+
+    // Again: nothing to add; a bad file: located, exit 1, nothing written.
+    let (code, out, _) = dangjian(&args);
+    assert_eq!(code, 0);
+    assert!(out.contains("  added          0\n"), "{out}");
+    let bad = import_fixtures::tmp("cli-import-bad");
+    let bad_from = import_fixtures::meetings_xlsx(&bad, Some("branch"));
+    let before = std::fs::read(ledger.join("activities.csv")).unwrap();
+    let (code, _, err) = dangjian(&[
+        "import",
+        "--map",
+        "owip-meetings",
+        "--from",
+        bad_from.to_str().unwrap(),
+        "--into",
+        into_s,
+    ]);
+    assert_eq!(code, 1);
+    assert!(err.contains("三会一课.xlsx!C5: "), "{err}");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read(ledger.join("activities.csv")).unwrap(),
+        before
+    );
+}

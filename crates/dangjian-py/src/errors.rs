@@ -142,6 +142,16 @@ pub fn query_error(py: Python<'_>, e: QueryError) -> PyErr {
 }
 
 /// A bad argument as `dangjian.QueryError`.
+/// An import that cannot be done: the source, the ledger or the result is invalid
+/// (`LedgerError` with every located problem), or the mapping cannot be used
+/// (`LedgerError` with no problems, the message saying what is wrong).
+pub fn import_error(py: Python<'_>, e: dangjian::import::ImportError) -> PyErr {
+    match e {
+        dangjian::import::ImportError::Ledger(e) => ledger_error(py, e),
+        other => raise(ledger_error_type(py), other.to_string(), &[]),
+    }
+}
+
 pub fn bad_argument(py: Python<'_>, message: String) -> PyErr {
     raise(query_error_type(py), message, &[])
 }

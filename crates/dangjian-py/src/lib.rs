@@ -636,6 +636,84 @@ fn catalogue(py: Python<'_>, ledger: Option<&PyLedger>) -> PyResult<PyArrowTable
     PyArrowTable::new(py, "catalogue", batch)
 }
 
+/// Imports the rows of `source` (`.xlsx` or `.csv`) into the ledger at `into` with
+/// `mapping` (a shipped name or a TOML file); returns the report as a dict. Nothing is
+/// written with `dry_run`, or when the result is invalid (`LedgerError`).
+#[pyfunction]
+#[pyo3(signature = (mapping, source, into, sheet = None, dry_run = false))]
+fn import_rows<'py>(
+    py: Python<'py>,
+    mapping: String,
+    source: PathBuf,
+    into: PathBuf,
+    sheet: Option<String>,
+    dry_run: bool,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    use dangjian::import::{import, ImportError, ImportOptions, Mapping};
+    let report = detached(py, "import_rows", move || {
+        let run = || -> Result<_, ImportError> {
+            let m = Mapping::resolve(&mapping)?;
+            import(&m, &source, &into, &ImportOptions { sheet, dry_run })
+        };
+        run().map_err(|e| Python::attach(|py| errors::import_error(py, e)))
+    })?;
+    import_report(py, &report)
+}
+
+fn import_report<'py>(
+    py: Python<'py>,
+    r: &dangjian::import::ImportReport,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    use pyo3::types::{PyDict, PyList};
+    let rows = |rows: &[dangjian::import::ImportedRow]| -> PyResult<Bound<'py, PyList>> {
+        let items = rows
+            .iter()
+            .map(|row| {
+                let d = PyDict::new(py);
+                d.set_item("source", row.source.to_string())?;
+                let values = PyDict::new(py);
+                for (k, v) in &row.values {
+                    values.set_item(k, v)?;
+                }
+                d.set_item("values", values)?;
+                Ok(d)
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)
+    };
+    let skipped = r
+        .skipped
+        .iter()
+        .map(|s| {
+            let d = PyDict::new(py);
+            d.set_item("source", s.source.to_string())?;
+            let (reason, range) = match &s.reason {
+                dangjian::import::SkipReason::Duplicate => ("duplicate", None),
+                dangjian::import::SkipReason::Unchanged => ("unchanged", None),
+                dangjian::import::SkipReason::MergedBox { range } => {
+                    ("merged_box", Some(range.clone()))
+                }
+                dangjian::import::SkipReason::ExampleRow => ("example_row", None),
+                _ => ("other", None),
+            };
+            d.set_item("reason", reason)?;
+            d.set_item("range", range)?;
+            d.set_item("rows", s.rows)?;
+            Ok(d)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let d = PyDict::new(py);
+    d.set_item("mapping", &r.mapping)?;
+    d.set_item("table", r.table.name())?;
+    d.set_item("source", &r.source)?;
+    d.set_item("added", rows(&r.added)?)?;
+    d.set_item("replaced", rows(&r.replaced)?)?;
+    d.set_item("skipped", PyList::new(py, skipped)?)?;
+    d.set_item("warnings", errors::problem_dicts(py, &r.warnings)?)?;
+    d.set_item("written", r.written)?;
+    Ok(d)
+}
+
 /// The compiled module `dangjian._dangjian`.
 #[pymodule]
 mod _dangjian {
@@ -644,7 +722,10 @@ mod _dangjian {
     #[pymodule_export]
     use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
     #[pymodule_export]
-    use super::{catalogue, example, from_json, generate, load, template, PyArrowTable, PyLedger};
+    use super::{
+        catalogue, example, from_json, generate, import_rows, load, template, PyArrowTable,
+        PyLedger,
+    };
 
     /// The exception classes (declared in `errors`).
     #[pymodule_init]

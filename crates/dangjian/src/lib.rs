@@ -10,6 +10,7 @@
 //! - [`ledger`]: the interchange forms (CSV folder, JSON, Excel workbook) with validation
 //!   that reports every problem at once, located, and a [`ledger::template()`] to start from;
 //! - [`metrics`]: the metric catalogue and the engine;
+//! - [`import`]: importing rows of other systems' spreadsheets with declarative mappings;
 //! - [`privacy`]: pseudonymizing a ledger before sharing it, every metric unchanged;
 //! - [`rows`]: the tables (metric rows, drill-downs, catalogue, problems) with typed
 //!   columns from their Rust row types, for the command line and the Python bindings;
@@ -34,6 +35,7 @@
 pub mod calendar;
 pub mod example;
 pub mod formula;
+pub mod import;
 pub mod ledger;
 pub mod metrics;
 pub mod model;

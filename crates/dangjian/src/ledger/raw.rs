@@ -300,7 +300,7 @@ pub fn encode(l: &Ledger) -> Vec<OutTable> {
         .collect()
 }
 
-fn encode_table(l: &Ledger, table: Table) -> OutTable {
+pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
     let mut rows: Vec<(Vec<Option<Value>>, &Extra)> = Vec::new();
     match table {
         Table::Units => rows.extend(l.units.iter().map(|u| {
