@@ -3,10 +3,15 @@
 //! `000001` in Excel, and an import must keep it so. This reads `xl/styles.xml` (the
 //! all-zeros custom formats and the cell styles that use them), finds the sheet's part
 //! through `xl/workbook.xml` and its relationships, and collects the cells whose style is
-//! such a format. Anything unexpected gives no formats (the number is then read as is).
+//! such a format, parsing the XML with quick-xml (the reader calamine itself uses).
+//! Anything unexpected gives no formats (the number is then read as is).
 
 use std::collections::HashMap;
 use std::io::{Cursor, Read};
+
+use quick_xml::encoding::Decoder;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::Reader;
 
 /// The cells (0-based row, column) of sheet `sheet` whose number format is all zeros,
 /// with the format's width.
@@ -22,35 +27,55 @@ fn part(zip: &mut zip::ZipArchive<Cursor<&[u8]>>, name: &str) -> Option<String> 
     Some(s)
 }
 
-/// The tags named `name` (`<name ...>` or `<name .../>`) in `xml`, each as its text.
-fn tags<'x>(xml: &'x str, name: &'x str) -> impl Iterator<Item = &'x str> + 'x {
-    let open = format!("<{name}");
-    let mut rest = xml;
-    std::iter::from_fn(move || loop {
-        let i = rest.find(&open)?;
-        let after = &rest[i + open.len()..];
-        let end = after.find('>')?;
-        let tag = &after[..end];
-        rest = &after[end..];
-        if tag.starts_with([' ', '/', '\t', '\n', '\r']) || tag.is_empty() {
-            return Some(tag);
+/// Calls `f` with every element named `name` (whatever its namespace prefix), and whether
+/// it lies inside an element named `inside` (when given).
+fn each_element(
+    xml: &str,
+    name: &[u8],
+    inside: Option<&[u8]>,
+    mut f: impl FnMut(&Element<'_>, bool),
+) -> Option<()> {
+    let mut reader = Reader::from_str(xml);
+    let mut depth_inside = 0usize;
+    loop {
+        match reader.read_event().ok()? {
+            Event::Start(e) => {
+                if Some(e.local_name().as_ref()) == inside {
+                    depth_inside += 1;
+                }
+                if e.local_name().as_ref() == name {
+                    f(&Element(&e, reader.decoder()), depth_inside > 0);
+                }
+            }
+            Event::Empty(e) => {
+                if e.local_name().as_ref() == name {
+                    f(&Element(&e, reader.decoder()), depth_inside > 0);
+                }
+            }
+            Event::End(e) => {
+                if Some(e.local_name().as_ref()) == inside {
+                    depth_inside = depth_inside.saturating_sub(1);
+                }
+            }
+            Event::Eof => return Some(()),
+            _ => {}
         }
-    })
+    }
 }
 
-fn attr(tag: &str, name: &str) -> Option<String> {
-    let key = format!(" {name}=\"");
-    let i = tag.find(&key)? + key.len();
-    let len = tag[i..].find('"')?;
-    Some(unescape(&tag[i..i + len]))
-}
+/// An element with the decoder of its document.
+struct Element<'e>(&'e BytesStart<'e>, Decoder);
 
-fn unescape(s: &str) -> String {
-    s.replace("&quot;", "\"")
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
+/// The value of attribute `name` (by its local name: `r:id` is `id`), unescaped.
+fn attr(e: &Element<'_>, name: &str) -> Option<String> {
+    e.0.attributes()
+        .flatten()
+        .find(|a| a.key.local_name().as_ref() == name.as_bytes())
+        .and_then(|a| {
+            a.decode_and_unescape_value(e.1)
+                .ok()
+                .map(|v| v.into_owned())
+        })
 }
 
 /// `C5` -> (4, 2).
@@ -71,38 +96,49 @@ fn read(bytes: &[u8], sheet: &str) -> Option<HashMap<(u32, u32), usize>> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).ok()?;
     let styles = part(&mut zip, "xl/styles.xml")?;
     // Custom number formats that are all zeros, by id.
-    let zeros: HashMap<String, usize> = tags(&styles, "numFmt")
-        .filter_map(|t| {
-            let code = attr(t, "formatCode")?;
-            (code.len() > 1 && code.bytes().all(|b| b == b'0'))
-                .then(|| (attr(t, "numFmtId").unwrap_or_default(), code.len()))
-        })
-        .collect();
+    let mut zeros: HashMap<String, usize> = HashMap::new();
+    each_element(&styles, b"numFmt", None, |e, _| {
+        if let Some(code) = attr(e, "formatCode") {
+            if code.len() > 1 && code.bytes().all(|b| b == b'0') {
+                zeros.insert(attr(e, "numFmtId").unwrap_or_default(), code.len());
+            }
+        }
+    })?;
     if zeros.is_empty() {
         return Some(HashMap::new());
     }
-    let xfs_start = styles.find("<cellXfs")?;
-    let xfs_end = styles[xfs_start..].find("</cellXfs>")? + xfs_start;
-    let styles_width: Vec<Option<usize>> = tags(&styles[xfs_start..xfs_end], "xf")
-        .map(|t| attr(t, "numFmtId").and_then(|id| zeros.get(&id).copied()))
-        .collect();
+    // The cell styles (`cellXfs`, not `cellStyleXfs`), in order: a cell's `s` indexes them.
+    let mut styles_width: Vec<Option<usize>> = Vec::new();
+    each_element(&styles, b"xf", Some(b"cellXfs"), |e, inside| {
+        if inside {
+            styles_width.push(attr(e, "numFmtId").and_then(|id| zeros.get(&id).copied()));
+        }
+    })?;
     let workbook = part(&mut zip, "xl/workbook.xml")?;
-    let rid = tags(&workbook, "sheet")
-        .find(|t| attr(t, "name").as_deref() == Some(sheet))
-        .and_then(|t| attr(t, "r:id"))?;
+    let mut rid = None;
+    each_element(&workbook, b"sheet", None, |e, _| {
+        if rid.is_none() && attr(e, "name").as_deref() == Some(sheet) {
+            rid = attr(e, "id");
+        }
+    })?;
+    let rid = rid?;
     let rels = part(&mut zip, "xl/_rels/workbook.xml.rels")?;
-    let target = tags(&rels, "Relationship")
-        .find(|t| attr(t, "Id").as_deref() == Some(rid.as_str()))
-        .and_then(|t| attr(t, "Target"))?;
+    let mut target = None;
+    each_element(&rels, b"Relationship", None, |e, _| {
+        if target.is_none() && attr(e, "Id").as_deref() == Some(rid.as_str()) {
+            target = attr(e, "Target");
+        }
+    })?;
+    let target = target?;
     let path = match target.strip_prefix('/') {
         Some(abs) => abs.to_string(),
         None => format!("xl/{target}"),
     };
     let xml = part(&mut zip, &path)?;
     let mut out = HashMap::new();
-    for t in tags(&xml, "c") {
-        let (Some(r), Some(s)) = (attr(t, "r"), attr(t, "s")) else {
-            continue;
+    each_element(&xml, b"c", None, |e, _| {
+        let (Some(r), Some(s)) = (attr(e, "r"), attr(e, "s")) else {
+            return;
         };
         let width = s
             .parse::<usize>()
@@ -111,7 +147,7 @@ fn read(bytes: &[u8], sheet: &str) -> Option<HashMap<(u32, u32), usize>> {
         if let (Some(w), Some(at)) = (width, cell_ref(&r)) {
             out.insert(at, w);
         }
-    }
+    })?;
     Some(out)
 }
 
