@@ -47,15 +47,11 @@ fn each_element(
                     f(&Element(&e, reader.decoder()), depth_inside > 0);
                 }
             }
-            Event::Empty(e) => {
-                if e.local_name().as_ref() == name {
-                    f(&Element(&e, reader.decoder()), depth_inside > 0);
-                }
+            Event::Empty(e) if e.local_name().as_ref() == name => {
+                f(&Element(&e, reader.decoder()), depth_inside > 0);
             }
-            Event::End(e) => {
-                if Some(e.local_name().as_ref()) == inside {
-                    depth_inside = depth_inside.saturating_sub(1);
-                }
+            Event::End(e) if Some(e.local_name().as_ref()) == inside => {
+                depth_inside = depth_inside.saturating_sub(1);
             }
             Event::Eof => return Some(()),
             _ => {}
