@@ -278,9 +278,9 @@ pub struct Engine<'a> {
     /// Each person's membership org.
     pub(crate) person_org: Vec<Option<u32>>,
     /// Roles targeting each node, in ledger order.
-    pub(crate) roles_by_target: Vec<Vec<u32>>,
+    pub(crate) roles_by_target: Groups,
     /// Roles of each person, in ledger order.
-    pub(crate) roles_by_person: Vec<Vec<u32>>,
+    pub(crate) roles_by_person: Groups,
     /// Cadre roles sorted by start.
     pub(crate) cadre_roles_by_start: Vec<u32>,
     /// Key tasks at their anchor, sorted.
@@ -311,6 +311,46 @@ pub struct Engine<'a> {
     pub(crate) targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
     pub(crate) slots: Vec<SlotInfo>,
+}
+
+/// Lists of numbers per key `0..n`, laid end to end (compressed rows): two allocations in
+/// all instead of one per key, which on a province's million people is most of the cost.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Groups {
+    off: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Groups {
+    /// The groups of `(key, item)` pairs (keys below `n`), each group in pair order.
+    fn new(n: usize, pairs: Vec<(u32, u32)>) -> Groups {
+        let mut off = vec![0u32; n + 1];
+        for &(k, _) in &pairs {
+            off[k as usize + 1] += 1;
+        }
+        for i in 0..n {
+            off[i + 1] += off[i];
+        }
+        let mut next = off.clone();
+        let mut items = vec![0u32; pairs.len()];
+        for (k, x) in pairs {
+            let at = &mut next[k as usize];
+            items[*at as usize] = x;
+            *at += 1;
+        }
+        Groups { off, items }
+    }
+}
+
+impl std::ops::Index<usize> for Groups {
+    type Output = [u32];
+    /// The group of key `k` (empty beyond the keys).
+    fn index(&self, k: usize) -> &[u32] {
+        match (self.off.get(k), self.off.get(k + 1)) {
+            (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
+            _ => &[],
+        }
+    }
 }
 
 fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
@@ -492,20 +532,22 @@ impl<'a> Engine<'a> {
             v.sort_unstable();
         }
 
-        let mut roles_by_target = vec![Vec::new(); n_nodes];
-        let mut roles_by_person = vec![Vec::new(); l.people.len()];
+        let mut by_target = Vec::with_capacity(l.roles.len());
+        let mut by_person = Vec::with_capacity(l.roles.len());
         let mut cadre_roles_by_start = Vec::new();
         for (i, r) in l.roles.iter().enumerate() {
             if let Some(&n) = nodes.get(&r.target.sym()) {
-                roles_by_target[n as usize].push(i as u32);
+                by_target.push((n, i as u32));
             }
             if let Some(&p) = person_ix.get(&r.person.sym()) {
-                roles_by_person[p as usize].push(i as u32);
+                by_person.push((p, i as u32));
                 if r.role.is_cadre() {
                     cadre_roles_by_start.push(i as u32);
                 }
             }
         }
+        let roles_by_target = Groups::new(n_nodes, by_target);
+        let roles_by_person = Groups::new(l.people.len(), by_person);
         cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
 
         let init_of = |id: Sym| {
@@ -566,6 +608,11 @@ impl<'a> Engine<'a> {
                 start = i;
             }
         }
+        // The sort keys go before the people are resolved (a province's peak memory).
+        let act_sorted = keyed.iter().map(|k| k.3).collect();
+        let act_dates = keyed.iter().map(|k| k.2).collect();
+        drop(keyed);
+
         // The people of organisation-life activities as person indices, in chunks on every
         // core, then laid end to end.
         const CHUNK: usize = 64 * 1024;
@@ -596,9 +643,6 @@ impl<'a> Engine<'a> {
             life_people_off.extend(counts.into_iter().map(|n| base + n));
             life_people.extend(people);
         }
-        let act_sorted = keyed.iter().map(|k| k.3).collect();
-        let act_dates = keyed.iter().map(|k| k.2).collect();
-        drop(keyed);
 
         let mut designated: SymMap<Vec<(u32, u32)>> = SymMap::default();
         let mut designations_by_unit = vec![Vec::new(); l.units.len()];
