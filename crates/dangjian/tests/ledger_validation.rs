@@ -524,3 +524,34 @@ trait Pipe: Sized {
     }
 }
 impl Pipe for Value {}
+
+#[test]
+fn a_repeated_activity_id_names_its_latest_earlier_use() {
+    // Activity ids a1, a2, a1, a1 (and one without an id): the third row repeats the first,
+    // the fourth repeats the third.
+    let doc = with(base(), |d| {
+        let a = d["activities"][0].clone();
+        let mut rows = Vec::new();
+        for id in [Some("a1"), Some("a2"), Some("a1"), None, Some("a1")] {
+            let mut r = a.clone();
+            if let Some(id) = id {
+                r["id"] = json!(id);
+            }
+            rows.push(r);
+        }
+        d["activities"] = json!(rows);
+    });
+    let p = problems_of(&doc);
+    let dups: Vec<String> = p
+        .errors()
+        .filter(|e| e.kind == ProblemKind::DuplicateId)
+        .map(|e| format!("{}: {}", e.location, e.message))
+        .collect();
+    assert_eq!(
+        dups,
+        [
+            "/activities/2/id: id `a1` is already used at /activities/0/id; ids must be unique in activities",
+            "/activities/4/id: id `a1` is already used at /activities/2/id; ids must be unique in activities",
+        ]
+    );
+}

@@ -55,7 +55,8 @@ impl IdKind {
 struct Checker<'a> {
     l: &'a Ledger,
     // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
-    ids: SymMap<IdKind>,
+    // Each id with its kind and where it is first defined.
+    ids: SymMap<(IdKind, Table, u32)>,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
 }
@@ -97,7 +98,7 @@ impl<'a> Checker<'a> {
 
 /// The problem with a reference `id` that names nothing, or something not in `want`.
 fn check_reference(
-    ids: &SymMap<IdKind>,
+    ids: &SymMap<(IdKind, Table, u32)>,
     failed: &HashSet<String>,
     id: Sym,
     want: &[IdKind],
@@ -105,7 +106,7 @@ fn check_reference(
     row: usize,
     col: &str,
 ) -> Option<Problem> {
-    let found = ids.get(&id).copied();
+    let found = ids.get(&id).map(|x| x.0);
     if found.is_some_and(|k| want.contains(&k)) {
         return None;
     }
@@ -150,7 +151,6 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
 
 fn ids(c: &mut Checker<'_>) {
     let l = c.l;
-    let mut seen: SymMap<(Table, usize)> = SymMap::default();
     let all = l
         .units
         .iter()
@@ -175,14 +175,13 @@ fn ids(c: &mut Checker<'_>) {
                 .map(|(i, x)| (x.id.sym(), Table::Initiatives, i, IdKind::Initiative)),
         );
     for (id, table, row, kind) in all {
-        match seen.get(&id) {
-            Some((t0, r0)) => {
-                let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(*t0, *r0, "id"));
+        match c.ids.get(&id) {
+            Some(&(_, t0, r0)) => {
+                let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(t0, r0 as usize, "id"));
                 c.push(ProblemKind::DuplicateId, at(table, row, "id"), msg);
             }
             None => {
-                seen.insert(id, (table, row));
-                c.ids.insert(id, kind);
+                c.ids.insert(id, (kind, table, row as u32));
             }
         }
     }
@@ -197,13 +196,6 @@ fn ids(c: &mut Checker<'_>) {
         (
             Table::Indicators,
             l.indicators.iter().map(|d| Some(d.id.as_str())).collect(),
-        ),
-        (
-            Table::Activities,
-            l.activities
-                .iter()
-                .map(|a| a.id.as_ref().map(|i| i.as_str()))
-                .collect(),
         ),
     ];
     for (table, list) in own {
@@ -221,6 +213,54 @@ fn ids(c: &mut Checker<'_>) {
                 );
             }
         }
+    }
+    // Activity ids, the millions of them: their hashes sorted on every core (16 bytes an id
+    // instead of a map of their texts); equal hashes are compared as text. A repeated id
+    // names its latest earlier use, as a map would.
+    let hasher = rustc_hash::FxBuildHasher;
+    let mut keyed: Vec<(u64, u32)> = l
+        .activities
+        .par_iter()
+        .enumerate()
+        .filter_map(|(i, a)| {
+            let id = a.id.as_ref()?;
+            Some((
+                std::hash::BuildHasher::hash_one(&hasher, id.as_str()),
+                i as u32,
+            ))
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let text = |r: u32| {
+        l.activities[r as usize]
+            .id
+            .as_ref()
+            .map_or("", |i| i.as_str())
+    };
+    let mut repeated: Vec<(u32, u32)> = Vec::new();
+    for run in keyed
+        .chunk_by(|a, b| a.0 == b.0)
+        .filter(|run| run.len() > 1)
+    {
+        for (j, &(_, row)) in run.iter().enumerate() {
+            if let Some(&(_, r0)) = run[..j].iter().rev().find(|x| text(x.1) == text(row)) {
+                repeated.push((row, r0));
+            }
+        }
+    }
+    drop(keyed);
+    repeated.sort_unstable();
+    for (row, r0) in repeated {
+        let table = Table::Activities;
+        c.push(
+            ProblemKind::DuplicateId,
+            at(table, row as usize, "id"),
+            format!(
+                "id `{}` is already used at {}; ids must be unique in {table}",
+                text(row),
+                at(table, r0 as usize, "id")
+            ),
+        );
     }
 }
 
