@@ -45,14 +45,22 @@ COLUMNS: Dict[str, List[str]] = {
 
 def unsupported(path) -> None:
     """The STATS.md additions (quorum, exemptions) are not implemented here; refuse ledgers
-    that use them rather than give wrong numbers."""
-    if (path / "exemptions.csv").exists():
-        raise SystemExit(f"{path}: exemptions.csv (STATS.md) is not handled by these scripts")
+    that use them (an exemption, or a duty with a quorum) rather than give wrong numbers.
+    Their empty columns and an exemptions.csv with no rows, as every saved ledger has, are
+    fine."""
+    import csv
+
+    ex = path / "exemptions.csv"
+    if ex.exists():
+        with open(ex, encoding="utf-8-sig", newline="") as f:
+            if any(any(c.strip() for c in row) for row in list(csv.reader(f))[1:]):
+                raise SystemExit(f"{path}: exemptions (STATS.md) are not handled by these scripts")
     duties = path / "duties.csv"
     if duties.exists():
-        with open(duties, encoding="utf-8-sig") as f:
-            if "quorum" in f.readline().strip().split(","):
-                raise SystemExit(f"{path}: duties.quorum (STATS.md) is not handled by these scripts")
+        with open(duties, encoding="utf-8-sig", newline="") as f:
+            for row in csv.DictReader(f):
+                if (row.get("quorum") or "").strip():
+                    raise SystemExit(f"{path}: duties.quorum (STATS.md) is not handled by these scripts")
 
 
 def header(path, table: str) -> Optional[List[str]]:
