@@ -576,3 +576,53 @@ fn a_sheet_is_chosen_by_name() {
         err.message
     );
 }
+
+#[test]
+fn a_title_above_the_header_and_decorated_headers_are_read_through() {
+    // A CSV export with a title line above the header, a required column marked `*` and a
+    // header cell broken over two lines: the header is found on line 2 (a warning says
+    // so), the one row on line 3 is imported as it would be without them.
+    let dir = fixtures::tmp("titled");
+    let ledger = fixtures::ledger(&dir);
+    let before = dangjian::ledger::load(&ledger).unwrap().activities.len();
+    let csv = "2019年主题党日活动台账,,,\n\
+               所在分党委编码,所在分党委,*所在党支部编码,所在党支部,记录人学工号,活动名称,计划时间,\"实际\n时间\",活动地点,活动主题,主要内容及特色,应到人数,实到人数,请假人数,列席人员\n\
+               ,,jiguan1_branch,,,重温入党誓词,,2019/6/28  15:00,,,,15,14,,\n";
+    let from = dir.join("titled.csv");
+    std::fs::write(&from, csv).unwrap();
+    let report = import(
+        &Mapping::shipped("owip-theme-days").unwrap(),
+        &from,
+        &ledger,
+        &ImportOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(report.added.len(), 1);
+    // The header cell over two lines makes line 2 end on line 3: the data row is line 4.
+    assert_eq!(report.added[0].source.to_string(), "titled.csv:4:1");
+    let warned: Vec<String> = report
+        .warnings
+        .iter()
+        .map(|w| w.location.to_string())
+        .collect();
+    assert_eq!(warned, ["titled.csv:2:1"]);
+    let after = dangjian::ledger::load(&ledger).unwrap();
+    assert_eq!(after.activities.len(), before + 1);
+    let a = after.activities.last().unwrap();
+    assert_eq!(
+        (
+            a.kind.as_str(),
+            a.date,
+            a.subject.as_str(),
+            a.expected,
+            a.attended
+        ),
+        (
+            "theme_day",
+            d(2019, 6, 28),
+            "jiguan1_branch",
+            Some(15),
+            Some(14)
+        )
+    );
+}

@@ -199,6 +199,22 @@ pub fn apply(
         written: false,
     };
     let mut errors = Vec::new();
+    // A title above the header: the header is the row that names the mapping's columns.
+    let targets = mapping.target_columns();
+    let wanted: Vec<&str> = targets
+        .iter()
+        .filter_map(|(_, rule)| rule.from.as_deref())
+        .collect();
+    let (source, moved) = source.with_header_among(&wanted);
+    let source: &Source = &source;
+    if let Some(pos) = moved {
+        report.warnings.push(warning(
+            ProblemKind::Format,
+            source.cell_location(pos, 0),
+            "the header is on this row: the rows above it (a title) are not data and are skipped"
+                .to_string(),
+        ));
+    }
     let header_at = source.cell_location(source.header_pos, 0);
 
     // The target columns against the source's header.

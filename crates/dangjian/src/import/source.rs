@@ -133,10 +133,66 @@ impl Source {
         }
     }
 
-    /// The column of a header text (trimmed; the first when repeated).
+    /// The column of a header text (the first when repeated), compared without white space
+    /// (a line break or a full-width space inside a header cell) and without the `*` or `＊`
+    /// that templates put on required columns.
     pub fn column(&self, header: &str) -> Option<usize> {
-        let header = clean(header);
-        self.header.iter().position(|h| h == header)
+        let want = header_key(header);
+        self.header.iter().position(|h| header_key(h) == want)
+    }
+
+    /// The source with its header on the row that names the most of `wanted`: the first
+    /// row, unless one of the next ten names more of them (a title above the header), in
+    /// which case the rows above that one are dropped and its position is returned too.
+    pub fn with_header_among(
+        &self,
+        wanted: &[&str],
+    ) -> (std::borrow::Cow<'_, Source>, Option<u64>) {
+        let keys: Vec<String> = wanted.iter().map(|w| header_key(w)).collect();
+        let named = |cells: &mut dyn Iterator<Item = String>| {
+            let have: Vec<String> = cells.map(|c| header_key(&c)).collect();
+            keys.iter().filter(|k| have.contains(k)).count()
+        };
+        let here = named(&mut self.header.iter().cloned());
+        if here == keys.len() {
+            return (std::borrow::Cow::Borrowed(self), None);
+        }
+        let best = self
+            .rows
+            .iter()
+            .take(10)
+            .enumerate()
+            .map(|(i, r)| {
+                (
+                    named(&mut r.cells.iter().map(|c| c.text().unwrap_or_default())),
+                    i,
+                )
+            })
+            .filter(|(n, _)| *n > here)
+            .max_by_key(|(n, i)| (*n, std::cmp::Reverse(*i)));
+        let Some((_, i)) = best else {
+            return (std::borrow::Cow::Borrowed(self), None);
+        };
+        let row = &self.rows[i];
+        let header_pos = row.pos;
+        let moved = Source {
+            file: self.file.clone(),
+            kind: self.kind,
+            header: row
+                .cells
+                .iter()
+                .map(|c| c.text().unwrap_or_default())
+                .collect(),
+            header_pos,
+            rows: self.rows[i + 1..].to_vec(),
+            boxes: self
+                .boxes
+                .iter()
+                .filter(|b| b.rows.0 > header_pos)
+                .cloned()
+                .collect(),
+        };
+        (std::borrow::Cow::Owned(moved), Some(header_pos))
     }
 
     /// Reads a source file: `.xlsx` (the first sheet, or `sheet`) or anything else as CSV.
@@ -336,4 +392,10 @@ impl Source {
             boxes,
         }
     }
+}
+
+/// A header text as compared: no white space anywhere, no `*` or `＊` at either end.
+fn header_key(h: &str) -> String {
+    let squeezed: String = h.chars().filter(|c| !c.is_whitespace()).collect();
+    squeezed.trim_matches(['*', '＊']).to_string()
 }
