@@ -11,7 +11,7 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use chrono::{Datelike, NaiveDate};
-use dangjian::ledger::raw::{OutTable, Value};
+use dangjian::ledger::{OutTable, Value};
 use dangjian::rows::{Cell, Column, ColumnType, Row};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyList, PyNone};

@@ -304,7 +304,7 @@ impl PyLedger {
         };
         let ledger = self.inner.clone();
         let batch = detached(py, "table", move || {
-            let out = dangjian::ledger::raw::encode(&ledger)
+            let out = dangjian::ledger::tables(&ledger)
                 .into_iter()
                 .find(|o| o.table == t);
             match out {

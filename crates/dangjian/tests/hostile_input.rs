@@ -2,7 +2,7 @@
 //! loaders of every form. Each may be refused; none may panic. (The cargo-fuzz targets in
 //! `fuzz/` search further with coverage guidance on nightly.)
 
-use dangjian::ledger::{self, csv_folder, raw};
+use dangjian::ledger;
 use dangjian::model::Table;
 use proptest::prelude::*;
 use rust_xlsxwriter::{Format, Workbook};
@@ -56,9 +56,12 @@ const ALPHABET: &[&str] = &[
 ];
 
 fn template_csvs() -> Vec<(Table, String)> {
-    raw::encode(&ledger::template())
-        .iter()
-        .map(|t| (t.table, csv_folder::render_csv(t).unwrap()))
+    ledger::to_csv_files(&ledger::template())
+        .into_iter()
+        .map(|(name, text)| {
+            let table = Table::from_name(name.trim_end_matches(".csv")).unwrap();
+            (table, text)
+        })
         .collect()
 }
 
@@ -211,7 +214,7 @@ fn truncated_example_files_never_panic() {
     let example = dangjian::example();
     let json = ledger::to_json_string(&example);
     let xlsx = ledger::to_xlsx_bytes(&ledger::template()).unwrap();
-    let units = csv_folder::render_csv(&raw::encode(&example)[0]).unwrap();
+    let units = ledger::to_csv_files(&example).swap_remove(0).1;
     for i in (0..json.len()).step_by(json.len() / 200 + 1) {
         let _ = ledger::from_json_str(&String::from_utf8_lossy(&json.as_bytes()[..i]));
     }

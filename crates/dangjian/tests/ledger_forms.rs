@@ -1,18 +1,17 @@
 //! Nothing lost between the forms: the example through a GB18030-encoded CSV folder, `x_`
 //! columns through CSV, JSON and Excel, and the spreadsheet spellings of CSV.
 
-use dangjian::ledger::{self, csv_folder, raw, LedgerError, Location, ProblemKind};
+use dangjian::ledger::{self, LedgerError, Location, ProblemKind};
 use dangjian::model::Ledger;
 
 /// The CSV files of a ledger, each encoded as GB18030 (what Chinese Excel writes).
 fn gb18030_files(l: &Ledger) -> Vec<(String, Vec<u8>)> {
-    raw::encode(l)
-        .iter()
-        .map(|t| {
-            let text = csv_folder::render_csv(t).unwrap();
+    ledger::to_csv_files(l)
+        .into_iter()
+        .map(|(name, text)| {
             let (bytes, _, unmappable) = encoding_rs::GB18030.encode(&text);
             assert!(!unmappable);
-            (format!("{}.csv", t.table), bytes.into_owned())
+            (name, bytes.into_owned())
         })
         .collect()
 }
@@ -150,23 +149,4 @@ fn csv_with_trailing_empty_columns_and_a_nameless_column_with_values() {
         errors_of(err),
         ["units.csv:1:5: this column of units has values but no name in the header; name it (one of id, kind, name, parent, above_scale, length_m, since, until, tags, employees or a name starting with x_) or empty it"]
     );
-}
-
-#[test]
-fn a_raw_row_shorter_than_its_header_reads_as_empty_cells() {
-    // Rows built in code may be ragged; decoding must not index past their end.
-    let table = raw::RawTable {
-        table: dangjian::model::Table::Units,
-        origin: raw::Origin::Records,
-        header: vec!["id".into(), "kind".into(), "name".into(), "parent".into()],
-        rows: vec![raw::RawRow::new(
-            0,
-            [Some("d"), Some("district"), Some("区")],
-        )],
-        header_pos: 0,
-    };
-    let l = ledger::from_raw(vec![table], &Default::default())
-        .unwrap()
-        .ledger;
-    assert_eq!(l.units[0].parent, None);
 }

@@ -448,11 +448,8 @@ fn warnings_do_not_stop_loading() {
         d["people"][2]["confirmed"] = json!(null);
         d["roles"][0]["start"] = json!("2019-06-01");
     });
-    let loaded = dangjian::ledger::from_raw(
-        dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(),
-        &Default::default(),
-    )
-    .unwrap();
+    let loaded =
+        dangjian::ledger::from_json_str_with(&doc.to_string(), &Default::default()).unwrap();
     let kinds: Vec<_> = loaded
         .warnings
         .iter()
@@ -487,11 +484,8 @@ fn wide_joint_branch_and_large_branch_warn() {
     });
     let p = problems_of(&doc);
     assert!(!p.has_errors(), "{p}");
-    let loaded = dangjian::ledger::from_raw(
-        dangjian::ledger::json::parse_json(&doc.to_string()).unwrap(),
-        &Default::default(),
-    )
-    .unwrap();
+    let loaded =
+        dangjian::ledger::from_json_str_with(&doc.to_string(), &Default::default()).unwrap();
     let kinds: Vec<_> = loaded.warnings.iter().map(|w| w.kind).collect();
     assert!(kinds.contains(&ProblemKind::WideJointBranch), "{kinds:?}");
     assert!(kinds.contains(&ProblemKind::LargeBranch), "{kinds:?}");

@@ -44,8 +44,6 @@ pub struct TableSource {
     pub origin: Origin,
     /// Column names, in order.
     pub header: Vec<String>,
-    /// Position of the header.
-    pub header_pos: u64,
     /// Position of each decoded record, in record order.
     pub positions: Vec<u64>,
 }
@@ -444,7 +442,6 @@ impl<'h> TableDecoder<'h> {
             table: self.table,
             origin: self.origin.clone(),
             header: self.header.to_vec(),
-            header_pos: self.header_pos,
             positions,
         });
     }

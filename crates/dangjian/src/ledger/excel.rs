@@ -472,3 +472,33 @@ fn write_problem(what: &str, e: XlsxError) -> Problem {
         format!("cannot be written to Excel: {e}"),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{date_serial, serial_text};
+
+    #[test]
+    fn serial_dates_in_both_date_systems_and_with_a_time_of_day() {
+        // 1900 system: serial 1 is 1900-01-01, 59 is 1900-02-28, 61 is 1900-03-01 (60 is
+        // Excel's 29 February 1900, which never was); 43647 is 2019-07-01.
+        assert_eq!(serial_text(1.0, false), "1900-01-01");
+        assert_eq!(serial_text(59.0, false), "1900-02-28");
+        assert_eq!(serial_text(60.0, false), "60");
+        assert_eq!(serial_text(61.0, false), "1900-03-01");
+        assert_eq!(serial_text(43647.0, false), "2019-07-01");
+        // 1904 system: serial 0 is 1904-01-01, so 42185 is 2019-07-01 (1462 days fewer).
+        assert_eq!(serial_text(42185.0, true), "2019-07-01");
+        // A time of day is kept, so that a date column refuses it instead of dropping it.
+        assert_eq!(serial_text(43647.5, false), "2019-07-01 12:00:00");
+        // Outside Excel's calendar, or not a number at all: left as a number.
+        assert_eq!(serial_text(-1.0, false), "-1");
+        assert_eq!(serial_text(3e6, false), "3000000");
+        assert_eq!(serial_text(f64::NAN, false), "NaN");
+        let d = chrono::NaiveDate::from_ymd_opt(2019, 7, 1).unwrap();
+        assert_eq!(date_serial(d), Some(43647.0));
+        assert_eq!(
+            date_serial(chrono::NaiveDate::from_ymd_opt(1899, 12, 31).unwrap()),
+            None
+        );
+    }
+}

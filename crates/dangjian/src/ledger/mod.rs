@@ -1,13 +1,15 @@
 //! Reading, writing and validating the interchange forms of a ledger (`docs/LEDGER.md`).
 //!
-//! Every form reads into [`raw`] tables of text cells that remember where each cell came
-//! from; one decoder and one validator serve all forms, so a problem is reported the same
+//! Every form reads into tables of text cells that remember where each cell came from; one
+//! decoder and one validator serve all forms, so a problem is reported the same
 //! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON) or
 //! `sheet!cell` (Excel). A ledger with any error is never returned, not even in part.
 //!
 //! The form follows the path: `.json` is JSON, `.xlsx` an Excel workbook, anything else a
 //! CSV folder. In memory: [`from_json_str`], [`from_xlsx_bytes`], [`from_csv_files`] and
-//! [`to_json_string`], [`to_xlsx_bytes`]. [`template()`] is an empty ledger to start from.
+//! [`to_json_string`], [`to_xlsx_bytes`], [`to_csv_files`]; [`tables`] gives every table
+//! as cells, as they are saved. [`template()`] is an empty ledger to start from. The
+//! reading and writing layers behind them (one per form) are the crate's own.
 //!
 //! ```
 //! let ledger = dangjian::example();
@@ -22,17 +24,18 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-pub mod csv_folder;
+pub(crate) mod csv_folder;
 mod decode;
-pub mod excel;
-pub mod json;
+pub(crate) mod excel;
+pub(crate) mod json;
 pub mod problem;
-pub mod raw;
+pub(crate) mod raw;
 pub mod template;
 pub mod validate;
 
-pub use decode::{SourceMap, TableSource};
+use decode::SourceMap;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
+pub use raw::{OutTable, Value};
 pub use template::template;
 pub use validate::{validate, ValidateOptions};
 
@@ -182,7 +185,15 @@ pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
     finish(raw::decode(tables, Vec::new()), &ValidateOptions::default()).map(|l| l.ledger)
 }
 
-/// Loads a ledger from the bytes of an `.xlsx` workbook (see [`excel`]).
+/// Loads a ledger from JSON text and keeps its warnings (`opts` as for [`load_with`]).
+pub fn from_json_str_with(text: &str, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+    let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+    finish(raw::decode(tables, Vec::new()), opts)
+}
+
+/// Loads a ledger from the bytes of an `.xlsx` workbook: one sheet per table, the header
+/// in the first non-empty row (a title banner above it, merged header cells, date cells,
+/// numbers stored as text and trailing empty rows and columns are handled).
 pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
     let (tables, problems) = excel::parse_xlsx("workbook", bytes)
         .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
@@ -198,8 +209,11 @@ pub fn from_csv_files<N: AsRef<str>, B: AsRef<[u8]>>(
     finish(csv_folder::read_files(files), &ValidateOptions::default()).map(|l| l.ledger)
 }
 
-/// Loads a ledger from raw tables (for other forms and tests).
-pub fn from_raw(tables: Vec<raw::RawTable>, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+/// Loads a ledger from raw tables (the embedded example).
+pub(crate) fn from_raw(
+    tables: Vec<raw::RawTable>,
+    opts: &ValidateOptions,
+) -> Result<Loaded, LedgerError> {
     finish(raw::decode(tables, Vec::new()), opts)
 }
 
@@ -309,6 +323,39 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
         }
         Form::CsvFolder => csv_folder::write_folder(&tables, path),
     }
+}
+
+/// Every table of a ledger as cells, as they are saved (ISO dates, `;`-separated lists,
+/// whole numbers without a decimal point, `x_` columns after the others), in the order of
+/// `docs/LEDGER.md`; a table with no rows is there with its header.
+///
+/// ```
+/// let tables = dangjian::ledger::tables(&dangjian::example());
+/// assert_eq!(tables[0].table.name(), "units");
+/// assert_eq!(tables[0].header[..3], ["id", "kind", "name"]);
+/// ```
+pub fn tables(ledger: &Ledger) -> Vec<OutTable> {
+    raw::encode(ledger)
+}
+
+/// The CSV form of a ledger in memory: `(file name, UTF-8 text)` pairs such as
+/// `("units.csv", "id,kind,name...")`, one per table, as [`save`] writes a folder; the
+/// reverse of [`from_csv_files`].
+///
+/// ```
+/// let files = dangjian::ledger::to_csv_files(&dangjian::example());
+/// assert_eq!(files[0].0, "units.csv");
+/// assert_eq!(dangjian::ledger::from_csv_files(files).unwrap(), dangjian::example());
+/// ```
+pub fn to_csv_files(ledger: &Ledger) -> Vec<(String, String)> {
+    raw::encode(ledger)
+        .iter()
+        .map(|t| {
+            // Writing CSV into memory cannot fail.
+            let text = csv_folder::render_csv(t).unwrap_or_default();
+            (format!("{}.csv", t.table), text)
+        })
+        .collect()
 }
 
 /// The JSON form of a ledger as text.

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use chrono::NaiveDate;
 
-use super::problem::{Location, Problem, ProblemKind};
+use super::problem::{Problem, ProblemKind};
 use crate::model::*;
 
 /// Where a raw table came from; turns (row, column) into a [`Location`].
@@ -94,21 +94,6 @@ impl RawRow {
         let start = if c == 0 { 0 } else { self.ends[c - 1] as usize };
         self.text.get(start..end).filter(|s| !s.is_empty())
     }
-
-    /// The number of cells.
-    pub fn len(&self) -> usize {
-        self.ends.len()
-    }
-
-    /// Whether the row has no cells.
-    pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
-    }
-
-    /// The cells in order.
-    pub fn cells(&self) -> impl Iterator<Item = Option<&str>> + '_ {
-        (0..self.len()).map(|c| self.cell(c))
-    }
 }
 
 /// Spreadsheet column letters for a 0-based index (`0` -> `A`, `26` -> `AA`).
@@ -123,18 +108,6 @@ pub fn column_letters(mut i: usize) -> String {
     }
     s.reverse();
     String::from_utf8(s).unwrap_or_default()
-}
-
-impl RawTable {
-    /// The location of a cell.
-    pub fn cell_location(&self, pos: u64, col: usize) -> Location {
-        super::decode::cell_location(self.table, &self.origin, &self.header, pos, col)
-    }
-
-    /// The location of a whole row (its first cell).
-    pub fn row_location(&self, pos: u64) -> Location {
-        super::decode::row_location(self.table, &self.origin, pos)
-    }
 }
 
 /// Trims ASCII white space and full-width spaces (U+3000), which Chinese spreadsheets leave.
@@ -500,5 +473,26 @@ pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
         table,
         header,
         rows,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_raw_row_shorter_than_its_header_reads_as_empty_cells() {
+        // Rows built in code may be ragged; decoding must not index past their end.
+        let table = RawTable {
+            table: crate::model::Table::Units,
+            origin: Origin::Records,
+            header: vec!["id".into(), "kind".into(), "name".into(), "parent".into()],
+            rows: vec![RawRow::new(0, [Some("d"), Some("district"), Some("区")])],
+            header_pos: 0,
+        };
+        let l = crate::ledger::from_raw(vec![table], &Default::default())
+            .unwrap()
+            .ledger;
+        assert_eq!(l.units[0].parent, None);
     }
 }
