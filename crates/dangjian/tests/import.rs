@@ -626,3 +626,37 @@ fn a_title_above_the_header_and_decorated_headers_are_read_through() {
         )
     );
 }
+
+#[test]
+fn a_bad_cell_and_a_missing_reference_are_reported_in_one_round() {
+    // Row 5 names branch 000009, which the ledger lacks; row 6's date is `下周三`. Both are
+    // reported at once, in the source's order, and nothing is written.
+    let dir = fixtures::tmp("bad-both");
+    let ledger = fixtures::ledger(&dir);
+    let files = snapshot(&ledger);
+    let from = fixtures::meetings_xlsx(&dir, Some("both"));
+    let err = import(
+        &Mapping::shipped("owip-meetings").unwrap(),
+        &from,
+        &ledger,
+        &ImportOptions::default(),
+    )
+    .unwrap_err();
+    let errors: Vec<(ProblemKind, String)> = err
+        .problems()
+        .unwrap()
+        .errors()
+        .map(|e| (e.kind, e.location.to_string()))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            (
+                ProblemKind::MissingReference,
+                "三会一课.xlsx!C5".to_string()
+            ),
+            (ProblemKind::BadDate, "三会一课.xlsx!L6".to_string()),
+        ]
+    );
+    assert_eq!(snapshot(&ledger), files);
+}

@@ -376,11 +376,15 @@ pub fn apply(
         // A cell whose cleaning failed is already reported (its value left empty).
         .filter(|p| !errors.iter().any(|e| e.location == p.location))
         .collect();
-    if !errors.is_empty() || !problems.is_empty() {
-        errors.extend(problems);
-        errors.sort_by_key(|p| skipped_order(source, &p.location));
-        return Err(Problems(errors));
-    }
+    // Cell problems do not stop the import yet: the rows that decoded go on to be merged
+    // and validated, so that a missing reference elsewhere is reported in the same round.
+    errors.extend(problems);
+    let decoded_rows: Vec<usize> = decoded
+        .sources
+        .locate_positions(table)
+        .into_iter()
+        .map(|p| p as usize)
+        .collect();
 
     // Merge in the ledger's text form, so that equal means equal as saved.
     let new = text_rows(&raw::encode_table(&decoded.ledger, table));
@@ -428,7 +432,8 @@ pub fn apply(
             .filter_map(|(c, v)| v.as_ref().map(|v| (c.clone(), v.clone())))
             .collect()
     };
-    for ((srow, _), row) in kept.iter().zip(new_rows) {
+    for (&k, row) in decoded_rows.iter().zip(new_rows) {
+        let srow = kept[k].0;
         let at = source.cell_location(srow.pos, 0);
         let id = id_col.and_then(|ic| row[ic].clone());
         match id {
@@ -540,7 +545,7 @@ pub fn apply(
             _ => (false, Problem { message, ..p }),
         }
     };
-    if report.changes() {
+    if report.changes() || !errors.is_empty() {
         let raw_table = RawTable {
             table,
             origin: Origin::Records,
@@ -570,9 +575,12 @@ pub fn apply(
                 }
             }
         }
-        if !problems.is_empty() {
-            problems.sort_by_key(|p| p.severity);
-            return Err(Problems(problems));
+        if !problems.is_empty() || !errors.is_empty() {
+            // Every error at once, in the source's order (cells first within a row); then
+            // the ledger's own, and the warnings.
+            errors.extend(problems.into_iter().filter(Problem::is_error));
+            errors.sort_by_key(|p| skipped_order(source, &p.location));
+            return Err(Problems(errors));
         }
     }
     report

@@ -128,7 +128,6 @@ impl SourceMap {
     }
 
     /// The source positions of a table's records.
-    #[cfg(test)]
     pub(crate) fn locate_positions(&self, table: Table) -> Vec<u64> {
         self.tables
             .get(&table)

@@ -210,7 +210,7 @@ pub fn meeting_rows(bad: Option<&str>) -> Vec<(u32, Vec<(u16, V)>)> {
             vec![
                 (
                     C,
-                    V::T(if bad == Some("branch") {
+                    V::T(if matches!(bad, Some("branch" | "both")) {
                         "000009"
                     } else {
                         "000002"
@@ -229,7 +229,7 @@ pub fn meeting_rows(bad: Option<&str>) -> Vec<(u32, Vec<(u16, V)>)> {
                 (E, V::T("党小组会")),
                 (
                     L,
-                    if bad == Some("date") {
+                    if matches!(bad, Some("date" | "both")) {
                         V::T("下周三")
                     } else {
                         V::Dt(2019, 5, 6, 0, 0)
@@ -242,7 +242,7 @@ pub fn meeting_rows(bad: Option<&str>) -> Vec<(u32, Vec<(u16, V)>)> {
     rows
 }
 
-/// 三会一课.xlsx (owip-meetings); `bad`: `"branch"` puts the unknown branch code
+/// 三会一课.xlsx (owip-meetings); `bad`: `"both"` does both of what follows; `"branch"` puts the unknown branch code
 /// `000009` in C5, `"date"` the text 下周三 in L6.
 pub fn meetings_xlsx(dir: &Path, bad: Option<&str>) -> PathBuf {
     let mut wb = Workbook::new();
