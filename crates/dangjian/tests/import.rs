@@ -660,3 +660,47 @@ fn a_bad_cell_and_a_missing_reference_are_reported_in_one_round() {
     );
     assert_eq!(snapshot(&ledger), files);
 }
+
+#[test]
+fn a_crlf_roster_is_numbered_like_an_lf_one() {
+    // The bad identity number of the roster is on line 3, column 3 (`roster.csv:3:3` in
+    // the LF file); saved with CRLF line ends, as Excel writes CSV, it is on line 3 still,
+    // and the rows are added and replaced at lines 3 and 2.
+    let dir = fixtures::tmp("roster-crlf");
+    let ledger = fixtures::ledger(&dir);
+    let map = Mapping::from_toml("county-roster", fixtures::ROSTER_MAPPING).unwrap();
+    for bad in [true, false] {
+        let lf = fixtures::roster_csv(&dir, bad);
+        let bytes = std::fs::read(&lf).unwrap();
+        assert!(!bytes.contains(&b'\r'));
+        // GB18030 never uses the byte 0x0A inside a character: a bytewise replace is safe.
+        let mut crlf = Vec::new();
+        for b in bytes {
+            if b == b'\n' {
+                crlf.push(b'\r');
+            }
+            crlf.push(b);
+        }
+        let from = dir.join("roster-crlf.csv");
+        std::fs::write(&from, crlf).unwrap();
+        let opts = ImportOptions {
+            dry_run: true,
+            ..ImportOptions::default()
+        };
+        let result = import(&map, &from, &ledger, &opts);
+        if bad {
+            let err = result.unwrap_err();
+            let at: Vec<String> = err
+                .problems()
+                .unwrap()
+                .errors()
+                .map(|e| e.location.to_string())
+                .collect();
+            assert_eq!(at, ["roster-crlf.csv:3:3"]);
+        } else {
+            let report = result.unwrap();
+            assert_eq!(report.added[0].source.to_string(), "roster-crlf.csv:3:1");
+            assert_eq!(report.replaced[0].source.to_string(), "roster-crlf.csv:2:1");
+        }
+    }
+}

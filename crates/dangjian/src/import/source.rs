@@ -229,8 +229,25 @@ impl Source {
             .flexible(true)
             .from_reader(text.as_bytes());
         let mut lines: Vec<SourceRow> = Vec::new();
+        // Lines are counted by line feeds up to each record's first byte, so that a CRLF
+        // file (what Excel writes) is numbered like an LF one.
+        let bytes = text.as_bytes();
+        let (mut at, mut line) = (0usize, 1u64);
         for record in reader.records().flatten() {
-            let pos = record.position().map_or(0, |p| p.line());
+            // (In a CRLF file the reader may place a record at the line feed that ends the
+            // line before: its first byte is the first after any line ends.)
+            let mut start = record
+                .position()
+                .map_or(at, |p| p.byte() as usize)
+                .min(bytes.len());
+            while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
+                start += 1;
+            }
+            if start > at {
+                line += memchr::memchr_iter(b'\n', &bytes[at..start]).count() as u64;
+                at = start;
+            }
+            let pos = line;
             let cells = record
                 .iter()
                 .map(|c| {
