@@ -734,10 +734,7 @@ fn number_date(value: f64) -> String {
 /// digit is not verified. Messages never repeat the number.
 pub fn birth_date(number: &str) -> Result<NaiveDate, (ProblemKind, String)> {
     let b = clean(number).as_bytes();
-    let shape = b.len() == 18
-        && b[..17].iter().all(u8::is_ascii_digit)
-        && (b[17].is_ascii_digit() || b[17] == b'X' || b[17] == b'x');
-    if !shape {
+    if !crate::privacy::looks_like_identity_number(clean(number)) {
         return Err((
             ProblemKind::Format,
             format!(

@@ -248,11 +248,7 @@ impl Part {
     /// Appends a later part of the same table.
     pub(crate) fn append(&mut self, mut later: Part) {
         self.ledger.append(&mut later.ledger);
-        if self.positions.is_empty() && later.positions.capacity() >= self.positions.capacity() {
-            std::mem::swap(&mut self.positions, &mut later.positions);
-        } else {
-            self.positions.append(&mut later.positions);
-        }
+        crate::model::move_to_end(&mut self.positions, &mut later.positions);
         self.problems.append(&mut later.problems);
         self.failed_ids.extend(later.failed_ids);
         self.first_pos = self.first_pos.or(later.first_pos);

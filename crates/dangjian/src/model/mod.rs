@@ -28,6 +28,16 @@ pub use people::{age_in_full_years, Person, Role, RoleKind};
 pub use units::{Designation, DesignationRecord, Unit, UnitKind};
 pub use vocab::{UnknownTerm, Vocabulary};
 
+/// Moves every element of `from` to the end of `to`; an empty `to` takes `from`'s vector
+/// as it is, without copying (a table of millions of records is not copied once more).
+pub(crate) fn move_to_end<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
+    if to.is_empty() && from.capacity() >= to.capacity() {
+        std::mem::swap(to, from);
+    } else {
+        to.append(from);
+    }
+}
+
 /// The extra `x_` columns of a record, kept and saved back untouched (empty cells dropped).
 ///
 /// It reads and writes as a `BTreeMap<String, String>` (through `Deref` and `DerefMut`),
@@ -403,27 +413,20 @@ impl Ledger {
     /// Moves every record of `other` to the end of this ledger's tables (a table that is
     /// empty here takes `other`'s vector as it is, without copying).
     pub fn append(&mut self, other: &mut Ledger) {
-        fn take<T>(to: &mut Vec<T>, from: &mut Vec<T>) {
-            if to.is_empty() && from.capacity() >= to.capacity() {
-                std::mem::swap(to, from);
-            } else {
-                to.append(from);
-            }
-        }
-        take(&mut self.units, &mut other.units);
-        take(&mut self.designations, &mut other.designations);
-        take(&mut self.orgs, &mut other.orgs);
-        take(&mut self.elections, &mut other.elections);
-        take(&mut self.people, &mut other.people);
-        take(&mut self.roles, &mut other.roles);
-        take(&mut self.initiatives, &mut other.initiatives);
-        take(&mut self.progress, &mut other.progress);
-        take(&mut self.activities, &mut other.activities);
-        take(&mut self.duties, &mut other.duties);
-        take(&mut self.indicators, &mut other.indicators);
-        take(&mut self.observations, &mut other.observations);
-        take(&mut self.targets, &mut other.targets);
-        take(&mut self.exemptions, &mut other.exemptions);
+        move_to_end(&mut self.units, &mut other.units);
+        move_to_end(&mut self.designations, &mut other.designations);
+        move_to_end(&mut self.orgs, &mut other.orgs);
+        move_to_end(&mut self.elections, &mut other.elections);
+        move_to_end(&mut self.people, &mut other.people);
+        move_to_end(&mut self.roles, &mut other.roles);
+        move_to_end(&mut self.initiatives, &mut other.initiatives);
+        move_to_end(&mut self.progress, &mut other.progress);
+        move_to_end(&mut self.activities, &mut other.activities);
+        move_to_end(&mut self.duties, &mut other.duties);
+        move_to_end(&mut self.indicators, &mut other.indicators);
+        move_to_end(&mut self.observations, &mut other.observations);
+        move_to_end(&mut self.targets, &mut other.targets);
+        move_to_end(&mut self.exemptions, &mut other.exemptions);
     }
 
     /// Reserves room for `additional` more records of a table.
