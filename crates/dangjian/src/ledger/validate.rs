@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use super::problem::{quoted, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
-use crate::model::{Sym, SymMap};
+use crate::model::{Sym, SymMap, SymTable};
 
 /// Options of a validation.
 #[derive(Clone, Debug, Default)]
@@ -56,7 +56,7 @@ struct Checker<'a> {
     l: &'a Ledger,
     // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
     // Each id with its kind and where it is first defined.
-    ids: SymMap<(IdKind, Table, u32)>,
+    ids: SymTable<(IdKind, Table, u32)>,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
 }
@@ -98,7 +98,7 @@ impl<'a> Checker<'a> {
 
 /// The problem with a reference `id` that names nothing, or something not in `want`.
 fn check_reference(
-    ids: &SymMap<(IdKind, Table, u32)>,
+    ids: &SymTable<(IdKind, Table, u32)>,
     failed: &HashSet<String>,
     id: Sym,
     want: &[IdKind],
@@ -106,7 +106,7 @@ fn check_reference(
     row: usize,
     col: &str,
 ) -> Option<Problem> {
-    let found = ids.get(&id).map(|x| x.0);
+    let found = ids.get(id).map(|x| x.0);
     if found.is_some_and(|k| want.contains(&k)) {
         return None;
     }
@@ -131,10 +131,7 @@ fn check_reference(
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
     let mut c = Checker {
         l,
-        ids: SymMap::with_capacity_and_hasher(
-            l.units.len() + l.orgs.len() + l.people.len() + l.initiatives.len(),
-            Default::default(),
-        ),
+        ids: SymTable::new(),
         failed: &opts.failed_ids,
         out: Vec::new(),
     };
@@ -175,7 +172,7 @@ fn ids(c: &mut Checker<'_>) {
                 .map(|(i, x)| (x.id.sym(), Table::Initiatives, i, IdKind::Initiative)),
         );
     for (id, table, row, kind) in all {
-        match c.ids.get(&id) {
+        match c.ids.get(id) {
             Some(&(_, t0, r0)) => {
                 let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(t0, r0 as usize, "id"));
                 c.push(ProblemKind::DuplicateId, at(table, row, "id"), msg);

@@ -24,7 +24,7 @@ use super::{
     TaskRow,
 };
 use crate::calendar;
-use crate::model::{Ledger, Sym, SymMap, UnitId, UnitKind, Vocabulary};
+use crate::model::{Ledger, Sym, SymMap, SymTable, UnitId, UnitKind, Vocabulary};
 
 /// A unit, organisation or initiative, by dense id: units `0..U`, organisations `U..U+O`,
 /// initiatives after.
@@ -250,9 +250,9 @@ pub struct Engine<'a> {
     pub(crate) n_units: u32,
     pub(crate) n_orgs: u32,
     /// Any unit, org or initiative id to its node.
-    pub(crate) nodes: SymMap<Node>,
+    pub(crate) nodes: SymTable<Node>,
     /// Person id to person index.
-    pub(crate) person_ix: SymMap<u32>,
+    pub(crate) person_ix: SymTable<u32>,
     /// Euler-tour entry number and exit bound of each unit.
     pub(crate) tin: Vec<u32>,
     pub(crate) tout: Vec<u32>,
@@ -366,7 +366,7 @@ impl<'a> Engine<'a> {
         let n_orgs = l.orgs.len() as u32;
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
 
-        let mut nodes: SymMap<Node> = SymMap::with_capacity_and_hasher(n_nodes, Default::default());
+        let mut nodes: SymTable<Node> = SymTable::new();
         let ids = l
             .units
             .iter()
@@ -374,17 +374,16 @@ impl<'a> Engine<'a> {
             .chain(l.orgs.iter().map(|o| o.id.sym()))
             .chain(l.initiatives.iter().map(|i| i.id.sym()));
         for (n, id) in ids.enumerate() {
-            nodes.entry(id).or_insert(n as Node);
+            nodes.get_or_insert(id, n as Node);
         }
-        let mut person_ix: SymMap<u32> =
-            SymMap::with_capacity_and_hasher(l.people.len(), Default::default());
+        let mut person_ix: SymTable<u32> = SymTable::new();
         for (i, p) in l.people.iter().enumerate() {
-            person_ix.entry(p.id.sym()).or_insert(i as u32);
+            person_ix.get_or_insert(p.id.sym(), i as u32);
         }
-        let unit_of = |id: Sym| nodes.get(&id).copied().filter(|n| *n < n_units);
+        let unit_of = |id: Sym| nodes.get(id).copied().filter(|n| *n < n_units);
         let org_of = |id: Sym| {
             nodes
-                .get(&id)
+                .get(id)
                 .copied()
                 .filter(|n| *n >= n_units && *n < n_units + n_orgs)
                 .map(|n| n - n_units)
@@ -536,10 +535,10 @@ impl<'a> Engine<'a> {
         let mut by_person = Vec::with_capacity(l.roles.len());
         let mut cadre_roles_by_start = Vec::new();
         for (i, r) in l.roles.iter().enumerate() {
-            if let Some(&n) = nodes.get(&r.target.sym()) {
+            if let Some(&n) = nodes.get(r.target.sym()) {
                 by_target.push((n, i as u32));
             }
-            if let Some(&p) = person_ix.get(&r.person.sym()) {
+            if let Some(&p) = person_ix.get(r.person.sym()) {
                 by_person.push((p, i as u32));
                 if r.role.is_cadre() {
                     cadre_roles_by_start.push(i as u32);
@@ -552,7 +551,7 @@ impl<'a> Engine<'a> {
 
         let init_of = |id: Sym| {
             nodes
-                .get(&id)
+                .get(id)
                 .copied()
                 .filter(|n| *n >= n_units + n_orgs)
                 .map(|n| n - n_units - n_orgs)
@@ -594,7 +593,7 @@ impl<'a> Engine<'a> {
             .zip(kinds.par_iter())
             .enumerate()
             .filter_map(|(i, (a, &k))| {
-                let n = *nodes.get(&a.subject.sym())?;
+                let n = *nodes.get(a.subject.sym())?;
                 Some((n, k, a.date, i as u32))
             })
             .collect();
@@ -627,7 +626,7 @@ impl<'a> Engine<'a> {
                         people.extend(
                             a.people
                                 .iter()
-                                .filter_map(|p| person_ix.get(&p.sym()).copied()),
+                                .filter_map(|p| person_ix.get(p.sym()).copied()),
                         );
                     }
                     counts.push(people.len() as u32);
@@ -752,7 +751,7 @@ impl<'a> Engine<'a> {
 
     /// The unit index of an id, if it names a unit.
     pub(crate) fn unit_of(&self, id: Sym) -> Option<u32> {
-        self.nodes.get(&id).copied().filter(|n| *n < self.n_units)
+        self.nodes.get(id).copied().filter(|n| *n < self.n_units)
     }
 
     /// The scope of unit `u`.

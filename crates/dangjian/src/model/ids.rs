@@ -2,45 +2,123 @@
 //! initiatives together; the newtypes keep a unit id from being passed where an org id is due.
 //!
 //! Ids (and the open vocabularies of activity kinds and designations) are *interned*: each
-//! distinct text is stored once per process, and an id is an 8-byte handle to it. Copying
-//! one is free, comparing two is a pointer comparison, and a large ledger holds one copy of
-//! each person id however many activities list that person. The price: interned texts are
+//! distinct text is stored once per process and numbered densely from 0 in the order first
+//! seen; an id is that 4-byte number. Copying one is free, comparing two is comparing
+//! numbers, and a large ledger holds one copy of each person id however many activities list
+//! that person. Because the numbers are dense, a table indexed by them ([`SymTable`])
+//! resolves an id to its record with one array access instead of a hash lookup: validation
+//! and the metric engine resolve every reference that way. The price: interned texts are
 //! kept until the process ends (a ledger's ids, not its names or notes), so loading the
 //! same ledger again costs nothing new.
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::hash::{Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::num::NonZeroU32;
+use std::sync::{LazyLock, Mutex};
 
 use serde::{Deserialize, Serialize};
 
 /// An interned text: the handle every id type wraps.
 ///
-/// `Sym`s compare by pointer (equal texts are one allocation) and hash by a hash computed
-/// once when interned; [`SymMap`] uses that hash directly. Order is the texts' order.
+/// `Sym`s compare by number (equal texts are one symbol) and hash by number; order is the
+/// texts' order. [`Sym::index`] is dense: the `n` symbols of a process are numbered `0..n`.
+///
+/// ```
+/// use dangjian::model::Sym;
+/// let a = Sym::new("jiguan1_branch");
+/// assert_eq!(a, Sym::new("jiguan1_branch"));
+/// assert_eq!(a.as_str(), "jiguan1_branch");
+/// assert_eq!(Sym::existing("jiguan1_branch"), Some(a));
+/// assert!(a.index() < Sym::count());
+/// assert!(Sym::new("a") < Sym::new("b"));
+/// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub struct Sym(ustr::Ustr);
+pub struct Sym(NonZeroU32);
+
+/// The interned texts, by number. Elements never move, so a text lives as long as the
+/// process. Ids of up to 24 bytes are stored inline, so reading one follows no pointer.
+static TEXTS: boxcar::Vec<compact_str::CompactString> = boxcar::Vec::new();
+
+/// Shards of the text-to-number map, so that threads interning at once rarely wait. An
+/// entry is the high half of its text's hash and the symbol: 8 bytes, and growing a shard
+/// rehashes without reading a text.
+const SHARDS: usize = 64;
+type Shard = Padded<Mutex<hashbrown::HashTable<(u32, Sym)>>>;
+
+/// A shard on cache lines of its own, so that two threads locking neighbouring shards do
+/// not take the line from each other.
+#[derive(Default)]
+#[repr(align(128))]
+struct Padded<T>(T);
+
+impl<T> std::ops::Deref for Padded<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+static SHARD_MAPS: LazyLock<Vec<Shard>> =
+    LazyLock::new(|| (0..SHARDS).map(|_| Padded::default()).collect());
+
+/// A text's shard (chosen by the low half of its hash), and its key and hash in the shard's
+/// table (from the high half, so that the key alone gives the hash back).
+fn locate(s: &str) -> (&'static Shard, u32, u64) {
+    let h = rustc_hash::FxBuildHasher.hash_one(s);
+    let key = (h >> 32) as u32;
+    (&SHARD_MAPS[h as u32 as usize % SHARDS], key, key_hash(key))
+}
+
+/// The table hash of a key: the key in both halves (the table takes its buckets from the
+/// low bits and its control bytes from the top ones).
+fn key_hash(key: u32) -> u64 {
+    (u64::from(key) << 32) | u64::from(key)
+}
 
 impl Sym {
     /// Interns `s`.
     pub fn new(s: &str) -> Sym {
-        Sym(ustr::Ustr::from(s))
+        let (shard, key, hash) = locate(s);
+        // A poisoned lock only means another thread panicked while holding it; the map is
+        // still consistent (an insert is the last step), so carry on with it.
+        let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(&(_, x)) = map.find(hash, |&(k, x)| k == key && x.as_str() == s) {
+            return x;
+        }
+        let n = TEXTS.push(compact_str::CompactString::new(s));
+        let x = Sym(NonZeroU32::new(n as u32 + 1)
+            .filter(|_| n < u32::MAX as usize)
+            .expect("more than 4 billion distinct ids in one process"));
+        map.insert_unique(hash, (key, x), |&(k, _)| key_hash(k));
+        x
     }
     /// The text.
     pub fn as_str(&self) -> &'static str {
-        self.0.as_str()
+        // Every `Sym` was made by `new` after its text was pushed.
+        TEXTS.get(self.index()).map_or("", |t| t.as_str())
     }
     /// The symbol of `s` if it was ever interned (no id of any ledger has that text
     /// otherwise), without interning it.
     pub fn existing(s: &str) -> Option<Sym> {
-        ustr::existing_ustr(s).map(Sym)
+        let (shard, key, hash) = locate(s);
+        let map = shard.lock().unwrap_or_else(|e| e.into_inner());
+        map.find(hash, |&(k, x)| k == key && x.as_str() == s)
+            .map(|&(_, x)| x)
+    }
+    /// The symbol's number: `0..Sym::count()`, in the order texts were first interned.
+    pub fn index(self) -> usize {
+        self.0.get() as usize - 1
+    }
+    /// How many symbols the process has interned so far: every [`Sym::index`] is below it.
+    pub fn count() -> usize {
+        TEXTS.count()
     }
 }
 
 impl Hash for Sym {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        state.write_u64(self.0.precomputed_hash());
+        state.write_u32(self.0.get());
     }
 }
 
@@ -72,11 +150,69 @@ impl fmt::Display for Sym {
     }
 }
 
-/// A hasher for keys that are already hashes ([`Sym`]'s precomputed one).
-#[derive(Clone, Copy, Default)]
-pub struct PrehashedHasher(u64);
+/// Values keyed by symbol, stored at the symbol's number: looking one up is an array
+/// access. Sized for the symbols interned when it is made (it grows if a later one is
+/// inserted), so it suits maps over most of a ledger's ids (units, orgs, people), not a
+/// handful of them.
+///
+/// ```
+/// use dangjian::model::{Sym, SymTable};
+/// let (a, b) = (Sym::new("u1"), Sym::new("u2"));
+/// let mut t = SymTable::new();
+/// assert_eq!(t.insert(a, 7u32), None);
+/// assert_eq!(t.get(a), Some(&7));
+/// assert_eq!(t.get(b), None);
+/// assert_eq!(*t.get_or_insert(a, 9), 7);
+/// ```
+#[derive(Clone, Debug)]
+pub struct SymTable<V> {
+    slots: Vec<Option<V>>,
+}
 
-impl Hasher for PrehashedHasher {
+impl<V> Default for SymTable<V> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<V> SymTable<V> {
+    /// An empty table with room for every symbol interned so far.
+    pub fn new() -> Self {
+        let mut slots = Vec::new();
+        slots.resize_with(Sym::count(), || None);
+        SymTable { slots }
+    }
+    /// The value of `k`.
+    #[inline]
+    pub fn get(&self, k: Sym) -> Option<&V> {
+        self.slots.get(k.index()).and_then(Option::as_ref)
+    }
+    /// Sets the value of `k`; returns the value it had.
+    pub fn insert(&mut self, k: Sym, v: V) -> Option<V> {
+        self.slot(k).replace(v)
+    }
+    /// The value of `k`, inserting `v` first if it has none.
+    pub fn get_or_insert(&mut self, k: Sym, v: V) -> &mut V {
+        self.slot(k).get_or_insert(v)
+    }
+    /// The value of `k`, inserting `make()` first if it has none.
+    pub fn get_or_insert_with(&mut self, k: Sym, make: impl FnOnce() -> V) -> &mut V {
+        self.slot(k).get_or_insert_with(make)
+    }
+    fn slot(&mut self, k: Sym) -> &mut Option<V> {
+        let i = k.index();
+        if i >= self.slots.len() {
+            self.slots.resize_with(Sym::count().max(i + 1), || None);
+        }
+        &mut self.slots[i]
+    }
+}
+
+/// A hasher for [`Sym`] keys: their number, spread over the bits.
+#[derive(Clone, Copy, Default)]
+pub struct SymHasher(u64);
+
+impl Hasher for SymHasher {
     fn finish(&self) -> u64 {
         self.0
     }
@@ -86,14 +222,17 @@ impl Hasher for PrehashedHasher {
             self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x100_0000_01b3);
         }
     }
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
+    fn write_u32(&mut self, n: u32) {
+        // Fibonacci hashing: consecutive numbers land far apart, in the low bits (the
+        // bucket) and the top bits (the control byte) alike.
+        self.0 = (self.0 ^ u64::from(n))
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
     }
 }
 
-/// A hash map keyed by interned texts, hashing nothing again.
-pub type SymMap<V> =
-    std::collections::HashMap<Sym, V, std::hash::BuildHasherDefault<PrehashedHasher>>;
+/// A hash map keyed by interned texts, hashing only their numbers.
+pub type SymMap<V> = std::collections::HashMap<Sym, V, std::hash::BuildHasherDefault<SymHasher>>;
 
 macro_rules! sym_type {
     ($(#[$meta:meta])* $name:ident) => {
@@ -288,5 +427,77 @@ impl Borrow<str> for ActivityId {
 impl AsRef<str> for ActivityId {
     fn as_ref(&self) -> &str {
         &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn threads_interning_the_same_texts_get_the_same_dense_symbols() {
+        // 4 threads intern 2,000 texts each, overlapping by half, in different orders.
+        let texts = |t: usize| -> Vec<String> {
+            let mut v: Vec<String> = (t * 1000..t * 1000 + 2000)
+                .map(|i| format!("ids-test-{i}"))
+                .collect();
+            if t % 2 == 1 {
+                v.reverse();
+            }
+            v
+        };
+        let got: Vec<Vec<(String, Sym)>> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..4)
+                .map(|t| {
+                    s.spawn(move || {
+                        texts(t)
+                            .into_iter()
+                            .map(|x| {
+                                let y = Sym::new(&x);
+                                (x, y)
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap()).collect()
+        });
+        let mut by_text = std::collections::HashMap::new();
+        for (text, sym) in got.into_iter().flatten() {
+            assert_eq!(sym.as_str(), text);
+            assert!(sym.index() < Sym::count());
+            assert_eq!(*by_text.entry(text).or_insert(sym), sym);
+        }
+        // 5,000 distinct texts, 5,000 distinct numbers.
+        assert_eq!(by_text.len(), 5000);
+        let numbers: std::collections::HashSet<usize> =
+            by_text.values().map(|s| s.index()).collect();
+        assert_eq!(numbers.len(), 5000);
+        assert_eq!(
+            Sym::existing("ids-test-4999"),
+            by_text.get("ids-test-4999").copied()
+        );
+        assert_eq!(Sym::existing("ids-test-never-interned"), None);
+    }
+
+    #[test]
+    fn a_sym_table_grows_for_symbols_interned_after_it_was_made() {
+        let mut t: SymTable<u32> = SymTable::new();
+        let late = Sym::new("ids-test-interned-after-the-table");
+        assert_eq!(t.get(late), None);
+        *t.get_or_insert_with(late, || 1) += 1;
+        assert_eq!(t.get(late), Some(&2));
+        assert_eq!(t.insert(late, 5), Some(2));
+    }
+
+    #[test]
+    fn ids_order_by_text_and_hash_by_number() {
+        let (b, a) = (UnitId::new("ids-test-b"), UnitId::new("ids-test-a"));
+        assert!(a < b);
+        let mut m: SymMap<u8> = SymMap::default();
+        m.insert(a.sym(), 1);
+        m.insert(b.sym(), 2);
+        assert_eq!(m.get(&Sym::new("ids-test-a")), Some(&1));
+        assert_eq!(m.get(&b.sym()), Some(&2));
     }
 }

@@ -19,7 +19,8 @@ pub mod vocab;
 
 pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, TermError};
 pub use ids::{
-    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, TargetId, UnitId,
+    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, SymTable,
+    TargetId, UnitId,
 };
 pub use indicators::{Aggregate, Indicator, Observation, Target};
 pub use initiatives::{Initiative, InitiativeKind, Programme, Progress};
