@@ -958,7 +958,7 @@ impl Gen<'_> {
         let who = self.pid(p);
         while d <= last {
             let mut a = Activity::new("patrol", d, road.as_str());
-            a.people = vec![who.clone()];
+            a.people = [who.clone()].into_iter().collect();
             self.l.activities.push(a);
             let gap = if sloppy {
                 self.rng.range(2, 6)
@@ -1235,7 +1235,7 @@ impl Gen<'_> {
                     let d = self.day_in_month(m).max(start);
                     if d <= self.as_of && until.is_none_or(|u| d <= u) {
                         let mut act = Activity::new("instructor_visit", d, w.as_str());
-                        act.people = vec![who.clone()];
+                        act.people = [who.clone()].into_iter().collect();
                         act.note = Some("红色车间党建指导".into());
                         self.l.activities.push(act);
                     }

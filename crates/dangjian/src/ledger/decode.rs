@@ -621,15 +621,13 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         self.term(col, t)
     }
 
-    fn list<T: From<Sym>>(&mut self, col: &str) -> Vec<T> {
-        let Some(s) = self.text(col) else {
-            return Vec::new();
-        };
-        let mut out = Vec::with_capacity(s.bytes().filter(|b| *b == b';').count() + 1);
-        for x in s.split([';', '；']).map(clean).filter(|x| !x.is_empty()) {
-            out.push(T::from(self.sym(x)));
-        }
-        out
+    fn list<T: From<Sym>, C: FromIterator<T>>(&mut self, col: &str) -> C {
+        let s = self.text(col).unwrap_or("");
+        s.split([';', '；'])
+            .map(clean)
+            .filter(|x| !x.is_empty())
+            .map(|x| T::from(self.sym(x)))
+            .collect()
     }
 
     fn extra(&self) -> Extra {

@@ -126,7 +126,7 @@ pub fn template() -> Ledger {
 
     let mut activity = Activity::new("theme_day", day(2025, 1, 15), "district_committee");
     activity.id = Some("act_example".into());
-    activity.people = vec!["p_example".into()];
+    activity.people = vec!["p_example".into()].into();
     activity.expected = Some(1);
     activity.attended = Some(1);
     activity.note = Some("主题党日".into());

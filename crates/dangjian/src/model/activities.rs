@@ -61,6 +61,10 @@ impl ActivityKind {
     }
 }
 
+/// The people of an activity: a vector that keeps up to four inline, so that most
+/// activities (a patrol, a small meeting) need no allocation of their own.
+pub type People = smallvec::SmallVec<[PersonId; 4]>;
+
 /// A dated event about a subject (`activities` table).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Activity {
@@ -72,8 +76,9 @@ pub struct Activity {
     pub date: NaiveDate,
     /// About what: a unit, an organisation or an initiative.
     pub subject: TargetId,
-    /// Who took part (attendance).
-    pub people: Vec<PersonId>,
+    /// Who took part (attendance). Up to four are stored in the record itself; build one
+    /// from a vector with `.into()` or from an iterator with `.collect()`.
+    pub people: People,
     /// 应到人数: how many were expected.
     pub expected: Option<u32>,
     /// 实到人数: how many attended (when empty, the number of `people` listed).
@@ -96,7 +101,7 @@ impl Activity {
             kind: kind.into(),
             date,
             subject: subject.into(),
-            people: Vec::new(),
+            people: People::new(),
             expected: None,
             attended: None,
             note: None,
@@ -113,7 +118,7 @@ impl Activity {
     /// use dangjian::model::Activity;
     /// let mut a = Activity::new("member_assembly", chrono::NaiveDate::MIN, "b1");
     /// assert_eq!(a.attendance(), None);
-    /// a.people = vec!["p1".into(), "p2".into()];
+    /// a.people = vec!["p1".into(), "p2".into()].into();
     /// assert_eq!(a.attendance(), Some(2));
     /// a.attended = Some(11);
     /// assert_eq!(a.attendance(), Some(11));

@@ -17,7 +17,9 @@ pub mod people;
 pub mod units;
 pub mod vocab;
 
-pub use activities::{Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, TermError};
+pub use activities::{
+    Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, People, TermError,
+};
 pub use ids::{
     ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, SymTable,
     TargetId, UnitId,
