@@ -31,7 +31,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use crate::calendar::{days_in_month, year_start};
 use crate::metrics::engine::{range, select, Ctx, Scope};
 use crate::metrics::{Engine, Query, QueryError};
-use crate::model::{OrgId, OrgKind, Sym, UnitId};
+use crate::model::{OrgId, OrgKind, UnitId};
 use crate::rows::{Cell, Column, ColumnType, Row};
 
 /// A statistics table.
@@ -566,7 +566,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
     let year = as_of.year();
     let start = year_start(as_of);
     let assessed = assessed_months(as_of) as usize;
-    let kind = |k: &str| Sym::existing(k).and_then(|k| e.act_kinds.get(&k)).copied();
+    let kind = crate::metrics::engine::act_kind_named;
     let committee_kinds: Vec<u32> = kind("committee_meeting").into_iter().collect();
     let collective_kinds: Vec<u32> = COLLECTIVE.iter().filter_map(|k| kind(k)).collect();
     // The first day of each month of the year, and of the next year.

@@ -252,7 +252,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
             DutyIndex {
                 obligations,
                 entries,
-                kind: e.act_kinds.get(&duty.activity.sym()).copied(),
+                kind: Some(super::engine::act_kind(duty.activity.sym())),
             }
         })
         .collect()

@@ -287,9 +287,8 @@ pub struct Engine<'a> {
     pub(crate) key_tasks: Vec<(u32, u32)>,
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
     pub(crate) progress: Vec<Vec<u32>>,
-    /// Activity kinds interned.
-    pub(crate) act_kinds: SymMap<u32>,
-    /// Activities of one subject and kind: a range of `act_sorted`/`act_dates`.
+    /// Activities of one subject and kind (by [`act_kind`]): a range of
+    /// `act_sorted`/`act_dates`.
     act_ranges: HashMap<(Node, u32), (u32, u32)>,
     act_sorted: Vec<u32>,
     act_dates: Vec<NaiveDate>,
@@ -311,6 +310,17 @@ pub struct Engine<'a> {
     pub(crate) targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
     pub(crate) slots: Vec<SlotInfo>,
+}
+
+/// The number of an activity kind in the engine's activity index: its symbol's number.
+pub(crate) fn act_kind(kind: Sym) -> u32 {
+    kind.index() as u32
+}
+
+/// The number of the activity kind spelt `kind`, if any activity could have it (a text never
+/// interned is no activity's kind).
+pub(crate) fn act_kind_named(kind: &str) -> Option<u32> {
+    Sym::existing(kind).map(act_kind)
 }
 
 /// Lists of numbers per key `0..n`, laid end to end (compressed rows): two allocations in
@@ -578,26 +588,15 @@ impl<'a> Engine<'a> {
 
         // Activities sorted once by subject, kind and date; the lookups and the sort use
         // every core (activities are the largest table by far).
-        let mut act_kinds: SymMap<u32> = SymMap::default();
-        let kinds: Vec<u32> = l
-            .activities
-            .iter()
-            .map(|a| {
-                let next = act_kinds.len() as u32;
-                *act_kinds.entry(a.kind.sym()).or_insert(next)
-            })
-            .collect();
         let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = l
             .activities
             .par_iter()
-            .zip(kinds.par_iter())
             .enumerate()
-            .filter_map(|(i, (a, &k))| {
+            .filter_map(|(i, a)| {
                 let n = *nodes.get(a.subject.sym())?;
-                Some((n, k, a.date, i as u32))
+                Some((n, act_kind(a.kind.sym()), a.date, i as u32))
             })
             .collect();
-        drop(kinds);
         keyed.par_sort_unstable();
         let mut act_ranges = HashMap::default();
         let mut start = 0usize;
@@ -700,7 +699,6 @@ impl<'a> Engine<'a> {
             cadre_roles_by_start,
             key_tasks,
             progress,
-            act_kinds,
             act_ranges,
             act_sorted,
             act_dates,

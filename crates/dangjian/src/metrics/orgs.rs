@@ -121,11 +121,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         let m = add_months(as_of, -6);
         let kinds: Vec<u32> = ActivityKind::ORG_LIFE
             .iter()
-            .filter_map(|k| {
-                crate::model::Sym::existing(k)
-                    .and_then(|k| e.act_kinds.get(&k))
-                    .copied()
-            })
+            .filter_map(|k| super::engine::act_kind_named(k))
             .collect();
         let mut out = vec![None; l.orgs.len()];
         // Who was listed for which org: one stamp per person instead of a set per org.
