@@ -191,7 +191,7 @@ fn excel_problems_are_located_as_sheet_and_cell() {
 #[test]
 fn what_excel_cannot_hold_is_refused_when_saving_and_nothing_is_written() {
     let mut l = dangjian::ledger::template();
-    l.activities[0].note = Some("长".repeat(40_000));
+    l.activities[0].note = Some("长".repeat(40_000).into());
     let path = temp("too-long.xlsx");
     let _ = std::fs::remove_file(&path);
     let err = ledger::save(&l, &path).unwrap_err();

@@ -836,7 +836,7 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
             let people = c.list("people");
             let expected = c.whole("expected").map(count_u32);
             let attended = c.whole("attended").map(count_u32);
-            let note = c.owned("note");
+            let note = c.owned("note").map(String::into_boxed_str);
             let (Some(date), true) = (date, c.ok) else {
                 return false;
             };

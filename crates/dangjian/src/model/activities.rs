@@ -83,8 +83,9 @@ pub struct Activity {
     pub expected: Option<u32>,
     /// 实到人数: how many attended (when empty, the number of `people` listed).
     pub attended: Option<u32>,
-    /// Free text.
-    pub note: Option<String>,
+    /// Free text (a boxed `str`, 8 bytes smaller than a `String` in each of millions of
+    /// activities: `Some("...".into())` sets it).
+    pub note: Option<Box<str>>,
     /// Extra `x_` columns.
     pub extra: Extra,
 }
