@@ -59,6 +59,7 @@ impl<T> std::ops::Deref for Padded<T> {
         &self.0
     }
 }
+
 static SHARD_MAPS: LazyLock<Vec<Shard>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Padded::default()).collect());
 
