@@ -609,7 +609,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
         let parent = org
             .parent
             .as_ref()
-            .and_then(|p| e.nodes.get(p.sym()).copied())
+            .and_then(|p| e.nodes.get(p.sym()))
             .and_then(|n| e.node_org(n))
             .map(|p| l.orgs[p as usize].name.clone());
         let committee = count(o, &committee_kinds);

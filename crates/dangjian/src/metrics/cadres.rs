@@ -105,7 +105,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         let mut people: Vec<u32> = e.cadre_roles_by_start[..started]
             .iter()
             .filter(|&&r| l.roles[r as usize].active_on(as_of))
-            .filter_map(|&r| e.person_ix.get(l.roles[r as usize].person.sym()).copied())
+            .filter_map(|&r| e.person_ix.get(l.roles[r as usize].person.sym()))
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -130,7 +130,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
                     continue;
                 }
                 active.insert(role.role);
-                let target = e.nodes.get(role.target.sym()).copied();
+                let target = e.nodes.get(role.target.sym());
                 if let Some(n) = target {
                     anchors.extend_from_slice(e.anchors(n));
                     if matches!(role.role, RoleKind::Leader | RoleKind::Member) {

@@ -165,7 +165,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
     let mut exempt: std::collections::HashMap<(&str, Node), Vec<(NaiveDate, NaiveDate)>> =
         std::collections::HashMap::new();
     for x in &l.exemptions {
-        if let Some(&n) = e.nodes.get(x.subject.sym()) {
+        if let Some(n) = e.nodes.get(x.subject.sym()) {
             exempt
                 .entry((x.duty.as_str(), n))
                 .or_default()
@@ -205,7 +205,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 AppliesTo::Role(kind) => {
                     for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
                         add(
-                            e.nodes.get(r.target.sym()).copied(),
+                            e.nodes.get(r.target.sym()),
                             Source::Role(i as u32),
                             Some(r.start),
                             r.end,

@@ -24,7 +24,7 @@ use super::{
     TaskRow,
 };
 use crate::calendar;
-use crate::model::{Ledger, Sym, SymMap, SymTable, UnitId, UnitKind, Vocabulary};
+use crate::model::{ActivityKind, Ledger, Sym, SymMap, SymRows, UnitId, UnitKind, Vocabulary};
 
 /// A unit, organisation or initiative, by dense id: units `0..U`, organisations `U..U+O`,
 /// initiatives after.
@@ -250,9 +250,9 @@ pub struct Engine<'a> {
     pub(crate) n_units: u32,
     pub(crate) n_orgs: u32,
     /// Any unit, org or initiative id to its node.
-    pub(crate) nodes: SymTable<Node>,
+    pub(crate) nodes: SymRows,
     /// Person id to person index.
-    pub(crate) person_ix: SymTable<u32>,
+    pub(crate) person_ix: SymRows,
     /// Euler-tour entry number and exit bound of each unit.
     pub(crate) tin: Vec<u32>,
     pub(crate) tout: Vec<u32>,
@@ -287,15 +287,8 @@ pub struct Engine<'a> {
     pub(crate) key_tasks: Vec<(u32, u32)>,
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
     pub(crate) progress: Vec<Vec<u32>>,
-    /// Activities of one subject and kind (by [`act_kind`]): a range of
-    /// `act_sorted`/`act_dates`.
-    act_ranges: HashMap<(Node, u32), (u32, u32)>,
-    act_sorted: Vec<u32>,
-    act_dates: Vec<NaiveDate>,
-    /// The people listed in each organisation-life activity, resolved to person indices
-    /// (compressed rows by activity; other activities have none).
-    life_people_off: Vec<u32>,
-    life_people: Vec<u32>,
+    /// The activities, indexed by subject and kind.
+    acts: ActivityIndex,
     /// Units holding each designation (each unit once), sorted by anchor.
     pub(crate) designated: SymMap<Vec<(u32, u32)>>,
     /// Designation records of each unit.
@@ -310,6 +303,112 @@ pub struct Engine<'a> {
     pub(crate) targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
     pub(crate) slots: Vec<SlotInfo>,
+}
+
+/// The activities, indexed: sorted by subject, kind and date, and the people of
+/// organisation-life activities resolved to person indices. Built on its own (and
+/// alongside the rest of the index) from the node and person numbers.
+struct ActivityIndex {
+    /// Activities of one subject and kind (by [`act_kind`]): a range of `sorted`/`dates`.
+    ranges: HashMap<(Node, u32), (u32, u32)>,
+    sorted: Vec<u32>,
+    dates: Vec<NaiveDate>,
+    /// The people listed in each organisation-life activity, as person indices
+    /// (compressed rows by activity; other activities have none).
+    life_people_off: Vec<u32>,
+    life_people: Vec<u32>,
+}
+
+impl ActivityIndex {
+    fn build(l: &Ledger, nodes: &SymRows, person_ix: &SymRows) -> ActivityIndex {
+        // Activities sorted once by subject, kind and date; the lookups and the sort use
+        // every core (activities are the largest table by far).
+        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = l
+            .activities
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, a)| {
+                let n = nodes.get(a.subject.sym())?;
+                Some((n, act_kind(a.kind.sym()), a.date, i as u32))
+            })
+            .collect();
+        keyed.par_sort_unstable();
+        let same = |i: usize, j: usize| (keyed[i].0, keyed[i].1) == (keyed[j].0, keyed[j].1);
+        let groups = (1..keyed.len()).filter(|&i| !same(i, i - 1)).count() + 1;
+        let mut act_ranges = HashMap::with_capacity_and_hasher(groups, Default::default());
+        let mut start = 0usize;
+        for i in 1..=keyed.len() {
+            if i == keyed.len() || !same(i, start) {
+                act_ranges.insert((keyed[start].0, keyed[start].1), (start as u32, i as u32));
+                start = i;
+            }
+        }
+        // The sort keys go before the people are resolved (a province's peak memory).
+        let act_sorted = keyed.iter().map(|k| k.3).collect();
+        let act_dates = keyed.iter().map(|k| k.2).collect();
+        drop(keyed);
+
+        // The people of organisation-life activities as person indices, in chunks on every
+        // core, then laid end to end.
+        const CHUNK: usize = 64 * 1024;
+        // Organisation-life kinds as symbols: a number comparison per activity, not text.
+        let life: Vec<Sym> = ActivityKind::ORG_LIFE
+            .iter()
+            .filter_map(|k| Sym::existing(k))
+            .collect();
+        let chunks: Vec<(Vec<u32>, Vec<u32>)> = l
+            .activities
+            .par_chunks(CHUNK)
+            .map(|chunk| {
+                let mut counts = Vec::with_capacity(chunk.len());
+                let mut people = Vec::new();
+                for a in chunk {
+                    if life.contains(&a.kind.sym()) {
+                        people.extend(a.people.iter().filter_map(|p| person_ix.get(p.sym())));
+                    }
+                    counts.push(people.len() as u32);
+                }
+                (counts, people)
+            })
+            .collect();
+        let mut life_people_off = Vec::with_capacity(l.activities.len() + 1);
+        let mut life_people = Vec::with_capacity(chunks.iter().map(|c| c.1.len()).sum());
+        life_people_off.push(0u32);
+        for (counts, people) in chunks {
+            let base = life_people.len() as u32;
+            life_people_off.extend(counts.into_iter().map(|n| base + n));
+            life_people.extend(people);
+        }
+
+        ActivityIndex {
+            ranges: act_ranges,
+            sorted: act_sorted,
+            dates: act_dates,
+            life_people_off,
+            life_people,
+        }
+    }
+
+    /// The dates of the activities of `kind` about `subject`, sorted, with the activity
+    /// indices alongside.
+    fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
+        match self.ranges.get(&(subject, kind)) {
+            Some(&(a, b)) => (
+                &self.dates[a as usize..b as usize],
+                &self.sorted[a as usize..b as usize],
+            ),
+            None => (&[], &[]),
+        }
+    }
+
+    /// The people (person indices) listed in organisation-life activity `a`.
+    fn life_people(&self, a: u32) -> &[u32] {
+        let a = a as usize;
+        match (self.life_people_off.get(a), self.life_people_off.get(a + 1)) {
+            (Some(&x), Some(&y)) => &self.life_people[x as usize..y as usize],
+            _ => &[],
+        }
+    }
 }
 
 /// The number of an activity kind in the engine's activity index: its symbol's number.
@@ -367,34 +466,43 @@ fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
     V::ALL.iter().position(|x| *x == v).unwrap_or(0)
 }
 
-impl<'a> Engine<'a> {
-    /// Indexes `ledger` once. Never fails: an invalid ledger (dangling references, cycles)
-    /// gives an engine that ignores what does not resolve.
-    pub fn new(ledger: &'a Ledger) -> Engine<'a> {
-        let l = ledger;
+/// Everything `Engine::new` indexes but the activities and the id tables: the unit tree,
+/// anchors, organisations, people and roles, initiatives, designations and targets.
+struct Structure {
+    root: Option<u32>,
+    tin: Vec<u32>,
+    tout: Vec<u32>,
+    anchor_off: Vec<u32>,
+    anchor_tin: Vec<u32>,
+    units_by_kind: Vec<Vec<u32>>,
+    units_by_kind_tin: Vec<Vec<(u32, u32)>>,
+    org_entries: Vec<(u32, u32)>,
+    orgs_by_host: Vec<Vec<u32>>,
+    child_groups: Vec<Vec<u32>>,
+    elections: Vec<Vec<NaiveDate>>,
+    confirmed_by_org: Vec<Vec<NaiveDate>>,
+    joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
+    person_org: Vec<Option<u32>>,
+    roles_by_target: Groups,
+    roles_by_person: Groups,
+    cadre_roles_by_start: Vec<u32>,
+    key_tasks: Vec<(u32, u32)>,
+    progress: Vec<Vec<u32>>,
+    designated: SymMap<Vec<(u32, u32)>>,
+    designations_by_unit: Vec<Vec<u32>>,
+    enterprises: Vec<(u32, u32)>,
+    targets: HashMap<u32, Vec<(String, Vec<u32>)>>,
+}
+
+impl Structure {
+    fn build(l: &Ledger, nodes: &SymRows, person_ix: &SymRows) -> Structure {
         let n_units = l.units.len() as u32;
         let n_orgs = l.orgs.len() as u32;
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
-
-        let mut nodes: SymTable<Node> = SymTable::new();
-        let ids = l
-            .units
-            .iter()
-            .map(|u| u.id.sym())
-            .chain(l.orgs.iter().map(|o| o.id.sym()))
-            .chain(l.initiatives.iter().map(|i| i.id.sym()));
-        for (n, id) in ids.enumerate() {
-            nodes.get_or_insert(id, n as Node);
-        }
-        let mut person_ix: SymTable<u32> = SymTable::new();
-        for (i, p) in l.people.iter().enumerate() {
-            person_ix.get_or_insert(p.id.sym(), i as u32);
-        }
-        let unit_of = |id: Sym| nodes.get(id).copied().filter(|n| *n < n_units);
+        let unit_of = |id: Sym| nodes.get(id).filter(|n| *n < n_units);
         let org_of = |id: Sym| {
             nodes
                 .get(id)
-                .copied()
                 .filter(|n| *n >= n_units && *n < n_units + n_orgs)
                 .map(|n| n - n_units)
         };
@@ -545,10 +653,10 @@ impl<'a> Engine<'a> {
         let mut by_person = Vec::with_capacity(l.roles.len());
         let mut cadre_roles_by_start = Vec::new();
         for (i, r) in l.roles.iter().enumerate() {
-            if let Some(&n) = nodes.get(r.target.sym()) {
+            if let Some(n) = nodes.get(r.target.sym()) {
                 by_target.push((n, i as u32));
             }
-            if let Some(&p) = person_ix.get(r.person.sym()) {
+            if let Some(p) = person_ix.get(r.person.sym()) {
                 by_person.push((p, i as u32));
                 if r.role.is_cadre() {
                     cadre_roles_by_start.push(i as u32);
@@ -562,7 +670,6 @@ impl<'a> Engine<'a> {
         let init_of = |id: Sym| {
             nodes
                 .get(id)
-                .copied()
                 .filter(|n| *n >= n_units + n_orgs)
                 .map(|n| n - n_units - n_orgs)
         };
@@ -585,62 +692,6 @@ impl<'a> Engine<'a> {
             }
         }
         key_tasks.sort_unstable();
-
-        // Activities sorted once by subject, kind and date; the lookups and the sort use
-        // every core (activities are the largest table by far).
-        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = l
-            .activities
-            .par_iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let n = *nodes.get(a.subject.sym())?;
-                Some((n, act_kind(a.kind.sym()), a.date, i as u32))
-            })
-            .collect();
-        keyed.par_sort_unstable();
-        let mut act_ranges = HashMap::default();
-        let mut start = 0usize;
-        for i in 1..=keyed.len() {
-            if i == keyed.len() || (keyed[i].0, keyed[i].1) != (keyed[start].0, keyed[start].1) {
-                act_ranges.insert((keyed[start].0, keyed[start].1), (start as u32, i as u32));
-                start = i;
-            }
-        }
-        // The sort keys go before the people are resolved (a province's peak memory).
-        let act_sorted = keyed.iter().map(|k| k.3).collect();
-        let act_dates = keyed.iter().map(|k| k.2).collect();
-        drop(keyed);
-
-        // The people of organisation-life activities as person indices, in chunks on every
-        // core, then laid end to end.
-        const CHUNK: usize = 64 * 1024;
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = l
-            .activities
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut counts = Vec::with_capacity(chunk.len());
-                let mut people = Vec::new();
-                for a in chunk {
-                    if a.kind.is_org_life() {
-                        people.extend(
-                            a.people
-                                .iter()
-                                .filter_map(|p| person_ix.get(p.sym()).copied()),
-                        );
-                    }
-                    counts.push(people.len() as u32);
-                }
-                (counts, people)
-            })
-            .collect();
-        let mut life_people_off = Vec::with_capacity(l.activities.len() + 1);
-        let mut life_people = Vec::with_capacity(chunks.iter().map(|c| c.1.len()).sum());
-        life_people_off.push(0u32);
-        for (counts, people) in chunks {
-            let base = life_people.len() as u32;
-            life_people_off.extend(counts.into_iter().map(|n| base + n));
-            life_people.extend(people);
-        }
 
         let mut designated: SymMap<Vec<(u32, u32)>> = SymMap::default();
         let mut designations_by_unit = vec![Vec::new(); l.units.len()];
@@ -673,6 +724,86 @@ impl<'a> Engine<'a> {
             }
         }
 
+        Structure {
+            root,
+            tin,
+            tout,
+            anchor_off,
+            anchor_tin,
+            units_by_kind,
+            units_by_kind_tin,
+            org_entries,
+            orgs_by_host,
+            child_groups,
+            elections,
+            confirmed_by_org,
+            joined_by_org,
+            person_org,
+            roles_by_target,
+            roles_by_person,
+            cadre_roles_by_start,
+            key_tasks,
+            progress,
+            designated,
+            designations_by_unit,
+            enterprises,
+            targets,
+        }
+    }
+}
+
+impl<'a> Engine<'a> {
+    /// Indexes `ledger` once. Never fails: an invalid ledger (dangling references, cycles)
+    /// gives an engine that ignores what does not resolve.
+    pub fn new(ledger: &'a Ledger) -> Engine<'a> {
+        let l = ledger;
+        let n_units = l.units.len() as u32;
+        let n_orgs = l.orgs.len() as u32;
+
+        let mut nodes = SymRows::new();
+        let ids = l
+            .units
+            .iter()
+            .map(|u| u.id.sym())
+            .chain(l.orgs.iter().map(|o| o.id.sym()))
+            .chain(l.initiatives.iter().map(|i| i.id.sym()));
+        for (n, id) in ids.enumerate() {
+            nodes.insert_first(id, n as Node);
+        }
+        let mut person_ix = SymRows::new();
+        for (i, p) in l.people.iter().enumerate() {
+            person_ix.insert_first(p.id.sym(), i as u32);
+        }
+        // The activities (the largest part) are indexed alongside the rest.
+        let (acts, structure) = rayon::join(
+            || ActivityIndex::build(l, &nodes, &person_ix),
+            || Structure::build(l, &nodes, &person_ix),
+        );
+        let Structure {
+            root,
+            tin,
+            tout,
+            anchor_off,
+            anchor_tin,
+            units_by_kind,
+            units_by_kind_tin,
+            org_entries,
+            orgs_by_host,
+            child_groups,
+            elections,
+            confirmed_by_org,
+            joined_by_org,
+            person_org,
+            roles_by_target,
+            roles_by_person,
+            cadre_roles_by_start,
+            key_tasks,
+            progress,
+            designated,
+            designations_by_unit,
+            enterprises,
+            targets,
+        } = structure;
         let mut e = Engine {
             l,
             root,
@@ -699,11 +830,7 @@ impl<'a> Engine<'a> {
             cadre_roles_by_start,
             key_tasks,
             progress,
-            act_ranges,
-            act_sorted,
-            act_dates,
-            life_people_off,
-            life_people,
+            acts,
             designated,
             designations_by_unit,
             enterprises,
@@ -749,7 +876,7 @@ impl<'a> Engine<'a> {
 
     /// The unit index of an id, if it names a unit.
     pub(crate) fn unit_of(&self, id: Sym) -> Option<u32> {
-        self.nodes.get(id).copied().filter(|n| *n < self.n_units)
+        self.nodes.get(id).filter(|n| *n < self.n_units)
     }
 
     /// The scope of unit `u`.
@@ -764,22 +891,12 @@ impl<'a> Engine<'a> {
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
     pub(crate) fn activities(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
-        match self.act_ranges.get(&(subject, kind)) {
-            Some(&(a, b)) => (
-                &self.act_dates[a as usize..b as usize],
-                &self.act_sorted[a as usize..b as usize],
-            ),
-            None => (&[], &[]),
-        }
+        self.acts.of(subject, kind)
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
     pub(crate) fn life_people(&self, a: u32) -> &[u32] {
-        let a = a as usize;
-        match (self.life_people_off.get(a), self.life_people_off.get(a + 1)) {
-            (Some(&x), Some(&y)) => &self.life_people[x as usize..y as usize],
-            _ => &[],
-        }
+        self.acts.life_people(a)
     }
 
     /// Resolves a query's defaults and checks it.

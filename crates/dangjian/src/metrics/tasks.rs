@@ -391,7 +391,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
         .filter_map(|i| {
             let t = evals[i as usize]?;
             let x = &e.l.initiatives[i as usize];
-            let owner_node = x.owner.as_ref().and_then(|o| e.nodes.get(o.sym()).copied());
+            let owner_node = x.owner.as_ref().and_then(|o| e.nodes.get(o.sym()));
             let mut roles: Vec<u32> = e.roles_by_target[e.init_node(i) as usize].to_vec();
             if let Some(n) = owner_node {
                 roles.extend(&e.roles_by_target[n as usize]);

@@ -21,7 +21,7 @@ pub use activities::{
     Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, People, TermError,
 };
 pub use ids::{
-    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, SymTable,
+    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, SymRows, SymTable,
     TargetId, UnitId,
 };
 pub use indicators::{Aggregate, Indicator, Observation, Target};
