@@ -98,8 +98,16 @@ class Table:
         return self.to_arrow().to_pandas(types_mapper=mapping.get, date_as_object=False)
 
     def to_pylist(self) -> List[Dict[str, Any]]:
-        """The rows as dicts of Python values (needs pyarrow)."""
-        return self.to_arrow().to_pylist()
+        """The rows as dicts of Python values, in column order: ``None``, ``str``, ``int``,
+        ``float``, ``bool``, ``datetime.date`` and lists of ``str``, as
+        ``self.to_arrow().to_pylist()`` gives them, but without importing pyarrow.
+
+        >>> import dangjian as dj
+        >>> rows = dj.example().metrics(as_of="2019-07-31", metrics=["tasks.total"]).to_pylist()
+        >>> rows[0]["metric"], rows[0]["value"]
+        ('tasks.total', 33.0)
+        """
+        return self._native.to_pylist()
 
     # -- display -----------------------------------------------------------------------
     def _preview(self, n: int) -> List[List[str]]:

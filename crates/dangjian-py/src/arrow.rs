@@ -244,3 +244,68 @@ pub fn cell_to_py<'py>(py: Python<'py>, cell: &Cell<'_>) -> PyResult<Bound<'py, 
         other => other.to_exact_text().into_bound_py_any(py),
     }
 }
+
+/// The value at row `i` of an Arrow column built by this module, as [`cell_to_py`] gives
+/// it (and as pyarrow's `to_pylist` does).
+fn value_to_py<'py>(
+    py: Python<'py>,
+    a: &dyn arrow_array::Array,
+    i: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    use arrow_array::cast::AsArray;
+    use arrow_array::types::{Date32Type, Float64Type, Int64Type};
+    if a.is_null(i) {
+        return Ok(PyNone::get(py).to_owned().into_any());
+    }
+    match a.data_type() {
+        DataType::Utf8 => a.as_string::<i32>().value(i).into_bound_py_any(py),
+        DataType::Float64 => a
+            .as_primitive::<Float64Type>()
+            .value(i)
+            .into_bound_py_any(py),
+        DataType::Int64 => a.as_primitive::<Int64Type>().value(i).into_bound_py_any(py),
+        DataType::Boolean => a.as_boolean().value(i).into_bound_py_any(py),
+        DataType::Date32 => {
+            let days = a.as_primitive::<Date32Type>().value(i);
+            let d = NaiveDate::from_num_days_from_ce_opt(days.saturating_add(719_163)).ok_or_else(
+                || {
+                    pyo3::exceptions::PyValueError::new_err(format!(
+                        "date32 value {days} is not a date"
+                    ))
+                },
+            )?;
+            Ok(PyDate::new(py, d.year(), d.month() as u8, d.day() as u8)?.into_any())
+        }
+        DataType::List(_) => {
+            let items = a.as_list::<i32>().value(i);
+            let out = PyList::empty(py);
+            for j in 0..items.len() {
+                out.append(value_to_py(py, items.as_ref(), j)?)?;
+            }
+            Ok(out.into_any())
+        }
+        other => Err(pyo3::exceptions::PyTypeError::new_err(format!(
+            "a column of Arrow type {other} has no Python form here"
+        ))),
+    }
+}
+
+/// The rows of a batch as a list of dicts (column name to [`cell_to_py`]'s value), in
+/// column order: what pyarrow's `Table.to_pylist()` gives, without pyarrow.
+pub fn batch_to_pylist<'py>(py: Python<'py>, batch: &RecordBatch) -> PyResult<Bound<'py, PyList>> {
+    let schema = batch.schema();
+    let names: Vec<Bound<'py, pyo3::types::PyString>> = schema
+        .fields()
+        .iter()
+        .map(|f| pyo3::types::PyString::new(py, f.name()))
+        .collect();
+    let out = PyList::empty(py);
+    for i in 0..batch.num_rows() {
+        let row = pyo3::types::PyDict::new(py);
+        for (column, name) in batch.columns().iter().zip(&names) {
+            row.set_item(name, value_to_py(py, column.as_ref(), i)?)?;
+        }
+        out.append(row)?;
+    }
+    Ok(out)
+}

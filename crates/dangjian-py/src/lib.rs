@@ -130,6 +130,12 @@ impl PyArrowTable {
         self.batch.num_rows()
     }
 
+    /// The rows as dicts of Python values (`None`, `str`, `int`, `float`, `bool`,
+    /// `datetime.date`, lists of `str`), as pyarrow's `to_pylist` gives them, without pyarrow.
+    fn to_pylist<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyList>> {
+        arrow::batch_to_pylist(py, &self.batch)
+    }
+
     /// The first `n` rows as text cells (empty for null), for display without pyarrow.
     fn preview(&self, n: usize) -> PyResult<Vec<Vec<String>>> {
         let options = arrow_cast::display::FormatOptions::default().with_null("");
