@@ -29,7 +29,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::calendar::{days_in_month, year_start};
-use crate::metrics::engine::{range, select, Ctx, Scope};
+use crate::metrics::engine::{Ctx, Scope};
 use crate::metrics::{Engine, Query, QueryError};
 use crate::model::{OrgId, OrgKind, UnitId};
 use crate::rows::{Cell, Column, ColumnType, Row};
@@ -245,7 +245,7 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
     let e = ctx.e;
     let l = e.l;
     let as_of = ctx.as_of;
-    let list = range(&e.enterprises, ctx.scope);
+    let list = e.enterprises_in(ctx.scope);
     // Position in `list` of each unit that is one of these enterprises.
     let mut pos: Vec<u32> = vec![u32::MAX; l.units.len()];
     for (i, &(_, u)) in list.iter().enumerate() {
@@ -263,7 +263,7 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
                 employees: unit.employees,
                 ..EnterpriseFacts::default()
             };
-            for &o in &e.orgs_by_host[u as usize] {
+            for &o in e.orgs_hosted_by(u) {
                 let org = &l.orgs[o as usize];
                 if !(org.active_on(as_of) && org.kind.is_primary()) {
                     continue;
@@ -304,9 +304,9 @@ fn enterprise_orgs_row(
     s: Scope,
 ) -> EnterpriseOrgsRow {
     let e = ctx.e;
-    let first = |lo: u32| e.enterprises.partition_point(|x| x.0 < lo);
+    let first = |lo: u32| e.enterprises_before(lo);
     let a = first(s.lo).saturating_sub(first(ctx.scope.lo));
-    let n = range(&e.enterprises, s).len();
+    let n = e.enterprises_in(s).len();
     let mut r = EnterpriseOrgsRow {
         scope: e.l.units[s.unit as usize].id.clone(),
         enterprises: 0,
@@ -582,7 +582,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
         }
         for (m, slot) in out.iter_mut().enumerate().take(assessed) {
             let mut n = 0u64;
-            for subject in std::iter::once(o).chain(e.child_groups[o as usize].iter().copied()) {
+            for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
                 for &k in kinds {
                     let (dates, _) = e.activities(e.org_node(subject), k);
                     let a = dates.partition_point(|d| *d < bounds[m]);
@@ -600,7 +600,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
         (held, rate)
     };
     let mut rows = Vec::new();
-    for o in select(&e.org_entries, ctx.scope, |o| e.anchors(e.org_node(o))) {
+    for o in e.orgs_in(ctx.scope) {
         let org = &l.orgs[o as usize];
         let active_this_year = org.established <= as_of && org.dissolved.is_none_or(|d| d >= start);
         if !matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) || !active_this_year {
@@ -609,7 +609,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
         let parent = org
             .parent
             .as_ref()
-            .and_then(|p| e.nodes.get(p.sym()))
+            .and_then(|p| e.node_of(p.sym()))
             .and_then(|n| e.node_org(n))
             .map(|p| l.orgs[p as usize].name.clone());
         let committee = count(o, &committee_kinds);

@@ -100,12 +100,12 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         let l = e.l;
         let as_of = ctx.as_of;
         let started = e
-            .cadre_roles_by_start
+            .cadre_roles_by_start()
             .partition_point(|&r| l.roles[r as usize].start <= as_of);
-        let mut people: Vec<u32> = e.cadre_roles_by_start[..started]
+        let mut people: Vec<u32> = e.cadre_roles_by_start()[..started]
             .iter()
             .filter(|&&r| l.roles[r as usize].active_on(as_of))
-            .filter_map(|&r| e.person_ix.get(l.roles[r as usize].person.sym()))
+            .filter_map(|&r| e.person_of(l.roles[r as usize].person.sym()))
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -113,7 +113,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         for p in people {
             let person = &l.people[p as usize];
             let mut anchors: Vec<u32> = Vec::new();
-            if let Some(o) = e.person_org[p as usize] {
+            if let Some(o) = e.org_of_person(p) {
                 if l.orgs[o as usize].active_on(as_of) {
                     anchors.extend_from_slice(e.anchors(e.org_node(o)));
                 }
@@ -121,7 +121,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
             let mut active: BTreeSet<RoleKind> = BTreeSet::new();
             let mut held: BTreeSet<RoleKind> = BTreeSet::new();
             let mut on_tasks = false;
-            for &r in &e.roles_by_person[p as usize] {
+            for &r in e.roles_of(p) {
                 let role = &l.roles[r as usize];
                 if role.start <= as_of {
                     held.insert(role.role);
@@ -130,7 +130,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
                     continue;
                 }
                 active.insert(role.role);
-                let target = e.nodes.get(role.target.sym());
+                let target = e.node_of(role.target.sym());
                 if let Some(n) = target {
                     anchors.extend_from_slice(e.anchors(n));
                     if matches!(role.role, RoleKind::Leader | RoleKind::Member) {

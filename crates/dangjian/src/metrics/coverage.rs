@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::catalogue::{Family, Metric};
-use super::engine::{range, Ctx, Scope, Val};
+use super::engine::{Ctx, Scope, Val};
 use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
@@ -88,13 +88,13 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
         let e = ctx.e;
         let l = e.l;
         let as_of = ctx.as_of;
-        range(&e.enterprises, ctx.scope)
+        e.enterprises_in(ctx.scope)
             .iter()
             .map(|&(_, u)| {
                 if !l.units[u as usize].active_on(as_of) {
                     return EnterpriseEval::default();
                 }
-                let hosted = &e.orgs_by_host[u as usize];
+                let hosted = e.orgs_hosted_by(u);
                 let mut ev = EnterpriseEval {
                     active: true,
                     ..EnterpriseEval::default()
@@ -118,7 +118,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                     .filter(|&&o| l.orgs[o as usize].established <= as_of);
                 let targets = std::iter::once(u).chain(existing.map(|&o| e.org_node(o)));
                 for n in targets {
-                    for &r in &e.roles_by_target[n as usize] {
+                    for &r in e.roles_targeting(n) {
                         let role = &l.roles[r as usize];
                         if role.role == RoleKind::Instructor && role.active_on(as_of) {
                             ev.instructor_roles.push(r);
@@ -134,7 +134,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
 
 /// Where the enterprises of scope `s` (inside the query's scope) start in [`evals`].
 fn offset(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
-    let first = |lo: u32| ctx.e.enterprises.partition_point(|x| x.0 < lo);
+    let first = |lo: u32| ctx.e.enterprises_before(lo);
     first(s.lo).saturating_sub(first(ctx.scope.lo))
 }
 
@@ -154,7 +154,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let evals = evals(ctx);
     let a = offset(ctx, s);
     let mut f = Figures::default();
-    for (i, _) in range(&ctx.e.enterprises, s).iter().enumerate() {
+    for (i, _) in ctx.e.enterprises_in(s).iter().enumerate() {
         let ev = &evals[a + i];
         if ev.active {
             f.enterprises += 1;
@@ -204,7 +204,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     let l = e.l;
     let evals = evals(ctx);
     let a = offset(ctx, ctx.scope);
-    let mut picked: Vec<(u32, &EnterpriseEval)> = range(&e.enterprises, ctx.scope)
+    let mut picked: Vec<(u32, &EnterpriseEval)> = e
+        .enterprises_in(ctx.scope)
         .iter()
         .enumerate()
         .map(|(i, &(_, u))| (u, &evals[a + i]))

@@ -165,7 +165,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
     let mut exempt: std::collections::HashMap<(&str, Node), Vec<(NaiveDate, NaiveDate)>> =
         std::collections::HashMap::new();
     for x in &l.exemptions {
-        if let Some(n) = e.nodes.get(x.subject.sym()) {
+        if let Some(n) = e.node_of(x.subject.sym()) {
             exempt
                 .entry((x.duty.as_str(), n))
                 .or_default()
@@ -205,7 +205,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 AppliesTo::Role(kind) => {
                     for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
                         add(
-                            e.nodes.get(r.target.sym()),
+                            e.node_of(r.target.sym()),
                             Source::Role(i as u32),
                             Some(r.start),
                             r.end,
@@ -283,7 +283,7 @@ fn day_number(d: NaiveDate) -> i64 {
 pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> ObligationEval {
     let e = ctx.e;
     let duty = &e.l.duties[d as usize];
-    let (all, idx): (&[NaiveDate], &[u32]) = match e.duties[d as usize].kind {
+    let (all, idx): (&[NaiveDate], &[u32]) = match e.duty_index(d as usize).kind {
         Some(k) => e.activities(ob.subject, k),
         None => (&[], &[]),
     };
@@ -446,7 +446,7 @@ fn n_day(
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
     ctx.obligations.get_or_init(|| {
         ctx.e
-            .duties
+            .duty_indices()
             .iter()
             .enumerate()
             .map(|(d, ix)| {
@@ -461,7 +461,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
 
 fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Vec<u32> {
     let e = ctx.e;
-    let ix = &e.duties[d as usize];
+    let ix = e.duty_index(d as usize);
     select(&ix.entries, s, |o| {
         e.anchors(ix.obligations[o as usize].subject)
     })
@@ -535,7 +535,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
     let evals = evals(ctx);
     let mut out = Vec::new();
     for (d, duty) in l.duties.iter().enumerate() {
-        let ix = &e.duties[d];
+        let ix = e.duty_index(d);
         for o in in_scope(ctx, ctx.scope, d as u32) {
             let ob = &ix.obligations[o as usize];
             let ev = &evals[d][o as usize];

@@ -245,64 +245,64 @@ impl Ctx<'_, '_> {
 /// ```
 pub struct Engine<'a> {
     pub(crate) l: &'a Ledger,
-    pub(crate) root: Option<u32>,
+    root: Option<u32>,
     default_as_of: Option<NaiveDate>,
-    pub(crate) n_units: u32,
-    pub(crate) n_orgs: u32,
+    n_units: u32,
+    n_orgs: u32,
     /// Any unit, org or initiative id to its node.
-    pub(crate) nodes: SymRows,
+    nodes: SymRows,
     /// Person id to person index.
-    pub(crate) person_ix: SymRows,
+    person_ix: SymRows,
     /// Euler-tour entry number and exit bound of each unit.
-    pub(crate) tin: Vec<u32>,
-    pub(crate) tout: Vec<u32>,
+    tin: Vec<u32>,
+    tout: Vec<u32>,
     /// Anchors of each node (compressed rows).
     anchor_off: Vec<u32>,
     anchor_tin: Vec<u32>,
     /// Units of each kind (by `Vocabulary::ALL` position), in ledger order.
-    pub(crate) units_by_kind: Vec<Vec<u32>>,
+    units_by_kind: Vec<Vec<u32>>,
     /// Units of each kind as `(tin, unit)`, sorted.
-    pub(crate) units_by_kind_tin: Vec<Vec<(u32, u32)>>,
+    units_by_kind_tin: Vec<Vec<(u32, u32)>>,
     /// Every org at each of its anchors, sorted.
-    pub(crate) org_entries: Vec<(u32, u32)>,
+    org_entries: Vec<(u32, u32)>,
     /// Orgs listing each unit among their hosts.
-    pub(crate) orgs_by_host: Vec<Vec<u32>>,
+    orgs_by_host: Vec<Vec<u32>>,
     /// `group` orgs whose parent is each org.
-    pub(crate) child_groups: Vec<Vec<u32>>,
+    child_groups: Vec<Vec<u32>>,
     /// Election dates of each org, sorted.
-    pub(crate) elections: Vec<Vec<NaiveDate>>,
+    elections: Vec<Vec<NaiveDate>>,
     /// Each org's members' `confirmed` dates, sorted (members without one left out).
-    pub(crate) confirmed_by_org: Vec<Vec<NaiveDate>>,
+    confirmed_by_org: Vec<Vec<NaiveDate>>,
     /// Each org's members by `joined` (members without one left out), sorted.
-    pub(crate) joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
+    joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
     /// Each person's membership org.
-    pub(crate) person_org: Vec<Option<u32>>,
+    person_org: Vec<Option<u32>>,
     /// Roles targeting each node, in ledger order.
-    pub(crate) roles_by_target: Groups,
+    roles_by_target: Groups,
     /// Roles of each person, in ledger order.
-    pub(crate) roles_by_person: Groups,
+    roles_by_person: Groups,
     /// Cadre roles sorted by start.
-    pub(crate) cadre_roles_by_start: Vec<u32>,
+    cadre_roles_by_start: Vec<u32>,
     /// Key tasks at their anchor, sorted.
-    pub(crate) key_tasks: Vec<(u32, u32)>,
+    key_tasks: Vec<(u32, u32)>,
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
-    pub(crate) progress: Vec<Vec<u32>>,
+    progress: Vec<Vec<u32>>,
     /// The activities, indexed by subject and kind.
     acts: ActivityIndex,
     /// Units holding each designation (each unit once), sorted by anchor.
-    pub(crate) designated: SymMap<Vec<(u32, u32)>>,
+    designated: SymMap<Vec<(u32, u32)>>,
     /// Designation records of each unit.
-    pub(crate) designations_by_unit: Vec<Vec<u32>>,
+    designations_by_unit: Vec<Vec<u32>>,
     /// Above-scale enterprises as `(tin, unit)`, sorted.
-    pub(crate) enterprises: Vec<(u32, u32)>,
+    enterprises: Vec<(u32, u32)>,
     /// Obligations of each duty.
-    pub(crate) duties: Vec<duties::DutyIndex>,
+    duties: Vec<duties::DutyIndex>,
     /// Indicator index.
-    pub(crate) indicators: indicators::IndicatorIndex,
+    indicators: indicators::IndicatorIndex,
     /// Targets of each scope unit: targeted metric and target rows.
-    pub(crate) targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
+    targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
-    pub(crate) slots: Vec<SlotInfo>,
+    slots: Vec<SlotInfo>,
 }
 
 /// The activities, indexed: sorted by subject, kind and date, and the people of
@@ -852,6 +852,144 @@ impl<'a> Engine<'a> {
             (Some(&a), Some(&b)) => &self.anchor_tin[a as usize..b as usize],
             _ => &[],
         }
+    }
+
+    // -- What the metric families read, by concern ------------------------------------
+
+    /// The node of a unit, org or initiative id.
+    pub(crate) fn node_of(&self, id: Sym) -> Option<Node> {
+        self.nodes.get(id)
+    }
+
+    /// The person index of a person id.
+    pub(crate) fn person_of(&self, id: Sym) -> Option<u32> {
+        self.person_ix.get(id)
+    }
+
+    /// How many units the ledger has (unit indices are `0..n`).
+    pub(crate) fn unit_count(&self) -> u32 {
+        self.n_units
+    }
+
+    /// The Euler-tour entry number of unit `u`.
+    pub(crate) fn tour_entry(&self, u: u32) -> u32 {
+        self.tin[u as usize]
+    }
+
+    /// The units of kind position `kind` (in `UnitKind::ALL`) in scope `s`, as
+    /// `(tour entry, unit)`.
+    pub(crate) fn units_of_kind_in(&self, kind: usize, s: Scope) -> &[(u32, u32)] {
+        self.units_by_kind_tin
+            .get(kind)
+            .map_or(&[], |v| range(v, s))
+    }
+
+    /// The above-scale enterprises in scope `s`, as `(tour entry, unit)` in tour order.
+    pub(crate) fn enterprises_in(&self, s: Scope) -> &[(u32, u32)] {
+        range(&self.enterprises, s)
+    }
+
+    /// How many above-scale enterprises come before tour entry `lo` (the position of the
+    /// first of a scope in the list of all of them).
+    pub(crate) fn enterprises_before(&self, lo: u32) -> usize {
+        self.enterprises.partition_point(|x| x.0 < lo)
+    }
+
+    /// The orgs listing unit `u` among their hosts.
+    pub(crate) fn orgs_hosted_by(&self, u: u32) -> &[u32] {
+        self.orgs_by_host.get(u as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The party groups whose parent is org `o`.
+    pub(crate) fn groups_of(&self, o: u32) -> &[u32] {
+        self.child_groups.get(o as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The orgs in scope `s`, each once, in ledger order.
+    pub(crate) fn orgs_in(&self, s: Scope) -> Vec<u32> {
+        select(&self.org_entries, s, |o| self.anchors(self.org_node(o)))
+    }
+
+    /// The election dates of org `o`, sorted.
+    pub(crate) fn elections_of(&self, o: u32) -> &[NaiveDate] {
+        self.elections.get(o as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The `confirmed` dates of org `o`'s members, sorted.
+    pub(crate) fn confirmed_in(&self, o: u32) -> &[NaiveDate] {
+        self.confirmed_by_org
+            .get(o as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// Org `o`'s members as `(joined, person)`, sorted.
+    pub(crate) fn joined_in(&self, o: u32) -> &[(NaiveDate, u32)] {
+        self.joined_by_org
+            .get(o as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The membership org of person `p`.
+    pub(crate) fn org_of_person(&self, p: u32) -> Option<u32> {
+        self.person_org.get(p as usize).copied().flatten()
+    }
+
+    /// The roles targeting node `n`, in ledger order.
+    pub(crate) fn roles_targeting(&self, n: Node) -> &[u32] {
+        &self.roles_by_target[n as usize]
+    }
+
+    /// The roles of person `p`, in ledger order.
+    pub(crate) fn roles_of(&self, p: u32) -> &[u32] {
+        &self.roles_by_person[p as usize]
+    }
+
+    /// The cadre roles, sorted by start.
+    pub(crate) fn cadre_roles_by_start(&self) -> &[u32] {
+        &self.cadre_roles_by_start
+    }
+
+    /// The key tasks at their anchors, as `(tour entry, initiative)`, sorted.
+    pub(crate) fn key_tasks(&self) -> &[(u32, u32)] {
+        &self.key_tasks
+    }
+
+    /// The key tasks in scope `s`, each once, in ledger order.
+    pub(crate) fn key_tasks_in(&self, s: Scope) -> Vec<u32> {
+        select(&self.key_tasks, s, |i| self.anchors(self.init_node(i)))
+    }
+
+    /// The progress updates of initiative `i`, by date.
+    pub(crate) fn progress_of(&self, i: u32) -> &[u32] {
+        self.progress.get(i as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The designation records of unit `u`.
+    pub(crate) fn designations_of(&self, u: u32) -> &[u32] {
+        self.designations_by_unit
+            .get(u as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The units holding designation `d` in scope `s` (each once), as `(tour entry, unit)`;
+    /// `None` when no unit ever held it.
+    pub(crate) fn designated_in(&self, d: Sym, s: Scope) -> Option<&[(u32, u32)]> {
+        self.designated.get(&d).map(|units| range(units, s))
+    }
+
+    /// The obligations index of every duty, by duty.
+    pub(crate) fn duty_indices(&self) -> &[duties::DutyIndex] {
+        &self.duties
+    }
+
+    /// The obligations index of duty `d`.
+    pub(crate) fn duty_index(&self, d: usize) -> &duties::DutyIndex {
+        &self.duties[d]
+    }
+
+    /// The indicator index.
+    pub(crate) fn indicator_index(&self) -> &indicators::IndicatorIndex {
+        &self.indicators
     }
 
     /// The node of an org.

@@ -94,7 +94,7 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     for i in 0..l.indicators.len() {
         let units: Vec<u32> = match &ix.leaves[i] {
             // A formula of constants only has a value at every unit.
-            Some(leaves) if leaves.is_empty() => (0..e.n_units).collect(),
+            Some(leaves) if leaves.is_empty() => (0..e.unit_count()).collect(),
             Some(leaves) => leaves
                 .iter()
                 .flat_map(|&j| observed_at[j as usize].iter().copied())
@@ -103,7 +103,7 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
                 .collect(),
             None => Vec::new(),
         };
-        let mut c: Vec<(u32, u32)> = units.into_iter().map(|u| (e.tin[u as usize], u)).collect();
+        let mut c: Vec<(u32, u32)> = units.into_iter().map(|u| (e.tour_entry(u), u)).collect();
         c.sort_unstable();
         ix.candidates.push(c);
     }
@@ -217,7 +217,7 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate) ->
 /// none when no unit has one.
 fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Option<f64> {
     let e = ctx.e;
-    let ix = &e.indicators;
+    let ix = e.indicator_index();
     let cands = ix.candidates.get(i as usize)?;
     let mut units: Vec<u32> = range(cands, s).iter().map(|c| c.1).collect();
     units.sort_unstable();

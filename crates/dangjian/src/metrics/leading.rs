@@ -2,7 +2,7 @@
 //! and targets of the same programme have their own files.
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind};
-use super::engine::{range, Ctx, Scope, Val};
+use super::engine::{Ctx, Scope, Val};
 use crate::model::{Programme, RoleKind, UnitKind, Vocabulary};
 
 /// The road-chief and village-liaison family (`roads.*`, `villages.*`).
@@ -70,12 +70,13 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
     let e = ctx.e;
     let pos = UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     let (mut covered, mut all) = (0usize, 0usize);
-    for &(_, u) in range(&e.units_by_kind_tin[pos], s) {
+    for &(_, u) in e.units_of_kind_in(pos, s) {
         if !e.l.units[u as usize].active_on(ctx.as_of) {
             continue;
         }
         all += 1;
-        let has = e.roles_by_target[u as usize]
+        let has = e
+            .roles_targeting(u)
             .iter()
             .map(|&r| &e.l.roles[r as usize])
             .any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));

@@ -5,7 +5,7 @@
 //! An org is in scope when any of its hosts is.
 
 use super::catalogue::{Family, Metric};
-use super::engine::{range, select, Ctx, Scope, Val};
+use super::engine::{Ctx, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
@@ -126,13 +126,13 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         let mut out = vec![None; l.orgs.len()];
         // Who was listed for which org: one stamp per person instead of a set per org.
         let mut stamp: Vec<u32> = vec![u32::MAX; l.people.len()];
-        for o in select(&e.org_entries, ctx.scope, |o| e.anchors(e.org_node(o))) {
+        for o in e.orgs_in(ctx.scope) {
             if !l.orgs[o as usize].active_on(as_of) {
                 continue;
             }
             let mut recorded = false;
             let mut listed: u64 = 0;
-            for subject in std::iter::once(o).chain(e.child_groups[o as usize].iter().copied()) {
+            for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
                 for &k in &kinds {
                     let (dates, acts) = e.activities(e.org_node(subject), k);
                     let a = dates.partition_point(|d| *d <= m);
@@ -144,7 +144,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                         }
                         recorded = true;
                         for &p in e.life_people(x) {
-                            let member = e.person_org[p as usize] == Some(o);
+                            let member = e.org_of_person(p) == Some(o);
                             if member
                                 && stamp[p as usize] != o
                                 && l.people[p as usize].joined.is_some_and(|j| j <= m)
@@ -157,7 +157,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                 }
             }
             if recorded {
-                let eligible = e.joined_by_org[o as usize].partition_point(|j| j.0 <= m) as u64;
+                let eligible = e.joined_in(o).partition_point(|j| j.0 <= m) as u64;
                 out[o as usize] = Some(OrgLife {
                     eligible,
                     absent: eligible.saturating_sub(listed),
@@ -192,7 +192,8 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let e = ctx.e;
     let l = e.l;
     let as_of = ctx.as_of;
-    let orgs: Vec<u32> = select(&e.org_entries, s, |o| e.anchors(e.org_node(o)))
+    let orgs: Vec<u32> = e
+        .orgs_in(s)
         .into_iter()
         .filter(|&o| l.orgs[o as usize].active_on(as_of))
         .collect();
@@ -206,11 +207,11 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
         let org = &l.orgs[o as usize];
         if matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) {
             branches += 1;
-            let formal = e.confirmed_by_org[o as usize].partition_point(|c| *c <= as_of);
+            let formal = e.confirmed_in(o).partition_point(|c| *c <= as_of);
             viable += usize::from(formal >= 3);
         }
         if org.kind.is_primary() {
-            let el = &e.elections[o as usize];
+            let el = e.elections_of(o);
             let n = el.partition_point(|d| *d <= as_of);
             if let Some(&latest) = n.checked_sub(1).and_then(|k| el.get(k)) {
                 elected += 1;
@@ -240,13 +241,12 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     }
 
     let red = e
-        .designated
-        .get(&Designation::new(Designation::RED_WORKSHOP).sym())
+        .designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
         .map(|units| {
-            range(units, s)
+            units
                 .iter()
                 .filter(|&&(_, u)| {
-                    e.designations_by_unit[u as usize]
+                    e.designations_of(u)
                         .iter()
                         .map(|&d| &l.designations[d as usize])
                         .any(|d| {

@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalogue::{Family, Metric};
-use super::engine::{select, Ctx, Scope, Val};
+use super::engine::{Ctx, Scope, Val};
 use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
 use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
@@ -204,7 +204,7 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
     let e = ctx.e;
     let x = &e.l.initiatives[i as usize];
     let as_of = ctx.as_of;
-    let all = &e.progress[i as usize];
+    let all = e.progress_of(i);
     let upto = &all[..all.partition_point(|&p| e.l.progress[p as usize].date <= as_of)];
     let updates = || upto.iter().map(|&p| &e.l.progress[p as usize]);
 
@@ -266,7 +266,7 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<TaskEval>] {
     ctx.tasks.get_or_init(|| {
         let mut out = vec![None; ctx.e.l.initiatives.len()];
-        for &(_, i) in &ctx.e.key_tasks {
+        for &(_, i) in ctx.e.key_tasks() {
             if out[i as usize].is_none() {
                 out[i as usize] = Some(eval_task(ctx, i));
             }
@@ -278,7 +278,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<TaskEval>] {
 /// The key tasks in scope `s`, in ledger order.
 fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<u32> {
     let e = ctx.e;
-    select(&e.key_tasks, s, |i| e.anchors(e.init_node(i)))
+    e.key_tasks_in(s)
 }
 
 /// What the key-task metrics are read from, at one scope.
@@ -391,10 +391,10 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
         .filter_map(|i| {
             let t = evals[i as usize]?;
             let x = &e.l.initiatives[i as usize];
-            let owner_node = x.owner.as_ref().and_then(|o| e.nodes.get(o.sym()));
-            let mut roles: Vec<u32> = e.roles_by_target[e.init_node(i) as usize].to_vec();
+            let owner_node = x.owner.as_ref().and_then(|o| e.node_of(o.sym()));
+            let mut roles: Vec<u32> = e.roles_targeting(e.init_node(i)).to_vec();
             if let Some(n) = owner_node {
-                roles.extend(&e.roles_by_target[n as usize]);
+                roles.extend(e.roles_targeting(n));
             }
             roles.sort_unstable();
             let leader = roles
