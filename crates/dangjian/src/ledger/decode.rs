@@ -203,15 +203,32 @@ impl SourceMap {
 /// Interns ids through a cache of its own, so that the texts one table repeats (a person
 /// listed in thousands of activities) reach the process-wide interner once.
 ///
-/// Keys are kept inline (ids of up to 24 bytes), so a hit compares bytes in the table itself
-/// instead of following a pointer into the interned texts.
+/// Keys are kept inline (ids of up to 8 bytes as a number, longer ones up to 24 bytes as
+/// text), so a hit compares bytes in the table itself instead of following a pointer into
+/// the interned texts.
 #[derive(Default)]
 pub(crate) struct Interner {
+    /// Ids of up to 8 bytes without a NUL (most ids), keyed by their bytes as a number:
+    /// 16 bytes an entry, and no text to hash or compare.
+    short: HashMap<u64, Sym>,
     seen: HashMap<compact_str::CompactString, Sym>,
 }
 
 impl Interner {
     pub(crate) fn sym(&mut self, s: &str) -> Sym {
+        let b = s.as_bytes();
+        if b.len() <= 8 && !b.contains(&0) {
+            // Zero-padded: two texts without NUL give the same number only if equal.
+            let mut k = [0u8; 8];
+            k[..b.len()].copy_from_slice(b);
+            let key = u64::from_le_bytes(k);
+            if let Some(&x) = self.short.get(&key) {
+                return x;
+            }
+            let x = Sym::new(s);
+            self.short.insert(key, x);
+            return x;
+        }
         if let Some(&x) = self.seen.get(s) {
             return x;
         }
@@ -978,4 +995,42 @@ fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) ->
 /// comes near 4 billion).
 fn count_u32(n: u64) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod interner_tests {
+    use super::Interner;
+    use crate::model::Sym;
+
+    #[test]
+    fn the_cache_gives_each_text_its_own_symbol_whatever_its_length_or_bytes() {
+        let texts = [
+            "",
+            "p",
+            "p1",
+            "p1012621",
+            "p10126210",
+            "a8r3",
+            "oe22872",
+            "000101",
+            "0001010",
+            "中共",
+            "中共城西",
+            "a\0",
+            "a\0\0",
+            "\0",
+            "x_very_long_identifier_beyond_24_bytes",
+        ];
+        let mut ids = Interner::default();
+        let first: Vec<Sym> = texts.iter().map(|t| ids.sym(t)).collect();
+        for (t, s) in texts.iter().zip(&first) {
+            assert_eq!(s.as_str(), *t);
+            assert_eq!(*s, Sym::new(t));
+        }
+        // Distinct texts, distinct symbols; asking again gives the same ones.
+        let distinct: std::collections::HashSet<Sym> = first.iter().copied().collect();
+        assert_eq!(distinct.len(), texts.len());
+        let again: Vec<Sym> = texts.iter().map(|t| ids.sym(t)).collect();
+        assert_eq!(again, first);
+    }
 }
