@@ -245,7 +245,8 @@ impl Ctx<'_, '_> {
 /// ```
 pub struct Engine<'a> {
     pub(crate) l: &'a Ledger,
-    root: Option<u32>,
+    /// The index but the id tables and the activities.
+    s: Structure,
     default_as_of: Option<NaiveDate>,
     n_units: u32,
     n_orgs: u32,
@@ -253,54 +254,12 @@ pub struct Engine<'a> {
     nodes: SymRows,
     /// Person id to person index.
     person_ix: SymRows,
-    /// Euler-tour entry number and exit bound of each unit.
-    tin: Vec<u32>,
-    tout: Vec<u32>,
-    /// Anchors of each node (compressed rows).
-    anchor_off: Vec<u32>,
-    anchor_tin: Vec<u32>,
-    /// Units of each kind (by `Vocabulary::ALL` position), in ledger order.
-    units_by_kind: Vec<Vec<u32>>,
-    /// Units of each kind as `(tin, unit)`, sorted.
-    units_by_kind_tin: Vec<Vec<(u32, u32)>>,
-    /// Every org at each of its anchors, sorted.
-    org_entries: Vec<(u32, u32)>,
-    /// Orgs listing each unit among their hosts.
-    orgs_by_host: Vec<Vec<u32>>,
-    /// `group` orgs whose parent is each org.
-    child_groups: Vec<Vec<u32>>,
-    /// Election dates of each org, sorted.
-    elections: Vec<Vec<NaiveDate>>,
-    /// Each org's members' `confirmed` dates, sorted (members without one left out).
-    confirmed_by_org: Vec<Vec<NaiveDate>>,
-    /// Each org's members by `joined` (members without one left out), sorted.
-    joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
-    /// Each person's membership org.
-    person_org: Vec<Option<u32>>,
-    /// Roles targeting each node, in ledger order.
-    roles_by_target: Groups,
-    /// Roles of each person, in ledger order.
-    roles_by_person: Groups,
-    /// Cadre roles sorted by start.
-    cadre_roles_by_start: Vec<u32>,
-    /// Key tasks at their anchor, sorted.
-    key_tasks: Vec<(u32, u32)>,
-    /// Progress updates of each initiative, sorted by date (ledger order on ties).
-    progress: Vec<Vec<u32>>,
     /// The activities, indexed by subject and kind.
     acts: ActivityIndex,
-    /// Units holding each designation (each unit once), sorted by anchor.
-    designated: SymMap<Vec<(u32, u32)>>,
-    /// Designation records of each unit.
-    designations_by_unit: Vec<Vec<u32>>,
-    /// Above-scale enterprises as `(tin, unit)`, sorted.
-    enterprises: Vec<(u32, u32)>,
     /// Obligations of each duty.
     duties: Vec<duties::DutyIndex>,
     /// Indicator index.
     indicators: indicators::IndicatorIndex,
-    /// Targets of each scope unit: targeted metric and target rows.
-    targets_by_scope: HashMap<u32, Vec<(String, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
     slots: Vec<SlotInfo>,
 }
@@ -469,28 +428,49 @@ fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
 /// Everything `Engine::new` indexes but the activities and the id tables: the unit tree,
 /// anchors, organisations, people and roles, initiatives, designations and targets.
 struct Structure {
+    /// The first root unit (the ledger's scope by default).
     root: Option<u32>,
+    /// Euler-tour entry number and exit bound of each unit.
     tin: Vec<u32>,
     tout: Vec<u32>,
+    /// Anchors of each node (compressed rows).
     anchor_off: Vec<u32>,
     anchor_tin: Vec<u32>,
+    /// Units of each kind (by `Vocabulary::ALL` position), in ledger order.
     units_by_kind: Vec<Vec<u32>>,
+    /// Units of each kind as `(tin, unit)`, sorted.
     units_by_kind_tin: Vec<Vec<(u32, u32)>>,
+    /// Every org at each of its anchors, sorted.
     org_entries: Vec<(u32, u32)>,
+    /// Orgs listing each unit among their hosts.
     orgs_by_host: Vec<Vec<u32>>,
+    /// `group` orgs whose parent is each org.
     child_groups: Vec<Vec<u32>>,
+    /// Election dates of each org, sorted.
     elections: Vec<Vec<NaiveDate>>,
+    /// Each org's members' `confirmed` dates, sorted (members without one left out).
     confirmed_by_org: Vec<Vec<NaiveDate>>,
+    /// Each org's members by `joined` (members without one left out), sorted.
     joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
+    /// Each person's membership org.
     person_org: Vec<Option<u32>>,
+    /// Roles targeting each node, in ledger order.
     roles_by_target: Groups,
+    /// Roles of each person, in ledger order.
     roles_by_person: Groups,
+    /// Cadre roles sorted by start.
     cadre_roles_by_start: Vec<u32>,
+    /// Key tasks at their anchor, sorted.
     key_tasks: Vec<(u32, u32)>,
+    /// Progress updates of each initiative, sorted by date (ledger order on ties).
     progress: Vec<Vec<u32>>,
+    /// Units holding each designation (each unit once), sorted by anchor.
     designated: SymMap<Vec<(u32, u32)>>,
+    /// Designation records of each unit.
     designations_by_unit: Vec<Vec<u32>>,
+    /// Above-scale enterprises as `(tin, unit)`, sorted.
     enterprises: Vec<(u32, u32)>,
+    /// Targets of each scope unit: targeted metric and target rows.
     targets: HashMap<u32, Vec<(String, Vec<u32>)>>,
 }
 
@@ -779,64 +759,17 @@ impl<'a> Engine<'a> {
             || ActivityIndex::build(l, &nodes, &person_ix),
             || Structure::build(l, &nodes, &person_ix),
         );
-        let Structure {
-            root,
-            tin,
-            tout,
-            anchor_off,
-            anchor_tin,
-            units_by_kind,
-            units_by_kind_tin,
-            org_entries,
-            orgs_by_host,
-            child_groups,
-            elections,
-            confirmed_by_org,
-            joined_by_org,
-            person_org,
-            roles_by_target,
-            roles_by_person,
-            cadre_roles_by_start,
-            key_tasks,
-            progress,
-            designated,
-            designations_by_unit,
-            enterprises,
-            targets,
-        } = structure;
         let mut e = Engine {
             l,
-            root,
+            s: structure,
             default_as_of: l.latest_date(),
             n_units,
             n_orgs,
             nodes,
             person_ix,
-            tin,
-            tout,
-            anchor_off,
-            anchor_tin,
-            units_by_kind,
-            units_by_kind_tin,
-            org_entries,
-            orgs_by_host,
-            child_groups,
-            elections,
-            confirmed_by_org,
-            joined_by_org,
-            person_org,
-            roles_by_target,
-            roles_by_person,
-            cadre_roles_by_start,
-            key_tasks,
-            progress,
             acts,
-            designated,
-            designations_by_unit,
-            enterprises,
             duties: Vec::new(),
             indicators: indicators::IndicatorIndex::default(),
-            targets_by_scope: targets,
             slots: Vec::new(),
         };
         e.duties = duties::index(&e);
@@ -848,8 +781,8 @@ impl<'a> Engine<'a> {
     /// The anchors (sorted entry numbers of the units it belongs to) of a node.
     pub(crate) fn anchors(&self, n: Node) -> &[u32] {
         let n = n as usize;
-        match (self.anchor_off.get(n), self.anchor_off.get(n + 1)) {
-            (Some(&a), Some(&b)) => &self.anchor_tin[a as usize..b as usize],
+        match (self.s.anchor_off.get(n), self.s.anchor_off.get(n + 1)) {
+            (Some(&a), Some(&b)) => &self.s.anchor_tin[a as usize..b as usize],
             _ => &[],
         }
     }
@@ -873,100 +806,110 @@ impl<'a> Engine<'a> {
 
     /// The Euler-tour entry number of unit `u`.
     pub(crate) fn tour_entry(&self, u: u32) -> u32 {
-        self.tin[u as usize]
+        self.s.tin[u as usize]
     }
 
     /// The units of kind position `kind` (in `UnitKind::ALL`) in scope `s`, as
     /// `(tour entry, unit)`.
     pub(crate) fn units_of_kind_in(&self, kind: usize, s: Scope) -> &[(u32, u32)] {
-        self.units_by_kind_tin
+        self.s
+            .units_by_kind_tin
             .get(kind)
             .map_or(&[], |v| range(v, s))
     }
 
     /// The above-scale enterprises in scope `s`, as `(tour entry, unit)` in tour order.
     pub(crate) fn enterprises_in(&self, s: Scope) -> &[(u32, u32)] {
-        range(&self.enterprises, s)
+        range(&self.s.enterprises, s)
     }
 
     /// How many above-scale enterprises come before tour entry `lo` (the position of the
     /// first of a scope in the list of all of them).
     pub(crate) fn enterprises_before(&self, lo: u32) -> usize {
-        self.enterprises.partition_point(|x| x.0 < lo)
+        self.s.enterprises.partition_point(|x| x.0 < lo)
     }
 
     /// The orgs listing unit `u` among their hosts.
     pub(crate) fn orgs_hosted_by(&self, u: u32) -> &[u32] {
-        self.orgs_by_host.get(u as usize).map_or(&[], Vec::as_slice)
+        self.s
+            .orgs_by_host
+            .get(u as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The party groups whose parent is org `o`.
     pub(crate) fn groups_of(&self, o: u32) -> &[u32] {
-        self.child_groups.get(o as usize).map_or(&[], Vec::as_slice)
+        self.s
+            .child_groups
+            .get(o as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     /// The orgs in scope `s`, each once, in ledger order.
     pub(crate) fn orgs_in(&self, s: Scope) -> Vec<u32> {
-        select(&self.org_entries, s, |o| self.anchors(self.org_node(o)))
+        select(&self.s.org_entries, s, |o| self.anchors(self.org_node(o)))
     }
 
     /// The election dates of org `o`, sorted.
     pub(crate) fn elections_of(&self, o: u32) -> &[NaiveDate] {
-        self.elections.get(o as usize).map_or(&[], Vec::as_slice)
+        self.s.elections.get(o as usize).map_or(&[], Vec::as_slice)
     }
 
     /// The `confirmed` dates of org `o`'s members, sorted.
     pub(crate) fn confirmed_in(&self, o: u32) -> &[NaiveDate] {
-        self.confirmed_by_org
+        self.s
+            .confirmed_by_org
             .get(o as usize)
             .map_or(&[], Vec::as_slice)
     }
 
     /// Org `o`'s members as `(joined, person)`, sorted.
     pub(crate) fn joined_in(&self, o: u32) -> &[(NaiveDate, u32)] {
-        self.joined_by_org
+        self.s
+            .joined_by_org
             .get(o as usize)
             .map_or(&[], Vec::as_slice)
     }
 
     /// The membership org of person `p`.
     pub(crate) fn org_of_person(&self, p: u32) -> Option<u32> {
-        self.person_org.get(p as usize).copied().flatten()
+        self.s.person_org.get(p as usize).copied().flatten()
     }
 
     /// The roles targeting node `n`, in ledger order.
     pub(crate) fn roles_targeting(&self, n: Node) -> &[u32] {
-        &self.roles_by_target[n as usize]
+        &self.s.roles_by_target[n as usize]
     }
 
     /// The roles of person `p`, in ledger order.
     pub(crate) fn roles_of(&self, p: u32) -> &[u32] {
-        &self.roles_by_person[p as usize]
+        &self.s.roles_by_person[p as usize]
     }
 
     /// The cadre roles, sorted by start.
     pub(crate) fn cadre_roles_by_start(&self) -> &[u32] {
-        &self.cadre_roles_by_start
+        &self.s.cadre_roles_by_start
     }
 
     /// The key tasks at their anchors, as `(tour entry, initiative)`, sorted.
     pub(crate) fn key_tasks(&self) -> &[(u32, u32)] {
-        &self.key_tasks
+        &self.s.key_tasks
     }
 
     /// The key tasks in scope `s`, each once, in ledger order.
     pub(crate) fn key_tasks_in(&self, s: Scope) -> Vec<u32> {
-        select(&self.key_tasks, s, |i| self.anchors(self.init_node(i)))
+        select(&self.s.key_tasks, s, |i| self.anchors(self.init_node(i)))
     }
 
     /// The progress updates of initiative `i`, by date.
     pub(crate) fn progress_of(&self, i: u32) -> &[u32] {
-        self.progress.get(i as usize).map_or(&[], Vec::as_slice)
+        self.s.progress.get(i as usize).map_or(&[], Vec::as_slice)
     }
 
     /// The designation records of unit `u`.
     pub(crate) fn designations_of(&self, u: u32) -> &[u32] {
-        self.designations_by_unit
+        self.s
+            .designations_by_unit
             .get(u as usize)
             .map_or(&[], Vec::as_slice)
     }
@@ -974,7 +917,7 @@ impl<'a> Engine<'a> {
     /// The units holding designation `d` in scope `s` (each once), as `(tour entry, unit)`;
     /// `None` when no unit ever held it.
     pub(crate) fn designated_in(&self, d: Sym, s: Scope) -> Option<&[(u32, u32)]> {
-        self.designated.get(&d).map(|units| range(units, s))
+        self.s.designated.get(&d).map(|units| range(units, s))
     }
 
     /// The obligations index of every duty, by duty.
@@ -1021,8 +964,8 @@ impl<'a> Engine<'a> {
     pub(crate) fn scope_of(&self, u: u32) -> Scope {
         Scope {
             unit: u,
-            lo: self.tin[u as usize],
-            hi: self.tout[u as usize],
+            lo: self.s.tin[u as usize],
+            hi: self.s.tout[u as usize],
         }
     }
 
@@ -1039,7 +982,7 @@ impl<'a> Engine<'a> {
 
     /// Resolves a query's defaults and checks it.
     pub(crate) fn resolve(&self, q: &Query) -> Result<Ctx<'_, 'a>, QueryError> {
-        let root = self.root.ok_or(QueryError::NoRoot)?;
+        let root = self.s.root.ok_or(QueryError::NoRoot)?;
         let scope_unit = match &q.scope {
             Some(s) => self
                 .unit_of(s.sym())
@@ -1127,11 +1070,11 @@ impl<'a> Engine<'a> {
     pub(crate) fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<u32> {
         let Some(by) = ctx.by else { return Vec::new() };
         let s = ctx.scope;
-        self.units_by_kind[kind_pos(by)]
+        self.s.units_by_kind[kind_pos(by)]
             .iter()
             .copied()
             .filter(|&u| {
-                let t = self.tin[u as usize];
+                let t = self.s.tin[u as usize];
                 let unit = &self.l.units[u as usize];
                 t > s.lo
                     && t < s.hi
@@ -1146,7 +1089,8 @@ impl<'a> Engine<'a> {
         let scope_id: &UnitId = &self.l.units[s.unit as usize].id;
         // The counting target of each targeted metric at this scope.
         let targets: Vec<(&str, u32)> = self
-            .targets_by_scope
+            .s
+            .targets
             .get(&s.unit)
             .map(|list| {
                 list.iter()
@@ -1328,14 +1272,8 @@ mod tests {
             d(2019, 1, 1),
         ));
         let e = Engine::new(&l);
-        assert_eq!(
-            select(&e.org_entries, e.scope_of(0), |o| e.anchors(e.org_node(o))),
-            vec![0]
-        );
-        assert_eq!(
-            select(&e.org_entries, e.scope_of(2), |o| e.anchors(e.org_node(o))),
-            vec![0]
-        );
+        assert_eq!(e.orgs_in(e.scope_of(0)), vec![0]);
+        assert_eq!(e.orgs_in(e.scope_of(2)), vec![0]);
     }
 
     #[test]
