@@ -138,6 +138,20 @@ def test_ledger_tables_are_typed(ds):
     assert units.schema.field("above_scale").type == pa.bool_()
     acts = pa.table(ds.table("activities"))
     assert acts.schema.field("people").type == pa.list_(pa.string())
+    assert acts.schema.field("expected").type == pa.int64()
+
+
+def test_an_empty_ledger_table_has_its_declared_columns_and_types():
+    pa = pytest.importorskip("pyarrow")
+    one = dj.from_json('{"format": "dangjian-ledger/1", "units": [{"id": "d", "kind": "district", "name": "区"}]}')
+    ex = pa.table(one.table("exemptions"))
+    assert ex.num_rows == 0
+    assert ex.schema.names == ["duty", "subject", "from", "to", "reason"]
+    assert ex.schema.field("from").type == pa.date32()
+    units = pa.table(one.table("units"))
+    # An empty flag reads as false, as the ledger means it; a whole number is an integer.
+    assert units.column("above_scale").to_pylist() == [False]
+    assert units.schema.field("employees").type == pa.int64()
 
 
 def test_reprs_are_bounded(ds):

@@ -159,53 +159,18 @@ pub fn dated_batch<'r, R: Row + 'r>(
     )
 }
 
-/// The columns of a ledger table that hold dates (`docs/LEDGER.md`); the raw encoding writes
-/// them as ISO text. The ledger tables are typed by their values otherwise, until the
-/// loading layer gives each column its type.
-const LEDGER_DATE_COLUMNS: [&str; 14] = [
-    "since",
-    "until",
-    "established",
-    "dissolved",
-    "date",
-    "birth_date",
-    "joined",
-    "confirmed",
-    "start",
-    "end",
-    "deadline",
-    "from",
-    "to",
-    "due",
-];
-
-/// A table of the ledger itself (units, orgs...), from its interchange encoding: numbers,
-/// flags and lists by their values, dates by column, the rest (and `x_` columns) text.
+/// A table of the ledger itself (units, orgs...), from its interchange encoding, typed by
+/// the table's declared columns ([`dangjian::model::Table::columns`]): an empty table has
+/// the same columns and types as a full one. A flag left empty is false, as the ledger reads
+/// it; the `x_` columns are text.
 pub fn ledger_batch(out: &OutTable) -> Result<RecordBatch, ArrowError> {
+    let declared = out.table.columns();
     let columns: Vec<(&str, ColumnType)> = out
         .header
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let values = || {
-                out.rows
-                    .iter()
-                    .filter_map(|r| r.get(i).and_then(Option::as_ref))
-            };
-            let all = |f: fn(&Value) -> bool| values().next().is_some() && values().all(f);
-            let ty = if LEDGER_DATE_COLUMNS.contains(&name.as_str())
-                && values().all(|v| matches!(v, Value::Text(s) if s.parse::<NaiveDate>().is_ok()))
-            {
-                ColumnType::Date
-            } else if all(|v| matches!(v, Value::Number(_))) {
-                ColumnType::Float
-            } else if all(|v| matches!(v, Value::Bool(_))) {
-                ColumnType::Bool
-            } else if all(|v| matches!(v, Value::List(_))) {
-                ColumnType::TextList
-            } else {
-                ColumnType::Text
-            };
+            let ty = declared.get(i).map_or(ColumnType::Text, |c| c.ty);
             (name.as_str(), ty)
         })
         .collect();
@@ -213,21 +178,26 @@ pub fn ledger_batch(out: &OutTable) -> Result<RecordBatch, ArrowError> {
         columns
             .iter()
             .enumerate()
-            .map(|(i, c)| match (r.get(i).and_then(Option::as_ref), c.1) {
-                (None, _) => Cell::Null,
-                (Some(Value::Text(s)), ColumnType::Date) => {
-                    s.parse::<NaiveDate>().map_or(Cell::Null, Cell::Date)
-                }
-                (Some(Value::Number(x)), _) => Cell::Float(*x),
-                (Some(Value::Bool(b)), _) => Cell::Bool(*b),
-                (Some(Value::List(l)), _) => {
-                    Cell::TextList(l.iter().map(|s| s.as_str().into()).collect())
-                }
-                (Some(Value::Text(s)), _) => Cell::Text(s.as_str().into()),
-            })
+            .map(|(i, c)| ledger_cell(r.get(i).and_then(Option::as_ref), c.1))
             .collect::<Vec<_>>()
     });
     build(&columns, cells)
+}
+
+/// A saved ledger cell as a cell of its declared type.
+fn ledger_cell(v: Option<&Value>, ty: ColumnType) -> Cell<'_> {
+    match (v, ty) {
+        (None, ColumnType::Bool) => Cell::Bool(false),
+        (None, _) => Cell::Null,
+        (Some(Value::Text(s)), ColumnType::Date) => {
+            s.parse::<NaiveDate>().map_or(Cell::Null, Cell::Date)
+        }
+        (Some(Value::Number(x)), ColumnType::Int) => Cell::Int(*x as i64),
+        (Some(Value::Number(x)), _) => Cell::Float(*x),
+        (Some(Value::Bool(b)), _) => Cell::Bool(*b),
+        (Some(Value::List(l)), _) => Cell::TextList(l.iter().map(|s| s.as_str().into()).collect()),
+        (Some(Value::Text(s)), _) => Cell::Text(s.as_str().into()),
+    }
 }
 
 /// A cell as a Python value: `None`, `str`, `int`, `float`, `bool`, `datetime.date` or a

@@ -310,15 +310,7 @@ impl PyLedger {
         };
         let ledger = self.inner.clone();
         let batch = detached(py, "table", move || {
-            let out = dangjian::ledger::tables(&ledger)
-                .into_iter()
-                .find(|o| o.table == t);
-            match out {
-                Some(out) => arrow::ledger_batch(&out).map_err(arrow_error),
-                None => Ok(RecordBatch::new_empty(Arc::new(
-                    arrow_schema::Schema::empty(),
-                ))),
-            }
+            arrow::ledger_batch(&dangjian::ledger::table(&ledger, t)).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, name, batch)
     }

@@ -140,7 +140,7 @@ proptest! {
     #[test]
     fn hostile_cells_under_a_valid_header_never_panic(pick in 0usize..13, rows in proptest::collection::vec(proptest::collection::vec(hostile_text(), 0..12), 0..6)) {
         let table = Table::ALL[pick];
-        let header: Vec<&str> = table.columns().iter().map(|c| c.0).collect();
+        let header: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
         let mut w = csv::WriterBuilder::new().flexible(true).from_writer(Vec::new());
         w.write_record(&header).unwrap();
         for r in &rows {
@@ -195,7 +195,7 @@ proptest! {
                     2 => ws.write_number(*r, *c, *num).map(|_| ()),
                     3 => ws.write_number_with_format(*r, *c, num.abs() % 3e6, &date).map(|_| ()),
                     4 => ws.write_boolean(*r, *c, num.is_sign_positive()).map(|_| ()),
-                    _ => ws.write_string(*r, *c, Table::ALL[*c as usize % 13].columns()[0].0).map(|_| ()),
+                    _ => ws.write_string(*r, *c, Table::ALL[*c as usize % 13].columns()[0].name).map(|_| ()),
                 };
             }
             for (r, c, h, w) in merges {

@@ -159,7 +159,11 @@ impl Mapping {
         let mut out: Vec<(String, ColumnRule)> = table
             .columns()
             .iter()
-            .filter_map(|(c, _)| self.columns.get(*c).map(|r| (c.to_string(), r.clone())))
+            .filter_map(|c| {
+                self.columns
+                    .get(c.name)
+                    .map(|r| (c.name.to_string(), r.clone()))
+            })
             .collect();
         out.extend(
             self.columns
@@ -187,7 +191,7 @@ impl Mapping {
                 Table::ALL.map(|t| t.name()).join(", ")
             ));
         };
-        let known: Vec<&str> = table.columns().iter().map(|(c, _)| *c).collect();
+        let known: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
         for (col, rule) in &self.columns {
             if !known.contains(&col.as_str()) && !col.starts_with("x_") {
                 return Err(format!(
@@ -219,8 +223,9 @@ impl Mapping {
                 }
             }
         }
-        for (col, required) in table.columns() {
-            if *required && !self.columns.contains_key(*col) {
+        for c in table.columns() {
+            let col = c.name;
+            if c.required && !self.columns.contains_key(col) {
                 return Err(format!(
                     "`{table}` requires `{col}`; add `[columns.{col}]` with `from` or `value`"
                 ));

@@ -389,7 +389,7 @@ pub fn apply(
     // Merge in the ledger's text form, so that equal means equal as saved.
     let new = text_rows(&raw::encode_table(&decoded.ledger, table));
     let old = text_rows(&raw::encode_table(&ledger, table));
-    let mut union: Vec<String> = table.columns().iter().map(|(c, _)| c.to_string()).collect();
+    let mut union: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
     let mut extras: Vec<String> = new
         .0
         .iter()

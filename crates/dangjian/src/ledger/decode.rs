@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::problem::{quoted, Location, Problem, ProblemKind};
-use super::raw::{clean, column_letters, parse_bool, parse_date, parse_number, DateStyle, Origin};
+use super::raw::{clean, column_letters, parse_date, DateStyle, Origin};
 use crate::model::*;
 
 /// A row of text cells.
@@ -282,6 +282,10 @@ pub(crate) struct TableDecoder<'h> {
     header: &'h [String],
     header_pos: u64,
     index: HashMap<&'h str, usize>,
+    /// For each declared column (`Table::columns`), where the header has it.
+    slots: Vec<Option<usize>>,
+    /// The declared `id` column, for tables that have one.
+    id_col: Option<Col>,
     /// Header problems known before any row is read.
     header_problems: Vec<(usize, Problem)>,
     header_ok: bool,
@@ -300,7 +304,7 @@ impl<'h> TableDecoder<'h> {
         header: &'h [String],
         header_pos: u64,
     ) -> Self {
-        let known: Vec<&str> = table.columns().iter().map(|c| c.0).collect();
+        let known: Vec<&str> = table.columns().iter().map(|c| c.name).collect();
         let mut index: HashMap<&str, usize> = HashMap::default();
         let mut header_problems = Vec::new();
         let mut unnamed = Vec::new();
@@ -342,12 +346,19 @@ impl<'h> TableDecoder<'h> {
             Origin::Json | Origin::Records => DateStyle::IsoOnly,
             _ => DateStyle::Lenient,
         };
+        let slots = known.iter().map(|n| index.get(n).copied()).collect();
+        let id_col = known
+            .iter()
+            .position(|n| *n == "id")
+            .map(|k| Col { k, name: "id" });
         TableDecoder {
             table,
             origin,
             header,
             header_pos,
             index,
+            slots,
+            id_col,
             header_problems,
             header_ok,
             unnamed,
@@ -391,16 +402,10 @@ impl<'h> TableDecoder<'h> {
             problems: &mut part.problems,
             ok: true,
         };
-        let pushed = decode_row(self.table, &mut cells, &mut part.ledger);
-        if pushed && cells.ok {
+        if super::tables::decode_row(self.table, &mut cells, &mut part.ledger) {
             part.positions.push(pos);
-        } else {
-            if pushed {
-                part.ledger.pop_last(self.table);
-            }
-            if let Some(id) = cells.text("id") {
-                part.failed_ids.insert(id.to_string());
-            }
+        } else if let Some(id) = self.id_col.and_then(|col| cells.text(col)) {
+            part.failed_ids.insert(id.to_string());
         }
     }
 
@@ -408,7 +413,7 @@ impl<'h> TableDecoder<'h> {
     pub(crate) fn finish(self, mut part: Part, out: &mut super::Decoded) {
         let mut header_problems = self.header_problems;
         let mut header_ok = self.header_ok;
-        let known: Vec<&str> = self.table.columns().iter().map(|c| c.0).collect();
+        let known: Vec<&str> = self.table.columns().iter().map(|c| c.name).collect();
         for (&c, used) in self.unnamed.iter().zip(&part.unnamed_used) {
             if *used {
                 header_problems.push((c, Problem::new(
@@ -423,8 +428,9 @@ impl<'h> TableDecoder<'h> {
         out.problems
             .extend(header_problems.into_iter().map(|(_, p)| p));
         if let Some(first) = part.first_pos {
-            for (name, required) in self.table.columns() {
-                if *required && !self.index.contains_key(name) {
+            for col in self.table.columns() {
+                let name = col.name;
+                if col.required && !self.index.contains_key(name) {
                     let loc = match self.origin {
                         Origin::Json => row_location(self.table, self.origin, first),
                         _ => row_location(self.table, self.origin, self.header_pos),
@@ -459,75 +465,77 @@ impl<'h> TableDecoder<'h> {
     }
 }
 
-struct Cells<'d, 'r, R: Row> {
+/// A declared column of the table being decoded: its place in the declaration (see
+/// `tables.rs`) and its name.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Col {
+    /// Index in the table's declared columns.
+    pub k: usize,
+    /// The column name.
+    pub name: &'static str,
+}
+
+/// The cells of one row as the column codecs read them, and the problems they find.
+pub(crate) struct Cells<'d, 'r, R: Row> {
     d: &'d TableDecoder<'d>,
     pos: u64,
     row: &'r R,
     ids: &'d mut Interner,
     problems: &'d mut Vec<Problem>,
-    ok: bool,
+    /// Whether no problem was found in the row so far.
+    pub ok: bool,
 }
 
 impl<'r, R: Row> Cells<'_, 'r, R> {
-    fn loc(&self, col: &str) -> Location {
+    fn loc(&self, col: Col) -> Location {
         let d = self.d;
-        match d.index.get(col) {
-            Some(&c) => cell_location(d.table, d.origin, d.header, self.pos, c),
+        match d.slots[col.k] {
+            Some(c) => cell_location(d.table, d.origin, d.header, self.pos, c),
             None => row_location(d.table, d.origin, self.pos),
         }
     }
 
-    fn fail(&mut self, kind: ProblemKind, col: &str, msg: String) {
+    /// Records a problem of this row at `col`; the row is not kept.
+    pub fn fail(&mut self, kind: ProblemKind, col: Col, msg: String) {
         let loc = self.loc(col);
         self.problems.push(Problem::new(kind, loc, msg));
         self.ok = false;
     }
 
-    fn text(&self, col: &str) -> Option<&'r str> {
-        self.d
-            .index
-            .get(col)
-            .and_then(|&c| self.row.cell(c))
+    /// The cleaned text of `col`, `None` when empty or absent.
+    pub fn text(&self, col: Col) -> Option<&'r str> {
+        self.d.slots[col.k]
+            .and_then(|c| self.row.cell(c))
             .map(clean)
             .filter(|s| !s.is_empty())
     }
 
-    fn owned(&self, col: &str) -> Option<String> {
-        self.text(col).map(str::to_string)
-    }
-
-    fn req_text(&mut self, col: &str) -> &'r str {
+    /// The text of a required column (empty, with a problem, when missing).
+    pub fn req_text(&mut self, col: Col) -> &'r str {
         match self.text(col) {
             Some(s) => s,
             None => {
                 let table = self.d.table;
+                let name = col.name;
                 self.fail(
                     ProblemKind::MissingValue,
                     col,
-                    format!("`{col}` is required in {table}"),
+                    format!("`{name}` is required in {table}"),
                 );
                 ""
             }
         }
     }
 
-    fn sym(&mut self, s: &str) -> Sym {
+    /// The interned id of a text.
+    pub fn sym(&mut self, s: &str) -> Sym {
         self.ids.sym(s)
     }
 
-    fn id<T: From<Sym>>(&mut self, col: &str) -> Option<T> {
-        let t = self.text(col)?;
-        Some(T::from(self.sym(t)))
-    }
-
-    fn req_id<T: From<Sym>>(&mut self, col: &str) -> T {
-        let t = self.req_text(col);
-        T::from(self.sym(t))
-    }
-
-    fn parsed<T>(
+    /// Parses `text` with `f`; a failure is a problem at `col`.
+    pub fn parsed<T>(
         &mut self,
-        col: &str,
+        col: Col,
         text: Option<&str>,
         f: impl FnOnce(&str) -> Result<T, (ProblemKind, String)>,
     ) -> Option<T> {
@@ -548,8 +556,10 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         }
     }
 
-    fn date_of(&mut self, col: &str, text: Option<&str>) -> Option<NaiveDate> {
+    /// A date (ISO only in JSON, also the lenient spellings in CSV and Excel).
+    pub fn date(&mut self, col: Col, text: Option<&str>) -> Option<NaiveDate> {
         let style = self.d.style;
+        let name = col.name;
         self.parsed(col, text, |s| {
             parse_date(s, style).ok_or_else(|| {
                 let also = if style == DateStyle::Lenient {
@@ -559,95 +569,14 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
                 };
                 (
                     ProblemKind::BadDate,
-                    format!("`{s}` in `{col}` is not a date; write YYYY-MM-DD{also}"),
+                    format!("`{s}` in `{name}` is not a date; write YYYY-MM-DD{also}"),
                 )
             })
         })
     }
 
-    fn date(&mut self, col: &str) -> Option<NaiveDate> {
-        let t = self.text(col);
-        self.date_of(col, t)
-    }
-
-    fn req_date(&mut self, col: &str) -> Option<NaiveDate> {
-        let t = self.req_text(col);
-        if t.is_empty() {
-            return None;
-        }
-        self.date_of(col, Some(t))
-    }
-
-    fn number(&mut self, col: &str) -> Option<f64> {
-        let t = self.text(col);
-        self.parsed(col, t, parse_number)
-    }
-
-    fn req_number(&mut self, col: &str) -> Option<f64> {
-        let t = self.req_text(col);
-        if t.is_empty() {
-            return None;
-        }
-        self.parsed(col, Some(t), parse_number)
-    }
-
-    /// A whole number >= 0 (`employees`, `expected`, `attended`).
-    fn whole(&mut self, col: &str) -> Option<u64> {
-        let t = self.text(col);
-        self.parsed(col, t, |s| match parse_number(s) {
-            Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15 => Ok(v as u64),
-            Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
-            _ => Err((
-                ProblemKind::BadCount,
-                format!("`{col}` must be a whole number >= 0, not `{s}`"),
-            )),
-        })
-    }
-
-    fn boolean(&mut self, col: &str) -> bool {
-        let t = self.text(col);
-        self.parsed(col, t, |s| {
-            parse_bool(s).ok_or_else(|| {
-                (
-                    ProblemKind::BadBoolean,
-                    format!("`{s}` is not a boolean; write true/false, 1/0, 是/否 or yes/no"),
-                )
-            })
-        })
-        .unwrap_or(false)
-    }
-
-    fn term<T: std::str::FromStr>(&mut self, col: &str, text: &str) -> Option<T>
-    where
-        T::Err: std::fmt::Display,
-    {
-        if text.is_empty() {
-            return None;
-        }
-        self.parsed(col, Some(text), |s| {
-            s.parse::<T>()
-                .map_err(|e| (ProblemKind::UnknownTerm, e.to_string()))
-        })
-    }
-
-    fn req_term<T: std::str::FromStr>(&mut self, col: &str) -> Option<T>
-    where
-        T::Err: std::fmt::Display,
-    {
-        let t = self.req_text(col);
-        self.term(col, t)
-    }
-
-    fn list<T: From<Sym>, C: FromIterator<T>>(&mut self, col: &str) -> C {
-        let s = self.text(col).unwrap_or("");
-        s.split([';', '；'])
-            .map(clean)
-            .filter(|x| !x.is_empty())
-            .map(|x| T::from(self.sym(x)))
-            .collect()
-    }
-
-    fn extra(&self) -> Extra {
+    /// The `x_` cells of the row.
+    pub fn extra(&self) -> Extra {
         let mut out = Extra::new();
         for &c in &self.d.extras {
             if let Some(v) = self.row.cell(c) {
@@ -656,345 +585,6 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         }
         out
     }
-}
-
-/// Decodes one row; returns whether a record was pushed (it is popped again when a problem
-/// was found in a column decoded after the required ones).
-fn decode_row<R: Row>(table: Table, c: &mut Cells<'_, '_, R>, l: &mut Ledger) -> bool {
-    let extra = c.extra();
-    match table {
-        Table::Units => {
-            let id = c.req_id("id");
-            let kind = c.req_term::<UnitKind>("kind");
-            let name = c.req_text("name").to_string();
-            let parent = c.id("parent");
-            let above_scale = c.boolean("above_scale");
-            let length_m = c.number("length_m");
-            let employees = c.whole("employees");
-            let since = c.date("since");
-            let until = c.date("until");
-            let tags = c
-                .text("tags")
-                .map(|s| {
-                    s.split([';', '；'])
-                        .map(clean)
-                        .filter(|x| !x.is_empty())
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default();
-            let (Some(kind), true) = (kind, c.ok) else {
-                return false;
-            };
-            l.units.push(Unit {
-                id,
-                kind,
-                name,
-                parent,
-                above_scale,
-                length_m,
-                employees,
-                since,
-                until,
-                tags,
-                extra,
-            });
-        }
-        Table::Designations => {
-            let unit = c.req_id("unit");
-            let designation = c.req_id("designation");
-            let since = c.req_date("since");
-            let until = c.date("until");
-            let (Some(since), true) = (since, c.ok) else {
-                return false;
-            };
-            l.designations.push(DesignationRecord {
-                unit,
-                designation,
-                since,
-                until,
-                extra,
-            });
-        }
-        Table::Orgs => {
-            let id = c.req_id("id");
-            let kind = c.req_term::<OrgKind>("kind");
-            let name = c.req_text("name").to_string();
-            let hosts: Vec<UnitId> = c.list("hosts");
-            if hosts.is_empty() && c.text("hosts").is_some() {
-                c.fail(
-                    ProblemKind::MissingValue,
-                    "hosts",
-                    "`hosts` lists no unit id".into(),
-                );
-            } else if hosts.is_empty() {
-                c.req_text("hosts");
-            }
-            let parent = c.id("parent");
-            let established = c.req_date("established");
-            let dissolved = c.date("dissolved");
-            let (Some(kind), Some(established), true) = (kind, established, c.ok) else {
-                return false;
-            };
-            l.orgs.push(Org {
-                id,
-                kind,
-                name,
-                hosts,
-                parent,
-                established,
-                dissolved,
-                extra,
-            });
-        }
-        Table::Elections => {
-            let org = c.req_id("org");
-            let date = c.req_date("date");
-            let note = c.owned("note");
-            let (Some(date), true) = (date, c.ok) else {
-                return false;
-            };
-            l.elections.push(Election {
-                org,
-                date,
-                note,
-                extra,
-            });
-        }
-        Table::People => {
-            let id = c.req_id("id");
-            let name = c.req_text("name").to_string();
-            let birth_date = c.date("birth_date");
-            let org = c.id("org");
-            let joined = c.date("joined");
-            let confirmed = c.date("confirmed");
-            let workplace = c.id("workplace");
-            if !c.ok {
-                return false;
-            }
-            l.people.push(Person {
-                id,
-                name,
-                birth_date,
-                org,
-                joined,
-                confirmed,
-                workplace,
-                extra,
-            });
-        }
-        Table::Roles => {
-            let person = c.req_id("person");
-            let role = c.req_term::<RoleKind>("role");
-            let target = c.req_id("target");
-            let start = c.req_date("start");
-            let end = c.date("end");
-            let (Some(role), Some(start), true) = (role, start, c.ok) else {
-                return false;
-            };
-            l.roles.push(Role {
-                person,
-                role,
-                target,
-                start,
-                end,
-                extra,
-            });
-        }
-        Table::Initiatives => {
-            let id = c.req_id("id");
-            let kind = c.req_term::<InitiativeKind>("kind");
-            let programme = c.req_term::<Programme>("programme");
-            let title = c.req_text("title").to_string();
-            let unit = c.id("unit");
-            let owner = c.id("owner");
-            let start = c.date("start");
-            let deadline = c.req_date("deadline");
-            let weight = c.number("weight");
-            let (Some(kind), Some(programme), Some(deadline), true) =
-                (kind, programme, deadline, c.ok)
-            else {
-                return false;
-            };
-            l.initiatives.push(Initiative {
-                id,
-                kind,
-                programme,
-                title,
-                unit,
-                owner,
-                start,
-                deadline,
-                weight,
-                extra,
-            });
-        }
-        Table::Progress => {
-            let initiative = c.req_id("initiative");
-            let date = c.req_date("date");
-            let percent = c.req_number("percent");
-            let note = c.owned("note");
-            let (Some(date), Some(percent), true) = (date, percent, c.ok) else {
-                return false;
-            };
-            l.progress.push(Progress {
-                initiative,
-                date,
-                percent,
-                note,
-                extra,
-            });
-        }
-        Table::Activities => {
-            let id = c.text("id").map(ActivityId::from);
-            let kind = c.req_id("kind");
-            let date = c.req_date("date");
-            let subject = c.req_id("subject");
-            let people = c.list("people");
-            let expected = c.whole("expected").map(count_u32);
-            let attended = c.whole("attended").map(count_u32);
-            let note = c.owned("note").map(String::into_boxed_str);
-            let (Some(date), true) = (date, c.ok) else {
-                return false;
-            };
-            l.activities.push(Activity {
-                id,
-                kind,
-                date,
-                subject,
-                people,
-                expected,
-                attended,
-                note,
-                extra,
-            });
-        }
-        Table::Duties => {
-            let id = c.req_id("id");
-            let activity = c.req_id("activity");
-            let applies_to = c.req_term::<AppliesTo>("applies_to");
-            let cadence = c.req_term::<Cadence>("cadence");
-            let min_count = c.text("min_count");
-            let min_count = c.parsed("min_count", min_count, |s| match parse_number(s) {
-                Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Ok(v as u32),
-                Err((ProblemKind::ThousandsSeparator, m)) => {
-                    Err((ProblemKind::ThousandsSeparator, m))
-                }
-                _ => Err((
-                    ProblemKind::BadMinCount,
-                    format!("`min_count` must be a whole number >= 1, not `{s}`"),
-                )),
-            });
-            let from = c.date("from");
-            let to = c.date("to");
-            let quorum = c.text("quorum");
-            let quorum = c.parsed("quorum", quorum, |s| match parse_number(s) {
-                Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
-                Err((ProblemKind::ThousandsSeparator, m)) => {
-                    Err((ProblemKind::ThousandsSeparator, m))
-                }
-                _ => Err((
-                    ProblemKind::BadQuorum,
-                    format!("`quorum` must be a number in (0, 1] (0.5: more than half), not `{s}`"),
-                )),
-            });
-            let (Some(applies_to), Some(cadence), true) = (applies_to, cadence, c.ok) else {
-                return false;
-            };
-            l.duties.push(Duty {
-                id,
-                activity,
-                applies_to,
-                cadence,
-                min_count,
-                from,
-                to,
-                quorum,
-                extra,
-            });
-        }
-        Table::Indicators => {
-            let id = c.req_id("id");
-            let name = c.req_text("name").to_string();
-            let measure = c.owned("measure");
-            let aggregate = c
-                .text("aggregate")
-                .and_then(|t| c.term::<Aggregate>("aggregate", t));
-            let formula = c.owned("formula");
-            if !c.ok {
-                return false;
-            }
-            l.indicators.push(Indicator {
-                id,
-                name,
-                measure,
-                aggregate,
-                formula,
-                extra,
-            });
-        }
-        Table::Observations => {
-            let indicator = c.req_id("indicator");
-            let unit = c.req_id("unit");
-            let date = c.req_date("date");
-            let value = c.req_number("value");
-            let note = c.owned("note");
-            let (Some(date), Some(value), true) = (date, value, c.ok) else {
-                return false;
-            };
-            l.observations.push(Observation {
-                indicator,
-                unit,
-                date,
-                value,
-                note,
-                extra,
-            });
-        }
-        Table::Targets => {
-            let metric = c.req_text("metric").to_string();
-            let scope = c.id("scope");
-            let due = c.req_date("due");
-            let value = c.req_number("value");
-            let baseline = c.number("baseline");
-            let (Some(due), Some(value), true) = (due, value, c.ok) else {
-                return false;
-            };
-            l.targets.push(Target {
-                metric,
-                scope,
-                due,
-                value,
-                baseline,
-                extra,
-            });
-        }
-        Table::Exemptions => {
-            let duty = c.req_id("duty");
-            let subject = c.req_id("subject");
-            let from = c.req_date("from");
-            let to = c.date("to");
-            let reason = c.owned("reason");
-            let (Some(from), true) = (from, c.ok) else {
-                return false;
-            };
-            l.exemptions.push(Exemption {
-                duty,
-                subject,
-                from,
-                to,
-                reason,
-                extra,
-            });
-        }
-    }
-    true
-}
-
-/// A count that fits an activity's `expected` or `attended` (saturating: no real meeting
-/// comes near 4 billion).
-fn count_u32(n: u64) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

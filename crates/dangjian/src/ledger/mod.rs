@@ -30,12 +30,14 @@ pub(crate) mod excel;
 pub(crate) mod json;
 pub mod problem;
 pub(crate) mod raw;
+pub(crate) mod tables;
 pub mod template;
 pub mod validate;
 
 use decode::SourceMap;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use raw::{OutTable, Value};
+pub use tables::TableColumn;
 pub use template::template;
 pub use validate::{validate, ValidateOptions};
 
@@ -336,6 +338,18 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
 /// ```
 pub fn tables(ledger: &Ledger) -> Vec<OutTable> {
     raw::encode(ledger)
+}
+
+/// One table of a ledger as cells, as it is saved (see [`tables`]).
+///
+/// ```
+/// use dangjian::model::Table;
+/// let orgs = dangjian::ledger::table(&dangjian::example(), Table::Orgs);
+/// let declared: Vec<&str> = Table::Orgs.columns().iter().map(|c| c.name).collect();
+/// assert_eq!(orgs.header[..declared.len()], declared[..]); // then any `x_` columns
+/// ```
+pub fn table(ledger: &Ledger, table: model::Table) -> OutTable {
+    raw::encode_table(ledger, table)
 }
 
 /// The CSV form of a ledger in memory: `(file name, UTF-8 text)` pairs such as

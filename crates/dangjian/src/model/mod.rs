@@ -228,119 +228,18 @@ impl Table {
         Table::ALL.into_iter().find(|t| t.name() == name)
     }
 
-    /// The table's columns in the order of `docs/LEDGER.md`, each with whether it is required.
-    pub fn columns(self) -> &'static [(&'static str, bool)] {
-        match self {
-            Table::Units => &[
-                ("id", true),
-                ("kind", true),
-                ("name", true),
-                ("parent", false),
-                ("above_scale", false),
-                ("length_m", false),
-                ("since", false),
-                ("until", false),
-                ("tags", false),
-                ("employees", false),
-            ],
-            Table::Designations => &[
-                ("unit", true),
-                ("designation", true),
-                ("since", true),
-                ("until", false),
-            ],
-            Table::Orgs => &[
-                ("id", true),
-                ("kind", true),
-                ("name", true),
-                ("hosts", true),
-                ("parent", false),
-                ("established", true),
-                ("dissolved", false),
-            ],
-            Table::Elections => &[("org", true), ("date", true), ("note", false)],
-            Table::People => &[
-                ("id", true),
-                ("name", true),
-                ("birth_date", false),
-                ("org", false),
-                ("joined", false),
-                ("confirmed", false),
-                ("workplace", false),
-            ],
-            Table::Roles => &[
-                ("person", true),
-                ("role", true),
-                ("target", true),
-                ("start", true),
-                ("end", false),
-            ],
-            Table::Initiatives => &[
-                ("id", true),
-                ("kind", true),
-                ("programme", true),
-                ("title", true),
-                ("unit", false),
-                ("owner", false),
-                ("start", false),
-                ("deadline", true),
-                ("weight", false),
-            ],
-            Table::Progress => &[
-                ("initiative", true),
-                ("date", true),
-                ("percent", true),
-                ("note", false),
-            ],
-            Table::Activities => &[
-                ("id", false),
-                ("kind", true),
-                ("date", true),
-                ("subject", true),
-                ("people", false),
-                ("note", false),
-                ("expected", false),
-                ("attended", false),
-            ],
-            Table::Duties => &[
-                ("id", true),
-                ("activity", true),
-                ("applies_to", true),
-                ("cadence", true),
-                ("min_count", false),
-                ("from", false),
-                ("to", false),
-                ("quorum", false),
-            ],
-            Table::Indicators => &[
-                ("id", true),
-                ("name", true),
-                ("measure", false),
-                ("aggregate", false),
-                ("formula", false),
-            ],
-            Table::Observations => &[
-                ("indicator", true),
-                ("unit", true),
-                ("date", true),
-                ("value", true),
-                ("note", false),
-            ],
-            Table::Targets => &[
-                ("metric", true),
-                ("scope", false),
-                ("due", true),
-                ("value", true),
-                ("baseline", false),
-            ],
-            Table::Exemptions => &[
-                ("duty", true),
-                ("subject", true),
-                ("from", true),
-                ("to", false),
-                ("reason", false),
-            ],
-        }
+    /// The table's columns in the order of `docs/LEDGER.md`: name, whether required, and
+    /// the type of the column in a typed table. They are declared once, with how each reads
+    /// and is written, in the ledger's table declarations.
+    ///
+    /// ```
+    /// use dangjian::model::Table;
+    /// let c = &Table::Orgs.columns()[5];
+    /// assert_eq!((c.name, c.required), ("established", true));
+    /// assert_eq!(c.ty, dangjian::rows::ColumnType::Date);
+    /// ```
+    pub fn columns(self) -> &'static [crate::ledger::TableColumn] {
+        crate::ledger::tables::columns_of(self)
     }
 }
 
@@ -449,26 +348,6 @@ impl Ledger {
             Table::Observations => self.observations.reserve(additional),
             Table::Targets => self.targets.reserve(additional),
             Table::Exemptions => self.exemptions.reserve(additional),
-        }
-    }
-
-    /// Removes the last record of a table.
-    pub(crate) fn pop_last(&mut self, table: Table) {
-        match table {
-            Table::Units => drop(self.units.pop()),
-            Table::Designations => drop(self.designations.pop()),
-            Table::Orgs => drop(self.orgs.pop()),
-            Table::Elections => drop(self.elections.pop()),
-            Table::People => drop(self.people.pop()),
-            Table::Roles => drop(self.roles.pop()),
-            Table::Initiatives => drop(self.initiatives.pop()),
-            Table::Progress => drop(self.progress.pop()),
-            Table::Activities => drop(self.activities.pop()),
-            Table::Duties => drop(self.duties.pop()),
-            Table::Indicators => drop(self.indicators.pop()),
-            Table::Observations => drop(self.observations.pop()),
-            Table::Targets => drop(self.targets.pop()),
-            Table::Exemptions => drop(self.exemptions.pop()),
         }
     }
 
