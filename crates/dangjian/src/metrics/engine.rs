@@ -264,12 +264,17 @@ pub struct Engine<'a> {
     slots: Vec<SlotInfo>,
 }
 
-/// The activities, indexed: sorted by subject, kind and date, and the people of
-/// organisation-life activities resolved to person indices. Built on its own (and
+/// The activities, indexed: grouped by subject, then sorted by kind and date, and the people
+/// of organisation-life activities resolved to person indices. Built on its own (and
 /// alongside the rest of the index) from the node and person numbers.
 struct ActivityIndex {
-    /// Activities of one subject and kind (by [`act_kind`]): a range of `sorted`/`dates`.
-    ranges: HashMap<(Node, u32), (u32, u32)>,
+    /// The runs of each node (compressed rows into `runs`): node `n`'s are
+    /// `runs[node_runs[n]..node_runs[n + 1]]`.
+    node_runs: Vec<u32>,
+    /// Each run: activities of one subject and kind (by [`act_kind`]), as the kind and the
+    /// run's start in `sorted`/`dates`; the run ends where the next starts (a last entry
+    /// marks the end).
+    runs: Vec<(u32, u32)>,
     sorted: Vec<u32>,
     dates: Vec<NaiveDate>,
     /// The people listed in each organisation-life activity, as person indices
@@ -280,31 +285,61 @@ struct ActivityIndex {
 
 impl ActivityIndex {
     fn build(l: &Ledger, nodes: &SymRows, person_ix: &SymRows) -> ActivityIndex {
-        // Activities sorted once by subject, kind and date; the lookups and the sort use
-        // every core (activities are the largest table by far).
-        let mut keyed: Vec<(Node, u32, NaiveDate, u32)> = l
+        // A counting sort by subject: the nodes are dense numbers, so the activities are
+        // placed in their subject's bucket in two passes, and only each (small) bucket is
+        // sorted by kind and date, on every core.
+        let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
+        let subject: Vec<u32> = l
             .activities
             .par_iter()
-            .enumerate()
-            .filter_map(|(i, a)| {
-                let n = nodes.get(a.subject.sym())?;
-                Some((n, act_kind(a.kind.sym()), a.date, i as u32))
-            })
+            .map(|a| nodes.get(a.subject.sym()).unwrap_or(u32::MAX))
             .collect();
-        keyed.par_sort_unstable();
-        let same = |i: usize, j: usize| (keyed[i].0, keyed[i].1) == (keyed[j].0, keyed[j].1);
-        let groups = (1..keyed.len()).filter(|&i| !same(i, i - 1)).count() + 1;
-        let mut act_ranges = HashMap::with_capacity_and_hasher(groups, Default::default());
-        let mut start = 0usize;
-        for i in 1..=keyed.len() {
-            if i == keyed.len() || !same(i, start) {
-                act_ranges.insert((keyed[start].0, keyed[start].1), (start as u32, i as u32));
-                start = i;
+        let mut off = vec![0u32; n_nodes + 1];
+        for &n in &subject {
+            if let Some(c) = off.get_mut(n as usize + 1) {
+                *c += 1;
             }
         }
+        for i in 0..n_nodes {
+            off[i + 1] += off[i];
+        }
+        let total = off[n_nodes] as usize;
+        let mut keyed: Vec<(u32, NaiveDate, u32)> = vec![(0, NaiveDate::MIN, 0); total];
+        let mut next = off.clone();
+        for (i, (a, &n)) in l.activities.iter().zip(&subject).enumerate() {
+            if let Some(at) = next.get_mut(n as usize) {
+                keyed[*at as usize] = (act_kind(a.kind.sym()), a.date, i as u32);
+                *at += 1;
+            }
+        }
+        drop((subject, next));
+        let mut buckets: Vec<&mut [(u32, NaiveDate, u32)]> = Vec::with_capacity(n_nodes);
+        let mut rest = keyed.as_mut_slice();
+        for n in 0..n_nodes {
+            let (bucket, tail) = rest.split_at_mut((off[n + 1] - off[n]) as usize);
+            if bucket.len() > 1 {
+                buckets.push(bucket);
+            }
+            rest = tail;
+        }
+        buckets.par_iter_mut().for_each(|b| b.sort_unstable());
+        drop(buckets);
+        let mut node_runs = Vec::with_capacity(n_nodes + 1);
+        let mut runs = Vec::new();
+        for n in 0..n_nodes {
+            node_runs.push(runs.len() as u32);
+            let (lo, hi) = (off[n] as usize, off[n + 1] as usize);
+            for j in lo..hi {
+                if j == lo || keyed[j].0 != keyed[j - 1].0 {
+                    runs.push((keyed[j].0, j as u32));
+                }
+            }
+        }
+        node_runs.push(runs.len() as u32);
+        runs.push((u32::MAX, total as u32));
         // The sort keys go before the people are resolved (a province's peak memory).
-        let act_sorted = keyed.iter().map(|k| k.3).collect();
-        let act_dates = keyed.iter().map(|k| k.2).collect();
+        let act_sorted = keyed.iter().map(|k| k.2).collect();
+        let act_dates = keyed.iter().map(|k| k.1).collect();
         drop(keyed);
 
         // The people of organisation-life activities as person indices, in chunks on every
@@ -340,7 +375,8 @@ impl ActivityIndex {
         }
 
         ActivityIndex {
-            ranges: act_ranges,
+            node_runs,
+            runs,
             sorted: act_sorted,
             dates: act_dates,
             life_people_off,
@@ -351,13 +387,18 @@ impl ActivityIndex {
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
     fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
-        match self.ranges.get(&(subject, kind)) {
-            Some(&(a, b)) => (
-                &self.dates[a as usize..b as usize],
-                &self.sorted[a as usize..b as usize],
-            ),
-            None => (&[], &[]),
+        let s = subject as usize;
+        let (Some(&r0), Some(&r1)) = (self.node_runs.get(s), self.node_runs.get(s + 1)) else {
+            return (&[], &[]);
+        };
+        // A subject has activities of a few kinds: a scan of its runs.
+        for j in r0 as usize..r1 as usize {
+            if self.runs[j].0 == kind {
+                let (a, b) = (self.runs[j].1 as usize, self.runs[j + 1].1 as usize);
+                return (&self.dates[a..b], &self.sorted[a..b]);
+            }
         }
+        (&[], &[])
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
@@ -1291,5 +1332,51 @@ mod tests {
             ..Query::default()
         };
         assert_eq!(e.evaluate(&q).unwrap_err(), QueryError::NoRoot);
+    }
+
+    #[test]
+    fn the_activity_index_gives_each_subject_and_kind_its_activities_by_date() {
+        use crate::model::Activity;
+        let mut l = Ledger::new();
+        for id in ["r", "a", "b", "c"] {
+            let u = Unit::new(id, UnitKind::Village, id);
+            l.units.push(if id == "r" { u } else { u.with_parent("r") });
+        }
+        // Unit `b` has none; `a` and `c` have two kinds each, out of date order; one
+        // activity names no unit or org and is in no subject's list.
+        let acts = [
+            ("patrol", d(2019, 3, 1), "c"),
+            ("visit", d(2019, 2, 1), "a"),
+            ("patrol", d(2019, 1, 5), "a"),
+            ("patrol", d(2019, 1, 1), "a"),
+            ("visit", d(2019, 1, 9), "c"),
+            ("patrol", d(2019, 1, 2), "nowhere"),
+            ("patrol", d(2019, 1, 1), "c"),
+        ];
+        for (kind, date, subject) in acts {
+            l.activities.push(Activity::new(kind, date, subject));
+        }
+        let e = Engine::new(&l);
+        let patrol = act_kind_named("patrol").unwrap();
+        let visit = act_kind_named("visit").unwrap();
+        let node = |id: &str| e.node_of(Sym::new(id)).unwrap();
+        assert_eq!(
+            e.activities(node("a"), patrol),
+            (&[d(2019, 1, 1), d(2019, 1, 5)][..], &[3u32, 2][..])
+        );
+        assert_eq!(
+            e.activities(node("a"), visit),
+            (&[d(2019, 2, 1)][..], &[1u32][..])
+        );
+        assert_eq!(e.activities(node("b"), patrol), (&[][..], &[][..]));
+        assert_eq!(
+            e.activities(node("c"), patrol),
+            (&[d(2019, 1, 1), d(2019, 3, 1)][..], &[6u32, 0][..])
+        );
+        assert_eq!(
+            e.activities(node("c"), visit),
+            (&[d(2019, 1, 9)][..], &[4u32][..])
+        );
+        assert_eq!(e.activities(node("r"), patrol), (&[][..], &[][..]));
     }
 }
