@@ -29,7 +29,8 @@ use chrono::{Datelike, NaiveDate};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::calendar::{days_in_month, year_start};
-use crate::metrics::engine::{Ctx, Scope};
+use crate::metrics::engine::{Ctx, OrgIx, Scope, Tin, UnitIx};
+use crate::metrics::ix::TiVec;
 use crate::metrics::{Engine, Query, QueryError};
 use crate::model::{OrgId, OrgKind, UnitId};
 use crate::rows::{Cell, Column, ColumnType, Row};
@@ -224,7 +225,7 @@ struct EnterpriseFacts {
     /// The highest own org: committee, general branch or branch.
     own: Option<OrgKind>,
     /// The active primary orgs it hosts (any hosts).
-    covering: Vec<u32>,
+    covering: Vec<OrgIx>,
     members: u64,
     formal: u64,
     employees: Option<u64>,
@@ -247,14 +248,14 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
     let as_of = ctx.as_of;
     let list = e.enterprises_in(ctx.scope);
     // Position in `list` of each unit that is one of these enterprises.
-    let mut pos: Vec<u32> = vec![u32::MAX; l.units.len()];
+    let mut pos: TiVec<UnitIx, Option<u32>> = vec![None; l.units.len()].into();
     for (i, &(_, u)) in list.iter().enumerate() {
-        pos[u as usize] = i as u32;
+        pos[u] = Some(i as u32);
     }
     let mut out: Vec<EnterpriseFacts> = list
         .iter()
         .map(|&(_, u)| {
-            let unit = &l.units[u as usize];
+            let unit = &l.units[u];
             if !unit.active_on(as_of) {
                 return EnterpriseFacts::default();
             }
@@ -264,7 +265,7 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
                 ..EnterpriseFacts::default()
             };
             for &o in e.orgs_hosted_by(u) {
-                let org = &l.orgs[o as usize];
+                let org = &l.orgs[o];
                 if !(org.active_on(as_of) && org.kind.is_primary()) {
                     continue;
                 }
@@ -286,10 +287,9 @@ fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
         let Some(w) = p.workplace.as_ref().and_then(|w| e.unit_of(w.sym())) else {
             continue;
         };
-        let i = pos[w as usize];
-        if i == u32::MAX || p.joined.is_none_or(|j| j > as_of) {
+        let (Some(i), false) = (pos[w], p.joined.is_none_or(|j| j > as_of)) else {
             continue;
-        }
+        };
         let f = &mut out[i as usize];
         f.members += 1;
         f.formal += u64::from(p.confirmed.is_some_and(|c| c <= as_of));
@@ -304,11 +304,11 @@ fn enterprise_orgs_row(
     s: Scope,
 ) -> EnterpriseOrgsRow {
     let e = ctx.e;
-    let first = |lo: u32| e.enterprises_before(lo);
+    let first = |lo: Tin| e.enterprises_before(lo);
     let a = first(s.lo).saturating_sub(first(ctx.scope.lo));
     let n = e.enterprises_in(s).len();
     let mut r = EnterpriseOrgsRow {
-        scope: e.l.units[s.unit as usize].id.clone(),
+        scope: e.l.units[s.unit].id.clone(),
         enterprises: 0,
         own_committee: 0,
         own_general_branch: 0,
@@ -323,7 +323,7 @@ fn enterprise_orgs_row(
         employees: None,
         members: 0,
     };
-    let mut joint_orgs: Vec<u32> = Vec::new();
+    let mut joint_orgs: Vec<OrgIx> = Vec::new();
     for f in facts.iter().skip(a).take(n).filter(|f| f.active) {
         r.enterprises += 1;
         r.members += f.members;
@@ -575,7 +575,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
         .chain(std::iter::once(NaiveDate::from_ymd_opt(year + 1, 1, 1)))
         .collect::<Option<Vec<_>>>()
         .unwrap_or_default();
-    let count = |o: u32, kinds: &[u32]| -> [Option<u64>; 12] {
+    let count = |o: OrgIx, kinds: &[u32]| -> [Option<u64>; 12] {
         let mut out = [None; 12];
         if bounds.len() != 13 {
             return out;
@@ -601,7 +601,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
     };
     let mut rows = Vec::new();
     for o in e.orgs_in(ctx.scope) {
-        let org = &l.orgs[o as usize];
+        let org = &l.orgs[o];
         let active_this_year = org.established <= as_of && org.dissolved.is_none_or(|d| d >= start);
         if !matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) || !active_this_year {
             continue;
@@ -611,7 +611,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
             .as_ref()
             .and_then(|p| e.node_of(p.sym()))
             .and_then(|n| e.node_org(n))
-            .map(|p| l.orgs[p as usize].name.clone());
+            .map(|p| l.orgs[p].name.clone());
         let committee = count(o, &committee_kinds);
         let collective = count(o, &collective_kinds);
         let (committee_months, committee_rate) = summary(&committee);

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde::Serialize;
 
 use super::catalogue::{Family, Metric};
-use super::engine::{select, Ctx, Scope, Val};
+use super::engine::{select, Ctx, PersonIx, Scope, Tin, Val};
 use crate::model::{InitiativeKind, OrgKind, PersonId, RoleKind};
 
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
@@ -78,7 +78,7 @@ const METRICS: &[Metric<Figures>] = &[
 /// A cadre on the evaluation date.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct CadreInfo {
-    pub person: u32,
+    pub person: PersonIx,
     pub age: Option<i32>,
     pub young: bool,
     pub on_tasks: bool,
@@ -90,8 +90,8 @@ pub(crate) struct CadreInfo {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct CadreSet {
     pub cadres: Vec<CadreInfo>,
-    pub anchors: Vec<Vec<u32>>,
-    pub entries: Vec<(u32, u32)>,
+    pub anchors: Vec<Vec<Tin>>,
+    pub entries: Vec<(Tin, u32)>,
 }
 
 fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
@@ -102,7 +102,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         let started = e
             .cadre_roles_by_start()
             .partition_point(|&r| l.roles[r as usize].start <= as_of);
-        let mut people: Vec<u32> = e.cadre_roles_by_start()[..started]
+        let mut people: Vec<PersonIx> = e.cadre_roles_by_start()[..started]
             .iter()
             .filter(|&&r| l.roles[r as usize].active_on(as_of))
             .filter_map(|&r| e.person_of(l.roles[r as usize].person.sym()))
@@ -111,10 +111,10 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         people.dedup();
         let mut set = CadreSet::default();
         for p in people {
-            let person = &l.people[p as usize];
-            let mut anchors: Vec<u32> = Vec::new();
+            let person = &l.people[p];
+            let mut anchors: Vec<Tin> = Vec::new();
             if let Some(o) = e.org_of_person(p) {
-                if l.orgs[o as usize].active_on(as_of) {
+                if l.orgs[o].active_on(as_of) {
                     anchors.extend_from_slice(e.anchors(e.org_node(o)));
                 }
             }
@@ -136,12 +136,12 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
                     if matches!(role.role, RoleKind::Leader | RoleKind::Member) {
                         // A task force set up after as_of does not exist yet.
                         let task_force = e.node_org(n).is_some_and(|o| {
-                            let org = &l.orgs[o as usize];
+                            let org = &l.orgs[o];
                             org.kind == OrgKind::TaskForce && org.established <= as_of
                         });
-                        let key_task = e.node_init(n).is_some_and(|i| {
-                            l.initiatives[i as usize].kind == InitiativeKind::KeyTask
-                        });
+                        let key_task = e
+                            .node_init(n)
+                            .is_some_and(|i| l.initiatives[i].kind == InitiativeKind::KeyTask);
                         on_tasks |= task_force || key_task;
                     }
                 }
@@ -235,7 +235,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<CadreRow> {
     in_scope(ctx, ctx.scope)
         .into_iter()
         .map(|c| {
-            let p = &l.people[c.person as usize];
+            let p = &l.people[c.person];
             CadreRow {
                 person: p.id.clone(),
                 name: p.name.clone(),

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, Scope, Val};
+use super::engine::{Ctx, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
@@ -66,7 +66,7 @@ const METRICS: &[Metric<Figures>] = &[
 pub(crate) struct EnterpriseEval {
     pub active: bool,
     /// Active primary orgs it hosts.
-    pub via_org: Vec<u32>,
+    pub via_org: Vec<OrgIx>,
     pub own_org: bool,
     /// Active instructor roles on it or its orgs.
     pub instructor_roles: Vec<u32>,
@@ -91,7 +91,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
         e.enterprises_in(ctx.scope)
             .iter()
             .map(|&(_, u)| {
-                if !l.units[u as usize].active_on(as_of) {
+                if !l.units[u].active_on(as_of) {
                     return EnterpriseEval::default();
                 }
                 let hosted = e.orgs_hosted_by(u);
@@ -100,23 +100,22 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                     ..EnterpriseEval::default()
                 };
                 for &o in hosted {
-                    let org = &l.orgs[o as usize];
+                    let org = &l.orgs[o];
                     if org.active_on(as_of) && org.kind.is_primary() {
                         ev.via_org.push(o);
                         let alone = org
                             .hosts
                             .iter()
-                            .all(|h| h.as_str() == l.units[u as usize].id.as_str());
+                            .all(|h| h.as_str() == l.units[u].id.as_str());
                         if org.kind != OrgKind::JointBranch && alone {
                             ev.own_org = true;
                         }
                     }
                 }
                 // Orgs set up after as_of do not exist yet; dissolved ones still count.
-                let existing = hosted
-                    .iter()
-                    .filter(|&&o| l.orgs[o as usize].established <= as_of);
-                let targets = std::iter::once(u).chain(existing.map(|&o| e.org_node(o)));
+                let existing = hosted.iter().filter(|&&o| l.orgs[o].established <= as_of);
+                let targets =
+                    std::iter::once(e.unit_node(u)).chain(existing.map(|&o| e.org_node(o)));
                 for n in targets {
                     for &r in e.roles_targeting(n) {
                         let role = &l.roles[r as usize];
@@ -134,7 +133,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
 
 /// Where the enterprises of scope `s` (inside the query's scope) start in [`evals`].
 fn offset(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
-    let first = |lo: u32| ctx.e.enterprises_before(lo);
+    let first = |lo: Tin| ctx.e.enterprises_before(lo);
     first(s.lo).saturating_sub(first(ctx.scope.lo))
 }
 
@@ -204,7 +203,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     let l = e.l;
     let evals = evals(ctx);
     let a = offset(ctx, ctx.scope);
-    let mut picked: Vec<(u32, &EnterpriseEval)> = e
+    let mut picked: Vec<(UnitIx, &EnterpriseEval)> = e
         .enterprises_in(ctx.scope)
         .iter()
         .enumerate()
@@ -215,7 +214,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     picked
         .into_iter()
         .map(|(u, ev)| {
-            let unit = &l.units[u as usize];
+            let unit = &l.units[u];
             let mut via_instructor: Vec<PersonId> = Vec::new();
             for &r in &ev.instructor_roles {
                 let p = &l.roles[r as usize].person;
@@ -228,11 +227,7 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
                 name: unit.name.clone(),
                 parent: unit.parent.clone(),
                 org_covered: ev.org_covered(),
-                via_org: ev
-                    .via_org
-                    .iter()
-                    .map(|&o| l.orgs[o as usize].id.clone())
-                    .collect(),
+                via_org: ev.via_org.iter().map(|&o| l.orgs[o].id.clone()).collect(),
                 own_org: ev.own_org,
                 work_covered: ev.work_covered(),
                 via_instructor,

@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{select, Ctx, Engine, Node, Scope, Val};
+use super::engine::{select, Ctx, Engine, Node, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::calendar::Period;
 use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
 
@@ -100,8 +100,8 @@ const METRICS: &[Metric<Figures>] = &[
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Source {
     Role(u32),
-    Unit(u32),
-    Org(u32),
+    Unit(UnitIx),
+    Org(OrgIx),
     Designation(u32),
 }
 
@@ -122,7 +122,7 @@ pub(crate) struct Obligation {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct DutyIndex {
     pub obligations: Vec<Obligation>,
-    pub entries: Vec<(u32, u32)>,
+    pub entries: Vec<(Tin, u32)>,
     /// The interned activity kind (none: no activity of that kind exists).
     pub kind: Option<u32>,
 }
@@ -214,14 +214,20 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                 }
                 AppliesTo::Unit(kind) => {
                     for (i, u) in l.units.iter().enumerate().filter(|(_, u)| u.kind == *kind) {
-                        add(Some(i as Node), Source::Unit(i as u32), u.since, u.until);
+                        let u_ix = UnitIx::new(i);
+                        add(
+                            Some(e.unit_node(u_ix)),
+                            Source::Unit(u_ix),
+                            u.since,
+                            u.until,
+                        );
                     }
                 }
                 AppliesTo::Org(kind) => {
                     for (i, o) in l.orgs.iter().enumerate().filter(|(_, o)| o.kind == *kind) {
                         add(
-                            Some(e.org_node(i as u32)),
-                            Source::Org(i as u32),
+                            Some(e.org_node(OrgIx::new(i))),
+                            Source::Org(OrgIx::new(i)),
                             Some(o.established),
                             o.dissolved,
                         );
@@ -235,7 +241,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                         .filter(|(_, d)| d.designation == *name)
                     {
                         add(
-                            e.unit_of(d.unit.sym()),
+                            e.unit_of(d.unit.sym()).map(|u| e.unit_node(u)),
                             Source::Designation(i as u32),
                             Some(d.since),
                             d.until,
@@ -243,7 +249,7 @@ pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
                     }
                 }
             }
-            let mut entries: Vec<(u32, u32)> = obligations
+            let mut entries: Vec<(Tin, u32)> = obligations
                 .iter()
                 .enumerate()
                 .flat_map(|(i, o)| e.anchors(o.subject).iter().map(move |&t| (t, i as u32)))
@@ -547,8 +553,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
                     let r = &l.roles[r as usize];
                     (r.target.clone(), Some(r.person.clone()))
                 }
-                Source::Unit(u) => (TargetId::new(l.units[u as usize].id.as_str()), None),
-                Source::Org(g) => (TargetId::new(l.orgs[g as usize].id.as_str()), None),
+                Source::Unit(u) => (TargetId::new(l.units[u].id.as_str()), None),
+                Source::Org(g) => (TargetId::new(l.orgs[g].id.as_str()), None),
                 Source::Designation(x) => (
                     TargetId::new(l.designations[x as usize].unit.as_str()),
                     None,

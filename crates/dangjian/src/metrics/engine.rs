@@ -26,31 +26,30 @@ use super::{
 use crate::calendar;
 use crate::model::{ActivityKind, Ledger, Sym, SymMap, SymRows, UnitId, UnitKind, Vocabulary};
 
-/// A unit, organisation or initiative, by dense id: units `0..U`, organisations `U..U+O`,
-/// initiatives after.
-pub(crate) type Node = u32;
+use super::ix::TiVec;
+pub(crate) use super::ix::{InitIx, Node, OrgIx, PersonIx, Tin, UnitIx};
 
 /// An interval of Euler-tour entry numbers: the subtree of one unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Scope {
     /// The scope unit.
-    pub unit: u32,
+    pub unit: UnitIx,
     /// Its entry number.
-    pub lo: u32,
+    pub lo: Tin,
     /// One past the last entry number of its subtree.
-    pub hi: u32,
+    pub hi: Tin,
 }
 
 impl Scope {
     /// Whether an anchor (entry number) lies in the subtree.
     #[cfg(test)]
-    pub fn contains(&self, tin: u32) -> bool {
+    pub fn contains(&self, tin: Tin) -> bool {
         self.lo <= tin && tin < self.hi
     }
 }
 
 /// The part of `entries` (sorted `(anchor, item)` pairs) whose anchor lies in `s`.
-pub(crate) fn range(entries: &[(u32, u32)], s: Scope) -> &[(u32, u32)] {
+pub(crate) fn range<T>(entries: &[(Tin, T)], s: Scope) -> &[(Tin, T)] {
     let a = entries.partition_point(|e| e.0 < s.lo);
     let b = entries.partition_point(|e| e.0 < s.hi);
     &entries[a..b.max(a)]
@@ -59,12 +58,12 @@ pub(crate) fn range(entries: &[(u32, u32)], s: Scope) -> &[(u32, u32)] {
 /// The items of `entries` in scope `s`, each once (an org with two hosts in scope is listed
 /// at both), in increasing item order (ledger order). `anchors(item)` are the item's sorted
 /// anchors; an entry counts only at the item's first anchor inside the scope.
-pub(crate) fn select<'x>(
-    entries: &[(u32, u32)],
+pub(crate) fn select<'x, T: Copy + Ord>(
+    entries: &[(Tin, T)],
     s: Scope,
-    anchors: impl Fn(u32) -> &'x [u32],
-) -> Vec<u32> {
-    let mut out: Vec<u32> = range(entries, s)
+    anchors: impl Fn(T) -> &'x [Tin],
+) -> Vec<T> {
+    let mut out: Vec<T> = range(entries, s)
         .iter()
         .filter(|(t, item)| {
             let a = anchors(*item);
@@ -211,7 +210,7 @@ pub(crate) struct Ctx<'e, 'a> {
     /// Per slot: whether its row is output; whether its target row is output.
     out_mask: Vec<bool>,
     target_mask: Vec<bool>,
-    pub(crate) tasks: OnceCell<Vec<Option<tasks::TaskEval>>>,
+    pub(crate) tasks: OnceCell<TiVec<InitIx, Option<tasks::TaskEval>>>,
     pub(crate) cadres: OnceCell<cadres::CadreSet>,
     pub(crate) obligations: OnceCell<Vec<Vec<duties::ObligationEval>>>,
     pub(crate) enterprises: OnceCell<Vec<coverage::EnterpriseEval>>,
@@ -248,8 +247,8 @@ pub struct Engine<'a> {
     /// The index but the id tables and the activities.
     s: Structure,
     default_as_of: Option<NaiveDate>,
-    n_units: u32,
-    n_orgs: u32,
+    /// Which nodes are units, orgs and initiatives.
+    kinds: NodeKinds,
     /// Any unit, org or initiative id to its node.
     nodes: SymRows,
     /// Person id to person index.
@@ -280,7 +279,7 @@ struct ActivityIndex {
     /// The people listed in each organisation-life activity, as person indices
     /// (compressed rows by activity; other activities have none).
     life_people_off: Vec<u32>,
-    life_people: Vec<u32>,
+    life_people: Vec<PersonIx>,
 }
 
 impl ActivityIndex {
@@ -350,7 +349,7 @@ impl ActivityIndex {
             .iter()
             .filter_map(|k| Sym::existing(k))
             .collect();
-        let chunks: Vec<(Vec<u32>, Vec<u32>)> = l
+        let chunks: Vec<(Vec<u32>, Vec<PersonIx>)> = l
             .activities
             .par_chunks(CHUNK)
             .map(|chunk| {
@@ -358,7 +357,12 @@ impl ActivityIndex {
                 let mut people = Vec::new();
                 for a in chunk {
                     if life.contains(&a.kind.sym()) {
-                        people.extend(a.people.iter().filter_map(|p| person_ix.get(p.sym())));
+                        people.extend(
+                            a.people
+                                .iter()
+                                .filter_map(|p| person_ix.get(p.sym()))
+                                .map(|p| PersonIx::new(p as usize)),
+                        );
                     }
                     counts.push(people.len() as u32);
                 }
@@ -387,7 +391,7 @@ impl ActivityIndex {
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
     fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
-        let s = subject as usize;
+        let s = subject.index();
         let (Some(&r0), Some(&r1)) = (self.node_runs.get(s), self.node_runs.get(s + 1)) else {
             return (&[], &[]);
         };
@@ -402,7 +406,7 @@ impl ActivityIndex {
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
-    fn life_people(&self, a: u32) -> &[u32] {
+    fn life_people(&self, a: u32) -> &[PersonIx] {
         let a = a as usize;
         match (self.life_people_off.get(a), self.life_people_off.get(a + 1)) {
             (Some(&x), Some(&y)) => &self.life_people[x as usize..y as usize],
@@ -462,6 +466,11 @@ impl std::ops::Index<usize> for Groups {
     }
 }
 
+/// `n` empty lists, indexed by `K`.
+fn empty_lists<K, V>(n: usize) -> TiVec<K, Vec<V>> {
+    (0..n).map(|_| Vec::new()).collect()
+}
+
 fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
     V::ALL.iter().position(|x| *x == v).unwrap_or(0)
 }
@@ -470,31 +479,31 @@ fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
 /// anchors, organisations, people and roles, initiatives, designations and targets.
 struct Structure {
     /// The first root unit (the ledger's scope by default).
-    root: Option<u32>,
+    root: Option<UnitIx>,
     /// Euler-tour entry number and exit bound of each unit.
-    tin: Vec<u32>,
-    tout: Vec<u32>,
+    tin: TiVec<UnitIx, Tin>,
+    tout: TiVec<UnitIx, Tin>,
     /// Anchors of each node (compressed rows).
-    anchor_off: Vec<u32>,
-    anchor_tin: Vec<u32>,
+    anchor_off: TiVec<Node, u32>,
+    anchor_tin: Vec<Tin>,
     /// Units of each kind (by `Vocabulary::ALL` position), in ledger order.
-    units_by_kind: Vec<Vec<u32>>,
+    units_by_kind: Vec<Vec<UnitIx>>,
     /// Units of each kind as `(tin, unit)`, sorted.
-    units_by_kind_tin: Vec<Vec<(u32, u32)>>,
+    units_by_kind_tin: Vec<Vec<(Tin, UnitIx)>>,
     /// Every org at each of its anchors, sorted.
-    org_entries: Vec<(u32, u32)>,
+    org_entries: Vec<(Tin, OrgIx)>,
     /// Orgs listing each unit among their hosts.
-    orgs_by_host: Vec<Vec<u32>>,
+    orgs_by_host: TiVec<UnitIx, Vec<OrgIx>>,
     /// `group` orgs whose parent is each org.
-    child_groups: Vec<Vec<u32>>,
+    child_groups: TiVec<OrgIx, Vec<OrgIx>>,
     /// Election dates of each org, sorted.
-    elections: Vec<Vec<NaiveDate>>,
+    elections: TiVec<OrgIx, Vec<NaiveDate>>,
     /// Each org's members' `confirmed` dates, sorted (members without one left out).
-    confirmed_by_org: Vec<Vec<NaiveDate>>,
+    confirmed_by_org: TiVec<OrgIx, Vec<NaiveDate>>,
     /// Each org's members by `joined` (members without one left out), sorted.
-    joined_by_org: Vec<Vec<(NaiveDate, u32)>>,
+    joined_by_org: TiVec<OrgIx, Vec<(NaiveDate, PersonIx)>>,
     /// Each person's membership org.
-    person_org: Vec<Option<u32>>,
+    person_org: TiVec<PersonIx, Option<OrgIx>>,
     /// Roles targeting each node, in ledger order.
     roles_by_target: Groups,
     /// Roles of each person, in ledger order.
@@ -502,69 +511,101 @@ struct Structure {
     /// Cadre roles sorted by start.
     cadre_roles_by_start: Vec<u32>,
     /// Key tasks at their anchor, sorted.
-    key_tasks: Vec<(u32, u32)>,
+    key_tasks: Vec<(Tin, InitIx)>,
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
-    progress: Vec<Vec<u32>>,
+    progress: TiVec<InitIx, Vec<u32>>,
     /// Units holding each designation (each unit once), sorted by anchor.
-    designated: SymMap<Vec<(u32, u32)>>,
+    designated: SymMap<Vec<(Tin, UnitIx)>>,
     /// Designation records of each unit.
-    designations_by_unit: Vec<Vec<u32>>,
+    designations_by_unit: TiVec<UnitIx, Vec<u32>>,
     /// Above-scale enterprises as `(tin, unit)`, sorted.
-    enterprises: Vec<(u32, u32)>,
+    enterprises: Vec<(Tin, UnitIx)>,
     /// Targets of each scope unit: targeted metric and target rows.
-    targets: HashMap<u32, Vec<(String, Vec<u32>)>>,
+    targets: HashMap<UnitIx, Vec<(String, Vec<u32>)>>,
+}
+
+/// Which kind of node a node number is: units `0..U`, orgs `U..U+O`, initiatives after.
+#[derive(Clone, Copy)]
+struct NodeKinds {
+    units: usize,
+    orgs: usize,
+}
+
+impl NodeKinds {
+    fn of(l: &Ledger) -> NodeKinds {
+        NodeKinds {
+            units: l.units.len(),
+            orgs: l.orgs.len(),
+        }
+    }
+    fn unit(self, n: usize) -> Option<UnitIx> {
+        (n < self.units).then(|| UnitIx::new(n))
+    }
+    fn org(self, n: usize) -> Option<OrgIx> {
+        (self.units..self.units + self.orgs)
+            .contains(&n)
+            .then(|| OrgIx::new(n - self.units))
+    }
+    fn init(self, n: usize) -> Option<InitIx> {
+        (n >= self.units + self.orgs).then(|| InitIx::new(n - self.units - self.orgs))
+    }
+    fn of_org(self, o: OrgIx) -> Node {
+        Node::new(self.units + o.index())
+    }
+    fn of_init(self, i: InitIx) -> Node {
+        Node::new(self.units + self.orgs + i.index())
+    }
 }
 
 impl Structure {
     fn build(l: &Ledger, nodes: &SymRows, person_ix: &SymRows) -> Structure {
-        let n_units = l.units.len() as u32;
-        let n_orgs = l.orgs.len() as u32;
+        let kinds = NodeKinds::of(l);
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
-        let unit_of = |id: Sym| nodes.get(id).filter(|n| *n < n_units);
-        let org_of = |id: Sym| {
-            nodes
-                .get(id)
-                .filter(|n| *n >= n_units && *n < n_units + n_orgs)
-                .map(|n| n - n_units)
-        };
+        let node = |id: Sym| nodes.get(id).map(|n| n as usize);
+        let unit_of = |id: Sym| node(id).and_then(|n| kinds.unit(n));
+        let org_of = |id: Sym| node(id).and_then(|n| kinds.org(n));
+        let init_of = |id: Sym| node(id).and_then(|n| kinds.init(n));
+        let person_of = |id: Sym| person_ix.get(id).map(|p| PersonIx::new(p as usize));
 
         // The unit tree, numbered by an Euler tour from the first root; units not reached
         // (other roots, cycles) get their own intervals after.
-        let mut children: Vec<Vec<u32>> = vec![Vec::new(); l.units.len()];
+        let mut children: TiVec<UnitIx, Vec<UnitIx>> = empty_lists(l.units.len());
         let mut roots = Vec::new();
         for (i, u) in l.units.iter().enumerate() {
+            let i = UnitIx::new(i);
             match u.parent.as_ref().and_then(|p| unit_of(p.sym())) {
-                Some(p) if p != i as u32 => children[p as usize].push(i as u32),
-                _ if u.parent.is_none() => roots.push(i as u32),
+                Some(p) if p != i => children[p].push(i),
+                _ if u.parent.is_none() => roots.push(i),
                 _ => {}
             }
         }
         let root = roots.first().copied();
-        let mut tin = vec![u32::MAX; l.units.len()];
-        let mut tout = vec![0u32; l.units.len()];
-        let mut clock = 0u32;
-        let mut starts: Vec<u32> = roots.clone();
-        starts.extend(0..n_units);
+        let unvisited = Tin::new(u32::MAX as usize);
+        let mut tin: TiVec<UnitIx, Tin> = vec![unvisited; l.units.len()].into();
+        let mut tout: TiVec<UnitIx, Tin> = vec![Tin::default(); l.units.len()].into();
+        let mut clock = Tin::default();
+        let mut starts: Vec<UnitIx> = roots.clone();
+        starts.extend((0..l.units.len()).map(UnitIx::new));
         for s in starts {
-            if tin[s as usize] != u32::MAX {
+            if tin[s] != unvisited {
                 continue;
             }
-            let mut stack: Vec<(u32, usize)> = vec![(s, 0)];
-            tin[s as usize] = clock;
-            clock += 1;
+            let mut stack: Vec<(UnitIx, usize)> = vec![(s, 0)];
+            tin[s] = clock;
+            clock = clock.next();
             while let Some((u, next)) = stack.last_mut() {
                 let u = *u;
-                match children[u as usize].get(*next) {
+                match children[u].get(*next) {
                     Some(&c) => {
                         *next += 1;
-                        if tin[c as usize] == u32::MAX {
-                            tin[c as usize] = clock;
-                            clock += 1;
+                        if tin[c] == unvisited {
+                            tin[c] = clock;
+                            clock = clock.next();
                             stack.push((c, 0));
                         }
                     }
                     None => {
-                        tout[u as usize] = clock;
+                        tout[u] = clock;
                         stack.pop();
                     }
                 }
@@ -572,7 +613,7 @@ impl Structure {
         }
 
         // Anchors of every node.
-        let mut anchor_off = Vec::with_capacity(n_nodes + 1);
+        let mut anchor_off: TiVec<Node, u32> = TiVec::with_capacity(n_nodes + 1);
         let mut anchor_tin = Vec::with_capacity(n_nodes + l.orgs.len());
         anchor_off.push(0u32);
         for t in &tin {
@@ -580,11 +621,11 @@ impl Structure {
             anchor_off.push(anchor_tin.len() as u32);
         }
         for o in &l.orgs {
-            let mut a: Vec<u32> = o
+            let mut a: Vec<Tin> = o
                 .hosts
                 .iter()
                 .filter_map(|h| unit_of(h.sym()))
-                .map(|u| tin[u as usize])
+                .map(|u| tin[u])
                 .collect();
             a.sort_unstable();
             a.dedup();
@@ -596,19 +637,22 @@ impl Structure {
                 Some(u) => unit_of(u.sym()),
                 None => root,
             };
-            anchor_tin.extend(u.map(|u| tin[u as usize]));
+            anchor_tin.extend(u.map(|u| tin[u]));
             anchor_off.push(anchor_tin.len() as u32);
         }
+        let anchors_of = |n: Node| {
+            &anchor_tin[anchor_off[n] as usize..anchor_off[Node::new(n.index() + 1)] as usize]
+        };
 
         let mut units_by_kind = vec![Vec::new(); UnitKind::ALL.len()];
         let mut units_by_kind_tin = vec![Vec::new(); UnitKind::ALL.len()];
         let mut enterprises = Vec::new();
         for (i, u) in l.units.iter().enumerate() {
-            let k = kind_pos(u.kind);
-            units_by_kind[k].push(i as u32);
-            units_by_kind_tin[k].push((tin[i], i as u32));
+            let (i, k) = (UnitIx::new(i), kind_pos(u.kind));
+            units_by_kind[k].push(i);
+            units_by_kind_tin[k].push((tin[i], i));
             if u.kind == UnitKind::Enterprise && u.above_scale {
-                enterprises.push((tin[i], i as u32));
+                enterprises.push((tin[i], i));
             }
         }
         for v in &mut units_by_kind_tin {
@@ -617,49 +661,49 @@ impl Structure {
         enterprises.sort_unstable();
 
         let mut org_entries = Vec::new();
-        let mut orgs_by_host = vec![Vec::new(); l.units.len()];
-        let mut child_groups = vec![Vec::new(); l.orgs.len()];
+        let mut orgs_by_host = empty_lists(l.units.len());
+        let mut child_groups = empty_lists(l.orgs.len());
         for (i, o) in l.orgs.iter().enumerate() {
-            let n = n_units as usize + i;
-            for &t in &anchor_tin[anchor_off[n] as usize..anchor_off[n + 1] as usize] {
-                org_entries.push((t, i as u32));
+            let i = OrgIx::new(i);
+            for &t in anchors_of(kinds.of_org(i)) {
+                org_entries.push((t, i));
             }
-            let mut hosts: Vec<u32> = o.hosts.iter().filter_map(|h| unit_of(h.sym())).collect();
+            let mut hosts: Vec<UnitIx> = o.hosts.iter().filter_map(|h| unit_of(h.sym())).collect();
             hosts.sort_unstable();
             hosts.dedup();
             for h in hosts {
-                orgs_by_host[h as usize].push(i as u32);
+                orgs_by_host[h].push(i);
             }
             if o.kind == crate::model::OrgKind::Group {
                 if let Some(p) = o.parent.as_ref().and_then(|p| org_of(p.sym())) {
-                    child_groups[p as usize].push(i as u32);
+                    child_groups[p].push(i);
                 }
             }
         }
         org_entries.sort_unstable();
 
-        let mut elections = vec![Vec::new(); l.orgs.len()];
+        let mut elections = empty_lists(l.orgs.len());
         for e in &l.elections {
             if let Some(o) = org_of(e.org.sym()) {
-                elections[o as usize].push(e.date);
+                elections[o].push(e.date);
             }
         }
         for v in &mut elections {
             v.sort_unstable();
         }
 
-        let mut person_org = Vec::with_capacity(l.people.len());
-        let mut confirmed_by_org = vec![Vec::new(); l.orgs.len()];
-        let mut joined_by_org = vec![Vec::new(); l.orgs.len()];
+        let mut person_org = TiVec::with_capacity(l.people.len());
+        let mut confirmed_by_org = empty_lists(l.orgs.len());
+        let mut joined_by_org = empty_lists(l.orgs.len());
         for (i, p) in l.people.iter().enumerate() {
             let o = p.org.as_ref().and_then(|o| org_of(o.sym()));
             person_org.push(o);
             if let Some(o) = o {
                 if let Some(c) = p.confirmed {
-                    confirmed_by_org[o as usize].push(c);
+                    confirmed_by_org[o].push(c);
                 }
                 if let Some(j) = p.joined {
-                    joined_by_org[o as usize].push((j, i as u32));
+                    joined_by_org[o].push((j, PersonIx::new(i)));
                 }
             }
         }
@@ -677,8 +721,8 @@ impl Structure {
             if let Some(n) = nodes.get(r.target.sym()) {
                 by_target.push((n, i as u32));
             }
-            if let Some(p) = person_ix.get(r.person.sym()) {
-                by_person.push((p, i as u32));
+            if let Some(p) = person_of(r.person.sym()) {
+                by_person.push((p.index() as u32, i as u32));
                 if r.role.is_cadre() {
                     cadre_roles_by_start.push(i as u32);
                 }
@@ -688,16 +732,11 @@ impl Structure {
         let roles_by_person = Groups::new(l.people.len(), by_person);
         cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
 
-        let init_of = |id: Sym| {
-            nodes
-                .get(id)
-                .filter(|n| *n >= n_units + n_orgs)
-                .map(|n| n - n_units - n_orgs)
-        };
-        let mut progress = vec![Vec::new(); l.initiatives.len()];
+        let mut progress: TiVec<InitIx, Vec<u32>> =
+            (0..l.initiatives.len()).map(|_| Vec::new()).collect();
         for (i, p) in l.progress.iter().enumerate() {
             if let Some(x) = init_of(p.initiative.sym()) {
-                progress[x as usize].push(i as u32);
+                progress[x].push(i as u32);
             }
         }
         for v in &mut progress {
@@ -706,23 +745,23 @@ impl Structure {
         let mut key_tasks = Vec::new();
         for (i, x) in l.initiatives.iter().enumerate() {
             if x.kind == crate::model::InitiativeKind::KeyTask {
-                let n = (n_units + n_orgs) as usize + i;
-                for &t in &anchor_tin[anchor_off[n] as usize..anchor_off[n + 1] as usize] {
-                    key_tasks.push((t, i as u32));
+                let i = InitIx::new(i);
+                for &t in anchors_of(kinds.of_init(i)) {
+                    key_tasks.push((t, i));
                 }
             }
         }
         key_tasks.sort_unstable();
 
-        let mut designated: SymMap<Vec<(u32, u32)>> = SymMap::default();
-        let mut designations_by_unit = vec![Vec::new(); l.units.len()];
+        let mut designated: SymMap<Vec<(Tin, UnitIx)>> = SymMap::default();
+        let mut designations_by_unit = empty_lists(l.units.len());
         for (i, d) in l.designations.iter().enumerate() {
             if let Some(u) = unit_of(d.unit.sym()) {
-                designations_by_unit[u as usize].push(i as u32);
+                designations_by_unit[u].push(i as u32);
                 designated
                     .entry(d.designation.sym())
                     .or_default()
-                    .push((tin[u as usize], u));
+                    .push((tin[u], u));
             }
         }
         for v in designated.values_mut() {
@@ -730,7 +769,7 @@ impl Structure {
             v.dedup();
         }
 
-        let mut targets: HashMap<u32, Vec<(String, Vec<u32>)>> = HashMap::default();
+        let mut targets: HashMap<UnitIx, Vec<(String, Vec<u32>)>> = HashMap::default();
         for (i, t) in l.targets.iter().enumerate() {
             let scope = match &t.scope {
                 Some(s) => unit_of(s.sym()),
@@ -778,8 +817,6 @@ impl<'a> Engine<'a> {
     /// gives an engine that ignores what does not resolve.
     pub fn new(ledger: &'a Ledger) -> Engine<'a> {
         let l = ledger;
-        let n_units = l.units.len() as u32;
-        let n_orgs = l.orgs.len() as u32;
 
         let mut nodes = SymRows::new();
         let ids = l
@@ -789,7 +826,7 @@ impl<'a> Engine<'a> {
             .chain(l.orgs.iter().map(|o| o.id.sym()))
             .chain(l.initiatives.iter().map(|i| i.id.sym()));
         for (n, id) in ids.enumerate() {
-            nodes.insert_first(id, n as Node);
+            nodes.insert_first(id, n as u32);
         }
         let mut person_ix = SymRows::new();
         for (i, p) in l.people.iter().enumerate() {
@@ -804,8 +841,7 @@ impl<'a> Engine<'a> {
             l,
             s: structure,
             default_as_of: l.latest_date(),
-            n_units,
-            n_orgs,
+            kinds: NodeKinds::of(l),
             nodes,
             person_ix,
             acts,
@@ -820,9 +856,9 @@ impl<'a> Engine<'a> {
     }
 
     /// The anchors (sorted entry numbers of the units it belongs to) of a node.
-    pub(crate) fn anchors(&self, n: Node) -> &[u32] {
-        let n = n as usize;
-        match (self.s.anchor_off.get(n), self.s.anchor_off.get(n + 1)) {
+    pub(crate) fn anchors(&self, n: Node) -> &[Tin] {
+        let next = Node::new(n.index() + 1);
+        match (self.s.anchor_off.get(n), self.s.anchor_off.get(next)) {
             (Some(&a), Some(&b)) => &self.s.anchor_tin[a as usize..b as usize],
             _ => &[],
         }
@@ -832,27 +868,27 @@ impl<'a> Engine<'a> {
 
     /// The node of a unit, org or initiative id.
     pub(crate) fn node_of(&self, id: Sym) -> Option<Node> {
-        self.nodes.get(id)
+        self.nodes.get(id).map(|n| Node::new(n as usize))
     }
 
     /// The person index of a person id.
-    pub(crate) fn person_of(&self, id: Sym) -> Option<u32> {
-        self.person_ix.get(id)
+    pub(crate) fn person_of(&self, id: Sym) -> Option<PersonIx> {
+        self.person_ix.get(id).map(|p| PersonIx::new(p as usize))
     }
 
-    /// How many units the ledger has (unit indices are `0..n`).
-    pub(crate) fn unit_count(&self) -> u32 {
-        self.n_units
+    /// Every unit, in ledger order.
+    pub(crate) fn units(&self) -> impl Iterator<Item = UnitIx> {
+        (0..self.l.units.len()).map(UnitIx::new)
     }
 
     /// The Euler-tour entry number of unit `u`.
-    pub(crate) fn tour_entry(&self, u: u32) -> u32 {
-        self.s.tin[u as usize]
+    pub(crate) fn tour_entry(&self, u: UnitIx) -> Tin {
+        self.s.tin[u]
     }
 
     /// The units of kind position `kind` (in `UnitKind::ALL`) in scope `s`, as
     /// `(tour entry, unit)`.
-    pub(crate) fn units_of_kind_in(&self, kind: usize, s: Scope) -> &[(u32, u32)] {
+    pub(crate) fn units_of_kind_in(&self, kind: usize, s: Scope) -> &[(Tin, UnitIx)] {
         self.s
             .units_by_kind_tin
             .get(kind)
@@ -860,71 +896,59 @@ impl<'a> Engine<'a> {
     }
 
     /// The above-scale enterprises in scope `s`, as `(tour entry, unit)` in tour order.
-    pub(crate) fn enterprises_in(&self, s: Scope) -> &[(u32, u32)] {
+    pub(crate) fn enterprises_in(&self, s: Scope) -> &[(Tin, UnitIx)] {
         range(&self.s.enterprises, s)
     }
 
     /// How many above-scale enterprises come before tour entry `lo` (the position of the
     /// first of a scope in the list of all of them).
-    pub(crate) fn enterprises_before(&self, lo: u32) -> usize {
+    pub(crate) fn enterprises_before(&self, lo: Tin) -> usize {
         self.s.enterprises.partition_point(|x| x.0 < lo)
     }
 
     /// The orgs listing unit `u` among their hosts.
-    pub(crate) fn orgs_hosted_by(&self, u: u32) -> &[u32] {
-        self.s
-            .orgs_by_host
-            .get(u as usize)
-            .map_or(&[], Vec::as_slice)
+    pub(crate) fn orgs_hosted_by(&self, u: UnitIx) -> &[OrgIx] {
+        self.s.orgs_by_host.get(u).map_or(&[], Vec::as_slice)
     }
 
     /// The party groups whose parent is org `o`.
-    pub(crate) fn groups_of(&self, o: u32) -> &[u32] {
-        self.s
-            .child_groups
-            .get(o as usize)
-            .map_or(&[], Vec::as_slice)
+    pub(crate) fn groups_of(&self, o: OrgIx) -> &[OrgIx] {
+        self.s.child_groups.get(o).map_or(&[], Vec::as_slice)
     }
 
     /// The orgs in scope `s`, each once, in ledger order.
-    pub(crate) fn orgs_in(&self, s: Scope) -> Vec<u32> {
+    pub(crate) fn orgs_in(&self, s: Scope) -> Vec<OrgIx> {
         select(&self.s.org_entries, s, |o| self.anchors(self.org_node(o)))
     }
 
     /// The election dates of org `o`, sorted.
-    pub(crate) fn elections_of(&self, o: u32) -> &[NaiveDate] {
-        self.s.elections.get(o as usize).map_or(&[], Vec::as_slice)
+    pub(crate) fn elections_of(&self, o: OrgIx) -> &[NaiveDate] {
+        self.s.elections.get(o).map_or(&[], Vec::as_slice)
     }
 
     /// The `confirmed` dates of org `o`'s members, sorted.
-    pub(crate) fn confirmed_in(&self, o: u32) -> &[NaiveDate] {
-        self.s
-            .confirmed_by_org
-            .get(o as usize)
-            .map_or(&[], Vec::as_slice)
+    pub(crate) fn confirmed_in(&self, o: OrgIx) -> &[NaiveDate] {
+        self.s.confirmed_by_org.get(o).map_or(&[], Vec::as_slice)
     }
 
     /// Org `o`'s members as `(joined, person)`, sorted.
-    pub(crate) fn joined_in(&self, o: u32) -> &[(NaiveDate, u32)] {
-        self.s
-            .joined_by_org
-            .get(o as usize)
-            .map_or(&[], Vec::as_slice)
+    pub(crate) fn joined_in(&self, o: OrgIx) -> &[(NaiveDate, PersonIx)] {
+        self.s.joined_by_org.get(o).map_or(&[], Vec::as_slice)
     }
 
     /// The membership org of person `p`.
-    pub(crate) fn org_of_person(&self, p: u32) -> Option<u32> {
-        self.s.person_org.get(p as usize).copied().flatten()
+    pub(crate) fn org_of_person(&self, p: PersonIx) -> Option<OrgIx> {
+        self.s.person_org.get(p).copied().flatten()
     }
 
     /// The roles targeting node `n`, in ledger order.
     pub(crate) fn roles_targeting(&self, n: Node) -> &[u32] {
-        &self.s.roles_by_target[n as usize]
+        &self.s.roles_by_target[n.index()]
     }
 
     /// The roles of person `p`, in ledger order.
-    pub(crate) fn roles_of(&self, p: u32) -> &[u32] {
-        &self.s.roles_by_person[p as usize]
+    pub(crate) fn roles_of(&self, p: PersonIx) -> &[u32] {
+        &self.s.roles_by_person[p.index()]
     }
 
     /// The cadre roles, sorted by start.
@@ -933,31 +957,31 @@ impl<'a> Engine<'a> {
     }
 
     /// The key tasks at their anchors, as `(tour entry, initiative)`, sorted.
-    pub(crate) fn key_tasks(&self) -> &[(u32, u32)] {
+    pub(crate) fn key_tasks(&self) -> &[(Tin, InitIx)] {
         &self.s.key_tasks
     }
 
     /// The key tasks in scope `s`, each once, in ledger order.
-    pub(crate) fn key_tasks_in(&self, s: Scope) -> Vec<u32> {
+    pub(crate) fn key_tasks_in(&self, s: Scope) -> Vec<InitIx> {
         select(&self.s.key_tasks, s, |i| self.anchors(self.init_node(i)))
     }
 
     /// The progress updates of initiative `i`, by date.
-    pub(crate) fn progress_of(&self, i: u32) -> &[u32] {
-        self.s.progress.get(i as usize).map_or(&[], Vec::as_slice)
+    pub(crate) fn progress_of(&self, i: InitIx) -> &[u32] {
+        self.s.progress.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// The designation records of unit `u`.
-    pub(crate) fn designations_of(&self, u: u32) -> &[u32] {
+    pub(crate) fn designations_of(&self, u: UnitIx) -> &[u32] {
         self.s
             .designations_by_unit
-            .get(u as usize)
+            .get(u)
             .map_or(&[], Vec::as_slice)
     }
 
     /// The units holding designation `d` in scope `s` (each once), as `(tour entry, unit)`;
     /// `None` when no unit ever held it.
-    pub(crate) fn designated_in(&self, d: Sym, s: Scope) -> Option<&[(u32, u32)]> {
+    pub(crate) fn designated_in(&self, d: Sym, s: Scope) -> Option<&[(Tin, UnitIx)]> {
         self.s.designated.get(&d).map(|units| range(units, s))
     }
 
@@ -977,36 +1001,46 @@ impl<'a> Engine<'a> {
     }
 
     /// The node of an org.
-    pub(crate) fn org_node(&self, o: u32) -> Node {
-        self.n_units + o
+    pub(crate) fn org_node(&self, o: OrgIx) -> Node {
+        self.kinds.of_org(o)
     }
 
     /// The node of an initiative.
-    pub(crate) fn init_node(&self, i: u32) -> Node {
-        self.n_units + self.n_orgs + i
+    pub(crate) fn init_node(&self, i: InitIx) -> Node {
+        self.kinds.of_init(i)
     }
 
-    /// The org index of a node, if it is an org.
-    pub(crate) fn node_org(&self, n: Node) -> Option<u32> {
-        (n >= self.n_units && n < self.n_units + self.n_orgs).then(|| n - self.n_units)
+    /// The node of a unit.
+    pub(crate) fn unit_node(&self, u: UnitIx) -> Node {
+        Node::new(u.index())
     }
 
-    /// The initiative index of a node, if it is an initiative.
-    pub(crate) fn node_init(&self, n: Node) -> Option<u32> {
-        (n >= self.n_units + self.n_orgs).then(|| n - self.n_units - self.n_orgs)
+    /// The org of a node, if it is an org.
+    pub(crate) fn node_org(&self, n: Node) -> Option<OrgIx> {
+        self.kinds.org(n.index())
     }
 
-    /// The unit index of an id, if it names a unit.
-    pub(crate) fn unit_of(&self, id: Sym) -> Option<u32> {
-        self.nodes.get(id).filter(|n| *n < self.n_units)
+    /// The initiative of a node, if it is an initiative.
+    pub(crate) fn node_init(&self, n: Node) -> Option<InitIx> {
+        self.kinds.init(n.index())
+    }
+
+    /// The unit of a node, if it is a unit.
+    pub(crate) fn node_unit(&self, n: Node) -> Option<UnitIx> {
+        self.kinds.unit(n.index())
+    }
+
+    /// The unit an id names, if it names a unit.
+    pub(crate) fn unit_of(&self, id: Sym) -> Option<UnitIx> {
+        self.node_of(id).and_then(|n| self.node_unit(n))
     }
 
     /// The scope of unit `u`.
-    pub(crate) fn scope_of(&self, u: u32) -> Scope {
+    pub(crate) fn scope_of(&self, u: UnitIx) -> Scope {
         Scope {
             unit: u,
-            lo: self.s.tin[u as usize],
-            hi: self.s.tout[u as usize],
+            lo: self.s.tin[u],
+            hi: self.s.tout[u],
         }
     }
 
@@ -1017,7 +1051,7 @@ impl<'a> Engine<'a> {
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
-    pub(crate) fn life_people(&self, a: u32) -> &[u32] {
+    pub(crate) fn life_people(&self, a: u32) -> &[PersonIx] {
         self.acts.life_people(a)
     }
 
@@ -1029,7 +1063,7 @@ impl<'a> Engine<'a> {
                 .unit_of(s.sym())
                 .ok_or_else(|| QueryError::UnknownScope {
                     scope: s.as_str().to_string(),
-                    root: self.l.units[root as usize].id.as_str().to_string(),
+                    root: self.l.units[root].id.as_str().to_string(),
                 })?,
             None => root,
         };
@@ -1100,7 +1134,7 @@ impl<'a> Engine<'a> {
         Evaluation {
             as_of: ctx.as_of,
             from: ctx.from,
-            scope: self.l.units[ctx.scope.unit as usize].id.clone(),
+            scope: self.l.units[ctx.scope.unit].id.clone(),
             by: ctx.by,
             rows,
         }
@@ -1108,15 +1142,15 @@ impl<'a> Engine<'a> {
 
     /// Units of the breakdown kind strictly below the scope, active on some day of
     /// [`from`, `as_of`], in ledger order.
-    pub(crate) fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<u32> {
+    pub(crate) fn breakdown_units(&self, ctx: &Ctx<'_, 'a>) -> Vec<UnitIx> {
         let Some(by) = ctx.by else { return Vec::new() };
         let s = ctx.scope;
         self.s.units_by_kind[kind_pos(by)]
             .iter()
             .copied()
             .filter(|&u| {
-                let t = self.s.tin[u as usize];
-                let unit = &self.l.units[u as usize];
+                let t = self.s.tin[u];
+                let unit = &self.l.units[u];
                 t > s.lo
                     && t < s.hi
                     && unit.since.is_none_or(|d| d <= ctx.as_of)
@@ -1127,7 +1161,7 @@ impl<'a> Engine<'a> {
 
     /// The rows of one scope unit, in slot order, targets right after their metric.
     fn scope_rows(&self, ctx: &Ctx<'_, 'a>, s: Scope, rows: &mut Vec<MetricRow>) {
-        let scope_id: &UnitId = &self.l.units[s.unit as usize].id;
+        let scope_id: &UnitId = &self.l.units[s.unit].id;
         // The counting target of each targeted metric at this scope.
         let targets: Vec<(&str, u32)> = self
             .s
@@ -1291,7 +1325,8 @@ mod tests {
         l.units
             .push(Unit::new("b", UnitKind::Area, "b").with_parent("r"));
         let e = Engine::new(&l);
-        let (r, a, v, b) = (e.scope_of(0), e.scope_of(1), e.scope_of(2), e.scope_of(3));
+        let scope = |u: usize| e.scope_of(UnitIx::new(u));
+        let (r, a, v, b) = (scope(0), scope(1), scope(2), scope(3));
         assert!(r.contains(a.lo) && r.contains(v.lo) && r.contains(b.lo));
         assert!(a.contains(v.lo) && !a.contains(b.lo) && !b.contains(v.lo));
         assert!(!v.contains(a.lo));
@@ -1313,8 +1348,9 @@ mod tests {
             d(2019, 1, 1),
         ));
         let e = Engine::new(&l);
-        assert_eq!(e.orgs_in(e.scope_of(0)), vec![0]);
-        assert_eq!(e.orgs_in(e.scope_of(2)), vec![0]);
+        let o = OrgIx::new(0);
+        assert_eq!(e.orgs_in(e.scope_of(UnitIx::new(0))), vec![o]);
+        assert_eq!(e.orgs_in(e.scope_of(UnitIx::new(2))), vec![o]);
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{range, Ctx, Engine, Scope, Val};
+use super::engine::{range, Ctx, Engine, Scope, Tin, UnitIx, Val};
 use crate::formula::Expr;
 use crate::model::{Aggregate, Programme};
 
@@ -60,9 +60,9 @@ pub(crate) struct IndicatorIndex {
     ids: HashMap<String, u32>,
     sources: Vec<Source>,
     /// Units that may have a value, as `(tin, unit)` sorted.
-    candidates: Vec<Vec<(u32, u32)>>,
+    candidates: Vec<Vec<(Tin, UnitIx)>>,
     /// Observations of one indicator at one unit, sorted by date.
-    obs: HashMap<(u32, u32), Vec<(NaiveDate, f64)>>,
+    obs: HashMap<(u32, UnitIx), Vec<(NaiveDate, f64)>>,
     /// The observed indicators each rests on; `None` when it can have no value.
     leaves: Vec<Option<BTreeSet<u32>>>,
 }
@@ -78,7 +78,7 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
             Some(f) => Expr::parse(f).map_or(Source::Broken, Source::Formula),
         });
     }
-    let mut observed_at: Vec<BTreeSet<u32>> = vec![BTreeSet::new(); l.indicators.len()];
+    let mut observed_at: Vec<BTreeSet<UnitIx>> = vec![BTreeSet::new(); l.indicators.len()];
     for o in &l.observations {
         let (Some(&i), Some(u)) = (ix.ids.get(o.indicator.as_str()), e.unit_of(o.unit.sym()))
         else {
@@ -92,18 +92,18 @@ pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
     }
     ix.leaves = all_leaves(&ix);
     for i in 0..l.indicators.len() {
-        let units: Vec<u32> = match &ix.leaves[i] {
+        let units: Vec<UnitIx> = match &ix.leaves[i] {
             // A formula of constants only has a value at every unit.
-            Some(leaves) if leaves.is_empty() => (0..e.unit_count()).collect(),
+            Some(leaves) if leaves.is_empty() => e.units().collect(),
             Some(leaves) => leaves
                 .iter()
                 .flat_map(|&j| observed_at[j as usize].iter().copied())
-                .collect::<BTreeSet<u32>>()
+                .collect::<BTreeSet<UnitIx>>()
                 .into_iter()
                 .collect(),
             None => Vec::new(),
         };
-        let mut c: Vec<(u32, u32)> = units.into_iter().map(|u| (e.tour_entry(u), u)).collect();
+        let mut c: Vec<(Tin, UnitIx)> = units.into_iter().map(|u| (e.tour_entry(u), u)).collect();
         c.sort_unstable();
         ix.candidates.push(c);
     }
@@ -167,7 +167,7 @@ fn all_leaves(ix: &IndicatorIndex) -> Vec<Option<BTreeSet<u32>>> {
 /// The value of indicator `i` at unit `u` on `as_of`: its latest observation, or its
 /// formula over its operands' values at `u` (evaluated bottom-up with an explicit stack, each
 /// operand once).
-pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: u32, as_of: NaiveDate) -> Option<f64> {
+pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: UnitIx, as_of: NaiveDate) -> Option<f64> {
     if ix.leaves.get(i as usize)?.is_none() {
         return None;
     }
@@ -219,11 +219,11 @@ fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Option<f64> {
     let e = ctx.e;
     let ix = e.indicator_index();
     let cands = ix.candidates.get(i as usize)?;
-    let mut units: Vec<u32> = range(cands, s).iter().map(|c| c.1).collect();
+    let mut units: Vec<UnitIx> = range(cands, s).iter().map(|c| c.1).collect();
     units.sort_unstable();
     let values: Vec<f64> = units
         .into_iter()
-        .filter(|&u| e.l.units[u as usize].active_on(ctx.as_of))
+        .filter(|&u| e.l.units[u].active_on(ctx.as_of))
         .filter_map(|u| value_at(ix, i, u, ctx.as_of))
         .collect();
     if values.is_empty() {

@@ -71,12 +71,12 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
     let pos = UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     let (mut covered, mut all) = (0usize, 0usize);
     for &(_, u) in e.units_of_kind_in(pos, s) {
-        if !e.l.units[u as usize].active_on(ctx.as_of) {
+        if !e.l.units[u].active_on(ctx.as_of) {
             continue;
         }
         all += 1;
         let has = e
-            .roles_targeting(u)
+            .roles_targeting(e.unit_node(u))
             .iter()
             .map(|&r| &e.l.roles[r as usize])
             .any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));

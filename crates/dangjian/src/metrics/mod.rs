@@ -76,6 +76,7 @@ pub mod coverage;
 pub mod duties;
 pub(crate) mod engine;
 pub mod indicators;
+pub(crate) mod ix;
 pub mod leading;
 pub mod orgs;
 pub mod targets;

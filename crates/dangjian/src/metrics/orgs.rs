@@ -5,7 +5,8 @@
 //! An org is in scope when any of its hosts is.
 
 use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, Scope, Val};
+use super::engine::{Ctx, OrgIx, PersonIx, Scope, Val};
+use super::ix::TiVec;
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
@@ -125,9 +126,9 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
             .collect();
         let mut out = vec![None; l.orgs.len()];
         // Who was listed for which org: one stamp per person instead of a set per org.
-        let mut stamp: Vec<u32> = vec![u32::MAX; l.people.len()];
+        let mut stamp: TiVec<PersonIx, Option<OrgIx>> = vec![None; l.people.len()].into();
         for o in e.orgs_in(ctx.scope) {
-            if !l.orgs[o as usize].active_on(as_of) {
+            if !l.orgs[o].active_on(as_of) {
                 continue;
             }
             let mut recorded = false;
@@ -146,10 +147,10 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                         for &p in e.life_people(x) {
                             let member = e.org_of_person(p) == Some(o);
                             if member
-                                && stamp[p as usize] != o
-                                && l.people[p as usize].joined.is_some_and(|j| j <= m)
+                                && stamp[p] != Some(o)
+                                && l.people[p].joined.is_some_and(|j| j <= m)
                             {
-                                stamp[p as usize] = o;
+                                stamp[p] = Some(o);
                                 listed += 1;
                             }
                         }
@@ -158,7 +159,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
             }
             if recorded {
                 let eligible = e.joined_in(o).partition_point(|j| j.0 <= m) as u64;
-                out[o as usize] = Some(OrgLife {
+                out[o.index()] = Some(OrgLife {
                     eligible,
                     absent: eligible.saturating_sub(listed),
                 });
@@ -192,10 +193,10 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let e = ctx.e;
     let l = e.l;
     let as_of = ctx.as_of;
-    let orgs: Vec<u32> = e
+    let orgs: Vec<OrgIx> = e
         .orgs_in(s)
         .into_iter()
-        .filter(|&o| l.orgs[o as usize].active_on(as_of))
+        .filter(|&o| l.orgs[o].active_on(as_of))
         .collect();
 
     let (mut viable, mut branches) = (0usize, 0usize);
@@ -204,7 +205,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let mut two_new = 0usize;
     let life: &[Option<OrgLife>] = if life { org_life(ctx) } else { &[] };
     for &o in &orgs {
-        let org = &l.orgs[o as usize];
+        let org = &l.orgs[o];
         if matches!(org.kind, OrgKind::Branch | OrgKind::JointBranch) {
             branches += 1;
             let formal = e.confirmed_in(o).partition_point(|c| *c <= as_of);
@@ -219,7 +220,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                     .hosts
                     .first()
                     .and_then(|h| e.unit_of(h.sym()))
-                    .is_some_and(|u| l.units[u as usize].kind == UnitKind::Village);
+                    .is_some_and(|u| l.units[u].kind == UnitKind::Village);
                 let years = if org.kind == OrgKind::Committee || village_first {
                     5
                 } else {
@@ -233,7 +234,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                 }
             }
         }
-        if let Some(x) = life.get(o as usize).copied().flatten() {
+        if let Some(x) = life.get(o.index()).copied().flatten() {
             absent += x.absent;
             eligible += x.eligible;
         }

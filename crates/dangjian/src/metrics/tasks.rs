@@ -5,7 +5,8 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, Scope, Val};
+use super::engine::{Ctx, InitIx, Scope, Val};
+use super::ix::{TiSlice, TiVec};
 use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
 use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
@@ -200,9 +201,9 @@ impl TaskEval {
 }
 
 /// Evaluates initiative `i` on `ctx.as_of`.
-pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
+pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: InitIx) -> TaskEval {
     let e = ctx.e;
-    let x = &e.l.initiatives[i as usize];
+    let x = &e.l.initiatives[i];
     let as_of = ctx.as_of;
     let all = e.progress_of(i);
     let upto = &all[..all.partition_point(|&p| e.l.progress[p as usize].date <= as_of)];
@@ -263,12 +264,12 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: u32) -> TaskEval {
 }
 
 /// The evaluations of every key task, computed once per query (indexed by initiative).
-fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<TaskEval>] {
+fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c TiSlice<InitIx, Option<TaskEval>> {
     ctx.tasks.get_or_init(|| {
-        let mut out = vec![None; ctx.e.l.initiatives.len()];
+        let mut out: TiVec<InitIx, Option<TaskEval>> = vec![None; ctx.e.l.initiatives.len()].into();
         for &(_, i) in ctx.e.key_tasks() {
-            if out[i as usize].is_none() {
-                out[i as usize] = Some(eval_task(ctx, i));
+            if out[i].is_none() {
+                out[i] = Some(eval_task(ctx, i));
             }
         }
         out
@@ -276,7 +277,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<TaskEval>] {
 }
 
 /// The key tasks in scope `s`, in ledger order.
-fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<u32> {
+fn in_scope(ctx: &Ctx<'_, '_>, s: Scope) -> Vec<InitIx> {
     let e = ctx.e;
     e.key_tasks_in(s)
 }
@@ -306,7 +307,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let mut f = Figures::default();
     for t in in_scope(ctx, s)
         .into_iter()
-        .filter_map(|i| evals[i as usize].as_ref())
+        .filter_map(|i| evals[i].as_ref())
     {
         f.total += 1;
         f.started += usize::from(t.started);
@@ -389,8 +390,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
     in_scope(ctx, ctx.scope)
         .into_iter()
         .filter_map(|i| {
-            let t = evals[i as usize]?;
-            let x = &e.l.initiatives[i as usize];
+            let t = evals[i]?;
+            let x = &e.l.initiatives[i];
             let owner_node = x.owner.as_ref().and_then(|o| e.node_of(o.sym()));
             let mut roles: Vec<u32> = e.roles_targeting(e.init_node(i)).to_vec();
             if let Some(n) = owner_node {
