@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{select, Ctx, Engine, Node, OrgIx, Scope, Tin, UnitIx, Val};
+use super::engine::{select, Ctx, Lookup, Node, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::calendar::Period;
 use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
 
@@ -159,7 +159,7 @@ fn merge_spans(mut spans: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveD
 }
 
 /// Builds the obligations of every duty.
-pub(crate) fn index(e: &Engine<'_>) -> Vec<DutyIndex> {
+pub(crate) fn index(e: Lookup<'_>) -> Vec<DutyIndex> {
     let l = e.l;
     // Exempt spans by duty and subject node.
     let mut exempt: std::collections::HashMap<(&str, Node), Vec<(NaiveDate, NaiveDate)>> =

@@ -276,25 +276,65 @@ struct ActivityIndex {
     runs: Vec<(u32, u32)>,
     sorted: Vec<u32>,
     dates: Vec<NaiveDate>,
-    /// The people listed in each organisation-life activity, as person indices
-    /// (compressed rows by activity; other activities have none).
-    life_people_off: Vec<u32>,
-    life_people: Vec<PersonIx>,
+    /// The people listed in each organisation-life activity, as person indices, by
+    /// chunks of [`LIFE_CHUNK`] activities (other activities have none).
+    life: Vec<LifeChunk>,
+}
+
+/// An activity's subject node (`u32::MAX`: none), kind and date: its sort key.
+type ActKey = (u32, u32, NaiveDate);
+
+/// How many activities a [`LifeChunk`] covers.
+const LIFE_CHUNK: usize = 64 * 1024;
+
+/// The people of the organisation-life activities of one chunk, as compressed rows:
+/// activity `j` of the chunk lists `people[ends[j - 1]..ends[j]]` (from 0 for the first).
+struct LifeChunk {
+    ends: Vec<u32>,
+    people: Vec<PersonIx>,
 }
 
 impl ActivityIndex {
     fn build(l: &Ledger, nodes: &SymRows, person_ix: &SymRows) -> ActivityIndex {
-        // A counting sort by subject: the nodes are dense numbers, so the activities are
-        // placed in their subject's bucket in two passes, and only each (small) bucket is
-        // sorted by kind and date, on every core.
+        // One pass over the activities, in chunks on every core: each one's subject node,
+        // kind and date (the sort keys, 12 dense bytes instead of the whole record), and
+        // the people of organisation-life activities as person indices.
         let n_nodes = l.units.len() + l.orgs.len() + l.initiatives.len();
-        let subject: Vec<u32> = l
-            .activities
-            .par_iter()
-            .map(|a| nodes.get(a.subject.sym()).unwrap_or(u32::MAX))
+        // Organisation-life kinds as symbols: a number comparison per activity, not text.
+        let life_kinds: Vec<Sym> = ActivityKind::ORG_LIFE
+            .iter()
+            .filter_map(|k| Sym::existing(k))
             .collect();
+        let chunks: Vec<(Vec<ActKey>, LifeChunk)> = l
+            .activities
+            .par_chunks(LIFE_CHUNK)
+            .map(|chunk| {
+                let mut keys = Vec::with_capacity(chunk.len());
+                let mut ends = Vec::with_capacity(chunk.len());
+                let mut people = Vec::new();
+                for a in chunk {
+                    let n = nodes.get(a.subject.sym()).unwrap_or(u32::MAX);
+                    keys.push((n, act_kind(a.kind.sym()), a.date));
+                    if life_kinds.contains(&a.kind.sym()) {
+                        people.extend(
+                            a.people
+                                .iter()
+                                .filter_map(|p| person_ix.get(p.sym()))
+                                .map(|p| PersonIx::new(p as usize)),
+                        );
+                    }
+                    ends.push(people.len() as u32);
+                }
+                (keys, LifeChunk { ends, people })
+            })
+            .collect();
+        let (keys, life): (Vec<_>, Vec<_>) = chunks.into_iter().unzip();
+
+        // A counting sort by subject: the nodes are dense numbers, so each activity is
+        // placed in its subject's bucket in two passes, and only the (small) buckets are
+        // sorted by kind and date, on every core.
         let mut off = vec![0u32; n_nodes + 1];
-        for &n in &subject {
+        for &(n, _, _) in keys.iter().flatten() {
             if let Some(c) = off.get_mut(n as usize + 1) {
                 *c += 1;
             }
@@ -304,14 +344,37 @@ impl ActivityIndex {
         }
         let total = off[n_nodes] as usize;
         let mut keyed: Vec<(u32, NaiveDate, u32)> = vec![(0, NaiveDate::MIN, 0); total];
-        let mut next = off.clone();
-        for (i, (a, &n)) in l.activities.iter().zip(&subject).enumerate() {
-            if let Some(at) = next.get_mut(n as usize) {
-                keyed[*at as usize] = (act_kind(a.kind.sym()), a.date, i as u32);
-                *at += 1;
-            }
+        // The buckets are filled in parts of about equal size, each a range of nodes and
+        // its own part of `keyed`, on every core: each part reads every key and places
+        // those of its nodes.
+        let parts = rayon::current_num_threads().max(1) * 2;
+        let mut bounds = vec![0usize];
+        for p in 1..parts {
+            let want = (total * p / parts) as u32;
+            bounds.push(off.partition_point(|&o| o < want).min(n_nodes));
         }
-        drop((subject, next));
+        bounds.push(n_nodes);
+        bounds.dedup();
+        let mut slices = Vec::with_capacity(bounds.len());
+        let mut rest = keyed.as_mut_slice();
+        for w in bounds.windows(2) {
+            let (part, tail) = rest.split_at_mut((off[w[1]] - off[w[0]]) as usize);
+            slices.push((w[0], w[1], part));
+            rest = tail;
+        }
+        slices.into_par_iter().for_each(|(lo, hi, part)| {
+            let base = off[lo];
+            let mut next: Vec<u32> = off[lo..hi].iter().map(|o| o - base).collect();
+            for (i, &(n, kind, date)) in keys.iter().flatten().enumerate() {
+                let n = n as usize;
+                if (lo..hi).contains(&n) {
+                    let at = &mut next[n - lo];
+                    part[*at as usize] = (kind, date, i as u32);
+                    *at += 1;
+                }
+            }
+        });
+        drop(keys);
         let mut buckets: Vec<&mut [(u32, NaiveDate, u32)]> = Vec::with_capacity(n_nodes);
         let mut rest = keyed.as_mut_slice();
         for n in 0..n_nodes {
@@ -336,55 +399,15 @@ impl ActivityIndex {
         }
         node_runs.push(runs.len() as u32);
         runs.push((u32::MAX, total as u32));
-        // The sort keys go before the people are resolved (a province's peak memory).
-        let act_sorted = keyed.iter().map(|k| k.2).collect();
-        let act_dates = keyed.iter().map(|k| k.1).collect();
-        drop(keyed);
-
-        // The people of organisation-life activities as person indices, in chunks on every
-        // core, then laid end to end.
-        const CHUNK: usize = 64 * 1024;
-        // Organisation-life kinds as symbols: a number comparison per activity, not text.
-        let life: Vec<Sym> = ActivityKind::ORG_LIFE
-            .iter()
-            .filter_map(|k| Sym::existing(k))
-            .collect();
-        let chunks: Vec<(Vec<u32>, Vec<PersonIx>)> = l
-            .activities
-            .par_chunks(CHUNK)
-            .map(|chunk| {
-                let mut counts = Vec::with_capacity(chunk.len());
-                let mut people = Vec::new();
-                for a in chunk {
-                    if life.contains(&a.kind.sym()) {
-                        people.extend(
-                            a.people
-                                .iter()
-                                .filter_map(|p| person_ix.get(p.sym()))
-                                .map(|p| PersonIx::new(p as usize)),
-                        );
-                    }
-                    counts.push(people.len() as u32);
-                }
-                (counts, people)
-            })
-            .collect();
-        let mut life_people_off = Vec::with_capacity(l.activities.len() + 1);
-        let mut life_people = Vec::with_capacity(chunks.iter().map(|c| c.1.len()).sum());
-        life_people_off.push(0u32);
-        for (counts, people) in chunks {
-            let base = life_people.len() as u32;
-            life_people_off.extend(counts.into_iter().map(|n| base + n));
-            life_people.extend(people);
-        }
+        let sorted = keyed.iter().map(|k| k.2).collect();
+        let dates = keyed.iter().map(|k| k.1).collect();
 
         ActivityIndex {
             node_runs,
             runs,
-            sorted: act_sorted,
-            dates: act_dates,
-            life_people_off,
-            life_people,
+            sorted,
+            dates,
+            life,
         }
     }
 
@@ -407,10 +430,14 @@ impl ActivityIndex {
 
     /// The people (person indices) listed in organisation-life activity `a`.
     fn life_people(&self, a: u32) -> &[PersonIx] {
-        let a = a as usize;
-        match (self.life_people_off.get(a), self.life_people_off.get(a + 1)) {
-            (Some(&x), Some(&y)) => &self.life_people[x as usize..y as usize],
-            _ => &[],
+        let (c, j) = (a as usize / LIFE_CHUNK, a as usize % LIFE_CHUNK);
+        let Some(chunk) = self.life.get(c) else {
+            return &[];
+        };
+        let start = j.checked_sub(1).map_or(0, |k| chunk.ends[k]);
+        match chunk.ends.get(j) {
+            Some(&end) => &chunk.people[start as usize..end as usize],
+            None => &[],
         }
     }
 }
@@ -473,6 +500,88 @@ fn empty_lists<K, V>(n: usize) -> TiVec<K, Vec<V>> {
 
 fn kind_pos<V: Vocabulary + PartialEq>(v: V) -> usize {
     V::ALL.iter().position(|x| *x == v).unwrap_or(0)
+}
+
+/// The ids and the unit tree, without the activities: what resolving a reference, finding
+/// a node's anchors and walking the units need. The engine answers the same questions;
+/// this view lets the duty and indicator indexes be built alongside the activity index.
+#[derive(Clone, Copy)]
+pub(crate) struct Lookup<'x> {
+    pub l: &'x Ledger,
+    s: &'x Structure,
+    nodes: &'x SymRows,
+    kinds: NodeKinds,
+}
+
+impl<'x> Lookup<'x> {
+    /// The anchors (sorted entry numbers of the units it belongs to) of a node.
+    pub(crate) fn anchors(self, n: Node) -> &'x [Tin] {
+        let next = Node::new(n.index() + 1);
+        match (self.s.anchor_off.get(n), self.s.anchor_off.get(next)) {
+            (Some(&a), Some(&b)) => &self.s.anchor_tin[a as usize..b as usize],
+            _ => &[],
+        }
+    }
+
+    /// The node of a unit, org or initiative id.
+    pub(crate) fn node_of(self, id: Sym) -> Option<Node> {
+        self.nodes.get(id).map(|n| Node::new(n as usize))
+    }
+
+    /// Every unit, in ledger order.
+    pub(crate) fn units(self) -> impl Iterator<Item = UnitIx> {
+        (0..self.l.units.len()).map(UnitIx::new)
+    }
+
+    /// The Euler-tour entry number of unit `u`.
+    pub(crate) fn tour_entry(self, u: UnitIx) -> Tin {
+        self.s.tin[u]
+    }
+
+    /// The node of an org.
+    pub(crate) fn org_node(self, o: OrgIx) -> Node {
+        self.kinds.of_org(o)
+    }
+
+    /// The node of an initiative.
+    pub(crate) fn init_node(self, i: InitIx) -> Node {
+        self.kinds.of_init(i)
+    }
+
+    /// The node of a unit.
+    pub(crate) fn unit_node(self, u: UnitIx) -> Node {
+        Node::new(u.index())
+    }
+
+    /// The org of a node, if it is an org.
+    pub(crate) fn node_org(self, n: Node) -> Option<OrgIx> {
+        self.kinds.org(n.index())
+    }
+
+    /// The initiative of a node, if it is an initiative.
+    pub(crate) fn node_init(self, n: Node) -> Option<InitIx> {
+        self.kinds.init(n.index())
+    }
+
+    /// The unit of a node, if it is a unit.
+    pub(crate) fn node_unit(self, n: Node) -> Option<UnitIx> {
+        self.kinds.unit(n.index())
+    }
+
+    /// The unit an id names, if it names a unit.
+    pub(crate) fn unit_of(self, id: Sym) -> Option<UnitIx> {
+        self.node_of(id).and_then(|n| self.node_unit(n))
+    }
+}
+
+/// Engine methods that answer through its [`Lookup`].
+macro_rules! through_lookup {
+    ($($(#[$m:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {$(
+        $(#[$m])*
+        pub(crate) fn $name(&self, $($arg: $ty),*) -> $ret {
+            self.lookup().$name($($arg),*)
+        }
+    )*};
 }
 
 /// Everything `Engine::new` indexes but the activities and the id tables: the unit tree,
@@ -832,58 +941,65 @@ impl<'a> Engine<'a> {
         for (i, p) in l.people.iter().enumerate() {
             person_ix.insert_first(p.id.sym(), i as u32);
         }
-        // The activities (the largest part) are indexed alongside the rest.
-        let (acts, structure) = rayon::join(
+        // The activities (the largest part) are indexed alongside the rest, and the duty
+        // and indicator indexes once the unit tree is there.
+        let kinds = NodeKinds::of(l);
+        let (acts, (structure, duties, indicators, slots)) = rayon::join(
             || ActivityIndex::build(l, &nodes, &person_ix),
-            || Structure::build(l, &nodes, &person_ix),
+            || {
+                let s = Structure::build(l, &nodes, &person_ix);
+                let lookup = Lookup {
+                    l,
+                    s: &s,
+                    nodes: &nodes,
+                    kinds,
+                };
+                let duties = duties::index(lookup);
+                let indicators = indicators::index(lookup);
+                (s, duties, indicators, slots(l))
+            },
         );
-        let mut e = Engine {
+        Engine {
             l,
             s: structure,
             default_as_of: l.latest_date(),
-            kinds: NodeKinds::of(l),
+            kinds,
             nodes,
             person_ix,
             acts,
-            duties: Vec::new(),
-            indicators: indicators::IndicatorIndex::default(),
-            slots: Vec::new(),
-        };
-        e.duties = duties::index(&e);
-        e.indicators = indicators::index(&e);
-        e.slots = slots(l);
-        e
-    }
-
-    /// The anchors (sorted entry numbers of the units it belongs to) of a node.
-    pub(crate) fn anchors(&self, n: Node) -> &[Tin] {
-        let next = Node::new(n.index() + 1);
-        match (self.s.anchor_off.get(n), self.s.anchor_off.get(next)) {
-            (Some(&a), Some(&b)) => &self.s.anchor_tin[a as usize..b as usize],
-            _ => &[],
+            duties,
+            indicators,
+            slots,
         }
     }
 
     // -- What the metric families read, by concern ------------------------------------
 
-    /// The node of a unit, org or initiative id.
-    pub(crate) fn node_of(&self, id: Sym) -> Option<Node> {
-        self.nodes.get(id).map(|n| Node::new(n as usize))
+    /// The ids and the unit tree (see [`Lookup`]).
+    pub(crate) fn lookup(&self) -> Lookup<'_> {
+        Lookup {
+            l: self.l,
+            s: &self.s,
+            nodes: &self.nodes,
+            kinds: self.kinds,
+        }
+    }
+
+    // The ids and the unit tree, as [`Lookup`] answers.
+    through_lookup! {
+        anchors(n: Node) -> &[Tin];
+        node_of(id: Sym) -> Option<Node>;
+        org_node(o: OrgIx) -> Node;
+        init_node(i: InitIx) -> Node;
+        unit_node(u: UnitIx) -> Node;
+        node_org(n: Node) -> Option<OrgIx>;
+        node_init(n: Node) -> Option<InitIx>;
+        unit_of(id: Sym) -> Option<UnitIx>;
     }
 
     /// The person index of a person id.
     pub(crate) fn person_of(&self, id: Sym) -> Option<PersonIx> {
         self.person_ix.get(id).map(|p| PersonIx::new(p as usize))
-    }
-
-    /// Every unit, in ledger order.
-    pub(crate) fn units(&self) -> impl Iterator<Item = UnitIx> {
-        (0..self.l.units.len()).map(UnitIx::new)
-    }
-
-    /// The Euler-tour entry number of unit `u`.
-    pub(crate) fn tour_entry(&self, u: UnitIx) -> Tin {
-        self.s.tin[u]
     }
 
     /// The units of kind position `kind` (in `UnitKind::ALL`) in scope `s`, as
@@ -998,41 +1114,6 @@ impl<'a> Engine<'a> {
     /// The indicator index.
     pub(crate) fn indicator_index(&self) -> &indicators::IndicatorIndex {
         &self.indicators
-    }
-
-    /// The node of an org.
-    pub(crate) fn org_node(&self, o: OrgIx) -> Node {
-        self.kinds.of_org(o)
-    }
-
-    /// The node of an initiative.
-    pub(crate) fn init_node(&self, i: InitIx) -> Node {
-        self.kinds.of_init(i)
-    }
-
-    /// The node of a unit.
-    pub(crate) fn unit_node(&self, u: UnitIx) -> Node {
-        Node::new(u.index())
-    }
-
-    /// The org of a node, if it is an org.
-    pub(crate) fn node_org(&self, n: Node) -> Option<OrgIx> {
-        self.kinds.org(n.index())
-    }
-
-    /// The initiative of a node, if it is an initiative.
-    pub(crate) fn node_init(&self, n: Node) -> Option<InitIx> {
-        self.kinds.init(n.index())
-    }
-
-    /// The unit of a node, if it is a unit.
-    pub(crate) fn node_unit(&self, n: Node) -> Option<UnitIx> {
-        self.kinds.unit(n.index())
-    }
-
-    /// The unit an id names, if it names a unit.
-    pub(crate) fn unit_of(&self, id: Sym) -> Option<UnitIx> {
-        self.node_of(id).and_then(|n| self.node_unit(n))
     }
 
     /// The scope of unit `u`.
@@ -1414,5 +1495,53 @@ mod tests {
             (&[d(2019, 1, 9)][..], &[4u32][..])
         );
         assert_eq!(e.activities(node("r"), patrol), (&[][..], &[][..]));
+    }
+
+    #[test]
+    fn the_people_of_org_life_activities_resolve_across_chunk_boundaries() {
+        use crate::model::{Activity, Person};
+        let mut l = Ledger::new();
+        l.units.push(Unit::new("r", UnitKind::District, "r"));
+        for p in ["p0", "p1", "p2"] {
+            l.people.push(Person::new(p, p));
+        }
+        // Enough activities to fill a chunk and start the next; every third is a branch
+        // assembly listing people (one unknown), the others patrols listing none.
+        let n = LIFE_CHUNK + 5;
+        for i in 0..n {
+            let mut a = if i % 3 == 0 {
+                Activity::new("member_assembly", d(2019, 1, 1), "r")
+            } else {
+                Activity::new("patrol", d(2019, 1, 1), "r")
+            };
+            if i % 3 == 0 {
+                let third = ["p0", "p1", "p2"][(i / 3) % 3];
+                a.people = ["p0", "nobody", third]
+                    .into_iter()
+                    .map(Into::into)
+                    .collect();
+            }
+            l.activities.push(a);
+        }
+        let e = Engine::new(&l);
+        let p = |i: usize| PersonIx::new(i);
+        for i in [
+            0,
+            1,
+            3,
+            LIFE_CHUNK - 2,
+            LIFE_CHUNK - 1,
+            LIFE_CHUNK,
+            LIFE_CHUNK + 1,
+            n - 1,
+        ] {
+            let want: Vec<PersonIx> = if i % 3 == 0 {
+                vec![p(0), p((i / 3) % 3)]
+            } else {
+                Vec::new()
+            };
+            assert_eq!(e.life_people(i as u32), want.as_slice(), "activity {i}");
+        }
+        assert_eq!(e.life_people(n as u32), &[][..]);
     }
 }

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 use chrono::NaiveDate;
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{range, Ctx, Engine, Scope, Tin, UnitIx, Val};
+use super::engine::{range, Ctx, Lookup, Scope, Tin, UnitIx, Val};
 use crate::formula::Expr;
 use crate::model::{Aggregate, Programme};
 
@@ -68,7 +68,7 @@ pub(crate) struct IndicatorIndex {
 }
 
 /// Builds the indicator index.
-pub(crate) fn index(e: &Engine<'_>) -> IndicatorIndex {
+pub(crate) fn index(e: Lookup<'_>) -> IndicatorIndex {
     let l = e.l;
     let mut ix = IndicatorIndex::default();
     for (i, x) in l.indicators.iter().enumerate() {
