@@ -38,6 +38,7 @@ use super::raw::{
     RawTable, Value,
 };
 use crate::model::Table;
+use crate::rows::ColumnType;
 
 /// At most this many non-empty cells are read from one workbook: a workbook of a million
 /// rows of ten columns fits; a decompression bomb does not exhaust memory.
@@ -52,24 +53,6 @@ pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// The most rows an Excel sheet holds (the header included).
 pub const MAX_ROWS: usize = 1_048_576;
-
-/// The columns that hold dates, written as date cells.
-const DATE_COLUMNS: &[&str] = &[
-    "since",
-    "until",
-    "established",
-    "dissolved",
-    "date",
-    "birth_date",
-    "joined",
-    "confirmed",
-    "start",
-    "end",
-    "deadline",
-    "from",
-    "to",
-    "due",
-];
 
 fn at_file(file: &str, message: impl Into<String>) -> Problem {
     Problem::new(
@@ -398,18 +381,14 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
             ));
             continue;
         }
+        // The declared date columns are written as date cells (the `x_` ones as text).
+        let declared = t.table.columns();
+        let is_date_col = |c: usize| declared.get(c).is_some_and(|d| d.ty == ColumnType::Date);
         for (c, name) in t.header.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, name, &bold)
                 .map_err(|e| vec![write_problem(sheet, e)])?;
-            ws.set_column_width(
-                c as u16,
-                if DATE_COLUMNS.contains(&name.as_str()) {
-                    12
-                } else {
-                    14
-                },
-            )
-            .map_err(|e| vec![write_problem(sheet, e)])?;
+            ws.set_column_width(c as u16, if is_date_col(c) { 12 } else { 14 })
+                .map_err(|e| vec![write_problem(sheet, e)])?;
         }
         ws.set_freeze_panes(1, 0)
             .map_err(|e| vec![write_problem(sheet, e)])?;
@@ -418,14 +397,10 @@ pub fn render_xlsx(tables: &[OutTable]) -> Result<Vec<u8>, Vec<Problem>> {
             for (c, cell) in row.iter().enumerate() {
                 let Some(v) = cell else { continue };
                 let xc = c as u16;
-                let is_date_col = t
-                    .header
-                    .get(c)
-                    .is_some_and(|h| DATE_COLUMNS.contains(&h.as_str()));
                 let result = match v {
                     Value::Number(n) => ws.write_number(xr, xc, *n).map(|_| ()),
                     Value::Bool(b) => ws.write_boolean(xr, xc, *b).map(|_| ()),
-                    Value::Text(s) if is_date_col => {
+                    Value::Text(s) if is_date_col(c) => {
                         match parse_date(s, DateStyle::IsoOnly).and_then(date_serial) {
                             Some(serial) => ws
                                 .write_number_with_format(xr, xc, serial, &date)
