@@ -86,7 +86,19 @@ class Ledger:
         return _dt.date.fromisoformat(d) if d else None
 
     def table(self, name: LedgerTable) -> Table:
-        """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`."""
+        """One table of the ledger (``units``, ``orgs``, ``activities`` ...) as a :class:`Table`.
+
+        Its columns are the table's own, typed as declared (``docs/LEDGER.md``): dates as
+        dates, whole numbers (``employees``, ``expected``, ``min_count``) as integers,
+        numbers as floats, flags as booleans (an empty flag is ``False``), id lists as
+        lists of text, the rest and any ``x_`` columns as text; an empty table has the same
+        columns and types.
+
+        >>> import dangjian as dj
+        >>> units = dj.example().table("units").to_arrow()
+        >>> str(units.schema.field("employees").type), str(units.schema.field("since").type)
+        ('int64', 'date32[day]')
+        """
         return Table(self._native.table(name))
 
     def validate(self, as_of: Optional[DateLike] = None) -> List[Problem]:
