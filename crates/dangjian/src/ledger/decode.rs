@@ -205,7 +205,7 @@ impl SourceMap {
 ///
 /// Keys are kept inline (ids of up to 8 bytes as a number, longer ones up to 24 bytes as
 /// text), so a hit compares bytes in the table itself instead of following a pointer into
-/// the interned texts; both tables hash with [`NearHasher`].
+/// the interned texts; both tables hash with [`NearHasher`](crate::model::ids::NearHasher).
 #[derive(Default)]
 pub(crate) struct Interner {
     /// Ids of up to 8 bytes without a NUL (most ids), keyed by their bytes as a number:
@@ -214,54 +214,8 @@ pub(crate) struct Interner {
     seen: NearMap<compact_str::CompactString>,
 }
 
-type NearMap<K> = std::collections::HashMap<K, Sym, std::hash::BuildHasherDefault<NearHasher>>;
-
-/// The hasher of the id caches: ids that differ only in their last two characters
-/// (`p3094`, `p3095`...: the members of one branch, listed together in its activities)
-/// land in neighbouring buckets, so a run of them is found in a few cache lines instead of
-/// one cache miss each; the rest of the id is spread as any hash spreads it. Keys are
-/// compared as they are, so this only decides where a key is looked for.
-#[derive(Clone, Copy, Default)]
-pub(crate) struct NearHasher(u64);
-
-impl NearHasher {
-    /// The hash of an id of `len` bytes from the hash of all but its last two bytes and
-    /// those two (`a`, then `b`): consecutive for consecutive last digits.
-    fn near(head: u64, len: u64, a: u64, b: u64) -> u64 {
-        let spread = (head ^ (len << 56))
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-            .rotate_left(26);
-        spread.wrapping_add(a * 10 + b)
-    }
-}
-
-impl std::hash::Hasher for NearHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    /// A text id (the whole text in one call, as `str` hashes).
-    fn write(&mut self, bytes: &[u8]) {
-        let cut = bytes.len().saturating_sub(2);
-        let mut head = rustc_hash::FxHasher::default();
-        head.write(&bytes[..cut]);
-        let last = |i: usize| bytes.get(i).map_or(0, |&b| u64::from(b));
-        self.0 = Self::near(head.finish(), bytes.len() as u64, last(cut), last(cut + 1));
-    }
-    /// The end mark `str` adds after its bytes: nothing to mix for a text key alone.
-    fn write_u8(&mut self, _: u8) {}
-    /// A short id as a number: its bytes, first byte lowest, zero-padded (its length is
-    /// the number of its non-zero high bytes).
-    fn write_u64(&mut self, k: u64) {
-        let len = 8 - u64::from(k.leading_zeros() / 8);
-        let cut = len.saturating_sub(2) * 8;
-        let (head, tail) = if cut == 0 {
-            (0, k)
-        } else {
-            (k & ((1u64 << cut) - 1), k >> cut)
-        };
-        self.0 = Self::near(head, len, tail & 0xFF, (tail >> 8) & 0xFF);
-    }
-}
+type NearMap<K> =
+    std::collections::HashMap<K, Sym, std::hash::BuildHasherDefault<crate::model::ids::NearHasher>>;
 
 impl Interner {
     pub(crate) fn sym(&mut self, s: &str) -> Sym {
@@ -676,7 +630,7 @@ mod interner_tests {
     #[test]
     fn ids_that_differ_in_their_last_character_hash_side_by_side() {
         use std::hash::BuildHasher;
-        let h = std::hash::BuildHasherDefault::<super::NearHasher>::default();
+        let h = std::hash::BuildHasherDefault::<crate::model::ids::NearHasher>::default();
         let short = |t: &str| {
             let mut k = [0u8; 8];
             k[..t.len()].copy_from_slice(t.as_bytes());
