@@ -118,9 +118,19 @@ fn scan(
             start += 1;
         }
         let start = start.max(counted_to).min(bytes.len());
-        line += memchr::memchr_iter(b'\n', &bytes[counted_to..start]).count() as u64;
+        line += newlines(&bytes[counted_to..start]);
         counted_to = start;
         f(line, &record);
+    }
+}
+
+/// The line feeds in `span`: the bytes from one record's start to the next's, most often
+/// one line ending in its only line feed, which the first search finds.
+fn newlines(span: &[u8]) -> u64 {
+    match memchr::memchr(b'\n', span) {
+        None => 0,
+        Some(p) if p + 1 == span.len() => 1,
+        Some(p) => 1 + memchr::memchr_iter(b'\n', &span[p + 1..]).count() as u64,
     }
 }
 
