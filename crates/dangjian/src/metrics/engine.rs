@@ -347,7 +347,7 @@ impl ActivityIndex {
         // The buckets are filled in parts of about equal size, each a range of nodes and
         // its own part of `keyed`, on every core: each part reads every key and places
         // those of its nodes.
-        let parts = rayon::current_num_threads().max(1) * 2;
+        let parts = rayon::current_num_threads().max(1);
         let mut bounds = vec![0usize];
         for p in 1..parts {
             let want = (total * p / parts) as u32;
@@ -399,8 +399,10 @@ impl ActivityIndex {
         }
         node_runs.push(runs.len() as u32);
         runs.push((u32::MAX, total as u32));
-        let sorted = keyed.iter().map(|k| k.2).collect();
-        let dates = keyed.iter().map(|k| k.1).collect();
+        let (sorted, dates) = rayon::join(
+            || keyed.par_iter().map(|k| k.2).collect(),
+            || keyed.par_iter().map(|k| k.1).collect(),
+        );
 
         ActivityIndex {
             node_runs,
@@ -927,20 +929,29 @@ impl<'a> Engine<'a> {
     pub fn new(ledger: &'a Ledger) -> Engine<'a> {
         let l = ledger;
 
-        let mut nodes = SymRows::new();
-        let ids = l
-            .units
-            .iter()
-            .map(|u| u.id.sym())
-            .chain(l.orgs.iter().map(|o| o.id.sym()))
-            .chain(l.initiatives.iter().map(|i| i.id.sym()));
-        for (n, id) in ids.enumerate() {
-            nodes.insert_first(id, n as u32);
-        }
-        let mut person_ix = SymRows::new();
-        for (i, p) in l.people.iter().enumerate() {
-            person_ix.insert_first(p.id.sym(), i as u32);
-        }
+        // The id tables, side by side.
+        let (nodes, person_ix) = rayon::join(
+            || {
+                let mut nodes = SymRows::new();
+                let ids = l
+                    .units
+                    .iter()
+                    .map(|u| u.id.sym())
+                    .chain(l.orgs.iter().map(|o| o.id.sym()))
+                    .chain(l.initiatives.iter().map(|i| i.id.sym()));
+                for (n, id) in ids.enumerate() {
+                    nodes.insert_first(id, n as u32);
+                }
+                nodes
+            },
+            || {
+                let mut person_ix = SymRows::new();
+                for (i, p) in l.people.iter().enumerate() {
+                    person_ix.insert_first(p.id.sym(), i as u32);
+                }
+                person_ix
+            },
+        );
         // The activities (the largest part) are indexed alongside the rest, and the duty
         // and indicator indexes once the unit tree is there.
         let kinds = NodeKinds::of(l);
