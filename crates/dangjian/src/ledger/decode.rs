@@ -530,6 +530,11 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         }
     }
 
+    /// The text of a required column, `None` (with a problem) when it is missing.
+    pub fn required(&mut self, col: Col) -> Option<&'r str> {
+        Some(self.req_text(col)).filter(|t| !t.is_empty())
+    }
+
     /// The interned id of a text.
     pub fn sym(&mut self, s: &str) -> Sym {
         self.ids.sym(s)

@@ -96,10 +96,7 @@ where
     const REQUIRED: bool = true;
     const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
-        let t = c.req_text(col);
-        if t.is_empty() {
-            return None;
-        }
+        let t = c.required(col)?;
         c.parsed(col, Some(t), |s| {
             s.parse::<T>()
                 .map_err(|e| (ProblemKind::UnknownTerm, e.to_string()))
@@ -118,10 +115,7 @@ impl Codec for Date {
     const REQUIRED: bool = true;
     const TYPE: ColumnType = ColumnType::Date;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<NaiveDate> {
-        let t = c.req_text(col);
-        if t.is_empty() {
-            return None;
-        }
+        let t = c.required(col)?;
         c.date(col, Some(t))
     }
     fn encode(f: &NaiveDate) -> Option<Value> {
@@ -137,10 +131,7 @@ impl Codec for Number {
     const REQUIRED: bool = true;
     const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<f64> {
-        let t = c.req_text(col);
-        if t.is_empty() {
-            return None;
-        }
+        let t = c.required(col)?;
         c.parsed(col, Some(t), parse_number)
     }
     fn encode(f: &f64) -> Option<Value> {
@@ -149,19 +140,14 @@ impl Codec for Number {
 }
 
 /// A count type of a [`Whole`] column.
-pub(crate) trait Count: Copy {
+pub(crate) trait Count: Copy + Into<u64> {
     /// The count, saturating: no real meeting comes near 4 billion.
     fn saturating(n: u64) -> Self;
-    /// The count as a saved number.
-    fn to_f64(self) -> f64;
 }
 
 impl Count for u64 {
     fn saturating(n: u64) -> Self {
         n
-    }
-    fn to_f64(self) -> f64 {
-        self as f64
     }
 }
 
@@ -169,9 +155,23 @@ impl Count for u32 {
     fn saturating(n: u64) -> Self {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
-    fn to_f64(self) -> f64 {
-        self as f64
-    }
+}
+
+/// An optional number that must pass `accept`: otherwise a `kind` problem worded by
+/// `wrong` (a thousands separator keeps its own problem).
+fn checked_number<R: Row, T>(
+    c: &mut Cells<'_, '_, R>,
+    col: Col,
+    accept: impl FnOnce(f64) -> Option<T>,
+    kind: ProblemKind,
+    wrong: impl FnOnce(&str) -> String,
+) -> Option<T> {
+    let t = c.text(col);
+    c.parsed(col, t, |s| match parse_number(s) {
+        Ok(v) => accept(v).ok_or_else(|| (kind, wrong(s))),
+        Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
+        Err(_) => Err((kind, wrong(s))),
+    })
 }
 
 /// A whole number >= 0 (`employees`, `expected`, `attended`), optional.
@@ -182,20 +182,18 @@ impl<N: Count> Codec for Whole<N> {
     const REQUIRED: bool = false;
     const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<N>> {
-        let t = c.text(col);
         let name = col.name;
-        let n = c.parsed(col, t, |s| match parse_number(s) {
-            Ok(v) if v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15 => Ok(v as u64),
-            Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
-            _ => Err((
-                ProblemKind::BadCount,
-                format!("`{name}` must be a whole number >= 0, not `{s}`"),
-            )),
-        });
+        let n = checked_number(
+            c,
+            col,
+            |v| (v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15).then_some(v as u64),
+            ProblemKind::BadCount,
+            |s| format!("`{name}` must be a whole number >= 0, not `{s}`"),
+        );
         Some(n.map(N::saturating))
     }
     fn encode(f: &Option<N>) -> Option<Value> {
-        f.map(|n| Value::Number(n.to_f64()))
+        f.map(|n| Value::Number(n.into() as f64))
     }
 }
 
@@ -311,15 +309,13 @@ impl Codec for MinCount {
     const REQUIRED: bool = false;
     const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<u32>> {
-        let t = c.text(col);
-        Some(c.parsed(col, t, |s| match parse_number(s) {
-            Ok(v) if v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64 => Ok(v as u32),
-            Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
-            _ => Err((
-                ProblemKind::BadMinCount,
-                format!("`min_count` must be a whole number >= 1, not `{s}`"),
-            )),
-        }))
+        Some(checked_number(
+            c,
+            col,
+            |v| (v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64).then_some(v as u32),
+            ProblemKind::BadMinCount,
+            |s| format!("`min_count` must be a whole number >= 1, not `{s}`"),
+        ))
     }
     fn encode(f: &Option<u32>) -> Option<Value> {
         f.map(|n| Value::Number(n as f64))
@@ -334,15 +330,13 @@ impl Codec for Quorum {
     const REQUIRED: bool = false;
     const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<f64>> {
-        let t = c.text(col);
-        Some(c.parsed(col, t, |s| match parse_number(s) {
-            Ok(v) if v > 0.0 && v <= 1.0 => Ok(v),
-            Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
-            _ => Err((
-                ProblemKind::BadQuorum,
-                format!("`quorum` must be a number in (0, 1] (0.5: more than half), not `{s}`"),
-            )),
-        }))
+        Some(checked_number(
+            c,
+            col,
+            |v| (v > 0.0 && v <= 1.0).then_some(v),
+            ProblemKind::BadQuorum,
+            |s| format!("`quorum` must be a number in (0, 1] (0.5: more than half), not `{s}`"),
+        ))
     }
     fn encode(f: &Option<f64>) -> Option<Value> {
         f.map(Value::Number)
