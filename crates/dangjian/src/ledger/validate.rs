@@ -56,19 +56,32 @@ struct Checker<'a> {
     l: &'a Ledger,
     // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
     // Each id with its kind and where it is first defined.
-    ids: SymTable<(IdKind, Table, u32)>,
+    ids: &'a SymTable<(IdKind, Table, u32)>,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
+    fn new(
+        l: &'a Ledger,
+        ids: &'a SymTable<(IdKind, Table, u32)>,
+        failed: &'a HashSet<String>,
+    ) -> Self {
+        Checker {
+            l,
+            ids,
+            failed,
+            out: Vec::new(),
+        }
+    }
+
     fn push(&mut self, kind: ProblemKind, loc: Location, msg: String) {
         self.out.push(Problem::new(kind, loc, msg));
     }
 
     /// Checks that `id` exists and is one of `want`.
     fn reference(&mut self, id: Sym, want: &[IdKind], table: Table, row: usize, col: &str) {
-        if let Some(p) = check_reference(&self.ids, self.failed, id, want, table, row, col) {
+        if let Some(p) = check_reference(self.ids, self.failed, id, want, table, row, col) {
             self.out.push(p);
         }
     }
@@ -128,26 +141,45 @@ fn check_reference(
 }
 
 /// Validates a ledger. Locations are [`Location::Record`]; a loader maps them to the source.
+///
+/// The checks only read the ledger, so they run side by side (the references once the ids
+/// are known, the activity ids, the rest), each into a list of its own; the lists are then
+/// joined in one fixed order, so problems come in the same order whatever the threads do.
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
-    let mut c = Checker {
-        l,
-        ids: SymTable::new(),
-        failed: &opts.failed_ids,
-        out: Vec::new(),
-    };
-    ids(&mut c);
-    references(&mut c);
-    cycles(&mut c);
-    dates(&mut c);
-    values(&mut c);
-    duplicates(&mut c);
-    formulas(&mut c);
-    warnings(&mut c, opts.as_of.or_else(|| l.latest_date()));
-    c.out
+    let failed = &opts.failed_ids;
+    let ((first, refs), (activity_ids, rest)) = rayon::join(
+        || {
+            let (table, first) = ids(l, failed);
+            let mut c = Checker::new(l, &table, failed);
+            references(&mut c);
+            (first, c.out)
+        },
+        || {
+            rayon::join(
+                || activity_ids(l),
+                || {
+                    let none = SymTable::new();
+                    let mut c = Checker::new(l, &none, failed);
+                    cycles(&mut c);
+                    dates(&mut c);
+                    values(&mut c);
+                    duplicates(&mut c);
+                    formulas(&mut c);
+                    warnings(&mut c, opts.as_of.or_else(|| l.latest_date()));
+                    c.out
+                },
+            )
+        },
+    );
+    [first, activity_ids, refs, rest].concat()
 }
 
-fn ids(c: &mut Checker<'_>) {
-    let l = c.l;
+/// The table of unit, org, person and initiative ids (each with its kind and where it is
+/// first defined), and the problems of ids used twice there, in duties and in indicators.
+fn ids(l: &Ledger, failed: &HashSet<String>) -> (SymTable<(IdKind, Table, u32)>, Vec<Problem>) {
+    let mut table = SymTable::new();
+    let none = SymTable::new();
+    let mut c = Checker::new(l, &none, failed);
     let all = l
         .units
         .iter()
@@ -171,14 +203,14 @@ fn ids(c: &mut Checker<'_>) {
                 .enumerate()
                 .map(|(i, x)| (x.id.sym(), Table::Initiatives, i, IdKind::Initiative)),
         );
-    for (id, table, row, kind) in all {
-        match c.ids.get(id) {
+    for (id, t, row, kind) in all {
+        match table.get(id) {
             Some(&(_, t0, r0)) => {
                 let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(t0, r0 as usize, "id"));
-                c.push(ProblemKind::DuplicateId, at(table, row, "id"), msg);
+                c.push(ProblemKind::DuplicateId, at(t, row, "id"), msg);
             }
             None => {
-                c.ids.insert(id, (kind, table, row as u32));
+                table.insert(id, (kind, t, row as u32));
             }
         }
     }
@@ -211,6 +243,11 @@ fn ids(c: &mut Checker<'_>) {
             }
         }
     }
+    (table, c.out)
+}
+
+/// The problems of activity ids used twice.
+fn activity_ids(l: &Ledger) -> Vec<Problem> {
     // Activity ids, the millions of them: their hashes sorted on every core (16 bytes an id
     // instead of a map of their texts); equal hashes are compared as text. A repeated id
     // names its latest earlier use, as a map would.
@@ -247,18 +284,21 @@ fn ids(c: &mut Checker<'_>) {
     }
     drop(keyed);
     repeated.sort_unstable();
-    for (row, r0) in repeated {
-        let table = Table::Activities;
-        c.push(
-            ProblemKind::DuplicateId,
-            at(table, row as usize, "id"),
-            format!(
-                "id `{}` is already used at {}; ids must be unique in {table}",
-                text(row),
-                at(table, r0 as usize, "id")
-            ),
-        );
-    }
+    let table = Table::Activities;
+    repeated
+        .into_iter()
+        .map(|(row, r0)| {
+            Problem::new(
+                ProblemKind::DuplicateId,
+                at(table, row as usize, "id"),
+                format!(
+                    "id `{}` is already used at {}; ids must be unique in {table}",
+                    text(row),
+                    at(table, r0 as usize, "id")
+                ),
+            )
+        })
+        .collect()
 }
 
 fn references(c: &mut Checker<'_>) {
@@ -343,7 +383,7 @@ fn references(c: &mut Checker<'_>) {
     // The largest table: its references are checked on every core, in chunks whose
     // problems are put back in row order.
     const CHUNK: usize = 64 * 1024;
-    let (ids, failed) = (&c.ids, c.failed);
+    let (ids, failed) = (c.ids, c.failed);
     let found: Vec<Vec<Problem>> = l
         .activities
         .par_chunks(CHUNK)
