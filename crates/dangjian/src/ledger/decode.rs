@@ -203,11 +203,16 @@ impl SourceMap {
 /// Interns ids through a cache of its own, so that the texts one table repeats (a person
 /// listed in thousands of activities) reach the process-wide interner once.
 ///
-/// Keys are kept inline (ids of up to 8 bytes as a number, longer ones up to 24 bytes as
-/// text), so a hit compares bytes in the table itself instead of following a pointer into
-/// the interned texts; both tables hash with [`NearHasher`](crate::model::ids::NearHasher).
+/// Most ids end in a number (`p3094`, `d0ob12`, `a143r8`): those are found by their text
+/// before the number (the same as the id before it, most often, in a list of one branch's
+/// members) and then by the number in an array, without hashing the id. The others (and
+/// numbers too sparse for an array: see [`Numbered`]) are kept inline (ids of up to 8 bytes
+/// as a number, longer ones up to 24 bytes as text), so a hit compares bytes in the table
+/// itself instead of following a pointer into the interned texts; both tables hash with
+/// [`NearHasher`](crate::model::ids::NearHasher).
 #[derive(Default)]
 pub(crate) struct Interner {
+    numbered: Numbered,
     /// Ids of up to 8 bytes without a NUL (most ids), keyed by their bytes as a number:
     /// 16 bytes an entry, and no text to hash or compare.
     short: NearMap<u64>,
@@ -219,6 +224,9 @@ type NearMap<K> =
 
 impl Interner {
     pub(crate) fn sym(&mut self, s: &str) -> Sym {
+        if let Some(x) = self.numbered.sym(s) {
+            return x;
+        }
         let b = s.as_bytes();
         if b.len() <= 8 && !b.contains(&0) {
             // Zero-padded: two texts without NUL give the same number only if equal.
@@ -238,6 +246,100 @@ impl Interner {
         let x = Sym::new(s);
         self.seen.insert(compact_str::CompactString::new(s), x);
         x
+    }
+}
+
+/// The ids that end in a number, by the text before it and the number.
+///
+/// Memory is bounded whatever the ids: the arrays have room for at most
+/// [`Numbered::SLACK`] slots plus [`Numbered::PER_ID`] per id they hold, so sparse numbers
+/// (the tails of 18-digit identity numbers) go to the hash tables instead.
+#[derive(Default)]
+struct Numbered {
+    /// The symbols of each text before a number, by number.
+    runs: Vec<Vec<Option<Sym>>>,
+    /// Where each text before a number has its run.
+    heads: HashMap<Box<[u8]>, usize>,
+    /// The last text before a number found, and its run: ids listed together mostly share
+    /// it.
+    last_head: Vec<u8>,
+    last_run: Option<usize>,
+    /// Slots allocated in all runs, and ids held in them.
+    slots: usize,
+    held: usize,
+}
+
+impl Numbered {
+    const SLACK: usize = 1 << 20;
+    const PER_ID: usize = 8;
+
+    /// Splits an id into the text before its number and the number: `p3094` is `p` and
+    /// 3094. The number is at most 9 digits and has no leading zero (zeros before it stay
+    /// in the text: `p007` is `p00` and 7, `p0` is `p` and 0), so the two give the id back
+    /// and no two ids share them. `None` when the id does not end in a digit.
+    fn split(b: &[u8]) -> Option<(&[u8], usize)> {
+        let digits = b
+            .iter()
+            .rev()
+            .take(9)
+            .take_while(|c| c.is_ascii_digit())
+            .count();
+        if digits == 0 {
+            return None;
+        }
+        let run = &b[b.len() - digits..];
+        let first = run.iter().position(|&c| c != b'0').unwrap_or(digits - 1);
+        let number = &run[first..];
+        let n = number
+            .iter()
+            .fold(0, |n, &c| n * 10 + usize::from(c - b'0'));
+        Some((&b[..b.len() - number.len()], n))
+    }
+
+    /// The symbol of `s` when it ends in a number this cache has (or makes) room for.
+    fn sym(&mut self, s: &str) -> Option<Sym> {
+        let (head, n) = Self::split(s.as_bytes())?;
+        let run = match self.last_run {
+            Some(run) if self.last_head == head => run,
+            _ => {
+                let run = match self.heads.get(head) {
+                    Some(&run) => run,
+                    None => {
+                        if !self.room(n + 1) {
+                            return None;
+                        }
+                        self.runs.push(Vec::new());
+                        self.heads.insert(head.into(), self.runs.len() - 1);
+                        self.runs.len() - 1
+                    }
+                };
+                self.last_head.clear();
+                self.last_head.extend_from_slice(head);
+                self.last_run = Some(run);
+                run
+            }
+        };
+        if let Some(&Some(x)) = self.runs[run].get(n) {
+            return Some(x);
+        }
+        let (len, cap) = (self.runs[run].len(), self.runs[run].capacity());
+        if n >= len {
+            // Growing at most doubles the run's room, or makes just enough for `n`.
+            if !self.room((n + 1 - len).max(cap)) {
+                return None;
+            }
+            self.runs[run].resize(n + 1, None);
+            self.slots += self.runs[run].capacity() - cap;
+        }
+        let x = Sym::new(s);
+        self.runs[run][n] = Some(x);
+        self.held += 1;
+        Some(x)
+    }
+
+    /// Whether `more` slots allocated stay within the bound.
+    fn room(&self, more: usize) -> bool {
+        self.slots + more <= Self::SLACK + Self::PER_ID * self.held
     }
 }
 
@@ -612,6 +714,14 @@ mod interner_tests {
             "oe22872",
             "000101",
             "0001010",
+            "p7",
+            "p07",
+            "p007",
+            "p0",
+            "p00",
+            "0",
+            "00",
+            "1234567890",
             "中共",
             "中共城西",
             "a\0",
@@ -630,6 +740,58 @@ mod interner_tests {
         assert_eq!(distinct.len(), texts.len());
         let again: Vec<Sym> = texts.iter().map(|t| ids.sym(t)).collect();
         assert_eq!(again, first);
+    }
+
+    #[test]
+    fn an_id_splits_into_the_text_before_its_number_and_a_number_without_leading_zeros() {
+        use super::Numbered;
+        let split = |t: &str| Numbered::split(t.as_bytes()).map(|(h, n)| (h.to_vec(), n));
+        let is = |h: &str, n: usize| Some((h.as_bytes().to_vec(), n));
+        assert_eq!(split("p3094"), is("p", 3094));
+        assert_eq!(split("d0ob12"), is("d0ob", 12));
+        assert_eq!(split("p007"), is("p00", 7));
+        assert_eq!(split("p0"), is("p", 0));
+        assert_eq!(split("p00"), is("p0", 0));
+        assert_eq!(split("42"), is("", 42));
+        assert_eq!(split("中共1"), is("中共", 1));
+        // At most 9 digits: the rest stay in the text.
+        assert_eq!(split("330784199001010011"), is("33078419900", 1010011));
+        assert_eq!(split("1234567890"), is("1", 234567890));
+        assert_eq!(split("p"), None);
+        assert_eq!(split(""), None);
+        assert_eq!(split("p1x"), None);
+        // The text and the number give the id back.
+        for t in ["p3094", "p007", "p0", "p00", "0", "00", "000101", "a143r8"] {
+            let (h, n) = split(t).unwrap();
+            assert_eq!(format!("{}{n}", String::from_utf8(h).unwrap()), t);
+        }
+    }
+
+    #[test]
+    fn ids_with_sparse_numbers_fall_back_to_the_hash_tables_within_the_memory_bound() {
+        use super::Numbered;
+        let mut ids = Interner::default();
+        // Identity numbers: a few per nine-digit head, far apart.
+        let texts: Vec<String> = (0..20_000u64)
+            .map(|i| format!("3307841990{:08}", i * 4_999 % 100_000_000))
+            .chain((0..3_000).map(|i| format!("p{}", i * 7)))
+            .collect();
+        let first: Vec<Sym> = texts.iter().map(|t| ids.sym(t)).collect();
+        for (t, s) in texts.iter().zip(&first) {
+            assert_eq!(s.as_str(), t);
+        }
+        let again: Vec<Sym> = texts.iter().map(|t| ids.sym(t)).collect();
+        assert_eq!(again, first);
+        let n = &ids.numbered;
+        assert!(n.slots <= Numbered::SLACK + Numbered::PER_ID * n.held);
+        assert!(n.held < texts.len(), "some went to the hash tables");
+        // Ids numbered in a row all have their places in the arrays.
+        let mut ids = Interner::default();
+        for i in 0..50_000 {
+            ids.sym(&format!("q{i}"));
+        }
+        assert_eq!(ids.numbered.held, 50_000);
+        assert!(ids.short.is_empty());
     }
 
     #[test]
