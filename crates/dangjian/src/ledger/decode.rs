@@ -367,15 +367,16 @@ impl Part {
         self.positions.reserve(additional);
     }
 
-    /// Appends a later part of the same table.
-    pub(crate) fn append(&mut self, mut later: Part) {
+    /// Moves a later part of the same table to the end of this one, leaving `later` empty
+    /// but with its room, to decode another block into.
+    pub(crate) fn append(&mut self, later: &mut Part) {
         self.ledger.append(&mut later.ledger);
         crate::model::move_to_end(&mut self.positions, &mut later.positions);
         self.problems.append(&mut later.problems);
-        self.failed_ids.extend(later.failed_ids);
-        self.first_pos = self.first_pos.or(later.first_pos);
-        for (a, b) in self.unnamed_used.iter_mut().zip(later.unnamed_used) {
-            *a |= b;
+        self.failed_ids.extend(later.failed_ids.drain());
+        self.first_pos = self.first_pos.or(later.first_pos.take());
+        for (a, b) in self.unnamed_used.iter_mut().zip(&mut later.unnamed_used) {
+            *a |= std::mem::take(b);
         }
     }
 }
