@@ -568,28 +568,36 @@ fn run(cli: Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-/// Phase timings on stderr when `DANGJIAN_TIMINGS` is set (for profiling large ledgers).
-struct Phases(Option<std::cell::Cell<std::time::Instant>>);
+/// Phase timings on stderr when `DANGJIAN_TIMINGS` is set (for profiling large ledgers):
+/// each phase's wall time, the CPU time of all threads in it (both cores busy shows as
+/// twice the wall time) and the resident memory at its end.
+struct Phases(Option<std::cell::Cell<(std::time::Instant, f64)>>);
 
 impl Phases {
     fn start() -> Phases {
         Phases(
-            std::env::var_os("DANGJIAN_TIMINGS")
-                .map(|_| std::cell::Cell::new(std::time::Instant::now())),
+            std::env::var_os("DANGJIAN_TIMINGS").map(|_| {
+                std::cell::Cell::new((std::time::Instant::now(), progress::cpu_seconds()))
+            }),
         )
     }
 
     fn lap(&self, what: &str) {
         if let Some(t) = &self.0 {
-            let now = std::time::Instant::now();
+            let (now, cpu) = (std::time::Instant::now(), progress::cpu_seconds());
             // Resident memory now, from /proc where there is one.
             let rss = std::fs::read_to_string("/proc/self/statm")
                 .ok()
                 .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
                 .map(|pages| format!(", resident {} MiB", (pages * 4096) >> 20))
                 .unwrap_or_default();
-            eprintln!("{what}: {:.3} s{rss}", (now - t.get()).as_secs_f64());
-            t.set(now);
+            let (then, cpu0) = t.get();
+            eprintln!(
+                "{what}: {:.3} s, cpu {:.2} s{rss}",
+                (now - then).as_secs_f64(),
+                cpu - cpu0
+            );
+            t.set((now, cpu));
         }
     }
 }
