@@ -24,7 +24,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{select, Ctx, Lookup, Node, OrgIx, Scope, Tin, UnitIx, Val};
+use super::engine::{select, Ctx, Engine, Lookup, Node, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::calendar::Period;
 use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
 
@@ -285,17 +285,21 @@ fn day_number(d: NaiveDate) -> i64 {
     i64::from(chrono::Datelike::num_days_from_ce(&d))
 }
 
-/// Assesses obligation `ob` of duty `d`.
-pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> ObligationEval {
-    let e = ctx.e;
+/// Assesses obligation `ob` of duty `d` on [`from`, `as_of`].
+pub(crate) fn eval_obligation(
+    e: &Engine<'_>,
+    (from, as_of): (NaiveDate, NaiveDate),
+    d: u32,
+    ob: &Obligation,
+) -> ObligationEval {
     let duty = &e.l.duties[d as usize];
     let (all, idx): (&[NaiveDate], &[u32]) = match e.duty_index(d as usize).kind {
         Some(k) => e.activities(ob.subject, k),
         None => (&[], &[]),
     };
-    let n_upto = all.partition_point(|x| *x <= ctx.as_of);
-    let lo = ob.start.map_or(ctx.from, |s| s.max(ctx.from));
-    let hi = ob.end.map_or(ctx.as_of, |t| t.min(ctx.as_of));
+    let n_upto = all.partition_point(|x| *x <= as_of);
+    let lo = ob.start.map_or(from, |s| s.max(from));
+    let hi = ob.end.map_or(as_of, |t| t.min(as_of));
     // Under a quorum only the activities with enough attendance qualify.
     let mut below_quorum = 0;
     let kept: Vec<NaiveDate>;
@@ -315,7 +319,7 @@ pub(crate) fn eval_obligation(ctx: &Ctx<'_, '_>, d: u32, ob: &Obligation) -> Obl
         }
     };
     let mut out = ObligationEval {
-        exists: ob.start.is_none_or(|s| s <= ctx.as_of),
+        exists: ob.start.is_none_or(|s| s <= as_of),
         assessed: 0,
         complying: 0,
         lapse: None,
@@ -451,14 +455,16 @@ fn n_day(
 /// The evaluations of every obligation of every duty (computed once per query).
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
     ctx.obligations.get_or_init(|| {
-        ctx.e
-            .duty_indices()
+        use rayon::prelude::*;
+        let (e, window) = (ctx.e, (ctx.from, ctx.as_of));
+        e.duty_indices()
             .iter()
             .enumerate()
             .map(|(d, ix)| {
                 ix.obligations
-                    .iter()
-                    .map(|ob| eval_obligation(ctx, d as u32, ob))
+                    .par_iter()
+                    .with_min_len(1024)
+                    .map(|ob| eval_obligation(e, window, d as u32, ob))
                     .collect()
             })
             .collect()

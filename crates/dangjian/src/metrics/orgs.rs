@@ -113,8 +113,11 @@ pub(crate) struct OrgLife {
     pub absent: u64,
 }
 
-/// Organisation life of the orgs in the query's scope (none: no attendance recorded).
+/// Organisation life of the orgs in the query's scope (none: no attendance recorded),
+/// worked out for many orgs at once on every core.
 fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
+    use rayon::prelude::*;
+    use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     ctx.org_life.get_or_init(|| {
         let e = ctx.e;
         let l = e.l;
@@ -124,13 +127,15 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
             .iter()
             .filter_map(|k| super::engine::act_kind_named(k))
             .collect();
-        let mut out = vec![None; l.orgs.len()];
-        // Who was listed for which org: one stamp per person instead of a set per org.
-        let mut stamp: TiVec<PersonIx, Option<OrgIx>> = vec![None; l.people.len()].into();
-        for o in e.orgs_in(ctx.scope) {
+        // Who was listed for which org: one stamp per person (the org's number plus one)
+        // instead of a set per org. Only a person's own org stamps them, so the threads
+        // never write the same stamp.
+        let stamp: TiVec<PersonIx, AtomicU32> = (0..l.people.len()).map(|_| 0.into()).collect();
+        let life = |o: OrgIx| -> Option<OrgLife> {
             if !l.orgs[o].active_on(as_of) {
-                continue;
+                return None;
             }
+            let mark = o.index() as u32 + 1;
             let mut recorded = false;
             let mut listed: u64 = 0;
             for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
@@ -147,23 +152,33 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                         for &p in e.life_people(x) {
                             let member = e.org_of_person(p) == Some(o);
                             if member
-                                && stamp[p] != Some(o)
+                                && stamp[p].load(Relaxed) != mark
                                 && l.people[p].joined.is_some_and(|j| j <= m)
                             {
-                                stamp[p] = Some(o);
+                                stamp[p].store(mark, Relaxed);
                                 listed += 1;
                             }
                         }
                     }
                 }
             }
-            if recorded {
+            recorded.then(|| {
                 let eligible = e.joined_in(o).partition_point(|j| j.0 <= m) as u64;
-                out[o.index()] = Some(OrgLife {
+                OrgLife {
                     eligible,
                     absent: eligible.saturating_sub(listed),
-                });
-            }
+                }
+            })
+        };
+        let found: Vec<(OrgIx, OrgLife)> = e
+            .orgs_in(ctx.scope)
+            .into_par_iter()
+            .with_min_len(64)
+            .filter_map(|o| life(o).map(|x| (o, x)))
+            .collect();
+        let mut out = vec![None; l.orgs.len()];
+        for (o, x) in found {
+            out[o.index()] = Some(x);
         }
         out
     })
