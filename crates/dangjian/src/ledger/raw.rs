@@ -110,9 +110,14 @@ pub fn column_letters(mut i: usize) -> String {
     String::from_utf8(s).unwrap_or_default()
 }
 
-/// Trims ASCII white space and full-width spaces (U+3000), which Chinese spreadsheets leave.
+/// Trims white space (Unicode's, full-width spaces U+3000 among them, which Chinese
+/// spreadsheets leave) and byte order marks from both ends.
 pub fn clean(s: &str) -> &str {
-    s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}')
+    // Most cells start and end with a printable ASCII character: nothing to trim.
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim_matches(|c: char| c.is_whitespace() || c == '\u{3000}' || c == '\u{feff}'),
+    }
 }
 
 /// Parses a date in ISO form, or also the spreadsheet spellings with [`DateStyle::Lenient`].
@@ -277,6 +282,26 @@ pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clean_trims_white_space_full_width_spaces_and_byte_order_marks_at_both_ends() {
+        let cases = [
+            ("p1", "p1"),
+            ("a b", "a b"),
+            (" a ", "a"),
+            ("\ta\r", "a"),
+            ("\u{3000}城西\u{3000}", "城西"),
+            ("\u{feff}id", "id"),
+            ("中共 ", "中共"),
+            ("x\u{3000}", "x"),
+            ("\u{a0}1\u{a0}", "1"),
+            ("   ", ""),
+            ("", ""),
+        ];
+        for (cell, want) in cases {
+            assert_eq!(clean(cell), want, "{cell:?}");
+        }
+    }
 
     #[test]
     fn a_raw_row_shorter_than_its_header_reads_as_empty_cells() {
