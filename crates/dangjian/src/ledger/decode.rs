@@ -249,6 +249,29 @@ impl Interner {
     }
 }
 
+/// Splits an id into the text before its number and the number: `p3094` is `p` and 3094.
+/// The number is at most 9 digits and has no leading zero (zeros before it stay in the
+/// text: `p007` is `p00` and 7, `p0` is `p` and 0), so the two give the id back and no two
+/// ids share them. `None` when the id does not end in a digit.
+pub(crate) fn split_number(b: &[u8]) -> Option<(&[u8], usize)> {
+    let digits = b
+        .iter()
+        .rev()
+        .take(9)
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits == 0 {
+        return None;
+    }
+    let run = &b[b.len() - digits..];
+    let first = run.iter().position(|&c| c != b'0').unwrap_or(digits - 1);
+    let number = &run[first..];
+    let n = number
+        .iter()
+        .fold(0, |n, &c| n * 10 + usize::from(c - b'0'));
+    Some((&b[..b.len() - number.len()], n))
+}
+
 /// The ids that end in a number, by the text before it and the number.
 ///
 /// Memory is bounded whatever the ids: the arrays have room for at most
@@ -273,32 +296,9 @@ impl Numbered {
     const SLACK: usize = 1 << 20;
     const PER_ID: usize = 8;
 
-    /// Splits an id into the text before its number and the number: `p3094` is `p` and
-    /// 3094. The number is at most 9 digits and has no leading zero (zeros before it stay
-    /// in the text: `p007` is `p00` and 7, `p0` is `p` and 0), so the two give the id back
-    /// and no two ids share them. `None` when the id does not end in a digit.
-    fn split(b: &[u8]) -> Option<(&[u8], usize)> {
-        let digits = b
-            .iter()
-            .rev()
-            .take(9)
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if digits == 0 {
-            return None;
-        }
-        let run = &b[b.len() - digits..];
-        let first = run.iter().position(|&c| c != b'0').unwrap_or(digits - 1);
-        let number = &run[first..];
-        let n = number
-            .iter()
-            .fold(0, |n, &c| n * 10 + usize::from(c - b'0'));
-        Some((&b[..b.len() - number.len()], n))
-    }
-
     /// The symbol of `s` when it ends in a number this cache has (or makes) room for.
     fn sym(&mut self, s: &str) -> Option<Sym> {
-        let (head, n) = Self::split(s.as_bytes())?;
+        let (head, n) = split_number(s.as_bytes())?;
         let run = match self.last_run {
             Some(run) if self.last_head == head => run,
             _ => {
@@ -745,8 +745,7 @@ mod interner_tests {
 
     #[test]
     fn an_id_splits_into_the_text_before_its_number_and_a_number_without_leading_zeros() {
-        use super::Numbered;
-        let split = |t: &str| Numbered::split(t.as_bytes()).map(|(h, n)| (h.to_vec(), n));
+        let split = |t: &str| super::split_number(t.as_bytes()).map(|(h, n)| (h.to_vec(), n));
         let is = |h: &str, n: usize| Some((h.as_bytes().to_vec(), n));
         assert_eq!(split("p3094"), is("p", 3094));
         assert_eq!(split("d0ob12"), is("d0ob", 12));

@@ -34,11 +34,30 @@ fn at(table: Table, row: usize, column: &str) -> Location {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
 enum IdKind {
-    Unit,
-    Org,
-    Person,
-    Initiative,
+    Unit = 1,
+    Org = 2,
+    Person = 3,
+    Initiative = 4,
+}
+
+/// The kind of each unit, org, person and initiative id, by symbol number (0 for none): a
+/// byte an id, so that checking the millions of references of a large ledger reads from
+/// the cache instead of from memory.
+#[derive(Default)]
+struct Kinds(Vec<u8>);
+
+impl Kinds {
+    fn get(&self, id: Sym) -> Option<IdKind> {
+        match self.0.get(id.index()) {
+            Some(1) => Some(IdKind::Unit),
+            Some(2) => Some(IdKind::Org),
+            Some(3) => Some(IdKind::Person),
+            Some(4) => Some(IdKind::Initiative),
+            _ => None,
+        }
+    }
 }
 
 impl IdKind {
@@ -54,19 +73,14 @@ impl IdKind {
 
 struct Checker<'a> {
     l: &'a Ledger,
-    // Fx hashing: ids are looked up once per reference, millions of times on a large ledger.
-    // Each id with its kind and where it is first defined.
-    ids: &'a SymTable<(IdKind, Table, u32)>,
+    /// The kind of each id, where it is first defined.
+    ids: &'a Kinds,
     failed: &'a HashSet<String>,
     out: Vec<Problem>,
 }
 
 impl<'a> Checker<'a> {
-    fn new(
-        l: &'a Ledger,
-        ids: &'a SymTable<(IdKind, Table, u32)>,
-        failed: &'a HashSet<String>,
-    ) -> Self {
+    fn new(l: &'a Ledger, ids: &'a Kinds, failed: &'a HashSet<String>) -> Self {
         Checker {
             l,
             ids,
@@ -111,7 +125,7 @@ impl<'a> Checker<'a> {
 
 /// The problem with a reference `id` that names nothing, or something not in `want`.
 fn check_reference(
-    ids: &SymTable<(IdKind, Table, u32)>,
+    ids: &Kinds,
     failed: &HashSet<String>,
     id: Sym,
     want: &[IdKind],
@@ -119,7 +133,7 @@ fn check_reference(
     row: usize,
     col: &str,
 ) -> Option<Problem> {
-    let found = ids.get(id).map(|x| x.0);
+    let found = ids.get(id);
     if found.is_some_and(|k| want.contains(&k)) {
         return None;
     }
@@ -149,8 +163,8 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
     let failed = &opts.failed_ids;
     let ((first, refs), (activity_ids, rest)) = rayon::join(
         || {
-            let (table, first) = ids(l, failed);
-            let mut c = Checker::new(l, &table, failed);
+            let (kinds, first) = ids(l, failed);
+            let mut c = Checker::new(l, &kinds, failed);
             references(&mut c);
             (first, c.out)
         },
@@ -158,7 +172,7 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
             rayon::join(
                 || activity_ids(l),
                 || {
-                    let none = SymTable::new();
+                    let none = Kinds::default();
                     let mut c = Checker::new(l, &none, failed);
                     cycles(&mut c);
                     dates(&mut c);
@@ -174,11 +188,13 @@ pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
     [first, activity_ids, refs, rest].concat()
 }
 
-/// The table of unit, org, person and initiative ids (each with its kind and where it is
-/// first defined), and the problems of ids used twice there, in duties and in indicators.
-fn ids(l: &Ledger, failed: &HashSet<String>) -> (SymTable<(IdKind, Table, u32)>, Vec<Problem>) {
-    let mut table = SymTable::new();
-    let none = SymTable::new();
+/// The kind of each unit, org, person and initiative id (where it is first defined), and
+/// the problems of ids used twice there, in duties and in indicators.
+fn ids(l: &Ledger, failed: &HashSet<String>) -> (Kinds, Vec<Problem>) {
+    // Where each id is first defined.
+    let mut table: SymTable<(Table, u32)> = SymTable::new();
+    let mut kinds = Kinds(vec![0; Sym::count()]);
+    let none = Kinds::default();
     let mut c = Checker::new(l, &none, failed);
     let all = l
         .units
@@ -205,12 +221,15 @@ fn ids(l: &Ledger, failed: &HashSet<String>) -> (SymTable<(IdKind, Table, u32)>,
         );
     for (id, t, row, kind) in all {
         match table.get(id) {
-            Some(&(_, t0, r0)) => {
+            Some(&(t0, r0)) => {
                 let msg = format!("id `{id}` is already used at {}; ids must be unique across units, orgs, people and initiatives", at(t0, r0 as usize, "id"));
                 c.push(ProblemKind::DuplicateId, at(t, row, "id"), msg);
             }
             None => {
-                table.insert(id, (kind, t, row as u32));
+                table.insert(id, (t, row as u32));
+                if let Some(k) = kinds.0.get_mut(id.index()) {
+                    *k = kind as u8;
+                }
             }
         }
     }
@@ -243,62 +262,106 @@ fn ids(l: &Ledger, failed: &HashSet<String>) -> (SymTable<(IdKind, Table, u32)>,
             }
         }
     }
-    (table, c.out)
+    (kinds, c.out)
 }
 
-/// The problems of activity ids used twice.
+/// The problems of activity ids used twice: each repeat names the latest earlier use.
 fn activity_ids(l: &Ledger) -> Vec<Problem> {
-    // Activity ids, the millions of them: their hashes sorted on every core (16 bytes an id
-    // instead of a map of their texts); equal hashes are compared as text. A repeated id
-    // names its latest earlier use, as a map would.
-    let hasher = rustc_hash::FxBuildHasher;
-    let mut keyed: Vec<(u64, u32)> = l
+    // The millions of activity ids are first only marked as seen (most end in a number: a
+    // bit each), to find the few used more than once; only those are then mapped to rows.
+    fn text(a: &Activity) -> Option<&str> {
+        a.id.as_ref().map(|i| i.as_str())
+    }
+    let mut seen = SeenIds::default();
+    let twice: HashSet<&str> = l
         .activities
-        .par_iter()
-        .enumerate()
-        .filter_map(|(i, a)| {
-            let id = a.id.as_ref()?;
-            Some((
-                std::hash::BuildHasher::hash_one(&hasher, id.as_str()),
-                i as u32,
-            ))
-        })
+        .iter()
+        .filter_map(text)
+        .filter(|id| !seen.insert(id))
         .collect();
-    keyed.par_sort_unstable();
-    let text = |r: u32| {
-        l.activities[r as usize]
-            .id
-            .as_ref()
-            .map_or("", |i| i.as_str())
-    };
-    let mut repeated: Vec<(u32, u32)> = Vec::new();
-    for run in keyed
-        .chunk_by(|a, b| a.0 == b.0)
-        .filter(|run| run.len() > 1)
-    {
-        for (j, &(_, row)) in run.iter().enumerate() {
-            if let Some(&(_, r0)) = run[..j].iter().rev().find(|x| text(x.1) == text(row)) {
-                repeated.push((row, r0));
-            }
+    if twice.is_empty() {
+        return Vec::new();
+    }
+    let mut last: HashMap<&str, usize> = HashMap::default();
+    let table = Table::Activities;
+    let mut out = Vec::new();
+    for (row, a) in l.activities.iter().enumerate() {
+        let Some(id) = text(a).filter(|id| twice.contains(id)) else {
+            continue;
+        };
+        if let Some(r0) = last.insert(id, row) {
+            out.push(Problem::new(
+                ProblemKind::DuplicateId,
+                at(table, row, "id"),
+                format!(
+                    "id `{id}` is already used at {}; ids must be unique in {table}",
+                    at(table, r0, "id")
+                ),
+            ));
         }
     }
-    drop(keyed);
-    repeated.sort_unstable();
-    let table = Table::Activities;
-    repeated
-        .into_iter()
-        .map(|(row, r0)| {
-            Problem::new(
-                ProblemKind::DuplicateId,
-                at(table, row as usize, "id"),
-                format!(
-                    "id `{}` is already used at {}; ids must be unique in {table}",
-                    text(row),
-                    at(table, r0 as usize, "id")
-                ),
-            )
-        })
-        .collect()
+    out
+}
+
+/// A set of ids. Ids that end in a number are kept as one bit in an array per text before
+/// the number (as the reader's id cache keeps them), within a bound: the arrays hold at
+/// most 2^20 bits plus 64 per id held; the others (and those the bound leaves out) go to a
+/// hash set.
+#[derive(Default)]
+struct SeenIds<'a> {
+    runs: Vec<Vec<u64>>,
+    heads: HashMap<&'a [u8], usize>,
+    last: Option<(&'a [u8], usize)>,
+    words: usize,
+    held: usize,
+    others: HashSet<&'a str>,
+}
+
+impl<'a> SeenIds<'a> {
+    /// Adds `id`; false when it was there already.
+    fn insert(&mut self, id: &'a str) -> bool {
+        let Some((head, n)) = super::decode::split_number(id.as_bytes()) else {
+            return self.others.insert(id);
+        };
+        let Some(run) = self.run(head, n) else {
+            return self.others.insert(id);
+        };
+        let (word, bit) = (&mut self.runs[run][n / 64], 1u64 << (n % 64));
+        // An id the bound once left out may be in the hash set.
+        let fresh = *word & bit == 0 && (self.others.is_empty() || !self.others.contains(id));
+        *word |= bit;
+        self.held += usize::from(fresh);
+        fresh
+    }
+
+    /// The array of `head`, long enough for `n`, when the bound allows.
+    fn run(&mut self, head: &'a [u8], n: usize) -> Option<usize> {
+        let run = match self.last {
+            Some((h, run)) if h == head => run,
+            _ => {
+                let run = match self.heads.get(head) {
+                    Some(&run) => run,
+                    None => {
+                        self.runs.push(Vec::new());
+                        self.heads.insert(head, self.runs.len() - 1);
+                        self.runs.len() - 1
+                    }
+                };
+                self.last = Some((head, run));
+                run
+            }
+        };
+        let need = n / 64 + 1;
+        let have = self.runs[run].len();
+        if need > have {
+            if self.words + need - have > (1 << 14) + self.held {
+                return None;
+            }
+            self.words += need - have;
+            self.runs[run].resize(need, 0);
+        }
+        Some(run)
+    }
 }
 
 fn references(c: &mut Checker<'_>) {
@@ -973,5 +1036,34 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SeenIds;
+
+    #[test]
+    fn the_set_of_seen_ids_finds_every_repeat_whichever_way_an_id_is_kept() {
+        let mut seen = SeenIds::default();
+        // Leading zeros make other ids; ids without a number go to the hash set.
+        for id in ["a1", "a01", "a001", "a0", "a00", "x", "1", "01"] {
+            assert!(seen.insert(id), "{id}");
+        }
+        for id in ["a1", "a01", "a001", "a0", "a00", "x", "1", "01"] {
+            assert!(!seen.insert(id), "{id}");
+        }
+        // A number too far out for the bound goes to the hash set...
+        assert!(seen.insert("q2000000"));
+        assert!(seen.others.contains("q2000000"));
+        // ...and is still found once enough ids are held for its array to grow that far.
+        let many: Vec<String> = (0..20_000).map(|i| format!("r{i}")).collect();
+        for id in &many {
+            assert!(seen.insert(id));
+        }
+        assert!(!seen.insert("q2000000"));
+        assert!(seen.insert("q2000001"));
+        assert!(!seen.insert("q2000001"));
+        assert!(seen.words <= (1 << 14) + seen.held);
     }
 }
