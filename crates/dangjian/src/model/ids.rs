@@ -42,10 +42,47 @@ pub struct Sym(NonZeroU32);
 static TEXTS: boxcar::Vec<compact_str::CompactString> = boxcar::Vec::new();
 
 /// Shards of the text-to-number map, so that threads interning at once rarely wait. An
-/// entry is the high half of its text's hash and the symbol: 8 bytes, and growing a shard
-/// rehashes without reading a text.
+/// entry is the low half of its text's hash, the symbol and, for a text of up to 8 bytes,
+/// the text itself (see [`Entry`]): growing a shard rehashes without reading a text, and
+/// finding a short text reads no text either.
 const SHARDS: usize = 64;
-type Shard = Padded<Mutex<hashbrown::HashTable<(u32, Sym)>>>;
+type Shard = Padded<Mutex<hashbrown::HashTable<Entry>>>;
+
+/// An entry of the interner's map: its key (the low half of the text's hash), its symbol,
+/// and the text's bytes as a number when the text has at most 8 bytes (zero-padded; a text
+/// with a NUL is not stored this way), else [`Entry::LONG`].
+#[derive(Clone, Copy)]
+struct Entry {
+    key: u32,
+    sym: Sym,
+    short: u64,
+}
+
+impl Entry {
+    /// No text of up to 8 bytes is all 0xFF bytes (never in UTF-8).
+    const LONG: u64 = u64::MAX;
+
+    /// The `short` of a text.
+    fn short(s: &str) -> u64 {
+        let b = s.as_bytes();
+        if b.len() > 8 || b.contains(&0) {
+            return Self::LONG;
+        }
+        let mut k = [0u8; 8];
+        k[..b.len()].copy_from_slice(b);
+        u64::from_le_bytes(k)
+    }
+
+    /// Whether this entry is the text `s` (of hash key `key` and short `short`).
+    fn is(&self, key: u32, short: u64, s: &str) -> bool {
+        self.key == key
+            && if short == Self::LONG {
+                self.short == Self::LONG && self.sym.as_str() == s
+            } else {
+                self.short == short
+            }
+    }
+}
 
 /// A shard on cache lines of its own, so that two threads locking neighbouring shards do
 /// not take the line from each other.
@@ -133,14 +170,15 @@ impl Sym {
         // A poisoned lock only means another thread panicked while holding it; the map is
         // still consistent (an insert is the last step), so carry on with it.
         let mut map = shard.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(&(_, x)) = map.find(hash, |&(k, x)| k == key && x.as_str() == s) {
-            return x;
+        let short = Entry::short(s);
+        if let Some(e) = map.find(hash, |e| e.is(key, short, s)) {
+            return e.sym;
         }
         let n = TEXTS.push(compact_str::CompactString::new(s));
         let x = Sym(NonZeroU32::new(n as u32 + 1)
             .filter(|_| n < u32::MAX as usize)
             .expect("more than 4 billion distinct ids in one process"));
-        map.insert_unique(hash, (key, x), |&(k, _)| key_hash(k));
+        map.insert_unique(hash, Entry { key, sym: x, short }, |e| key_hash(e.key));
         x
     }
     /// The text.
@@ -153,8 +191,8 @@ impl Sym {
     pub fn existing(s: &str) -> Option<Sym> {
         let (shard, key, hash) = locate(s);
         let map = shard.lock().unwrap_or_else(|e| e.into_inner());
-        map.find(hash, |&(k, x)| k == key && x.as_str() == s)
-            .map(|&(_, x)| x)
+        let short = Entry::short(s);
+        map.find(hash, |e| e.is(key, short, s)).map(|e| e.sym)
     }
     /// The symbol's number: `0..Sym::count()`, in the order texts were first interned.
     pub fn index(self) -> usize {
@@ -523,6 +561,36 @@ impl AsRef<str> for ActivityId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_of_up_to_8_bytes_and_longer_ones_each_intern_to_their_own_symbol() {
+        // Short texts are matched by their bytes as a number: texts that pad to the same
+        // bytes (a NUL), the empty text and 8-byte texts must still stay apart.
+        let texts = [
+            "",
+            "\0",
+            "a",
+            "a\0",
+            "a\0\0",
+            "abcdefgh",
+            "abcdefghi",
+            "abcdefgh\0",
+            "中共",
+            "城西新区",
+            "\u{ff}",
+            "p3094",
+            "p30940",
+        ];
+        let syms: Vec<Sym> = texts.iter().map(|t| Sym::new(t)).collect();
+        for (t, s) in texts.iter().zip(&syms) {
+            assert_eq!(s.as_str(), *t);
+            assert_eq!(Sym::new(t), *s);
+            assert_eq!(Sym::existing(t), Some(*s));
+        }
+        let distinct: std::collections::HashSet<Sym> = syms.iter().copied().collect();
+        assert_eq!(distinct.len(), texts.len());
+        assert_eq!(Sym::existing("never interned, this one"), None);
+    }
 
     #[test]
     fn threads_interning_the_same_texts_get_the_same_dense_symbols() {
