@@ -262,14 +262,14 @@ impl TableRead {
 
     /// Decodes the records of `text` (which starts on line `first_line`) in parallel
     /// blocks, into one part each (at least one), in order; a block takes a part from
-    /// `spare` when there is one.
+    /// `spare` when there is one. Also gives the number of line feeds in `text`.
     fn decode(
         &self,
         text: &str,
         first_line: u64,
         ids: &Ids,
         spare: &Spare,
-    ) -> Result<(Vec<Part>, Vec<Problem>), NotCsv> {
+    ) -> Result<(Vec<Part>, Vec<Problem>, u64), NotCsv> {
         let dec = TableDecoder::new(self.table, &self.origin, &self.header, self.header_pos);
         let file = self.file();
         // Split at record boundaries into blocks, each with its first line.
@@ -317,7 +317,7 @@ impl TableRead {
         if all.is_empty() {
             all.push(dec.part());
         }
-        Ok((all, structure))
+        Ok((all, structure, line - first_line))
     }
 
     /// Reads a whole file's bytes (UTF-8, with or without BOM, or GB18030).
@@ -325,7 +325,7 @@ impl TableRead {
         let (text, _) = decode_text_cow(bytes);
         if let Some((rest, line)) = self.header(&text, 1) {
             match self.decode(rest, line, ids, &Spare::default()) {
-                Ok((parts, s)) => {
+                Ok((parts, s, _)) => {
                     let rows: usize = parts.iter().map(|p| p.positions.len()).sum();
                     let mut parts = parts.into_iter();
                     let mut all = parts.next().unwrap_or_default();
@@ -429,9 +429,11 @@ impl TableRead {
                 (text, line)
             };
             let consumed = end + (buf.len() - body.len());
+            let mut lines = 0;
             if !rest.is_empty() {
                 match me.decode(rest, rest_line, ids, &spare) {
-                    Ok((parts, s)) => {
+                    Ok((parts, s, n)) => {
+                        lines = n;
                         match &mut part {
                             Some(all) => gather(all, parts, &spare),
                             None => {
@@ -462,7 +464,7 @@ impl TableRead {
                     }
                 }
             }
-            line = rest_line + count_lines(rest);
+            line = rest_line + lines;
             buf.drain(..consumed);
             progress.add(consumed as u64);
         }
