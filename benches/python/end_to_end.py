@@ -10,7 +10,11 @@ by side, round-robin, `--repeat` times each:
   this interpreter imports, or the one in `--pythonpath`; build it in release, see
   benches/README.md);
 - `metrics_polars.py DIR --as-of DATE` and `metrics_pandas.py DIR --as-of DATE`: the whole
-  of METRICS.md written independently in polars and in pandas.
+  of METRICS.md written independently in polars and in pandas;
+- with `--only ...,read`: a floor, not a tool: polars reading every CSV file of the folder
+  with every column as text (`pl.read_csv(infer_schema=False)`: no types, no checks, no
+  metric), then exiting. Nothing that reads every cell can take much less; it gives no
+  rows, so it is left out of the row check.
 
 Every tool's rows must equal the CLI's (the script exits 1 otherwise). It prints a markdown
 table: the median wall time of each tool (process start to exit: interpreter and imports,
@@ -48,7 +52,19 @@ TOOLS = {
     "python": "Python `load` + `metrics`",
     "polars": "polars",
     "pandas": "pandas",
+    "read": "polars, reading the text only",
 }
+
+# Tools that give no rows to check.
+FLOORS = {"read"}
+
+READ_CHILD = """
+import sys
+from pathlib import Path
+import polars as pl
+tables = {f.stem: pl.read_csv(f, infer_schema=False) for f in sorted(Path(sys.argv[1]).glob("*.csv"))}
+print(sum(t.height for t in tables.values()))
+"""
 
 PY_CHILD = """
 import json, sys
@@ -199,6 +215,8 @@ def main() -> int:
             return [str(exe), "report", "--data", str(path), "--as-of", args.as_of, "--format", "json"]
         if tool == "python":
             return [py, "-c", PY_CHILD, str(path), args.as_of, from_]
+        if tool == "read":
+            return [py, "-c", READ_CHILD, str(path)]
         return [py, str(HERE / f"metrics_{tool}.py"), str(path), "--as-of", args.as_of]
 
     results = []
@@ -224,10 +242,13 @@ def main() -> int:
                         file=sys.stderr,
                     )
             # Every tool's rows against the CLI's (or, without the CLI, the first tool's).
-            ref_tool = "cli" if "cli" in outputs else tools[0]
+            checked = [t for t in tools if t not in FLOORS]
+            if not checked:
+                raise SystemExit("--only names no tool that computes the metrics")
+            ref_tool = "cli" if "cli" in outputs else checked[0]
             ref = json.loads(outputs[ref_tool].read_text())
             agree = {}
-            for tool in tools:
+            for tool in checked:
                 if tool == ref_tool:
                     continue
                 diffs = mc.differences(ref, json.loads(outputs[tool].read_text()), (ref_tool, tool))
