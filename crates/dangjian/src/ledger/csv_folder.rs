@@ -174,6 +174,24 @@ fn gather(into: &mut Part, parts: impl IntoIterator<Item = Part>, spare: &Spare)
     }
 }
 
+/// A table's part from the first parts decoded: the first block's, with room for
+/// `room(rows)` records in all (`rows` being those decoded so far), then the others moved
+/// after it, their emptied parts kept in `spare`.
+fn start_table(
+    table: Table,
+    parts: Vec<Part>,
+    room: impl FnOnce(usize) -> usize,
+    spare: &Spare,
+) -> Part {
+    let rows: usize = parts.iter().map(|p| p.positions.len()).sum();
+    let mut parts = parts.into_iter();
+    let mut all = parts.next().unwrap_or_default();
+    let have = all.positions.len();
+    all.reserve(table, room(rows).saturating_sub(have));
+    gather(&mut all, parts, spare);
+    all
+}
+
 /// Blocks of a large file are decoded in parallel; each ends at a record boundary.
 const BLOCK: usize = 8 << 20;
 
@@ -324,14 +342,10 @@ impl TableRead {
     fn read_bytes(mut self, bytes: &[u8], ids: &Ids) -> TableRead {
         let (text, _) = decode_text_cow(bytes);
         if let Some((rest, line)) = self.header(&text, 1) {
-            match self.decode(rest, line, ids, &Spare::default()) {
+            let spare = Spare::default();
+            match self.decode(rest, line, ids, &spare) {
                 Ok((parts, s, _)) => {
-                    let rows: usize = parts.iter().map(|p| p.positions.len()).sum();
-                    let mut parts = parts.into_iter();
-                    let mut all = parts.next().unwrap_or_default();
-                    all.reserve(self.table, rows - all.positions.len());
-                    gather(&mut all, parts, &Spare::default());
-                    self.part = all;
+                    self.part = start_table(self.table, parts, |rows| rows, &spare);
                     self.read_problems.extend(s);
                 }
                 Err(e) => self.fail(e),
@@ -440,20 +454,15 @@ impl TableRead {
                                 // The first block's part becomes the table's, sized once
                                 // from the first window's rows per byte (2% over), so that
                                 // appending the later blocks never copies what came before.
-                                let rows: usize = parts.iter().map(|p| p.positions.len()).sum();
-                                let mut parts = parts.into_iter();
-                                let mut all = parts.next().unwrap_or_default();
-                                if rows > 0 && consumed > 0 {
+                                let room = |rows: usize| {
+                                    if rows == 0 || consumed == 0 {
+                                        return 0;
+                                    }
                                     let est = (rows as u128 * u128::from(size) / consumed as u128)
                                         as usize;
-                                    let have = all.positions.len();
-                                    all.reserve(
-                                        me.table,
-                                        (est + est / 50 + 1024).saturating_sub(have),
-                                    );
-                                }
-                                gather(&mut all, parts, &spare);
-                                part = Some(all);
+                                    est + est / 50 + 1024
+                                };
+                                part = Some(start_table(me.table, parts, room, &spare));
                             }
                         }
                         me.read_problems.extend(s);

@@ -252,12 +252,7 @@ impl Interner {
         if let Some(x) = self.numbered.sym(s) {
             return x;
         }
-        let b = s.as_bytes();
-        if b.len() <= 8 && !b.contains(&0) {
-            // Zero-padded: two texts without NUL give the same number only if equal.
-            let mut k = [0u8; 8];
-            k[..b.len()].copy_from_slice(b);
-            let key = u64::from_le_bytes(k);
+        if let Some(key) = crate::model::ids::short_key(s) {
             if let Some(&x) = self.short.get(&key) {
                 return x;
             }
@@ -265,7 +260,7 @@ impl Interner {
             self.short.insert(key, x);
             return x;
         }
-        if let Some(key) = digits_key(b) {
+        if let Some(key) = digits_key(s.as_bytes()) {
             if let Some(&x) = self.digits.get(&key) {
                 return x;
             }

@@ -64,13 +64,7 @@ impl Entry {
 
     /// The `short` of a text.
     fn short(s: &str) -> u64 {
-        let b = s.as_bytes();
-        if b.len() > 8 || b.contains(&0) {
-            return Self::LONG;
-        }
-        let mut k = [0u8; 8];
-        k[..b.len()].copy_from_slice(b);
-        u64::from_le_bytes(k)
+        short_key(s).unwrap_or(Self::LONG)
     }
 
     /// Whether this entry is the text `s` (of hash key `key` and short `short`).
@@ -82,6 +76,18 @@ impl Entry {
                 self.short == short
             }
     }
+}
+
+/// A text of up to 8 bytes without a NUL as a number: its bytes, first byte lowest,
+/// zero-padded. Two such texts give the same number only if they are equal.
+pub(crate) fn short_key(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    if b.len() > 8 || b.contains(&0) {
+        return None;
+    }
+    let mut k = [0u8; 8];
+    k[..b.len()].copy_from_slice(b);
+    Some(u64::from_le_bytes(k))
 }
 
 /// A shard on cache lines of its own, so that two threads locking neighbouring shards do
