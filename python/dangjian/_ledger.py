@@ -18,7 +18,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 def _date(value: Optional[DateLike], name: str) -> Optional[str]:
     """A date argument as ISO text: ``datetime.date``, ``datetime.datetime``, pandas
-    ``Timestamp``, numpy ``datetime64`` or an ISO string."""
+    ``Timestamp``, numpy ``datetime64`` or a string in any spelling a ledger cell takes
+    (``2019-07-31``, ``2019/7/31``, ``2019.7.31``, ``2019年7月31日``)."""
     if value is None:
         return None
     if isinstance(value, str):

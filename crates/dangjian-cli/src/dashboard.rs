@@ -148,6 +148,7 @@ pub fn text(
                 list(
                     &mut out,
                     "逾期 Overdue key tasks",
+                    "tasks",
                     tasks.iter().filter(|t| t.status == TaskStatus::Overdue),
                     |t| {
                         format!(
@@ -161,6 +162,7 @@ pub fn text(
                 list(
                     &mut out,
                     "风险 At-risk key tasks",
+                    "tasks",
                     tasks.iter().filter(|t| t.status == TaskStatus::AtRisk),
                     |t| {
                         let forecast = match t.forecast {
@@ -203,7 +205,7 @@ pub fn text(
                         lapsed.len(),
                         mine.len()
                     );
-                    list_top(&mut out, &title, lapsed.into_iter(), 3, |o| {
+                    list_top(&mut out, &title, lapsed.into_iter(), 3, "duties", |o| {
                         let holder = match &o.holder {
                             None => String::new(),
                             Some(h) => format!(" by {}", name_of(h.as_str())),
@@ -225,6 +227,7 @@ pub fn text(
                 list(
                     &mut out,
                     "未建组织 Enterprises without a party organisation",
+                    "coverage",
                     enterprises.iter().filter(|e| !e.org_covered),
                     |e| {
                         let work = if e.work_covered {
@@ -306,9 +309,11 @@ fn breakdown(
     }
 }
 
+/// A titled list of the first items; `see` is the drill-down command that lists them all.
 fn list<'a, T: 'a>(
     out: &mut String,
     title: &str,
+    see: &str,
     items: impl Iterator<Item = &'a T>,
     line: impl Fn(&T) -> String,
 ) {
@@ -321,6 +326,7 @@ fn list<'a, T: 'a>(
         &format!("{title} ({})", items.len()),
         items.into_iter(),
         12,
+        see,
         line,
     );
 }
@@ -330,6 +336,7 @@ fn list_top<'a, T: 'a>(
     title: &str,
     items: impl Iterator<Item = &'a T>,
     max: usize,
+    see: &str,
     line: impl Fn(&T) -> String,
 ) {
     let items: Vec<_> = items.collect();
@@ -340,7 +347,7 @@ fn list_top<'a, T: 'a>(
     if items.len() > max {
         let _ = writeln!(
             out,
-            "    … and {} more (see `dangjian duties`)",
+            "    … and {} more (see `dangjian {see}`)",
             items.len() - max
         );
     }

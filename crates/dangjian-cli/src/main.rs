@@ -44,8 +44,12 @@ enum Command {
     Validate {
         /// A CSV folder or a .json file (default: the embedded example).
         path: Option<PathBuf>,
-        /// Evaluation date for the "dated after" warning (YYYY-MM-DD).
-        #[arg(long)]
+        /// The ledger to check, as `--data` elsewhere (either way works).
+        #[arg(long, conflicts_with = "path")]
+        data: Option<PathBuf>,
+        /// Evaluation date for the "dated after" warning (YYYY-MM-DD, or any spelling a
+        /// ledger accepts).
+        #[arg(long, value_parser = date_arg)]
         as_of: Option<chrono::NaiveDate>,
     },
     /// Write a ledger as JSON (.json), an Excel workbook (.xlsx) or a CSV folder (any other path).
@@ -53,9 +57,13 @@ enum Command {
         /// The ledger to read (default: the embedded example).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Where to write.
+        /// Where to write: a .json file, an .xlsx workbook or a folder (a path without an
+        /// extension, or an existing folder) for CSV files.
         #[arg(long)]
         to: PathBuf,
+        /// Write into a folder even when it holds files that are not a ledger's.
+        #[arg(long)]
+        force: bool,
         /// Replace people's names and ids with stable pseudonyms and clear free text that may
         /// name them (`note` columns); every metric stays the same.
         #[arg(long)]
@@ -94,9 +102,13 @@ enum Command {
         /// Seed of the random stream: the same districts and seed give the same ledger.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Where to write: JSON (.json), Excel (.xlsx) or a CSV folder (any other path).
+        /// Where to write: JSON (.json), Excel (.xlsx) or a CSV folder (a path without an
+        /// extension, or an existing folder).
         #[arg(long)]
         to: PathBuf,
+        /// Write into a folder even when it holds files that are not a ledger's.
+        #[arg(long)]
+        force: bool,
     },
     /// The dashboard: the three programmes against their targets, what is late or missing.
     Report {
@@ -106,7 +118,7 @@ enum Command {
         /// self-contained page with charts and sortable drill-down tables).
         #[arg(long, value_enum, default_value = "text")]
         format: html::ReportFormat,
-        /// With --format html: write the page to this file (default: standard output).
+        /// Write to this file in the chosen --format (default: standard output).
         #[arg(long)]
         to: Option<PathBuf>,
         /// Only the ledger summary (records per table and programme, date range).
@@ -121,6 +133,9 @@ enum Command {
         /// Output format.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Write to this file in the chosen --format (default: standard output).
+        #[arg(long)]
+        to: Option<PathBuf>,
     },
     /// Drill-down: one row per key task (status, actual, expected, spi, forecast...).
     Tasks(DrillArgs),
@@ -176,10 +191,11 @@ struct QueryArgs {
     #[arg(long)]
     data: Option<PathBuf>,
     /// Evaluation date (default: the ledger's latest progress, activity or observation date).
-    #[arg(long)]
+    /// Any spelling a ledger accepts: 2019-07-31, 2019/7/31, 2019.7.31, 2019年7月31日.
+    #[arg(long, value_parser = date_arg)]
     as_of: Option<chrono::NaiveDate>,
     /// Window start (default: 1 January of the as-of year).
-    #[arg(long)]
+    #[arg(long, value_parser = date_arg)]
     from: Option<chrono::NaiveDate>,
     /// Scope unit id (default: the root).
     #[arg(long)]
@@ -196,6 +212,11 @@ struct QueryArgs {
     /// Young-cadre age: at or under this many full years.
     #[arg(long, default_value_t = 35)]
     young_age: i32,
+}
+
+/// A date option, read as a ledger cell is (`2019/7/31` too), with the ledger's wording.
+fn date_arg(s: &str) -> Result<chrono::NaiveDate, String> {
+    ledger::parse_date(s)
 }
 
 impl QueryArgs {
@@ -220,20 +241,40 @@ struct DrillArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]
     format: Format,
+    /// Write to this file in the chosen --format (default: standard output).
+    #[arg(long)]
+    to: Option<PathBuf>,
 }
 
 fn drill<R: Row + serde::Serialize>(
     l: &Ledger,
     rows: Result<Vec<R>, dangjian::metrics::QueryError>,
-    format: Format,
+    a: &DrillArgs,
 ) -> Result<(), Failure> {
-    print!(
-        "{}",
-        render::render(&rows?, format, &dashboard::names(l)).map_err(|e| Failure {
-            code: 2,
-            message: e.to_string()
-        })?
-    );
+    let text = render::render(&rows?, a.format, &dashboard::names(l)).map_err(|e| Failure {
+        code: 2,
+        message: e.to_string(),
+    })?;
+    emit(&text, a.to.as_deref())
+}
+
+/// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
+/// said on stderr) or to standard output.
+fn emit(text: &str, to: Option<&std::path::Path>) -> Result<(), Failure> {
+    let Some(path) = to else {
+        print!("{text}");
+        return Ok(());
+    };
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            format!("cannot write {}: {e}", path.display())
+        })?;
+    eprintln!("wrote {}", path.display());
     Ok(())
 }
 
@@ -266,14 +307,7 @@ fn stats_out<R: Row + serde::Serialize>(
         Format::Json | Format::Csv => render::render(rows, format, &names),
     }
     .map_err(|e| e.to_string())?;
-    match to {
-        Some(path) => {
-            std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?;
-            eprintln!("wrote {}", path.display());
-        }
-        None => print!("{text}"),
-    }
-    Ok(())
+    emit(&text, to)
 }
 
 /// A failure with the exit code it deserves.
@@ -354,7 +388,8 @@ fn load(data: Option<&PathBuf>) -> Result<Ledger, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Validate { path, as_of } => {
+        Command::Validate { path, data, as_of } => {
+            let path = path.or(data);
             let opts = ValidateOptions {
                 as_of,
                 ..Default::default()
@@ -383,11 +418,14 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Export {
             data,
             to,
+            force,
             pseudonymize,
             coarsen_birth_dates,
             salt,
             salt_file,
         } => {
+            // Before the work: a wrong destination is said at once.
+            ledger::check_destination(&to, force)?;
             let mut l = load(data.as_ref())?;
             if pseudonymize {
                 let salt = export_salt(salt, salt_file.as_deref())?;
@@ -421,7 +459,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             districts,
             seed,
             to,
+            force,
         } => {
+            ledger::check_destination(&to, force)?;
             let spec = dangjian::synth::Spec {
                 seed,
                 ..dangjian::synth::Spec::districts(districts as usize)
@@ -447,50 +487,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let l = load(q.data.as_ref())?;
             t.lap("load and validate");
             if summary {
-                print!("{}", summary::summary(&l));
-                return Ok(());
+                return emit(&summary::summary(&l), to.as_deref());
             }
             let Some(format) = format.table() else {
                 return html::write(&l, &q.query(), q.data.as_deref(), to.as_ref())
                     .map_err(|message| Failure { code: 2, message });
             };
-            if to.is_some() {
-                return Err(Failure {
-                    code: 2,
-                    message:
-                        "`--to` is for `--format html`; redirect the other formats (`> report.csv`)"
-                            .into(),
-                });
-            }
             let engine = Engine::new(&l);
             t.lap("index (Engine::new)");
             let query = q.query();
             let ev = engine.evaluate(&query)?;
             t.lap("evaluate");
-            match format {
-                Format::Json => println!("{}", serde_json::to_string_pretty(&ev.to_json())?),
-                Format::Text => print!("{}", dashboard::text(&l, &engine, &query, &ev)?),
+            let text = match format {
+                Format::Json => serde_json::to_string_pretty(&ev.to_json())? + "\n",
+                Format::Text => dashboard::text(&l, &engine, &query, &ev)?,
                 Format::Csv | Format::Md => {
                     let defs = dashboard::defs(&l);
                     let rows = dashboard::named_rows(&defs, &ev);
-                    print!(
-                        "{}",
-                        render::table(&rows, format, &dashboard::names(&l)).map_err(|e| {
-                            Failure {
-                                code: 2,
-                                message: e.to_string(),
-                            }
-                        })?
-                    );
+                    render::table(&rows, format, &dashboard::names(&l)).map_err(|e| Failure {
+                        code: 2,
+                        message: e.to_string(),
+                    })?
                 }
-            }
+            };
+            emit(&text, to.as_deref())?;
             t.lap("output");
             // The process ends here: leave the memory to the OS rather than free a large
             // ledger piece by piece.
             std::mem::forget(engine);
             std::mem::forget(l);
         }
-        Command::Catalogue { data, format } => {
+        Command::Catalogue { data, format, to } => {
             let defs = match &data {
                 Some(_) => dangjian::metrics::catalogue_for(&load(data.as_ref())?),
                 None => dangjian::metrics::catalogue()
@@ -498,9 +525,12 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     .map(dangjian::metrics::LedgerMetric::from_def)
                     .collect(),
             };
-            if format == Format::Text {
+            let text = if format == Format::Text {
+                use std::fmt::Write;
+                let mut out = String::new();
                 for d in &defs {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "{:<28} {} / {}  [{}, {}]\n    {}",
                         d.id,
                         d.zh,
@@ -510,31 +540,30 @@ fn run(cli: Cli) -> Result<(), Failure> {
                         d.definition
                     );
                 }
+                out
             } else {
-                print!(
-                    "{}",
-                    render::render(&defs, format, &Default::default()).map_err(|e| Failure {
-                        code: 2,
-                        message: e.to_string()
-                    })?
-                );
-            }
+                render::render(&defs, format, &Default::default()).map_err(|e| Failure {
+                    code: 2,
+                    message: e.to_string(),
+                })?
+            };
+            emit(&text, to.as_deref())?;
         }
         Command::Tasks(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).tasks(&a.q.query()), a.format)?;
+            drill(&l, Engine::new(&l).tasks(&a.q.query()), &a)?;
         }
         Command::Duties(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).obligations(&a.q.query()), a.format)?;
+            drill(&l, Engine::new(&l).obligations(&a.q.query()), &a)?;
         }
         Command::Coverage(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).enterprises(&a.q.query()), a.format)?;
+            drill(&l, Engine::new(&l).enterprises(&a.q.query()), &a)?;
         }
         Command::Cadres(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).cadres(&a.q.query()), a.format)?;
+            drill(&l, Engine::new(&l).cadres(&a.q.query()), &a)?;
         }
         Command::Stats {
             table,
@@ -602,7 +631,20 @@ impl Phases {
     }
 }
 
+/// Restores the default action of SIGPIPE, which Rust's runtime ignores: `dangjian duties |
+/// head -1` then ends quietly when `head` closes the pipe, as other command-line tools do,
+/// instead of panicking on the failed write.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called first in `main`, before any other thread exists; it changes only the
+    // disposition of one signal.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let cli = Cli::parse();
     QUIET.get_or_init(|| cli.quiet);
     match run(cli) {

@@ -52,9 +52,13 @@ pub(crate) fn parse_freq(py: Python<'_>, freq: &str) -> PyResult<Freq> {
 fn parse_date(py: Python<'_>, name: &str, s: Option<&str>) -> PyResult<Option<NaiveDate>> {
     match s {
         None => Ok(None),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| errors::bad_argument(py, format!("`{name}` is `{s}`, not a date; give a datetime.date, a pandas Timestamp or an ISO string YYYY-MM-DD"))),
+        // Every spelling a ledger cell takes (`2019/7/31` too), worded as the ledger words it.
+        Some(s) => dangjian::ledger::parse_date(s).map(Some).map_err(|m| {
+            errors::bad_argument(
+                py,
+                format!("`{name}`: {m}; or give a datetime.date or a pandas Timestamp"),
+            )
+        }),
     }
 }
 

@@ -58,6 +58,17 @@ pub enum LedgerError {
     /// The ledger has errors; every problem is listed (errors and warnings).
     #[error("the ledger is not valid: {0}")]
     Invalid(Problems),
+    /// A folder to write into already holds files that are not a ledger's.
+    #[error(
+        "{path} already holds files that are not a ledger's ({found}); writing there would mix \
+         the ledger into them: choose an empty or new folder, or pass --force"
+    )]
+    NotALedgerFolder {
+        /// The folder.
+        path: String,
+        /// The first few names found there.
+        found: String,
+    },
     /// The path names no form dangjian knows.
     #[error("{path}: {message}")]
     UnknownForm {
@@ -111,6 +122,87 @@ impl Form {
             _ => Form::CsvFolder,
         }
     }
+}
+
+/// What [`Form::for_writing`] says of a path that names no ledger form.
+const FORMS: &str = "write to a .json file, an .xlsx workbook, or a folder of CSV files \
+                     (a path without an extension)";
+
+impl Form {
+    /// The form a ledger written to `path` takes: an existing folder is a CSV folder (whatever
+    /// its name), `.json` is JSON, `.xlsx` is Excel, a path without an extension a new CSV
+    /// folder. Any other extension is refused, naming the forms, so that `ledger.csv` or a
+    /// typo such as `ledger.xslx` does not silently become a folder.
+    ///
+    /// ```
+    /// use dangjian::ledger::Form;
+    /// use std::path::Path;
+    /// assert_eq!(Form::for_writing(Path::new("out.xlsx")).unwrap(), Form::Excel);
+    /// let e = Form::for_writing(Path::new("ledger.xslx")).unwrap_err();
+    /// assert!(e.to_string().starts_with("ledger.xslx: `.xslx` is not a ledger form"));
+    /// ```
+    pub fn for_writing(path: &Path) -> Result<Form, LedgerError> {
+        if path.is_dir() {
+            return Ok(Form::CsvFolder);
+        }
+        match path.extension().and_then(|e| e.to_str()) {
+            None => Ok(Form::CsvFolder),
+            Some(_) if Form::of_path(path) != Form::CsvFolder => Ok(Form::of_path(path)),
+            Some(e) => Err(LedgerError::UnknownForm {
+                path: path.display().to_string(),
+                message: format!("`.{e}` is not a ledger form; {FORMS}"),
+            }),
+        }
+    }
+}
+
+/// Checks a path before a ledger is written there by a command such as `export`: its form
+/// ([`Form::for_writing`]), and that an existing folder is empty or holds only a ledger's
+/// files (`<table>.csv`), unless `force`. Nothing is written.
+///
+/// ```
+/// let dir = std::env::temp_dir().join(format!("dangjian-dest-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir).unwrap();
+/// std::fs::write(dir.join("notes.txt"), "mine").unwrap();
+/// let e = dangjian::ledger::check_destination(&dir, false).unwrap_err();
+/// assert!(e.to_string().contains("already holds files that are not a ledger's (notes.txt)"));
+/// assert!(dangjian::ledger::check_destination(&dir, true).is_ok());
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
+pub fn check_destination(path: &Path, force: bool) -> Result<Form, LedgerError> {
+    let form = Form::for_writing(path)?;
+    if form != Form::CsvFolder || force || !path.is_dir() {
+        return Ok(form);
+    }
+    let entries = std::fs::read_dir(path).map_err(|e| LedgerError::io(path, e))?;
+    let mut strangers: Vec<String> = Vec::new();
+    for entry in entries {
+        let name = entry
+            .map_err(|e| LedgerError::io(path, e))?
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        let ledger_file = name
+            .strip_suffix(".csv")
+            .is_some_and(|t| model::Table::from_name(t).is_some());
+        if !ledger_file {
+            strangers.push(name);
+        }
+    }
+    if strangers.is_empty() {
+        return Ok(form);
+    }
+    strangers.sort();
+    let more = strangers.len().saturating_sub(3);
+    strangers.truncate(3);
+    let mut found = strangers.join(", ");
+    if more > 0 {
+        found.push_str(&format!(" and {more} more"));
+    }
+    Err(LedgerError::NotALedgerFolder {
+        path: path.display().to_string(),
+        found,
+    })
 }
 
 /// A ledger that loaded, with its warnings.
@@ -300,6 +392,26 @@ fn finish(decoded: Decoded, opts: &ValidateOptions) -> Result<Loaded, LedgerErro
     })
 }
 
+/// Reads a date given outside a ledger (a command-line option, a Python argument) in every
+/// spelling a ledger cell accepts: `2019-07-31`, `2019/7/31`, `2019.7.31`, `2019年7月31日`.
+/// The error is worded as the ledger's own.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// let d = NaiveDate::from_ymd_opt(2019, 7, 31).unwrap();
+/// assert_eq!(dangjian::ledger::parse_date("2019/7/31"), Ok(d));
+/// assert_eq!(
+///     dangjian::ledger::parse_date("2019-13-01").unwrap_err(),
+///     "`2019-13-01` is not a date; write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)"
+/// );
+/// ```
+pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    let s = raw::clean(text);
+    raw::parse_date(s, raw::DateStyle::Lenient).ok_or_else(|| {
+        format!("`{s}` is not a date; write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)")
+    })
+}
+
 /// Every problem of a ledger at `path` (errors and warnings), without failing on them.
 pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems, LedgerError> {
     match load_with(path, opts) {
@@ -315,8 +427,9 @@ pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems,
 /// holds (32,767 characters, 1,048,575 rows); the problems say where.
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
     let path = path.as_ref();
+    let form = Form::for_writing(path)?;
     let tables = raw::encode(ledger);
-    match Form::of_path(path) {
+    match form {
         Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
         Form::Excel => {
             let bytes =

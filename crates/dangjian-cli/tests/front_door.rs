@@ -1,0 +1,240 @@
+//! The first minutes of a new user: pipes that close early, dates as ledgers spell them,
+//! `--to` on every command, and destinations that would lose or mix data.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn dangjian(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_dangjian"))
+        .args(args)
+        .output()
+        .expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A fresh temporary path (nothing there yet).
+fn tmp(name: &str) -> PathBuf {
+    let p = std::env::temp_dir().join(format!("dangjian-front-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&p);
+    let _ = std::fs::remove_file(&p);
+    p
+}
+
+/// The names in a folder, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_pipe_closed_after_the_first_line_ends_every_command_quietly() {
+    for args in [
+        &["duties"][..],
+        &["report"],
+        &["tasks", "--format", "csv"],
+        &["catalogue"],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dangjian"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("runs");
+        // Read one line, as `| head -1` does, then close the pipe.
+        let mut stdout = child.stdout.take().unwrap();
+        let mut first = [0u8; 1];
+        let mut line = Vec::new();
+        while stdout.read(&mut first).unwrap_or(0) == 1 && first[0] != b'\n' {
+            line.push(first[0]);
+        }
+        drop(stdout);
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!line.is_empty(), "{args:?}: printed a first line");
+        assert!(
+            !err.contains("panicked") && !err.contains("Broken pipe"),
+            "{args:?}: {err}"
+        );
+        // Either it finished before the pipe closed (0) or SIGPIPE ended it (no code);
+        // never Rust's panic exit 101.
+        assert_ne!(out.status.code(), Some(101), "{args:?}");
+        assert!(matches!(out.status.code(), None | Some(0)), "{args:?}");
+    }
+}
+
+#[test]
+fn as_of_takes_every_spelling_a_ledger_cell_takes() {
+    let (code, iso, err) = dangjian(&["report", "--as-of", "2019-07-31", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    for spelling in ["2019/7/31", "2019.7.31", "2019年7月31日", " 2019/07/31 "] {
+        let (code, out, err) = dangjian(&["report", "--as-of", spelling, "--format", "json"]);
+        assert_eq!(code, 0, "{spelling}: {err}");
+        assert_eq!(out, iso, "{spelling}");
+    }
+    let (code, a, _) = dangjian(&["tasks", "--as-of", "2019/7/31", "--from", "2019/1/1"]);
+    assert_eq!(code, 0);
+    let (_, b, _) = dangjian(&["tasks", "--as-of", "2019-07-31"]);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn a_bad_as_of_is_worded_as_the_ledger_words_a_bad_date() {
+    for (arg, bad) in [("2019-13-01", "2019-13-01"), ("2019/2/30", "2019/2/30")] {
+        let (code, out, err) = dangjian(&["report", "--as-of", arg]);
+        assert_eq!(code, 2, "{arg}");
+        assert!(out.is_empty());
+        assert!(
+            err.contains(&format!(
+                "`{bad}` is not a date; write YYYY-MM-DD (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("out of range") && !err.contains("invalid characters"));
+    }
+    let (code, _, err) = dangjian(&["validate", "--as-of", "July"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`July` is not a date"), "{err}");
+}
+
+#[test]
+fn validate_takes_the_ledger_as_data_too() {
+    let dir = tmp("validate-data");
+    let (code, _, err) = dangjian(&["export", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let by_arg = dangjian(&["validate", dir.to_str().unwrap()]);
+    let by_data = dangjian(&["validate", "--data", dir.to_str().unwrap()]);
+    assert_eq!(by_arg.0, 0, "{}", by_arg.2);
+    assert_eq!(by_arg, by_data);
+    // One or the other, not both.
+    let (code, _, err) = dangjian(&["validate", "x", "--data", "y"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot be used with"), "{err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn to_writes_the_chosen_format_for_every_command() {
+    let cases: [&[&str]; 7] = [
+        &["report", "--format", "json"],
+        &["report", "--format", "csv"],
+        &["report", "--format", "md"],
+        &["report"],
+        &["tasks", "--format", "csv"],
+        &["coverage", "--format", "json"],
+        &["catalogue", "--format", "md"],
+    ];
+    for (i, args) in cases.iter().enumerate() {
+        let (code, printed, err) = dangjian(args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        let file = tmp(&format!("to-{i}.out"));
+        let mut with_to: Vec<&str> = args.to_vec();
+        with_to.extend(["--to", file.to_str().unwrap()]);
+        let (code, out, err) = dangjian(&with_to);
+        assert_eq!(code, 0, "{with_to:?}: {err}");
+        assert!(out.is_empty(), "{with_to:?} printed {out}");
+        assert!(err.contains("wrote "), "{err}");
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), printed, "{args:?}");
+        std::fs::remove_file(&file).ok();
+    }
+}
+
+#[test]
+fn export_refuses_a_path_that_is_no_ledger_form_and_names_the_forms() {
+    for name in ["ledger.csv", "ledger.xslx", "ledger.txt"] {
+        let to = tmp(name);
+        let (code, _, err) = dangjian(&["export", "--to", to.to_str().unwrap()]);
+        assert_eq!(code, 2, "{name}");
+        let ext = name.split('.').nth(1).unwrap();
+        assert!(
+            err.contains(&format!(
+                "`.{ext}` is not a ledger form; write to a .json file, an .xlsx workbook, or a \
+                 folder of CSV files (a path without an extension)"
+            )),
+            "{err}"
+        );
+        assert!(!to.exists(), "{name}: nothing was made");
+    }
+}
+
+#[test]
+fn export_refuses_a_folder_holding_other_files_unless_forced() {
+    let dir = tmp("mixed");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("minutes.docx"), "会议纪要").unwrap();
+    std::fs::write(dir.join("budget.xlsx"), "x").unwrap();
+    let (code, _, err) = dangjian(&["export", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("already holds files that are not a ledger's (budget.xlsx, minutes.docx)"),
+        "{err}"
+    );
+    assert!(err.contains("--force"), "{err}");
+    assert_eq!(
+        listing(&dir),
+        ["budget.xlsx", "minutes.docx"],
+        "nothing written"
+    );
+    // generate guards its destination the same way.
+    let (code, _, _) = dangjian(&["generate", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert_eq!(listing(&dir).len(), 2);
+
+    let (code, _, err) = dangjian(&["export", "--to", dir.to_str().unwrap(), "--force"]);
+    assert_eq!(code, 0, "{err}");
+    let names = listing(&dir);
+    assert!(names.contains(&"units.csv".to_string()));
+    assert!(
+        names.contains(&"minutes.docx".to_string()),
+        "the user's files stay"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn export_over_a_ledger_folder_or_into_an_empty_one_needs_no_force() {
+    let dir = tmp("again");
+    std::fs::create_dir_all(&dir).unwrap();
+    let (code, _, err) = dangjian(&["export", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = dangjian(&["export", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "a ledger folder is overwritten in place: {err}");
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn the_text_report_points_each_cut_list_to_its_own_drill_down() {
+    // One generated district: 1,160 enterprises, far more without an organisation than the
+    // 12 the text report lists.
+    let dir = tmp("one-district");
+    let (code, _, err) = dangjian(&["generate", "--to", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = dangjian(&["report", "--data", dir.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let section = out
+        .split("未建组织 Enterprises without a party organisation")
+        .nth(1)
+        .expect("the enterprise list");
+    let more = section
+        .lines()
+        .find(|l| l.contains("more (see"))
+        .expect("a cut list");
+    assert!(more.ends_with("more (see `dangjian coverage`)"), "{more}");
+    for line in out.lines().filter(|l| l.contains("more (see")) {
+        assert!(
+            line.ends_with("(see `dangjian coverage`)")
+                || line.ends_with("(see `dangjian duties`)")
+                || line.ends_with("(see `dangjian tasks`)"),
+            "{line}"
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
