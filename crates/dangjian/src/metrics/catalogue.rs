@@ -17,6 +17,7 @@
 //! assert!(catalogue().iter().any(|m| m.id == "coverage.org"));
 //! ```
 
+use crate::model::words;
 use std::sync::LazyLock;
 
 use serde::Serialize;
@@ -354,21 +355,23 @@ pub(crate) fn expand(m: &MetricDef, l: &Ledger) -> Vec<(u32, LedgerMetric)> {
     let mut out = Vec::new();
     match family {
         PerLedger::Duty => {
+            // In words, as people read them: 履职率：路长巡查（每3天）.
             for (i, d) in l.duties.iter().enumerate() {
                 let mut e = instance(d.id.as_str());
-                e.zh = format!("{}: {}", m.zh, d.id);
-                e.en = format!(
-                    "{}: {} ({} by {}, cadence {})",
-                    m.en, d.id, d.activity, d.applies_to, d.cadence
-                );
+                let (what_zh, what_en) = words::duty_what(d);
+                let (c_zh, c_en) = words::duty_cadence(d);
+                e.zh = format!("履职率：{what_zh}（{c_zh}）");
+                e.en = format!("compliance: {what_en} ({c_en})");
                 out.push((i as u32, e));
             }
         }
         PerLedger::DutyLapse => {
             for (i, d) in l.duties.iter().enumerate() {
                 let mut e = instance(d.id.as_str());
-                e.zh = format!("{}: {}", m.zh, d.id);
-                e.en = format!("{}: {}", m.en, d.id);
+                let (what_zh, what_en) = words::duty_what(d);
+                let (u_zh, u_en) = words::lapse_unit(d.cadence);
+                e.zh = format!("{}：{what_zh}（{u_zh}）", m.zh);
+                e.en = format!("{}: {what_en} ({u_en})", m.en);
                 e.kind = lapse_kind(d.cadence);
                 out.push((i as u32, e));
             }

@@ -16,6 +16,7 @@ pub mod orgs;
 pub mod people;
 pub mod units;
 pub mod vocab;
+pub(crate) mod words;
 
 pub use activities::{
     Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, People, TermError,

@@ -3,8 +3,11 @@
 
 use std::collections::HashMap;
 
-use crate::metrics::{catalogue, MetricKind};
-use crate::model::{ActivityKind, AppliesTo, Cadence, Designation, Duty, Ledger, Vocabulary};
+use crate::metrics::{catalogue, MetricKind, PerLedger};
+pub(crate) use crate::model::words::{
+    activity, count_en, duty_cadence, duty_what, lapse_unit, owed_by, plural, words,
+};
+use crate::model::Ledger;
 
 /// Display names for one ledger.
 ///
@@ -89,135 +92,17 @@ impl<'l> Labels<'l> {
     }
 }
 
-/// `snake_case` as words.
-fn words(id: &str) -> String {
-    id.replace('_', " ")
-}
-
-pub(crate) fn activity(a: &ActivityKind) -> (String, String) {
-    match ActivityKind::KNOWN.iter().find(|k| k.0 == a.as_str()) {
-        Some(&(_, zh, en)) => (zh.to_string(), en.to_string()),
-        None => (a.as_str().to_string(), words(a.as_str())),
-    }
-}
-
-fn designation(d: &Designation) -> (String, String) {
-    match Designation::KNOWN.iter().find(|k| k.0 == d.as_str()) {
-        Some(&(_, zh, en)) => (zh.to_string(), en.to_string()),
-        None => (d.as_str().to_string(), words(d.as_str())),
-    }
-}
-
-/// Who owes a duty, singular (中文, English).
-pub(crate) fn owed_by(a: &AppliesTo) -> (String, String) {
-    match a {
-        AppliesTo::Role(r) => (r.zh().into(), r.en().into()),
-        AppliesTo::Unit(k) => (k.zh().into(), k.en().into()),
-        AppliesTo::Org(k) => (k.zh().into(), k.en().into()),
-        AppliesTo::Designation(d) => designation(d),
-    }
-}
-
-/// The English plural of a noun phrase (its last word).
-pub(crate) fn plural(s: &str) -> String {
-    if s.ends_with("ch") || s.ends_with("sh") || s.ends_with('s') || s.ends_with('x') {
-        format!("{s}es")
-    } else if s.ends_with('y') && !s.ends_with("ay") && !s.ends_with("ey") && !s.ends_with("oy") {
-        format!("{}ies", &s[..s.len() - 1])
-    } else {
-        format!("{s}s")
-    }
-}
-
-/// "every 3 days", "monthly" (中文, English).
-pub(crate) fn cadence(c: Cadence) -> (String, String) {
-    match c {
-        Cadence::Days(1) => ("每天".into(), "daily".into()),
-        Cadence::Days(n) => (format!("每{n}天"), format!("every {n} days")),
-        Cadence::Week => ("每周".into(), "weekly".into()),
-        Cadence::Month => ("每月".into(), "monthly".into()),
-        Cadence::Quarter => ("每季度".into(), "quarterly".into()),
-        Cadence::HalfYear => ("每半年".into(), "half-yearly".into()),
-        Cadence::Year => ("每年".into(), "yearly".into()),
-    }
-}
-
-/// `1 day`, `4 days`: a count with an English plural unit made singular for one.
-pub(crate) fn count_en(n: u64, plural: &str) -> String {
-    if n == 1 {
-        let one = plural
-            .strip_suffix("ies")
-            .map(|s| format!("{s}y"))
-            .or_else(|| plural.strip_suffix('s').map(str::to_string))
-            .unwrap_or_else(|| plural.to_string());
-        format!("1 {one}")
-    } else {
-        format!("{n} {plural}")
-    }
-}
-
-/// The unit a lapse is counted in (中文, English, plural).
-pub(crate) fn lapse_unit(c: Cadence) -> (&'static str, &'static str) {
-    match c {
-        Cadence::Days(_) => ("天", "days"),
-        Cadence::Week => ("周", "weeks"),
-        Cadence::Month => ("个月", "months"),
-        Cadence::Quarter => ("个季度", "quarters"),
-        Cadence::HalfYear => ("个半年", "half-years"),
-        Cadence::Year => ("年", "years"),
-    }
-}
-
-/// What a duty asks, without the cadence: 路长巡查 / patrol by road chiefs.
-pub(crate) fn duty_what(d: &Duty) -> (String, String) {
-    let (who_zh, who_en) = owed_by(&d.applies_to);
-    let (what_zh, what_en) = activity(&d.activity);
-    let en = match d.applies_to {
-        AppliesTo::Role(_) => format!("{what_en} by {}", plural(&who_en)),
-        _ => format!("{what_en} at {}", plural(&who_en)),
-    };
-    (format!("{who_zh}{what_zh}"), en)
-}
-
-/// A duty's cadence phrase with its minimum count: 每3天 / every 3 days.
-pub(crate) fn duty_cadence(d: &Duty) -> (String, String) {
-    let (zh, en) = cadence(d.cadence);
-    match d.min_count() {
-        1 => (zh, en),
-        n => (format!("{zh}至少{n}次"), format!("{n} times {en}")),
-    }
-}
-
 fn metric_labels(l: &Ledger) -> HashMap<String, (String, String, MetricKind)> {
     let mut out: HashMap<String, (String, String, MetricKind)> = HashMap::new();
     let template = |id: &str| catalogue().iter().find(|m| m.id == id);
     for m in catalogue().iter().filter(|m| !m.is_template()) {
         out.insert(m.id.to_string(), (m.zh.into(), m.en.into(), m.kind));
     }
-    for d in &l.duties {
-        let (what_zh, what_en) = duty_what(d);
-        let (c_zh, c_en) = duty_cadence(d);
-        out.insert(
-            format!("duty.{}", d.id),
-            (
-                format!("履职率：{what_zh}（{c_zh}）"),
-                format!("compliance: {what_en} ({c_en})"),
-                MetricKind::Ratio,
-            ),
-        );
-        let (u_zh, u_en) = lapse_unit(d.cadence);
-        let kind = match d.cadence {
-            Cadence::Days(_) => MetricKind::Days,
-            _ => MetricKind::Periods,
-        };
-        out.insert(
-            format!("duty.{}.lapse", d.id),
-            (
-                format!("最长脱节：{what_zh}（{u_zh}）"),
-                format!("longest lapse: {what_en} ({u_en})"),
-                kind,
-            ),
-        );
+    // Duties are named in words by the catalogue (one place for the page and the tables).
+    for m in crate::metrics::catalogue_for(l) {
+        if let Some((PerLedger::Duty | PerLedger::DutyLapse, _)) = m.per_ledger {
+            out.insert(m.id, (m.zh, m.en, m.kind));
+        }
     }
     for i in &l.indicators {
         let (zh, en) = match &i.measure {
