@@ -1,8 +1,7 @@
 """The first minutes of a new user in a notebook: dates as ledgers spell them."""
 
-import pytest
-
 import dangjian as dj
+import pytest
 
 
 def test_dates_take_every_spelling_a_ledger_cell_takes():

@@ -17,6 +17,7 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
+use dangjian::output::{Header, Output};
 use dangjian::rows::Row;
 use render::Format;
 
@@ -161,6 +162,14 @@ enum Command {
         #[arg(long)]
         to: Option<PathBuf>,
     },
+    /// The JSON Schema of a JSON output (`report`, `tasks`, `duties`, `coverage`, `cadres`,
+    /// `catalogue`, `enterprise_orgs`, `org_life`): its envelope and the keys and types of
+    /// its rows, generated from the row types (docs/METRICS.md, "JSON outputs").
+    Schema {
+        /// The output.
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(Output::ALL.map(Output::id)))]
+        name: String,
+    },
     /// Import rows of another system's spreadsheet (.xlsx or .csv) into a ledger with a
     /// mapping (docs/IMPORTS.md); nothing is written unless the result is valid (exit 1
     /// with every problem located in the source file: `三会一课.xlsx!L3`, `roster.csv:7:2`).
@@ -246,16 +255,28 @@ struct DrillArgs {
     to: Option<PathBuf>,
 }
 
+/// Writes a drill-down: JSON in the envelope of `output`, the other formats as tables.
 fn drill<R: Row + serde::Serialize>(
     l: &Ledger,
+    engine: &Engine<'_>,
+    output: Output,
     rows: Result<Vec<R>, dangjian::metrics::QueryError>,
     a: &DrillArgs,
 ) -> Result<(), Failure> {
-    let text = render::render(&rows?, a.format, &dashboard::names(l)).map_err(|e| Failure {
-        code: 2,
-        message: e.to_string(),
-    })?;
+    let rows = rows?;
+    let text = match a.format {
+        Format::Json => json_text(&engine.header(&a.q.query(), output)?.envelope_rows(&rows)?)?,
+        format => render::table(&rows, format, &dashboard::names(l)).map_err(|e| Failure {
+            code: 2,
+            message: e.to_string(),
+        })?,
+    };
     emit(&text, a.to.as_deref())
+}
+
+/// A JSON document as the command writes it: pretty, with a final line feed.
+fn json_text(v: &serde_json::Value) -> Result<String, Failure> {
+    Ok(serde_json::to_string_pretty(v)? + "\n")
 }
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
@@ -282,6 +303,7 @@ fn emit(text: &str, to: Option<&std::path::Path>) -> Result<(), Failure> {
 /// (text and Markdown with rates as percentages) to `to` or standard output.
 fn stats_out<R: Row + serde::Serialize>(
     l: &Ledger,
+    header: &Header,
     rows: &[R],
     table: dangjian::stats::StatsTable,
     format: Format,
@@ -304,7 +326,8 @@ fn stats_out<R: Row + serde::Serialize>(
             let shown: Vec<_> = rows.iter().map(stats::ForPeople).collect();
             render::table(&shown, format, &names)
         }
-        Format::Json | Format::Csv => render::render(rows, format, &names),
+        Format::Json => return emit(&json_text(&header.envelope_rows(rows)?)?, to),
+        Format::Csv => render::table(rows, format, &names),
     }
     .map_err(|e| e.to_string())?;
     emit(&text, to)
@@ -499,7 +522,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let ev = engine.evaluate(&query)?;
             t.lap("evaluate");
             let text = match format {
-                Format::Json => serde_json::to_string_pretty(&ev.to_json())? + "\n",
+                Format::Json => json_text(&ev.to_json())?,
                 Format::Text => dashboard::text(&l, &engine, &query, &ev)?,
                 Format::Csv | Format::Md => {
                     let defs = dashboard::defs(&l);
@@ -541,8 +564,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
                     );
                 }
                 out
+            } else if format == Format::Json {
+                json_text(&Header::bare(Output::Catalogue).envelope_rows(&defs)?)?
             } else {
-                render::render(&defs, format, &Default::default()).map_err(|e| Failure {
+                render::table(&defs, format, &Default::default()).map_err(|e| Failure {
                     code: 2,
                     message: e.to_string(),
                 })?
@@ -551,19 +576,35 @@ fn run(cli: Cli) -> Result<(), Failure> {
         }
         Command::Tasks(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).tasks(&a.q.query()), &a)?;
+            let engine = Engine::new(&l);
+            drill(&l, &engine, Output::Tasks, engine.tasks(&a.q.query()), &a)?;
         }
         Command::Duties(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).obligations(&a.q.query()), &a)?;
+            let engine = Engine::new(&l);
+            drill(
+                &l,
+                &engine,
+                Output::Duties,
+                engine.obligations(&a.q.query()),
+                &a,
+            )?;
         }
         Command::Coverage(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).enterprises(&a.q.query()), &a)?;
+            let engine = Engine::new(&l);
+            drill(
+                &l,
+                &engine,
+                Output::Coverage,
+                engine.enterprises(&a.q.query()),
+                &a,
+            )?;
         }
         Command::Cadres(a) => {
             let l = load(a.q.data.as_ref())?;
-            drill(&l, Engine::new(&l).cadres(&a.q.query()), &a)?;
+            let engine = Engine::new(&l);
+            drill(&l, &engine, Output::Cadres, engine.cadres(&a.q.query()), &a)?;
         }
         Command::Stats {
             table,
@@ -578,13 +619,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
             match t {
                 StatsTable::EnterpriseOrgs => {
                     let rows = stats::enterprise_orgs(&engine, &q.query())?;
-                    stats_out(&l, &rows, t, format, to.as_deref())?;
+                    let header = engine.header(&q.query(), Output::EnterpriseOrgs)?;
+                    stats_out(&l, &header, &rows, t, format, to.as_deref())?;
                 }
                 StatsTable::OrgLife => {
                     let rows = stats::org_life(&engine, &q.query())?;
-                    stats_out(&l, &rows, t, format, to.as_deref())?;
+                    let header = engine.header(&q.query(), Output::OrgLife)?;
+                    stats_out(&l, &header, &rows, t, format, to.as_deref())?;
                 }
             }
+        }
+        Command::Schema { name } => {
+            let output = Output::from_id(&name)
+                .ok_or_else(|| format!("`{name}` names no output; one of {}", Output::names()))?;
+            emit(&json_text(&dangjian::output::schema(output))?, None)?;
         }
         Command::Import {
             map,

@@ -1,5 +1,5 @@
 //! Table output from typed rows ([`dangjian::rows::Row`]): an aligned text table
-//! (CJK-aware), CSV, Markdown, or JSON through the rows' own serialization.
+//! (CJK-aware), CSV or Markdown; JSON comes in the envelope of [`dangjian::output`].
 //!
 //! CSV and JSON are for other tools: numbers at full precision, whole numbers as integers.
 //! Text and Markdown are for people: fractions rounded to 4 decimals, ids shown by name.
@@ -8,7 +8,6 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use dangjian::rows::{Cell, Row};
-use serde::Serialize;
 
 /// An output format.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -42,18 +41,6 @@ pub fn pad(s: &str, w: usize) -> String {
     out
 }
 
-/// Renders rows: JSON through their serialization, the other formats from their cells.
-pub fn render<R: Row + Serialize>(
-    rows: &[R],
-    format: Format,
-    names: &HashMap<String, String>,
-) -> Result<String, Box<dyn std::error::Error>> {
-    match format {
-        Format::Json => Ok(serde_json::to_string_pretty(rows)? + "\n"),
-        _ => table(rows, format, names),
-    }
-}
-
 /// Renders rows as text, CSV or Markdown. In text and Markdown, cells of the id columns show
 /// the name for an id found in `names`.
 pub fn table<R: Row>(
@@ -72,7 +59,7 @@ pub fn table<R: Row>(
         c
     };
     match format {
-        Format::Json => Err("JSON comes from the rows' own serialization (`render`)".into()),
+        Format::Json => Err("JSON comes in the envelope of `dangjian::output`".into()),
         Format::Csv => {
             let mut w = csv::Writer::from_writer(Vec::new());
             w.write_record(&columns)?;

@@ -148,7 +148,8 @@ fn drilldowns_and_catalogue() {
     let (code, out, _) = dangjian(&["tasks", "--as-of", "2019-07-31", "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(v.as_array().unwrap().len(), 33);
+    assert_eq!(v["format"], "dangjian-tasks/1");
+    assert_eq!(v["rows"].as_array().unwrap().len(), 33);
     let (code, out, _) = dangjian(&["coverage", "--format", "csv"]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 99); // header + 98 enterprises
@@ -161,7 +162,8 @@ fn drilldowns_and_catalogue() {
     let (code, out, _) = dangjian(&["catalogue", "--format", "json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
-    assert!(v
+    assert_eq!(v["format"], "dangjian-catalogue/1");
+    assert!(v["rows"]
         .as_array()
         .unwrap()
         .iter()
@@ -554,7 +556,9 @@ fn stats_org_life_md_shows_percentages_and_xlsx_has_the_chinese_headers() {
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     // The 98 above-scale enterprises of coverage.org.
-    assert_eq!(v[0]["enterprises"], 98);
+    assert_eq!(v["format"], "dangjian-enterprise_orgs/1");
+    assert_eq!(v["scope"]["name"], "城西新区");
+    assert_eq!(v["rows"][0]["enterprises"], 98);
     let (code, _, err) = dangjian(&["stats", "party_fees"]);
     assert_eq!(code, 2);
     assert!(err.contains("enterprise_orgs"), "{err}");

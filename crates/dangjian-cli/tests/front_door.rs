@@ -238,3 +238,29 @@ fn the_text_report_points_each_cut_list_to_its_own_drill_down() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn the_catalogue_names_the_ledgers_duties_in_words_as_the_page_does() {
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../dangjian/data/chengxi");
+    let (code, out, err) = dangjian(&["catalogue", "--data", example, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rows = v["rows"].as_array().unwrap();
+    let get = |id: &str| rows.iter().find(|r| r["id"] == id).unwrap();
+    // DOMAIN.md: road chiefs patrol every 3 days; red workshops get a monthly instructor visit.
+    let patrol = get("duty.road_patrol");
+    assert_eq!(patrol["zh"], "履职率：路长巡查（每3天）");
+    assert_eq!(
+        patrol["en"],
+        "compliance: patrol by road chiefs (every 3 days)"
+    );
+    let visits = get("duty.workshop_visit.lapse");
+    assert_eq!(visits["zh"], "最长脱节：红色车间指导（个月）");
+    assert_eq!(
+        visits["en"],
+        "longest lapse: instructor visit at red workshops (months)"
+    );
+    // The report's CSV carries the same names beside the id.
+    let (_, csv, _) = dangjian(&["report", "--format", "csv", "--metrics", "duty.road_patrol"]);
+    assert!(csv.contains("履职率：路长巡查（每3天）"), "{csv}");
+}

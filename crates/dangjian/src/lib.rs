@@ -39,6 +39,7 @@ pub mod import;
 pub mod ledger;
 pub mod metrics;
 pub mod model;
+pub mod output;
 pub mod privacy;
 pub mod report;
 pub mod rows;

@@ -126,6 +126,8 @@ impl Cell<'_> {
 pub trait CellValue {
     /// The type of the column a field of this type makes.
     const TYPE: ColumnType;
+    /// Whether a field of this type can be null (an `Option`).
+    const NULLABLE: bool = false;
     /// The value as a cell.
     fn cell(&self) -> Cell<'_>;
 }
@@ -136,6 +138,23 @@ pub trait Row {
     fn columns() -> Vec<Column>;
     /// This row's cells, one per column.
     fn cells(&self) -> Vec<Cell<'_>>;
+    /// The columns that are never null (their field is not an `Option`); by default none is
+    /// promised. The JSON Schemas of the outputs ([`crate::output`]) say so.
+    fn non_null() -> Vec<&'static str> {
+        Vec::new()
+    }
+    /// The columns whose JSON key is left out when the value is null (`due` of a metric
+    /// row); every other column's key is always written.
+    fn omitted_when_null() -> &'static [&'static str] {
+        &[]
+    }
+}
+
+/// Whether the field `field` names is never null (used by [`impl_row!`]).
+#[doc(hidden)]
+pub fn non_null_field<R, T: CellValue + ?Sized>(field: fn(&R) -> &T) -> bool {
+    let _ = field;
+    !T::NULLABLE
 }
 
 /// Implements [`Row`] for a struct from its field list: the columns are the fields in that
@@ -143,7 +162,7 @@ pub trait Row {
 /// added to the struct and not listed here (as a column or under `hidden`) does not
 /// compile.
 macro_rules! impl_row {
-    ($row:ident { $($field:ident),+ $(,)? } $(hidden { $($hidden:ident),+ $(,)? })?) => {
+    ($row:ident { $($field:ident),+ $(,)? } $(hidden { $($hidden:ident),+ $(,)? })? $(omitted_when_null { $($omit:ident),+ $(,)? })?) => {
         impl $crate::rows::Row for $row {
             fn columns() -> Vec<$crate::rows::Column> {
                 vec![$($crate::rows::Column::of(stringify!($field), |r: &$row| &r.$field)),+]
@@ -152,6 +171,16 @@ macro_rules! impl_row {
                 let $row { $($field,)+ $($($hidden: _,)+)? } = self;
                 vec![$($crate::rows::CellValue::cell($field)),+]
             }
+            fn non_null() -> Vec<&'static str> {
+                let mut out = Vec::new();
+                $(if $crate::rows::non_null_field(|r: &$row| &r.$field) {
+                    out.push(stringify!($field));
+                })+
+                out
+            }
+            $(fn omitted_when_null() -> &'static [&'static str] {
+                &[$(stringify!($omit)),+]
+            })?
         }
     };
 }
@@ -239,6 +268,7 @@ impl CellValue for bool {
 
 impl<T: CellValue> CellValue for Option<T> {
     const TYPE: ColumnType = T::TYPE;
+    const NULLABLE: bool = true;
     fn cell(&self) -> Cell<'_> {
         self.as_ref().map_or(Cell::Null, T::cell)
     }

@@ -194,7 +194,10 @@ fn json_writes_integers_for_counts_and_null_for_empty_ratios() {
     assert_eq!(json["as_of"], "2019-07-31");
     assert_eq!(json["from"], "2019-01-01");
     let keys: Vec<&String> = json.as_object().unwrap().keys().collect();
-    assert_eq!(keys, ["as_of", "from", "rows"]);
+    // The envelope of every JSON output (docs/METRICS.md, "JSON outputs").
+    assert_eq!(keys, ["format", "as_of", "from", "scope", "by", "rows"]);
+    assert_eq!(json["format"], "dangjian-report/1");
+    assert_eq!(json["scope"]["id"], "d");
     let rows = json["rows"].as_array().unwrap();
     let get = |m: &str| rows.iter().find(|r| r["metric"] == m).unwrap();
     let total = get("tasks.total");

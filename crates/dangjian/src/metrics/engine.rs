@@ -1227,9 +1227,31 @@ impl<'a> Engine<'a> {
             as_of: ctx.as_of,
             from: ctx.from,
             scope: self.l.units[ctx.scope.unit].id.clone(),
+            scope_name: self.l.units[ctx.scope.unit].name.clone(),
             by: ctx.by,
             rows,
         }
+    }
+
+    /// The head of an output's JSON envelope for `q` (its resolved dates and scope), so that
+    /// a drill-down or a statistics table says what it answers as the report does.
+    pub fn header(
+        &self,
+        q: &Query,
+        output: crate::output::Output,
+    ) -> Result<crate::output::Header, QueryError> {
+        let ctx = self.resolve(q)?;
+        let unit = &self.l.units[ctx.scope.unit];
+        Ok(crate::output::Header {
+            output,
+            as_of: Some(ctx.as_of),
+            from: Some(ctx.from),
+            scope: Some(crate::output::ScopeRef {
+                id: unit.id.clone(),
+                name: unit.name.clone(),
+            }),
+            by: q.by,
+        })
     }
 
     /// Units of the breakdown kind strictly below the scope, active on some day of

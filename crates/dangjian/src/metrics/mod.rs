@@ -225,7 +225,7 @@ crate::rows::impl_row!(MetricRow {
     denominator,
     target,
     due,
-} hidden { kind });
+} hidden { kind } omitted_when_null { due });
 
 /// The answer to a [`Query`]: the resolved dates and scope, and the metric rows (the scope's
 /// own rows first, then those of each breakdown unit in ledger order; within a unit, metrics
@@ -238,6 +238,8 @@ pub struct Evaluation {
     pub from: NaiveDate,
     /// The scope unit used.
     pub scope: UnitId,
+    /// The scope unit's name (城西新区).
+    pub scope_name: String,
     /// The breakdown kind, if any.
     pub by: Option<UnitKind>,
     /// The rows.
@@ -245,10 +247,11 @@ pub struct Evaluation {
 }
 
 impl Evaluation {
-    /// The rows as the JSON document of `docs/METRICS.md`:
-    /// `{"as_of", "from", "rows": [{"metric", "scope", "value", "numerator", "denominator",
-    /// "target"[, "due"]}]}`. Counts, days and periods, and integral numerators and
-    /// denominators, are written as JSON integers; missing values as `null`.
+    /// The rows as the JSON document of `docs/METRICS.md`, in the envelope of every JSON
+    /// output ([`crate::output`]): `{"format": "dangjian-report/1", "as_of", "from",
+    /// "scope": {"id", "name"}, "by", "rows": [{"metric", "scope", "value", "numerator",
+    /// "denominator", "target"[, "due"]}]}`. Counts, days and periods, and integral
+    /// numerators and denominators, are written as JSON integers; missing values as `null`.
     pub fn to_json(&self) -> serde_json::Value {
         use serde_json::{Map, Value};
         let rows = self
@@ -269,11 +272,17 @@ impl Evaluation {
                 Value::Object(m)
             })
             .collect();
-        let mut doc = Map::new();
-        doc.insert("as_of".into(), Value::String(self.as_of.to_string()));
-        doc.insert("from".into(), Value::String(self.from.to_string()));
-        doc.insert("rows".into(), Value::Array(rows));
-        Value::Object(doc)
+        crate::output::Header {
+            output: crate::output::Output::Report,
+            as_of: Some(self.as_of),
+            from: Some(self.from),
+            scope: Some(crate::output::ScopeRef {
+                id: self.scope.clone(),
+                name: self.scope_name.clone(),
+            }),
+            by: self.by,
+        }
+        .envelope(Value::Array(rows))
     }
 
     /// The row of `metric` at `scope`, if evaluated.
