@@ -315,7 +315,12 @@ fn stats_out<R: Row + serde::Serialize>(
             .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
     });
     if let (true, Some(path)) = (xlsx, to) {
-        let bytes = stats::to_xlsx_bytes(rows, &stats::headers_zh(table), table.id())?;
+        let (scope, as_of) = match (&header.scope, header.as_of) {
+            (Some(s), Some(d)) => (s.name.as_str(), d),
+            _ => return Err("a statistics table answers a scope on a date".into()),
+        };
+        let head = stats::SheetHead::for_filing(table, l, scope, as_of);
+        let bytes = stats::to_xlsx_bytes(rows, &stats::headers_zh(table), table.id(), &head)?;
         std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote {}", path.display());
         return Ok(());

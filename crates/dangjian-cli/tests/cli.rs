@@ -534,15 +534,20 @@ fn stats_org_life_md_shows_percentages_and_xlsx_has_the_chinese_headers() {
             })
             .collect()
     };
-    let zh = row(0);
+    // Ready to file: a title line with the table, the district and the as-of date.
+    assert_eq!(
+        row(0)[0],
+        "组织生活开展情况统计表　城西新区　截至2019年7月31日"
+    );
+    let zh = row(1);
     assert_eq!(zh[..3], ["党支部", "名称", "院系级党组织"]);
     assert_eq!(zh[3], "支委会次数·1月");
     assert_eq!(zh[16], "支委会·完成率");
     assert_eq!(zh[30], "党员集体活动·完成率");
-    assert_eq!(row(1)[..4], ["org", "name", "parent", "committee_1"]);
+    assert_eq!(row(2)[..4], ["org", "name", "parent", "committee_1"]);
     // The data rows: as many as the Markdown table has, rates stored as fractions.
-    assert_eq!(range.height() - 2, out.lines().count() - 2);
-    assert!(matches!(range.get_value((2, 16)), Some(Data::Float(r)) if (0.0..=1.0).contains(r)));
+    assert_eq!(range.height() - 3, out.lines().count() - 2);
+    assert!(matches!(range.get_value((3, 16)), Some(Data::Float(r)) if (0.0..=1.0).contains(r)));
     let _ = std::fs::remove_file(&x);
 
     let (code, out, err) = dangjian(&[

@@ -264,3 +264,38 @@ fn the_catalogue_names_the_ledgers_duties_in_words_as_the_page_does() {
     let (_, csv, _) = dangjian(&["report", "--format", "csv", "--metrics", "duty.road_patrol"]);
     assert!(csv.contains("履职率：路长巡查（每3天）"), "{csv}");
 }
+
+#[test]
+fn a_statistics_workbook_is_ready_to_file_with_a_title_and_names() {
+    use calamine::{Reader, Xlsx};
+    let x = tmp("enterprise_orgs.xlsx");
+    let (code, _, err) = dangjian(&[
+        "stats",
+        "enterprise_orgs",
+        "--as-of",
+        "2019/7/31",
+        "--by",
+        "area",
+        "--to",
+        x.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let mut wb: Xlsx<_> = calamine::open_workbook(&x).unwrap();
+    let range = wb.worksheet_range("enterprise_orgs").unwrap();
+    let cell = |r: u32, c: u32| range.get_value((r, c)).map(|v| v.to_string());
+    assert_eq!(
+        cell(0, 0).as_deref(),
+        Some("企业建立党的基层组织情况　城西新区　截至2019年7月31日")
+    );
+    assert_eq!(cell(1, 1).as_deref(), Some("单位数"));
+    assert_eq!(cell(2, 0).as_deref(), Some("scope"));
+    // The scope's own row says 城西新区, not its id `chengxi`; 98 enterprises in it.
+    assert_eq!(cell(3, 0).as_deref(), Some("城西新区"));
+    assert_eq!(cell(3, 1).as_deref(), Some("98"));
+    // Every breakdown row names its area too: no bare ids left in the scope column.
+    for r in 4..range.height() as u32 {
+        let name = cell(r, 0).unwrap();
+        assert!(name.chars().any(|c| c as u32 >= 0x4E00), "row {r}: {name}");
+    }
+    std::fs::remove_file(&x).ok();
+}

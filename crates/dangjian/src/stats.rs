@@ -631,24 +631,70 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
     Ok(rows)
 }
 
-/// Writes rows as an `.xlsx` workbook of one sheet: the Chinese headers (`headers_zh`) as
-/// the first row, the column ids as the second, then the rows. Numbers are numbers, rates
+/// What a filed sheet carries besides its rows: a title line, and names for ids.
+#[derive(Clone, Debug, Default)]
+pub struct SheetHead {
+    /// The title line above the headers (the table, the scope and the as-of date); none
+    /// leaves the headers on the first row.
+    pub title: Option<String>,
+    /// Names written instead of the ids in the `scope` and `parent` columns (城西新区, not
+    /// `chengxi`); an id without a name stays.
+    pub names: std::collections::HashMap<String, String>,
+}
+
+impl SheetHead {
+    /// The head of a sheet ready to file: the title `企业建立党的基层组织情况　城西新区　截至2019年7月31日`
+    /// and the names of the ledger's units and orgs.
+    pub fn for_filing(
+        table: StatsTable,
+        ledger: &crate::Ledger,
+        scope_name: &str,
+        as_of: NaiveDate,
+    ) -> SheetHead {
+        let names = ledger
+            .units
+            .iter()
+            .map(|u| (u.id.to_string(), u.name.clone()))
+            .chain(
+                ledger
+                    .orgs
+                    .iter()
+                    .map(|o| (o.id.to_string(), o.name.clone())),
+            )
+            .collect();
+        SheetHead {
+            title: Some(format!(
+                "{}　{scope_name}　截至{}年{}月{}日",
+                table.zh(),
+                as_of.year(),
+                as_of.month(),
+                as_of.day()
+            )),
+            names,
+        }
+    }
+}
+
+/// Writes rows as an `.xlsx` workbook of one sheet: the title line of `head` if any, the
+/// Chinese headers (`headers_zh`), the column ids, then the rows. Numbers are numbers, rates
 /// are numbers shown as percentages with two decimals (`83.33%`), nulls are empty cells.
 ///
 /// ```
 /// use dangjian::metrics::{Engine, Query};
-/// use dangjian::stats::{self, StatsTable};
+/// use dangjian::stats::{self, SheetHead, StatsTable};
 ///
 /// let ledger = dangjian::example();
 /// let engine = Engine::new(&ledger);
 /// let rows = stats::org_life(&engine, &Query::default()).unwrap();
-/// let bytes = stats::to_xlsx_bytes(&rows, &stats::headers_zh(StatsTable::OrgLife), "org_life").unwrap();
+/// let head = SheetHead::default();
+/// let bytes = stats::to_xlsx_bytes(&rows, &stats::headers_zh(StatsTable::OrgLife), "org_life", &head).unwrap();
 /// assert_eq!(&bytes[..2], b"PK");
 /// ```
 pub fn to_xlsx_bytes<R: Row>(
     rows: &[R],
     headers_zh: &[String],
     sheet: &str,
+    head: &SheetHead,
 ) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let columns = R::columns();
@@ -658,16 +704,27 @@ pub fn to_xlsx_bytes<R: Row>(
     let pct = Format::new().set_num_format("0.00%");
     let ws = wb.add_worksheet();
     ws.set_name(sheet)?;
+    let top = u32::from(head.title.is_some());
+    if let Some(title) = &head.title {
+        let big = Format::new().set_bold().set_font_size(14);
+        let last = columns.len().saturating_sub(1) as u16;
+        if last > 0 {
+            ws.merge_range(0, 0, 0, last, title, &big)?;
+        } else {
+            ws.write_string_with_format(0, 0, title, &big)?;
+        }
+    }
     for (c, col) in columns.iter().enumerate() {
         let c = c as u16;
         let zh = headers_zh.get(c as usize).map_or(col.name, String::as_str);
-        ws.write_string_with_format(0, c, zh, &bold)?;
-        ws.write_string_with_format(1, c, col.name, &ids)?;
+        ws.write_string_with_format(top, c, zh, &bold)?;
+        ws.write_string_with_format(top + 1, c, col.name, &ids)?;
         ws.set_column_width(c, 12)?;
     }
-    ws.set_freeze_panes(2, 0)?;
+    ws.set_freeze_panes(top + 2, 0)?;
+    let named = |col: &str| matches!(col, "scope" | "parent");
     for (r, row) in rows.iter().enumerate() {
-        let xr = (r + 2) as u32;
+        let xr = r as u32 + top + 2;
         for (c, (col, cell)) in columns.iter().zip(row.cells()).enumerate() {
             let xc = c as u16;
             match cell {
@@ -685,7 +742,12 @@ pub fn to_xlsx_bytes<R: Row>(
                     ws.write_boolean(xr, xc, b)?;
                 }
                 other => {
-                    ws.write_string(xr, xc, other.to_exact_text())?;
+                    let text = other.to_exact_text();
+                    let text = match head.names.get(&text) {
+                        Some(name) if named(col.name) => name.clone(),
+                        _ => text,
+                    };
+                    ws.write_string(xr, xc, text)?;
                 }
             }
         }

@@ -554,7 +554,13 @@ fn xlsx_has_the_chinese_headers_then_the_ids() {
     let l = org_life_ledger();
     let engine = Engine::new(&l);
     let rows = org_life(&engine, &at(d(2019, 5, 20))).unwrap();
-    let bytes = stats::to_xlsx_bytes(&rows, &headers_zh(StatsTable::OrgLife), "org_life").unwrap();
+    let bytes = stats::to_xlsx_bytes(
+        &rows,
+        &headers_zh(StatsTable::OrgLife),
+        "org_life",
+        &Default::default(),
+    )
+    .unwrap();
     let mut wb: Xlsx<_> = Xlsx::new(std::io::Cursor::new(bytes)).unwrap();
     let range = wb.worksheet_range("org_life").unwrap();
     assert_eq!(range.get((0, 0)), Some(&Data::String("党支部".into())));
