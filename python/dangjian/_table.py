@@ -125,7 +125,8 @@ class Table:
         for r in rows:
             lines.append("  ".join(_pad(v, w) for v, w in zip(r, widths)))
         if self.num_rows > len(rows):
-            lines.append(f"... {self.num_rows - len(rows)} more rows")
+            more = self.num_rows - len(rows)
+            lines.append(f"... {more} more {'row' if more == 1 else 'rows'}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

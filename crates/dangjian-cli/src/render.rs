@@ -115,7 +115,10 @@ pub fn table<R: Row>(
                     line(r.iter().map(String::as_str).collect()).trim_end()
                 )?;
             }
-            writeln!(out, "({} rows)", cells.len())?;
+            match cells.len() {
+                1 => writeln!(out, "(1 row)")?,
+                n => writeln!(out, "({n} rows)")?,
+            }
             Ok(out)
         }
     }

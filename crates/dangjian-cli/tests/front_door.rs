@@ -299,3 +299,13 @@ fn a_statistics_workbook_is_ready_to_file_with_a_title_and_names() {
     }
     std::fs::remove_file(&x).ok();
 }
+
+#[test]
+fn a_table_of_one_row_says_one_row() {
+    // enterprise_orgs without --by: the scope's own row only.
+    let (code, out, err) = dangjian(&["stats", "enterprise_orgs"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.lines().last(), Some("(1 row)"));
+    let (_, out, _) = dangjian(&["tasks"]);
+    assert_eq!(out.lines().last(), Some("(33 rows)"));
+}

@@ -1013,7 +1013,7 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
         }
         let (all, formal) = members.get(&o.id.sym()).copied().unwrap_or((0, 0));
         if formal < 3 {
-            c.push(ProblemKind::SmallBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {formal} formal members; a branch needs at least 3 (units with fewer join a joint branch)", o.kind, o.id));
+            c.push(ProblemKind::SmallBranch, at(Table::Orgs, i, "id"), format!("{} `{}` has {}; a branch needs at least 3 (units with fewer join a joint branch)", o.kind, o.id, crate::model::words::count_en(formal as u64, "formal members")));
         }
         if all > 50 {
             c.push(
