@@ -146,3 +146,34 @@ def test_labels_fit_inside_the_figure(ds):
             b = t.get_window_extent(r)
             assert b.x0 >= box.x0 - 1 and b.x1 <= box.x1 + 1, t.get_text()
             assert b.y0 >= box.y0 - 1 and b.y1 <= box.y1 + 1, t.get_text()
+
+
+def test_the_plot_module_exports_only_its_api():
+    import dangjian.plot as djp
+
+    assert dir(djp) == sorted(djp.__all__)
+    for private in ("os", "warnings", "Any", "Dict", "calendar", "textwrap"):
+        assert private not in djp.__all__ and private not in dir(djp)
+    assert {"trend", "coverage_by", "task_status", "duty_heatmap", "cjk_font"} <= set(djp.__all__)
+
+
+def test_a_month_end_point_sits_under_its_own_months_tick_and_carried_points_are_marked():
+    import dangjian as dj
+    import dangjian.plot as djp
+
+    ax = djp.trend(dj.example(), "coverage.org", "2019-01-01", "2019-12-31")
+    ticks = [t.get_text() for t in ax.get_xticklabels()]
+    assert ticks[0] == "2019-01" and ticks[-1] == "2019-12"
+    import matplotlib.dates as mdates
+
+    # The first tick is at the first point, 31 January, labelled January.
+    assert mdates.num2date(ax.get_xticks()[0]).date().isoformat() == "2019-01-31"
+    # January to July with records: one solid line of 7 points; August to December
+    # carried: a dashed line from July and 5 hollow points.
+    solid = [ln for ln in ax.lines if ln.get_linestyle() == "-"]
+    dashed = [ln for ln in ax.lines if ln.get_linestyle() == "--" and len(ln.get_xdata())]
+    hollow = [ln for ln in ax.lines if ln.get_linestyle() == "None" and ln.get_markerfacecolor() == "white"]
+    assert len(solid[0].get_xdata()) == 7
+    assert len(dashed[0].get_xdata()) == 6 and len(hollow[0].get_xdata()) == 5
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("no new records" in t for t in legend)

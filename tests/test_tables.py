@@ -22,7 +22,7 @@ def tables(ds):
 def test_arrow_types(ds):
     t = tables(ds)
     m = pa.table(t["metrics"])
-    assert m.column_names[:7] == ["metric", "scope", "value", "numerator", "denominator", "target", "due"]
+    assert m.column_names[:8] == ["metric", "scope", "scope_name", "value", "numerator", "denominator", "target", "due"]
     assert m.schema.field("value").type == pa.float64()
     assert m.schema.field("due").type == pa.date32()
     assert m.column("value").null_count >= 0

@@ -325,7 +325,10 @@ class Ledger:
         by: Optional[UnitKind] = None,
     ) -> Table:
         """The same query at every month end (``freq="M"``) or week end (``"W"``) between
-        ``start`` and ``end``, in one call: columns ``as_of`` then the metric row columns.
+        ``start`` and ``end``, in one call: columns ``as_of``, ``records_since_previous``
+        (whether any dated record, a progress update, activity or observation, falls after
+        the previous point; where none does the value is only carried flat, and
+        :func:`dangjian.plot.trend` draws it hollow and dashed), then the metric row columns.
 
         >>> import dangjian as dj
         >>> t = dj.example().trend("coverage.org", start="2019-01-01", end="2019-07-31")

@@ -19,8 +19,8 @@ class Table:
 
         >>> import dangjian as dj
         >>> t = dj.example().metrics(as_of="2019-07-31", metrics=["tasks.started"])
-        >>> t.column_names[:3]
-        ['metric', 'scope', 'value']
+        >>> t.column_names[:4]
+        ['metric', 'scope', 'scope_name', 'value']
         >>> import pyarrow as pa
         >>> pa.table(t).num_rows
         1

@@ -32,6 +32,24 @@ from ._ledger import DateLike, Ledger, _date
 from ._table import Table
 from ._types import Freq, UnitKind
 
+#: The plotting API; the rest of the module's names (its imports among them) are not.
+__all__ = [
+    "CJK_FONTS",
+    "STATUS_COLOURS",
+    "STATUS_STYLE",
+    "cjk_font",
+    "coverage_by",
+    "duty_heatmap",
+    "task_status",
+    "trend",
+]
+
+
+def __dir__() -> List[str]:
+    """What ``dir(dangjian.plot)`` and tab completion show: the API only."""
+    return sorted(__all__)
+
+
 #: Fonts with Chinese glyphs, in order of preference.
 CJK_FONTS = (
     "Noto Sans CJK SC",
@@ -332,22 +350,75 @@ def trend(
     series: Dict[tuple, List[tuple]] = {}
     ratio = True
     for r in rows:
-        series.setdefault((r["metric"], r["scope"]), []).append((r["as_of"], r["value"]))
+        # A point after which no dated record exists carries the previous value flat.
+        fresh = r.get("records_since_previous", True)
+        series.setdefault((r["metric"], r["scope"]), []).append((r["as_of"], r["value"], fresh))
         ratio = ratio and r.get("denominator") is not None
-    for (m, s), points in series.items():
+    carried_any = False
+    for i, ((m, s), points) in enumerate(series.items()):
         points = [p for p in points if p[1] is not None]
         if not points:
             continue
         label = f"{names.metric(m)} · {names.unit(s)}" if names else f"{m} @ {s}"
-        ax.plot([p[0] for p in points], [p[1] for p in points], marker="o", label=_wrap(label, 40))
+        colour = _METRIC_COLOURS[i % len(_METRIC_COLOURS)]
+        solid = [p for p in points if p[2]]
+        if solid:
+            ax.plot([p[0] for p in solid], [p[1] for p in solid], marker="o", color=colour, label=_wrap(label, 40))
+        carried = [p for p in points if not p[2]]
+        if carried:
+            carried_any = True
+            # Dashed from the last point with records, hollow where the value is carried.
+            lead = [solid[-1]] if solid else []
+            ax.plot(
+                [p[0] for p in lead + carried],
+                [p[1] for p in lead + carried],
+                linestyle="--",
+                color=colour,
+                label=None if solid else _wrap(label, 40),
+            )
+            ax.plot(
+                [p[0] for p in carried],
+                [p[1] for p in carried],
+                linestyle="none",
+                marker="o",
+                markerfacecolor="white",
+                color=colour,
+            )
+    if carried_any:
+        from matplotlib.lines import Line2D
+
+        ax.add_line(
+            Line2D(
+                [],
+                [],
+                linestyle="--",
+                marker="o",
+                markerfacecolor="white",
+                color=_GREY,
+                label=_label("无新记录，沿用上期", "no new records: carried flat"),
+            )
+        )
     if ratio:
         ax.set_ylim(0, 1.05)
         ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    _date_ticks(ax, sorted({r["as_of"] for r in rows}))
     ax.set_title(_label("趋势", "trend"))
     if series:
         ax.legend(fontsize="small")
-    ax.figure.autofmt_xdate()
     return _finish(ax)
+
+
+def _date_ticks(ax: Any, dates: List[_dt.date]) -> None:
+    """Ticks on the points themselves: a month-end point under its own month's label
+    (``2019-01`` at 31 January), not under the next month's first-day tick."""
+    if not dates:
+        return
+    month_ends = all((d + _dt.timedelta(days=1)).day == 1 for d in dates)
+    step = max(1, len(dates) // 12)
+    shown = dates[::step]
+    ax.set_xticks(shown)
+    ax.set_xticklabels([d.strftime("%Y-%m" if month_ends else "%m-%d") for d in shown])
+    ax.figure.autofmt_xdate()
 
 
 def duty_heatmap(

@@ -17,7 +17,8 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
-use dangjian::output::{Header, Output};
+use dangjian::output::{Header, Named, Output};
+use dangjian::report::Labels;
 use dangjian::rows::Row;
 use render::Format;
 
@@ -264,14 +265,39 @@ fn drill<R: Row + serde::Serialize>(
     a: &DrillArgs,
 ) -> Result<(), Failure> {
     let rows = rows?;
-    let text = match a.format {
-        Format::Json => json_text(&engine.header(&a.q.query(), output)?.envelope_rows(&rows)?)?,
-        format => render::table(&rows, format, &dashboard::names(l)).map_err(|e| Failure {
-            code: 2,
-            message: e.to_string(),
-        })?,
+    let header = engine.header(&a.q.query(), output)?;
+    emit(&table_text(l, &header, &rows, a.format)?, a.to.as_deref())
+}
+
+/// Rows in a format: JSON in the envelope and CSV with the names beside the ids (for other
+/// tools), text and Markdown with names instead of ids (for people).
+fn table_text<R: Row + serde::Serialize>(
+    l: &Ledger,
+    header: &Header,
+    rows: &[R],
+    format: Format,
+) -> Result<String, Failure> {
+    let failure = |e: Box<dyn std::error::Error>| Failure {
+        code: 2,
+        message: e.to_string(),
     };
-    emit(&text, a.to.as_deref())
+    match format {
+        Format::Json => json_text(&header.envelope_named(rows, &Labels::new(l))?),
+        Format::Csv => {
+            let labels = Labels::new(l);
+            let named: Vec<Named<'_, R>> = rows
+                .iter()
+                .map(|row| Named {
+                    row,
+                    labels: &labels,
+                })
+                .collect();
+            render::table(&named, format, &Default::default()).map_err(failure)
+        }
+        Format::Text | Format::Md => {
+            render::table(rows, format, &dashboard::names(l)).map_err(failure)
+        }
+    }
 }
 
 /// A JSON document as the command writes it: pretty, with a final line feed.
@@ -331,6 +357,7 @@ fn stats_out<R: Row + serde::Serialize>(
             let shown: Vec<_> = rows.iter().map(stats::ForPeople).collect();
             render::table(&shown, format, &names)
         }
+        // The columns of docs/STATS.md as they are: no names beside the ids.
         Format::Json => return emit(&json_text(&header.envelope_rows(rows)?)?, to),
         Format::Csv => render::table(rows, format, &names),
     }

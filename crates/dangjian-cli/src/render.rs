@@ -48,7 +48,31 @@ pub fn table<R: Row>(
     format: Format,
     names: &HashMap<String, String>,
 ) -> Result<String, Box<dyn std::error::Error>> {
-    let columns: Vec<&str> = R::columns().iter().map(|c| c.name).collect();
+    let all: Vec<&str> = R::columns().iter().map(|c| c.name).collect();
+    // For people the id columns show names already: a `<id>_name` column beside one would
+    // say it twice (text and Markdown only; CSV keeps both for tools).
+    let keep: Vec<bool> = all
+        .iter()
+        .map(|c| {
+            format == Format::Csv
+                || !c
+                    .strip_suffix("_name")
+                    .is_some_and(|id| NAMED.contains(&id))
+        })
+        .collect();
+    fn kept<'c>(cells: Vec<Cell<'c>>, keep: &[bool]) -> Vec<Cell<'c>> {
+        cells
+            .into_iter()
+            .zip(keep)
+            .filter_map(|(c, k)| k.then_some(c))
+            .collect()
+    }
+    let shown = |cells| kept(cells, &keep);
+    let columns: Vec<&str> = all
+        .iter()
+        .zip(&keep)
+        .filter_map(|(c, k)| k.then_some(*c))
+        .collect();
     let for_people = |col: &str, v: &Cell<'_>| -> String {
         let c = v.to_display_text();
         if NAMED.contains(&col) {
@@ -75,7 +99,7 @@ pub fn table<R: Row>(
             for r in rows {
                 let cells: Vec<String> = columns
                     .iter()
-                    .zip(r.cells())
+                    .zip(shown(r.cells()))
                     .map(|(c, v)| for_people(c, &v).replace('|', "\\|"))
                     .collect();
                 writeln!(out, "| {} |", cells.join(" | "))?;
@@ -88,7 +112,7 @@ pub fn table<R: Row>(
                 .map(|r| {
                     columns
                         .iter()
-                        .zip(r.cells())
+                        .zip(shown(r.cells()))
                         .map(|(c, v)| for_people(c, &v))
                         .collect()
                 })

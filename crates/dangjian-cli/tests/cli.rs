@@ -91,10 +91,10 @@ fn report_csv_and_md() {
     let (code, out, _) = dangjian(&["report", "--format", "csv", "--metrics", "tasks.started"]);
     assert_eq!(code, 0);
     assert!(
-        out.starts_with("metric,scope,value,numerator,denominator,target,due,zh,en\n"),
+        out.starts_with("metric,scope,scope_name,value,numerator,denominator,target,due,zh,en\n"),
         "{out}"
     );
-    assert!(out.contains("tasks.started,chengxi,"));
+    assert!(out.contains("tasks.started,chengxi,城西新区,"));
     let (code, out, _) = dangjian(&["report", "--format", "md", "--metrics", "coverage"]);
     assert_eq!(code, 0);
     assert!(out.starts_with("| metric |"));
@@ -371,9 +371,9 @@ fn report_csv_has_full_precision_and_integers_md_rounds_but_counts_stay_whole() 
     // numerator and denominator are whole numbers.
     assert_eq!(
         out,
-        "metric,scope,value,numerator,denominator,target,due,zh,en\n\
-         tasks.total,chengxi,33,,,,,重难点工作数,key tasks\n\
-         tasks.started,chengxi,0.7575757575757576,25,33,,,已启动率,share started\n"
+        "metric,scope,scope_name,value,numerator,denominator,target,due,zh,en\n\
+         tasks.total,chengxi,城西新区,33,,,,,重难点工作数,key tasks\n\
+         tasks.started,chengxi,城西新区,0.7575757575757576,25,33,,,已启动率,share started\n"
     );
     let (code, out, _) = dangjian(&[&args[..], &["--format", "md"]].concat());
     assert_eq!(code, 0);
@@ -399,7 +399,7 @@ fn an_empty_drilldown_keeps_its_columns() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         out,
-        "id,title,unit,owner,leader,status,started,actual,expected,spi,start,deadline,forecast,forecast_never,weight\n"
+        "id,title,unit,unit_name,owner,owner_name,leader,leader_name,status,started,actual,expected,spi,start,deadline,forecast,forecast_never,weight\n"
     );
 }
 

@@ -309,3 +309,36 @@ fn a_table_of_one_row_says_one_row() {
     let (_, out, _) = dangjian(&["tasks"]);
     assert_eq!(out.lines().last(), Some("(33 rows)"));
 }
+
+#[test]
+fn drill_down_csv_and_json_carry_names_beside_ids_and_text_shows_each_once() {
+    let (code, csv, err) = dangjian(&["duties", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    let header = csv.lines().next().unwrap();
+    assert!(
+        header.starts_with("duty,subject,subject_name,holder,holder_name,"),
+        "{header}"
+    );
+    // The first road chief's patrol obligation: the road by its id and its name.
+    let xizhou = csv
+        .lines()
+        .find(|l| l.starts_with("road_patrol,xizhou_road,"))
+        .unwrap();
+    assert!(
+        xizhou.starts_with("road_patrol,xizhou_road,西周路,"),
+        "{xizhou}"
+    );
+    let (_, json, _) = dangjian(&["duties", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let row = v["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["subject"] == "xizhou_road")
+        .unwrap();
+    assert_eq!(row["subject_name"], "西周路");
+    let (_, text, _) = dangjian(&["duties"]);
+    let head = text.lines().next().unwrap();
+    assert!(!head.contains("subject_name"), "{head}");
+    assert!(text.contains("西周路"));
+}

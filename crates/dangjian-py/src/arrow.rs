@@ -137,22 +137,31 @@ pub fn batch<R: Row>(rows: &[R]) -> Result<RecordBatch, ArrowError> {
     build(&columns, rows.iter().map(Row::cells))
 }
 
-/// A record batch of rows of `R` with one more leading date column (`as_of` of a trend).
+/// A record batch of rows of `R` with a leading date column (`as_of` of a trend) and a flag
+/// column after it (`records_since_previous`).
 pub fn dated_batch<'r, R: Row + 'r>(
     date_column: &'static str,
-    rows: impl Iterator<Item = (NaiveDate, &'r R)>,
+    flag_column: &'static str,
+    rows: impl Iterator<Item = (NaiveDate, bool, &'r R)>,
 ) -> Result<RecordBatch, ArrowError> {
-    let columns: Vec<(&str, ColumnType)> = std::iter::once(Column {
-        name: date_column,
-        ty: ColumnType::Date,
-    })
+    let columns: Vec<(&str, ColumnType)> = [
+        Column {
+            name: date_column,
+            ty: ColumnType::Date,
+        },
+        Column {
+            name: flag_column,
+            ty: ColumnType::Bool,
+        },
+    ]
+    .into_iter()
     .chain(R::columns())
     .map(|c| (c.name, c.ty))
     .collect();
     build(
         &columns,
-        rows.map(|(d, r)| {
-            let mut cells = vec![Cell::Date(d)];
+        rows.map(|(d, flag, r)| {
+            let mut cells = vec![Cell::Date(d), Cell::Bool(flag)];
             cells.extend(r.cells());
             cells
         }),

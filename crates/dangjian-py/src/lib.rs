@@ -233,10 +233,34 @@ impl PyLedger {
         q: Query,
         f: fn(&Engine<'_>, &Query) -> Result<Vec<T>, dangjian::metrics::QueryError>,
     ) -> PyResult<PyArrowTable> {
+        self.table_of(py, kind, q, f, true)
+    }
+
+    /// A table of rows from the engine; `named`: with the names beside the ids.
+    fn table_of<T: Row + Send>(
+        &self,
+        py: Python<'_>,
+        kind: &'static str,
+        q: Query,
+        f: fn(&Engine<'_>, &Query) -> Result<Vec<T>, dangjian::metrics::QueryError>,
+        named: bool,
+    ) -> PyResult<PyArrowTable> {
         let batch = detached(py, kind, move || {
             let rows = f(self.engine(), &q)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            arrow::batch(&rows).map_err(arrow_error)
+            if !named {
+                return arrow::batch(&rows).map_err(arrow_error);
+            }
+            // The names beside the ids (subject_name, holder_name...), as the page shows them.
+            let labels = dangjian::report::Labels::new(&self.inner);
+            let named: Vec<_> = rows
+                .iter()
+                .map(|row| dangjian::output::Named {
+                    row,
+                    labels: &labels,
+                })
+                .collect();
+            arrow::batch(&named).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, kind, batch)
     }
@@ -437,11 +461,16 @@ impl PyLedger {
     ) -> PyResult<PyArrowTable> {
         let q = query(py, as_of, from_, scope, by, None, None, None)?;
         match name.parse::<dangjian::stats::StatsTable>() {
-            Ok(dangjian::stats::StatsTable::EnterpriseOrgs) => {
-                self.drill(py, "enterprise_orgs", q, dangjian::stats::enterprise_orgs)
-            }
+            // The columns of docs/STATS.md as they are: no names beside the ids.
+            Ok(dangjian::stats::StatsTable::EnterpriseOrgs) => self.table_of(
+                py,
+                "enterprise_orgs",
+                q,
+                dangjian::stats::enterprise_orgs,
+                false,
+            ),
             Ok(dangjian::stats::StatsTable::OrgLife) => {
-                self.drill(py, "org_life", q, dangjian::stats::org_life)
+                self.table_of(py, "org_life", q, dangjian::stats::org_life, false)
             }
             Err(e) => Err(errors::bad_argument(py, e)),
         }
@@ -481,10 +510,14 @@ impl PyLedger {
                 .engine()
                 .trend(&q, start, end, freq)
                 .map_err(|e| Python::attach(|py| errors::query_error(py, e)))?;
-            let rows = evs
-                .iter()
-                .flat_map(|ev| ev.rows.iter().map(move |r| (ev.as_of, r)));
-            arrow::dated_batch("as_of", rows).map_err(arrow_error)
+            // Whether any dated record (progress, activity, observation) falls after the
+            // previous point: where none does, the value is carried flat from it.
+            let latest = self.inner.latest_date();
+            let rows = evs.iter().flat_map(|ev| {
+                let fresh = latest.is_some_and(|last| last > freq.previous(ev.as_of));
+                ev.rows.iter().map(move |r| (ev.as_of, fresh, r))
+            });
+            arrow::dated_batch("as_of", "records_since_previous", rows).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, "trend", batch)
     }

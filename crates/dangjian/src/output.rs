@@ -26,7 +26,8 @@ use serde_json::{json, Map, Value};
 
 use crate::metrics::{CadreRow, EnterpriseRow, LedgerMetric, MetricRow, ObligationRow, TaskRow};
 use crate::model::{UnitId, UnitKind, Vocabulary};
-use crate::rows::{ColumnType, Row};
+use crate::report::Labels;
+use crate::rows::{Cell, Column, ColumnType, Row};
 use crate::stats::{EnterpriseOrgsRow, OrgLifeRow};
 
 /// A JSON output of dangjian.
@@ -168,6 +169,154 @@ impl Header {
     ) -> Result<Value, serde_json::Error> {
         Ok(self.envelope(serde_json::to_value(rows)?))
     }
+
+    /// The envelope around rows with the names beside their ids ([`Named`]).
+    pub fn envelope_named<R: Row + serde::Serialize>(
+        &self,
+        rows: &[R],
+        labels: &Labels<'_>,
+    ) -> Result<Value, serde_json::Error> {
+        let named = rows
+            .iter()
+            .map(|row| Named { row, labels }.to_json())
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(self.envelope(Value::Array(named)))
+    }
+}
+
+/// Whom an id column names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Names {
+    /// A unit, an organisation or a key task.
+    Node,
+    /// A person.
+    Person,
+}
+
+/// The id columns that name something, and the column of names beside each.
+const NAMED: [(&str, &str, Names); 7] = [
+    ("scope", "scope_name", Names::Node),
+    ("unit", "unit_name", Names::Node),
+    ("owner", "owner_name", Names::Node),
+    ("leader", "leader_name", Names::Person),
+    ("subject", "subject_name", Names::Node),
+    ("holder", "holder_name", Names::Person),
+    ("parent", "parent_name", Names::Node),
+];
+
+/// The name column beside id column `id`, unless the row type has one already.
+fn name_column(id: &str, columns: &[Column]) -> Option<(&'static str, Names)> {
+    let (_, name, who) = NAMED.iter().find(|(c, _, _)| *c == id)?;
+    (!columns.iter().any(|c| c.name == *name)).then_some((*name, *who))
+}
+
+/// A row with the names of what its ids name, each right after its id, as the page shows
+/// them: `subject` then `subject_name` (西周路), `holder` then `holder_name`, likewise `scope`,
+/// `unit`, `owner`, `leader` and `parent`. A name is null where the id is, or names nothing
+/// in the ledger. The tables of the command line (CSV, JSON) and of Python are named rows.
+///
+/// ```
+/// use dangjian::metrics::{Engine, ObligationRow, Query};
+/// use dangjian::output::Named;
+/// use dangjian::report::Labels;
+/// use dangjian::rows::{Cell, Row};
+///
+/// let ledger = dangjian::example();
+/// let rows = Engine::new(&ledger).obligations(&Query::default()).unwrap();
+/// let labels = Labels::new(&ledger);
+/// let cols: Vec<&str> = Named::<ObligationRow>::columns().iter().map(|c| c.name).collect();
+/// assert_eq!(cols[..5], ["duty", "subject", "subject_name", "holder", "holder_name"]);
+/// let patrol = rows.iter().find(|r| r.duty.as_str() == "road_patrol").unwrap();
+/// let cells = Named { row: patrol, labels: &labels }.cells();
+/// assert!(matches!(&cells[2], Cell::Text(name) if name.ends_with('路')));
+/// ```
+pub struct Named<'a, R> {
+    /// The row.
+    pub row: &'a R,
+    /// The ledger's names.
+    pub labels: &'a Labels<'a>,
+}
+
+impl<R: Row> Named<'_, R> {
+    fn name(&self, id: &Cell<'_>, who: Names) -> Cell<'static> {
+        let Cell::Text(id) = id else {
+            return Cell::Null;
+        };
+        let name = match who {
+            Names::Node => self.labels.name(id),
+            Names::Person => self.labels.person(id),
+        };
+        // The labels give the id back when it names nothing.
+        if name == id.as_ref() {
+            Cell::Null
+        } else {
+            Cell::Text(name.to_string().into())
+        }
+    }
+
+    /// The row as a JSON object: its own serialization, with the names inserted after
+    /// their ids.
+    pub fn to_json(&self) -> Result<Value, serde_json::Error>
+    where
+        R: serde::Serialize,
+    {
+        let Value::Object(own) = serde_json::to_value(self.row)? else {
+            return serde_json::to_value(self.row);
+        };
+        let columns = R::columns();
+        let cells = self.row.cells();
+        let mut out = Map::new();
+        for (k, v) in own {
+            let named = name_column(&k, &columns);
+            let id = columns.iter().position(|c| c.name == k);
+            out.insert(k, v);
+            if let (Some((name, who)), Some(i)) = (named, id) {
+                let value = match self.name(&cells[i], who) {
+                    Cell::Text(t) => Value::String(t.into_owned()),
+                    _ => Value::Null,
+                };
+                out.insert(name.to_string(), value);
+            }
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+impl<R: Row> Row for Named<'_, R> {
+    fn columns() -> Vec<Column> {
+        let own = R::columns();
+        let mut out = Vec::with_capacity(own.len() + 2);
+        for c in &own {
+            out.push(*c);
+            if let Some((name, _)) = name_column(c.name, &own) {
+                out.push(Column {
+                    name,
+                    ty: ColumnType::Text,
+                });
+            }
+        }
+        out
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let own = R::columns();
+        let cells = self.row.cells();
+        let mut out = Vec::with_capacity(cells.len() + 2);
+        for (c, cell) in own.iter().zip(cells) {
+            let name = name_column(c.name, &own).map(|(_, who)| self.name(&cell, who));
+            out.push(cell);
+            out.extend(name);
+        }
+        out
+    }
+
+    fn non_null() -> Vec<&'static str> {
+        R::non_null()
+    }
+
+    fn omitted_when_null() -> &'static [&'static str] {
+        R::omitted_when_null()
+    }
 }
 
 /// The JSON Schema (draft 2020-12) of an output: the envelope, and its rows' keys and types
@@ -178,11 +327,15 @@ impl Header {
 pub fn schema(output: Output) -> Value {
     let (rows, what) = match output {
         Output::Report => (rows_schema::<MetricRow>(), "one metric at one scope"),
-        Output::Tasks => (rows_schema::<TaskRow>(), "one key task"),
-        Output::Duties => (rows_schema::<ObligationRow>(), "one duty obligation"),
-        Output::Coverage => (rows_schema::<EnterpriseRow>(), "one above-scale enterprise"),
-        Output::Cadres => (rows_schema::<CadreRow>(), "one cadre"),
+        Output::Tasks => (rows_schema::<Named<TaskRow>>(), "one key task"),
+        Output::Duties => (rows_schema::<Named<ObligationRow>>(), "one duty obligation"),
+        Output::Coverage => (
+            rows_schema::<Named<EnterpriseRow>>(),
+            "one above-scale enterprise",
+        ),
+        Output::Cadres => (rows_schema::<Named<CadreRow>>(), "one cadre"),
         Output::Catalogue => (rows_schema::<LedgerMetric>(), "one metric of the catalogue"),
+        // The statistics tables keep the columns of docs/STATS.md, nothing beside them.
         Output::EnterpriseOrgs => (
             rows_schema::<EnterpriseOrgsRow>(),
             "the above-scale enterprises of one scope row",

@@ -1276,6 +1276,7 @@ impl<'a> Engine<'a> {
     /// The rows of one scope unit, in slot order, targets right after their metric.
     fn scope_rows(&self, ctx: &Ctx<'_, 'a>, s: Scope, rows: &mut Vec<MetricRow>) {
         let scope_id: &UnitId = &self.l.units[s.unit].id;
+        let scope_name: &str = &self.l.units[s.unit].name;
         // The counting target of each targeted metric at this scope.
         let targets: Vec<(&str, u32)> = self
             .s
@@ -1322,6 +1323,7 @@ impl<'a> Engine<'a> {
                 rows.push(MetricRow {
                     metric: slot.id.clone(),
                     scope: scope_id.clone(),
+                    scope_name: scope_name.to_string(),
                     value: val.value,
                     numerator: val.numerator,
                     denominator: val.denominator,
@@ -1339,6 +1341,7 @@ impl<'a> Engine<'a> {
                 rows.push(MetricRow {
                     metric: slot.target_row.clone(),
                     scope: scope_id.clone(),
+                    scope_name: scope_name.to_string(),
                     value: a.value,
                     numerator: a.numerator,
                     denominator: a.denominator,

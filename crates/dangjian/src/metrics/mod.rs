@@ -45,7 +45,7 @@
 //!   affected.
 //!
 //! ```
-//! use chrono::NaiveDate;
+//! use chrono::{Datelike, NaiveDate};
 //! use dangjian::metrics::{Engine, Query};
 //! use dangjian::model::*;
 //!
@@ -65,7 +65,7 @@
 
 use std::collections::HashSet;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 use crate::model::{UnitId, UnitKind};
@@ -198,6 +198,8 @@ pub struct MetricRow {
     pub metric: String,
     /// The scope unit of this row.
     pub scope: UnitId,
+    /// The scope unit's name (城西新区), beside its id for people reading the table.
+    pub scope_name: String,
     /// The value; `None` (n/a) for a ratio over an empty denominator or an aggregate over
     /// nothing.
     pub value: Option<f64>,
@@ -220,6 +222,7 @@ pub struct MetricRow {
 crate::rows::impl_row!(MetricRow {
     metric,
     scope,
+    scope_name,
     value,
     numerator,
     denominator,
@@ -249,7 +252,7 @@ pub struct Evaluation {
 impl Evaluation {
     /// The rows as the JSON document of `docs/METRICS.md`, in the envelope of every JSON
     /// output ([`crate::output`]): `{"format": "dangjian-report/1", "as_of", "from",
-    /// "scope": {"id", "name"}, "by", "rows": [{"metric", "scope", "value", "numerator",
+    /// "scope": {"id", "name"}, "by", "rows": [{"metric", "scope", "scope_name", "value", "numerator",
     /// "denominator", "target"[, "due"]}]}`. Counts, days and periods, and integral
     /// numerators and denominators, are written as JSON integers; missing values as `null`.
     pub fn to_json(&self) -> serde_json::Value {
@@ -262,6 +265,7 @@ impl Evaluation {
                 let mut m = Map::new();
                 m.insert("metric".into(), Value::String(r.metric.clone()));
                 m.insert("scope".into(), Value::String(r.scope.as_str().to_string()));
+                m.insert("scope_name".into(), Value::String(r.scope_name.clone()));
                 m.insert("value".into(), json_number(r.value, integral));
                 m.insert("numerator".into(), json_number(r.numerator, true));
                 m.insert("denominator".into(), json_number(r.denominator, true));
@@ -323,6 +327,26 @@ pub enum Freq {
 }
 
 impl Freq {
+    /// The point before `point` at this frequency: the previous month end, or the Sunday a
+    /// week before.
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::metrics::Freq;
+    /// let d = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+    /// assert_eq!(Freq::Month.previous(d(2019, 3, 31)), d(2019, 2, 28));
+    /// assert_eq!(Freq::Week.previous(d(2019, 7, 28)), d(2019, 7, 21));
+    /// ```
+    pub fn previous(self, point: NaiveDate) -> NaiveDate {
+        match self {
+            Freq::Month => point
+                .with_day(1)
+                .and_then(|first| first.pred_opt())
+                .unwrap_or(point),
+            Freq::Week => point - chrono::Duration::days(7),
+        }
+    }
+
     fn what(self) -> &'static str {
         match self {
             Freq::Month => "month end",

@@ -34,7 +34,8 @@ pub fn figure(kind: MetricKind, value: Option<f64>) -> String {
 /// use dangjian::metrics::{MetricKind, MetricRow};
 /// use dangjian::report::row_text;
 /// let row = MetricRow {
-///     metric: "tasks.started".into(), scope: "chengxi".into(), value: Some(25.0 / 33.0),
+///     metric: "tasks.started".into(), scope: "chengxi".into(), scope_name: "城西新区".into(),
+///     value: Some(25.0 / 33.0),
 ///     numerator: Some(25.0), denominator: Some(33.0), target: None, due: None,
 ///     kind: MetricKind::Ratio,
 /// };
