@@ -76,6 +76,17 @@ def test_coverage_drilldown_lists_the_enterprises_behind_the_ratio(ds):
     assert len(missing) == 98 - m["numerator"]
 
 
+def test_no_enterprise_has_a_liaison_yet_and_all_are_due_by_year_end(ds):
+    # DOMAIN.md, enterprise liaison: 0 of the 98 linked, target 1 by 2019-12-31; achievement
+    # (0 - 0) / (1 - 0) = 0.
+    t = ds.metrics(as_of=AS_OF, metrics=["coverage.liaison", "target.coverage.liaison"])
+    m = row(t, "coverage.liaison")
+    assert (m["value"], m["numerator"], m["denominator"]) == (0, 0, 98)
+    assert (m["target"], str(m["due"])) == (1, "2019-12-31")
+    assert row(t, "target.coverage.liaison")["value"] == 0
+    assert all(r["liaisons"] == [] for r in rows(ds.coverage(as_of=AS_OF)))
+
+
 def test_tasks_drilldown_has_one_row_per_key_task(ds):
     t = rows(ds.tasks(as_of=AS_OF))
     assert len(t) == 33

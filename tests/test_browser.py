@@ -54,6 +54,10 @@ def test_the_chengxi_page_shows_its_headline_figures_with_no_error_and_no_reques
     covered = _text(page, "#programmes [data-metric='coverage.org']")
     assert covered.startswith("组织覆盖率 organisation coverage 89.8% (88/98)")
     assert "目标 target 100% · 2019-12-31" in covered
+    # DOMAIN.md, enterprise liaison: none of the 98 linked yet (0/98 = 0%), all due by year end.
+    linked = _text(page, "#p-coverage [data-metric='coverage.liaison']")
+    assert linked.startswith("联企覆盖率 enterprise liaison coverage 0% (0/98)")
+    assert "目标 target 100% · 2019-12-31" in linked
     # Both are on the first screen a reader sees.
     for metric in ("tasks.started", "coverage.org"):
         top = page.evaluate(

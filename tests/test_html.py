@@ -28,6 +28,9 @@ def test_the_page_states_the_facts_of_the_example(page):
     assert "75.8%" in started and "(25/33)" in started
     covered = re.search(r'data-metric="coverage.org">(.*?)</a>', page).group(1)
     assert "89.8%" in covered and "(88/98)" in covered and "2019-12-31" in covered
+    # No enterprise linked to a leadership member yet (0/98), every one due by 2019-12-31.
+    linked = re.search(r'data-metric="coverage.liaison">(.*?)</a>', page).group(1)
+    assert "(0/98)" in linked and "联企覆盖率" in linked and "100% · 2019-12-31" in linked
     assert re.search(r'data-metric="workshops.red">.*?<b>7</b>', page)
     assert re.search(r'data-metric="committees.two_new">.*?<b>0</b>.*?目标 <span class="en">target</span> 2', page)
     # The late tasks by name, the enterprises without an organisation by name.

@@ -27,8 +27,8 @@ def _rows(ds, **kw):
 def test_coverage_by_block_names_the_blocks_and_draws_the_district_apart(ds):
     _require_cjk_font()
     ax = djp.coverage_by(ds, by="block", as_of=AS_OF)
-    # Three metrics x (2 blocks + the district's own row).
-    assert len(ax.patches) == 9
+    # The catalogue's four coverage.* metrics x (2 blocks + the district's own row).
+    assert len(ax.patches) == 12
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["梅堂区块", "花川区块", "城西新区（全部）"]
     # The district sits a gap away from the blocks, under a separating line.
@@ -42,6 +42,8 @@ def test_coverage_by_block_names_the_blocks_and_draws_the_district_apart(ds):
     assert org == pytest.approx(
         [rows[("meitang_block", "coverage.org")]["value"], rows[("huachuan_block", "coverage.org")]["value"], 88 / 98]
     )
+    # Liaison coverage (the fourth): no enterprise linked yet, 0 everywhere (DOMAIN.md).
+    assert [p.get_width() for p in ax.patches[9:]] == [0, 0, 0]
 
 
 def test_task_status_counts_every_key_task_once(ds):

@@ -149,6 +149,7 @@ ROLES = [
     "shock_team",
     "road_chief",
     "instructor",
+    "enterprise_liaison",
     "party_delegate",
     "villager_rep",
 ]
@@ -418,7 +419,7 @@ class Gen:
                 tgt = r.choice(villages + ([r.choice(all_units)] if self.maybe(0.2) else []))
             elif role in ("leader", "member"):
                 tgt = r.choice(tfs + inis + [r.choice(all_orgs)])
-            elif role == "instructor":
+            elif role in ("instructor", "enterprise_liaison"):
                 tgt = r.choice(ents + all_orgs + workshops) if ents else r.choice(all_orgs)
             elif role == "secretary":
                 tgt = r.choice(all_orgs)
@@ -1236,6 +1237,36 @@ EDGE_CASES: List[Any] = [
             ("coverage.own_org", "d0"): (0.25, 1, 4),
             ("coverage.work", "d0"): (1.0, 4, 4),
         },
+    ),
+    (
+        # Above scale and active: e1, e2, e5, e6 (e3 is not above scale, e4 is gone). Linked on
+        # 2019-07-31: e1 directly; e2 through the joint branch oj, dissolved but established
+        # (as coverage.work reads "an org of any kind it hosts"). Not linked: e5 (its link ended
+        # 06-30), e6 (a link to o6, not established until 09-01, and one starting 08-01). 2/4.
+        "coverage: enterprise liaison",
+        _ledger(
+            extra_units=ENT_UNITS,
+            orgs=[
+                _org("oj", "joint_branch", ["e2", "e3"], dissolved="2019-03-31"),
+                _org("o6", "branch", ["e6"], "2019-09-01"),
+            ],
+            people=_people(("p", None), ("q", None)),
+            roles=[
+                {"person": "p", "role": "enterprise_liaison", "target": "e1", "start": "2019-01-01"},
+                {"person": "q", "role": "enterprise_liaison", "target": "oj", "start": "2018-01-01"},
+                {
+                    "person": "p",
+                    "role": "enterprise_liaison",
+                    "target": "e5",
+                    "start": "2018-01-01",
+                    "end": "2019-06-30",
+                },
+                {"person": "q", "role": "enterprise_liaison", "target": "o6", "start": "2019-01-01"},
+                {"person": "q", "role": "enterprise_liaison", "target": "e6", "start": "2019-08-01"},
+            ],
+        ),
+        {"as_of": "2019-07-31"},
+        {("coverage.liaison", "d0"): (0.5, 2, 4)},
     ),
     (
         # M = 2019-08-31 - 6 months = 2019-02-28. Members of b1 joined by M: p1 (on M), p3;

@@ -72,6 +72,7 @@ def test_drilldown_types_follow_the_rust_fields(ds):
     assert c.field("roles").type == pa.list_(pa.string())  # Vec<RoleKind>
     e = pa.table(ds.coverage(as_of=AS_OF)).schema
     assert e.field("via_org").type == pa.list_(pa.string())
+    assert e.field("liaisons").type == pa.list_(pa.string())
     cat = pa.table(dj.catalogue()).schema
     assert cat.names == ["id", "zh", "en", "definition", "kind", "direction", "programme"]
 

@@ -7,7 +7,8 @@ births and elections, formulas dividing by zero, calendar duties with their own 
 targets due before `as_of`...). A few hand-made ledgers add the readings METRICS.md leaves
 open (an update on a start date after `as_of`, org life through a dissolved party group,
 duty windows without a start, targets equal to their baseline or due before `as_of`,
-formulas dividing by zero, instructors on dissolved or future orgs, 29 February births).
+formulas dividing by zero, instructors and enterprise liaisons on dissolved or future orgs,
+29 February births).
 Each ledger is saved as a CSV folder and evaluated at the root at a few dates, with and
 without `from`; every row must agree.
 
@@ -47,6 +48,12 @@ def _ledger(**tables):
 
 
 # Hand-made ledgers for the readings METRICS.md leaves to the implementer.
+# Two orgs of the enterprise e1: o1 dissolved in 2018, o2 not established until 2019-09-01.
+ENTERPRISE_ORGS = [
+    {"id": "o1", "kind": "branch", "name": "O", "hosts": "e1", "established": "2010-01-01", "dissolved": "2018-01-01"},
+    {"id": "o2", "kind": "branch", "name": "O2", "hosts": "e1", "established": "2019-09-01"},
+]
+
 HAND_MADE = {
     # a task whose start is after as_of, started early by updates; one more update on the start day (after as_of)
     "update_on_future_start": _ledger(
@@ -157,17 +164,7 @@ HAND_MADE = {
     ),
     # an instructor on a dissolved org of the enterprise, and one on an org established after as_of
     "instructors": _ledger(
-        orgs=[
-            {
-                "id": "o1",
-                "kind": "branch",
-                "name": "O",
-                "hosts": "e1",
-                "established": "2010-01-01",
-                "dissolved": "2018-01-01",
-            },
-            {"id": "o2", "kind": "branch", "name": "O2", "hosts": "e1", "established": "2019-09-01"},
-        ],
+        orgs=ENTERPRISE_ORGS,
         people=[
             {"id": "p1", "name": "a", "birth_date": "1984-07-31"},
             {"id": "p2", "name": "b", "birth_date": "1984-08-01"},
@@ -179,6 +176,17 @@ HAND_MADE = {
             {"person": "p1", "role": "staff", "target": "d", "start": "2019-01-01"},
             {"person": "p2", "role": "staff", "target": "d", "start": "2019-01-01"},
             {"person": "p3", "role": "leader", "target": "o2", "start": "2019-01-01"},
+        ],
+    ),
+    # enterprise liaison (coverage.liaison): a link through a dissolved org of the enterprise
+    # counts until it ends (2019-08-05), one through an org established after as_of does not
+    "liaisons": _ledger(
+        orgs=ENTERPRISE_ORGS,
+        people=[{"id": "p1", "name": "a"}, {"id": "p2", "name": "b"}],
+        roles=[
+            {"person": "p1", "role": "enterprise_liaison", "target": "o1", "start": "2018-01-01", "end": "2019-08-05"},
+            {"person": "p2", "role": "enterprise_liaison", "target": "o2", "start": "2019-01-01"},
+            {"person": "p2", "role": "leadership", "target": "d", "start": "2019-01-01"},
         ],
     ),
 }

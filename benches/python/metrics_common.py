@@ -15,7 +15,16 @@ import re
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 
 # DOMAIN.md
-CADRE_ROLES = ["secretary", "first_secretary", "liaison_cadre", "leadership", "staff", "leader", "shock_team"]
+CADRE_ROLES = [
+    "secretary",
+    "first_secretary",
+    "liaison_cadre",
+    "leadership",
+    "enterprise_liaison",
+    "staff",
+    "leader",
+    "shock_team",
+]
 ORG_LIFE = ["member_assembly", "group_meeting", "party_lesson", "theme_day", "org_life_meeting"]
 # METRICS.md, red coverage and orgs.*
 COVERING = ["committee", "general_branch", "branch", "joint_branch"]

@@ -382,14 +382,22 @@ def coverage(t, A: pd.Timestamp, root: str) -> List[dict]:
     org_on = active(hosted, "established", "dissolved", A)
     covered = set(hosted.loc[org_on & hosted["kind"].isin(mc.COVERING), "host"])
     own = set(hosted.loc[org_on & hosted["kind"].isin(mc.OWN) & (hosted["n_hosts"] == 1), "host"])
-    instructed = set(roles.loc[active(roles, "start", "end", A) & (roles["role"] == "instructor"), "target"])
-    via_org = set(hosted.loc[(hosted["established"] <= A) & hosted["id"].isin(instructed), "host"])
+
+    def reached(role: str) -> pd.Series:
+        """The enterprise, or an org of any kind it hosts (established by as_of), is the
+        target of an active role of this kind."""
+        targets = set(roles.loc[active(roles, "start", "end", A) & (roles["role"] == role), "target"])
+        via_org = set(hosted.loc[(hosted["established"] <= A) & hosted["id"].isin(targets), "host"])
+        return ents.isin(targets) | ents.isin(via_org)
+
     org = ents.isin(covered)
-    work = org | ents.isin(instructed) | ents.isin(via_org)
+    work = org | reached("instructor")
+    liaison = reached("enterprise_liaison")
     return [
         ratio("coverage.org", root, int(org.sum()), len(ents)),
         ratio("coverage.own_org", root, int(ents.isin(own).sum()), len(ents)),
         ratio("coverage.work", root, int(work.sum()), len(ents)),
+        ratio("coverage.liaison", root, int(liaison.sum()), len(ents)),
     ]
 
 

@@ -420,20 +420,27 @@ def coverage(t, A: dt.date, root: str) -> List[dict]:
     org_on = active("established", "dissolved", A)
     covered = hosted.filter(org_on & pl.col("kind").is_in(mc.COVERING))["host"].unique()
     own = hosted.filter(org_on & pl.col("kind").is_in(mc.OWN) & (pl.col("n_hosts") == 1))["host"].unique()
-    instructed = roles.filter(active("start", "end", A) & (pl.col("role") == "instructor"))["target"].unique()
-    # An org of any kind the enterprise hosts (it exists: established by as_of).
-    via_org = hosted.filter((pl.col("established") <= A) & pl.col("id").is_in(instructed.implode()))["host"].unique()
+
+    def reached(role: str) -> pl.Expr:
+        """The enterprise, or an org of any kind it hosts (it exists: established by as_of), is
+        the target of an active role of this kind."""
+        targets = roles.filter(active("start", "end", A) & (pl.col("role") == role))["target"].unique()
+        via_org = hosted.filter((pl.col("established") <= A) & pl.col("id").is_in(targets.implode()))["host"].unique()
+        return pl.col("id").is_in(targets.implode()) | pl.col("id").is_in(via_org.implode())
+
     e = ents.with_columns(
         pl.col("id").is_in(covered.implode()).alias("org"),
         pl.col("id").is_in(own.implode()).alias("own"),
-    ).with_columns(
-        (pl.col("org") | pl.col("id").is_in(instructed.implode()) | pl.col("id").is_in(via_org.implode())).alias("work")
-    )
-    s = e.select(pl.len().alias("n"), pl.col("org").sum(), pl.col("own").sum(), pl.col("work").sum()).row(0, named=True)
+        reached("enterprise_liaison").alias("liaison"),
+    ).with_columns((pl.col("org") | reached("instructor")).alias("work"))
+    s = e.select(
+        pl.len().alias("n"), pl.col("org").sum(), pl.col("own").sum(), pl.col("work").sum(), pl.col("liaison").sum()
+    ).row(0, named=True)
     return [
         ratio("coverage.org", root, s["org"], s["n"]),
         ratio("coverage.own_org", root, s["own"], s["n"]),
         ratio("coverage.work", root, s["work"], s["n"]),
+        ratio("coverage.liaison", root, s["liaison"], s["n"]),
     ]
 
 

@@ -62,6 +62,7 @@ NAME_COLUMNS = (
     "person",
     "via_org",
     "via_instructor",
+    "liaisons",
 )
 
 

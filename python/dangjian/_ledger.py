@@ -274,7 +274,14 @@ class Ledger:
 
     def coverage(self, as_of: Optional[DateLike] = None, scope: Optional[str] = None) -> Table:
         """One row per above-scale enterprise: organisation coverage (through which org),
-        own organisation, work coverage (through which instructor)."""
+        own organisation, work coverage (through which instructor), and its liaisons (the
+        leadership members linked to it, ``coverage.liaison``).
+
+        >>> import dangjian as dj
+        >>> t = dj.example().coverage(as_of="2019-07-31").to_pylist()
+        >>> len(t), sum(1 for e in t if e["liaisons"])  # 98 enterprises, none linked yet
+        (98, 0)
+        """
         return self._drill("coverage", as_of, None, scope, None, None, None)
 
     def cadres(

@@ -28,6 +28,7 @@ import warnings
 from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _dangjian
+from ._display import metric_names
 from ._ledger import DateLike, Ledger, _date
 from ._table import Table
 from ._types import Freq, UnitKind
@@ -216,19 +217,22 @@ def coverage_by(
     ledger: Ledger,
     by: UnitKind = "block",
     as_of: Optional[DateLike] = None,
-    metrics: Sequence[str] = ("coverage.org", "coverage.own_org", "coverage.work"),
+    metrics: Optional[Sequence[str]] = None,
     ax: Any = None,
 ) -> Any:
     """Horizontal bars: coverage ratios per unit of kind ``by``, by name, with the scope's
-    own row (the whole district) drawn apart on top, under a line.
+    own row (the whole district) drawn apart on top, under a line. ``metrics`` defaults to
+    every ``coverage.*`` metric of the catalogue.
 
     >>> import dangjian as dj, dangjian.plot as djp
     >>> ax = djp.coverage_by(dj.example(), by="block", as_of="2019-07-31")
-    >>> len(ax.patches)  # 3 metrics x (2 blocks + the district)
-    9
+    >>> len(ax.patches)  # 4 coverage metrics x (2 blocks + the district)
+    12
     """
     from matplotlib.ticker import PercentFormatter
 
+    if metrics is None:
+        metrics = [m for m in metric_names() if m.startswith("coverage.")]
     names = _Names(ledger)
     rows = ledger.metrics(as_of=as_of, by=by, metrics=list(metrics)).to_pylist()
     scope = rows[0]["scope"] if rows else None

@@ -22,7 +22,16 @@ SLACK = 1e-9
 Date = _dt.date
 
 CADRE_ROLES = frozenset(
-    {"secretary", "first_secretary", "liaison_cadre", "leadership", "staff", "leader", "shock_team"}
+    {
+        "secretary",
+        "first_secretary",
+        "liaison_cadre",
+        "leadership",
+        "enterprise_liaison",
+        "staff",
+        "leader",
+        "shock_team",
+    }
 )
 ORG_LIFE_KINDS = frozenset({"member_assembly", "group_meeting", "party_lesson", "theme_day", "org_life_meeting"})
 COVERAGE_ORG_KINDS = frozenset({"committee", "general_branch", "branch", "joint_branch"})
@@ -930,7 +939,8 @@ class _Eval:
         ]
         active_orgs = [o for o in self.orgs_now.values() if active_on(o["established"], o["dissolved"], A)]
         instr_targets = {r["target"] for r in self.roles_active(A) if r["role"] == "instructor"}
-        n_org = n_own = n_work = 0
+        liaison_targets = {r["target"] for r in self.roles_active(A) if r["role"] == "enterprise_liaison"}
+        n_org = n_own = n_work = n_liaison = 0
         for e in ents:
             has_org = any(o["kind"] in COVERAGE_ORG_KINDS and e in o["hosts"] for o in active_orgs)
             own = any(o["kind"] in OWN_ORG_KINDS and o["hosts"] == [e] for o in active_orgs)
@@ -940,14 +950,20 @@ class _Eval:
                 or e in instr_targets
                 or any(o["id"] in instr_targets and e in o["hosts"] for o in self.orgs_now.values())
             )
+            # READING: the same words as coverage.work, read the same way (reading 2).
+            linked = e in liaison_targets or any(
+                o["id"] in liaison_targets and e in o["hosts"] for o in self.orgs_now.values()
+            )
             n_org += has_org
             n_own += own
             n_work += work
+            n_liaison += linked
         n = len(ents)
         return [
             _row("coverage.org", scope, _ratio(n_org, n), n_org, n),
             _row("coverage.own_org", scope, _ratio(n_own, n), n_own, n),
             _row("coverage.work", scope, _ratio(n_work, n), n_work, n),
+            _row("coverage.liaison", scope, _ratio(n_liaison, n), n_liaison, n),
         ]
 
     def org_rows(self, scope: str, S: set) -> List[Dict[str, Any]]:

@@ -81,6 +81,18 @@ fn text_dashboard_names_what_is_late_and_missing() {
     ] {
         assert!(out.contains(needle), "missing {needle} in\n{out}");
     }
+    // Under 红色覆盖: no enterprise linked to the leadership yet, 0 of 98, against a target of
+    // every one by 2019-12-31 (achievement (0 - 0) / (1 - 0) = 0).
+    let coverage = &out[out.find("红色覆盖").unwrap()..];
+    let line = coverage
+        .lines()
+        .find(|l| l.contains("联企覆盖率"))
+        .expect("the liaison line");
+    assert!(
+        line.contains("0/98") && line.contains("目标 target 100.0% by 2019-12-31"),
+        "{line}"
+    );
+    assert!(line.contains("(达成 achieved 0.0%)"), "{line}");
     let (code, out, _) = dangjian(&["report", "--as-of", "2019-07-31", "--by", "block"]);
     assert_eq!(code, 0);
     assert!(out.contains("梅堂区块") && out.contains("Breakdown"));
@@ -153,6 +165,9 @@ fn drilldowns_and_catalogue() {
     let (code, out, _) = dangjian(&["coverage", "--format", "csv"]);
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 99); // header + 98 enterprises
+    assert!(out.starts_with(
+        "id,name,parent,org_covered,via_org,own_org,work_covered,via_instructor,liaisons\n"
+    ));
     let (code, out, _) = dangjian(&["duties", "--format", "text"]);
     assert_eq!(code, 0);
     assert!(out.contains("road_patrol") && out.contains("西周路"));
@@ -238,9 +253,12 @@ fn init_template_filled_by_hand_validates_and_reports() {
         ),
         (serde_json::json!(1), serde_json::json!(1))
     );
-    // One above-scale enterprise, no org hosted there: 0/1.
-    assert_eq!(get("coverage.org")["denominator"], 1);
+    // Two above-scale enterprises (the template's and e1), no org hosted at either: 0/2;
+    // the template's is linked to the example member since 2025-01-02, e1 is not: 1/2.
+    assert_eq!(get("coverage.org")["denominator"], 2);
     assert_eq!(get("coverage.org")["numerator"], 0);
+    assert_eq!(get("coverage.liaison")["numerator"], 1);
+    assert_eq!(get("coverage.liaison")["denominator"], 2);
     // Patrol duty, 3-day windows from 2025-01-10 to 2025-01-31 = 22 assessed days. Grace:
     // the 10th and 11th. Patrols on the 10th and 20th cover days 10-12 and 20-22; days
     // 13-19 and 23-31 (7 + 9 = 16 days) have no patrol in [d-2, d]: 22 - 16 = 6 comply.

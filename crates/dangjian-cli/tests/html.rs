@@ -36,6 +36,18 @@ fn report_format_html_writes_the_page_to_a_file() {
     // DOMAIN.md at 2019-07-31: 25 of 33 key tasks started; 88 of 98 enterprises covered.
     assert!(html.contains("75.8%") && html.contains("(25/33)"));
     assert!(html.contains("89.8%") && html.contains("(88/98)"));
+    // Under 红色覆盖: no enterprise linked yet (0/98), every one due by 2019-12-31.
+    let coverage = &html[html.find(r#"id="p-coverage""#).unwrap()..];
+    let fig = &coverage[coverage.find(r#"data-metric="coverage.liaison""#).unwrap()..];
+    let fig = &fig[..fig.find("</a>").unwrap()];
+    assert!(
+        fig.contains("联企覆盖率") && fig.contains("(0/98)"),
+        "{fig}"
+    );
+    assert!(
+        fig.contains("目标 <span class=\"en\">target</span> 100% · 2019-12-31"),
+        "{fig}"
+    );
     assert!(html.contains("按区块分解"));
     assert!(!dir.join("chengxi.html.tmp").exists());
     let _ = std::fs::remove_dir_all(&dir);

@@ -2053,6 +2053,8 @@ obs("filler", "completed_investment", "huachuan", "2018-12-31", 360000000, "电�
 obs("filler", "completed_investment", "huachuan", "2019-06-30", 820000000, "电商物流小镇")
 
 add("targets", "report", metric="coverage.org", scope="chengxi", due=D("2019-12-31"), value=1)
+# The report's next step (班子成员联企联党建): every enterprise linked to a leadership member.
+add("targets", "report", metric="coverage.liaison", scope="chengxi", due=D("2019-12-31"), value=1)
 add("targets", "report", metric="committees.two_new", scope="chengxi", due=D("2019-12-31"), value=2, baseline=0)
 add("targets", "report", metric="tasks.completed", scope="chengxi", due=D("2019-12-31"), value=1)
 add("targets", "filler", metric="lotus_revenue", scope="shangxie", due=D("2019-12-31"), value=700000)

@@ -8,7 +8,8 @@
 //! industrial blocks with two-new committees, roads with road chiefs who patrol, and an
 //! area office whose branches hold the staff; [`Spec::enterprises`] enterprises (mostly
 //! above scale) in those blocks, villages and roads, with their own branches, general
-//! branches and committees, joint branches, instructors and red workshops; tackling groups
+//! branches and committees, joint branches, instructors and red workshops, and links of the
+//! district's leadership to about 60% of them (`enterprise_liaison`); tackling groups
 //! with key tasks and their progress; organisation-life meetings with attendance; the duties
 //! of the example (3-day road patrols, monthly red-workshop visits, 三会一课); indicators
 //! with observations and targets. [`Spec::district()`] is about the size of a real
@@ -180,6 +181,15 @@ impl Spec {
     }
 }
 
+/// The position of each unit of `l` by its id.
+fn unit_index(l: &Ledger) -> std::collections::HashMap<&str, usize> {
+    l.units
+        .iter()
+        .enumerate()
+        .map(|(i, u)| (u.id.as_str(), i))
+        .collect()
+}
+
 /// A small deterministic random stream (SplitMix64).
 #[derive(Clone, Debug)]
 struct Rng(u64);
@@ -333,6 +343,7 @@ impl Gen<'_> {
         self.lives_to_activities();
         self.duties_and_indicators(&all_areas);
         self.workplaces();
+        self.liaisons();
         // A ledger kept over time is roughly chronological; ids follow that order.
         self.l.activities.sort_by_key(|a| a.date);
         for (i, a) in self.l.activities.iter_mut().enumerate() {
@@ -348,12 +359,7 @@ impl Gen<'_> {
     fn workplaces(&mut self) {
         let mut rng = Rng::new(self.s.seed ^ 0x5374_6174_735f_7770);
         let l = &mut self.l;
-        let index: std::collections::HashMap<&str, usize> = l
-            .units
-            .iter()
-            .enumerate()
-            .map(|(i, u)| (u.id.as_str(), i))
-            .collect();
+        let index = unit_index(l);
         let enterprise_of = |u: &UnitId| -> Option<usize> {
             let mut i = *index.get(u.as_str())?;
             if l.units[i].kind == UnitKind::Workshop {
@@ -410,6 +416,69 @@ impl Gen<'_> {
                 u.employees = Some(rng.range(30, 2000) as u64);
             }
         }
+    }
+
+    /// Links of the leadership to enterprises (班子成员联企联党建, `coverage.liaison`), drawn
+    /// from a generator of their own so that every other record is as it was: about 60% of
+    /// the above-scale enterprises are linked to a member of their district's leadership,
+    /// most through the enterprise itself and one in five through the first org listing it
+    /// among its hosts (which may be a joint branch, dissolved, or not set up until after
+    /// `as_of`); a few links ended before `as_of` and a few start after it.
+    fn liaisons(&mut self) {
+        let mut rng = Rng::new(self.s.seed ^ 0x4c69_6169_736f_6e73);
+        let as_of = self.as_of;
+        let l = &self.l;
+        let index = unit_index(l);
+        // The nearest district above a unit (below a city, that is the district, not the city).
+        let district_of = |mut i: usize| -> Option<&str> {
+            loop {
+                let u = &l.units[i];
+                if u.kind == UnitKind::District {
+                    return Some(u.id.as_str());
+                }
+                i = *index.get(u.parent.as_ref()?.as_str())?;
+            }
+        };
+        let mut leadership: std::collections::HashMap<&str, Vec<&PersonId>> =
+            std::collections::HashMap::new();
+        for r in l.roles.iter().filter(|r| r.role == RoleKind::Leadership) {
+            leadership
+                .entry(r.target.as_str())
+                .or_default()
+                .push(&r.person);
+        }
+        let mut first_org: std::collections::HashMap<&str, &OrgId> =
+            std::collections::HashMap::new();
+        for o in &l.orgs {
+            for h in &o.hosts {
+                first_org.entry(h.as_str()).or_insert(&o.id);
+            }
+        }
+        let mut links = Vec::new();
+        for (i, u) in l.units.iter().enumerate() {
+            if u.kind != UnitKind::Enterprise || !u.above_scale || !rng.chance(0.6) {
+                continue;
+            }
+            let Some(team) = district_of(i).and_then(|d| leadership.get(d)) else {
+                continue;
+            };
+            let who = team[rng.below(team.len())].clone();
+            let target = match first_org.get(u.id.as_str()) {
+                Some(o) if rng.chance(0.2) => o.as_str(),
+                _ => u.id.as_str(),
+            };
+            let start = if rng.chance(0.05) {
+                rng.date(add_days(as_of, 1), add_days(as_of, 90))
+            } else {
+                rng.date(ymd(2018, 1, 1), as_of)
+            };
+            let end =
+                (start <= as_of && rng.chance(0.08)).then(|| rng.date(start, add_days(as_of, -1)));
+            let mut r = Role::new(who, RoleKind::EnterpriseLiaison, target, start);
+            r.end = end;
+            links.push(r);
+        }
+        self.l.roles.extend(links);
     }
 
     /// The city above several districts: its unit and party committee.
@@ -1633,6 +1702,9 @@ impl Gen<'_> {
         self.l
             .targets
             .push(target("coverage.org", None, year_end, 1.0, None));
+        self.l
+            .targets
+            .push(target("coverage.liaison", None, year_end, 1.0, None));
         self.l.targets.push(target(
             "committees.two_new",
             None,

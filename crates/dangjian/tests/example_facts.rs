@@ -267,6 +267,38 @@ fn ninety_eight_above_scale_enterprises_and_a_full_coverage_target() {
 }
 
 #[test]
+fn no_enterprise_is_linked_yet_and_every_one_is_due_by_year_end() {
+    // DOMAIN.md, enterprise liaison: the next step, not yet done. No link among the 98
+    // enterprises gives coverage.liaison 0/98 = 0; the target is 1 by 2019-12-31, so the
+    // achievement is (0 - 0) / (1 - 0) = 0.
+    let l = dangjian::example();
+    assert!(l
+        .roles
+        .iter()
+        .all(|r| r.role != RoleKind::EnterpriseLiaison));
+    let engine = dangjian::metrics::Engine::new(&l);
+    let q = dangjian::metrics::Query {
+        as_of: Some(now()),
+        ..Default::default()
+    };
+    let ev = engine.evaluate(&q).unwrap();
+    let r = ev.row("coverage.liaison", "chengxi").expect("the row");
+    assert_eq!(
+        (r.value, r.numerator, r.denominator),
+        (Some(0.0), Some(0.0), Some(98.0))
+    );
+    assert_eq!((r.target, r.due), (Some(1.0), Some(d(2019, 12, 31))));
+    let a = ev
+        .row("target.coverage.liaison", "chengxi")
+        .expect("achievement");
+    assert_eq!((a.value, a.denominator), (Some(0.0), Some(1.0)));
+    // The drill-down lists all 98 enterprises, none with a liaison.
+    let rows = engine.enterprises(&q).unwrap();
+    assert_eq!(rows.len(), 98);
+    assert!(rows.iter().all(|e| e.liaisons.is_empty()));
+}
+
+#[test]
 fn duodeshi_set_up_its_branch_on_the_9th() {
     let l = dangjian::example();
     let ent = l

@@ -165,3 +165,37 @@ fn a_task_force_set_up_after_as_of_does_not_exist_yet() {
         (Some(2.0 / 3.0), Some(2.0), Some(3.0))
     );
 }
+
+#[test]
+fn an_enterprise_liaison_is_a_cadre() {
+    // k (born 1990-01-01, 29 on 2019-07-31) holds only an `enterprise_liaison` role on an
+    // enterprise of the root: a cadre (DOMAIN.md) and young. Root: cadres a, b, c, e, k (5),
+    // young a, c, k (3): young_share 3/5; on tasks still a alone: 1/3.
+    let mut l = people();
+    l.units.push(enterprise("ent", "d"));
+    l.people.push(person("k", Some(d(1990, 1, 1))));
+    l.roles.push(role(
+        "k",
+        RoleKind::EnterpriseLiaison,
+        "ent",
+        d(2019, 5, 1),
+        None,
+    ));
+    assert_valid(&l);
+    let e = Engine::new(&l);
+    let ev = e.evaluate(&at(d(2019, 7, 31))).unwrap();
+    assert_eq!(
+        vnd(&ev, "cadres.young_share", "d"),
+        (Some(0.6), Some(3.0), Some(5.0))
+    );
+    assert_eq!(
+        vnd(&ev, "cadres.young_on_tasks", "d"),
+        (Some(1.0 / 3.0), Some(1.0), Some(3.0))
+    );
+    let rows = e.cadres(&at(d(2019, 7, 31))).unwrap();
+    let k = rows.iter().find(|r| r.person.as_str() == "k").unwrap();
+    assert_eq!(
+        (k.age, k.young, k.roles.as_slice()),
+        (Some(29), true, &[RoleKind::EnterpriseLiaison][..])
+    );
+}

@@ -296,3 +296,158 @@ fn red_workshops_and_two_new_committees() {
     assert_eq!(ev.value("workshops.red"), Some(2.0));
     assert_eq!(ev.value("committees.two_new"), Some(1.0));
 }
+
+/// Block B with enterprises e1..e4 (above scale), two leadership members 王联 (l1) and
+/// 李企 (l2). As of 2019-07-31:
+/// - e1: an `enterprise_liaison` role of l1 on e1 itself, from 2019-03-01 -> linked;
+/// - e2: a role of l2 on branch o2 (hosted by e2, established 2018) from 2019-01-01 ->
+///   linked through the org;
+/// - e3: a role of l1 on e3 from 2018-01-01, ended 2019-06-30 (before as_of) -> not linked;
+/// - e4: a role of l2 on e4 starting 2019-08-01 (after as_of) -> not linked.
+///
+/// coverage.liaison = (e1, e2) / (e1, e2, e3, e4) = 2/4.
+fn liaisons() -> Ledger {
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    l.units.push(unit("B", UnitKind::Block, Some("d")));
+    for i in 1..=4 {
+        l.units.push(enterprise(&format!("e{i}"), "B"));
+    }
+    l.orgs
+        .push(org("o2", OrgKind::Branch, &["e2"], d(2018, 1, 1)));
+    l.people.push(Person::new("l1", "王联"));
+    l.people.push(Person::new("l2", "李企"));
+    for p in ["l1", "l2"] {
+        l.roles
+            .push(role(p, RoleKind::Leadership, "d", d(2016, 1, 1), None));
+    }
+    let links = [
+        ("l1", "e1", d(2019, 3, 1), None),
+        ("l2", "o2", d(2019, 1, 1), None),
+        ("l1", "e3", d(2018, 1, 1), Some(d(2019, 6, 30))),
+        ("l2", "e4", d(2019, 8, 1), None),
+    ];
+    for (p, target, start, end) in links {
+        l.roles
+            .push(role(p, RoleKind::EnterpriseLiaison, target, start, end));
+    }
+    l
+}
+
+#[test]
+fn liaison_coverage_counts_links_active_on_as_of_directly_or_through_an_org() {
+    let l = liaisons();
+    assert_valid(&l);
+    let e = Engine::new(&l);
+    let ev = e.evaluate(&at(d(2019, 7, 31))).unwrap();
+    // 2 linked (e1 directly, e2 through o2) of 4 enterprises.
+    assert_eq!(
+        vnd(&ev, "coverage.liaison", "d"),
+        (Some(0.5), Some(2.0), Some(4.0))
+    );
+    // The drill-down names each enterprise's liaisons: l1 on e1, l2 on e2, nobody else.
+    let rows = e.enterprises(&at(d(2019, 7, 31))).unwrap();
+    let liaisons: Vec<(&str, Vec<&str>)> = rows
+        .iter()
+        .map(|r| {
+            let people = r.liaisons.iter().map(|p| p.as_str()).collect();
+            (r.id.as_str(), people)
+        })
+        .collect();
+    assert_eq!(
+        liaisons,
+        [
+            ("e1", vec!["l1"]),
+            ("e2", vec!["l2"]),
+            ("e3", vec![]),
+            ("e4", vec![])
+        ]
+    );
+    // On 2019-08-01 e4's link has started and e3's is still over: 3/4.
+    let ev = e.evaluate(&at(d(2019, 8, 1))).unwrap();
+    assert_eq!(
+        vnd(&ev, "coverage.liaison", "d"),
+        (Some(0.75), Some(3.0), Some(4.0))
+    );
+}
+
+#[test]
+fn the_dashboard_names_the_liaisons_and_shows_liaison_coverage_under_red_coverage() {
+    let l = liaisons();
+    let e = Engine::new(&l);
+    let html = dangjian::report::page(
+        &l,
+        &e,
+        &at(d(2019, 7, 31)),
+        &dangjian::report::PageOptions::default(),
+    )
+    .unwrap();
+    // The headline figure 2/4 = 50.0%, in the red coverage programme.
+    let coverage = &html[html.find(r#"id="p-coverage""#).unwrap()..];
+    let fig = &coverage[coverage.find(r#"data-metric="coverage.liaison""#).unwrap()..];
+    let fig = &fig[..fig.find("</a>").unwrap()];
+    assert!(fig.contains("联企覆盖率"), "{fig}");
+    assert!(fig.contains("50.0%") && fig.contains("(2/4)"), "{fig}");
+    // The enterprise table names both liaisons.
+    let table = &html[html.find(r#"id="enterprises-table""#).unwrap()..];
+    let table = &table[..table.find("</table>").unwrap()];
+    assert!(table.contains("联企班子成员"), "the column");
+    assert!(table.contains("王联") && table.contains("李企"));
+}
+
+/// The readings of `coverage.liaison` where METRICS.md leaves room (written into its
+/// catalogue definition). Enterprises f1..f5 and f6, as of 2019-07-31, every role active:
+/// - f1, f2: one role on the joint branch oj hosted by both -> both linked;
+/// - f3: roles on its workshop w3 and on ow3 (hosted by w3 alone) -> not linked;
+/// - f4: a role on its branch ob4, dissolved 2019-05-31 -> linked (an org of any kind it
+///   hosts, as for `coverage.work`);
+/// - f5: a role on its branch ob5, established 2019-09-01 (not yet) -> not linked;
+/// - f6: a role held by someone with no `leadership` role -> linked (the role is the link).
+///
+/// coverage.liaison = (f1, f2, f4, f6) / 6 = 4/6.
+#[test]
+fn liaison_coverage_readings_joint_workshop_dissolved_future_and_no_leadership() {
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    for i in 1..=6 {
+        l.units.push(enterprise(&format!("f{i}"), "d"));
+    }
+    l.units.push(unit("w3", UnitKind::Workshop, Some("f3")));
+    l.orgs.push(org(
+        "oj",
+        OrgKind::JointBranch,
+        &["f1", "f2"],
+        d(2018, 1, 1),
+    ));
+    l.orgs
+        .push(org("ow3", OrgKind::Branch, &["w3"], d(2018, 1, 1)));
+    let mut ob4 = org("ob4", OrgKind::Branch, &["f4"], d(2015, 1, 1));
+    ob4.dissolved = Some(d(2019, 5, 31));
+    l.orgs.push(ob4);
+    l.orgs
+        .push(org("ob5", OrgKind::Branch, &["f5"], d(2019, 9, 1)));
+    l.people.push(person("p", None));
+    for t in ["oj", "w3", "ow3", "ob4", "ob5", "f6"] {
+        l.roles.push(role(
+            "p",
+            RoleKind::EnterpriseLiaison,
+            t,
+            d(2019, 1, 1),
+            None,
+        ));
+    }
+    assert_valid(&l);
+    let e = Engine::new(&l);
+    let ev = e.evaluate(&at(d(2019, 7, 31))).unwrap();
+    assert_eq!(
+        vnd(&ev, "coverage.liaison", "d"),
+        (Some(4.0 / 6.0), Some(4.0), Some(6.0))
+    );
+    let rows = e.enterprises(&at(d(2019, 7, 31))).unwrap();
+    let linked: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.liaisons.is_empty())
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(linked, ["f1", "f2", "f4", "f6"]);
+}

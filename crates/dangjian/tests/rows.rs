@@ -131,6 +131,7 @@ fn the_drilldown_columns_are_the_documented_ones() {
             ("own_org", Bool),
             ("work_covered", Bool),
             ("via_instructor", TextList),
+            ("liaisons", TextList),
         ]
     );
     assert_eq!(

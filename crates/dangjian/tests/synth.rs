@@ -3,7 +3,7 @@
 
 use chrono::NaiveDate;
 use dangjian::metrics::{Engine, Query};
-use dangjian::model::{InitiativeKind, UnitKind};
+use dangjian::model::{InitiativeKind, RoleKind, UnitKind};
 use dangjian::synth::{generate, Spec};
 use dangjian::Ledger;
 
@@ -163,6 +163,7 @@ fn assert_strictly_between_0_and_1(spec: &Spec, by: UnitKind, scopes: usize) {
         "coverage.org",
         "coverage.own_org",
         "coverage.work",
+        "coverage.liaison",
         "tasks.started",
         "tasks.progress",
         "roads.chief_coverage",
@@ -198,4 +199,28 @@ fn metrics_are_neither_trivial_nor_missing_by_district() {
         ..town()
     };
     assert_strictly_between_0_and_1(&spec, UnitKind::District, 2);
+}
+
+#[test]
+fn leadership_links_reach_enterprises_directly_or_through_an_org_some_ended_some_to_come() {
+    let spec = town();
+    let l = generate(&spec);
+    let links: Vec<_> = l
+        .roles
+        .iter()
+        .filter(|r| r.role == RoleKind::EnterpriseLiaison)
+        .collect();
+    let orgs: std::collections::HashSet<&str> = l.orgs.iter().map(|o| o.id.as_str()).collect();
+    let leaders: std::collections::HashSet<&str> = l
+        .roles
+        .iter()
+        .filter(|r| r.role == RoleKind::Leadership)
+        .map(|r| r.person.as_str())
+        .collect();
+    // Every case coverage.liaison tells apart occurs: a link to an org the enterprise hosts,
+    // one ended before as_of, one starting after it; each held by a leadership member.
+    assert!(links.iter().any(|r| orgs.contains(r.target.as_str())));
+    assert!(links.iter().any(|r| r.end.is_some_and(|e| e < spec.as_of)));
+    assert!(links.iter().any(|r| r.start > spec.as_of));
+    assert!(links.iter().all(|r| leaders.contains(r.person.as_str())));
 }

@@ -50,9 +50,11 @@ pub fn default_duties() -> Vec<Duty> {
 }
 
 /// An empty district ledger: the district (`district`, the root unit) and one example row in
-/// every table (a village, its designation, the district's party committee and its first
-/// election, one member who is its secretary, a key task with one progress update, a theme
-/// day with its attendance, an indicator with one observation and a target, an exemption),
+/// every table (a village and an above-scale enterprise, the village's designation, the
+/// district's party committee and its first election, one member who is its secretary and
+/// is linked to the enterprise (`enterprise_liaison`, 班子成员联企), a key task with one
+/// progress update, a theme day with its attendance, an indicator with one observation and
+/// a target, an exemption),
 /// plus [`default_duties`] (the member assembly with a quorum of 0.5). Replace
 /// the example rows with real ones; the ledger validates with no problems as it is.
 ///
@@ -68,6 +70,10 @@ pub fn template() -> Ledger {
     let mut village = Unit::new("example_village", UnitKind::Village, "示例村");
     village.parent = Some("district".into());
     l.units.push(village);
+    let mut enterprise = Unit::new("example_enterprise", UnitKind::Enterprise, "示例企业");
+    enterprise.parent = Some("district".into());
+    enterprise.above_scale = true;
+    l.units.push(enterprise);
 
     l.designations.push(DesignationRecord {
         unit: "example_village".into(),
@@ -102,6 +108,12 @@ pub fn template() -> Ledger {
         "p_example",
         RoleKind::Secretary,
         "district_committee",
+        day(2025, 1, 2),
+    ));
+    l.roles.push(Role::new(
+        "p_example",
+        RoleKind::EnterpriseLiaison,
+        "example_enterprise",
         day(2025, 1, 2),
     ));
 
@@ -184,7 +196,8 @@ mod tests {
         let l = template();
         for table in Table::ALL {
             let want = match table {
-                Table::Units => 2,  // the district and the example village
+                Table::Units => 3,  // the district, the example village and enterprise
+                Table::Roles => 2,  // secretary, and the link to the enterprise
                 Table::Duties => 7, // the default duties
                 _ => 1,
             };
@@ -207,6 +220,18 @@ mod tests {
                 "group_meeting group_meeting org:group 1m",
             ]
         );
+    }
+
+    #[test]
+    fn the_example_link_covers_the_example_enterprise() {
+        // One above-scale enterprise, linked since 2025-01-02: coverage.liaison 1/1 on the
+        // template's latest date, 2025-01-31.
+        let l = template();
+        let ev = crate::metrics::Engine::new(&l)
+            .evaluate(&crate::metrics::Query::default())
+            .unwrap();
+        let r = ev.row("coverage.liaison", "district").unwrap();
+        assert_eq!((r.numerator, r.denominator), (Some(1.0), Some(1.0)));
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! 红色成长: young cadres (`cadres.*`).
 //!
-//! A cadre is a person holding a cadre role (`secretary`, `first_secretary`,
-//! `liaison_cadre`, `leadership`, `staff`, `leader`, `shock_team`) active on `as_of`,
+//! A cadre is a person holding a cadre role ([`RoleKind::is_cadre`]) active on `as_of`,
 //! wherever it points. A person is in scope when their membership org, active on `as_of`,
 //! is (any host in scope), or when they hold any role active on `as_of` whose target is.
 

@@ -461,6 +461,7 @@ mod tests {
                 "coverage.org",
                 "coverage.own_org",
                 "coverage.work",
+                "coverage.liaison",
                 "orgs.viable",
                 "orgs.renewal_overdue",
                 "orgs.renewal_due",

@@ -1,4 +1,5 @@
-//! 红色覆盖: the two coverages of above-scale enterprises (`coverage.*`).
+//! 红色覆盖: the two coverages of above-scale enterprises and their links to the leadership
+//! (`coverage.*`).
 //!
 //! Enterprises are units of kind `enterprise` with `above_scale`, active on `as_of`, in
 //! scope. An org is hosted by an enterprise when it lists that enterprise itself among its
@@ -59,6 +60,18 @@ const METRICS: &[Metric<Figures>] = &[
          not still active) / enterprises.",
         |f| Val::ratio(f.work as f64, f.enterprises as f64)
     ),
+    def!(
+        "coverage.liaison",
+        "联企覆盖率",
+        "enterprise liaison coverage",
+        "Enterprises with an `enterprise_liaison` role active on `as_of` (start <= `as_of`, no end or end >= \
+         `as_of`) targeting the enterprise or an org of any kind listing it among its hosts (established by \
+         `as_of`, whether or not still active, as for `coverage.work`) / enterprises (班子成员联企联党建). The \
+         role alone is the link: its holder need not also hold a `leadership` role. A role on an org hosted by \
+         several enterprises links each of them; one on a workshop, or on an org hosted only by a workshop, \
+         does not link the workshop's enterprise.",
+        |f| Val::ratio(f.liaison as f64, f.enterprises as f64)
+    ),
 ];
 
 /// One enterprise on the evaluation date.
@@ -70,6 +83,8 @@ pub(crate) struct EnterpriseEval {
     pub own_org: bool,
     /// Active instructor roles on it or its orgs.
     pub instructor_roles: Vec<u32>,
+    /// Active `enterprise_liaison` roles on it or its orgs.
+    pub liaison_roles: Vec<u32>,
 }
 
 impl EnterpriseEval {
@@ -78,6 +93,9 @@ impl EnterpriseEval {
     }
     fn work_covered(&self) -> bool {
         self.org_covered() || !self.instructor_roles.is_empty()
+    }
+    fn linked(&self) -> bool {
+        !self.liaison_roles.is_empty()
     }
 }
 
@@ -119,12 +137,18 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                 for n in targets {
                     for &r in e.roles_targeting(n) {
                         let role = &l.roles[r as usize];
-                        if role.role == RoleKind::Instructor && role.active_on(as_of) {
-                            ev.instructor_roles.push(r);
+                        if !role.active_on(as_of) {
+                            continue;
+                        }
+                        match role.role {
+                            RoleKind::Instructor => ev.instructor_roles.push(r),
+                            RoleKind::EnterpriseLiaison => ev.liaison_roles.push(r),
+                            _ => {}
                         }
                     }
                 }
                 ev.instructor_roles.sort_unstable();
+                ev.liaison_roles.sort_unstable();
                 ev
             })
             .collect()
@@ -142,10 +166,11 @@ fn offset(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
 pub(crate) struct Figures {
     /// Above-scale enterprises in scope, active on `as_of`.
     enterprises: usize,
-    /// Of them, with organisation coverage, an own org, work coverage.
+    /// Of them, with organisation coverage, an own org, work coverage, a liaison.
     org: usize,
     own_org: usize,
     work: usize,
+    liaison: usize,
 }
 
 /// The figures of the enterprises in scope `s`.
@@ -160,6 +185,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
             f.org += usize::from(ev.org_covered());
             f.own_org += usize::from(ev.own_org);
             f.work += usize::from(ev.work_covered());
+            f.liaison += usize::from(ev.linked());
         }
     }
     f
@@ -184,6 +210,9 @@ pub struct EnterpriseRow {
     pub work_covered: bool,
     /// The people holding an active `instructor` role on the enterprise or an org it hosts.
     pub via_instructor: Vec<PersonId>,
+    /// The people holding an active `enterprise_liaison` role on the enterprise or an org it
+    /// hosts (联企班子成员; `coverage.liaison` counts the enterprises with any).
+    pub liaisons: Vec<PersonId>,
 }
 
 crate::rows::impl_row!(EnterpriseRow {
@@ -195,6 +224,7 @@ crate::rows::impl_row!(EnterpriseRow {
     own_org,
     work_covered,
     via_instructor,
+    liaisons,
 });
 
 /// The drill-down rows of the query's scope, in ledger order.
@@ -215,13 +245,17 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
         .into_iter()
         .map(|(u, ev)| {
             let unit = &l.units[u];
-            let mut via_instructor: Vec<PersonId> = Vec::new();
-            for &r in &ev.instructor_roles {
-                let p = &l.roles[r as usize].person;
-                if !via_instructor.contains(p) {
-                    via_instructor.push(p.clone());
+            // Each holder once, in the ledger order of their roles.
+            let holders = |roles: &[u32]| {
+                let mut people: Vec<PersonId> = Vec::new();
+                for &r in roles {
+                    let p = &l.roles[r as usize].person;
+                    if !people.contains(p) {
+                        people.push(p.clone());
+                    }
                 }
-            }
+                people
+            };
             EnterpriseRow {
                 id: unit.id.clone(),
                 name: unit.name.clone(),
@@ -230,7 +264,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
                 via_org: ev.via_org.iter().map(|&o| l.orgs[o].id.clone()).collect(),
                 own_org: ev.own_org,
                 work_covered: ev.work_covered(),
-                via_instructor,
+                via_instructor: holders(&ev.instructor_roles),
+                liaisons: holders(&ev.liaison_roles),
             }
         })
         .collect()

@@ -43,6 +43,10 @@
 //!   on such an org gives no `coverage.work` (orgs that exist, dissolved or not, do), a
 //!   `leader`/`member` role on such a task force is not "on tasks". Scope membership is not
 //!   affected.
+//! - `coverage.liaison` reads "an org of any kind it hosts" as `coverage.work` does (an org
+//!   established by `as_of`, dissolved or not); the `enterprise_liaison` role alone is the
+//!   link (its holder need not also hold `leadership`), and a role on an org hosted by
+//!   several enterprises links each of them.
 //!
 //! ```
 //! use chrono::{Datelike, NaiveDate};

@@ -33,6 +33,7 @@ impl ActivityKind {
         ("oath_renewal", "重温入党誓词", "oath renewal"),
         ("commitment", "承诺践诺", "commitment"),
         ("pairing_visit", "结对帮扶", "pairing visit"),
+        ("liaison_visit", "联企走访", "enterprise liaison visit"),
         (
             "org_life_meeting",
             "组织生活会",

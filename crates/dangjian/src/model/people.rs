@@ -30,6 +30,9 @@ vocabulary!(
         RoadChief => ("road_chief", "路长", "road chief"),
         /// 党建指导员
         Instructor => ("instructor", "党建指导员", "party-building instructor"),
+        /// 联企班子成员: a leadership member answering for an enterprise's party building
+        /// (班子成员联企联党建)
+        EnterpriseLiaison => ("enterprise_liaison", "联企班子成员", "enterprise liaison"),
         /// 党代表
         PartyDelegate => ("party_delegate", "党代表", "party-congress delegate"),
         /// 人大代表
@@ -50,6 +53,7 @@ impl RoleKind {
                 | RoleKind::FirstSecretary
                 | RoleKind::LiaisonCadre
                 | RoleKind::Leadership
+                | RoleKind::EnterpriseLiaison
                 | RoleKind::Staff
                 | RoleKind::Leader
                 | RoleKind::ShockTeam

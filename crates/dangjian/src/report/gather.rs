@@ -15,7 +15,7 @@ use crate::model::{Cadence, Ledger, UnitKind};
 
 /// Metrics shown as headline figures, per programme, when the ledger has them (duty
 /// compliance metrics are added after `villages.liaison_coverage`).
-pub(crate) const HEADLINE: [&str; 14] = [
+pub(crate) const HEADLINE: [&str; 15] = [
     "tasks.started",
     "tasks.completed",
     "tasks.progress",
@@ -26,6 +26,7 @@ pub(crate) const HEADLINE: [&str; 14] = [
     "coverage.org",
     "coverage.own_org",
     "coverage.work",
+    "coverage.liaison",
     "orgs.viable",
     "members.no_org_life",
     "committees.two_new",

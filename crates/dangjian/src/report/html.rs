@@ -834,9 +834,19 @@ fn forecast_cell(o: &mut String, t: &crate::metrics::TaskRow) {
     }
 }
 
+/// The enterprise coverage metrics (`coverage.*`), in catalogue order.
+fn coverage_metrics() -> Vec<&'static str> {
+    catalogue()
+        .iter()
+        .map(|m| m.id)
+        .filter(|id| id.starts_with("coverage."))
+        .collect()
+}
+
 fn coverage_section(o: &mut String, d: &Data<'_>) {
     o.push_str(r#"<section id="coverage"><h2>红色覆盖 · 两个覆盖 <span class="en" lang="en">Red coverage by block and by area</span></h2>"#);
-    let parts: Vec<String> = ["coverage.org", "coverage.own_org", "coverage.work"]
+    let metrics = coverage_metrics();
+    let parts: Vec<String> = metrics
         .iter()
         .filter_map(|m| d.own(m))
         .map(|r| {
@@ -849,7 +859,6 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
         r##"<p>{}。 <a href="#t-enterprises">全部企业 <span class="en">all enterprises</span> ↓</a></p>"##,
         parts.join("；")
     );
-    let metrics = ["coverage.org", "coverage.own_org", "coverage.work"];
     for (kind, ev) in &d.coverage_by {
         w!(
             o,
@@ -885,7 +894,7 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
         );
         th(o, kind.zh(), kind.en(), false);
         th(o, "规上企业", "enterprises", true);
-        for m in metrics {
+        for m in &metrics {
             let (zh, en) = d.labels.metric(m);
             th(o, zh, en, true);
         }
@@ -896,7 +905,7 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
             let org = get(u, "coverage.org");
             let den = org.and_then(|r| r.denominator).unwrap_or(0.0);
             w!(o, r#"<td class="n">{}</td>"#, number(den, 0));
-            for m in metrics {
+            for m in &metrics {
                 ratio_cell(o, get(u, m));
             }
             let missing = den - org.and_then(|r| r.numerator).unwrap_or(0.0);
@@ -1596,6 +1605,7 @@ fn tables(o: &mut String, d: &Data<'_>) {
         ("单独组建", "own organisation"),
         ("工作覆盖", "work coverage"),
         ("党建指导员", "instructor"),
+        ("联企班子成员", "enterprise liaisons"),
     ] {
         th(o, zh, en, false);
     }
@@ -1617,12 +1627,11 @@ fn tables(o: &mut String, d: &Data<'_>) {
         w!(o, "<td>{}</td>", Esc(&orgs.join("、")));
         yes_no(o, e.own_org);
         yes_no(o, e.work_covered);
-        let people: Vec<&str> = e
-            .via_instructor
-            .iter()
-            .map(|p| d.labels.person(p.as_str()))
-            .collect();
-        w!(o, "<td>{}</td></tr>", Esc(&people.join("、")));
+        for people in [&e.via_instructor, &e.liaisons] {
+            let names: Vec<&str> = people.iter().map(|p| d.labels.person(p.as_str())).collect();
+            w!(o, "<td>{}</td>", Esc(&names.join("、")));
+        }
+        o.push_str("</tr>");
     }
     o.push_str("</tbody></table></div>");
     cut_note(
