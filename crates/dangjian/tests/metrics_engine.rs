@@ -203,12 +203,12 @@ fn json_writes_integers_for_counts_and_null_for_empty_ratios() {
     let total = get("tasks.total");
     assert_eq!(
         total.to_string(),
-        r#"{"metric":"tasks.total","scope":"d","value":0,"numerator":null,"denominator":null,"target":null}"#
+        r#"{"metric":"tasks.total","scope":"d","scope_name":"d","value":0,"numerator":null,"denominator":null,"target":null}"#
     );
     let started = get("tasks.started");
     assert_eq!(
         started.to_string(),
-        r#"{"metric":"tasks.started","scope":"d","value":null,"numerator":0,"denominator":0,"target":null}"#
+        r#"{"metric":"tasks.started","scope":"d","scope_name":"d","value":null,"numerator":0,"denominator":0,"target":null}"#
     );
     assert!(get("cadres.breadth")["value"].is_null());
 }

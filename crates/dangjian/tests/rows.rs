@@ -153,12 +153,14 @@ fn metric_catalogue_and_problem_rows_are_typed() {
     use ColumnType::*;
     let l = dangjian::example();
     let ev = Engine::new(&l).evaluate(&as_of()).unwrap();
-    // docs/METRICS.md "Output": metric, scope, value, numerator, denominator, target, due.
+    // docs/METRICS.md "Output": metric, scope, scope_name, value, numerator, denominator,
+    // target, due.
     assert_eq!(
         typed_columns(&ev.rows),
         [
             ("metric", Text),
             ("scope", Text),
+            ("scope_name", Text),
             ("value", Float),
             ("numerator", Float),
             ("denominator", Float),
@@ -205,6 +207,7 @@ fn a_metric_row_gives_exact_cells() {
         [
             "tasks.started",
             "chengxi",
+            "城西新区",
             "0.7575757575757576",
             "25",
             "33",

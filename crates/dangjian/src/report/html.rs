@@ -556,6 +556,15 @@ pub fn page(
     Ok(o)
 }
 
+/// The coverage metrics that "what needs attention" names when short of full, with the
+/// section each links to (checked against the catalogue by a test).
+pub(crate) const ATTENTION_COVERAGE: [(&str, &str); 4] = [
+    ("coverage.work", "coverage"),
+    ("coverage.liaison", "coverage"),
+    ("roads.chief_coverage", "t-metrics"),
+    ("villages.liaison_coverage", "t-metrics"),
+];
+
 fn attention(o: &mut String, d: &Data<'_>) {
     o.push_str(r#"<section id="attention"><h2>要点 <span class="en" lang="en">What needs attention</span></h2><ul class="alerts">"#);
     let mut any = false;
@@ -687,6 +696,48 @@ fn attention(o: &mut String, d: &Data<'_>) {
             number(no_life, 0),
             number(no_life, 0)
         );
+    }
+    // Coverage short of full: every missing road chief, village liaison, instructor or
+    // leadership link is someone's next task (enterprises without an organisation have their
+    // own line above).
+    for (metric, anchor) in ATTENTION_COVERAGE {
+        let Some(r) = d.own(metric) else { continue };
+        let (Some(num), Some(den)) = (r.numerator, r.denominator) else {
+            continue;
+        };
+        if den <= 0.0 || num >= den {
+            continue;
+        }
+        any = true;
+        let (zh, en) = d.labels.metric(metric);
+        w!(
+            o,
+            r##"<li><span class="sym s-at_risk" aria-hidden="true">▲</span> <a href="#{anchor}">{} <b>{}</b>/{}</a>，缺 {} <span class="en" lang="en">{}: {} of {}, {} missing</span></li>"##,
+            Esc(zh),
+            number(num, 0),
+            number(den, 0),
+            number(den - num, 0),
+            Esc(en),
+            number(num, 0),
+            number(den, 0),
+            number(den - num, 0)
+        );
+    }
+    if let Some(r) = d.own("orgs.viable") {
+        if let (Some(num), Some(den)) = (r.numerator, r.denominator) {
+            if num < den {
+                any = true;
+                let short = den - num;
+                w!(
+                    o,
+                    r##"<li><span class="sym s-at_risk" aria-hidden="true">▲</span> <a href="#t-metrics">正式党员不足3名的党支部 <b>{}</b> 个</a>（共 {} 个） <span class="en" lang="en">{} of {} branches with fewer than 3 formal members</span></li>"##,
+                    number(short, 0),
+                    number(den, 0),
+                    number(short, 0),
+                    number(den, 0)
+                );
+            }
+        }
     }
     if !any {
         o.push_str(r#"<li><span class="sym s-done" aria-hidden="true">✓</span> 暂无需要关注的事项 <span class="en" lang="en">nothing needs attention</span></li>"#);
@@ -1854,6 +1905,17 @@ pub fn ledger_card(ledger: &Ledger, engine: &Engine<'_>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_pages_metric_lists_name_catalogue_metrics() {
+        // Renaming a metric in the catalogue breaks this test, not the page.
+        for (id, _) in ATTENTION_COVERAGE {
+            assert!(crate::metrics::catalogue::find(id).is_some(), "{id}");
+        }
+        for id in BREAKDOWN {
+            assert!(crate::metrics::catalogue::find(id).is_some(), "{id}");
+        }
+    }
 
     #[test]
     fn fair_shares_give_what_short_lists_leave_to_long_ones() {
