@@ -299,6 +299,11 @@ pub fn apply(
         {
             continue;
         }
+        if let Some(p) = ragged(source, row) {
+            // Its cells are under the wrong headers: none of them is read.
+            errors.push(p);
+            continue;
+        }
         let mapped = columns.iter().filter_map(|(_, _, f)| match f {
             Fill::From(c) => row.cell(*c).text(),
             Fill::Value(_) => None,
@@ -587,6 +592,44 @@ pub fn apply(
         .warnings
         .sort_by_key(|p| p.severity == Severity::Error);
     Ok((ledger, report))
+}
+
+/// The problem of a CSV row whose cells do not line up with the header: more non-empty
+/// cells than the header has columns (an unquoted `1,000`), or fewer cells than it names
+/// (a lost comma). Either way each cell would land under another header. A workbook's
+/// cells are placed by their column and cannot be out of line.
+fn ragged(source: &Source, row: &SourceRow) -> Option<Problem> {
+    if source.kind != SourceKind::Csv {
+        return None;
+    }
+    let width = source.header.len();
+    let named = source
+        .header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |c| c + 1);
+    let cells = row.cells.len();
+    let (column, message) = if cells > width && row.cells[width..].iter().any(|c| !c.is_empty()) {
+        (
+            width,
+            crate::ledger::csv_folder::too_many_cells(cells, width),
+        )
+    } else if cells < named {
+        (
+            cells,
+            format!(
+                "this row has {cells} cells but the header has {width} columns; \
+                 add the missing cells (an empty cell too is written, as `,,`)"
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(Problem::new(
+        ProblemKind::Format,
+        source.cell_location(row.pos, column),
+        message,
+    ))
 }
 
 /// A problem of the import that does not stop it.

@@ -63,10 +63,20 @@ fn extra_cells(file: &str, line: u64, record: &csv::StringRecord, width: usize) 
     (record.len() > width && record.iter().skip(width).any(|c| !clean(c).is_empty())).then(|| {
         Problem::new(
             ProblemKind::Format,
-            Location::Csv { file: file.to_string(), line, column: width + 1 },
-            format!("this row has {} cells but the header has {width} columns; name the extra column in the header or remove the extra cells", record.len()),
+            Location::Csv {
+                file: file.to_string(),
+                line,
+                column: width + 1,
+            },
+            too_many_cells(record.len(), width),
         )
     })
+}
+
+/// The message of a row with more cells than its header has columns (an import source
+/// row says it the same way).
+pub(crate) fn too_many_cells(cells: usize, width: usize) -> String {
+    format!("this row has {cells} cells but the header has {width} columns; name the extra column in the header or remove the extra cells")
 }
 
 /// Text that is not CSV, before its file is known.
