@@ -628,6 +628,23 @@ fn assemble(unknown: Vec<String>, mut reads: Vec<TableRead>) -> Decoded {
         if r.failed {
             continue;
         }
+        if r.header.is_empty() {
+            // A file cut short (a failed copy) would otherwise read as a table with no
+            // rows; a table with no rows has its header, or no file at all.
+            out.read_problems.push(Problem::new(
+                ProblemKind::Format,
+                Location::Csv {
+                    file: format!("{}.csv", r.table.name()),
+                    line: 1,
+                    column: 1,
+                },
+                format!(
+                    "the file is empty: it needs at least the header line ({}); delete the file if the table has no rows",
+                    r.table.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                ),
+            ));
+            continue;
+        }
         let dec = TableDecoder::new(r.table, &r.origin, &r.header, r.header_pos);
         dec.finish(r.part, &mut out);
     }
