@@ -47,3 +47,56 @@ fn a_table_file_with_a_header_and_no_rows_is_fine() {
         Vec::<String>::new()
     );
 }
+
+/// The errors only.
+fn errors_of(files: &[(&str, &str)]) -> Vec<String> {
+    problems_of(files)
+        .into_iter()
+        .filter(|p| !p.contains(": warning: "))
+        .collect()
+}
+
+#[test]
+fn a_whole_number_too_large_for_its_column_says_so() {
+    // employees is a u64 column (whole numbers up to 2^53 = 9007199254740992 are exact);
+    // expected a u32 one (up to 4294967295): 5000000000 used to be cut to 4294967295.
+    let units = "id,kind,name,parent,employees\nd,district,城西新区,,\ne,enterprise,厂,d,1e20\n";
+    let orgs = "id,kind,name,hosts,established\nb,branch,支部,e,2019-01-01\n";
+    let activities = "kind,date,subject,expected\nmember_assembly,2019-03-01,b,5000000000\n";
+    assert_eq!(
+        errors_of(&[
+            ("units.csv", units),
+            ("orgs.csv", orgs),
+            ("activities.csv", activities)
+        ]),
+        [
+            "units.csv:3:5: `1e20` is too large for `employees`",
+            "activities.csv:2:4: `5000000000` is too large for `expected`",
+        ]
+    );
+}
+
+#[test]
+fn a_huge_percent_is_reported_in_a_few_characters() {
+    // 1e308 is a finite number, out of 0 to 100; printed plainly it has 309 digits.
+    let progress = "initiative,date,percent\ni1,2019-03-01,1e308\n";
+    let got = errors_of(&[
+        ("units.csv", UNITS),
+        ("initiatives.csv", INITIATIVES),
+        ("progress.csv", progress),
+    ]);
+    assert_eq!(
+        got,
+        ["progress.csv:2:3: `percent` 1e308 is outside 0 to 100"]
+    );
+}
+
+#[test]
+fn a_number_beyond_every_float_is_too_large_not_no_number() {
+    // 1e400 is past f64's largest (about 1.8e308): it parses to infinity.
+    let units = "id,kind,name,parent,length_m\nd,district,城西新区,,\nr,road,路,d,1e400\n";
+    assert_eq!(
+        errors_of(&[("units.csv", units)]),
+        ["units.csv:3:5: `1e400` is too large a number"]
+    );
+}

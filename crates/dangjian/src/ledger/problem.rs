@@ -22,6 +22,16 @@ pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A number as a message shows it: plainly, unless that takes more than 16 digits, then
+/// with an exponent (`1e308`, not the 309 digits of its plain form).
+pub fn short_number(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "form", rename_all = "snake_case")]

@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::problem::{quoted, Location, Problem, ProblemKind};
+use super::problem::{quoted, short_number, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 use crate::model::{Sym, SymMap, SymTable};
@@ -686,7 +686,7 @@ fn values(c: &mut Checker<'_>) {
             c.push(
                 ProblemKind::PercentOutOfRange,
                 at(Table::Progress, i, "percent"),
-                format!("`percent` {} is outside 0 to 100", p.percent),
+                format!("`percent` {} is outside 0 to 100", short_number(p.percent)),
             );
         }
     }
@@ -696,7 +696,10 @@ fn values(c: &mut Checker<'_>) {
                 c.push(
                     ProblemKind::WeightNotPositive,
                     at(Table::Initiatives, i, "weight"),
-                    format!("`weight` {w} must be a number > 0 (empty means 1)"),
+                    format!(
+                        "`weight` {} must be a number > 0 (empty means 1)",
+                        short_number(w)
+                    ),
                 );
             }
         }
