@@ -100,3 +100,42 @@ fn a_number_beyond_every_float_is_too_large_not_no_number() {
         ["units.csv:3:5: `1e400` is too large a number"]
     );
 }
+
+#[test]
+fn a_person_listed_twice_in_an_activity_is_a_warning_and_counted_once() {
+    // Line 3 lists p12 (朱敏) twice among three entries: two people attended, not three.
+    let units = "id,kind,name,parent\nd,district,城西新区,\n";
+    let orgs = "id,kind,name,hosts,established\nb,branch,支部,d,2019-01-01\n";
+    let people = "id,name,org,joined,confirmed\n\
+                  p11,王芳,b,2000-01-01,2001-01-01\n\
+                  p12,朱敏,b,2000-01-01,2001-01-01\n\
+                  p13,李强,b,2000-01-01,2001-01-01\n";
+    let activities = "kind,date,subject,people\n\
+                      member_assembly,2019-03-01,b,p11;p13\n\
+                      member_assembly,2019-04-01,b,p12;p11;p12\n";
+    let files = [
+        ("units.csv", units),
+        ("orgs.csv", orgs),
+        ("people.csv", people),
+        ("activities.csv", activities),
+    ];
+    assert_eq!(
+        problems_of(&files),
+        Vec::<String>::new(),
+        "a warning does not stop the load"
+    );
+    let dir = std::env::temp_dir().join(format!("dangjian-twice-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.join(name), text).unwrap();
+    }
+    let loaded = dangjian::ledger::load_with(&dir, &Default::default()).unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let warnings: Vec<String> = loaded.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["activities.csv:3:4: warning: person `p12` (朱敏) is listed twice in `people`; counted once"]
+    );
+    // Attendance of line 3: p12 and p11, 2 people.
+    assert_eq!(loaded.ledger.activities[1].attendance(), Some(2));
+}

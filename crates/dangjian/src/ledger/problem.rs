@@ -188,6 +188,8 @@ pub enum ProblemKind {
     AttendedOverExpected,
     /// Warning: a duty with a quorum whose activities record no attendance.
     NoAttendance,
+    /// Warning: a person listed more than once in one activity's `people` (counted once).
+    PersonListedTwice,
 }
 
 impl ProblemKind {
@@ -196,7 +198,9 @@ impl ProblemKind {
         use ProblemKind::*;
         match self {
             ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch
-            | WideJointBranch | AttendedOverExpected | NoAttendance => Severity::Warning,
+            | WideJointBranch | AttendedOverExpected | NoAttendance | PersonListedTwice => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

@@ -899,6 +899,31 @@ fn formula_cycles<'g>(
     cycles
 }
 
+/// The people listed more than once, in the order of their first listing, with how many
+/// times each is listed.
+fn repeats(people: &[PersonId]) -> Vec<(&PersonId, usize)> {
+    // Most lists are short and have no repeat: comparing with the ones before costs less
+    // than hashing, and finds nothing to count.
+    let any = if people.len() <= 32 {
+        (1..people.len()).any(|i| people[..i].contains(&people[i]))
+    } else {
+        let mut seen = HashSet::with_capacity(people.len());
+        !people.iter().all(|p| seen.insert(p.sym()))
+    };
+    if !any {
+        return Vec::new();
+    }
+    let mut counts: Vec<(&PersonId, usize)> = Vec::new();
+    for p in people {
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    counts.retain(|(_, n)| *n > 1);
+    counts
+}
+
 fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
     let l = c.l;
     // Progress that goes down, in date order per initiative.
@@ -963,7 +988,34 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
             late(Table::Observations, i, "date", Some(x.date));
         }
     }
-    // Attendance: more attending than expected; a quorum its activities cannot meet.
+    // Attendance: a person listed twice (counted once); more attending than expected; a
+    // quorum its activities cannot meet.
+    let mut names: Option<SymMap<&str>> = None;
+    for (i, a) in l.activities.iter().enumerate() {
+        for (p, times) in repeats(&a.people) {
+            // The names are only looked up once a repeat is found.
+            let names = names.get_or_insert_with(|| {
+                l.people
+                    .iter()
+                    .map(|x| (x.id.sym(), x.name.as_str()))
+                    .collect()
+            });
+            let name = names
+                .get(&p.sym())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let times = if times == 2 {
+                "twice".to_string()
+            } else {
+                format!("{times} times")
+            };
+            c.push(
+                ProblemKind::PersonListedTwice,
+                at(Table::Activities, i, "people"),
+                format!("person `{p}`{name} is listed {times} in `people`; counted once"),
+            );
+        }
+    }
     for (i, a) in l.activities.iter().enumerate() {
         if let (Some(att), Some(exp)) = (a.attended, a.expected) {
             if att > exp {
