@@ -52,3 +52,30 @@ fn extra_empty_cells_of_a_csv_row_are_fine() {
     let src = theme_days_csv("jiguan1_branch,2019/6/28,15,14,,\n");
     assert_eq!(errors("owip-theme-days", &src), Vec::<String>::new());
 }
+
+#[path = "common/unsaved.rs"]
+mod unsaved;
+
+#[test]
+fn a_formula_with_no_saved_value_in_a_source_is_an_error_at_its_cell() {
+    use rust_xlsxwriter::{Formula, Workbook};
+    // 主题党日 with 实到人数 (D2) a formula `=15-1` never calculated.
+    let mut wb = Workbook::new();
+    let ws = wb.add_worksheet();
+    for (c, h) in ["所在党支部编码", "实际时间", "应到人数", "实到人数"]
+        .iter()
+        .enumerate()
+    {
+        ws.write_string(0, c as u16, *h).unwrap();
+    }
+    ws.write_string(1, 0, "jiguan1_branch").unwrap();
+    ws.write_string(1, 1, "2019/6/28").unwrap();
+    ws.write_number(1, 2, 15.0).unwrap();
+    ws.write_formula(1, 3, Formula::new("=15-1")).unwrap();
+    let bytes = unsaved::without_saved_values(&wb.save_to_buffer().unwrap());
+    let src = Source::from_xlsx("主题党日.xlsx", &bytes, None).unwrap();
+    assert_eq!(
+        errors("owip-theme-days", &src),
+        ["主题党日.xlsx!D2: a formula with no saved value; open and save the workbook in Excel"]
+    );
+}

@@ -139,3 +139,65 @@ fn a_person_listed_twice_in_an_activity_is_a_warning_and_counted_once() {
     // Attendance of line 3: p12 and p11, 2 people.
     assert_eq!(loaded.ledger.activities[1].attendance(), Some(2));
 }
+
+#[path = "common/unsaved.rs"]
+mod unsaved;
+
+/// A ledger workbook whose activities sheet has, in J5 (`expected` of its fourth
+/// activity), the formula `=10+2` with no saved value; `saved`: with the value 12 that
+/// Excel would have saved.
+fn workbook_with_a_formula(saved: bool) -> Vec<u8> {
+    use rust_xlsxwriter::{Formula, Workbook};
+    let mut wb = Workbook::new();
+    let units = wb.add_worksheet().set_name("units").unwrap();
+    for (c, v) in ["id", "kind", "name", "parent"].iter().enumerate() {
+        units.write_string(0, c as u16, *v).unwrap();
+    }
+    for (c, v) in ["d", "district", "城西新区"].iter().enumerate() {
+        units.write_string(1, c as u16, *v).unwrap();
+    }
+    let acts = wb.add_worksheet().set_name("activities").unwrap();
+    // A..J: expected is J.
+    let header = [
+        "kind", "date", "subject", "people", "note", "x_1", "x_2", "x_3", "attended", "expected",
+    ];
+    for (c, v) in header.iter().enumerate() {
+        acts.write_string(0, c as u16, *v).unwrap();
+    }
+    for r in 1..=4u32 {
+        acts.write_string(r, 0, "patrol").unwrap();
+        acts.write_string(r, 1, format!("2019-03-0{r}")).unwrap();
+        acts.write_string(r, 2, "d").unwrap();
+        acts.write_number(r, 8, 10.0).unwrap();
+    }
+    acts.write_formula(4, 9, Formula::new("=10+2").set_result("12"))
+        .unwrap();
+    let bytes = wb.save_to_buffer().unwrap();
+    if saved {
+        bytes
+    } else {
+        unsaved::without_saved_values(&bytes)
+    }
+}
+
+#[test]
+fn a_formula_with_no_saved_value_is_an_error_at_its_cell() {
+    let err = dangjian::ledger::from_xlsx_bytes(&workbook_with_a_formula(false)).unwrap_err();
+    let errors: Vec<String> = err
+        .problems()
+        .unwrap()
+        .errors()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(
+        errors,
+        ["activities!J5: a formula with no saved value; open and save the workbook in Excel"]
+    );
+}
+
+#[test]
+fn a_formula_with_its_saved_value_reads_as_the_value() {
+    let l = dangjian::ledger::from_xlsx_bytes(&workbook_with_a_formula(true)).unwrap();
+    // Row 5 is the fourth activity; =10+2 saved as 12.
+    assert_eq!(l.activities[3].expected, Some(12));
+}

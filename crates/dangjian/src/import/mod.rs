@@ -304,9 +304,9 @@ pub fn apply(
             errors.push(p);
             continue;
         }
-        let mapped = columns.iter().filter_map(|(_, _, f)| match f {
-            Fill::From(c) => row.cell(*c).text(),
-            Fill::Value(_) => None,
+        let mapped = columns.iter().filter(|(_, _, f)| match f {
+            Fill::From(c) => !row.cell(*c).is_empty(),
+            Fill::Value(_) => false,
         });
         if mapped.count() == 0 {
             continue;
@@ -329,6 +329,15 @@ pub fn apply(
         for (name, rule, fill) in &columns {
             let value = match fill {
                 Fill::Value(v) => Some(v.clone()),
+                Fill::From(c) if *row.cell(*c) == Cell::UnsavedFormula => {
+                    // Whatever column it is for, the cure is the same: Excel.
+                    errors.push(Problem::new(
+                        ProblemKind::Format,
+                        source.cell_location(row.pos, *c),
+                        crate::ledger::excel::UNSAVED_FORMULA,
+                    ));
+                    None
+                }
                 Fill::From(c) => match clean_cell(row.cell(*c), rule) {
                     Ok(v) => v,
                     Err((kind, message)) => {
@@ -687,8 +696,14 @@ fn swap_table(a: &mut Ledger, b: &mut Ledger, table: Table) {
 }
 
 /// Cleans one source cell by its column's rule: `Ok(None)` for an empty cell, or an error
-/// kind and message.
+/// kind and message (a formula with no saved value is always one).
 pub fn clean_cell(cell: &Cell, rule: &ColumnRule) -> Result<Option<String>, (ProblemKind, String)> {
+    if *cell == Cell::UnsavedFormula {
+        return Err((
+            ProblemKind::Format,
+            crate::ledger::excel::UNSAVED_FORMULA.to_string(),
+        ));
+    }
     let value = match rule.clean {
         Clean::Text => cell.text(),
         Clean::Date => match cell {
