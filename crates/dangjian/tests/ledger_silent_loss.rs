@@ -201,3 +201,28 @@ fn a_formula_with_its_saved_value_reads_as_the_value() {
     // Row 5 is the fourth activity; =10+2 saved as 12.
     assert_eq!(l.activities[3].expected, Some(12));
 }
+
+#[test]
+fn a_row_with_a_bad_cell_still_has_its_references_checked() {
+    // Line 3 has an unknown kind (villlage) and a parent that names no unit (distrct):
+    // both are reported in one run. Line 4's bad date leaves its parent, which is good,
+    // unreported; a person whose row has a bad date still has her org checked.
+    let units = "id,kind,name,parent,since\n\
+                 d,district,城西新区,,\n\
+                 v,villlage,上谢村,distrct,\n\
+                 w,village,下谢村,d,2019-13-01\n";
+    let people = "id,name,org,joined\np1,朱敏,no_branch,2019/2/30\n";
+    assert_eq!(
+        errors_of(&[("units.csv", units), ("people.csv", people)]),
+        [
+            "units.csv:3:2: unknown unit kind `villlage`; allowed: district, area, \
+             village, block, enterprise, workshop, road, office",
+            "units.csv:4:5: `2019-13-01` in `since` is not a date; write YYYY-MM-DD \
+             (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)",
+            "people.csv:2:4: `2019/2/30` in `joined` is not a date; write YYYY-MM-DD \
+             (or YYYY/M/D, YYYY.M.D, YYYY年M月D日)",
+            "units.csv:3:4: `parent` names `distrct`, which is not a unit id of this ledger",
+            "people.csv:2:3: `org` names `no_branch`, which is not a org id of this ledger",
+        ]
+    );
+}

@@ -33,6 +33,9 @@ pub(crate) trait Codec {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field>;
     /// The cell as it is saved.
     fn encode(f: &Self::Field) -> Option<Value>;
+    /// The ids a decoded field names (none but for id columns), so that a row kept out
+    /// by a problem elsewhere still has its references checked.
+    fn ids(_f: &Self::Field, _out: &mut Vec<Sym>) {}
 }
 
 /// A required codec read as optional: an empty cell is `None`, a filled one is read as
@@ -52,6 +55,11 @@ impl<C: Codec> Codec for Maybe<C> {
     fn encode(f: &Self::Field) -> Option<Value> {
         f.as_ref().and_then(C::encode)
     }
+    fn ids(f: &Self::Field, out: &mut Vec<Sym>) {
+        if let Some(f) = f {
+            C::ids(f, out);
+        }
+    }
 }
 
 /// An interned id (units, orgs, people...; kinds of activity, designations).
@@ -67,6 +75,12 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     }
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
+    }
+    fn ids(f: &T, out: &mut Vec<Sym>) {
+        // A missing required id is empty (and reported already).
+        if !f.as_ref().is_empty() {
+            out.push(Sym::new(f.as_ref()));
+        }
     }
 }
 
@@ -260,6 +274,9 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn ids(f: &L, out: &mut Vec<Sym>) {
+        out.extend(f.iter().map(|x| Sym::new(x.as_ref())));
+    }
 }
 
 /// A list of interned ids that must name at least one (`orgs.hosts`).
@@ -291,6 +308,9 @@ where
     }
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
+    }
+    fn ids(f: &L, out: &mut Vec<Sym>) {
+        Ids::<L>::ids(f, out);
     }
 }
 
@@ -400,7 +420,16 @@ macro_rules! tables {
                         name: stringify!($field),
                     }); )*
                     let _ = next;
-                    if !c.ok {
+                    if !c.ok $( || $field.is_none() )* {
+                        // The row is not kept; the references it makes still count.
+                        let mut next = 0usize;
+                        $( if let Some(f) = &$field {
+                            let col = Col { k: { next += 1; next - 1 }, name: stringify!($field) };
+                            c.keep_references(Table::$variant, col, |out| <$codec as Codec>::ids(f, out));
+                        } else {
+                            next += 1;
+                        } )*
+                        let _ = next;
                         return false;
                     }
                     let ($(Some($field),)*) = ($($field,)*) else {
