@@ -30,7 +30,7 @@ def import_rows(
 
     Returns the report: ``added`` and ``replaced`` (lists of ``{"source", "values"}``),
     ``skipped`` (``{"source", "reason", "range", "rows"}``; reasons ``duplicate``,
-    ``unchanged``, ``merged_box``, ``example_row``), ``warnings`` (problem dicts),
+    ``unchanged``, ``merged_box``, ``example_row``, ``sample_row``), ``warnings`` (problem dicts),
     ``written``, and ``mapping``, ``table``, ``source``.
 
     >>> import dangjian as dj, os, tempfile

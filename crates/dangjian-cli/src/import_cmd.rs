@@ -94,6 +94,7 @@ fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dr
                     format!("merged range {range} ({} rows), not data", s.rows)
                 }
                 SkipReason::ExampleRow => "the template's example row".to_string(),
+                SkipReason::SampleRow => "the template's sample row, unchanged".to_string(),
                 _ => format!("{:?}", s.reason),
             };
             let _ = writeln!(out, "  {:<20} {why}", s.source.to_string());

@@ -692,6 +692,7 @@ fn import_report<'py>(
                     ("merged_box", Some(range.clone()))
                 }
                 dangjian::import::SkipReason::ExampleRow => ("example_row", None),
+                dangjian::import::SkipReason::SampleRow => ("sample_row", None),
                 _ => ("other", None),
             };
             d.set_item("reason", reason)?;

@@ -17,7 +17,9 @@
 //! - empty rows are skipped silently; the rows of a merged range spanning several rows
 //!   below the header (an instructions box) are skipped with a warning naming the range;
 //!   a row whose mapped cells contain one of the mapping's `example_markers` is the
-//!   template's example row and is skipped;
+//!   template's example row and is skipped; so is a row at the place of one of its
+//!   `sample_rows` that has the sample's values there (a sample the user typed over is
+//!   data);
 //! - unmapped source columns are dropped.
 //!
 //! ```
@@ -51,7 +53,7 @@ mod mapping;
 mod numfmt;
 mod source;
 
-pub use mapping::{Clean, ColumnRule, Mapping, MappingError, SHIPPED};
+pub use mapping::{Clean, ColumnRule, Mapping, MappingError, SampleRow, SHIPPED};
 pub use source::{Cell, MergedBox, Source, SourceKind, SourceRow};
 
 /// What can go wrong importing.
@@ -93,6 +95,8 @@ pub enum SkipReason {
     },
     /// The template's example row.
     ExampleRow,
+    /// The template's sample row, unchanged (the mapping's `sample_rows`).
+    SampleRow,
 }
 
 /// One source row and the ledger values it gives.
@@ -321,6 +325,18 @@ pub fn apply(
             report.skipped.push(SkippedRow {
                 source: source.cell_location(row.pos, 0),
                 reason: SkipReason::ExampleRow,
+                rows: 1,
+            });
+            continue;
+        }
+        let below = row.pos.saturating_sub(source.header_pos);
+        let sample = mapping.sample_rows.iter().any(|s| {
+            s.row == below && s.matches(|h| source.column(h).and_then(|c| row.cell(c).text()))
+        });
+        if sample {
+            report.skipped.push(SkippedRow {
+                source: source.cell_location(row.pos, 0),
+                reason: SkipReason::SampleRow,
                 rows: 1,
             });
             continue;
