@@ -252,3 +252,41 @@ cells = { "支部" = "某某支部", "日期" = "2019/1/1" }
         "mapping mine: `sample_rows` 1 names `时间`, which is not among `headers`"
     );
 }
+
+/// 朱敏 of the example (p_zhumin: born 1976-04-09, of jiguan1_branch, joined 1998-11-12,
+/// confirmed 1999-11-15) in the roster template, moved to jiguan2_branch, with no
+/// 身份证号码.
+fn zhumin_moved() -> Source {
+    let text = "学工号,姓名,身份证号码,党支部编码,加入党组织日期,转为正式党员日期\n\
+                p_zhumin,朱敏,,jiguan2_branch,1998/11/12,1999/11/15\n";
+    Source::from_csv("党员.csv", text.as_bytes())
+}
+
+#[test]
+fn a_replaced_row_keeps_what_its_source_leaves_empty() {
+    let (l, report) = apply(
+        dangjian::example(),
+        &Mapping::shipped("owip-members").unwrap(),
+        &zhumin_moved(),
+    )
+    .unwrap();
+    let zhu = l
+        .people
+        .iter()
+        .find(|p| p.id.as_str() == "p_zhumin")
+        .unwrap();
+    // The empty 身份证号码 says nothing: her birth date stays; her branch moves.
+    assert_eq!(
+        zhu.birth_date.map(|d| d.to_string()).as_deref(),
+        Some("1976-04-09")
+    );
+    assert_eq!(zhu.org.as_ref().map(|o| o.as_str()), Some("jiguan2_branch"));
+    // The report says what changes and what was kept.
+    let r = &report.replaced[0];
+    let changes: Vec<String> = r.changes.iter().map(|c| c.to_string()).collect();
+    assert_eq!(changes, ["org jiguan1_branch -> jiguan2_branch"]);
+    assert_eq!(
+        r.kept,
+        [("birth_date".to_string(), "1976-04-09".to_string())]
+    );
+}

@@ -10,7 +10,9 @@
 //! How rows meet the ledger:
 //! - a row with an `id` (people) replaces the ledger's row with the same id; the columns
 //!   the mapping does not fill keep the ledger's values (a roster without workplaces does
-//!   not erase them); a row equal to the one it would replace is skipped as unchanged;
+//!   not erase them), and so do those whose source cell is empty (a roster row without an
+//!   identity number keeps the birth date); the report lists what changes and what was
+//!   kept; a row equal to the one it would replace is skipped as unchanged;
 //! - a row without an id (activities) equal to a row already in the ledger, or to an
 //!   earlier row of the same import, is skipped as a duplicate; so importing the same file
 //!   twice changes nothing the second time (and nothing is written);
@@ -106,6 +108,36 @@ pub struct ImportedRow {
     pub source: Location,
     /// The ledger's columns and values (non-empty ones), in the table's order.
     pub values: Vec<(String, String)>,
+    /// For a row that replaces one: the values it changes, in the table's order.
+    pub changes: Vec<Change>,
+    /// For a row that replaces one: the ledger's values kept because the source's cell
+    /// for them is empty (the source does not say), column and value.
+    pub kept: Vec<(String, String)>,
+}
+
+/// One value of a ledger row that an import changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The column.
+    pub column: String,
+    /// The value before (`None`: empty).
+    pub old: Option<String>,
+    /// The value after (`None`: empty).
+    pub new: Option<String>,
+}
+
+impl std::fmt::Display for Change {
+    /// `org jiguan1_branch -> jiguan2_branch`; an empty value is `(empty)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(empty)".into());
+        write!(
+            f,
+            "{} {} -> {}",
+            self.column,
+            shown(&self.old),
+            shown(&self.new)
+        )
+    }
 }
 
 /// A source row (or a range of rows) that was not added, and why.
@@ -470,11 +502,27 @@ pub fn apply(
             Some(id) if by_id.contains_key(&id) && !replaced_ids.contains(&id) => {
                 let i = by_id[&id];
                 let mut next = merged[i].clone();
+                let mut kept = Vec::new();
                 for (c, v) in row.into_iter().enumerate() {
-                    if mapped[c] {
-                        next[c] = v;
+                    match (mapped[c], v, &next[c]) {
+                        // An empty source cell says nothing: the ledger's value stays
+                        // (a roster without identity numbers keeps the birth dates).
+                        (true, None, Some(old)) => kept.push((union[c].clone(), old.clone())),
+                        (true, v, _) => next[c] = v,
+                        _ => {}
                     }
                 }
+                let changes = union
+                    .iter()
+                    .zip(&merged[i])
+                    .zip(&next)
+                    .filter(|((_, old), new)| old != new)
+                    .map(|((column, old), new)| Change {
+                        column: column.clone(),
+                        old: old.clone(),
+                        new: new.clone(),
+                    })
+                    .collect();
                 replaced_ids.insert(id);
                 from_source.insert(i, srow.pos);
                 if next == merged[i] {
@@ -487,6 +535,8 @@ pub fn apply(
                     report.replaced.push(ImportedRow {
                         source: at,
                         values: shown(&next),
+                        changes,
+                        kept,
                     });
                     merged[i] = next;
                 }
@@ -497,6 +547,8 @@ pub fn apply(
                 report.added.push(ImportedRow {
                     source: at,
                     values: shown(&row),
+                    changes: Vec::new(),
+                    kept: Vec::new(),
                 });
                 merged.push(row);
             }
@@ -511,6 +563,8 @@ pub fn apply(
                 report.added.push(ImportedRow {
                     source: at,
                     values: shown(&row),
+                    changes: Vec::new(),
+                    kept: Vec::new(),
                 });
                 merged.push(row);
             }
