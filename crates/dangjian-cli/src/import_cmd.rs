@@ -10,6 +10,7 @@ pub(crate) fn import_rows(
     sheet: Option<String>,
     into: &std::path::Path,
     dry_run: bool,
+    all: bool,
 ) -> Result<(), Failure> {
     use dangjian::import::{import, ImportError, ImportOptions, Mapping};
     let mapping = Mapping::resolve(map)?;
@@ -34,15 +35,26 @@ pub(crate) fn import_rows(
         }
         Err(e) => return Err(e.into()),
     };
-    print!("{}", import_summary(&report, into, dry_run));
+    print!("{}", import_summary(&report, into, dry_run, all));
     Ok(())
 }
 
-/// The report of an import as a short table: counts, then the first rows of each kind.
-fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dry: bool) -> String {
+/// The report of an import as a short table: counts, then the first rows of each kind
+/// (every row with `all`); a replaced row shows what it changes and what it keeps.
+fn import_summary(
+    r: &dangjian::import::ImportReport,
+    into: &std::path::Path,
+    dry: bool,
+    all: bool,
+) -> String {
     use dangjian::import::SkipReason;
     use std::fmt::Write;
-    const FIRST: usize = 5;
+    let first = if all { usize::MAX } else { 5 };
+    let more = |out: &mut String, n: usize| {
+        if n > first {
+            let _ = writeln!(out, "  ... and {} more (--all lists them)", n - first);
+        }
+    };
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -67,12 +79,28 @@ fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dr
             .collect::<Vec<_>>()
             .join(" ")
     };
-    for (title, rows) in [("added", &r.added), ("replaced", &r.replaced)] {
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "{title}:");
-        for row in rows.iter().take(FIRST) {
+    // A replaced row by what it changes: `朱敏: org jiguan1_branch -> jiguan2_branch`.
+    let changes = |row: &dangjian::import::ImportedRow| {
+        let value = |c: &str| row.values.iter().find(|(k, _)| k == c).map(|(_, v)| v);
+        let who = value("name")
+            .or_else(|| value("id"))
+            .cloned()
+            .unwrap_or_default();
+        let what: Vec<String> = row
+            .changes
+            .iter()
+            .map(|c| c.to_string())
+            .chain(
+                row.kept
+                    .iter()
+                    .map(|(c, v)| format!("{c} {v} kept (empty in the source)")),
+            )
+            .collect();
+        format!("{who}: {}", what.join("; "))
+    };
+    if !r.added.is_empty() {
+        let _ = writeln!(out, "added:");
+        for row in r.added.iter().take(first) {
             let _ = writeln!(
                 out,
                 "  {:<20} {}",
@@ -80,13 +108,18 @@ fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dr
                 values(&row.values)
             );
         }
-        if rows.len() > FIRST {
-            let _ = writeln!(out, "  ... and {} more", rows.len() - FIRST);
+        more(&mut out, r.added.len());
+    }
+    if !r.replaced.is_empty() {
+        let _ = writeln!(out, "replaced:");
+        for row in r.replaced.iter().take(first) {
+            let _ = writeln!(out, "  {:<20} {}", row.source.to_string(), changes(row));
         }
+        more(&mut out, r.replaced.len());
     }
     if !r.skipped.is_empty() {
         let _ = writeln!(out, "skipped:");
-        for s in r.skipped.iter().take(FIRST) {
+        for s in r.skipped.iter().take(first) {
             let why = match &s.reason {
                 SkipReason::Duplicate => "already in the ledger".to_string(),
                 SkipReason::Unchanged => "in the ledger with the same values".to_string(),
@@ -99,9 +132,7 @@ fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dr
             };
             let _ = writeln!(out, "  {:<20} {why}", s.source.to_string());
         }
-        if r.skipped.len() > FIRST {
-            let _ = writeln!(out, "  ... and {} more", r.skipped.len() - FIRST);
-        }
+        more(&mut out, r.skipped.len());
     }
     for w in &r.warnings {
         let _ = writeln!(out, "{w}");

@@ -167,6 +167,9 @@ enum Command {
         /// Validate and print what would be added, replaced and skipped; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// List every row added, replaced and skipped (by default the first 5 of each).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -564,7 +567,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             sheet,
             into,
             dry_run,
-        } => import_cmd::import_rows(&map, &from, sheet, &into, dry_run)?,
+            all,
+        } => import_cmd::import_rows(&map, &from, sheet, &into, dry_run, all)?,
     }
     Ok(())
 }
