@@ -347,28 +347,28 @@ pub fn apply(
         if mapped.count() == 0 {
             continue;
         }
+        // The template's own rows: marked as examples, or its sample rows unchanged.
         let example = row.cells.iter().filter_map(Cell::text).any(|t| {
             mapping
                 .example_markers
                 .iter()
                 .any(|m| t.contains(m.as_str()))
         });
-        if example {
-            report.skipped.push(SkippedRow {
-                source: source.cell_location(row.pos, 0),
-                reason: SkipReason::ExampleRow,
-                rows: 1,
-            });
-            continue;
-        }
         let below = row.pos.saturating_sub(source.header_pos);
-        let sample = mapping.sample_rows.iter().any(|s| {
-            s.row == below && s.matches(|h| source.column(h).and_then(|c| row.cell(c).text()))
-        });
-        if sample {
+        let sample = || {
+            mapping.sample_rows.iter().any(|s| {
+                s.row == below && s.matches(|h| source.column(h).and_then(|c| row.cell(c).text()))
+            })
+        };
+        let template = if example {
+            Some(SkipReason::ExampleRow)
+        } else {
+            sample().then_some(SkipReason::SampleRow)
+        };
+        if let Some(reason) = template {
             report.skipped.push(SkippedRow {
                 source: source.cell_location(row.pos, 0),
-                reason: SkipReason::SampleRow,
+                reason,
                 rows: 1,
             });
             continue;
