@@ -28,9 +28,11 @@ def import_rows(
     (``三会一课.xlsx!L3``, ``roster.csv:7:2``), and nothing is written. With ``dry_run``
     nothing is written either.
 
-    Returns the report: ``added`` and ``replaced`` (lists of ``{"source", "values"}``),
+    Returns the report: ``added`` and ``replaced`` (lists of ``{"source", "values",
+    "changes", "kept"}``: a replaced row's ``changes`` are ``{"column", "old", "new"}``,
+    its ``kept`` the ledger's values its source left empty, by column),
     ``skipped`` (``{"source", "reason", "range", "rows"}``; reasons ``duplicate``,
-    ``unchanged``, ``merged_box``, ``example_row``), ``warnings`` (problem dicts),
+    ``unchanged``, ``merged_box``, ``example_row``, ``sample_row``), ``warnings`` (problem dicts),
     ``written``, and ``mapping``, ``table``, ``source``.
 
     >>> import dangjian as dj, os, tempfile

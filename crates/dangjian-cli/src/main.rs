@@ -11,6 +11,7 @@ use dangjian::Ledger;
 
 mod dashboard;
 mod html;
+mod import_cmd;
 mod progress;
 mod render;
 mod summary;
@@ -191,6 +192,9 @@ enum Command {
         /// Validate and print what would be added, replaced and skipped; write nothing.
         #[arg(long)]
         dry_run: bool,
+        /// List every row added, replaced and skipped (by default the first 5 of each).
+        #[arg(long)]
+        all: bool,
     },
 }
 
@@ -672,7 +676,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             sheet,
             into,
             dry_run,
-        } => import_rows(&map, &from, sheet, &into, dry_run)?,
+            all,
+        } => import_cmd::import_rows(&map, &from, sheet, &into, dry_run, all)?,
     }
     Ok(())
 }
@@ -736,120 +741,4 @@ fn main() -> ExitCode {
             ExitCode::from(f.code)
         }
     }
-}
-
-/// `dangjian import`: runs the import and prints its report (a dry run writes nothing).
-fn import_rows(
-    map: &str,
-    from: &std::path::Path,
-    sheet: Option<String>,
-    into: &std::path::Path,
-    dry_run: bool,
-) -> Result<(), Failure> {
-    use dangjian::import::{import, ImportError, ImportOptions, Mapping};
-    let mapping = Mapping::resolve(map)?;
-    let opts = ImportOptions { sheet, dry_run };
-    let report = match import(&mapping, from, into, &opts) {
-        Ok(r) => r,
-        Err(e @ ImportError::Ledger(ledger::LedgerError::Invalid(_))) => {
-            let problems = e.problems().map(|p| p.0.as_slice()).unwrap_or_default();
-            let errors = problems.iter().filter(|p| p.is_error()).count();
-            return Err(Failure {
-                code: 1,
-                message: problems
-                    .iter()
-                    .map(|p| p.to_string())
-                    .chain([format!(
-                        "{errors} error(s); nothing was written to {}",
-                        into.display()
-                    )])
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            });
-        }
-        Err(e) => return Err(e.into()),
-    };
-    print!("{}", import_summary(&report, into, dry_run));
-    Ok(())
-}
-
-/// The report of an import as a short table: counts, then the first rows of each kind.
-fn import_summary(r: &dangjian::import::ImportReport, into: &std::path::Path, dry: bool) -> String {
-    use dangjian::import::SkipReason;
-    use std::fmt::Write;
-    const FIRST: usize = 5;
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} -> {} of {} (mapping {}){}",
-        r.source,
-        r.table,
-        into.display(),
-        r.mapping,
-        if dry {
-            ", dry run: what would be done"
-        } else {
-            ""
-        }
-    );
-    let skipped_rows: usize = r.skipped.iter().map(|s| s.rows).sum();
-    let _ = writeln!(out, "  {:<10} {:>5}", "added", r.added.len());
-    let _ = writeln!(out, "  {:<10} {:>5}", "replaced", r.replaced.len());
-    let _ = writeln!(out, "  {:<10} {:>5} rows", "skipped", skipped_rows);
-    let values = |v: &[(String, String)]| {
-        v.iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect::<Vec<_>>()
-            .join(" ")
-    };
-    for (title, rows) in [("added", &r.added), ("replaced", &r.replaced)] {
-        if rows.is_empty() {
-            continue;
-        }
-        let _ = writeln!(out, "{title}:");
-        for row in rows.iter().take(FIRST) {
-            let _ = writeln!(
-                out,
-                "  {:<20} {}",
-                row.source.to_string(),
-                values(&row.values)
-            );
-        }
-        if rows.len() > FIRST {
-            let _ = writeln!(out, "  ... and {} more", rows.len() - FIRST);
-        }
-    }
-    if !r.skipped.is_empty() {
-        let _ = writeln!(out, "skipped:");
-        for s in r.skipped.iter().take(FIRST) {
-            let why = match &s.reason {
-                SkipReason::Duplicate => "already in the ledger".to_string(),
-                SkipReason::Unchanged => "in the ledger with the same values".to_string(),
-                SkipReason::MergedBox { range } => {
-                    format!("merged range {range} ({} rows), not data", s.rows)
-                }
-                SkipReason::ExampleRow => "the template's example row".to_string(),
-                _ => format!("{:?}", s.reason),
-            };
-            let _ = writeln!(out, "  {:<20} {why}", s.source.to_string());
-        }
-        if r.skipped.len() > FIRST {
-            let _ = writeln!(out, "  ... and {} more", r.skipped.len() - FIRST);
-        }
-    }
-    for w in &r.warnings {
-        let _ = writeln!(out, "{w}");
-    }
-    let _ = writeln!(
-        out,
-        "{}",
-        if r.written {
-            format!("wrote {}", into.display())
-        } else if dry {
-            "dry run: nothing written".to_string()
-        } else {
-            "nothing to change: nothing written".to_string()
-        }
-    );
-    out
 }

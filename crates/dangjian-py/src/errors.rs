@@ -124,15 +124,35 @@ fn raise(class: PyResult<&Bound<'_, PyType>>, message: String, problems: &[Probl
     build().unwrap_or_else(|e| e)
 }
 
-/// A ledger error as `dangjian.LedgerError` (with `.problems`) or `OSError`.
+/// A ledger error as `dangjian.LedgerError` (with `.problems`) or an `OSError`.
 pub fn ledger_error(py: Python<'_>, e: LedgerError) -> PyErr {
     match e {
         LedgerError::Invalid(p) => raise(ledger_error_type(py), p.to_string(), &p.0),
-        LedgerError::Io { path, source } => pyo3::exceptions::PyOSError::new_err((
-            source.raw_os_error().unwrap_or(0),
-            format!("{path}: {source}"),
-        )),
+        LedgerError::Io { path, source } => os_error(path, &source),
         other => raise(ledger_error_type(py), other.to_string(), &[]),
+    }
+}
+
+/// An I/O error as the `OSError` subclass Python raises for it (`FileNotFoundError` for a
+/// missing path, `PermissionError`...), with its errno and the path as `filename`. The
+/// loader finds a missing path itself, before the system does: such an error has no
+/// errno of its own, and gets the system's for its kind.
+fn os_error(path: String, source: &std::io::Error) -> PyErr {
+    use pyo3::exceptions::{
+        PyFileNotFoundError, PyIsADirectoryError, PyOSError, PyPermissionError,
+    };
+    use std::io::ErrorKind;
+    // The errno values POSIX and Windows share for these kinds.
+    const ENOENT: i32 = 2;
+    const EACCES: i32 = 13;
+    const EISDIR: i32 = 21;
+    let errno = |default: i32| source.raw_os_error().unwrap_or(default);
+    let text = source.to_string();
+    match source.kind() {
+        ErrorKind::NotFound => PyFileNotFoundError::new_err((errno(ENOENT), text, path)),
+        ErrorKind::PermissionDenied => PyPermissionError::new_err((errno(EACCES), text, path)),
+        ErrorKind::IsADirectory => PyIsADirectoryError::new_err((errno(EISDIR), text, path)),
+        _ => PyOSError::new_err((errno(0), text, path)),
     }
 }
 

@@ -711,6 +711,23 @@ fn import_report<'py>(
                     values.set_item(k, v)?;
                 }
                 d.set_item("values", values)?;
+                let changes = row
+                    .changes
+                    .iter()
+                    .map(|c| {
+                        let x = PyDict::new(py);
+                        x.set_item("column", &c.column)?;
+                        x.set_item("old", &c.old)?;
+                        x.set_item("new", &c.new)?;
+                        Ok(x)
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                d.set_item("changes", PyList::new(py, changes)?)?;
+                let kept = PyDict::new(py);
+                for (k, v) in &row.kept {
+                    kept.set_item(k, v)?;
+                }
+                d.set_item("kept", kept)?;
                 Ok(d)
             })
             .collect::<PyResult<Vec<_>>>()?;
@@ -729,6 +746,7 @@ fn import_report<'py>(
                     ("merged_box", Some(range.clone()))
                 }
                 dangjian::import::SkipReason::ExampleRow => ("example_row", None),
+                dangjian::import::SkipReason::SampleRow => ("sample_row", None),
                 _ => ("other", None),
             };
             d.set_item("reason", reason)?;

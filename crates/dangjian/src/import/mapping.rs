@@ -94,6 +94,32 @@ pub struct Mapping {
     /// row, and is skipped (`示例`).
     #[serde(default)]
     pub example_markers: Vec<String>,
+    /// The template's own sample rows, by place and values: a source row at that place
+    /// with those values is skipped; a row the user typed over is data.
+    #[serde(default)]
+    pub sample_rows: Vec<SampleRow>,
+}
+
+/// A sample row a template ships with (张三 of xxxx学部党支部): skipped while unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SampleRow {
+    /// Its place below the header: 1 is the first row under it.
+    pub row: u64,
+    /// Source header -> the template's text in that column. A row is the sample when
+    /// every one is there unchanged (compared without white space).
+    pub cells: BTreeMap<String, String>,
+}
+
+impl SampleRow {
+    /// Whether `cell` (the text of the source's column `header`, if the source has it)
+    /// are this sample's values, compared without white space.
+    pub fn matches(&self, cell: impl Fn(&str) -> Option<String>) -> bool {
+        let squeeze = |t: &str| t.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+        self.cells
+            .iter()
+            .all(|(h, v)| cell(h).is_some_and(|t| squeeze(&t) == squeeze(v)))
+    }
 }
 
 /// A mapping that cannot be used, and why.
@@ -228,6 +254,23 @@ impl Mapping {
             if c.required && !self.columns.contains_key(col) {
                 return Err(format!(
                     "`{table}` requires `{col}`; add `[columns.{col}]` with `from` or `value`"
+                ));
+            }
+        }
+        for (i, sample) in self.sample_rows.iter().enumerate() {
+            let n = i + 1;
+            if sample.row == 0 || sample.cells.is_empty() {
+                return Err(format!(
+                    "`sample_rows` {n} needs `row` (1 is the first row below the header) and `cells` (header = text)"
+                ));
+            }
+            if let Some(h) = sample
+                .cells
+                .keys()
+                .find(|h| !self.headers.is_empty() && !self.headers.contains(h))
+            {
+                return Err(format!(
+                    "`sample_rows` {n} names `{h}`, which is not among `headers`"
                 ));
             }
         }

@@ -10,14 +10,18 @@
 //! How rows meet the ledger:
 //! - a row with an `id` (people) replaces the ledger's row with the same id; the columns
 //!   the mapping does not fill keep the ledger's values (a roster without workplaces does
-//!   not erase them); a row equal to the one it would replace is skipped as unchanged;
+//!   not erase them), and so do those whose source cell is empty (a roster row without an
+//!   identity number keeps the birth date); the report lists what changes and what was
+//!   kept; a row equal to the one it would replace is skipped as unchanged;
 //! - a row without an id (activities) equal to a row already in the ledger, or to an
 //!   earlier row of the same import, is skipped as a duplicate; so importing the same file
 //!   twice changes nothing the second time (and nothing is written);
 //! - empty rows are skipped silently; the rows of a merged range spanning several rows
 //!   below the header (an instructions box) are skipped with a warning naming the range;
 //!   a row whose mapped cells contain one of the mapping's `example_markers` is the
-//!   template's example row and is skipped;
+//!   template's example row and is skipped; so is a row at the place of one of its
+//!   `sample_rows` that has the sample's values there (a sample the user typed over is
+//!   data);
 //! - unmapped source columns are dropped.
 //!
 //! ```
@@ -51,7 +55,7 @@ mod mapping;
 mod numfmt;
 mod source;
 
-pub use mapping::{Clean, ColumnRule, Mapping, MappingError, SHIPPED};
+pub use mapping::{Clean, ColumnRule, Mapping, MappingError, SampleRow, SHIPPED};
 pub use source::{Cell, MergedBox, Source, SourceKind, SourceRow};
 
 /// What can go wrong importing.
@@ -93,6 +97,8 @@ pub enum SkipReason {
     },
     /// The template's example row.
     ExampleRow,
+    /// The template's sample row, unchanged (the mapping's `sample_rows`).
+    SampleRow,
 }
 
 /// One source row and the ledger values it gives.
@@ -102,6 +108,36 @@ pub struct ImportedRow {
     pub source: Location,
     /// The ledger's columns and values (non-empty ones), in the table's order.
     pub values: Vec<(String, String)>,
+    /// For a row that replaces one: the values it changes, in the table's order.
+    pub changes: Vec<Change>,
+    /// For a row that replaces one: the ledger's values kept because the source's cell
+    /// for them is empty (the source does not say), column and value.
+    pub kept: Vec<(String, String)>,
+}
+
+/// One value of a ledger row that an import changes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The column.
+    pub column: String,
+    /// The value before (`None`: empty).
+    pub old: Option<String>,
+    /// The value after (`None`: empty).
+    pub new: Option<String>,
+}
+
+impl std::fmt::Display for Change {
+    /// `org jiguan1_branch -> jiguan2_branch`; an empty value is `(empty)`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let shown = |v: &Option<String>| v.clone().unwrap_or_else(|| "(empty)".into());
+        write!(
+            f,
+            "{} {} -> {}",
+            self.column,
+            shown(&self.old),
+            shown(&self.new)
+        )
+    }
 }
 
 /// A source row (or a range of rows) that was not added, and why.
@@ -299,23 +335,40 @@ pub fn apply(
         {
             continue;
         }
-        let mapped = columns.iter().filter_map(|(_, _, f)| match f {
-            Fill::From(c) => row.cell(*c).text(),
-            Fill::Value(_) => None,
+        if let Some(p) = ragged(source, row) {
+            // Its cells are under the wrong headers: none of them is read.
+            errors.push(p);
+            continue;
+        }
+        let mapped = columns.iter().filter(|(_, _, f)| match f {
+            Fill::From(c) => !row.cell(*c).is_empty(),
+            Fill::Value(_) => false,
         });
         if mapped.count() == 0 {
             continue;
         }
+        // The template's own rows: marked as examples, or its sample rows unchanged.
         let example = row.cells.iter().filter_map(Cell::text).any(|t| {
             mapping
                 .example_markers
                 .iter()
                 .any(|m| t.contains(m.as_str()))
         });
-        if example {
+        let below = row.pos.saturating_sub(source.header_pos);
+        let sample = || {
+            mapping.sample_rows.iter().any(|s| {
+                s.row == below && s.matches(|h| source.column(h).and_then(|c| row.cell(c).text()))
+            })
+        };
+        let template = if example {
+            Some(SkipReason::ExampleRow)
+        } else {
+            sample().then_some(SkipReason::SampleRow)
+        };
+        if let Some(reason) = template {
             report.skipped.push(SkippedRow {
                 source: source.cell_location(row.pos, 0),
-                reason: SkipReason::ExampleRow,
+                reason,
                 rows: 1,
             });
             continue;
@@ -324,6 +377,15 @@ pub fn apply(
         for (name, rule, fill) in &columns {
             let value = match fill {
                 Fill::Value(v) => Some(v.clone()),
+                Fill::From(c) if *row.cell(*c) == Cell::UnsavedFormula => {
+                    // Whatever column it is for, the cure is the same: Excel.
+                    errors.push(Problem::new(
+                        ProblemKind::Format,
+                        source.cell_location(row.pos, *c),
+                        crate::ledger::excel::UNSAVED_FORMULA,
+                    ));
+                    None
+                }
                 Fill::From(c) => match clean_cell(row.cell(*c), rule) {
                     Ok(v) => v,
                     Err((kind, message)) => {
@@ -440,11 +502,27 @@ pub fn apply(
             Some(id) if by_id.contains_key(&id) && !replaced_ids.contains(&id) => {
                 let i = by_id[&id];
                 let mut next = merged[i].clone();
+                let mut kept = Vec::new();
                 for (c, v) in row.into_iter().enumerate() {
-                    if mapped[c] {
-                        next[c] = v;
+                    match (mapped[c], v, &next[c]) {
+                        // An empty source cell says nothing: the ledger's value stays
+                        // (a roster without identity numbers keeps the birth dates).
+                        (true, None, Some(old)) => kept.push((union[c].clone(), old.clone())),
+                        (true, v, _) => next[c] = v,
+                        _ => {}
                     }
                 }
+                let changes = union
+                    .iter()
+                    .zip(&merged[i])
+                    .zip(&next)
+                    .filter(|((_, old), new)| old != new)
+                    .map(|((column, old), new)| Change {
+                        column: column.clone(),
+                        old: old.clone(),
+                        new: new.clone(),
+                    })
+                    .collect();
                 replaced_ids.insert(id);
                 from_source.insert(i, srow.pos);
                 if next == merged[i] {
@@ -457,6 +535,8 @@ pub fn apply(
                     report.replaced.push(ImportedRow {
                         source: at,
                         values: shown(&next),
+                        changes,
+                        kept,
                     });
                     merged[i] = next;
                 }
@@ -467,6 +547,8 @@ pub fn apply(
                 report.added.push(ImportedRow {
                     source: at,
                     values: shown(&row),
+                    changes: Vec::new(),
+                    kept: Vec::new(),
                 });
                 merged.push(row);
             }
@@ -481,6 +563,8 @@ pub fn apply(
                 report.added.push(ImportedRow {
                     source: at,
                     values: shown(&row),
+                    changes: Vec::new(),
+                    kept: Vec::new(),
                 });
                 merged.push(row);
             }
@@ -589,6 +673,44 @@ pub fn apply(
     Ok((ledger, report))
 }
 
+/// The problem of a CSV row whose cells do not line up with the header: more non-empty
+/// cells than the header has columns (an unquoted `1,000`), or fewer cells than it names
+/// (a lost comma). Either way each cell would land under another header. A workbook's
+/// cells are placed by their column and cannot be out of line.
+fn ragged(source: &Source, row: &SourceRow) -> Option<Problem> {
+    if source.kind != SourceKind::Csv {
+        return None;
+    }
+    let width = source.header.len();
+    let named = source
+        .header
+        .iter()
+        .rposition(|h| !h.is_empty())
+        .map_or(0, |c| c + 1);
+    let cells = row.cells.len();
+    let (column, message) = if cells > width && row.cells[width..].iter().any(|c| !c.is_empty()) {
+        (
+            width,
+            crate::ledger::csv_folder::too_many_cells(cells, width),
+        )
+    } else if cells < named {
+        (
+            cells,
+            format!(
+                "this row has {cells} cells but the header has {width} columns; \
+                 add the missing cells (an empty cell too is written, as `,,`)"
+            ),
+        )
+    } else {
+        return None;
+    };
+    Some(Problem::new(
+        ProblemKind::Format,
+        source.cell_location(row.pos, column),
+        message,
+    ))
+}
+
 /// A problem of the import that does not stop it.
 fn warning(kind: ProblemKind, location: Location, message: String) -> Problem {
     Problem {
@@ -644,8 +766,14 @@ fn swap_table(a: &mut Ledger, b: &mut Ledger, table: Table) {
 }
 
 /// Cleans one source cell by its column's rule: `Ok(None)` for an empty cell, or an error
-/// kind and message.
+/// kind and message (a formula with no saved value is always one).
 pub fn clean_cell(cell: &Cell, rule: &ColumnRule) -> Result<Option<String>, (ProblemKind, String)> {
+    if *cell == Cell::UnsavedFormula {
+        return Err((
+            ProblemKind::Format,
+            crate::ledger::excel::UNSAVED_FORMULA.to_string(),
+        ));
+    }
     let value = match rule.clean {
         Clean::Text => cell.text(),
         Clean::Date => match cell {

@@ -2,7 +2,7 @@
 //! typed cells that remember where they are, so that every problem of an import is located
 //! in the source file's own terms: `三会一课.xlsx!L3` or `roster.csv:7:2`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::io::Cursor;
 use std::path::Path;
 
@@ -31,6 +31,9 @@ pub enum Cell {
     DateTime(String),
     /// A boolean cell.
     Bool(bool),
+    /// A formula whose value was never saved (a workbook written by a script, never
+    /// opened in Excel): its value is unknown, so reading it is an error.
+    UnsavedFormula,
 }
 
 impl Cell {
@@ -43,7 +46,8 @@ impl Cell {
         }
     }
 
-    /// The cell as plain text: numbers the shortest way (`12`, not `12.0`), dates ISO.
+    /// The cell as plain text: numbers the shortest way (`12`, not `12.0`), dates ISO;
+    /// `None` for an empty cell and for a formula with no saved value.
     pub fn text(&self) -> Option<String> {
         match self {
             Cell::Empty => None,
@@ -51,6 +55,7 @@ impl Cell {
             Cell::Number { value, .. } => Some(format_number(*value)),
             Cell::DateTime(s) => Some(s.clone()),
             Cell::Bool(b) => Some(b.to_string()),
+            Cell::UnsavedFormula => None,
         }
     }
 }
@@ -302,6 +307,8 @@ impl Source {
         let mut reader = wb
             .worksheet_cells_reader(&name)
             .map_err(|e| at_file(format!("sheet `{name}` cannot be read: {e}")))?;
+        // Cells with an element but no value: formulas never calculated, or formatting.
+        let mut valueless: HashSet<(u32, u32)> = HashSet::new();
         loop {
             let cell = match reader.next_cell() {
                 Ok(Some(c)) => c,
@@ -311,7 +318,11 @@ impl Source {
             let (row, col) = cell.get_position();
             let zeros = formats.get(&(row, col)).copied();
             let value = match cell.get_value() {
-                DataRef::Empty | DataRef::Error(_) => Cell::Empty,
+                DataRef::Empty => {
+                    valueless.insert((row, col));
+                    Cell::Empty
+                }
+                DataRef::Error(_) => Cell::Empty,
                 DataRef::String(s) => Cell::Text(s.clone()),
                 DataRef::SharedString(s) => Cell::Text((*s).to_string()),
                 DataRef::Int(i) => Cell::Number {
@@ -335,6 +346,13 @@ impl Source {
             }
         }
         drop(reader);
+        let unsaved = crate::ledger::excel::unsaved_formulas(&mut wb, &name, &valueless)
+            .map_err(|e| at_file(format!("sheet `{name}` {e}")))?;
+        for (row, col) in unsaved {
+            grid.entry(row)
+                .or_default()
+                .insert(col, Cell::UnsavedFormula);
+        }
         let merges = match wb.worksheet_merge_cells(&name) {
             Some(Ok(m)) => m,
             _ => Vec::new(),

@@ -63,10 +63,20 @@ fn extra_cells(file: &str, line: u64, record: &csv::StringRecord, width: usize) 
     (record.len() > width && record.iter().skip(width).any(|c| !clean(c).is_empty())).then(|| {
         Problem::new(
             ProblemKind::Format,
-            Location::Csv { file: file.to_string(), line, column: width + 1 },
-            format!("this row has {} cells but the header has {width} columns; name the extra column in the header or remove the extra cells", record.len()),
+            Location::Csv {
+                file: file.to_string(),
+                line,
+                column: width + 1,
+            },
+            too_many_cells(record.len(), width),
         )
     })
+}
+
+/// The message of a row with more cells than its header has columns (an import source
+/// row says it the same way).
+pub(crate) fn too_many_cells(cells: usize, width: usize) -> String {
+    format!("this row has {cells} cells but the header has {width} columns; name the extra column in the header or remove the extra cells")
 }
 
 /// Text that is not CSV, before its file is known.
@@ -616,6 +626,23 @@ fn assemble(unknown: Vec<String>, mut reads: Vec<TableRead>) -> Decoded {
     for r in reads {
         out.read_problems.extend(r.read_problems);
         if r.failed {
+            continue;
+        }
+        if r.header.is_empty() {
+            // A file cut short (a failed copy) would otherwise read as a table with no
+            // rows; a table with no rows has its header, or no file at all.
+            out.read_problems.push(Problem::new(
+                ProblemKind::Format,
+                Location::Csv {
+                    file: format!("{}.csv", r.table.name()),
+                    line: 1,
+                    column: 1,
+                },
+                format!(
+                    "the file is empty: it needs at least the header line ({}); delete the file if the table has no rows",
+                    r.table.columns().iter().map(|c| c.name).collect::<Vec<_>>().join(",")
+                ),
+            ));
             continue;
         }
         let dec = TableDecoder::new(r.table, &r.origin, &r.header, r.header_pos);

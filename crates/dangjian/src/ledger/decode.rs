@@ -383,6 +383,8 @@ pub(crate) struct Part {
     pub problems: Vec<Problem>,
     /// Ids of rows that failed to decode.
     pub failed_ids: HashSet<String>,
+    /// The references made by rows that failed to decode, checked all the same.
+    pub pending: Vec<PendingReference>,
     /// Whether any row (even a blank one) was seen, and the first row's position.
     pub first_pos: Option<u64>,
     /// For each column without a name: whether some row has a value there.
@@ -403,6 +405,7 @@ impl Part {
         crate::model::move_to_end(&mut self.positions, &mut later.positions);
         self.problems.append(&mut later.problems);
         self.failed_ids.extend(later.failed_ids.drain());
+        self.pending.append(&mut later.pending);
         self.first_pos = self.first_pos.or(later.first_pos.take());
         for (a, b) in self.unnamed_used.iter_mut().zip(&mut later.unnamed_used) {
             *a |= std::mem::take(b);
@@ -535,6 +538,7 @@ impl<'h> TableDecoder<'h> {
             row,
             ids,
             problems: &mut part.problems,
+            pending: &mut part.pending,
             ok: true,
         };
         if super::tables::decode_row(self.table, &mut cells, &mut part.ledger) {
@@ -581,6 +585,7 @@ impl<'h> TableDecoder<'h> {
         }
         let positions = if header_ok {
             out.problems.append(&mut part.problems);
+            out.pending.append(&mut part.pending);
             out.ledger.append(&mut part.ledger);
             part.positions
         } else {
@@ -617,8 +622,22 @@ pub(crate) struct Cells<'d, 'r, R: Row> {
     row: &'r R,
     ids: &'d mut Interner,
     problems: &'d mut Vec<Problem>,
+    pending: &'d mut Vec<PendingReference>,
     /// Whether no problem was found in the row so far.
     pub ok: bool,
+}
+
+/// An id named by a reference cell of a row that was not kept (a problem elsewhere in it),
+/// to be checked like the references of the rows kept, where the cell is.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingReference {
+    /// The reference cell, in the source's terms.
+    pub location: Location,
+    /// The table and column of the cell.
+    pub table: Table,
+    pub column: &'static str,
+    /// The id it names.
+    pub id: Sym,
 }
 
 impl<'r, R: Row> Cells<'_, 'r, R> {
@@ -635,6 +654,25 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
         let loc = self.loc(col);
         self.problems.push(Problem::new(kind, loc, msg));
         self.ok = false;
+    }
+
+    /// Keeps the ids a field of a row that is not kept names, when the column is a
+    /// reference ([`super::validate::reference_target`]).
+    pub fn keep_references(&mut self, table: Table, col: Col, ids: impl FnOnce(&mut Vec<Sym>)) {
+        if super::validate::reference_target(table, col.name).is_none() {
+            return;
+        }
+        let mut found = Vec::new();
+        ids(&mut found);
+        for id in found {
+            let location = self.loc(col);
+            self.pending.push(PendingReference {
+                location,
+                table,
+                column: col.name,
+                id,
+            });
+        }
     }
 
     /// The cleaned text of `col`, `None` when empty or absent.

@@ -172,6 +172,9 @@ fn read_cells(
         Err(calamine::XlsxError::NotAWorksheet(_)) => return Ok(out),
         Err(e) => return Err(format!("cannot be read: {e}")),
     };
+    // Cells with an element but no value: formulas whose value was never saved, or
+    // merely formatted cells.
+    let mut valueless: HashSet<(u32, u32)> = HashSet::new();
     loop {
         let cell = match reader.next_cell() {
             Ok(Some(c)) => c,
@@ -180,7 +183,10 @@ fn read_cells(
         };
         let (row, col) = cell.get_position();
         let text = match cell.get_value() {
-            DataRef::Empty => None,
+            DataRef::Empty => {
+                valueless.insert((row, col));
+                None
+            }
             DataRef::String(s) => Some(s.clone()),
             DataRef::SharedString(s) => Some((*s).to_string()),
             DataRef::Int(i) => Some(i.to_string()),
@@ -211,7 +217,54 @@ fn read_cells(
         *budget -= 1;
         out.rows.entry(row).or_default().insert(col, text);
     }
+    drop(reader);
+    for (row, col) in unsaved_formulas(wb, sheet, &valueless)? {
+        out.problems.push(Problem::new(
+            ProblemKind::Format,
+            Location::Excel {
+                sheet: sheet.to_string(),
+                cell: cell_ref(row, col),
+            },
+            UNSAVED_FORMULA,
+        ));
+    }
     Ok(out)
+}
+
+/// The problem of a formula cell whose value was never saved: a workbook written by a
+/// script (openpyxl, a platform's export) and never opened in Excel, which calculates and
+/// saves the values. Its value is unknown, not empty.
+pub(crate) const UNSAVED_FORMULA: &str =
+    "a formula with no saved value; open and save the workbook in Excel";
+
+/// The cells among `valueless` (row, column, 0-based) that hold a formula, in sheet order.
+/// Formulas are read in a second pass over the sheet, made only when some cell had no
+/// value (a workbook Excel saved has none such but formatted blanks).
+pub(crate) fn unsaved_formulas<RS: std::io::Read + std::io::Seek>(
+    wb: &mut Xlsx<RS>,
+    sheet: &str,
+    valueless: &HashSet<(u32, u32)>,
+) -> Result<Vec<(u32, u32)>, String> {
+    let mut found = Vec::new();
+    if valueless.is_empty() {
+        return Ok(found);
+    }
+    let mut reader = wb
+        .worksheet_cells_reader(sheet)
+        .map_err(|e| format!("cannot be read: {e}"))?;
+    loop {
+        match reader.next_formula() {
+            Ok(Some(c)) => {
+                let at = c.get_position();
+                if !c.get_value().is_empty() && valueless.contains(&at) {
+                    found.push(at);
+                }
+            }
+            Ok(None) => break,
+            Err(e) => return Err(format!("cannot be read: {e}")),
+        }
+    }
+    Ok(found)
 }
 
 /// The date of an Excel serial day number: ISO `YYYY-MM-DD`, with ` HH:MM:SS` when the

@@ -324,6 +324,8 @@ pub(crate) struct Decoded {
     pub sources: SourceMap,
     /// Ids named by rows that failed to decode.
     pub failed_ids: std::collections::HashSet<String>,
+    /// References made by rows that failed to decode.
+    pub pending: Vec<decode::PendingReference>,
 }
 
 fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decoded, LedgerError> {
@@ -376,7 +378,7 @@ fn finish(decoded: Decoded, opts: &ValidateOptions) -> Result<Loaded, LedgerErro
     problems.extend(decoded.problems);
     let mut vopts = opts.clone();
     vopts.failed_ids.extend(decoded.failed_ids);
-    let semantic = validate(&decoded.ledger, &vopts);
+    let semantic = validate::validate_with(&decoded.ledger, &vopts, &decoded.pending);
     problems.extend(semantic.into_iter().map(|p| Problem {
         location: decoded.sources.locate(p.location.clone()),
         message: decoded.sources.locate_message(&p.message),

@@ -22,6 +22,16 @@ pub fn quoted(value: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// A number as a message shows it: plainly, unless that takes more than 16 digits, then
+/// with an exponent (`1e308`, not the 309 digits of its plain form).
+pub fn short_number(v: f64) -> String {
+    if v.is_finite() && v != 0.0 && !(1e-6..1e16).contains(&v.abs()) {
+        format!("{v:e}")
+    } else {
+        format!("{v}")
+    }
+}
+
 /// Where a problem is.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(tag = "form", rename_all = "snake_case")]
@@ -178,6 +188,8 @@ pub enum ProblemKind {
     AttendedOverExpected,
     /// Warning: a duty with a quorum whose activities record no attendance.
     NoAttendance,
+    /// Warning: a person listed more than once in one activity's `people` (counted once).
+    PersonListedTwice,
 }
 
 impl ProblemKind {
@@ -186,7 +198,9 @@ impl ProblemKind {
         use ProblemKind::*;
         match self {
             ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch
-            | WideJointBranch | AttendedOverExpected | NoAttendance => Severity::Warning,
+            | WideJointBranch | AttendedOverExpected | NoAttendance | PersonListedTwice => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }

@@ -167,16 +167,29 @@ pub fn parse_number(s: &str) -> Result<f64, (ProblemKind, String)> {
             format!("`{s}` has a thousands separator; write the number plainly, e.g. 1234567.5"),
         ));
     }
-    let ok_chars = s
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'));
+    let ok_chars = number_chars(s);
     match s.parse::<f64>() {
         Ok(v) if ok_chars && v.is_finite() => Ok(v),
+        Ok(_) if ok_chars => Err((
+            ProblemKind::BadNumber,
+            format!("`{s}` is too large a number"),
+        )),
         _ => Err((
             ProblemKind::BadNumber,
             format!("`{s}` is not a number; use `.` as the decimal point, e.g. 12.5"),
         )),
     }
+}
+
+/// Whether `s` is written as a decimal number, maybe with an exponent.
+fn number_chars(s: &str) -> bool {
+    s.bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+}
+
+/// Whether `s` is a decimal number beyond every float (`1e400`, a run of 400 digits).
+pub(crate) fn is_too_large(s: &str) -> bool {
+    number_chars(s) && s.parse::<f64>().is_ok_and(f64::is_infinite)
 }
 
 /// Parses a boolean: `true/false`, `1/0`, `是/否`, `yes/no` (case does not matter).

@@ -17,7 +17,7 @@ use chrono::NaiveDate;
 
 use super::decode::{Cells, Col, Row};
 use super::problem::ProblemKind;
-use super::raw::{clean, parse_bool, parse_number, Value};
+use super::raw::{clean, is_too_large, parse_bool, parse_number, Value};
 use crate::model::*;
 use crate::rows::ColumnType;
 
@@ -33,6 +33,9 @@ pub(crate) trait Codec {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field>;
     /// The cell as it is saved.
     fn encode(f: &Self::Field) -> Option<Value>;
+    /// The ids a decoded field names (none but for id columns), so that a row kept out
+    /// by a problem elsewhere still has its references checked.
+    fn ids(_f: &Self::Field, _out: &mut Vec<Sym>) {}
 }
 
 /// A required codec read as optional: an empty cell is `None`, a filled one is read as
@@ -52,6 +55,11 @@ impl<C: Codec> Codec for Maybe<C> {
     fn encode(f: &Self::Field) -> Option<Value> {
         f.as_ref().and_then(C::encode)
     }
+    fn ids(f: &Self::Field, out: &mut Vec<Sym>) {
+        if let Some(f) = f {
+            C::ids(f, out);
+        }
+    }
 }
 
 /// An interned id (units, orgs, people...; kinds of activity, designations).
@@ -67,6 +75,12 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     }
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
+    }
+    fn ids(f: &T, out: &mut Vec<Sym>) {
+        // A missing required id is empty (and reported already).
+        if !f.as_ref().is_empty() {
+            out.push(Sym::new(f.as_ref()));
+        }
     }
 }
 
@@ -141,35 +155,46 @@ impl Codec for Number {
 
 /// A count type of a [`Whole`] column.
 pub(crate) trait Count: Copy + Into<u64> {
-    /// The count, saturating: no real meeting comes near 4 billion.
-    fn saturating(n: u64) -> Self;
+    /// The largest count the type holds (for `u64`, the largest whole numbers a float
+    /// holds exactly, rounded down): a larger one is "too large", never cut.
+    const MAX: f64;
+    /// The count of a whole number from 0 to [`Count::MAX`].
+    fn from_whole(n: u64) -> Self;
 }
 
 impl Count for u64 {
-    fn saturating(n: u64) -> Self {
+    const MAX: f64 = 9.0e15;
+    fn from_whole(n: u64) -> Self {
         n
     }
 }
 
 impl Count for u32 {
-    fn saturating(n: u64) -> Self {
+    const MAX: f64 = u32::MAX as f64;
+    fn from_whole(n: u64) -> Self {
         u32::try_from(n).unwrap_or(u32::MAX)
     }
 }
 
-/// An optional number that must pass `accept`: otherwise a `kind` problem worded by
-/// `wrong` (a thousands separator keeps its own problem).
+/// An optional number that must pass `accept` and be at most `max`: otherwise a `kind`
+/// problem worded by `wrong`, or one that says it is too large (a thousands separator
+/// keeps its own problem).
 fn checked_number<R: Row, T>(
     c: &mut Cells<'_, '_, R>,
     col: Col,
     accept: impl FnOnce(f64) -> Option<T>,
+    max: f64,
     kind: ProblemKind,
     wrong: impl FnOnce(&str) -> String,
 ) -> Option<T> {
     let t = c.text(col);
+    let name = col.name;
+    let too_large = |s: &str| (kind, format!("`{s}` is too large for `{name}`"));
     c.parsed(col, t, |s| match parse_number(s) {
+        Ok(v) if v > max => Err(too_large(s)),
         Ok(v) => accept(v).ok_or_else(|| (kind, wrong(s))),
         Err((ProblemKind::ThousandsSeparator, m)) => Err((ProblemKind::ThousandsSeparator, m)),
+        Err(_) if is_too_large(s) => Err(too_large(s)),
         Err(_) => Err((kind, wrong(s))),
     })
 }
@@ -186,11 +211,12 @@ impl<N: Count> Codec for Whole<N> {
         let n = checked_number(
             c,
             col,
-            |v| (v >= 0.0 && v.fract() == 0.0 && v <= 9.0e15).then_some(v as u64),
+            |v| (v >= 0.0 && v.fract() == 0.0).then_some(v as u64),
+            N::MAX,
             ProblemKind::BadCount,
             |s| format!("`{name}` must be a whole number >= 0, not `{s}`"),
         );
-        Some(n.map(N::saturating))
+        Some(n.map(N::from_whole))
     }
     fn encode(f: &Option<N>) -> Option<Value> {
         f.map(|n| Value::Number(n.into() as f64))
@@ -248,6 +274,9 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn ids(f: &L, out: &mut Vec<Sym>) {
+        out.extend(f.iter().map(|x| Sym::new(x.as_ref())));
+    }
 }
 
 /// A list of interned ids that must name at least one (`orgs.hosts`).
@@ -279,6 +308,9 @@ where
     }
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
+    }
+    fn ids(f: &L, out: &mut Vec<Sym>) {
+        Ids::<L>::ids(f, out);
     }
 }
 
@@ -312,7 +344,8 @@ impl Codec for MinCount {
         Some(checked_number(
             c,
             col,
-            |v| (v >= 1.0 && v.fract() == 0.0 && v <= u32::MAX as f64).then_some(v as u32),
+            |v| (v >= 1.0 && v.fract() == 0.0).then_some(v as u32),
+            u32::MAX as f64,
             ProblemKind::BadMinCount,
             |s| format!("`min_count` must be a whole number >= 1, not `{s}`"),
         ))
@@ -334,6 +367,7 @@ impl Codec for Quorum {
             c,
             col,
             |v| (v > 0.0 && v <= 1.0).then_some(v),
+            f64::INFINITY,
             ProblemKind::BadQuorum,
             |s| format!("`quorum` must be a number in (0, 1] (0.5: more than half), not `{s}`"),
         ))
@@ -386,7 +420,16 @@ macro_rules! tables {
                         name: stringify!($field),
                     }); )*
                     let _ = next;
-                    if !c.ok {
+                    if !c.ok $( || $field.is_none() )* {
+                        // The row is not kept; the references it makes still count.
+                        let mut next = 0usize;
+                        $( if let Some(f) = &$field {
+                            let col = Col { k: { next += 1; next - 1 }, name: stringify!($field) };
+                            c.keep_references(Table::$variant, col, |out| <$codec as Codec>::ids(f, out));
+                        } else {
+                            next += 1;
+                        } )*
+                        let _ = next;
                         return false;
                     }
                     let ($(Some($field),)*) = ($($field,)*) else {

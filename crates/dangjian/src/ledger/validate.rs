@@ -10,7 +10,7 @@ use rustc_hash::FxHashMap as HashMap;
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::problem::{quoted, Location, Problem, ProblemKind};
+use super::problem::{quoted, short_number, Location, Problem, ProblemKind};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 use crate::model::{Sym, SymMap, SymTable};
@@ -33,9 +33,9 @@ fn at(table: Table, row: usize, column: &str) -> Location {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-enum IdKind {
+pub(crate) enum IdKind {
     Unit = 1,
     Org = 2,
     Person = 3,
@@ -93,8 +93,9 @@ impl<'a> Checker<'a> {
         self.out.push(Problem::new(kind, loc, msg));
     }
 
-    /// Checks that `id` exists and is one of `want`.
-    fn reference(&mut self, id: Sym, want: &[IdKind], table: Table, row: usize, col: &str) {
+    /// Checks that `id`, in reference column `col`, names what the column must name.
+    fn reference(&mut self, id: Sym, table: Table, row: usize, col: &'static str) {
+        let want = kinds_of(table, col);
         if let Some(p) = check_reference(self.ids, self.failed, id, want, table, row, col) {
             self.out.push(p);
         }
@@ -120,6 +121,49 @@ impl<'a> Checker<'a> {
                 );
             }
         }
+    }
+}
+
+/// What a reference column names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// A unit, org, person or initiative id, of one of these kinds.
+    Ids(&'static [IdKind]),
+    /// An indicator id.
+    Indicator,
+    /// A duty id.
+    Duty,
+}
+
+/// What each reference column must name; `None` for a column that is no reference. The
+/// one list of the references the checks below make.
+pub(crate) fn reference_target(table: Table, column: &str) -> Option<Target> {
+    use IdKind::*;
+    use Table as T;
+    const UNIT: &[IdKind] = &[Unit];
+    const ORG: &[IdKind] = &[Org];
+    let kinds = match (table, column) {
+        (T::Units, "parent") | (T::Designations, "unit") | (T::Orgs, "hosts") => UNIT,
+        (T::People, "workplace") | (T::Initiatives, "unit") => UNIT,
+        (T::Observations, "unit") | (T::Targets, "scope") => UNIT,
+        (T::Orgs, "parent") | (T::Elections, "org") | (T::People, "org") => ORG,
+        (T::Initiatives, "owner") => ORG,
+        (T::Roles, "person") | (T::Activities, "people") => &[Person],
+        (T::Roles, "target") | (T::Activities, "subject") => &[Unit, Org, Initiative],
+        (T::Progress, "initiative") => &[Initiative],
+        (T::Exemptions, "subject") => &[Unit, Org],
+        (T::Observations, "indicator") => return Some(Target::Indicator),
+        (T::Exemptions, "duty") => return Some(Target::Duty),
+        _ => return None,
+    };
+    Some(Target::Ids(kinds))
+}
+
+/// The kinds of id reference column `col` must name (none for another column).
+fn kinds_of(table: Table, col: &str) -> &'static [IdKind] {
+    match reference_target(table, col) {
+        Some(Target::Ids(k)) => k,
+        _ => &[],
     }
 }
 
@@ -160,12 +204,23 @@ fn check_reference(
 /// are known, the activity ids, the rest), each into a list of its own; the lists are then
 /// joined in one fixed order, so problems come in the same order whatever the threads do.
 pub fn validate(l: &Ledger, opts: &ValidateOptions) -> Vec<Problem> {
+    validate_with(l, opts, &[])
+}
+
+/// [`validate`], also checking the references of rows that failed to decode (`pending`,
+/// located already), after the references of the ledger's rows.
+pub(crate) fn validate_with(
+    l: &Ledger,
+    opts: &ValidateOptions,
+    pending: &[super::decode::PendingReference],
+) -> Vec<Problem> {
     let failed = &opts.failed_ids;
     let ((first, refs), (activity_ids, rest)) = rayon::join(
         || {
             let (kinds, first) = ids(l, failed);
             let mut c = Checker::new(l, &kinds, failed);
             references(&mut c);
+            pending_references(&mut c, pending);
             (first, c.out)
         },
         || {
@@ -365,7 +420,6 @@ impl<'a> SeenIds<'a> {
 }
 
 fn references(c: &mut Checker<'_>) {
-    use IdKind::*;
     let l = c.l;
     let roots: Vec<usize> = l
         .units
@@ -383,16 +437,16 @@ fn references(c: &mut Checker<'_>) {
     }
     for (i, u) in l.units.iter().enumerate() {
         if let Some(p) = &u.parent {
-            c.reference(p.sym(), &[Unit], Table::Units, i, "parent");
+            c.reference(p.sym(), Table::Units, i, "parent");
         }
     }
     for (i, d) in l.designations.iter().enumerate() {
-        c.reference(d.unit.sym(), &[Unit], Table::Designations, i, "unit");
+        c.reference(d.unit.sym(), Table::Designations, i, "unit");
     }
     for (i, o) in l.orgs.iter().enumerate() {
         let mut seen = HashSet::new();
         for h in &o.hosts {
-            c.reference(h.sym(), &[Unit], Table::Orgs, i, "hosts");
+            c.reference(h.sym(), Table::Orgs, i, "hosts");
             if !seen.insert(h.as_str()) {
                 c.push(
                     ProblemKind::DuplicateHost,
@@ -402,51 +456,41 @@ fn references(c: &mut Checker<'_>) {
             }
         }
         if let Some(p) = &o.parent {
-            c.reference(p.sym(), &[Org], Table::Orgs, i, "parent");
+            c.reference(p.sym(), Table::Orgs, i, "parent");
         }
     }
     for (i, e) in l.elections.iter().enumerate() {
-        c.reference(e.org.sym(), &[Org], Table::Elections, i, "org");
+        c.reference(e.org.sym(), Table::Elections, i, "org");
     }
     for (i, p) in l.people.iter().enumerate() {
         if let Some(o) = &p.org {
-            c.reference(o.sym(), &[Org], Table::People, i, "org");
+            c.reference(o.sym(), Table::People, i, "org");
         }
         if let Some(w) = &p.workplace {
-            c.reference(w.sym(), &[Unit], Table::People, i, "workplace");
+            c.reference(w.sym(), Table::People, i, "workplace");
         }
     }
     for (i, r) in l.roles.iter().enumerate() {
-        c.reference(r.person.sym(), &[Person], Table::Roles, i, "person");
-        c.reference(
-            r.target.sym(),
-            &[Unit, Org, Initiative],
-            Table::Roles,
-            i,
-            "target",
-        );
+        c.reference(r.person.sym(), Table::Roles, i, "person");
+        c.reference(r.target.sym(), Table::Roles, i, "target");
     }
     for (i, x) in l.initiatives.iter().enumerate() {
         if let Some(u) = &x.unit {
-            c.reference(u.sym(), &[Unit], Table::Initiatives, i, "unit");
+            c.reference(u.sym(), Table::Initiatives, i, "unit");
         }
         if let Some(o) = &x.owner {
-            c.reference(o.sym(), &[Org], Table::Initiatives, i, "owner");
+            c.reference(o.sym(), Table::Initiatives, i, "owner");
         }
     }
     for (i, p) in l.progress.iter().enumerate() {
-        c.reference(
-            p.initiative.sym(),
-            &[Initiative],
-            Table::Progress,
-            i,
-            "initiative",
-        );
+        c.reference(p.initiative.sym(), Table::Progress, i, "initiative");
     }
     // The largest table: its references are checked on every core, in chunks whose
     // problems are put back in row order.
     const CHUNK: usize = 64 * 1024;
     let (ids, failed) = (c.ids, c.failed);
+    let subject = kinds_of(Table::Activities, "subject");
+    let people = kinds_of(Table::Activities, "people");
     let found: Vec<Vec<Problem>> = l
         .activities
         .par_chunks(CHUNK)
@@ -455,12 +499,11 @@ fn references(c: &mut Checker<'_>) {
             let mut out = Vec::new();
             for (j, a) in chunk.iter().enumerate() {
                 let i = k * CHUNK + j;
-                let subject = [Unit, Org, Initiative];
                 out.extend(check_reference(
                     ids,
                     failed,
                     a.subject.sym(),
-                    &subject,
+                    subject,
                     Table::Activities,
                     i,
                     "subject",
@@ -470,7 +513,7 @@ fn references(c: &mut Checker<'_>) {
                         ids,
                         failed,
                         p.sym(),
-                        &[Person],
+                        people,
                         Table::Activities,
                         i,
                         "people",
@@ -493,7 +536,7 @@ fn references(c: &mut Checker<'_>) {
                 ),
             );
         }
-        c.reference(o.unit.sym(), &[Unit], Table::Observations, i, "unit");
+        c.reference(o.unit.sym(), Table::Observations, i, "unit");
     }
     let duties: HashSet<&str> = l.duties.iter().map(|d| d.id.as_str()).collect();
     for (i, x) in l.exemptions.iter().enumerate() {
@@ -507,17 +550,11 @@ fn references(c: &mut Checker<'_>) {
                 ),
             );
         }
-        c.reference(
-            x.subject.sym(),
-            &[Unit, Org],
-            Table::Exemptions,
-            i,
-            "subject",
-        );
+        c.reference(x.subject.sym(), Table::Exemptions, i, "subject");
     }
     for (i, t) in l.targets.iter().enumerate() {
         if let Some(s) = &t.scope {
-            c.reference(s.sym(), &[Unit], Table::Targets, i, "scope");
+            c.reference(s.sym(), Table::Targets, i, "scope");
         }
         let known = if t.metric.contains('.') {
             crate::metrics::is_metric_id(&t.metric, &duties, &indicators)
@@ -529,6 +566,46 @@ fn references(c: &mut Checker<'_>) {
                 ProblemKind::MissingReference,
                 at(Table::Targets, i, "metric"),
                 format!("`metric` names `{}`, which is neither a metric of the catalogue nor an indicator id of this ledger", t.metric),
+            );
+        }
+    }
+}
+
+/// Checks the references of rows that failed to decode, as [`references`] checks those of
+/// the rows kept; their problems are located already.
+fn pending_references(c: &mut Checker<'_>, pending: &[super::decode::PendingReference]) {
+    if pending.is_empty() {
+        return;
+    }
+    let l = c.l;
+    let indicators: HashSet<&str> = l.indicators.iter().map(|x| x.id.as_str()).collect();
+    let duties: HashSet<&str> = l.duties.iter().map(|d| d.id.as_str()).collect();
+    for r in pending {
+        let (found, what) = match reference_target(r.table, r.column) {
+            Some(Target::Ids(want)) => {
+                let p = check_reference(c.ids, c.failed, r.id, want, r.table, 0, r.column);
+                if let Some(p) = p {
+                    c.out.push(Problem {
+                        location: r.location.clone(),
+                        ..p
+                    });
+                }
+                continue;
+            }
+            Some(Target::Indicator) => (indicators.contains(r.id.as_str()), "indicator"),
+            Some(Target::Duty) => (duties.contains(r.id.as_str()), "duty"),
+            None => continue,
+        };
+        if !found && !c.failed.contains(r.id.as_str()) {
+            c.push(
+                ProblemKind::MissingReference,
+                r.location.clone(),
+                format!(
+                    "`{}` names `{}`, which is not a{} {what} id of this ledger",
+                    r.column,
+                    r.id,
+                    if what == "indicator" { "n" } else { "" }
+                ),
             );
         }
     }
@@ -686,7 +763,7 @@ fn values(c: &mut Checker<'_>) {
             c.push(
                 ProblemKind::PercentOutOfRange,
                 at(Table::Progress, i, "percent"),
-                format!("`percent` {} is outside 0 to 100", p.percent),
+                format!("`percent` {} is outside 0 to 100", short_number(p.percent)),
             );
         }
     }
@@ -696,7 +773,10 @@ fn values(c: &mut Checker<'_>) {
                 c.push(
                     ProblemKind::WeightNotPositive,
                     at(Table::Initiatives, i, "weight"),
-                    format!("`weight` {w} must be a number > 0 (empty means 1)"),
+                    format!(
+                        "`weight` {} must be a number > 0 (empty means 1)",
+                        short_number(w)
+                    ),
                 );
             }
         }
@@ -896,6 +976,31 @@ fn formula_cycles<'g>(
     cycles
 }
 
+/// The people listed more than once, in the order of their first listing, with how many
+/// times each is listed.
+fn repeats(people: &[PersonId]) -> Vec<(&PersonId, usize)> {
+    // Most lists are short and have no repeat: comparing with the ones before costs less
+    // than hashing, and finds nothing to count.
+    let any = if people.len() <= 32 {
+        (1..people.len()).any(|i| people[..i].contains(&people[i]))
+    } else {
+        let mut seen = HashSet::with_capacity(people.len());
+        !people.iter().all(|p| seen.insert(p.sym()))
+    };
+    if !any {
+        return Vec::new();
+    }
+    let mut counts: Vec<(&PersonId, usize)> = Vec::new();
+    for p in people {
+        match counts.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((p, 1)),
+        }
+    }
+    counts.retain(|(_, n)| *n > 1);
+    counts
+}
+
 fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
     let l = c.l;
     // Progress that goes down, in date order per initiative.
@@ -960,7 +1065,34 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
             late(Table::Observations, i, "date", Some(x.date));
         }
     }
-    // Attendance: more attending than expected; a quorum its activities cannot meet.
+    // Attendance: a person listed twice (counted once); more attending than expected; a
+    // quorum its activities cannot meet.
+    let mut names: Option<SymMap<&str>> = None;
+    for (i, a) in l.activities.iter().enumerate() {
+        for (p, times) in repeats(&a.people) {
+            // The names are only looked up once a repeat is found.
+            let names = names.get_or_insert_with(|| {
+                l.people
+                    .iter()
+                    .map(|x| (x.id.sym(), x.name.as_str()))
+                    .collect()
+            });
+            let name = names
+                .get(&p.sym())
+                .map(|n| format!(" ({n})"))
+                .unwrap_or_default();
+            let times = if times == 2 {
+                "twice".to_string()
+            } else {
+                format!("{times} times")
+            };
+            c.push(
+                ProblemKind::PersonListedTwice,
+                at(Table::Activities, i, "people"),
+                format!("person `{p}`{name} is listed {times} in `people`; counted once"),
+            );
+        }
+    }
     for (i, a) in l.activities.iter().enumerate() {
         if let (Some(att), Some(exp)) = (a.attended, a.expected) {
             if att > exp {

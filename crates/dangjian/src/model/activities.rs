@@ -112,9 +112,23 @@ impl Activity {
     }
 }
 
+/// How many different people a list names: a person listed twice attended once.
+fn distinct(people: &[PersonId]) -> usize {
+    // Most lists are short: comparing with the ones before costs less than hashing.
+    if people.len() <= 32 {
+        return (0..people.len())
+            .filter(|&i| !people[..i].contains(&people[i]))
+            .count();
+    }
+    people
+        .iter()
+        .collect::<std::collections::HashSet<_>>()
+        .len()
+}
+
 impl Activity {
     /// The attendance (`docs/STATS.md`): `attended`, or, when that is empty and `people`
-    /// lists persons, the number listed.
+    /// lists persons, the number of different persons listed.
     ///
     /// ```
     /// use dangjian::model::Activity;
@@ -122,12 +136,15 @@ impl Activity {
     /// assert_eq!(a.attendance(), None);
     /// a.people = vec!["p1".into(), "p2".into()].into();
     /// assert_eq!(a.attendance(), Some(2));
+    /// a.people = vec!["p1".into(), "p2".into(), "p1".into()].into();
+    /// assert_eq!(a.attendance(), Some(2)); // p1 is counted once
     /// a.attended = Some(11);
     /// assert_eq!(a.attendance(), Some(11));
     /// ```
     pub fn attendance(&self) -> Option<u32> {
         self.attended.or_else(|| {
-            (!self.people.is_empty()).then(|| u32::try_from(self.people.len()).unwrap_or(u32::MAX))
+            (!self.people.is_empty())
+                .then(|| u32::try_from(distinct(&self.people)).unwrap_or(u32::MAX))
         })
     }
 
