@@ -166,7 +166,7 @@ fn drilldowns_and_catalogue() {
     assert_eq!(code, 0);
     assert_eq!(out.lines().count(), 99); // header + 98 enterprises
     assert!(out.starts_with(
-        "id,name,parent,org_covered,via_org,own_org,work_covered,via_instructor,liaisons\n"
+        "id,name,parent,parent_name,org_covered,via_org,own_org,work_covered,via_instructor,liaisons\n"
     ));
     let (code, out, _) = dangjian(&["duties", "--format", "text"]);
     assert_eq!(code, 0);

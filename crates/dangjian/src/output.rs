@@ -226,9 +226,9 @@ fn name_column(id: &str, columns: &[Column]) -> Option<(&'static str, Names)> {
 /// let labels = Labels::new(&ledger);
 /// let cols: Vec<&str> = Named::<ObligationRow>::columns().iter().map(|c| c.name).collect();
 /// assert_eq!(cols[..5], ["duty", "subject", "subject_name", "holder", "holder_name"]);
-/// let patrol = rows.iter().find(|r| r.duty.as_str() == "road_patrol").unwrap();
-/// let cells = Named { row: patrol, labels: &labels }.cells();
-/// assert!(matches!(&cells[2], Cell::Text(name) if name.ends_with('路')));
+/// let patrol = rows.iter().find(|r| r.subject.as_str() == "xizhou_road").unwrap();
+/// let named = Named { row: patrol, labels: &labels };
+/// assert!(matches!(&named.cells()[2], Cell::Text(name) if name == "西周路"));
 /// ```
 pub struct Named<'a, R> {
     /// The row.
