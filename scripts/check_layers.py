@@ -4,7 +4,8 @@ and no import loop between modules of one floor.
 
 The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers"):
 
-  0  calendar, formula, model, rows      the model, its column types and table declarations
+  0  calendar, envelope, formula,        the model, its column types and table declarations,
+     model, rows                        the tables and the envelope of the JSON outputs
   1  ledger, example                     reading, writing and validating ledgers
   2  metrics                             the catalogue and the engine
   3  report, stats, import, output,      what is built on the metrics
@@ -31,6 +32,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent / "crates" / "dangjian" / 
 
 LAYERS = {
     "calendar": 0,
+    "envelope": 0,
     "formula": 0,
     "model": 0,
     "rows": 0,

@@ -286,7 +286,11 @@ fn table_text<R: Row + serde::Serialize>(
         message: e.to_string(),
     };
     match format {
-        Format::Json => json_text(&header.envelope_named(rows, &Labels::new(l))?),
+        Format::Json => json_text(&dangjian::output::envelope_named(
+            header,
+            rows,
+            &Labels::new(l),
+        )?),
         Format::Csv => {
             let labels = Labels::new(l);
             let named: Vec<Named<'_, R>> = rows

@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod envelope;
 pub mod example;
 pub mod formula;
 pub mod import;

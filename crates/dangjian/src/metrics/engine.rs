@@ -1238,15 +1238,15 @@ impl<'a> Engine<'a> {
     pub fn header(
         &self,
         q: &Query,
-        output: crate::output::Output,
-    ) -> Result<crate::output::Header, QueryError> {
+        output: crate::envelope::Output,
+    ) -> Result<crate::envelope::Header, QueryError> {
         let ctx = self.resolve(q)?;
         let unit = &self.l.units[ctx.scope.unit];
-        Ok(crate::output::Header {
+        Ok(crate::envelope::Header {
             output,
             as_of: Some(ctx.as_of),
             from: Some(ctx.from),
-            scope: Some(crate::output::ScopeRef {
+            scope: Some(crate::envelope::ScopeRef {
                 id: unit.id.clone(),
                 name: unit.name.clone(),
             }),

@@ -280,11 +280,11 @@ impl Evaluation {
                 Value::Object(m)
             })
             .collect();
-        crate::output::Header {
-            output: crate::output::Output::Report,
+        crate::envelope::Header {
+            output: crate::envelope::Output::Report,
             as_of: Some(self.as_of),
             from: Some(self.from),
-            scope: Some(crate::output::ScopeRef {
+            scope: Some(crate::envelope::ScopeRef {
                 id: self.scope.clone(),
                 name: self.scope_name.clone(),
             }),

@@ -1,5 +1,7 @@
 //! Numbers as people read them: `75.8%`, `33`, `6,500`, `75.8% (25/33)`.
 
+use std::fmt::{self, Display};
+
 use crate::metrics::{MetricKind, MetricRow};
 
 /// A value of a metric of `kind` for people: a percentage with one decimal for ratios (no
@@ -95,6 +97,39 @@ pub(crate) fn number(v: f64, decimals: usize) -> String {
         out.push_str(frac);
     }
     out
+}
+
+/// Text escaped for HTML content and attribute values.
+pub(crate) struct Esc<'a>(pub &'a str);
+
+impl Display for Esc<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let s = self.0;
+        let mut last = 0;
+        for (i, b) in s.bytes().enumerate() {
+            let rep = match b {
+                b'&' => "&amp;",
+                b'<' => "&lt;",
+                b'>' => "&gt;",
+                b'"' => "&quot;",
+                b'\'' => "&#39;",
+                _ => continue,
+            };
+            f.write_str(&s[last..i])?;
+            f.write_str(rep)?;
+            last = i + 1;
+        }
+        f.write_str(&s[last..])
+    }
+}
+
+/// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`).
+///
+/// ```
+/// assert_eq!(dangjian::report::escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+/// ```
+pub fn escape(s: &str) -> String {
+    Esc(s).to_string()
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@ use std::fmt::{self, Display, Write};
 use chrono::NaiveDate;
 use sha2::{Digest, Sha256};
 
+pub use super::fmt::escape;
+pub(crate) use super::fmt::Esc;
 use super::fmt::{figure, fraction, number, pct, row_text};
 use super::gather::{Data, HeatDuty, HeatRow, HEADLINE};
 use super::labels::{
@@ -20,39 +22,6 @@ use crate::model::{Ledger, Programme, Vocabulary};
 
 const CSS: &str = include_str!("page.css");
 const JS: &str = include_str!("sort.js");
-
-/// Text escaped for HTML content and attribute values.
-pub(crate) struct Esc<'a>(pub &'a str);
-
-impl Display for Esc<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let s = self.0;
-        let mut last = 0;
-        for (i, b) in s.bytes().enumerate() {
-            let rep = match b {
-                b'&' => "&amp;",
-                b'<' => "&lt;",
-                b'>' => "&gt;",
-                b'"' => "&quot;",
-                b'\'' => "&#39;",
-                _ => continue,
-            };
-            f.write_str(&s[last..i])?;
-            f.write_str(rep)?;
-            last = i + 1;
-        }
-        f.write_str(&s[last..])
-    }
-}
-
-/// Escapes text for HTML content and attribute values (`&`, `<`, `>`, `"`, `'`).
-///
-/// ```
-/// assert_eq!(dangjian::report::escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-/// ```
-pub fn escape(s: &str) -> String {
-    Esc(s).to_string()
-}
 
 /// 中文 first, English alongside (both escaped).
 struct Bi<'a>(&'a str, &'a str);

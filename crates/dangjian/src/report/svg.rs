@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use super::html::Esc;
+use super::fmt::Esc;
 
 /// One small-multiple trend chart.
 pub(crate) struct Spark<'a> {
