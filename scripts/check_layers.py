@@ -11,10 +11,11 @@ The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers
   3  report, stats, import, output,      what is built on the metrics
      privacy, synth
 
-Inside `metrics/` the floors are: 0 `ix` and `value` (index numbers, values, the metric
-definition type), 1 `index` (the engine's indexes) and `ctx` (a resolved query), 2 the
-families (`tasks`, `duties`, ...), 3 `catalogue`, 4 `engine` (evaluation over the catalogue),
-5 `mod.rs`. A module may import its own floor only where no loop results.
+Inside `metrics/` the floors are: 0 `ix`, `value` and `query` (index numbers, values, the
+metric definition type, the query and its answer), 1 `index` (the engine's indexes), 2 `ctx`
+(a resolved query, the family trait), 3 the families (`tasks`, `duties`, ...), 4 `catalogue`
+(the family list and the plan of a ledger's metrics), 5 `engine` (evaluation), 6 `mod.rs`.
+A module may import its own floor only where no loop results.
 
 `use` declarations count (braces included), and so do paths written out in code
 (`crate::ledger::load(...)`, `super::engine::Ctx`), only outside comments and
@@ -50,19 +51,20 @@ LAYERS = {
 METRICS_FLOORS = {
     "ix": 0,
     "value": 0,
+    "query": 0,
     "index": 1,
-    "ctx": 1,
-    "tasks": 2,
-    "duties": 2,
-    "coverage": 2,
-    "cadres": 2,
-    "orgs": 2,
-    "leading": 2,
-    "indicators": 2,
-    "targets": 2,
-    "catalogue": 3,
-    "engine": 4,
-    "mod": 5,
+    "ctx": 2,
+    "tasks": 3,
+    "duties": 3,
+    "coverage": 3,
+    "cadres": 3,
+    "orgs": 3,
+    "leading": 3,
+    "indicators": 3,
+    "targets": 3,
+    "catalogue": 4,
+    "engine": 5,
+    "mod": 6,
 }
 
 

@@ -29,8 +29,10 @@ use chrono::{Datelike, NaiveDate};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::calendar::{days_in_month, year_start};
-use crate::metrics::engine::{Ctx, OrgIx, Scope, Tin, UnitIx};
+use crate::metrics::ctx::Ctx;
+use crate::metrics::index::{OrgIx, Tin, UnitIx};
 use crate::metrics::ix::TiVec;
+use crate::metrics::value::Scope;
 use crate::metrics::{Engine, Query, QueryError};
 use crate::model::{OrgId, OrgKind, UnitId};
 use crate::rows::{Cell, Column, ColumnType, Row};
@@ -378,7 +380,7 @@ pub fn enterprise_orgs(
     let facts = enterprise_facts(&ctx);
     let mut rows = vec![enterprise_orgs_row(&ctx, &facts, ctx.scope)];
     for u in engine.breakdown_units(&ctx) {
-        rows.push(enterprise_orgs_row(&ctx, &facts, engine.scope_of(u)));
+        rows.push(enterprise_orgs_row(&ctx, &facts, engine.ix.scope_of(u)));
     }
     Ok(rows)
 }
@@ -566,7 +568,7 @@ pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, Query
     let year = as_of.year();
     let start = year_start(as_of);
     let assessed = assessed_months(as_of) as usize;
-    let kind = crate::metrics::engine::act_kind_named;
+    let kind = crate::metrics::index::act_kind_named;
     let committee_kinds: Vec<u32> = kind("committee_meeting").into_iter().collect();
     let collective_kinds: Vec<u32> = COLLECTIVE.iter().filter_map(|k| kind(k)).collect();
     // The first day of each month of the year, and of the next year.

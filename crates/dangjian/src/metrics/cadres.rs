@@ -4,19 +4,20 @@
 //! wherever it points. A person is in scope when their membership org, active on `as_of`,
 //! is (any host in scope), or when they hold any role active on `as_of` whose target is.
 
+use super::ctx::{Ctx, Family};
+use super::index::{PersonIx, Tin};
+use super::value::{select, Metric, Scope, Val};
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use super::catalogue::{Family, Metric};
-use super::engine::{select, Ctx, PersonIx, Scope, Tin, Val};
 use crate::model::{InitiativeKind, OrgKind, PersonId, RoleKind};
 
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr, $value:expr) => {
         Metric {
-            def: super::catalogue::metric!(Growth, $id, $zh, $en, $kind, Higher, $def),
+            def: super::value::metric!(Growth, $id, $zh, $en, $kind, Higher, $def),
             value: $value,
         }
     };
@@ -94,7 +95,7 @@ pub(crate) struct CadreSet {
 }
 
 fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
-    ctx.cadres.get_or_init(|| {
+    ctx.cached(|| {
         let e = ctx.e;
         let l = e.l;
         let as_of = ctx.as_of;

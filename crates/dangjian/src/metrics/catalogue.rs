@@ -17,52 +17,18 @@
 //! assert!(catalogue().iter().any(|m| m.id == "coverage.org"));
 //! ```
 
-use crate::model::words;
+use std::sync::Arc;
 use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use super::engine::{Ctx, Scope, Val};
+use super::ctx::{Ctx, Family, Group, SlotInfo};
+pub use super::value::{
+    target_row_id, targeted_metric, Direction, MetricDef, MetricKind, PerLedger,
+};
+use super::value::{Metric, Scope, Val};
+use crate::model::words;
 use crate::model::{Cadence, Ledger, Programme};
-
-/// Builds a [`MetricDef`] of a programme; each family file wraps it in a shorter `def!`
-/// with its own defaults.
-macro_rules! metric {
-    ($programme:ident, $id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
-        $crate::metrics::catalogue::MetricDef {
-            id: $id,
-            zh: $zh,
-            en: $en,
-            definition: $def,
-            kind: $crate::metrics::catalogue::MetricKind::$kind,
-            direction: $crate::metrics::catalogue::Direction::$dir,
-            programme: $crate::model::Programme::$programme,
-            per_ledger: None,
-        }
-    };
-}
-pub(crate) use metric;
-
-/// A catalogue entry and how its value is read from the figures its family works out at one
-/// scope: the definition and the computation of a metric, side by side.
-pub(crate) struct Metric<F> {
-    /// The catalogue entry.
-    pub def: MetricDef,
-    /// The metric's value from its family's figures.
-    pub value: fn(&F) -> Val,
-}
-
-/// A family of metrics: one file of `metrics/`.
-pub(crate) trait Family: Sync + 'static {
-    /// What the family works out once per scope row (and per duty or indicator of a
-    /// per-ledger family), from which each of its metrics reads its value.
-    type Figures: 'static;
-    /// The family's metrics in catalogue order.
-    const METRICS: &'static [Metric<Self::Figures>];
-    /// The figures at scope `s`. `key` is the duty or indicator (its ledger position) of a
-    /// per-ledger family, 0 for the others.
-    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Self::Figures;
-}
 
 /// What the catalogue and the engine need of a family, whatever its figures.
 pub(crate) trait Registered: Sync {
@@ -70,7 +36,7 @@ pub(crate) trait Registered: Sync {
     fn defs(&self) -> Vec<&'static MetricDef>;
     /// Appends the family's metrics of ledger `l` to `plan` in row order, each with the
     /// group (family and key) that computes it.
-    fn plan(&self, l: &Ledger, plan: &mut super::engine::Plan);
+    fn plan(&self, l: &Ledger, plan: &mut Plan);
 }
 
 impl<F: Family> Registered for F {
@@ -78,9 +44,17 @@ impl<F: Family> Registered for F {
         F::METRICS.iter().map(|m| &m.def).collect()
     }
 
-    fn plan(&self, l: &Ledger, plan: &mut super::engine::Plan) {
+    fn plan(&self, l: &Ledger, plan: &mut Plan) {
         plan.add_family::<F>(l);
     }
+}
+
+impl Registered for super::targets::Targets {
+    fn defs(&self) -> Vec<&'static MetricDef> {
+        vec![&super::targets::ACHIEVEMENT.def]
+    }
+    // Not computed per scope like the others: its rows follow the metric each target is on.
+    fn plan(&self, _: &Ledger, _: &mut Plan) {}
 }
 
 /// Every family, once, in catalogue order (the order of `docs/METRICS.md`).
@@ -94,169 +68,6 @@ pub(crate) static FAMILIES: [&dyn Registered; 8] = [
     &super::coverage::Coverage,
     &super::orgs::Orgs,
 ];
-
-/// The families whose metrics are one per duty, indicator or targeted metric of a ledger.
-/// Their catalogue entries are templates whose id holds `<id>`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum PerLedger {
-    /// `duty.<duty id>`: the compliance of a duty.
-    Duty,
-    /// `duty.<duty id>.lapse`: the longest lapse of a duty.
-    DutyLapse,
-    /// `indicator.<indicator id>`: an indicator over the units in scope.
-    Indicator,
-    /// `target.<metric or indicator id>`: the achievement of a target.
-    Target,
-}
-
-impl PerLedger {
-    /// Every per-ledger family.
-    pub const ALL: [PerLedger; 4] = [
-        PerLedger::Duty,
-        PerLedger::DutyLapse,
-        PerLedger::Indicator,
-        PerLedger::Target,
-    ];
-
-    /// What comes before and after the key in a metric id.
-    fn affixes(self) -> (&'static str, &'static str) {
-        match self {
-            PerLedger::Duty => ("duty.", ""),
-            PerLedger::DutyLapse => ("duty.", ".lapse"),
-            PerLedger::Indicator => ("indicator.", ""),
-            PerLedger::Target => ("target.", ""),
-        }
-    }
-
-    /// The metric id of `key` (a duty id, an indicator id, a targeted metric).
-    ///
-    /// ```
-    /// use dangjian::metrics::PerLedger;
-    /// assert_eq!(PerLedger::DutyLapse.id("road_patrol"), "duty.road_patrol.lapse");
-    /// assert_eq!(PerLedger::Duty.key("duty.road_patrol"), Some("road_patrol"));
-    /// assert_eq!(PerLedger::Indicator.key("duty.road_patrol"), None);
-    /// ```
-    pub fn id(self, key: &str) -> String {
-        let (head, tail) = self.affixes();
-        format!("{head}{key}{tail}")
-    }
-
-    /// The key of `id` if `id` has this family's shape (`road_patrol` of `duty.road_patrol`).
-    pub fn key(self, id: &str) -> Option<&str> {
-        let (head, tail) = self.affixes();
-        id.strip_prefix(head)?
-            .strip_suffix(tail)
-            .filter(|k| !k.is_empty())
-    }
-
-    /// The template id of the catalogue entry (`duty.<id>`).
-    pub fn template(self) -> String {
-        self.id("<id>")
-    }
-}
-
-/// What kind of number a metric is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MetricKind {
-    /// A share: numerator / denominator, null on an empty denominator.
-    Ratio,
-    /// A whole number of things.
-    Count,
-    /// A whole number of days.
-    Days,
-    /// A whole number of calendar periods.
-    Periods,
-    /// Any number (a mean, an indicator's aggregate).
-    Value,
-}
-
-impl MetricKind {
-    /// The kind's identifier (`ratio`, `count`, `days`, `periods`, `value`).
-    pub fn id(self) -> &'static str {
-        match self {
-            MetricKind::Ratio => "ratio",
-            MetricKind::Count => "count",
-            MetricKind::Days => "days",
-            MetricKind::Periods => "periods",
-            MetricKind::Value => "value",
-        }
-    }
-
-    /// Whether values of this kind are whole numbers (written as JSON integers).
-    pub fn is_integral(self) -> bool {
-        matches!(
-            self,
-            MetricKind::Count | MetricKind::Days | MetricKind::Periods
-        )
-    }
-}
-
-impl crate::rows::CellValue for MetricKind {
-    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
-    fn cell(&self) -> crate::rows::Cell<'_> {
-        crate::rows::Cell::Text(self.id().into())
-    }
-}
-
-/// Whether more or less is better.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Direction {
-    /// Higher is better.
-    Higher,
-    /// Lower is better.
-    Lower,
-}
-
-impl Direction {
-    /// The direction's identifier (`higher`, `lower`).
-    pub fn id(self) -> &'static str {
-        match self {
-            Direction::Higher => "higher",
-            Direction::Lower => "lower",
-        }
-    }
-}
-
-impl crate::rows::CellValue for Direction {
-    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
-    fn cell(&self) -> crate::rows::Cell<'_> {
-        crate::rows::Cell::Text(self.id().into())
-    }
-}
-
-/// One catalogue entry.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct MetricDef {
-    /// Stable id (`tasks.started`); templates hold `<id>` (`duty.<id>`).
-    pub id: &'static str,
-    /// Chinese name.
-    pub zh: &'static str,
-    /// English name.
-    pub en: &'static str,
-    /// The exact definition, including the readings chosen where `docs/METRICS.md` is silent.
-    pub definition: &'static str,
-    /// Kind of number.
-    pub kind: MetricKind,
-    /// Whether higher or lower is better.
-    pub direction: Direction,
-    /// The programme of the red trilogy it reports on.
-    pub programme: Programme,
-    /// The per-ledger family this entry is the template of (none: a metric of its own).
-    #[serde(skip)]
-    pub per_ledger: Option<PerLedger>,
-}
-
-impl MetricDef {
-    /// Whether this entry stands for a per-ledger family (`duty.<id>`...).
-    pub fn is_template(&self) -> bool {
-        self.per_ledger.is_some()
-    }
-}
 
 static CATALOGUE: LazyLock<Vec<MetricDef>> =
     LazyLock::new(|| FAMILIES.iter().flat_map(|f| f.defs()).copied().collect());
@@ -317,24 +128,6 @@ impl LedgerMetric {
             programme: m.programme,
             per_ledger: None,
         }
-    }
-}
-
-/// The id of the achievement row of a target on `metric` (a metric id, `indicator.<id>` or
-/// a plain indicator id): `target.<metric>`, or `target.<indicator id>` for indicators.
-pub fn target_row_id(metric: &str) -> String {
-    let m = targeted_metric(metric);
-    let key = PerLedger::Indicator.key(&m).unwrap_or(&m);
-    PerLedger::Target.id(key)
-}
-
-/// The metric a target's `metric` column aims at: itself, or `indicator.<id>` for a plain
-/// indicator id (one without a `.`).
-pub fn targeted_metric(metric: &str) -> String {
-    if metric.contains('.') {
-        metric.to_string()
-    } else {
-        PerLedger::Indicator.id(metric)
     }
 }
 
@@ -425,6 +218,105 @@ pub(crate) fn lapse_kind(c: Cadence) -> MetricKind {
         Cadence::Days(_) => MetricKind::Days,
         _ => MetricKind::Periods,
     }
+}
+
+/// The members of one group of family `F`: which slot each metric of the family fills.
+struct FamilyGroup<F: Family> {
+    key: u32,
+    members: Vec<(usize, &'static Metric<F::Figures>)>,
+}
+
+impl<F: Family> Group for FamilyGroup<F> {
+    fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]) {
+        let figures = F::figures(ctx, s, self.key);
+        for (slot, m) in &self.members {
+            if let Some(v) = vals.get_mut(*slot) {
+                *v = Some((m.value)(&figures));
+            }
+        }
+    }
+}
+
+/// The metrics of one ledger in row order, as the families of [`FAMILIES`] add
+/// them.
+#[derive(Default)]
+pub(crate) struct Plan {
+    slots: Vec<SlotInfo>,
+}
+
+impl Plan {
+    /// Adds every metric of family `F` in ledger `l`: its catalogue entries in order, each
+    /// expanded over the ledger's duties or indicators when it is a template; one group per
+    /// key.
+    pub(crate) fn add_family<F: Family>(&mut self, l: &Ledger) {
+        let first = self.slots.len();
+        let mut planned: Vec<(u32, &'static Metric<F::Figures>, LedgerMetric)> = Vec::new();
+        for m in F::METRICS {
+            planned.extend(expand(&m.def, l).into_iter().map(|(key, lm)| (key, m, lm)));
+        }
+        let mut keys: Vec<u32> = planned.iter().map(|p| p.0).collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let groups: Vec<Arc<dyn Group>> = keys
+            .iter()
+            .map(|&key| {
+                let members = planned
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.0 == key)
+                    .map(|(i, p)| (first + i, p.1))
+                    .collect();
+                Arc::new(FamilyGroup::<F> { key, members }) as Arc<dyn Group>
+            })
+            .collect();
+        for (key, _, lm) in planned {
+            let g = keys.partition_point(|k| *k < key);
+            self.slots.push(SlotInfo {
+                target_row: target_row_id(&lm.id),
+                id: lm.id,
+                kind: lm.kind,
+                group: groups[g].clone(),
+            });
+        }
+    }
+}
+
+/// The metrics of a ledger in row order, each with the group computing it.
+pub(crate) fn slots(l: &Ledger) -> Vec<SlotInfo> {
+    let mut plan = Plan::default();
+    for family in &FAMILIES {
+        family.plan(l, &mut plan);
+    }
+    plan.slots
+}
+
+/// The family prefixes of the catalogue (`tasks`, `cadres`, ..., `duty`, `indicator`,
+/// `target`), for filters and messages.
+pub(crate) fn family_prefixes() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for m in catalogue() {
+        let head = m.id.split('.').next().unwrap_or(m.id);
+        if !out.contains(&head) {
+            out.push(head);
+        }
+    }
+    out
+}
+
+/// Whether the metric filter entry `f` selects metric `id`: equal, or a prefix ending at a
+/// `.` boundary (`tasks` selects `tasks.total`; `duty.patrol` selects `duty.patrol.lapse`).
+pub(crate) fn filter_matches(f: &str, id: &str) -> bool {
+    let f = f.strip_suffix('.').unwrap_or(f);
+    id == f || (id.len() > f.len() && id.starts_with(f) && id.as_bytes()[f.len()] == b'.')
+}
+
+/// A family prefix as text for messages: `` `tasks`, `cadres`, ... ``.
+pub(crate) fn prefixes_text() -> String {
+    family_prefixes()
+        .iter()
+        .map(|p| format!("`{p}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]

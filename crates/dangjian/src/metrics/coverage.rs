@@ -5,17 +5,18 @@
 //! scope. An org is hosted by an enterprise when it lists that enterprise itself among its
 //! hosts (a workshop's org does not count for its enterprise).
 
+use super::ctx::{Ctx, Family};
+use super::index::{OrgIx, Tin, UnitIx};
+use super::value::{Metric, Scope, Val};
 use serde::Serialize;
 
-use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $def:expr, $value:expr) => {
         Metric {
-            def: super::catalogue::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def),
+            def: super::value::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def),
             value: $value,
         }
     };
@@ -102,7 +103,7 @@ impl EnterpriseEval {
 /// The evaluations of the above-scale enterprises in the query's scope, aligned with its
 /// range of `Engine::enterprises`.
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
-    ctx.enterprises.get_or_init(|| {
+    ctx.cached::<Vec<_>>(|| {
         let e = ctx.e;
         let l = e.l;
         let as_of = ctx.as_of;

@@ -20,11 +20,12 @@
 //! neither complying nor lapsing, and ends a run of lapses. Grace is not restarted after an
 //! exemption.
 
+use super::ctx::{Ctx, Family};
+use super::index::{Index, Lookup, Node, OrgIx, Tin, UnitIx};
+use super::value::{select, Direction, Metric, MetricDef, MetricKind, PerLedger, Scope, Val};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{select, Ctx, Engine, Lookup, Node, OrgIx, Scope, Tin, UnitIx, Val};
 use crate::calendar::Period;
 use crate::model::{AppliesTo, Cadence, DutyId, PersonId, Programme, TargetId};
 
@@ -258,7 +259,7 @@ pub(crate) fn index(e: Lookup<'_>) -> Vec<DutyIndex> {
             DutyIndex {
                 obligations,
                 entries,
-                kind: Some(super::engine::act_kind(duty.activity.sym())),
+                kind: Some(super::index::act_kind(duty.activity.sym())),
             }
         })
         .collect()
@@ -287,7 +288,7 @@ fn day_number(d: NaiveDate) -> i64 {
 
 /// Assesses obligation `ob` of duty `d` on [`from`, `as_of`].
 pub(crate) fn eval_obligation(
-    e: &Engine<'_>,
+    e: &Index<'_>,
     (from, as_of): (NaiveDate, NaiveDate),
     d: u32,
     ob: &Obligation,
@@ -454,7 +455,7 @@ fn n_day(
 
 /// The evaluations of every obligation of every duty (computed once per query).
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
-    ctx.obligations.get_or_init(|| {
+    ctx.cached::<Vec<_>>(|| {
         use rayon::prelude::*;
         let (e, window) = (ctx.e, (ctx.from, ctx.as_of));
         e.duty_indices()
@@ -582,6 +583,19 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
         }
     }
     out
+}
+
+impl Index<'_> {
+    /// The obligations index of every duty, by duty (built by the engine alongside the rest).
+    pub(crate) fn duty_indices(&self) -> &[DutyIndex] {
+        self.data.get::<Vec<DutyIndex>>().map_or(&[], Vec::as_slice)
+    }
+
+    /// The obligations index of duty `d` (an empty one for a duty that has none).
+    pub(crate) fn duty_index(&self, d: usize) -> &DutyIndex {
+        static NONE: std::sync::LazyLock<DutyIndex> = std::sync::LazyLock::new(DutyIndex::default);
+        self.duty_indices().get(d).unwrap_or(&NONE)
+    }
 }
 
 #[cfg(test)]

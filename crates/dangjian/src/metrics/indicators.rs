@@ -1,12 +1,13 @@
 //! 红色引领: outcome indicators (`indicator.<id>`): each unit's latest observation, or a
 //! formula over other indicators per unit, combined over the units in scope.
 
+use super::ctx::{Ctx, Family};
+use super::index::{Index, Lookup, Tin, UnitIx};
+use super::value::{range, Direction, Metric, MetricDef, MetricKind, PerLedger, Scope, Val};
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind, PerLedger};
-use super::engine::{range, Ctx, Lookup, Scope, Tin, UnitIx, Val};
 use crate::formula::Expr;
 use crate::model::{Aggregate, Programme};
 
@@ -237,4 +238,12 @@ fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Option<f64> {
         Aggregate::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
     };
     Some(v)
+}
+impl Index<'_> {
+    /// The indicator index (built by the engine alongside the rest).
+    pub(crate) fn indicator_index(&self) -> &IndicatorIndex {
+        static NONE: std::sync::LazyLock<IndicatorIndex> =
+            std::sync::LazyLock::new(IndicatorIndex::default);
+        self.data.get::<IndicatorIndex>().unwrap_or(&NONE)
+    }
 }

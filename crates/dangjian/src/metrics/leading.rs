@@ -1,8 +1,8 @@
 //! 红色引领: road chiefs and village liaison (`roads.*`, `villages.*`). Duties, indicators
 //! and targets of the same programme have their own files.
 
-use super::catalogue::{Direction, Family, Metric, MetricDef, MetricKind};
-use super::engine::{Ctx, Scope, Val};
+use super::ctx::{Ctx, Family};
+use super::value::{Direction, Metric, MetricDef, MetricKind, Scope, Val};
 use crate::model::{Programme, RoleKind, UnitKind, Vocabulary};
 
 /// The road-chief and village-liaison family (`roads.*`, `villages.*`).

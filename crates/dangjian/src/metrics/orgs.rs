@@ -4,9 +4,10 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, OrgIx, PersonIx, Scope, Val};
+use super::ctx::{Ctx, Family};
+use super::index::{OrgIx, PersonIx};
 use super::ix::TiVec;
+use super::value::{Metric, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
@@ -14,7 +15,7 @@ use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
         Metric {
-            def: super::catalogue::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def),
+            def: super::value::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def),
             value: $value,
         }
     };
@@ -118,14 +119,14 @@ pub(crate) struct OrgLife {
 fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
     use rayon::prelude::*;
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
-    ctx.org_life.get_or_init(|| {
+    ctx.cached::<Vec<_>>(|| {
         let e = ctx.e;
         let l = e.l;
         let as_of = ctx.as_of;
         let m = add_months(as_of, -6);
         let kinds: Vec<u32> = ActivityKind::ORG_LIFE
             .iter()
-            .filter_map(|k| super::engine::act_kind_named(k))
+            .filter_map(|k| super::index::act_kind_named(k))
             .collect();
         // Who was listed for which org: one stamp per person (the org's number plus one)
         // instead of a set per org. Only a person's own org stamps them, so the threads

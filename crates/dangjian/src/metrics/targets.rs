@@ -3,20 +3,12 @@
 
 use chrono::NaiveDate;
 
-use super::catalogue::{Direction, Metric, MetricDef, MetricKind, PerLedger, Registered};
-use super::engine::Val;
+use super::value::{Direction, Metric, MetricDef, MetricKind, PerLedger, Val};
 use crate::model::{Ledger, Programme};
 
 /// The target family (`target.<id>`): not computed per scope like the others, its rows
 /// follow the row of the metric each target is on.
 pub(crate) struct Targets;
-
-impl Registered for Targets {
-    fn defs(&self) -> Vec<&'static MetricDef> {
-        vec![&ACHIEVEMENT.def]
-    }
-    fn plan(&self, _: &Ledger, _: &mut super::engine::Plan) {}
-}
 
 /// A metric's value at a scope and the target counting for it there.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -1,11 +1,12 @@
 //! 红色成长: key tasks (`tasks.*`): status, weighted progress, schedule performance and
 //! forecast finish of the `key_task` initiatives in scope.
 
+use super::ctx::{Ctx, Family};
+use super::index::InitIx;
+use super::value::{Metric, Scope, Val};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::catalogue::{Family, Metric};
-use super::engine::{Ctx, InitIx, Scope, Val};
 use super::ix::{TiSlice, TiVec};
 use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
@@ -15,7 +16,7 @@ use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
 macro_rules! def {
     ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
         Metric {
-            def: super::catalogue::metric!(Growth, $id, $zh, $en, $kind, $dir, $def),
+            def: super::value::metric!(Growth, $id, $zh, $en, $kind, $dir, $def),
             value: $value,
         }
     };
@@ -265,7 +266,7 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: InitIx) -> TaskEval {
 
 /// The evaluations of every key task, computed once per query (indexed by initiative).
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c TiSlice<InitIx, Option<TaskEval>> {
-    ctx.tasks.get_or_init(|| {
+    ctx.cached(|| {
         let mut out: TiVec<InitIx, Option<TaskEval>> = vec![None; ctx.e.l.initiatives.len()].into();
         for &(_, i) in ctx.e.key_tasks() {
             if out[i].is_none() {

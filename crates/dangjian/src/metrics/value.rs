@@ -1,0 +1,302 @@
+//! The bottom floor of `metrics/`: what every family and the engine share and nothing of
+//! theirs: a scope as an interval of the unit tree and the ranges of it, a metric's value,
+//! and a catalogue entry with its kind, direction and per-ledger family.
+
+use serde::Serialize;
+
+use super::ix::{Tin, UnitIx};
+use crate::model::Programme;
+
+/// An interval of Euler-tour entry numbers: the subtree of one unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Scope {
+    /// The scope unit.
+    pub unit: UnitIx,
+    /// Its entry number.
+    pub lo: Tin,
+    /// One past the last entry number of its subtree.
+    pub hi: Tin,
+}
+
+impl Scope {
+    /// Whether an anchor (entry number) lies in the subtree.
+    #[cfg(test)]
+    pub fn contains(&self, tin: Tin) -> bool {
+        self.lo <= tin && tin < self.hi
+    }
+}
+
+/// The part of `entries` (sorted `(anchor, item)` pairs) whose anchor lies in `s`.
+pub(crate) fn range<T>(entries: &[(Tin, T)], s: Scope) -> &[(Tin, T)] {
+    let a = entries.partition_point(|e| e.0 < s.lo);
+    let b = entries.partition_point(|e| e.0 < s.hi);
+    &entries[a..b.max(a)]
+}
+
+/// The items of `entries` in scope `s`, each once (an org with two hosts in scope is listed
+/// at both), in increasing item order (ledger order). `anchors(item)` are the item's sorted
+/// anchors; an entry counts only at the item's first anchor inside the scope.
+pub(crate) fn select<'x, T: Copy + Ord>(
+    entries: &[(Tin, T)],
+    s: Scope,
+    anchors: impl Fn(T) -> &'x [Tin],
+) -> Vec<T> {
+    let mut out: Vec<T> = range(entries, s)
+        .iter()
+        .filter(|(t, item)| {
+            let a = anchors(*item);
+            let first_in = a.partition_point(|x| *x < s.lo);
+            a.get(first_in) == Some(t)
+        })
+        .map(|e| e.1)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A computed metric: value, and for ratios numerator and denominator.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Val {
+    pub value: Option<f64>,
+    pub numerator: Option<f64>,
+    pub denominator: Option<f64>,
+}
+
+impl Val {
+    /// A ratio: the value is null on an empty denominator.
+    pub fn ratio(numerator: f64, denominator: f64) -> Val {
+        let value = (denominator != 0.0)
+            .then(|| numerator / denominator)
+            .filter(|v| v.is_finite());
+        Val {
+            value,
+            numerator: Some(numerator),
+            denominator: Some(denominator),
+        }
+    }
+    /// A count.
+    pub fn count(n: usize) -> Val {
+        Val {
+            value: Some(n as f64),
+            numerator: None,
+            denominator: None,
+        }
+    }
+    /// A plain value (null when none).
+    pub fn value(v: Option<f64>) -> Val {
+        Val {
+            value: v.filter(|x| x.is_finite()),
+            numerator: None,
+            denominator: None,
+        }
+    }
+}
+
+/// Builds a [`MetricDef`] of a programme; each family file wraps it in a shorter `def!`
+/// with its own defaults.
+macro_rules! metric {
+    ($programme:ident, $id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
+        $crate::metrics::value::MetricDef {
+            id: $id,
+            zh: $zh,
+            en: $en,
+            definition: $def,
+            kind: $crate::metrics::value::MetricKind::$kind,
+            direction: $crate::metrics::value::Direction::$dir,
+            programme: $crate::model::Programme::$programme,
+            per_ledger: None,
+        }
+    };
+}
+pub(crate) use metric;
+
+/// A catalogue entry and how its value is read from the figures its family works out at one
+/// scope: the definition and the computation of a metric, side by side.
+pub(crate) struct Metric<F> {
+    /// The catalogue entry.
+    pub def: MetricDef,
+    /// The metric's value from its family's figures.
+    pub value: fn(&F) -> Val,
+}
+
+/// The families whose metrics are one per duty, indicator or targeted metric of a ledger.
+/// Their catalogue entries are templates whose id holds `<id>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PerLedger {
+    /// `duty.<duty id>`: the compliance of a duty.
+    Duty,
+    /// `duty.<duty id>.lapse`: the longest lapse of a duty.
+    DutyLapse,
+    /// `indicator.<indicator id>`: an indicator over the units in scope.
+    Indicator,
+    /// `target.<metric or indicator id>`: the achievement of a target.
+    Target,
+}
+
+impl PerLedger {
+    /// Every per-ledger family.
+    pub const ALL: [PerLedger; 4] = [
+        PerLedger::Duty,
+        PerLedger::DutyLapse,
+        PerLedger::Indicator,
+        PerLedger::Target,
+    ];
+
+    /// What comes before and after the key in a metric id.
+    fn affixes(self) -> (&'static str, &'static str) {
+        match self {
+            PerLedger::Duty => ("duty.", ""),
+            PerLedger::DutyLapse => ("duty.", ".lapse"),
+            PerLedger::Indicator => ("indicator.", ""),
+            PerLedger::Target => ("target.", ""),
+        }
+    }
+
+    /// The metric id of `key` (a duty id, an indicator id, a targeted metric).
+    ///
+    /// ```
+    /// use dangjian::metrics::PerLedger;
+    /// assert_eq!(PerLedger::DutyLapse.id("road_patrol"), "duty.road_patrol.lapse");
+    /// assert_eq!(PerLedger::Duty.key("duty.road_patrol"), Some("road_patrol"));
+    /// assert_eq!(PerLedger::Indicator.key("duty.road_patrol"), None);
+    /// ```
+    pub fn id(self, key: &str) -> String {
+        let (head, tail) = self.affixes();
+        format!("{head}{key}{tail}")
+    }
+
+    /// The key of `id` if `id` has this family's shape (`road_patrol` of `duty.road_patrol`).
+    pub fn key(self, id: &str) -> Option<&str> {
+        let (head, tail) = self.affixes();
+        id.strip_prefix(head)?
+            .strip_suffix(tail)
+            .filter(|k| !k.is_empty())
+    }
+
+    /// The template id of the catalogue entry (`duty.<id>`).
+    pub fn template(self) -> String {
+        self.id("<id>")
+    }
+}
+
+/// What kind of number a metric is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MetricKind {
+    /// A share: numerator / denominator, null on an empty denominator.
+    Ratio,
+    /// A whole number of things.
+    Count,
+    /// A whole number of days.
+    Days,
+    /// A whole number of calendar periods.
+    Periods,
+    /// Any number (a mean, an indicator's aggregate).
+    Value,
+}
+
+impl MetricKind {
+    /// The kind's identifier (`ratio`, `count`, `days`, `periods`, `value`).
+    pub fn id(self) -> &'static str {
+        match self {
+            MetricKind::Ratio => "ratio",
+            MetricKind::Count => "count",
+            MetricKind::Days => "days",
+            MetricKind::Periods => "periods",
+            MetricKind::Value => "value",
+        }
+    }
+
+    /// Whether values of this kind are whole numbers (written as JSON integers).
+    pub fn is_integral(self) -> bool {
+        matches!(
+            self,
+            MetricKind::Count | MetricKind::Days | MetricKind::Periods
+        )
+    }
+}
+
+impl crate::rows::CellValue for MetricKind {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
+}
+
+/// Whether more or less is better.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    /// Higher is better.
+    Higher,
+    /// Lower is better.
+    Lower,
+}
+
+impl Direction {
+    /// The direction's identifier (`higher`, `lower`).
+    pub fn id(self) -> &'static str {
+        match self {
+            Direction::Higher => "higher",
+            Direction::Lower => "lower",
+        }
+    }
+}
+
+impl crate::rows::CellValue for Direction {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        crate::rows::Cell::Text(self.id().into())
+    }
+}
+
+/// One catalogue entry.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct MetricDef {
+    /// Stable id (`tasks.started`); templates hold `<id>` (`duty.<id>`).
+    pub id: &'static str,
+    /// Chinese name.
+    pub zh: &'static str,
+    /// English name.
+    pub en: &'static str,
+    /// The exact definition, including the readings chosen where `docs/METRICS.md` is silent.
+    pub definition: &'static str,
+    /// Kind of number.
+    pub kind: MetricKind,
+    /// Whether higher or lower is better.
+    pub direction: Direction,
+    /// The programme of the red trilogy it reports on.
+    pub programme: Programme,
+    /// The per-ledger family this entry is the template of (none: a metric of its own).
+    #[serde(skip)]
+    pub per_ledger: Option<PerLedger>,
+}
+
+impl MetricDef {
+    /// Whether this entry stands for a per-ledger family (`duty.<id>`...).
+    pub fn is_template(&self) -> bool {
+        self.per_ledger.is_some()
+    }
+}
+
+/// The id of the achievement row of a target on `metric` (a metric id, `indicator.<id>` or
+/// a plain indicator id): `target.<metric>`, or `target.<indicator id>` for indicators.
+pub fn target_row_id(metric: &str) -> String {
+    let m = targeted_metric(metric);
+    let key = PerLedger::Indicator.key(&m).unwrap_or(&m);
+    PerLedger::Target.id(key)
+}
+
+/// The metric a target's `metric` column aims at: itself, or `indicator.<id>` for a plain
+/// indicator id (one without a `.`).
+pub fn targeted_metric(metric: &str) -> String {
+    if metric.contains('.') {
+        metric.to_string()
+    } else {
+        PerLedger::Indicator.id(metric)
+    }
+}
