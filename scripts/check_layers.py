@@ -19,8 +19,10 @@ A module may import its own floor only where no loop results.
 
 `use` declarations count (braces included), and so do paths written out in code
 (`crate::ledger::load(...)`, `super::engine::Ctx`), only outside comments and
-`#[cfg(test)]` modules: tests and doc links may reach anywhere. Prints each offending import
-as `file:line: module (layer) uses target (layer)` and exits 1 if there is any.
+`#[cfg(test)]` modules: tests and doc links may reach anywhere. It also lists metric ids written
+as string literals in the crates' code (outside their catalogue definitions, tests and
+comments): screens name metrics by their constants (`coverage::ORG`). Prints each offence
+as `file:line: ...` and exits 1 if there is any.
 """
 
 from __future__ import annotations
@@ -238,8 +240,33 @@ def loops(edges: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
+CRATES = ROOT.parent.parent  # crates/
+
+
+def metric_literals() -> list[str]:
+    """Metric ids written as string literals outside their definition: the catalogue's ids
+    are the `MetricId::Catalogue("...")` constants next to each definition; every other
+    place names a metric by its constant (`coverage::ORG`) or parses text at the edge."""
+    ids = set()
+    for f in (ROOT / "metrics").glob("*.rs"):
+        ids.update(re.findall(r'MetricId::Catalogue\("([a-z_]+\.[a-z_]+)"\)', f.read_text(encoding="utf-8")))
+    if not ids:
+        return ["no MetricId::Catalogue constants found in crates/dangjian/src/metrics"]
+    pattern = re.compile(r'"(' + "|".join(re.escape(i) for i in sorted(ids)) + r')"')
+    out = []
+    for path in sorted(CRATES.glob("*/src/**/*.rs")):
+        for n, line in code_lines(path.read_text(encoding="utf-8")):
+            if "MetricId::Catalogue(" in line or line.strip().startswith(("//", "#[")):
+                continue
+            for m in pattern.finditer(line):
+                out.append(
+                    f"{path.relative_to(CRATES.parent)}:{n}: metric `{m.group(1)}` as a literal; use its constant"
+                )
+    return out
+
+
 def main() -> int:
-    bad = []
+    bad = metric_literals()
     files = set()
     for path in ROOT.rglob("*.rs"):
         files.add("/".join(path.relative_to(ROOT).with_suffix("").parts))
@@ -267,9 +294,9 @@ def main() -> int:
     for line in bad:
         print(line)
     if bad:
-        print(f"{len(bad)} upward import(s) or loop(s); the layers are in scripts/check_layers.py")
+        print(f"{len(bad)} upward import(s), loop(s) or metric literal(s); see scripts/check_layers.py")
         return 1
-    print("layers: every import points down, and no files import each other")
+    print("layers: every import points down, no files import each other, metrics are named by constants")
     return 0
 
 

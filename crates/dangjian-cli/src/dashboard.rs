@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use dangjian::metrics::{
-    catalogue_for, Engine, Evaluation, LedgerMetric, MetricKind, MetricRow, PerLedger, Query,
-    TaskStatus,
+    catalogue_for, Engine, Evaluation, LedgerMetric, MetricId, MetricKind, MetricRow, PerLedger,
+    Query, TaskStatus,
 };
 use dangjian::model::{Programme, Vocabulary};
 use dangjian::rows::{Cell, Column, ColumnType, Row};
@@ -112,7 +112,10 @@ pub fn text(
         let _ = writeln!(out, "\n{} {}", p.zh(), titlecase(p.en()));
         let _ = writeln!(out, "{}", "─".repeat(64));
         for r in &own {
-            let Some(d) = defs.get(&r.metric).filter(|d| d.programme == *p) else {
+            let Some(d) = defs
+                .get(&r.metric.to_string())
+                .filter(|d| d.programme == *p)
+            else {
                 continue;
             };
             let kind = &d.kind;
@@ -134,7 +137,7 @@ pub fn text(
             if let (Some(t), Some(due)) = (r.target, r.due) {
                 let ach = own
                     .iter()
-                    .find(|x| x.metric == dangjian::metrics::catalogue::target_row_id(&r.metric))
+                    .find(|x| x.metric == r.metric.target())
                     .and_then(|x| x.value);
                 let _ = write!(line, "  目标 target {} by {due}", figure(*kind, Some(t)));
                 if let Some(a) = ach {
@@ -255,16 +258,17 @@ fn breakdown(
     zh: &str,
     en: &str,
 ) {
+    use dangjian::metrics::{coverage, leading, orgs, tasks};
     let wanted = [
-        "tasks.total",
-        "tasks.progress",
-        "tasks.overdue",
-        "coverage.org",
-        "coverage.work",
-        "roads.chief_coverage",
-        "villages.liaison_coverage",
-        "orgs.viable",
-        "members.no_org_life",
+        tasks::TOTAL,
+        tasks::PROGRESS,
+        tasks::OVERDUE,
+        coverage::ORG,
+        coverage::WORK,
+        leading::CHIEF_COVERAGE,
+        leading::LIAISON_COVERAGE,
+        orgs::VIABLE,
+        orgs::NO_ORG_LIFE,
     ];
     let mut scopes: Vec<&str> = Vec::new();
     for r in &ev.rows {
@@ -272,13 +276,12 @@ fn breakdown(
             scopes.push(r.scope.as_str());
         }
     }
-    let cols: Vec<&str> = wanted
+    let cols: Vec<&MetricId> = wanted
         .iter()
-        .copied()
         .filter(|m| {
             ev.rows.iter().any(|r| {
-                r.metric == *m && r.scope != ev.scope && r.value.is_some() && r.value != Some(0.0)
-                    || r.metric == *m && r.scope != ev.scope && r.denominator.unwrap_or(0.0) > 0.0
+                r.metric == **m && r.scope != ev.scope && r.value.is_some() && r.value != Some(0.0)
+                    || r.metric == **m && r.scope != ev.scope && r.denominator.unwrap_or(0.0) > 0.0
             })
         })
         .collect();
@@ -294,8 +297,10 @@ fn breakdown(
             let r = ev
                 .rows
                 .iter()
-                .find(|r| r.scope.as_str() == sc && r.metric == *c);
-            let kind = defs.get(*c).map_or(MetricKind::Value, |d| d.kind);
+                .find(|r| r.scope.as_str() == sc && r.metric == **c);
+            let kind = defs
+                .get(&c.to_string())
+                .map_or(MetricKind::Value, |d| d.kind);
             row.push(r.map(|r| figure(kind, r.value)).unwrap_or_default());
         }
         table.push(row);
@@ -403,7 +408,7 @@ pub fn named_rows<'a>(
     ev.rows
         .iter()
         .map(|row| {
-            let d = defs.get(&row.metric);
+            let d = defs.get(&row.metric.to_string());
             NamedRow {
                 row,
                 zh: d.map_or("", |d| d.zh.as_str()),

@@ -47,6 +47,7 @@ use std::collections::HashSet;
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{add_days, add_months, add_years, days_in_month};
+use crate::metrics::{coverage, leading, orgs, tasks, MetricId};
 use crate::model::{
     Activity, AppliesTo, Cadence, Designation, DesignationRecord, Duty, Election, Indicator,
     Initiative, InitiativeKind, Observation, Org, OrgId, OrgKind, Person, PersonId, Programme,
@@ -1685,12 +1686,13 @@ impl Gen<'_> {
                 }
             }
         }
-        let target = |metric: &str,
+        // The targeted metric is written as the ledger writes it (its id's text).
+        let target = |metric: &dyn std::fmt::Display,
                       scope: Option<&UnitId>,
                       due: NaiveDate,
                       value: f64,
                       baseline: Option<f64>| Target {
-            metric: metric.into(),
+            metric: metric.to_string(),
             scope: scope.cloned(),
             due,
             value,
@@ -1701,32 +1703,32 @@ impl Gen<'_> {
         let blocks = areas.iter().map(|a| a.blocks.len()).sum::<usize>() as f64;
         self.l
             .targets
-            .push(target("coverage.org", None, year_end, 1.0, None));
+            .push(target(&coverage::ORG, None, year_end, 1.0, None));
         self.l
             .targets
-            .push(target("coverage.liaison", None, year_end, 1.0, None));
+            .push(target(&coverage::LIAISON, None, year_end, 1.0, None));
+        self.l
+            .targets
+            .push(target(&orgs::TWO_NEW, None, year_end, blocks, Some(0.0)));
+        self.l
+            .targets
+            .push(target(&tasks::COMPLETED, None, year_end, 1.0, None));
         self.l.targets.push(target(
-            "committees.two_new",
+            &MetricId::duty("road_patrol"),
             None,
             year_end,
-            blocks,
-            Some(0.0),
+            0.95,
+            Some(0.8),
         ));
-        self.l
-            .targets
-            .push(target("tasks.completed", None, year_end, 1.0, None));
-        self.l
-            .targets
-            .push(target("duty.road_patrol", None, year_end, 0.95, Some(0.8)));
         self.l.targets.push(target(
-            "roads.chief_coverage",
+            &leading::CHIEF_COVERAGE,
             None,
             ymd(year, 6, 30),
             0.9,
             None,
         ));
         self.l.targets.push(target(
-            "roads.chief_coverage",
+            &leading::CHIEF_COVERAGE,
             None,
             ymd(year, 9, 30),
             1.0,
@@ -1735,7 +1737,7 @@ impl Gen<'_> {
         for au in areas.iter().take(5) {
             self.l
                 .targets
-                .push(target("coverage.org", Some(&au.area), year_end, 1.0, None));
+                .push(target(&coverage::ORG, Some(&au.area), year_end, 1.0, None));
         }
         if self.s.districts > 1 {
             // Each district answers for its own coverage too.
@@ -1743,13 +1745,13 @@ impl Gen<'_> {
                 let d = UnitId::new(format!("d{k}"));
                 self.l
                     .targets
-                    .push(target("coverage.org", Some(&d), year_end, 1.0, None));
+                    .push(target(&coverage::ORG, Some(&d), year_end, 1.0, None));
             }
         }
         for v in lotus_villages.iter().take(5) {
             self.l
                 .targets
-                .push(target("lotus_revenue", Some(v), year_end, 700_000.0, None));
+                .push(target(&"lotus_revenue", Some(v), year_end, 700_000.0, None));
         }
     }
 

@@ -79,7 +79,7 @@ fn rows_follow_the_catalogue_order_with_families_expanded() {
     l.duties.push(duty("q", "patrol", "unit:road", "1m"));
     l.indicators.push(indicator("x", Aggregate::Sum, None));
     let ev = Engine::new(&l).evaluate(&at(d(2019, 7, 31))).unwrap();
-    let ids: Vec<&str> = ev.rows.iter().map(|r| r.metric.as_str()).collect();
+    let ids: Vec<String> = ev.rows.iter().map(|r| r.metric.to_string()).collect();
     let want: Vec<String> = catalogue_for(&l).into_iter().map(|m| m.id).collect();
     assert_eq!(ids, want);
     let i = ids
@@ -324,7 +324,8 @@ fn every_catalogue_metric_is_computed_and_every_row_has_a_catalogue_entry() {
     };
     let ev = evaluate(&l, &q).unwrap();
     let listed: Vec<String> = catalogue_for(&l).into_iter().map(|m| m.id).collect();
-    let computed: HashSet<&str> = ev.rows.iter().map(|r| r.metric.as_str()).collect();
+    let computed_ids: Vec<String> = ev.rows.iter().map(|r| r.metric.to_string()).collect();
+    let computed: HashSet<&str> = computed_ids.iter().map(String::as_str).collect();
     let listed_set: HashSet<&str> = listed.iter().map(String::as_str).collect();
     assert_eq!(
         listed.len(),
@@ -341,12 +342,13 @@ fn every_catalogue_metric_is_computed_and_every_row_has_a_catalogue_entry() {
     assert_eq!(catalogue().len(), 31);
     assert_eq!(listed.len(), 56);
     // The scope's own rows (targets aside) come in catalogue order.
-    let own: Vec<&str> = ev
+    let own_ids: Vec<String> = ev
         .rows
         .iter()
-        .filter(|r| r.scope.as_str() == "chengxi" && !r.metric.starts_with("target."))
-        .map(|r| r.metric.as_str())
+        .filter(|r| r.scope.as_str() == "chengxi" && !r.metric.is_target())
+        .map(|r| r.metric.to_string())
         .collect();
+    let own: Vec<&str> = own_ids.iter().map(String::as_str).collect();
     let in_order: Vec<&str> = listed
         .iter()
         .map(String::as_str)

@@ -110,7 +110,7 @@ fn targets_with_a_baseline_follow_their_metric() {
     assert_eq!(
         ev.rows
             .iter()
-            .filter(|r| r.metric.starts_with("target."))
+            .filter(|r| r.metric.to_string().starts_with("target."))
             .count(),
         2
     );

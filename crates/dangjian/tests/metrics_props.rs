@@ -293,7 +293,7 @@ fn keyed(ev: &Evaluation) -> HashMap<(String, String), Numbers> {
         .iter()
         .map(|r| {
             (
-                (r.metric.clone(), r.scope.as_str().to_string()),
+                (r.metric.to_string(), r.scope.as_str().to_string()),
                 (r.value, r.numerator, r.denominator, r.target),
             )
         })
@@ -342,7 +342,7 @@ proptest! {
     fn shares_lie_between_zero_and_one(seed in any::<u64>()) {
         let l = gen_ledger(seed);
         let ev = Engine::new(&l).evaluate(&query()).unwrap();
-        for r in ev.rows.iter().filter(|r| SHARES.contains(&r.metric.as_str())) {
+        for r in ev.rows.iter().filter(|r| SHARES.contains(&r.metric.to_string().as_str())) {
             let (n, dd) = (r.numerator.unwrap(), r.denominator.unwrap());
             prop_assert!(n >= -1e-12 && n <= dd + 1e-9, "{} at {}: {n}/{dd}", r.metric, r.scope);
             match r.value {

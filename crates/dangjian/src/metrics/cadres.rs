@@ -6,16 +6,26 @@
 
 use super::ctx::{Ctx, Family};
 use super::index::{PersonIx, Tin};
-use super::value::{select, Metric, Scope, Val};
+use super::value::{select, Metric, MetricId, Scope, Val};
 use std::collections::BTreeSet;
 
 use serde::Serialize;
 
 use crate::model::{InitiativeKind, OrgKind, PersonId, RoleKind};
 
+// The metrics of this family, by name: what the screens and the other layers use.
+/// `cadres.young`.
+pub const YOUNG: MetricId = MetricId::Catalogue("cadres.young");
+/// `cadres.young_share`.
+pub const YOUNG_SHARE: MetricId = MetricId::Catalogue("cadres.young_share");
+/// `cadres.young_on_tasks`.
+pub const YOUNG_ON_TASKS: MetricId = MetricId::Catalogue("cadres.young_on_tasks");
+/// `cadres.breadth`.
+pub const BREADTH: MetricId = MetricId::Catalogue("cadres.breadth");
+
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $def:expr, $value:expr) => {
+    ($id:expr, $zh:literal, $en:literal, $kind:ident, $def:expr, $value:expr) => {
         Metric {
             def: super::value::metric!(Growth, $id, $zh, $en, $kind, Higher, $def),
             value: $value,
@@ -37,7 +47,7 @@ impl Family for Cadres {
 /// The catalogue entries of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
     def!(
-        "cadres.young",
+        YOUNG,
         "年轻干部数",
         "young cadres",
         Count,
@@ -48,7 +58,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.young)
     ),
     def!(
-        "cadres.young_share",
+        YOUNG_SHARE,
         "年轻干部占比",
         "young cadre share",
         Ratio,
@@ -56,7 +66,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.young as f64, f.cadres as f64)
     ),
     def!(
-        "cadres.young_on_tasks",
+        YOUNG_ON_TASKS,
         "年轻干部参与攻坚率",
         "young cadres on key tasks",
         Ratio,
@@ -65,7 +75,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.young_on_tasks as f64, f.young as f64)
     ),
     def!(
-        "cadres.breadth",
+        BREADTH,
         "年轻干部岗位历练广度",
         "young cadre breadth",
         Value,

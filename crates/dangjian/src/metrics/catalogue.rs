@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use super::ctx::{Ctx, Family, Group, SlotInfo};
 pub use super::value::{
-    target_row_id, targeted_metric, Direction, MetricDef, MetricKind, PerLedger,
+    target_row_id, targeted_metric, Direction, MetricDef, MetricId, MetricKind, PerLedger,
 };
 use super::value::{Metric, Scope, Val};
 use crate::model::words;
@@ -128,6 +128,50 @@ impl LedgerMetric {
             programme: m.programme,
             per_ledger: None,
         }
+    }
+}
+
+impl MetricId {
+    /// Its catalogue entry (for a per-ledger metric, its family's template).
+    pub fn def(&self) -> Option<&'static MetricDef> {
+        match self.per_ledger() {
+            None => find(self.catalogue_text()),
+            Some((family, _)) => catalogue().iter().find(|m| m.per_ledger == Some(family)),
+        }
+    }
+
+    /// The metric an id names: a catalogue metric (`coverage.org`), `duty.<id>`,
+    /// `duty.<id>.lapse`, `indicator.<id>`, or `target.` and one of these (`target.<indicator
+    /// id>` for an indicator). This is the edge where text becomes a metric; whether a duty or
+    /// indicator of that id exists is for the ledger to say.
+    pub fn parse(text: &str) -> Option<MetricId> {
+        if let Some(rest) = text.strip_prefix("target.") {
+            let inner = match MetricId::parse(rest) {
+                Some(m @ (MetricId::Catalogue(_) | MetricId::Duty(_) | MetricId::DutyLapse(_))) => {
+                    m
+                }
+                // A target on indicator X has the row `target.X`.
+                _ if !rest.is_empty() && !rest.contains('.') => MetricId::Indicator(rest.into()),
+                _ => return None,
+            };
+            return Some(inner.target());
+        }
+        if let Some(def) = catalogue()
+            .iter()
+            .find(|m| m.per_ledger.is_none() && m.id == text)
+        {
+            return Some(MetricId::Catalogue(def.id));
+        }
+        // `duty.x.lapse` before `duty.x`, whose shape it also has.
+        if let Some(k) = PerLedger::DutyLapse.key(text) {
+            return Some(MetricId::DutyLapse(k.into()));
+        }
+        if let Some(k) = PerLedger::Duty.key(text) {
+            return Some(MetricId::Duty(k.into()));
+        }
+        PerLedger::Indicator
+            .key(text)
+            .map(|k| MetricId::Indicator(k.into()))
     }
 }
 
@@ -269,11 +313,19 @@ impl Plan {
                 Arc::new(FamilyGroup::<F> { key, members }) as Arc<dyn Group>
             })
             .collect();
-        for (key, _, lm) in planned {
+        for (key, m, lm) in planned {
             let g = keys.partition_point(|k| *k < key);
+            let id = match &lm.per_ledger {
+                None => MetricId::Catalogue(m.def.id),
+                Some((PerLedger::Duty, k)) => MetricId::Duty(k.as_str().into()),
+                Some((PerLedger::DutyLapse, k)) => MetricId::DutyLapse(k.as_str().into()),
+                Some((PerLedger::Indicator, k)) => MetricId::Indicator(k.as_str().into()),
+                // The target family plans no slots of its own.
+                Some((PerLedger::Target, _)) => continue,
+            };
             self.slots.push(SlotInfo {
-                target_row: target_row_id(&lm.id),
-                id: lm.id,
+                target_row: id.target(),
+                id,
                 kind: lm.kind,
                 group: groups[g].clone(),
             });

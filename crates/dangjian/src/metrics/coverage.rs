@@ -7,14 +7,24 @@
 
 use super::ctx::{Ctx, Family};
 use super::index::{OrgIx, Tin, UnitIx};
-use super::value::{Metric, Scope, Val};
+use super::value::{Metric, MetricId, Scope, Val};
 use serde::Serialize;
 
 use crate::model::{OrgId, OrgKind, PersonId, RoleKind, UnitId};
 
+// The metrics of this family, by name: what the screens and the other layers use.
+/// `coverage.org`.
+pub const ORG: MetricId = MetricId::Catalogue("coverage.org");
+/// `coverage.own_org`.
+pub const OWN_ORG: MetricId = MetricId::Catalogue("coverage.own_org");
+/// `coverage.work`.
+pub const WORK: MetricId = MetricId::Catalogue("coverage.work");
+/// `coverage.liaison`.
+pub const LIAISON: MetricId = MetricId::Catalogue("coverage.liaison");
+
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $def:expr, $value:expr) => {
+    ($id:expr, $zh:literal, $en:literal, $def:expr, $value:expr) => {
         Metric {
             def: super::value::metric!(Coverage, $id, $zh, $en, Ratio, Higher, $def),
             value: $value,
@@ -36,7 +46,7 @@ impl Family for Coverage {
 /// The catalogue entries of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
     def!(
-        "coverage.org",
+        ORG,
         "组织覆盖率",
         "organisation coverage",
         "Above-scale enterprises (units of kind `enterprise` with `above_scale`, active on `as_of`, in scope) \
@@ -45,7 +55,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.org as f64, f.enterprises as f64)
     ),
     def!(
-        "coverage.own_org",
+        OWN_ORG,
         "单独组建率",
         "own organisation",
         "Enterprises hosting an org active on `as_of` of kind `committee`, `general_branch` or `branch` whose \
@@ -53,7 +63,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.own_org as f64, f.enterprises as f64)
     ),
     def!(
-        "coverage.work",
+        WORK,
         "工作覆盖率",
         "work coverage",
         "Enterprises with organisation coverage, or an `instructor` role active on `as_of` targeting the \
@@ -62,7 +72,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.work as f64, f.enterprises as f64)
     ),
     def!(
-        "coverage.liaison",
+        LIAISON,
         "联企覆盖率",
         "enterprise liaison coverage",
         "Enterprises with an `enterprise_liaison` role active on `as_of` (start <= `as_of`, no end or end >= \

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::index::Index;
-use super::value::{Metric, MetricKind, Scope, Val};
+use super::value::{Metric, MetricId, MetricKind, Scope, Val};
 use crate::model::UnitKind;
 
 /// A family of metrics: one file of `metrics/`.
@@ -27,10 +27,10 @@ pub(crate) trait Family: Sync + 'static {
 /// One metric of this ledger, in row order.
 #[derive(Clone)]
 pub(crate) struct SlotInfo {
-    pub id: String,
+    pub id: MetricId,
     pub kind: MetricKind,
-    /// `target.<...>`: the id of the achievement row of a target on this metric.
-    pub target_row: String,
+    /// `target.<...>`: the achievement row of a target on this metric.
+    pub target_row: MetricId,
     /// The group computing it with the other metrics of its family (and duty or indicator).
     pub(crate) group: Arc<dyn Group>,
 }
@@ -91,10 +91,10 @@ impl Ctx<'_, '_> {
     }
 
     /// Whether the metric `id` (or the achievement of a target on it) is asked for.
-    pub fn wants(&self, id: &str) -> bool {
+    pub fn wants(&self, id: &MetricId) -> bool {
         self.slots
             .iter()
             .enumerate()
-            .any(|(i, s)| s.id == id && (self.out_mask[i] || self.target_mask[i]))
+            .any(|(i, s)| &s.id == id && (self.out_mask[i] || self.target_mask[i]))
     }
 }

@@ -22,7 +22,7 @@ use super::index::{
 use super::indicators;
 use super::query::{Evaluation, Freq, MetricRow, Query, QueryError};
 use super::tasks::{self, TaskRow};
-use super::value::{MetricKind, Scope, Val};
+use super::value::{MetricId, MetricKind, Scope, Val};
 use crate::calendar;
 use crate::model::{Ledger, SymRows, UnitId};
 
@@ -43,6 +43,9 @@ use crate::model::{Ledger, SymRows, UnitId};
 pub struct Engine<'a> {
     /// The indexes (`index.rs`), what the families read.
     pub(crate) ix: Index<'a>,
+    /// The targets of each scope unit, by the metric they are on: the rows of the targets
+    /// table, parsed once here.
+    targets: rustc_hash::FxHashMap<UnitIx, Vec<(MetricId, Vec<u32>)>>,
     /// The metrics of this ledger in row order.
     slots: Vec<SlotInfo>,
 }
@@ -79,7 +82,7 @@ impl<'a> Engine<'a> {
         // The activities (the largest part) are indexed alongside the rest, and the duty
         // and indicator indexes once the unit tree is there.
         let kinds = NodeKinds::of(l);
-        let (acts, (structure, duties, indicators, slots)) = rayon::join(
+        let (acts, (mut structure, duties, indicators, slots)) = rayon::join(
             || ActivityIndex::build(l, &nodes, &person_ix),
             || {
                 let s = Structure::build(l, &nodes, &person_ix);
@@ -94,7 +97,20 @@ impl<'a> Engine<'a> {
                 (s, duties, indicators, catalogue::slots(l))
             },
         );
+        // The targeted metrics' text becomes a metric once (an unknown one, which validation
+        // reports, targets nothing).
+        let targets = std::mem::take(&mut structure.targets)
+            .into_iter()
+            .map(|(unit, list)| {
+                let typed = list
+                    .into_iter()
+                    .filter_map(|(m, rows)| Some((MetricId::parse(&m)?, rows)))
+                    .collect();
+                (unit, typed)
+            })
+            .collect();
         Engine {
+            targets,
             ix: Index {
                 l,
                 s: structure,
@@ -138,10 +154,10 @@ impl<'a> Engine<'a> {
                 let prefixes = catalogue::family_prefixes();
                 for f in filters {
                     let known = prefixes.contains(&f.trim_end_matches('.'))
-                        || self
-                            .slots
-                            .iter()
-                            .any(|s| filter_matches(f, &s.id) || filter_matches(f, &s.target_row))
+                        || self.slots.iter().any(|s| {
+                            filter_matches(f, &s.id.to_string())
+                                || filter_matches(f, &s.target_row.to_string())
+                        })
                         || self
                             .ix
                             .l
@@ -157,8 +173,11 @@ impl<'a> Engine<'a> {
                 }
                 let m = |id: &str| filters.iter().any(|f| filter_matches(f, id));
                 (
-                    self.slots.iter().map(|s| m(&s.id)).collect(),
-                    self.slots.iter().map(|s| m(&s.target_row)).collect(),
+                    self.slots.iter().map(|s| m(&s.id.to_string())).collect(),
+                    self.slots
+                        .iter()
+                        .map(|s| m(&s.target_row.to_string()))
+                        .collect(),
                 )
             }
         };
@@ -244,15 +263,13 @@ impl<'a> Engine<'a> {
         let scope_id: &UnitId = &self.ix.l.units[s.unit].id;
         let scope_name: &str = &self.ix.l.units[s.unit].name;
         // The counting target of each targeted metric at this scope.
-        let targets: Vec<(&str, u32)> = self
-            .ix
-            .s
+        let targets: Vec<(&MetricId, u32)> = self
             .targets
             .get(&s.unit)
             .map(|list| {
                 list.iter()
                     .filter_map(|(m, ts)| {
-                        super::targets::select(self.ix.l, ts, ctx.as_of).map(|t| (m.as_str(), t))
+                        super::targets::select(self.ix.l, ts, ctx.as_of).map(|t| (m, t))
                     })
                     .collect()
             })
@@ -260,7 +277,7 @@ impl<'a> Engine<'a> {
         let target_of = |slot: &SlotInfo| {
             targets
                 .iter()
-                .find(|(m, _)| *m == slot.id)
+                .find(|(m, _)| **m == slot.id)
                 .map(|t| &self.ix.l.targets[t.1 as usize])
         };
         // Which rows are asked for: the metric's own, or the achievement of its target.

@@ -2,10 +2,15 @@
 //! and targets of the same programme have their own files.
 
 use super::ctx::{Ctx, Family};
-use super::value::{Direction, Metric, MetricDef, MetricKind, Scope, Val};
+use super::value::{Direction, Metric, MetricDef, MetricId, MetricKind, Scope, Val};
 use crate::model::{Programme, RoleKind, UnitKind, Vocabulary};
 
 /// The road-chief and village-liaison family (`roads.*`, `villages.*`).
+/// `roads.chief_coverage`.
+pub const CHIEF_COVERAGE: MetricId = MetricId::Catalogue("roads.chief_coverage");
+/// `villages.liaison_coverage`.
+pub const LIAISON_COVERAGE: MetricId = MetricId::Catalogue("villages.liaison_coverage");
+
 pub(crate) struct Leading;
 
 impl Family for Leading {
@@ -36,7 +41,7 @@ pub(crate) struct Figures {
 const METRICS: &[Metric<Figures>] = &[
     Metric {
         def: MetricDef {
-            id: "roads.chief_coverage",
+            id: CHIEF_COVERAGE.catalogue_text(),
             zh: "路长覆盖率",
             en: "road chief coverage",
             definition: "Units of kind `road` in scope active on `as_of` with a `road_chief` role active on `as_of` \
@@ -50,7 +55,7 @@ const METRICS: &[Metric<Figures>] = &[
     },
     Metric {
         def: MetricDef {
-            id: "villages.liaison_coverage",
+            id: LIAISON_COVERAGE.catalogue_text(),
             zh: "联村干部覆盖率",
             en: "village liaison coverage",
             definition: "Units of kind `village` in scope active on `as_of` with a `liaison_cadre` or \

@@ -94,7 +94,7 @@ pub(crate) mod engine;
 
 pub use cadres::CadreRow;
 pub use catalogue::{
-    catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricKind, PerLedger,
+    catalogue, catalogue_for, Direction, LedgerMetric, MetricDef, MetricId, MetricKind, PerLedger,
 };
 pub use coverage::EnterpriseRow;
 pub use duties::ObligationRow;

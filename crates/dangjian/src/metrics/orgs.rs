@@ -7,13 +7,27 @@
 use super::ctx::{Ctx, Family};
 use super::index::{OrgIx, PersonIx};
 use super::ix::TiVec;
-use super::value::{Metric, Scope, Val};
+use super::value::{Metric, MetricId, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
+// The metrics of this family, by name: what the screens and the other layers use.
+/// `orgs.viable`.
+pub const VIABLE: MetricId = MetricId::Catalogue("orgs.viable");
+/// `orgs.renewal_overdue`.
+pub const RENEWAL_OVERDUE: MetricId = MetricId::Catalogue("orgs.renewal_overdue");
+/// `orgs.renewal_due`.
+pub const RENEWAL_DUE: MetricId = MetricId::Catalogue("orgs.renewal_due");
+/// `members.no_org_life`.
+pub const NO_ORG_LIFE: MetricId = MetricId::Catalogue("members.no_org_life");
+/// `workshops.red`.
+pub const RED: MetricId = MetricId::Catalogue("workshops.red");
+/// `committees.two_new`.
+pub const TWO_NEW: MetricId = MetricId::Catalogue("committees.two_new");
+
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
+    ($id:expr, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
         Metric {
             def: super::value::metric!(Coverage, $id, $zh, $en, $kind, $dir, $def),
             value: $value,
@@ -29,14 +43,14 @@ impl Family for Orgs {
     type Figures = Figures;
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
-        figures(ctx, s, ctx.wants(NO_ORG_LIFE))
+        figures(ctx, s, ctx.wants(&NO_ORG_LIFE))
     }
 }
 
 /// The catalogue entries of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
     def!(
-        "orgs.viable",
+        VIABLE,
         "支部达标率",
         "viable branches",
         Ratio,
@@ -46,7 +60,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.viable as f64, f.branches as f64)
     ),
     def!(
-        "orgs.renewal_overdue",
+        RENEWAL_OVERDUE,
         "换届逾期率",
         "renewal overdue",
         Ratio,
@@ -58,7 +72,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.renewal_overdue as f64, f.elected as f64)
     ),
     def!(
-        "orgs.renewal_due",
+        RENEWAL_DUE,
         "临近换届",
         "renewal due",
         Count,
@@ -68,7 +82,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.renewal_due)
     ),
     def!(
-        "members.no_org_life",
+        NO_ORG_LIFE,
         "半年未过组织生活党员占比",
         "members without organisation life",
         Ratio,
@@ -83,7 +97,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.absent as f64, f.eligible as f64)
     ),
     def!(
-        "workshops.red",
+        RED,
         "红色车间数",
         "red workshops",
         Count,
@@ -92,7 +106,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.red_workshops)
     ),
     def!(
-        "committees.two_new",
+        TWO_NEW,
         "两新委员会数",
         "two-new committees",
         Count,
@@ -101,9 +115,6 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.two_new)
     ),
 ];
-
-/// The id of the organisation-life metric (the costly one of this family).
-const NO_ORG_LIFE: &str = "members.no_org_life";
 
 /// Organisation life of one org that recorded attendance.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
-use super::value::MetricKind;
+use super::value::{MetricId, MetricKind};
 use crate::model::{UnitId, UnitKind};
 
 /// A metric query that cannot be answered.
@@ -94,8 +94,8 @@ impl Default for Query {
 /// One metric at one scope.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct MetricRow {
-    /// Metric id (`tasks.started`, `duty.patrol`, `target.coverage.org`).
-    pub metric: String,
+    /// The metric (`tasks.started`, `duty.patrol`, `target.coverage.org` as text).
+    pub metric: MetricId,
     /// The scope unit of this row.
     pub scope: UnitId,
     /// The scope unit's name (城西新区), beside its id for people reading the table.
@@ -163,7 +163,7 @@ impl Evaluation {
             .map(|r| {
                 let integral = r.kind.is_integral();
                 let mut m = Map::new();
-                m.insert("metric".into(), Value::String(r.metric.clone()));
+                m.insert("metric".into(), Value::String(r.metric.to_string()));
                 m.insert("scope".into(), Value::String(r.scope.as_str().to_string()));
                 m.insert("scope_name".into(), Value::String(r.scope_name.clone()));
                 m.insert("value".into(), json_number(r.value, integral));
@@ -189,15 +189,22 @@ impl Evaluation {
         .envelope(Value::Array(rows))
     }
 
-    /// The row of `metric` at `scope`, if evaluated.
-    pub fn row(&self, metric: &str, scope: &str) -> Option<&MetricRow> {
+    /// The row of `metric` at `scope`, if evaluated: `metric` a [`MetricId`]
+    /// (`coverage::ORG`) or its text (`"coverage.org"`).
+    pub fn row<M: ?Sized>(&self, metric: &M, scope: &str) -> Option<&MetricRow>
+    where
+        MetricId: PartialEq<M>,
+    {
         self.rows
             .iter()
-            .find(|r| r.metric == metric && r.scope.as_str() == scope)
+            .find(|r| r.metric == *metric && r.scope.as_str() == scope)
     }
 
     /// The value of `metric` at the evaluation's own scope.
-    pub fn value(&self, metric: &str) -> Option<f64> {
+    pub fn value<M: ?Sized>(&self, metric: &M) -> Option<f64>
+    where
+        MetricId: PartialEq<M>,
+    {
         self.row(metric, self.scope.as_str()).and_then(|r| r.value)
     }
 }

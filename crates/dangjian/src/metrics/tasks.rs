@@ -3,7 +3,7 @@
 
 use super::ctx::{Ctx, Family};
 use super::index::InitIx;
-use super::value::{Metric, Scope, Val};
+use super::value::{Metric, MetricId, Scope, Val};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -12,9 +12,33 @@ use crate::calendar::{add_days, days_between};
 use crate::model::vocab::vocabulary;
 use crate::model::{InitiativeId, OrgId, PersonId, RoleKind, UnitId};
 
+// The metrics of this family, by name: what the screens and the other layers use.
+/// `tasks.total`.
+pub const TOTAL: MetricId = MetricId::Catalogue("tasks.total");
+/// `tasks.started`.
+pub const STARTED: MetricId = MetricId::Catalogue("tasks.started");
+/// `tasks.completed`.
+pub const COMPLETED: MetricId = MetricId::Catalogue("tasks.completed");
+/// `tasks.progress`.
+pub const PROGRESS: MetricId = MetricId::Catalogue("tasks.progress");
+/// `tasks.spi`.
+pub const SPI: MetricId = MetricId::Catalogue("tasks.spi");
+/// `tasks.on_track`.
+pub const ON_TRACK: MetricId = MetricId::Catalogue("tasks.on_track");
+/// `tasks.at_risk`.
+pub const AT_RISK: MetricId = MetricId::Catalogue("tasks.at_risk");
+/// `tasks.overdue`.
+pub const OVERDUE: MetricId = MetricId::Catalogue("tasks.overdue");
+/// `tasks.not_started`.
+pub const NOT_STARTED: MetricId = MetricId::Catalogue("tasks.not_started");
+/// `tasks.done`.
+pub const DONE: MetricId = MetricId::Catalogue("tasks.done");
+/// `tasks.forecast_late`.
+pub const FORECAST_LATE: MetricId = MetricId::Catalogue("tasks.forecast_late");
+
 /// A metric of this family: its catalogue entry and its value from the [`Figures`].
 macro_rules! def {
-    ($id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
+    ($id:expr, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr, $value:expr) => {
         Metric {
             def: super::value::metric!(Growth, $id, $zh, $en, $kind, $dir, $def),
             value: $value,
@@ -36,7 +60,7 @@ impl Family for Tasks {
 /// The catalogue entries of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
     def!(
-        "tasks.total",
+        TOTAL,
         "重难点工作数",
         "key tasks",
         Count,
@@ -47,7 +71,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.total)
     ),
     def!(
-        "tasks.started",
+        STARTED,
         "已启动率",
         "share started",
         Ratio,
@@ -58,7 +82,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.started as f64, f.total as f64)
     ),
     def!(
-        "tasks.completed",
+        COMPLETED,
         "完成率",
         "share completed",
         Ratio,
@@ -67,7 +91,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.done as f64, f.total as f64)
     ),
     def!(
-        "tasks.progress",
+        PROGRESS,
         "加权进度",
         "weighted progress",
         Ratio,
@@ -77,7 +101,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.weighted_actual, f.weight)
     ),
     def!(
-        "tasks.spi",
+        SPI,
         "进度绩效指数",
         "schedule performance index",
         Ratio,
@@ -89,7 +113,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::ratio(f.spi_actual, f.spi_expected)
     ),
     def!(
-        "tasks.on_track",
+        ON_TRACK,
         "正常推进",
         "on track",
         Count,
@@ -99,7 +123,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.on_track)
     ),
     def!(
-        "tasks.at_risk",
+        AT_RISK,
         "有滞后风险",
         "at risk",
         Count,
@@ -108,7 +132,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.at_risk)
     ),
     def!(
-        "tasks.overdue",
+        OVERDUE,
         "逾期",
         "overdue",
         Count,
@@ -117,7 +141,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.overdue)
     ),
     def!(
-        "tasks.not_started",
+        NOT_STARTED,
         "未启动",
         "not started",
         Count,
@@ -126,7 +150,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.not_started)
     ),
     def!(
-        "tasks.done",
+        DONE,
         "已完成",
         "done",
         Count,
@@ -135,7 +159,7 @@ const METRICS: &[Metric<Figures>] = &[
         |f| Val::count(f.done)
     ),
     def!(
-        "tasks.forecast_late",
+        FORECAST_LATE,
         "预计逾期",
         "forecast late",
         Count,

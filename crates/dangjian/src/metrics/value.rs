@@ -96,9 +96,9 @@ impl Val {
 /// Builds a [`MetricDef`] of a programme; each family file wraps it in a shorter `def!`
 /// with its own defaults.
 macro_rules! metric {
-    ($programme:ident, $id:literal, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
+    ($programme:ident, $id:expr, $zh:literal, $en:literal, $kind:ident, $dir:ident, $def:expr) => {
         $crate::metrics::value::MetricDef {
-            id: $id,
+            id: $id.catalogue_text(),
             zh: $zh,
             en: $en,
             definition: $def,
@@ -179,6 +179,146 @@ impl PerLedger {
     /// The template id of the catalogue entry (`duty.<id>`).
     pub fn template(self) -> String {
         self.id("<id>")
+    }
+}
+
+/// A metric of a ledger as a type, not a string: a metric of the catalogue, or a per-ledger
+/// family with its key (the duty or indicator id, not a ledger row number, so that
+/// `duty.road_patrol` is the same metric in every ledger), or the achievement of a target on
+/// one of these. Text becomes a `MetricId` once, at the edge ([`MetricId::parse`]); its
+/// [`Display`](std::fmt::Display) is the id as docs/METRICS.md writes it.
+///
+/// Each catalogue metric has a constant next to its definition (`tasks::STARTED`,
+/// `coverage::ORG`); the screens name metrics by those, so renaming a metric in the
+/// catalogue renames it everywhere.
+///
+/// ```
+/// use dangjian::metrics::{coverage, MetricId};
+/// assert_eq!(coverage::ORG.to_string(), "coverage.org");
+/// assert_eq!(MetricId::parse("coverage.org"), Some(coverage::ORG));
+/// let t = MetricId::parse("target.coverage.org").unwrap();
+/// assert_eq!(t, MetricId::Target(Box::new(coverage::ORG)));
+/// assert_eq!(MetricId::parse("duty.road_patrol.lapse").unwrap().to_string(), "duty.road_patrol.lapse");
+/// assert_eq!(MetricId::parse("no.such.metric"), None);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum MetricId {
+    /// A metric of the catalogue (`tasks.started`), by its catalogue id.
+    Catalogue(&'static str),
+    /// `duty.<duty id>`: a duty's compliance.
+    Duty(Box<str>),
+    /// `duty.<duty id>.lapse`: a duty's longest lapse.
+    DutyLapse(Box<str>),
+    /// `indicator.<indicator id>`: an indicator.
+    Indicator(Box<str>),
+    /// `target.<metric>` (`target.<indicator id>` for an indicator): the achievement of the
+    /// target counting for a metric.
+    Target(Box<MetricId>),
+}
+
+impl MetricId {
+    /// The catalogue id of a catalogue metric (empty for the others): what its catalogue
+    /// entry is written with.
+    pub const fn catalogue_text(&self) -> &'static str {
+        match self {
+            MetricId::Catalogue(id) => id,
+            _ => "",
+        }
+    }
+
+    /// The per-ledger family and key of a per-ledger metric.
+    pub fn per_ledger(&self) -> Option<(PerLedger, &str)> {
+        match self {
+            MetricId::Catalogue(_) => None,
+            MetricId::Duty(k) => Some((PerLedger::Duty, k)),
+            MetricId::DutyLapse(k) => Some((PerLedger::DutyLapse, k)),
+            MetricId::Indicator(k) => Some((PerLedger::Indicator, k)),
+            MetricId::Target(_) => Some((PerLedger::Target, "")),
+        }
+    }
+
+    /// The achievement row of a target on this metric.
+    pub fn target(&self) -> MetricId {
+        MetricId::Target(Box::new(self.clone()))
+    }
+
+    /// Whether this is a duty's compliance (`duty.<id>`).
+    pub fn is_duty(&self) -> bool {
+        matches!(self, MetricId::Duty(_))
+    }
+
+    /// Whether this is a duty's longest lapse (`duty.<id>.lapse`).
+    pub fn is_lapse(&self) -> bool {
+        matches!(self, MetricId::DutyLapse(_))
+    }
+
+    /// Whether this is the achievement of a target (`target.<...>`).
+    pub fn is_target(&self) -> bool {
+        matches!(self, MetricId::Target(_))
+    }
+
+    /// The metric of duty `id`'s compliance (`duty.<id>`).
+    pub fn duty(id: &str) -> MetricId {
+        MetricId::Duty(id.into())
+    }
+}
+
+impl std::fmt::Display for MetricId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MetricId::Catalogue(id) => f.write_str(id),
+            MetricId::Duty(k) => write!(f, "duty.{k}"),
+            MetricId::DutyLapse(k) => write!(f, "duty.{k}.lapse"),
+            MetricId::Indicator(k) => write!(f, "indicator.{k}"),
+            MetricId::Target(m) => match m.as_ref() {
+                MetricId::Indicator(k) => write!(f, "target.{k}"),
+                other => write!(f, "target.{other}"),
+            },
+        }
+    }
+}
+
+impl PartialEq<str> for MetricId {
+    fn eq(&self, other: &str) -> bool {
+        match self {
+            MetricId::Catalogue(id) => *id == other,
+            MetricId::Duty(k) => other.strip_prefix("duty.") == Some(k),
+            MetricId::DutyLapse(k) => {
+                other
+                    .strip_prefix("duty.")
+                    .and_then(|o| o.strip_suffix(".lapse"))
+                    == Some(k)
+            }
+            MetricId::Indicator(k) => other.strip_prefix("indicator.") == Some(k),
+            MetricId::Target(m) => match (other.strip_prefix("target."), m.as_ref()) {
+                (Some(rest), MetricId::Indicator(k)) => rest == &**k,
+                (Some(rest), inner) => inner == rest,
+                (None, _) => false,
+            },
+        }
+    }
+}
+
+impl PartialEq<&str> for MetricId {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl Serialize for MetricId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl crate::rows::CellValue for MetricId {
+    const TYPE: crate::rows::ColumnType = crate::rows::ColumnType::Text;
+    fn cell(&self) -> crate::rows::Cell<'_> {
+        match self {
+            MetricId::Catalogue(id) => crate::rows::Cell::Text((*id).into()),
+            other => crate::rows::Cell::Text(other.to_string().into()),
+        }
     }
 }
 

@@ -33,10 +33,10 @@ pub fn figure(kind: MetricKind, value: Option<f64>) -> String {
 /// (`75.8% (25/33)`, `n/a (0/0)`).
 ///
 /// ```
-/// use dangjian::metrics::{MetricKind, MetricRow};
+/// use dangjian::metrics::{tasks, MetricKind, MetricRow};
 /// use dangjian::report::row_text;
 /// let row = MetricRow {
-///     metric: "tasks.started".into(), scope: "chengxi".into(), scope_name: "城西新区".into(),
+///     metric: tasks::STARTED, scope: "chengxi".into(), scope_name: "城西新区".into(),
 ///     value: Some(25.0 / 33.0),
 ///     numerator: Some(25.0), denominator: Some(33.0), target: None, due: None,
 ///     kind: MetricKind::Ratio,
@@ -55,7 +55,7 @@ pub fn row_text(r: &MetricRow) -> String {
 pub(crate) fn fraction(r: &MetricRow) -> Option<String> {
     // An achievement's numerator and denominator are differences of values (0.15/1), not
     // counts a person recognises.
-    if r.metric.starts_with("target.") {
+    if r.metric.is_target() {
         return None;
     }
     match (r.kind, r.numerator, r.denominator) {

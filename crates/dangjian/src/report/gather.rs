@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate};
 use super::labels::Labels;
 use super::PageOptions;
 use crate::calendar::{add_days, add_months, month_ends, Period};
+use crate::metrics::{cadres, coverage, leading, orgs, tasks, MetricId};
 use crate::metrics::{
     CadreRow, Engine, EnterpriseRow, Evaluation, ObligationRow, Query, QueryError, TaskRow,
 };
@@ -15,22 +16,22 @@ use crate::model::{Cadence, Ledger, UnitKind};
 
 /// Metrics shown as headline figures, per programme, when the ledger has them (duty
 /// compliance metrics are added after `villages.liaison_coverage`).
-pub(crate) const HEADLINE: [&str; 15] = [
-    "tasks.started",
-    "tasks.completed",
-    "tasks.progress",
-    "cadres.young_share",
-    "cadres.young_on_tasks",
-    "roads.chief_coverage",
-    "villages.liaison_coverage",
-    "coverage.org",
-    "coverage.own_org",
-    "coverage.work",
-    "coverage.liaison",
-    "orgs.viable",
-    "members.no_org_life",
-    "committees.two_new",
-    "workshops.red",
+pub(crate) const HEADLINE: [MetricId; 15] = [
+    tasks::STARTED,
+    tasks::COMPLETED,
+    tasks::PROGRESS,
+    cadres::YOUNG_SHARE,
+    cadres::YOUNG_ON_TASKS,
+    leading::CHIEF_COVERAGE,
+    leading::LIAISON_COVERAGE,
+    coverage::ORG,
+    coverage::OWN_ORG,
+    coverage::WORK,
+    coverage::LIAISON,
+    orgs::VIABLE,
+    orgs::NO_ORG_LIFE,
+    orgs::TWO_NEW,
+    orgs::RED,
 ];
 
 /// The compliance of one duty per subject and calendar period.
@@ -212,10 +213,10 @@ impl<'l> Data<'l> {
         // The trend: month ends from (n - 1) months back, then as_of itself. Each point is
         // the year-to-date figure at that date (the window starts on 1 January of its year).
         let headline: Vec<String> = HEADLINE
-            .iter()
-            .map(|s| s.to_string())
-            .chain(l.duties.iter().map(|d| format!("duty.{}", d.id)))
+            .into_iter()
+            .chain(l.duties.iter().map(|d| MetricId::duty(d.id.as_str())))
             .filter(|m| ev.row(m, ev.scope.as_str()).is_some())
+            .map(|m| m.to_string())
             .collect();
         let mut trend = Vec::new();
         if opts.trend_months > 0 && !headline.is_empty() {
@@ -261,7 +262,10 @@ impl<'l> Data<'l> {
     }
 
     /// The row of a metric at the page's scope.
-    pub fn own(&self, metric: &str) -> Option<&crate::metrics::MetricRow> {
+    pub fn own<M: ?Sized>(&self, metric: &M) -> Option<&crate::metrics::MetricRow>
+    where
+        crate::metrics::MetricId: PartialEq<M>,
+    {
         self.ev.row(metric, self.ev.scope.as_str())
     }
 

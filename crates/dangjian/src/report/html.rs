@@ -16,7 +16,8 @@ use super::labels::{
 use super::svg::{sparkline, Spark};
 use super::PageOptions;
 use crate::metrics::{
-    catalogue, Engine, Evaluation, MetricKind, MetricRow, Query, QueryError, TaskStatus,
+    cadres, coverage, leading, orgs, tasks, Engine, Evaluation, MetricId, MetricKind, MetricRow,
+    Query, QueryError, TaskStatus,
 };
 use crate::model::{Ledger, Programme, Vocabulary};
 
@@ -177,27 +178,17 @@ fn target_text(r: &MetricRow) -> Option<String> {
 }
 
 /// The programme a metric reports on.
-fn programme_of(id: &str) -> Option<Programme> {
-    let template = if id.starts_with("duty.") {
-        if id.ends_with(".lapse") {
-            "duty.<id>.lapse"
-        } else {
-            "duty.<id>"
-        }
-    } else if id.starts_with("indicator.") {
-        "indicator.<id>"
-    } else {
-        id
-    };
-    catalogue()
-        .iter()
-        .find(|m| m.id == template)
-        .map(|m| m.programme)
+fn programme_of(id: &MetricId) -> Option<Programme> {
+    if id.is_target() {
+        return None;
+    }
+    id.def().map(|m| m.programme)
 }
 
 /// Where a headline figure's drill-down is.
-fn drill_of(id: &str) -> &'static str {
-    match id.split('.').next().unwrap_or("") {
+fn drill_of(id: &MetricId) -> &'static str {
+    // The family of a catalogue metric is the part of its id before the dot.
+    match id.to_string().split('.').next().unwrap_or("") {
         "tasks" => "#t-tasks",
         "cadres" => "#t-cadres",
         "duty" => "#t-duties",
@@ -246,16 +237,18 @@ fn headline(
     link: bool,
     short: Option<(&str, &str)>,
 ) {
-    let (zh, en) = short.unwrap_or_else(|| labels.metric(&r.metric));
+    let named = labels.metric_of(&r.metric);
+    let (zh, en) = short.unwrap_or((&named.0, &named.1));
+    let id = r.metric.to_string();
     if link {
         w!(
             o,
             r#"<a class="fig" href="{}" data-metric="{}">"#,
             drill_of(&r.metric),
-            Esc(&r.metric)
+            Esc(&id)
         );
     } else {
-        w!(o, r#"<div class="fig" data-metric="{}">"#, Esc(&r.metric));
+        w!(o, r#"<div class="fig" data-metric="{}">"#, Esc(&id));
     }
     w!(
         o,
@@ -267,9 +260,10 @@ fn headline(
         w!(o, " <small>({})</small>", Esc(&f));
     }
     o.push_str("</span></span>");
-    let lower = catalogue()
-        .iter()
-        .find(|m| m.id == r.metric)
+    let lower = r
+        .metric
+        .def()
+        .filter(|_| !r.metric.is_target())
         .is_some_and(|m| m.direction == crate::metrics::Direction::Lower);
     if let Some((share, marker)) = scale(r) {
         let title = match r.target {
@@ -281,10 +275,7 @@ fn headline(
     let mut foot: Vec<String> = Vec::new();
     if let Some(t) = target_text(r) {
         let ach = ev
-            .row(
-                &crate::metrics::catalogue::target_row_id(&r.metric),
-                r.scope.as_str(),
-            )
+            .row(&r.metric.target(), r.scope.as_str())
             .and_then(|a| a.value)
             .map(|a| format!(" · 达成 <span class=\"en\">achieved</span> {}", pct(a)))
             .unwrap_or_default();
@@ -305,13 +296,14 @@ fn headline(
 /// The metrics shown per programme: the headline list, duty compliance, and any other
 /// metric with a target at the scope.
 fn programme_rows(ev: &Evaluation, p: Programme) -> Vec<&MetricRow> {
-    let own = |m: &str| ev.row(m, ev.scope.as_str());
-    let mut ids: Vec<String> = Vec::new();
+    let own = |m: &MetricId| ev.row(m, ev.scope.as_str());
+    let mut ids: Vec<MetricId> = Vec::new();
     for m in HEADLINE {
-        ids.push(m.to_string());
-        if m == "villages.liaison_coverage" {
+        let after_villages = m == crate::metrics::leading::LIAISON_COVERAGE;
+        ids.push(m);
+        if after_villages {
             for r in ev.rows.iter().filter(|r| r.scope == ev.scope) {
-                if r.metric.starts_with("duty.") && !r.metric.ends_with(".lapse") {
+                if r.metric.is_duty() {
                     ids.push(r.metric.clone());
                 }
             }
@@ -328,7 +320,7 @@ fn programme_rows(ev: &Evaluation, p: Programme) -> Vec<&MetricRow> {
     }
     ids.iter()
         .filter(|m| programme_of(m) == Some(p))
-        .filter_map(|m| own(m))
+        .filter_map(own)
         .collect()
 }
 
@@ -359,7 +351,7 @@ fn programmes(o: &mut String, l: &Ledger, labels: &Labels<'_>, ev: &Evaluation, 
             Esc(nen)
         );
         let rows = programme_rows(ev, *p);
-        let duty = |r: &MetricRow| r.metric.starts_with("duty.");
+        let duty = |r: &MetricRow| r.metric.is_duty();
         for r in rows.iter().filter(|r| !duty(r)) {
             headline(o, labels, ev, r, link, None);
         }
@@ -369,7 +361,7 @@ fn programmes(o: &mut String, l: &Ledger, labels: &Labels<'_>, ev: &Evaluation, 
         for r in rows.iter().filter(|r| duty(r)) {
             let short = duties
                 .iter()
-                .find(|(id, ..)| r.metric.strip_prefix("duty.") == Some(id.as_str()));
+                .find(|(id, ..)| r.metric == MetricId::duty(id));
             headline(
                 o,
                 labels,
@@ -527,11 +519,11 @@ pub fn page(
 
 /// The coverage metrics that "what needs attention" names when short of full, with the
 /// section each links to (checked against the catalogue by a test).
-pub(crate) const ATTENTION_COVERAGE: [(&str, &str); 4] = [
-    ("coverage.work", "coverage"),
-    ("coverage.liaison", "coverage"),
-    ("roads.chief_coverage", "t-metrics"),
-    ("villages.liaison_coverage", "t-metrics"),
+pub(crate) const ATTENTION_COVERAGE: [(MetricId, &str); 4] = [
+    (coverage::WORK, "coverage"),
+    (coverage::LIAISON, "coverage"),
+    (leading::CHIEF_COVERAGE, "t-metrics"),
+    (leading::LIAISON_COVERAGE, "t-metrics"),
 ];
 
 fn attention(o: &mut String, d: &Data<'_>) {
@@ -641,12 +633,12 @@ fn attention(o: &mut String, d: &Data<'_>) {
             );
         }
     }
-    let counted = |m: &str| {
+    let counted = |m: &MetricId| {
         d.own(m)
             .and_then(|r| r.numerator.or(r.value))
             .unwrap_or(0.0)
     };
-    let overdue = counted("orgs.renewal_overdue");
+    let overdue = counted(&orgs::RENEWAL_OVERDUE);
     if overdue > 0.0 {
         any = true;
         w!(
@@ -656,7 +648,7 @@ fn attention(o: &mut String, d: &Data<'_>) {
             number(overdue, 0)
         );
     }
-    let no_life = counted("members.no_org_life");
+    let no_life = counted(&orgs::NO_ORG_LIFE);
     if no_life > 0.0 {
         any = true;
         w!(
@@ -670,7 +662,7 @@ fn attention(o: &mut String, d: &Data<'_>) {
     // leadership link is someone's next task (enterprises without an organisation have their
     // own line above).
     for (metric, anchor) in ATTENTION_COVERAGE {
-        let Some(r) = d.own(metric) else { continue };
+        let Some(r) = d.own(&metric) else { continue };
         let (Some(num), Some(den)) = (r.numerator, r.denominator) else {
             continue;
         };
@@ -678,21 +670,21 @@ fn attention(o: &mut String, d: &Data<'_>) {
             continue;
         }
         any = true;
-        let (zh, en) = d.labels.metric(metric);
+        let (zh, en) = d.labels.metric_of(&metric);
         w!(
             o,
             r##"<li><span class="sym s-at_risk" aria-hidden="true">▲</span> <a href="#{anchor}">{} <b>{}</b>/{}</a>，缺 {} <span class="en" lang="en">{}: {} of {}, {} missing</span></li>"##,
-            Esc(zh),
+            Esc(&zh),
             number(num, 0),
             number(den, 0),
             number(den - num, 0),
-            Esc(en),
+            Esc(&en),
             number(num, 0),
             number(den, 0),
             number(den - num, 0)
         );
     }
-    if let Some(r) = d.own("orgs.viable") {
+    if let Some(r) = d.own(&orgs::VIABLE) {
         if let (Some(num), Some(den)) = (r.numerator, r.denominator) {
             if num < den {
                 any = true;
@@ -854,12 +846,12 @@ fn forecast_cell(o: &mut String, t: &crate::metrics::TaskRow) {
     }
 }
 
-/// The enterprise coverage metrics (`coverage.*`), in catalogue order.
-fn coverage_metrics() -> Vec<&'static str> {
-    catalogue()
+/// The enterprise coverage metrics (the coverage family's), in catalogue order.
+fn coverage_metrics() -> Vec<MetricId> {
+    use crate::metrics::ctx::Family;
+    crate::metrics::coverage::Coverage::METRICS
         .iter()
-        .map(|m| m.id)
-        .filter(|id| id.starts_with("coverage."))
+        .map(|m| MetricId::Catalogue(m.def.id))
         .collect()
 }
 
@@ -870,8 +862,8 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
         .iter()
         .filter_map(|m| d.own(m))
         .map(|r| {
-            let (zh, en) = d.labels.metric(&r.metric);
-            format!("{} <b>{}</b>", Bi(zh, en), Esc(&row_text(r)))
+            let (zh, en) = d.labels.metric_of(&r.metric);
+            format!("{} <b>{}</b>", Bi(&zh, &en), Esc(&row_text(r)))
         })
         .collect();
     w!(
@@ -893,14 +885,14 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
             }
         }
         let total = units.len();
-        let get = |u: &str, m: &str| ev.row(m, u);
+        let get = |u: &str, m: &MetricId| ev.row(m, u);
         if total > d.opts.max_rows {
             // Cut: the lowest organisation coverage first.
             units.sort_by(|a, b| {
-                let va = get(a, "coverage.org")
+                let va = get(a, &coverage::ORG)
                     .and_then(|r| r.value)
                     .unwrap_or(f64::INFINITY);
-                let vb = get(b, "coverage.org")
+                let vb = get(b, &coverage::ORG)
                     .and_then(|r| r.value)
                     .unwrap_or(f64::INFINITY);
                 va.total_cmp(&vb)
@@ -915,14 +907,14 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
         th(o, kind.zh(), kind.en(), false);
         th(o, "规上企业", "enterprises", true);
         for m in &metrics {
-            let (zh, en) = d.labels.metric(m);
-            th(o, zh, en, true);
+            let (zh, en) = d.labels.metric_of(m);
+            th(o, &zh, &en, true);
         }
         th(o, "未建组织", "without an org", true);
         o.push_str("</tr></thead><tbody>");
         let row = |o: &mut String, u: &str, label: &str| {
             w!(o, r#"<th scope="row" title="{}">{}</th>"#, Esc(u), label);
-            let org = get(u, "coverage.org");
+            let org = get(u, &coverage::ORG);
             let den = org.and_then(|r| r.denominator).unwrap_or(0.0);
             w!(o, r#"<td class="n">{}</td>"#, number(den, 0));
             for m in &metrics {
@@ -940,12 +932,12 @@ fn coverage_section(o: &mut String, d: &Data<'_>) {
         for u in ev
             .rows
             .iter()
-            .filter(|r| r.scope != ev.scope && r.metric == "coverage.org")
+            .filter(|r| r.scope != ev.scope && r.metric == coverage::ORG)
         {
             in_units += u.denominator.unwrap_or(0.0);
         }
         o.push_str("</tbody><tfoot><tr>");
-        let scope_den = get(ev.scope.as_str(), "coverage.org")
+        let scope_den = get(ev.scope.as_str(), &coverage::ORG)
             .and_then(|r| r.denominator)
             .unwrap_or(0.0);
         row(
@@ -1083,7 +1075,7 @@ fn heat_duty(o: &mut String, d: &Data<'_>, h: &HeatDuty) {
         Esc(&wen),
         Esc(&cen)
     );
-    let metric = format!("duty.{}", duty.id);
+    let metric = MetricId::duty(duty.id.as_str());
     let lapsed: Vec<&HeatRow> = h
         .rows
         .iter()
@@ -1251,7 +1243,7 @@ fn cadres_section(o: &mut String, d: &Data<'_>) {
         );
     }
     o.push_str("</div>");
-    if let Some(b) = d.own("cadres.breadth").and_then(|r| r.value) {
+    if let Some(b) = d.own(&cadres::BREADTH).and_then(|r| r.value) {
         w!(
             o,
             r#"<p>年轻干部平均历练过 <b>{}</b> 种岗位 · <span lang="en">young cadres have held {} kinds of role on average.</span></p>"#,
@@ -1333,12 +1325,12 @@ fn trend_section(o: &mut String, d: &Data<'_>) {
         return;
     };
     let scope = last.scope.as_str();
-    let mut ids: Vec<&str> = Vec::new();
+    let mut ids: Vec<&MetricId> = Vec::new();
     for r in last.rows.iter().filter(|r| r.scope.as_str() == scope) {
-        if r.metric.ends_with(".lapse") || r.metric.starts_with("target.") {
+        if r.metric.is_lapse() || r.metric.is_target() {
             continue;
         }
-        if !ids.contains(&r.metric.as_str()) {
+        if !ids.contains(&&r.metric) {
             ids.push(&r.metric);
         }
     }
@@ -1348,17 +1340,17 @@ fn trend_section(o: &mut String, d: &Data<'_>) {
             .iter()
             .map(|ev| (ev.as_of, ev.row(id, scope).and_then(|r| r.value)))
             .collect();
-        let kind = d.labels.kind(id).unwrap_or(MetricKind::Value);
+        let kind = d.labels.kind(&id.to_string()).unwrap_or(MetricKind::Value);
         let target = last.row(id, scope).and_then(|r| r.target);
-        let (zh, en) = d.labels.metric(id);
+        let (zh, en) = d.labels.metric_of(id);
         let aria = format!("{zh} {en}");
         let f = move |v: f64| figure(kind, Some(v));
         w!(
             o,
             r#"<figure data-metric="{}"><a href="{}"><figcaption>{}</figcaption>"#,
-            Esc(id),
+            Esc(&id.to_string()),
             drill_of(id),
-            Bi(zh, en)
+            Bi(&zh, &en)
         );
         sparkline(
             o,
@@ -1376,17 +1368,17 @@ fn trend_section(o: &mut String, d: &Data<'_>) {
 }
 
 /// Columns of the `--by` breakdown.
-const BREAKDOWN: [&str; 10] = [
-    "tasks.total",
-    "tasks.started",
-    "tasks.progress",
-    "tasks.overdue",
-    "coverage.org",
-    "coverage.work",
-    "roads.chief_coverage",
-    "villages.liaison_coverage",
-    "orgs.viable",
-    "members.no_org_life",
+const BREAKDOWN: [MetricId; 10] = [
+    tasks::TOTAL,
+    tasks::STARTED,
+    tasks::PROGRESS,
+    tasks::OVERDUE,
+    coverage::ORG,
+    coverage::WORK,
+    leading::CHIEF_COVERAGE,
+    leading::LIAISON_COVERAGE,
+    orgs::VIABLE,
+    orgs::NO_ORG_LIFE,
 ];
 
 fn breakdown_section(o: &mut String, d: &Data<'_>) {
@@ -1406,22 +1398,21 @@ fn breakdown_section(o: &mut String, d: &Data<'_>) {
     }
     let total = units.len();
     units.truncate(d.opts.max_rows);
-    let cols: Vec<&str> = BREAKDOWN
+    let cols: Vec<&MetricId> = BREAKDOWN
         .iter()
-        .copied()
-        .filter(|m| ev.row(m, ev.scope.as_str()).is_some())
+        .filter(|m| ev.row(*m, ev.scope.as_str()).is_some())
         .collect();
     o.push_str(r#"<div class="wrap"><table class="sortable" id="t-breakdown"><thead><tr>"#);
     th(o, kind.zh(), kind.en(), false);
     for m in &cols {
-        let (zh, en) = d.labels.metric(m);
-        th(o, zh, en, true);
+        let (zh, en) = d.labels.metric_of(m);
+        th(o, &zh, &en, true);
     }
     o.push_str("</tr></thead><tbody>");
     let row = |o: &mut String, u: &str, label: String| {
         w!(o, r#"<th scope="row" title="{}">{label}</th>"#, Esc(u));
         for m in &cols {
-            match ev.row(m, u) {
+            match ev.row(*m, u) {
                 Some(r) if r.kind == MetricKind::Ratio => ratio_cell(o, Some(r)),
                 Some(r) => value_cell(o, r),
                 None => o.push_str("<td></td>"),
@@ -1491,12 +1482,12 @@ fn metrics_rows_table(
             if with_date {
                 date_cell(o, Some(ev.as_of));
             }
-            let (zh, en) = labels.metric(&r.metric);
+            let (zh, en) = labels.metric_of(&r.metric);
             w!(
                 o,
                 r#"<td>{}</td><td><code>{}</code></td>"#,
-                Bi(zh, en),
-                Esc(&r.metric)
+                Bi(&zh, &en),
+                Esc(&r.metric.to_string())
             );
             name_cell(o, labels, Some(r.scope.as_str()), false);
             value_cell(o, r);
@@ -1879,10 +1870,17 @@ mod tests {
     fn the_pages_metric_lists_name_catalogue_metrics() {
         // Renaming a metric in the catalogue breaks this test, not the page.
         for (id, _) in ATTENTION_COVERAGE {
-            assert!(crate::metrics::catalogue::find(id).is_some(), "{id}");
+            assert!(
+                crate::metrics::catalogue::find(id.catalogue_text()).is_some(),
+                "{id}"
+            );
         }
-        for id in BREAKDOWN {
-            assert!(crate::metrics::catalogue::find(id).is_some(), "{id}");
+        for id in BREAKDOWN.iter().chain(&super::super::gather::HEADLINE) {
+            assert!(
+                crate::metrics::catalogue::find(id.catalogue_text()).is_some(),
+                "{id}"
+            );
+            assert_eq!(MetricId::parse(&id.to_string()).as_ref(), Some(id));
         }
     }
 

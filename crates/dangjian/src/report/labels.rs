@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use crate::metrics::{catalogue, MetricKind, PerLedger};
+use crate::metrics::{catalogue, MetricId, MetricKind, PerLedger};
 pub(crate) use crate::model::words::{
     activity, count_en, duty_cadence, duty_what, lapse_unit, owed_by, plural, words,
 };
@@ -79,6 +79,14 @@ impl<'l> Labels<'l> {
         }
     }
 
+    /// The 中文 and English names of a metric of this ledger; its id twice when unknown.
+    pub fn metric_of(&self, id: &MetricId) -> (String, String) {
+        match self.metrics.get(&id.to_string()) {
+            Some((zh, en, _)) => (zh.clone(), en.clone()),
+            None => (id.to_string(), id.to_string()),
+        }
+    }
+
     /// The kind of a metric of this ledger.
     pub fn kind(&self, id: &str) -> Option<MetricKind> {
         self.metrics.get(id).map(|m| m.2)
@@ -94,7 +102,6 @@ impl<'l> Labels<'l> {
 
 fn metric_labels(l: &Ledger) -> HashMap<String, (String, String, MetricKind)> {
     let mut out: HashMap<String, (String, String, MetricKind)> = HashMap::new();
-    let template = |id: &str| catalogue().iter().find(|m| m.id == id);
     for m in catalogue().iter().filter(|m| !m.is_template()) {
         out.insert(m.id.to_string(), (m.zh.into(), m.en.into(), m.kind));
     }
@@ -114,7 +121,9 @@ fn metric_labels(l: &Ledger) -> HashMap<String, (String, String, MetricKind)> {
         };
         out.insert(format!("indicator.{}", i.id), (zh, en, MetricKind::Value));
     }
-    let (t_zh, t_en) = template("target.<id>")
+    let (t_zh, t_en) = catalogue()
+        .iter()
+        .find(|m| m.per_ledger == Some(PerLedger::Target))
         .map(|m| (m.zh, m.en))
         .unwrap_or(("目标达成度", "target achievement"));
     for t in &l.targets {
@@ -165,8 +174,8 @@ mod tests {
         let mut zh_seen = std::collections::HashSet::new();
         let mut en_seen = std::collections::HashSet::new();
         for r in &ev.rows {
-            let (zh, en) = labels.metric(&r.metric);
-            assert_ne!(zh, r.metric, "{} has no Chinese name", r.metric);
+            let (zh, en) = labels.metric_of(&r.metric);
+            assert_ne!(zh, r.metric.to_string(), "{} has no Chinese name", r.metric);
             assert!(zh_seen.insert(zh.to_string()), "{zh} twice");
             assert!(en_seen.insert(en.to_string()), "{en} twice");
         }
