@@ -111,11 +111,11 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         let as_of = ctx.as_of;
         let started = e
             .cadre_roles_by_start()
-            .partition_point(|&r| l.roles[r as usize].start <= as_of);
+            .partition_point(|&r| l.roles[r].start <= as_of);
         let mut people: Vec<PersonIx> = e.cadre_roles_by_start()[..started]
             .iter()
-            .filter(|&&r| l.roles[r as usize].active_on(as_of))
-            .filter_map(|&r| e.person_of(l.roles[r as usize].person.sym()))
+            .filter(|&&r| l.roles[r].active_on(as_of))
+            .filter_map(|&r| e.person_of(l.roles[r].person.sym()))
             .collect();
         people.sort_unstable();
         people.dedup();
@@ -132,7 +132,7 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
             let mut held: BTreeSet<RoleKind> = BTreeSet::new();
             let mut on_tasks = false;
             for &r in e.roles_of(p) {
-                let role = &l.roles[r as usize];
+                let role = &l.roles[r];
                 if role.start <= as_of {
                     held.insert(role.role);
                 }

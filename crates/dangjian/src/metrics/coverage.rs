@@ -6,7 +6,7 @@
 //! hosts (a workshop's org does not count for its enterprise).
 
 use super::ctx::{Ctx, Family};
-use super::index::{OrgIx, Tin, UnitIx};
+use super::index::{OrgIx, RoleIx, Tin, UnitIx};
 use super::value::{Metric, MetricId, Scope, Val};
 use serde::Serialize;
 
@@ -93,9 +93,9 @@ pub(crate) struct EnterpriseEval {
     pub via_org: Vec<OrgIx>,
     pub own_org: bool,
     /// Active instructor roles on it or its orgs.
-    pub instructor_roles: Vec<u32>,
+    pub instructor_roles: Vec<RoleIx>,
     /// Active `enterprise_liaison` roles on it or its orgs.
-    pub liaison_roles: Vec<u32>,
+    pub liaison_roles: Vec<RoleIx>,
 }
 
 impl EnterpriseEval {
@@ -147,7 +147,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                     std::iter::once(e.unit_node(u)).chain(existing.map(|&o| e.org_node(o)));
                 for n in targets {
                     for &r in e.roles_targeting(n) {
-                        let role = &l.roles[r as usize];
+                        let role = &l.roles[r];
                         if !role.active_on(as_of) {
                             continue;
                         }
@@ -257,10 +257,10 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
         .map(|(u, ev)| {
             let unit = &l.units[u];
             // Each holder once, in the ledger order of their roles.
-            let holders = |roles: &[u32]| {
+            let holders = |roles: &[RoleIx]| {
                 let mut people: Vec<PersonId> = Vec::new();
                 for &r in roles {
-                    let p = &l.roles[r as usize].person;
+                    let p = &l.roles[r].person;
                     if !people.contains(p) {
                         people.push(p.clone());
                     }

@@ -21,7 +21,9 @@
 //! exemption.
 
 use super::ctx::{Ctx, Family};
-use super::index::{Index, Lookup, Node, OrgIx, Tin, UnitIx};
+use super::index::{
+    ActivityIx, DesignationIx, DutyIx, Index, Lookup, Node, OrgIx, RoleIx, Tin, UnitIx,
+};
 use super::value::{select, Direction, Metric, MetricDef, MetricKind, PerLedger, Scope, Val};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -37,7 +39,7 @@ impl Family for Duties {
     const METRICS: &'static [Metric<Figures>] = METRICS;
     /// The figures of duty `key` (its position in the ledger).
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Figures {
-        figures(ctx, s, key)
+        figures(ctx, s, DutyIx::new(key as usize))
     }
 }
 
@@ -100,10 +102,10 @@ const METRICS: &[Metric<Figures>] = &[
 /// What made an obligation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Source {
-    Role(u32),
+    Role(RoleIx),
     Unit(UnitIx),
     Org(OrgIx),
-    Designation(u32),
+    Designation(DesignationIx),
 }
 
 /// One obligation of a duty.
@@ -207,7 +209,7 @@ pub(crate) fn index(e: Lookup<'_>) -> Vec<DutyIndex> {
                     for (i, r) in l.roles.iter().enumerate().filter(|(_, r)| r.role == *kind) {
                         add(
                             e.node_of(r.target.sym()),
-                            Source::Role(i as u32),
+                            Source::Role(RoleIx::new(i)),
                             Some(r.start),
                             r.end,
                         );
@@ -243,7 +245,7 @@ pub(crate) fn index(e: Lookup<'_>) -> Vec<DutyIndex> {
                     {
                         add(
                             e.unit_of(d.unit.sym()).map(|u| e.unit_node(u)),
-                            Source::Designation(i as u32),
+                            Source::Designation(DesignationIx::new(i)),
                             Some(d.since),
                             d.until,
                         );
@@ -290,11 +292,11 @@ fn day_number(d: NaiveDate) -> i64 {
 pub(crate) fn eval_obligation(
     e: &Index<'_>,
     (from, as_of): (NaiveDate, NaiveDate),
-    d: u32,
+    d: DutyIx,
     ob: &Obligation,
 ) -> ObligationEval {
-    let duty = &e.l.duties[d as usize];
-    let (all, idx): (&[NaiveDate], &[u32]) = match e.duty_index(d as usize).kind {
+    let duty = &e.l.duties[d];
+    let (all, idx): (&[NaiveDate], &[ActivityIx]) = match e.duty_index(d).kind {
         Some(k) => e.activities(ob.subject, k),
         None => (&[], &[]),
     };
@@ -309,7 +311,7 @@ pub(crate) fn eval_obligation(
         Some(q) => {
             let mut ok = Vec::with_capacity(n_upto);
             for (&date, &a) in all[..n_upto].iter().zip(idx) {
-                if e.l.activities[a as usize].meets_quorum(Some(q)) {
+                if e.l.activities[a].meets_quorum(Some(q)) {
                     ok.push(date);
                 } else if lo <= date && date <= hi {
                     below_quorum += 1;
@@ -465,24 +467,24 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
                 ix.obligations
                     .par_iter()
                     .with_min_len(1024)
-                    .map(|ob| eval_obligation(e, window, d as u32, ob))
+                    .map(|ob| eval_obligation(e, window, DutyIx::new(d), ob))
                     .collect()
             })
             .collect()
     })
 }
 
-fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Vec<u32> {
+fn in_scope(ctx: &Ctx<'_, '_>, s: Scope, d: DutyIx) -> Vec<u32> {
     let e = ctx.e;
-    let ix = e.duty_index(d as usize);
+    let ix = e.duty_index(d);
     select(&ix.entries, s, |o| {
         e.anchors(ix.obligations[o as usize].subject)
     })
 }
 
 /// The figures of duty `d` at scope `s`.
-fn figures(ctx: &Ctx<'_, '_>, s: Scope, d: u32) -> Figures {
-    let Some(evals) = evals(ctx).get(d as usize) else {
+fn figures(ctx: &Ctx<'_, '_>, s: Scope, d: DutyIx) -> Figures {
+    let Some(evals) = evals(ctx).get(d.index()) else {
         return Figures::default();
     };
     let mut f = Figures::default();
@@ -548,8 +550,8 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
     let evals = evals(ctx);
     let mut out = Vec::new();
     for (d, duty) in l.duties.iter().enumerate() {
-        let ix = e.duty_index(d);
-        for o in in_scope(ctx, ctx.scope, d as u32) {
+        let ix = e.duty_index(DutyIx::new(d));
+        for o in in_scope(ctx, ctx.scope, DutyIx::new(d)) {
             let ob = &ix.obligations[o as usize];
             let ev = &evals[d][o as usize];
             if !ev.exists {
@@ -557,15 +559,12 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
             }
             let (subject, holder) = match ob.source {
                 Source::Role(r) => {
-                    let r = &l.roles[r as usize];
+                    let r = &l.roles[r];
                     (r.target.clone(), Some(r.person.clone()))
                 }
                 Source::Unit(u) => (TargetId::new(l.units[u].id.as_str()), None),
                 Source::Org(g) => (TargetId::new(l.orgs[g].id.as_str()), None),
-                Source::Designation(x) => (
-                    TargetId::new(l.designations[x as usize].unit.as_str()),
-                    None,
-                ),
+                Source::Designation(x) => (TargetId::new(l.designations[x].unit.as_str()), None),
             };
             out.push(ObligationRow {
                 duty: duty.id.clone(),
@@ -592,9 +591,9 @@ impl Index<'_> {
     }
 
     /// The obligations index of duty `d` (an empty one for a duty that has none).
-    pub(crate) fn duty_index(&self, d: usize) -> &DutyIndex {
+    pub(crate) fn duty_index(&self, d: DutyIx) -> &DutyIndex {
         static NONE: std::sync::LazyLock<DutyIndex> = std::sync::LazyLock::new(DutyIndex::default);
-        self.duty_indices().get(d).unwrap_or(&NONE)
+        self.duty_indices().get(d.index()).unwrap_or(&NONE)
     }
 }
 

@@ -17,7 +17,7 @@ use super::coverage::{self, EnterpriseRow};
 use super::ctx::{Ctx, SlotInfo};
 use super::duties::{self, ObligationRow};
 use super::index::{
-    kind_pos, ActivityIndex, FamilyData, Index, Lookup, NodeKinds, Structure, UnitIx,
+    kind_pos, ActivityIndex, FamilyData, Index, Lookup, NodeKinds, Structure, TargetIx, UnitIx,
 };
 use super::indicators;
 use super::query::{Evaluation, Freq, MetricRow, Query, QueryError};
@@ -45,7 +45,7 @@ pub struct Engine<'a> {
     pub(crate) ix: Index<'a>,
     /// The targets of each scope unit, by the metric they are on: the rows of the targets
     /// table, parsed once here.
-    targets: rustc_hash::FxHashMap<UnitIx, Vec<(MetricId, Vec<u32>)>>,
+    targets: rustc_hash::FxHashMap<UnitIx, Vec<(MetricId, Vec<TargetIx>)>>,
     /// The metrics of this ledger in row order.
     slots: Vec<SlotInfo>,
 }
@@ -263,7 +263,7 @@ impl<'a> Engine<'a> {
         let scope_id: &UnitId = &self.ix.l.units[s.unit].id;
         let scope_name: &str = &self.ix.l.units[s.unit].name;
         // The counting target of each targeted metric at this scope.
-        let targets: Vec<(&MetricId, u32)> = self
+        let targets: Vec<(&MetricId, TargetIx)> = self
             .targets
             .get(&s.unit)
             .map(|list| {
@@ -278,7 +278,7 @@ impl<'a> Engine<'a> {
             targets
                 .iter()
                 .find(|(m, _)| **m == slot.id)
-                .map(|t| &self.ix.l.targets[t.1 as usize])
+                .map(|t| &self.ix.l.targets[t.1])
         };
         // Which rows are asked for: the metric's own, or the achievement of its target.
         let wanted: Vec<(bool, bool)> = self
@@ -400,7 +400,7 @@ impl<'a> Engine<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::metrics::index::{act_kind_named, OrgIx, PersonIx, LIFE_CHUNK};
+    use crate::metrics::index::{act_kind_named, ActivityIx, OrgIx, PersonIx, LIFE_CHUNK};
     use crate::model::{Org, OrgKind, Sym, Unit, UnitKind};
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
@@ -491,20 +491,26 @@ mod tests {
         let node = |id: &str| e.ix.node_of(Sym::new(id)).unwrap();
         assert_eq!(
             e.ix.activities(node("a"), patrol),
-            (&[d(2019, 1, 1), d(2019, 1, 5)][..], &[3u32, 2][..])
+            (
+                &[d(2019, 1, 1), d(2019, 1, 5)][..],
+                &[ActivityIx::new(3), ActivityIx::new(2)][..]
+            )
         );
         assert_eq!(
             e.ix.activities(node("a"), visit),
-            (&[d(2019, 2, 1)][..], &[1u32][..])
+            (&[d(2019, 2, 1)][..], &[ActivityIx::new(1)][..])
         );
         assert_eq!(e.ix.activities(node("b"), patrol), (&[][..], &[][..]));
         assert_eq!(
             e.ix.activities(node("c"), patrol),
-            (&[d(2019, 1, 1), d(2019, 3, 1)][..], &[6u32, 0][..])
+            (
+                &[d(2019, 1, 1), d(2019, 3, 1)][..],
+                &[ActivityIx::new(6), ActivityIx::new(0)][..]
+            )
         );
         assert_eq!(
             e.ix.activities(node("c"), visit),
-            (&[d(2019, 1, 9)][..], &[4u32][..])
+            (&[d(2019, 1, 9)][..], &[ActivityIx::new(4)][..])
         );
         assert_eq!(e.ix.activities(node("r"), patrol), (&[][..], &[][..]));
     }
@@ -552,8 +558,12 @@ mod tests {
             } else {
                 Vec::new()
             };
-            assert_eq!(e.ix.life_people(i as u32), want.as_slice(), "activity {i}");
+            assert_eq!(
+                e.ix.life_people(ActivityIx::new(i)),
+                want.as_slice(),
+                "activity {i}"
+            );
         }
-        assert_eq!(e.ix.life_people(n as u32), &[][..]);
+        assert_eq!(e.ix.life_people(ActivityIx::new(n)), &[][..]);
     }
 }

@@ -19,7 +19,10 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::ix::TiVec;
-pub(crate) use super::ix::{InitIx, Node, OrgIx, PersonIx, Tin, UnitIx};
+pub(crate) use super::ix::{
+    ActivityIx, DesignationIx, DutyIx, InitIx, Node, OrgIx, PersonIx, ProgressIx, RoleIx, TargetIx,
+    Tin, UnitIx,
+};
 use super::value::{range, select, targeted_metric, Scope};
 use crate::model::{ActivityKind, Ledger, Sym, SymMap, SymRows, UnitKind, Vocabulary};
 
@@ -71,15 +74,16 @@ pub(crate) struct ActivityIndex {
     /// run's start in `sorted`/`dates`; the run ends where the next starts (a last entry
     /// marks the end).
     runs: Vec<(u32, u32)>,
-    sorted: Vec<u32>,
+    sorted: Vec<ActivityIx>,
     dates: Vec<NaiveDate>,
     /// The people listed in each organisation-life activity, as person indices, by
     /// chunks of [`LIFE_CHUNK`] activities (other activities have none).
     life: Vec<LifeChunk>,
 }
 
-/// An activity's subject node (`u32::MAX`: none), kind and date: its sort key.
-type ActKey = (u32, u32, NaiveDate);
+/// An activity's subject node (none when it names no unit, org or initiative), kind and
+/// date: its sort key.
+type ActKey = (Option<Node>, u32, NaiveDate);
 
 /// How many activities a [`LifeChunk`] covers.
 pub(crate) const LIFE_CHUNK: usize = 64 * 1024;
@@ -110,7 +114,7 @@ impl ActivityIndex {
                 let mut ends = Vec::with_capacity(chunk.len());
                 let mut people = Vec::new();
                 for a in chunk {
-                    let n = nodes.get(a.subject.sym()).unwrap_or(u32::MAX);
+                    let n = nodes.get(a.subject.sym()).map(|n| Node::new(n as usize));
                     keys.push((n, act_kind(a.kind.sym()), a.date));
                     if life_kinds.contains(&a.kind.sym()) {
                         people.extend(
@@ -132,7 +136,7 @@ impl ActivityIndex {
         // sorted by kind and date, on every core.
         let mut off = vec![0u32; n_nodes + 1];
         for &(n, _, _) in keys.iter().flatten() {
-            if let Some(c) = off.get_mut(n as usize + 1) {
+            if let Some(c) = n.and_then(|n| off.get_mut(n.index() + 1)) {
                 *c += 1;
             }
         }
@@ -140,7 +144,8 @@ impl ActivityIndex {
             off[i + 1] += off[i];
         }
         let total = off[n_nodes] as usize;
-        let mut keyed: Vec<(u32, NaiveDate, u32)> = vec![(0, NaiveDate::MIN, 0); total];
+        let mut keyed: Vec<(u32, NaiveDate, ActivityIx)> =
+            vec![(0, NaiveDate::MIN, ActivityIx::default()); total];
         // The buckets are filled in parts of about equal size, each a range of nodes and
         // its own part of `keyed`, on every core: each part reads every key and places
         // those of its nodes.
@@ -163,16 +168,18 @@ impl ActivityIndex {
             let base = off[lo];
             let mut next: Vec<u32> = off[lo..hi].iter().map(|o| o - base).collect();
             for (i, &(n, kind, date)) in keys.iter().flatten().enumerate() {
-                let n = n as usize;
+                let Some(n) = n.map(Node::index) else {
+                    continue;
+                };
                 if (lo..hi).contains(&n) {
                     let at = &mut next[n - lo];
-                    part[*at as usize] = (kind, date, i as u32);
+                    part[*at as usize] = (kind, date, ActivityIx::new(i));
                     *at += 1;
                 }
             }
         });
         drop(keys);
-        let mut buckets: Vec<&mut [(u32, NaiveDate, u32)]> = Vec::with_capacity(n_nodes);
+        let mut buckets: Vec<&mut [(u32, NaiveDate, ActivityIx)]> = Vec::with_capacity(n_nodes);
         let mut rest = keyed.as_mut_slice();
         for n in 0..n_nodes {
             let (bucket, tail) = rest.split_at_mut((off[n + 1] - off[n]) as usize);
@@ -212,7 +219,7 @@ impl ActivityIndex {
 
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
-    fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
+    fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[ActivityIx]) {
         let s = subject.index();
         let (Some(&r0), Some(&r1)) = (self.node_runs.get(s), self.node_runs.get(s + 1)) else {
             return (&[], &[]);
@@ -228,8 +235,8 @@ impl ActivityIndex {
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
-    fn life_people(&self, a: u32) -> &[PersonIx] {
-        let (c, j) = (a as usize / LIFE_CHUNK, a as usize % LIFE_CHUNK);
+    fn life_people(&self, a: ActivityIx) -> &[PersonIx] {
+        let (c, j) = (a.index() / LIFE_CHUNK, a.index() % LIFE_CHUNK);
         let Some(chunk) = self.life.get(c) else {
             return &[];
         };
@@ -255,14 +262,14 @@ pub(crate) fn act_kind_named(kind: &str) -> Option<u32> {
 /// Lists of numbers per key `0..n`, laid end to end (compressed rows): two allocations in
 /// all instead of one per key, which on a province's million people is most of the cost.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct Groups {
+pub(crate) struct Groups<T> {
     off: Vec<u32>,
-    items: Vec<u32>,
+    items: Vec<T>,
 }
 
-impl Groups {
+impl<T: Copy + Default> Groups<T> {
     /// The groups of `(key, item)` pairs (keys below `n`), each group in pair order.
-    fn new(n: usize, pairs: Vec<(u32, u32)>) -> Groups {
+    fn new(n: usize, pairs: Vec<(u32, T)>) -> Groups<T> {
         let mut off = vec![0u32; n + 1];
         for &(k, _) in &pairs {
             off[k as usize + 1] += 1;
@@ -271,7 +278,7 @@ impl Groups {
             off[i + 1] += off[i];
         }
         let mut next = off.clone();
-        let mut items = vec![0u32; pairs.len()];
+        let mut items = vec![T::default(); pairs.len()];
         for (k, x) in pairs {
             let at = &mut next[k as usize];
             items[*at as usize] = x;
@@ -281,10 +288,10 @@ impl Groups {
     }
 }
 
-impl std::ops::Index<usize> for Groups {
-    type Output = [u32];
+impl<T> std::ops::Index<usize> for Groups<T> {
+    type Output = [T];
     /// The group of key `k` (empty beyond the keys).
-    fn index(&self, k: usize) -> &[u32] {
+    fn index(&self, k: usize) -> &[T] {
         match (self.off.get(k), self.off.get(k + 1)) {
             (Some(&a), Some(&b)) => &self.items[a as usize..b as usize],
             _ => &[],
@@ -413,23 +420,23 @@ pub(crate) struct Structure {
     /// Each person's membership org.
     pub(crate) person_org: TiVec<PersonIx, Option<OrgIx>>,
     /// Roles targeting each node, in ledger order.
-    pub(crate) roles_by_target: Groups,
+    pub(crate) roles_by_target: Groups<RoleIx>,
     /// Roles of each person, in ledger order.
-    pub(crate) roles_by_person: Groups,
+    pub(crate) roles_by_person: Groups<RoleIx>,
     /// Cadre roles sorted by start.
-    pub(crate) cadre_roles_by_start: Vec<u32>,
+    pub(crate) cadre_roles_by_start: Vec<RoleIx>,
     /// Key tasks at their anchor, sorted.
     pub(crate) key_tasks: Vec<(Tin, InitIx)>,
     /// Progress updates of each initiative, sorted by date (ledger order on ties).
-    pub(crate) progress: TiVec<InitIx, Vec<u32>>,
+    pub(crate) progress: TiVec<InitIx, Vec<ProgressIx>>,
     /// Units holding each designation (each unit once), sorted by anchor.
     pub(crate) designated: SymMap<Vec<(Tin, UnitIx)>>,
     /// Designation records of each unit.
-    pub(crate) designations_by_unit: TiVec<UnitIx, Vec<u32>>,
+    pub(crate) designations_by_unit: TiVec<UnitIx, Vec<DesignationIx>>,
     /// Above-scale enterprises as `(tin, unit)`, sorted.
     pub(crate) enterprises: Vec<(Tin, UnitIx)>,
     /// Targets of each scope unit: targeted metric and target rows.
-    pub(crate) targets: HashMap<UnitIx, Vec<(String, Vec<u32>)>>,
+    pub(crate) targets: HashMap<UnitIx, Vec<(String, Vec<TargetIx>)>>,
 }
 
 /// Which kind of node a node number is: units `0..U`, orgs `U..U+O`, initiatives after.
@@ -488,26 +495,26 @@ impl Structure {
             }
         }
         let root = roots.first().copied();
-        let unvisited = Tin::new(u32::MAX as usize);
-        let mut tin: TiVec<UnitIx, Tin> = vec![unvisited; l.units.len()].into();
+        // Every unit is visited (the roots first, then any unit a cycle kept from them).
+        let mut entered: TiVec<UnitIx, Option<Tin>> = vec![None; l.units.len()].into();
         let mut tout: TiVec<UnitIx, Tin> = vec![Tin::default(); l.units.len()].into();
         let mut clock = Tin::default();
         let mut starts: Vec<UnitIx> = roots.clone();
         starts.extend((0..l.units.len()).map(UnitIx::new));
         for s in starts {
-            if tin[s] != unvisited {
+            if entered[s].is_some() {
                 continue;
             }
             let mut stack: Vec<(UnitIx, usize)> = vec![(s, 0)];
-            tin[s] = clock;
+            entered[s] = Some(clock);
             clock = clock.next();
             while let Some((u, next)) = stack.last_mut() {
                 let u = *u;
                 match children[u].get(*next) {
                     Some(&c) => {
                         *next += 1;
-                        if tin[c] == unvisited {
-                            tin[c] = clock;
+                        if entered[c].is_none() {
+                            entered[c] = Some(clock);
                             clock = clock.next();
                             stack.push((c, 0));
                         }
@@ -519,6 +526,8 @@ impl Structure {
                 }
             }
         }
+
+        let tin: TiVec<UnitIx, Tin> = entered.into_iter().map(Option::unwrap_or_default).collect();
 
         // Anchors of every node.
         let mut anchor_off: TiVec<Node, u32> = TiVec::with_capacity(n_nodes + 1);
@@ -626,29 +635,30 @@ impl Structure {
         let mut by_person = Vec::with_capacity(l.roles.len());
         let mut cadre_roles_by_start = Vec::new();
         for (i, r) in l.roles.iter().enumerate() {
+            let i = RoleIx::new(i);
             if let Some(n) = nodes.get(r.target.sym()) {
-                by_target.push((n, i as u32));
+                by_target.push((n, i));
             }
             if let Some(p) = person_of(r.person.sym()) {
-                by_person.push((p.index() as u32, i as u32));
+                by_person.push((p.index() as u32, i));
                 if r.role.is_cadre() {
-                    cadre_roles_by_start.push(i as u32);
+                    cadre_roles_by_start.push(i);
                 }
             }
         }
         let roles_by_target = Groups::new(n_nodes, by_target);
         let roles_by_person = Groups::new(l.people.len(), by_person);
-        cadre_roles_by_start.sort_by_key(|&r| (l.roles[r as usize].start, r));
+        cadre_roles_by_start.sort_by_key(|&r| (l.roles[r].start, r));
 
-        let mut progress: TiVec<InitIx, Vec<u32>> =
+        let mut progress: TiVec<InitIx, Vec<ProgressIx>> =
             (0..l.initiatives.len()).map(|_| Vec::new()).collect();
         for (i, p) in l.progress.iter().enumerate() {
             if let Some(x) = init_of(p.initiative.sym()) {
-                progress[x].push(i as u32);
+                progress[x].push(ProgressIx::new(i));
             }
         }
         for v in &mut progress {
-            v.sort_by_key(|&p| (l.progress[p as usize].date, p));
+            v.sort_by_key(|&p| (l.progress[p].date, p));
         }
         let mut key_tasks = Vec::new();
         for (i, x) in l.initiatives.iter().enumerate() {
@@ -665,7 +675,7 @@ impl Structure {
         let mut designations_by_unit = empty_lists(l.units.len());
         for (i, d) in l.designations.iter().enumerate() {
             if let Some(u) = unit_of(d.unit.sym()) {
-                designations_by_unit[u].push(i as u32);
+                designations_by_unit[u].push(DesignationIx::new(i));
                 designated
                     .entry(d.designation.sym())
                     .or_default()
@@ -677,7 +687,7 @@ impl Structure {
             v.dedup();
         }
 
-        let mut targets: HashMap<UnitIx, Vec<(String, Vec<u32>)>> = HashMap::default();
+        let mut targets: HashMap<UnitIx, Vec<(String, Vec<TargetIx>)>> = HashMap::default();
         for (i, t) in l.targets.iter().enumerate() {
             let scope = match &t.scope {
                 Some(s) => unit_of(s.sym()),
@@ -687,8 +697,8 @@ impl Structure {
             let metric = targeted_metric(&t.metric);
             let list = targets.entry(scope).or_default();
             match list.iter_mut().find(|(m, _)| *m == metric) {
-                Some((_, v)) => v.push(i as u32),
-                None => list.push((metric, vec![i as u32])),
+                Some((_, v)) => v.push(TargetIx::new(i)),
+                None => list.push((metric, vec![TargetIx::new(i)])),
             }
         }
 
@@ -804,17 +814,17 @@ impl<'a> Index<'a> {
     }
 
     /// The roles targeting node `n`, in ledger order.
-    pub(crate) fn roles_targeting(&self, n: Node) -> &[u32] {
+    pub(crate) fn roles_targeting(&self, n: Node) -> &[RoleIx] {
         &self.s.roles_by_target[n.index()]
     }
 
     /// The roles of person `p`, in ledger order.
-    pub(crate) fn roles_of(&self, p: PersonIx) -> &[u32] {
+    pub(crate) fn roles_of(&self, p: PersonIx) -> &[RoleIx] {
         &self.s.roles_by_person[p.index()]
     }
 
     /// The cadre roles, sorted by start.
-    pub(crate) fn cadre_roles_by_start(&self) -> &[u32] {
+    pub(crate) fn cadre_roles_by_start(&self) -> &[RoleIx] {
         &self.s.cadre_roles_by_start
     }
 
@@ -829,12 +839,12 @@ impl<'a> Index<'a> {
     }
 
     /// The progress updates of initiative `i`, by date.
-    pub(crate) fn progress_of(&self, i: InitIx) -> &[u32] {
+    pub(crate) fn progress_of(&self, i: InitIx) -> &[ProgressIx] {
         self.s.progress.get(i).map_or(&[], Vec::as_slice)
     }
 
     /// The designation records of unit `u`.
-    pub(crate) fn designations_of(&self, u: UnitIx) -> &[u32] {
+    pub(crate) fn designations_of(&self, u: UnitIx) -> &[DesignationIx] {
         self.s
             .designations_by_unit
             .get(u)
@@ -858,12 +868,12 @@ impl<'a> Index<'a> {
 
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
-    pub(crate) fn activities(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[u32]) {
+    pub(crate) fn activities(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[ActivityIx]) {
         self.acts.of(subject, kind)
     }
 
     /// The people (person indices) listed in organisation-life activity `a`.
-    pub(crate) fn life_people(&self, a: u32) -> &[PersonIx] {
+    pub(crate) fn life_people(&self, a: ActivityIx) -> &[PersonIx] {
         self.acts.life_people(a)
     }
 }

@@ -5,25 +5,43 @@
 //!
 //! A ledger table is indexed by its own number too: `l.units[u]` for a [`UnitIx`].
 
-use crate::model::{Initiative, Org, Person, Unit};
+use std::num::NonZeroU32;
+
+use crate::model::{
+    Activity, DesignationRecord, Duty, Initiative, Org, Person, Progress, Role, Target, Unit,
+};
 
 pub(crate) use typed_index_collections::{TiSlice, TiVec};
 
-/// Declares an index type: a `u32` that converts to and from `usize` (for [`TiVec`]).
+/// Declares an index type: a position below `u32::MAX` kept as a `NonZeroU32` (the position
+/// plus one), so that `Option<Index>` is 4 bytes like the index itself and "none" needs no
+/// sentinel value; it converts to and from `usize` (for [`TiVec`]).
 macro_rules! index_type {
     ($($(#[$meta:meta])* $name:ident),* $(,)?) => {$(
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-        pub(crate) struct $name(u32);
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub(crate) struct $name(NonZeroU32);
 
         impl $name {
-            /// The number at position `i` (ledgers and tours hold fewer than 2^32).
+            /// The number at position `i`. A ledger or tour holds fewer than `u32::MAX` rows
+            /// (a ledger that large would not fit in memory), so a larger `i` is a bug, and
+            /// is caught here rather than wrapped around.
             pub(crate) const fn new(i: usize) -> Self {
-                Self(i as u32)
+                assert!(i < u32::MAX as usize, "an index beyond u32::MAX - 1");
+                match NonZeroU32::new(i as u32 + 1) {
+                    Some(n) => Self(n),
+                    None => unreachable!(),
+                }
             }
             /// The position.
             pub(crate) const fn index(self) -> usize {
-                self.0 as usize
+                (self.0.get() - 1) as usize
+            }
+        }
+
+        impl Default for $name {
+            fn default() -> Self {
+                Self::new(0)
             }
         }
 
@@ -54,14 +72,26 @@ index_type!(
     /// initiatives after.
     Node,
     /// An entry number of the Euler tour of the unit tree: a unit's subtree is an interval
-    /// of them ([`super::engine::Scope`]).
+    /// of them ([`super::value::Scope`]).
     Tin,
+    /// A role: its row in `roles`.
+    RoleIx,
+    /// A progress update: its row in `progress`.
+    ProgressIx,
+    /// A designation record: its row in `designations`.
+    DesignationIx,
+    /// An activity: its row in `activities`.
+    ActivityIx,
+    /// A duty: its row in `duties`.
+    DutyIx,
+    /// A target: its row in `targets`.
+    TargetIx,
 );
 
 impl Tin {
     /// The entry after this one.
     pub(crate) fn next(self) -> Tin {
-        Tin(self.0 + 1)
+        Tin::new(self.index() + 1)
     }
 }
 
@@ -77,4 +107,43 @@ macro_rules! table_index {
     )*};
 }
 
-table_index!(UnitIx => Unit, OrgIx => Org, InitIx => Initiative, PersonIx => Person);
+table_index!(
+    UnitIx => Unit,
+    OrgIx => Org,
+    InitIx => Initiative,
+    PersonIx => Person,
+    RoleIx => Role,
+    ProgressIx => Progress,
+    DesignationIx => DesignationRecord,
+    ActivityIx => Activity,
+    DutyIx => Duty,
+    TargetIx => Target,
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_index_and_its_option_take_four_bytes() {
+        // The niche of NonZeroU32 holds `None`: no sentinel, no extra word.
+        assert_eq!(std::mem::size_of::<RoleIx>(), 4);
+        assert_eq!(std::mem::size_of::<Option<RoleIx>>(), 4);
+        assert_eq!(std::mem::size_of::<Option<Node>>(), 4);
+    }
+
+    #[test]
+    fn positions_round_trip_up_to_the_bound() {
+        for i in [0, 1, 41, u32::MAX as usize - 1] {
+            assert_eq!(ActivityIx::new(i).index(), i);
+        }
+        assert!(RoleIx::new(2) < RoleIx::new(3));
+        assert_eq!(Tin::new(7).next(), Tin::new(8));
+    }
+
+    #[test]
+    #[should_panic(expected = "beyond u32::MAX")]
+    fn a_position_beyond_the_bound_is_caught_not_wrapped() {
+        let _ = DutyIx::new(u32::MAX as usize);
+    }
+}

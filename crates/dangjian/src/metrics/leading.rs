@@ -83,7 +83,7 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
         let has = e
             .roles_targeting(e.unit_node(u))
             .iter()
-            .map(|&r| &e.l.roles[r as usize])
+            .map(|&r| &e.l.roles[r])
             .any(|r| roles.contains(&r.role) && r.active_on(ctx.as_of));
         covered += usize::from(has);
     }

@@ -156,7 +156,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                     let a = dates.partition_point(|d| *d <= m);
                     let b = dates.partition_point(|d| *d <= as_of);
                     for &x in &acts[a..b.max(a)] {
-                        let activity = &l.activities[x as usize];
+                        let activity = &l.activities[x];
                         if activity.people.is_empty() {
                             continue;
                         }
@@ -276,7 +276,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                 .filter(|&&(_, u)| {
                     e.designations_of(u)
                         .iter()
-                        .map(|&d| &l.designations[d as usize])
+                        .map(|&d| &l.designations[d])
                         .any(|d| {
                             d.designation.as_str() == Designation::RED_WORKSHOP
                                 && d.active_on(as_of)

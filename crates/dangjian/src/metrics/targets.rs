@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 
+use super::index::TargetIx;
 use super::value::{Direction, Metric, MetricDef, MetricKind, PerLedger, Val};
 use crate::model::{Ledger, Programme};
 
@@ -45,8 +46,8 @@ pub(crate) const ACHIEVEMENT: Metric<Achieved> = Metric {
 
 /// The target that counts among `candidates` (rows of the targets table for one metric and
 /// scope): the earliest due on or after `as_of`, else the one due last.
-pub(crate) fn select(l: &Ledger, candidates: &[u32], as_of: NaiveDate) -> Option<u32> {
-    let due = |t: &u32| l.targets[*t as usize].due;
+pub(crate) fn select(l: &Ledger, candidates: &[TargetIx], as_of: NaiveDate) -> Option<TargetIx> {
+    let due = |t: &TargetIx| l.targets[*t].due;
     let upcoming = candidates
         .iter()
         .filter(|t| due(t) >= as_of)
@@ -101,9 +102,11 @@ mod tests {
         l.targets.push(target(d(2019, 12, 31), 1.0, None));
         l.targets.push(target(d(2019, 9, 30), 0.9, None));
         l.targets.push(target(d(2019, 3, 31), 0.5, None));
-        assert_eq!(select(&l, &[0, 1, 2], d(2019, 7, 31)), Some(1));
-        assert_eq!(select(&l, &[0, 1, 2], d(2019, 9, 30)), Some(1)); // due on as_of counts
-        assert_eq!(select(&l, &[0, 1, 2], d(2020, 1, 1)), Some(0));
+        let t = TargetIx::new;
+        let all = [t(0), t(1), t(2)];
+        assert_eq!(select(&l, &all, d(2019, 7, 31)), Some(t(1)));
+        assert_eq!(select(&l, &all, d(2019, 9, 30)), Some(t(1))); // due on as_of counts
+        assert_eq!(select(&l, &all, d(2020, 1, 1)), Some(t(0)));
         assert_eq!(select(&l, &[], d(2020, 1, 1)), None);
     }
 

@@ -2,7 +2,7 @@
 //! forecast finish of the `key_task` initiatives in scope.
 
 use super::ctx::{Ctx, Family};
-use super::index::InitIx;
+use super::index::{InitIx, RoleIx};
 use super::value::{Metric, MetricId, Scope, Val};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -231,8 +231,8 @@ pub(crate) fn eval_task(ctx: &Ctx<'_, '_>, i: InitIx) -> TaskEval {
     let x = &e.l.initiatives[i];
     let as_of = ctx.as_of;
     let all = e.progress_of(i);
-    let upto = &all[..all.partition_point(|&p| e.l.progress[p as usize].date <= as_of)];
-    let updates = || upto.iter().map(|&p| &e.l.progress[p as usize]);
+    let upto = &all[..all.partition_point(|&p| e.l.progress[p].date <= as_of)];
+    let updates = || upto.iter().map(|&p| &e.l.progress[p]);
 
     let actual = updates().next_back().map_or(0.0, |p| p.percent / 100.0);
     let started = x.start.is_some_and(|s| s <= as_of) || updates().any(|p| p.percent > 0.0);
@@ -418,14 +418,14 @@ pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<TaskRow> {
             let t = evals[i]?;
             let x = &e.l.initiatives[i];
             let owner_node = x.owner.as_ref().and_then(|o| e.node_of(o.sym()));
-            let mut roles: Vec<u32> = e.roles_targeting(e.init_node(i)).to_vec();
+            let mut roles: Vec<RoleIx> = e.roles_targeting(e.init_node(i)).to_vec();
             if let Some(n) = owner_node {
                 roles.extend(e.roles_targeting(n));
             }
             roles.sort_unstable();
             let leader = roles
                 .into_iter()
-                .map(|r| &e.l.roles[r as usize])
+                .map(|r| &e.l.roles[r])
                 .find(|r| r.role == RoleKind::Leader && r.active_on(ctx.as_of))
                 .map(|r| r.person.clone());
             Some(TaskRow {
