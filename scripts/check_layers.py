@@ -19,7 +19,7 @@ A module may import its own floor only where no loop results.
 
 `use` declarations count (braces included), and so do paths written out in code
 (`crate::ledger::load(...)`, `super::engine::Ctx`), only outside comments and
-`#[cfg(test)]` modules: tests and doc links may reach anywhere. It also lists metric ids written
+`#[cfg(test)]` modules: tests and doc links may reach anywhere. It also finds modules of the Python package that import each other, and lists metric ids written
 as string literals in the crates' code (outside their catalogue definitions, tests and
 comments): screens name metrics by their constants (`coverage::ORG`). Prints each offence
 as `file:line: ...` and exits 1 if there is any.
@@ -265,8 +265,28 @@ def metric_literals() -> list[str]:
     return out
 
 
+PYTHON = ROOT.parent.parent.parent / "python" / "dangjian"
+
+
+def python_loops() -> list[str]:
+    """Modules of the Python package that import each other (any `from .x import` or
+    `from . import x`, at the top or inside a function: both run)."""
+    edges: dict[str, set[str]] = {}
+    for path in sorted(PYTHON.glob("*.py")):
+        me = path.stem
+        for line in path.read_text(encoding="utf-8").splitlines():
+            m = re.match(r"\s*from \.(\w*) import (.+)", line)
+            if not m:
+                continue
+            targets = [m.group(1)] if m.group(1) else [t.strip().split(" ")[0] for t in m.group(2).split(",")]
+            for t in targets:
+                if (PYTHON / f"{t}.py").exists() and t != me:
+                    edges.setdefault(me, set()).add(t)
+    return ["loop: python/dangjian/" + " -> ".join(g) + " import each other" for g in loops(edges)]
+
+
 def main() -> int:
-    bad = metric_literals()
+    bad = metric_literals() + python_loops()
     files = set()
     for path in ROOT.rglob("*.rs"):
         files.add("/".join(path.relative_to(ROOT).with_suffix("").parts))

@@ -4,10 +4,24 @@ from __future__ import annotations
 
 import html
 from functools import lru_cache
-from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+from typing import Dict, List, Optional, Protocol, Tuple
 
-if TYPE_CHECKING:  # pragma: no cover
-    from ._table import Table
+
+class _Shown(Protocol):
+    """What the display reads of a table (a :class:`dangjian.Table`): this module needs no
+    import of ``_table``, which imports it, so the two do not import each other."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def column_names(self) -> List[str]: ...
+
+    @property
+    def num_rows(self) -> int: ...
+
+    def _preview(self, n: int, /) -> List[List[str]]: ...
+
 
 _STYLE = (
     "<style>.dangjian table{border-collapse:collapse;font-size:12px}"
@@ -66,7 +80,7 @@ NAME_COLUMNS = (
 )
 
 
-def table_html(t: "Table", limit: int, names: Optional[Dict[str, str]] = None) -> str:
+def table_html(t: _Shown, limit: int, names: Optional[Dict[str, str]] = None) -> str:
     """A bounded HTML table; with ``names``, id columns show names (the id on hover)."""
     cols: List[str] = t.column_names
     rows = t._preview(limit)
