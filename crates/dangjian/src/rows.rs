@@ -32,23 +32,8 @@ use crate::model::ids::{
 };
 use crate::model::Vocabulary;
 
-/// The type of a column's values. Every column may also hold nulls.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ColumnType {
-    /// Text (ids, names, kinds).
-    Text,
-    /// A calendar date.
-    Date,
-    /// A floating-point number.
-    Float,
-    /// A whole number.
-    Int,
-    /// A flag.
-    Bool,
-    /// A list of texts (ids, role kinds).
-    TextList,
-}
+/// The type of a column's values (declared with the model, for the ledger tables too).
+pub use crate::model::ColumnType;
 
 /// A column of a table: its name and the type of its values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -649,7 +649,7 @@ pub fn apply(
             .map(|p| locate_merged(p).1)
             .collect();
         if problems.is_empty() {
-            swap_table(&mut ledger, &mut decoded.ledger, table);
+            ledger.swap_table(&mut decoded.ledger, table);
             for p in ledger::validate(&ledger, &ValidateOptions::default()) {
                 let (ours, p) = locate_merged(p);
                 if p.is_error() {
@@ -742,27 +742,6 @@ fn text_rows(t: &raw::OutTable) -> (Vec<String>, Vec<Vec<Option<String>>>) {
             .map(|r| r.iter().map(|v| v.as_ref().map(|v| v.to_text())).collect())
             .collect(),
     )
-}
-
-/// Swaps the rows of one table between two ledgers.
-fn swap_table(a: &mut Ledger, b: &mut Ledger, table: Table) {
-    use std::mem::swap;
-    match table {
-        Table::Units => swap(&mut a.units, &mut b.units),
-        Table::Designations => swap(&mut a.designations, &mut b.designations),
-        Table::Orgs => swap(&mut a.orgs, &mut b.orgs),
-        Table::Elections => swap(&mut a.elections, &mut b.elections),
-        Table::People => swap(&mut a.people, &mut b.people),
-        Table::Roles => swap(&mut a.roles, &mut b.roles),
-        Table::Initiatives => swap(&mut a.initiatives, &mut b.initiatives),
-        Table::Progress => swap(&mut a.progress, &mut b.progress),
-        Table::Activities => swap(&mut a.activities, &mut b.activities),
-        Table::Duties => swap(&mut a.duties, &mut b.duties),
-        Table::Indicators => swap(&mut a.indicators, &mut b.indicators),
-        Table::Observations => swap(&mut a.observations, &mut b.observations),
-        Table::Targets => swap(&mut a.targets, &mut b.targets),
-        Table::Exemptions => swap(&mut a.exemptions, &mut b.exemptions),
-    }
 }
 
 /// Cleans one source cell by its column's rule: `Ok(None)` for an empty cell, or an error

@@ -34,10 +34,11 @@ pub(crate) mod tables;
 pub mod template;
 pub mod validate;
 
+/// A declared column of a ledger table (declared with the model: [`crate::model::TableColumn`]).
+pub use crate::model::TableColumn;
 use decode::SourceMap;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use raw::{OutTable, Value};
-pub use tables::TableColumn;
 pub use template::template;
 pub use validate::{validate, ValidateOptions};
 

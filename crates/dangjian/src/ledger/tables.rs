@@ -1,16 +1,12 @@
-//! The one declaration of every ledger table: its columns in the order of `docs/LEDGER.md`,
-//! each a field of the model record and a codec that says how the field reads from a
-//! cell's text, how it is written back, whether the column is required and what type its
-//! Arrow column has.
-//!
-//! The declaration drives [`Table::columns`] (the header check, templates, import
-//! mappings), decoding (every form: CSV, JSON, Excel, records), encoding (every writer)
-//! and the column types of a ledger table as Arrow. Adding a column is one line here and
-//! the field on the model type.
+//! How every declared ledger table reads and is written: a codec for each column type of
+//! the model's table declaration ([`crate::model::tables`]) says how a field reads from a
+//! cell's text and how it is written back, and the declaration generates, table by table,
+//! the decoding of a row (every form: CSV, JSON, Excel, records) and the encoding of the
+//! records (every writer). Everything is monomorphised: a row decodes with no dynamic
+//! dispatch per cell.
 //!
 //! A row's cells are decoded left to right, so the problems of one row come in column order.
 
-use std::marker::PhantomData;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
@@ -18,17 +14,11 @@ use chrono::NaiveDate;
 use super::decode::{Cells, Col, Row};
 use super::problem::ProblemKind;
 use super::raw::{clean, is_too_large, parse_bool, parse_number, Value};
+use crate::model::tables::*;
 use crate::model::*;
-use crate::rows::ColumnType;
 
-/// How one column reads into a field of a record and is written back.
-pub(crate) trait Codec {
-    /// The field's type.
-    type Field;
-    /// Whether the column must be present and filled.
-    const REQUIRED: bool;
-    /// The type of the column as a typed table (Arrow).
-    const TYPE: ColumnType;
+/// How one column of a declared kind reads into a field of a record and is written back.
+pub(crate) trait Codec: ColumnKind {
     /// Reads the cell; `None` when the row cannot be kept (the problem is recorded).
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field>;
     /// The cell as it is saved.
@@ -40,12 +30,7 @@ pub(crate) trait Codec {
 
 /// A required codec read as optional: an empty cell is `None`, a filled one is read as
 /// the required codec reads it.
-pub(crate) struct Maybe<C>(PhantomData<C>);
-
 impl<C: Codec> Codec for Maybe<C> {
-    type Field = Option<C::Field>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = C::TYPE;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field> {
         match c.text(col) {
             None => Some(None),
@@ -62,13 +47,7 @@ impl<C: Codec> Codec for Maybe<C> {
     }
 }
 
-/// An interned id (units, orgs, people...; kinds of activity, designations).
-pub(crate) struct Id<T>(PhantomData<T>);
-
 impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
-    type Field = T;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
         let t = c.req_text(col);
         Some(T::from(c.sym(t)))
@@ -84,13 +63,7 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     }
 }
 
-/// Free text kept as it is (names, titles, notes; activity ids, which nothing refers to).
-pub(crate) struct Text<S = String>(PhantomData<S>);
-
 impl<S: for<'a> From<&'a str> + AsRef<str>> Codec for Text<S> {
-    type Field = S;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<S> {
         Some(S::from(c.req_text(col)))
     }
@@ -99,16 +72,10 @@ impl<S: for<'a> From<&'a str> + AsRef<str>> Codec for Text<S> {
     }
 }
 
-/// A term of a closed vocabulary or another parsed term (cadence, applies_to).
-pub(crate) struct Term<T>(PhantomData<T>);
-
 impl<T: FromStr + std::fmt::Display> Codec for Term<T>
 where
     T::Err: std::fmt::Display,
 {
-    type Field = T;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
         let t = c.required(col)?;
         c.parsed(col, Some(t), |s| {
@@ -121,13 +88,7 @@ where
     }
 }
 
-/// A date, saved as `YYYY-MM-DD`.
-pub(crate) struct Date;
-
 impl Codec for Date {
-    type Field = NaiveDate;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Date;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<NaiveDate> {
         let t = c.required(col)?;
         c.date(col, Some(t))
@@ -137,13 +98,7 @@ impl Codec for Date {
     }
 }
 
-/// A number.
-pub(crate) struct Number;
-
 impl Codec for Number {
-    type Field = f64;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<f64> {
         let t = c.required(col)?;
         c.parsed(col, Some(t), parse_number)
@@ -199,13 +154,7 @@ fn checked_number<R: Row, T>(
     })
 }
 
-/// A whole number >= 0 (`employees`, `expected`, `attended`), optional.
-pub(crate) struct Whole<N = u64>(PhantomData<N>);
-
 impl<N: Count> Codec for Whole<N> {
-    type Field = Option<N>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<N>> {
         let name = col.name;
         let n = checked_number(
@@ -223,13 +172,7 @@ impl<N: Count> Codec for Whole<N> {
     }
 }
 
-/// A flag, false when empty; saved as `true` or nothing.
-pub(crate) struct Flag;
-
 impl Codec for Flag {
-    type Field = bool;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Bool;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<bool> {
         let t = c.text(col);
         let b = c.parsed(col, t, |s| {
@@ -256,17 +199,11 @@ fn list_value<S: AsRef<str>>(v: &[S]) -> Option<Value> {
     (!v.is_empty()).then(|| Value::List(v.iter().map(|s| s.as_ref().to_string()).collect()))
 }
 
-/// A list of interned ids (`activities.people`), optional.
-pub(crate) struct Ids<L>(PhantomData<L>);
-
 impl<T, L> Codec for Ids<L>
 where
     T: From<Sym> + AsRef<str>,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
-    type Field = L;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let s = c.text(col).unwrap_or("");
         Some(items(s).map(|x| T::from(c.sym(x))).collect())
@@ -279,17 +216,11 @@ where
     }
 }
 
-/// A list of interned ids that must name at least one (`orgs.hosts`).
-pub(crate) struct SomeIds<L>(PhantomData<L>);
-
 impl<T, L> Codec for SomeIds<L>
 where
     T: From<Sym> + AsRef<str>,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
-    type Field = L;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let list = Ids::<L>::decode(c, col)?;
         if list.is_empty() {
@@ -314,13 +245,7 @@ where
     }
 }
 
-/// Free-text tags (`units.tags`), optional.
-pub(crate) struct Tags;
-
 impl Codec for Tags {
-    type Field = Vec<String>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Vec<String>> {
         Some(
             c.text(col)
@@ -333,13 +258,7 @@ impl Codec for Tags {
     }
 }
 
-/// `duties.min_count`: a whole number >= 1, optional.
-pub(crate) struct MinCount;
-
 impl Codec for MinCount {
-    type Field = Option<u32>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<u32>> {
         Some(checked_number(
             c,
@@ -355,13 +274,7 @@ impl Codec for MinCount {
     }
 }
 
-/// `duties.quorum`: a share in (0, 1], optional.
-pub(crate) struct Quorum;
-
 impl Codec for Quorum {
-    type Field = Option<f64>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<f64>> {
         Some(checked_number(
             c,
@@ -377,34 +290,12 @@ impl Codec for Quorum {
     }
 }
 
-/// A column of a ledger table, as declared below.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TableColumn {
-    /// The column name (the model record's field).
-    pub name: &'static str,
-    /// Whether the column must be present, and filled in every row.
-    pub required: bool,
-    /// The type of its values in a typed table (Arrow).
-    pub ty: ColumnType,
-}
-
-/// Declares the ledger tables: for each, its model record, the ledger's vector of them and
-/// its columns in order, each a field and its codec.
-macro_rules! tables {
-    ($( $variant:ident => $record:ident in $vec:ident {
+/// What the ledger generates from the model's table declaration
+/// ([`for_each_table!`](crate::model::tables)): decoding a row, encoding the records.
+macro_rules! ledger_tables {
+    ($( $(#[$doc:meta])* $variant:ident => $record:ident in $vec:ident {
         $( $field:ident : $codec:ty ),* $(,)?
     } )*) => {
-        /// The declared columns of a table.
-        pub(crate) fn columns_of(table: Table) -> &'static [TableColumn] {
-            match table {
-                $( Table::$variant => &[$( TableColumn {
-                    name: stringify!($field),
-                    required: <$codec as Codec>::REQUIRED,
-                    ty: <$codec as Codec>::TYPE,
-                } ),*], )*
-            }
-        }
-
         /// Decodes one row into its table's vector; returns whether it was kept (a row with
         /// a problem is not).
         pub(crate) fn decode_row<R: Row>(
@@ -453,118 +344,4 @@ macro_rules! tables {
     };
 }
 
-tables! {
-    Units => Unit in units {
-        id: Id<UnitId>,
-        kind: Term<UnitKind>,
-        name: Text,
-        parent: Maybe<Id<UnitId>>,
-        above_scale: Flag,
-        length_m: Maybe<Number>,
-        since: Maybe<Date>,
-        until: Maybe<Date>,
-        tags: Tags,
-        employees: Whole,
-    }
-    Designations => DesignationRecord in designations {
-        unit: Id<UnitId>,
-        designation: Id<Designation>,
-        since: Date,
-        until: Maybe<Date>,
-    }
-    Orgs => Org in orgs {
-        id: Id<OrgId>,
-        kind: Term<OrgKind>,
-        name: Text,
-        hosts: SomeIds<Vec<UnitId>>,
-        parent: Maybe<Id<OrgId>>,
-        established: Date,
-        dissolved: Maybe<Date>,
-    }
-    Elections => Election in elections {
-        org: Id<OrgId>,
-        date: Date,
-        note: Maybe<Text>,
-    }
-    People => Person in people {
-        id: Id<PersonId>,
-        name: Text,
-        birth_date: Maybe<Date>,
-        org: Maybe<Id<OrgId>>,
-        joined: Maybe<Date>,
-        confirmed: Maybe<Date>,
-        workplace: Maybe<Id<UnitId>>,
-    }
-    Roles => Role in roles {
-        person: Id<PersonId>,
-        role: Term<RoleKind>,
-        target: Id<TargetId>,
-        start: Date,
-        end: Maybe<Date>,
-    }
-    Initiatives => Initiative in initiatives {
-        id: Id<InitiativeId>,
-        kind: Term<InitiativeKind>,
-        programme: Term<Programme>,
-        title: Text,
-        unit: Maybe<Id<UnitId>>,
-        owner: Maybe<Id<OrgId>>,
-        start: Maybe<Date>,
-        deadline: Date,
-        weight: Maybe<Number>,
-    }
-    Progress => Progress in progress {
-        initiative: Id<InitiativeId>,
-        date: Date,
-        percent: Number,
-        note: Maybe<Text>,
-    }
-    Activities => Activity in activities {
-        id: Maybe<Text<ActivityId>>,
-        kind: Id<ActivityKind>,
-        date: Date,
-        subject: Id<TargetId>,
-        people: Ids<People>,
-        note: Maybe<Text<Box<str>>>,
-        expected: Whole<u32>,
-        attended: Whole<u32>,
-    }
-    Duties => Duty in duties {
-        id: Id<DutyId>,
-        activity: Id<ActivityKind>,
-        applies_to: Term<AppliesTo>,
-        cadence: Term<Cadence>,
-        min_count: MinCount,
-        from: Maybe<Date>,
-        to: Maybe<Date>,
-        quorum: Quorum,
-    }
-    Indicators => Indicator in indicators {
-        id: Id<IndicatorId>,
-        name: Text,
-        measure: Maybe<Text>,
-        aggregate: Maybe<Term<Aggregate>>,
-        formula: Maybe<Text>,
-    }
-    Observations => Observation in observations {
-        indicator: Id<IndicatorId>,
-        unit: Id<UnitId>,
-        date: Date,
-        value: Number,
-        note: Maybe<Text>,
-    }
-    Targets => Target in targets {
-        metric: Text,
-        scope: Maybe<Id<UnitId>>,
-        due: Date,
-        value: Number,
-        baseline: Maybe<Number>,
-    }
-    Exemptions => Exemption in exemptions {
-        duty: Id<DutyId>,
-        subject: Id<TargetId>,
-        from: Date,
-        to: Maybe<Date>,
-        reason: Maybe<Text>,
-    }
-}
+for_each_table!(ledger_tables);
