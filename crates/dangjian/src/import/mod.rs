@@ -46,6 +46,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::ledger::raw::{self, clean, parse_date, DateStyle, Origin, RawRow, RawTable};
+use crate::ledger::tables;
 use crate::ledger::{
     self, LedgerError, Location, Problem, ProblemKind, Problems, Severity, ValidateOptions,
 };
@@ -422,7 +423,7 @@ pub fn apply(
             .collect(),
         header_pos: 0,
     };
-    let decoded = raw::decode(vec![imported], Vec::new());
+    let decoded = tables::decode(vec![imported], Vec::new());
     let problems: Vec<Problem> = decoded
         .read_problems
         .into_iter()
@@ -449,8 +450,8 @@ pub fn apply(
         .collect();
 
     // Merge in the ledger's text form, so that equal means equal as saved.
-    let new = text_rows(&raw::encode_table(&decoded.ledger, table));
-    let old = text_rows(&raw::encode_table(&ledger, table));
+    let new = text_rows(&tables::encode_table(&decoded.ledger, table));
+    let old = text_rows(&tables::encode_table(&ledger, table));
     let mut union: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
     let mut extras: Vec<String> = new
         .0
@@ -641,7 +642,7 @@ pub fn apply(
                 .collect(),
             header_pos: 0,
         };
-        let mut decoded = raw::decode(vec![raw_table], Vec::new());
+        let mut decoded = tables::decode(vec![raw_table], Vec::new());
         let mut problems: Vec<Problem> = decoded
             .problems
             .into_iter()

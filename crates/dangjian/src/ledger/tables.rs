@@ -7,13 +7,15 @@
 //!
 //! A row's cells are decoded left to right, so the problems of one row come in column order.
 
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::decode::{Cells, Col, Row};
+use super::decode::{Cells, Col, Decoded, Interner, Part, Row, TableDecoder};
+use super::problem::Problem;
 use super::problem::ProblemKind;
-use super::raw::{clean, is_too_large, parse_bool, parse_number, Value};
+use super::raw::{clean, is_too_large, parse_bool, parse_number, OutTable, RawTable, Value};
 use crate::model::tables::*;
 use crate::model::*;
 
@@ -345,3 +347,60 @@ macro_rules! ledger_tables {
 }
 
 for_each_table!(ledger_tables);
+
+impl TableDecoder<'_> {
+    /// Decodes one row into `part`, as its table is declared.
+    pub(crate) fn row<R: Row>(&self, pos: u64, row: &R, part: &mut Part, ids: &mut Interner) {
+        self.row_with(pos, row, part, ids, decode_row::<R>);
+    }
+}
+
+/// Decodes raw tables (JSON, Excel, records) into the typed model, collecting every
+/// problem; `read_problems` are those the reader already found.
+pub(crate) fn decode(tables: Vec<RawTable>, read_problems: Vec<Problem>) -> Decoded {
+    let mut out = Decoded {
+        read_problems,
+        ..Default::default()
+    };
+    let mut ids = Interner::default();
+    for raw in tables {
+        let dec = TableDecoder::new(raw.table, &raw.origin, &raw.header, raw.header_pos);
+        let mut part = dec.part();
+        for row in &raw.rows {
+            dec.row(row.pos, row, &mut part, &mut ids);
+        }
+        dec.finish(part, &mut out);
+    }
+    out
+}
+
+/// Encodes every table of a ledger (tables with no rows included, with no rows).
+pub fn encode(l: &Ledger) -> Vec<OutTable> {
+    Table::ALL
+        .into_iter()
+        .map(|table| encode_table(l, table))
+        .collect()
+}
+
+pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
+    let rows = encode_rows(l, table);
+    let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
+    let mut header: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
+    header.extend(extras.iter().map(|s| s.to_string()));
+    let rows = rows
+        .into_iter()
+        .map(|(mut cells, extra)| {
+            cells.extend(
+                extras
+                    .iter()
+                    .map(|k| extra.get(*k).map(|v| Value::Text(v.clone()))),
+            );
+            cells
+        })
+        .collect();
+    OutTable {
+        table,
+        header,
+        rows,
+    }
+}

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::problem::{quoted, short_number, Location, Problem, ProblemKind};
+use super::references::{reference_target, IdKind, Target};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 use crate::model::{Sym, SymMap, SymTable};
@@ -33,15 +34,6 @@ fn at(table: Table, row: usize, column: &str) -> Location {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum IdKind {
-    Unit = 1,
-    Org = 2,
-    Person = 3,
-    Initiative = 4,
-}
-
 /// The kind of each unit, org, person and initiative id, by symbol number (0 for none): a
 /// byte an id, so that checking the millions of references of a large ledger reads from
 /// the cache instead of from memory.
@@ -56,17 +48,6 @@ impl Kinds {
             Some(3) => Some(IdKind::Person),
             Some(4) => Some(IdKind::Initiative),
             _ => None,
-        }
-    }
-}
-
-impl IdKind {
-    fn what(self) -> &'static str {
-        match self {
-            IdKind::Unit => "unit",
-            IdKind::Org => "org",
-            IdKind::Person => "person",
-            IdKind::Initiative => "initiative",
         }
     }
 }
@@ -122,41 +103,6 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// What a reference column names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A unit, org, person or initiative id, of one of these kinds.
-    Ids(&'static [IdKind]),
-    /// An indicator id.
-    Indicator,
-    /// A duty id.
-    Duty,
-}
-
-/// What each reference column must name; `None` for a column that is no reference. The
-/// one list of the references the checks below make.
-pub(crate) fn reference_target(table: Table, column: &str) -> Option<Target> {
-    use IdKind::*;
-    use Table as T;
-    const UNIT: &[IdKind] = &[Unit];
-    const ORG: &[IdKind] = &[Org];
-    let kinds = match (table, column) {
-        (T::Units, "parent") | (T::Designations, "unit") | (T::Orgs, "hosts") => UNIT,
-        (T::People, "workplace") | (T::Initiatives, "unit") => UNIT,
-        (T::Observations, "unit") | (T::Targets, "scope") => UNIT,
-        (T::Orgs, "parent") | (T::Elections, "org") | (T::People, "org") => ORG,
-        (T::Initiatives, "owner") => ORG,
-        (T::Roles, "person") | (T::Activities, "people") => &[Person],
-        (T::Roles, "target") | (T::Activities, "subject") => &[Unit, Org, Initiative],
-        (T::Progress, "initiative") => &[Initiative],
-        (T::Exemptions, "subject") => &[Unit, Org],
-        (T::Observations, "indicator") => return Some(Target::Indicator),
-        (T::Exemptions, "duty") => return Some(Target::Duty),
-        _ => return None,
-    };
-    Some(Target::Ids(kinds))
 }
 
 /// The kinds of id reference column `col` must name (none for another column).
