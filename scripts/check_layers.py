@@ -7,8 +7,8 @@ The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers
   0  calendar, formula, model, rows      the model, its column types and table declarations
   1  ledger, example                     reading, writing and validating ledgers
   2  metrics                             the catalogue and the engine
-  3  report, stats, import, output,      what is built on the metrics
-     privacy, synth
+  3  report, stats, import, output,      what is built on the metrics; `checked`: loading
+     privacy, synth, checked             and validating with the catalogue's checks too
 
 Inside `metrics/` the floors are: 0 `ix` and `value` (index numbers, values, the metric
 definition type), 1 `index` (the engine's indexes) and `ctx` (a resolved query), 2 the
@@ -43,6 +43,7 @@ LAYERS = {
     "output": 3,
     "privacy": 3,
     "synth": 3,
+    "checked": 3,
 }
 
 METRICS_FLOORS = {

@@ -201,7 +201,7 @@ pub fn import(
 ) -> Result<ImportReport, ImportError> {
     let source = Source::read(from, opts.sheet.as_deref())
         .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
-    let ledger = ledger::load(into)?;
+    let ledger = ledger::load_with(into, &ValidateOptions::full())?.ledger;
     let (ledger, mut report) = apply(ledger, mapping, &source).map_err(LedgerError::Invalid)?;
     if report.changes() && !opts.dry_run {
         ledger::save(&ledger, into)?;
@@ -651,7 +651,7 @@ pub fn apply(
             .collect();
         if problems.is_empty() {
             ledger.swap_table(&mut decoded.ledger, table);
-            for p in ledger::validate(&ledger, &ValidateOptions::default()) {
+            for p in ledger::validate(&ledger, &ValidateOptions::full()) {
                 let (ours, p) = locate_merged(p);
                 if p.is_error() {
                     problems.push(p);

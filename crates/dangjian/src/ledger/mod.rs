@@ -11,6 +11,12 @@
 //! as cells, as they are saved. [`template()`] is an empty ledger to start from. The
 //! reading and writing layers behind them (one per form) are the crate's own.
 //!
+//! The ledger checks all it knows on its own. Which metrics a target may name is the metric
+//! catalogue's to say, a layer above, so that check is passed in
+//! ([`ValidateOptions::metric_ids`]): the loaders here without options check what the
+//! ledger knows; [`crate::load`], [`ValidateOptions::full`] and [`Ledger::validate`] check
+//! everything.
+//!
 //! ```
 //! let ledger = dangjian::example();
 //! let dir = std::env::temp_dir().join(format!("dangjian-doc-{}", std::process::id()));
@@ -41,7 +47,7 @@ use decode::Decoded;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use raw::{OutTable, Value};
 pub use template::template;
-pub use validate::{validate, ValidateOptions};
+pub use validate::{validate, MetricIds, ValidateOptions};
 
 use crate::model::{self, Ledger};
 
@@ -217,7 +223,8 @@ pub struct Loaded {
 }
 
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; every error is
-/// reported at once.
+/// reported at once. The metrics targets name are not checked: [`crate::load`] checks them
+/// too.
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
     load_with(path, &ValidateOptions::default()).map(|l| l.ledger)
 }
@@ -275,7 +282,7 @@ impl Progress<'_> {
     }
 }
 
-/// Loads a ledger from JSON text.
+/// Loads a ledger from JSON text (the default options, as [`load`]).
 pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
     let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
     finish(
@@ -508,24 +515,4 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerEr
         let _ = std::fs::remove_file(&tmp);
         LedgerError::io(path, e)
     })
-}
-
-impl Ledger {
-    /// Validates a ledger built in code; locations are `table[row].column`.
-    pub fn validate(&self) -> Problems {
-        self.validate_as_of(None)
-    }
-
-    /// Validates with an evaluation date for the "dated after" warning.
-    pub fn validate_as_of(&self, as_of: Option<NaiveDate>) -> Problems {
-        let mut p = validate(
-            self,
-            &ValidateOptions {
-                as_of,
-                ..Default::default()
-            },
-        );
-        p.sort_by_key(|p| p.severity);
-        Problems(p)
-    }
 }

@@ -16,7 +16,16 @@ use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 use crate::model::{Sym, SymMap, SymTable};
 
+/// Whether a dotted `targets.metric` (`tasks.on_time`, `duties.<duty id>.rate`) names a
+/// metric, given the ledger's duty ids and indicator ids.
+pub type MetricIds = fn(metric: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>) -> bool;
+
 /// Options of a validation.
+///
+/// The default checks everything the ledger alone can check. Which metrics a target may
+/// name is the metric catalogue's to say, a layer above the ledger: [`Self::metric_ids`]
+/// passes it in. `ValidateOptions::full()` (defined with the catalogue) does, and so do
+/// `dangjian::load` and `Ledger::validate`.
 #[derive(Clone, Debug, Default)]
 pub struct ValidateOptions {
     /// The evaluation date for the "dated after the evaluation date" warning; default the
@@ -24,6 +33,10 @@ pub struct ValidateOptions {
     pub as_of: Option<NaiveDate>,
     /// Ids of rows that failed to decode: references to them are not reported again.
     pub failed_ids: HashSet<String>,
+    /// The check of the metric a target names when it has a dot; `None` (the default)
+    /// leaves such names unchecked. A name without a dot is an indicator id of the ledger,
+    /// and checked either way.
+    pub metric_ids: Option<MetricIds>,
 }
 
 fn at(table: Table, row: usize, column: &str) -> Location {
@@ -165,7 +178,7 @@ pub(crate) fn validate_with(
         || {
             let (kinds, first) = ids(l, failed);
             let mut c = Checker::new(l, &kinds, failed);
-            references(&mut c);
+            references(&mut c, opts.metric_ids);
             pending_references(&mut c, pending);
             (first, c.out)
         },
@@ -365,7 +378,7 @@ impl<'a> SeenIds<'a> {
     }
 }
 
-fn references(c: &mut Checker<'_>) {
+fn references(c: &mut Checker<'_>, metric_ids: Option<MetricIds>) {
     let l = c.l;
     let roots: Vec<usize> = l
         .units
@@ -503,7 +516,7 @@ fn references(c: &mut Checker<'_>) {
             c.reference(s.sym(), Table::Targets, i, "scope");
         }
         let known = if t.metric.contains('.') {
-            crate::metrics::is_metric_id(&t.metric, &duties, &indicators)
+            metric_ids.is_none_or(|known| known(&t.metric, &duties, &indicators))
         } else {
             indicators.contains(t.metric.as_str())
         };
