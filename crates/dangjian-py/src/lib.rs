@@ -339,7 +339,7 @@ impl PyLedger {
         };
         let ledger = self.inner.clone();
         let batch = detached(py, "table", move || {
-            arrow::ledger_batch(&dangjian::ledger::table(&ledger, t)).map_err(arrow_error)
+            arrow::ledger_batch(dangjian::ledger::typed_table(&ledger, t)).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, name, batch)
     }

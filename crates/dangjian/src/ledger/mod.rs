@@ -46,6 +46,7 @@ pub use crate::model::TableColumn;
 use decode::Decoded;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use raw::{OutTable, Value};
+pub use tables::TypedTable;
 pub use template::template;
 pub use validate::{validate, MetricIds, ValidateOptions};
 
@@ -465,6 +466,22 @@ pub fn tables(ledger: &Ledger) -> Vec<OutTable> {
 /// ```
 pub fn table(ledger: &Ledger, table: model::Table) -> OutTable {
     tables::encode_table(ledger, table)
+}
+
+/// One table of a ledger with typed cells, straight from its records: each declared column
+/// typed as declared ([`model::Table::columns`]: dates as dates, counts as whole numbers,
+/// lists as lists), then the `x_` columns as text; an empty table has the same columns and
+/// types as a full one. The same cells as [`table`], without a round trip through text.
+///
+/// ```
+/// use dangjian::model::Table;
+/// use dangjian::rows::{Cell, ColumnType};
+/// let orgs = dangjian::ledger::typed_table(&dangjian::example(), Table::Orgs);
+/// assert_eq!((orgs.header[5].as_str(), orgs.types[5]), ("established", ColumnType::Date));
+/// assert!(matches!(orgs.rows[0][5], Cell::Date(_)));
+/// ```
+pub fn typed_table(ledger: &Ledger, table: model::Table) -> TypedTable<'_> {
+    tables::typed_table(ledger, table)
 }
 
 /// The CSV form of a ledger in memory: `(file name, UTF-8 text)` pairs such as

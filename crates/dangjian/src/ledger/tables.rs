@@ -7,6 +7,7 @@
 //!
 //! A row's cells are decoded left to right, so the problems of one row come in column order.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::str::FromStr;
 
@@ -18,6 +19,7 @@ use super::problem::ProblemKind;
 use super::raw::{clean, is_too_large, parse_bool, parse_number, OutTable, RawTable, Value};
 use crate::model::tables::*;
 use crate::model::*;
+use crate::rows::Cell;
 
 /// How one column of a declared kind reads into a field of a record and is written back.
 pub(crate) trait Codec: ColumnKind {
@@ -25,6 +27,9 @@ pub(crate) trait Codec: ColumnKind {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field>;
     /// The cell as it is saved.
     fn encode(f: &Self::Field) -> Option<Value>;
+    /// The field as a typed cell of its column type: null where [`Codec::encode`] saves
+    /// nothing, but false for a flag (as it reads back).
+    fn cell(f: &Self::Field) -> Cell<'_>;
     /// The ids a decoded field names (none but for id columns), so that a row kept out
     /// by a problem elsewhere still has its references checked.
     fn ids(_f: &Self::Field, _out: &mut Vec<Sym>) {}
@@ -42,6 +47,9 @@ impl<C: Codec> Codec for Maybe<C> {
     fn encode(f: &Self::Field) -> Option<Value> {
         f.as_ref().and_then(C::encode)
     }
+    fn cell(f: &Self::Field) -> Cell<'_> {
+        f.as_ref().map_or(Cell::Null, C::cell)
+    }
     fn ids(f: &Self::Field, out: &mut Vec<Sym>) {
         if let Some(f) = f {
             C::ids(f, out);
@@ -57,6 +65,9 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
     }
+    fn cell(f: &T) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(f.as_ref()))
+    }
     fn ids(f: &T, out: &mut Vec<Sym>) {
         // A missing required id is empty (and reported already).
         if !f.as_ref().is_empty() {
@@ -71,6 +82,9 @@ impl<S: for<'a> From<&'a str> + AsRef<str>> Codec for Text<S> {
     }
     fn encode(f: &S) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
+    }
+    fn cell(f: &S) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(f.as_ref()))
     }
 }
 
@@ -88,6 +102,9 @@ where
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.to_string()))
     }
+    fn cell(f: &T) -> Cell<'_> {
+        Cell::Text(Cow::Owned(f.to_string()))
+    }
 }
 
 impl Codec for Date {
@@ -98,6 +115,9 @@ impl Codec for Date {
     fn encode(f: &NaiveDate) -> Option<Value> {
         Some(Value::Text(f.format("%Y-%m-%d").to_string()))
     }
+    fn cell(f: &NaiveDate) -> Cell<'_> {
+        Cell::Date(*f)
+    }
 }
 
 impl Codec for Number {
@@ -107,6 +127,9 @@ impl Codec for Number {
     }
     fn encode(f: &f64) -> Option<Value> {
         Some(Value::Number(*f))
+    }
+    fn cell(f: &f64) -> Cell<'_> {
+        Cell::Float(*f)
     }
 }
 
@@ -172,6 +195,9 @@ impl<N: Count> Codec for Whole<N> {
     fn encode(f: &Option<N>) -> Option<Value> {
         f.map(|n| Value::Number(n.into() as f64))
     }
+    fn cell(f: &Option<N>) -> Cell<'_> {
+        f.map_or(Cell::Null, |n| Cell::Int(n.into() as i64))
+    }
 }
 
 impl Codec for Flag {
@@ -190,11 +216,23 @@ impl Codec for Flag {
     fn encode(f: &bool) -> Option<Value> {
         f.then_some(Value::Bool(true))
     }
+    fn cell(f: &bool) -> Cell<'_> {
+        Cell::Bool(*f)
+    }
 }
 
 /// The items of a `;`-separated list (`；` too), cleaned, empty ones dropped.
 fn items(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '；']).map(clean).filter(|x| !x.is_empty())
+}
+
+/// A list as a typed cell: null when empty, as it is saved.
+fn list_cell<S: AsRef<str>>(v: &[S]) -> Cell<'_> {
+    if v.is_empty() {
+        Cell::Null
+    } else {
+        Cell::TextList(v.iter().map(|s| Cow::Borrowed(s.as_ref())).collect())
+    }
 }
 
 fn list_value<S: AsRef<str>>(v: &[S]) -> Option<Value> {
@@ -203,7 +241,7 @@ fn list_value<S: AsRef<str>>(v: &[S]) -> Option<Value> {
 
 impl<T, L> Codec for Ids<L>
 where
-    T: From<Sym> + AsRef<str>,
+    T: From<Sym> + AsRef<str> + 'static,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
@@ -213,6 +251,9 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn cell(f: &L) -> Cell<'_> {
+        list_cell(f)
+    }
     fn ids(f: &L, out: &mut Vec<Sym>) {
         out.extend(f.iter().map(|x| Sym::new(x.as_ref())));
     }
@@ -220,7 +261,7 @@ where
 
 impl<T, L> Codec for SomeIds<L>
 where
-    T: From<Sym> + AsRef<str>,
+    T: From<Sym> + AsRef<str> + 'static,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
@@ -242,6 +283,9 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn cell(f: &L) -> Cell<'_> {
+        list_cell(f)
+    }
     fn ids(f: &L, out: &mut Vec<Sym>) {
         Ids::<L>::ids(f, out);
     }
@@ -257,6 +301,9 @@ impl Codec for Tags {
     }
     fn encode(f: &Vec<String>) -> Option<Value> {
         list_value(f)
+    }
+    fn cell(f: &Vec<String>) -> Cell<'_> {
+        list_cell(f)
     }
 }
 
@@ -274,6 +321,9 @@ impl Codec for MinCount {
     fn encode(f: &Option<u32>) -> Option<Value> {
         f.map(|n| Value::Number(n as f64))
     }
+    fn cell(f: &Option<u32>) -> Cell<'_> {
+        f.map_or(Cell::Null, |n| Cell::Int(n.into()))
+    }
 }
 
 impl Codec for Quorum {
@@ -289,6 +339,9 @@ impl Codec for Quorum {
     }
     fn encode(f: &Option<f64>) -> Option<Value> {
         f.map(Value::Number)
+    }
+    fn cell(f: &Option<f64>) -> Cell<'_> {
+        f.map_or(Cell::Null, Cell::Float)
     }
 }
 
@@ -332,6 +385,15 @@ macro_rules! ledger_tables {
                     l.$vec.push($record { $( $field, )* extra });
                     true
                 } )*
+            }
+        }
+
+        /// Every record of a table as typed cells, with its `x_` cells.
+        pub(crate) fn cell_rows(l: &Ledger, table: Table) -> Vec<(Vec<Cell<'_>>, &Extra)> {
+            match table {
+                $( Table::$variant => l.$vec.iter()
+                    .map(|r| (vec![$( <$codec as Codec>::cell(&r.$field) ),*], &r.extra))
+                    .collect(), )*
             }
         }
 
@@ -383,24 +445,63 @@ pub fn encode(l: &Ledger) -> Vec<OutTable> {
 }
 
 pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
-    let rows = encode_rows(l, table);
-    let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
-    let mut header: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
-    header.extend(extras.iter().map(|s| s.to_string()));
-    let rows = rows
-        .into_iter()
-        .map(|(mut cells, extra)| {
-            cells.extend(
-                extras
-                    .iter()
-                    .map(|k| extra.get(*k).map(|v| Value::Text(v.clone()))),
-            );
-            cells
-        })
-        .collect();
+    let (header, rows) = with_extras(table, encode_rows(l, table), |v| {
+        v.map(|v| Value::Text(v.to_string()))
+    });
     OutTable {
         table,
         header,
         rows,
     }
+}
+
+/// One table of a ledger with typed cells, straight from its records (see
+/// [`crate::ledger::typed_table`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedTable<'a> {
+    /// Which table.
+    pub table: Table,
+    /// Column names: the table's columns then the extra `x_` columns (sorted).
+    pub header: Vec<String>,
+    /// The type of each column: as declared ([`Table::columns`]), then text.
+    pub types: Vec<ColumnType>,
+    /// Rows, one cell per column: null where the record has nothing, but false for a flag.
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// One table of a ledger with typed cells: the cells of [`encode_table`] as their declared
+/// types, taken from the records without a round trip through text.
+pub(crate) fn typed_table(l: &Ledger, table: Table) -> TypedTable<'_> {
+    let (header, rows) = with_extras(table, cell_rows(l, table), |v| {
+        v.map_or(Cell::Null, |v| Cell::Text(Cow::Borrowed(v)))
+    });
+    let mut types: Vec<ColumnType> = table.columns().iter().map(|c| c.ty).collect();
+    types.resize(header.len(), ColumnType::Text);
+    TypedTable {
+        table,
+        header,
+        rows,
+        types,
+    }
+}
+
+/// The header of a table (its declared columns, then the `x_` columns any record has,
+/// sorted) and its rows, each extended with its `x_` cells (`extra` makes one of a value,
+/// or of none).
+fn with_extras<'a, C>(
+    table: Table,
+    rows: Vec<(Vec<C>, &'a Extra)>,
+    extra: impl Fn(Option<&'a str>) -> C,
+) -> (Vec<String>, Vec<Vec<C>>) {
+    let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
+    let mut header: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
+    header.extend(extras.iter().map(|s| s.to_string()));
+    let rows = rows
+        .into_iter()
+        .map(|(mut cells, e)| {
+            cells.extend(extras.iter().map(|k| extra(e.get(*k).map(String::as_str))));
+            cells
+        })
+        .collect();
+    (header, rows)
 }
