@@ -476,7 +476,8 @@ pub fn table(ledger: &Ledger, table: model::Table) -> OutTable {
 /// ```
 /// use dangjian::model::Table;
 /// use dangjian::rows::{Cell, ColumnType};
-/// let orgs = dangjian::ledger::typed_table(&dangjian::example(), Table::Orgs);
+/// let ledger = dangjian::example();
+/// let orgs = dangjian::ledger::typed_table(&ledger, Table::Orgs);
 /// assert_eq!((orgs.header[5].as_str(), orgs.types[5]), ("established", ColumnType::Date));
 /// assert!(matches!(orgs.rows[0][5], Cell::Date(_)));
 /// ```
