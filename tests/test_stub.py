@@ -37,3 +37,17 @@ def test_the_package_type_checks_against_the_stub():
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_the_ledger_table_literals_are_the_declared_tables_in_order():
+    # The tables are declared once, in the Rust model; the native module lists them (in
+    # `counts`, in declaration order) and `_types.py` repeats them for type checkers.
+    import typing
+
+    from dangjian import _dangjian, _types
+
+    declared = [name for name, _ in _dangjian.template().counts()]
+    assert declared[0] == "units" and declared[-1] == "exemptions" and len(declared) == 14
+    assert list(typing.get_args(_types.LedgerTable)) == declared
+    # A Table may hold any ledger table (`duties` is a drill-down name too).
+    assert set(declared) <= set(typing.get_args(_types.TableKind))

@@ -430,7 +430,7 @@ fn load(data: Option<&PathBuf>) -> Result<Ledger, Failure> {
         None => Ok(dangjian::example()),
         Some(p) => progress::load(
             p,
-            &Default::default(),
+            &ValidateOptions::full(),
             QUIET.get().copied().unwrap_or(false),
         )
         .map(|l| l.ledger)
@@ -455,7 +455,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let path = path.or(data);
             let opts = ValidateOptions {
                 as_of,
-                ..Default::default()
+                ..ValidateOptions::full()
             };
             let problems = match &path {
                 Some(p) => match progress::load(p, &opts, QUIET.get().copied().unwrap_or(false)) {

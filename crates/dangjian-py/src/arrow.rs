@@ -11,7 +11,7 @@ use arrow_array::builder::{
 use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use chrono::{Datelike, NaiveDate};
-use dangjian::ledger::{OutTable, Value};
+use dangjian::ledger::TypedTable;
 use dangjian::rows::{Cell, Column, ColumnType, Row};
 use pyo3::prelude::*;
 use pyo3::types::{PyDate, PyList, PyNone};
@@ -168,45 +168,18 @@ pub fn dated_batch<'r, R: Row + 'r>(
     )
 }
 
-/// A table of the ledger itself (units, orgs...), from its interchange encoding, typed by
-/// the table's declared columns ([`dangjian::model::Table::columns`]): an empty table has
-/// the same columns and types as a full one. A flag left empty is false, as the ledger reads
-/// it; the `x_` columns are text.
-pub fn ledger_batch(out: &OutTable) -> Result<RecordBatch, ArrowError> {
-    let declared = out.table.columns();
-    let columns: Vec<(&str, ColumnType)> = out
+/// A table of the ledger itself (units, orgs...), typed by the table's declared columns
+/// ([`dangjian::model::Table::columns`]) straight from the records
+/// ([`dangjian::ledger::typed_table`]): an empty table has the same columns and types as a
+/// full one. A flag left empty is false, as the ledger reads it; the `x_` columns are text.
+pub fn ledger_batch(t: TypedTable<'_>) -> Result<RecordBatch, ArrowError> {
+    let columns: Vec<(&str, ColumnType)> = t
         .header
         .iter()
-        .enumerate()
-        .map(|(i, name)| {
-            let ty = declared.get(i).map_or(ColumnType::Text, |c| c.ty);
-            (name.as_str(), ty)
-        })
+        .zip(&t.types)
+        .map(|(name, ty)| (name.as_str(), *ty))
         .collect();
-    let cells = out.rows.iter().map(|r| {
-        columns
-            .iter()
-            .enumerate()
-            .map(|(i, c)| ledger_cell(r.get(i).and_then(Option::as_ref), c.1))
-            .collect::<Vec<_>>()
-    });
-    build(&columns, cells)
-}
-
-/// A saved ledger cell as a cell of its declared type.
-fn ledger_cell(v: Option<&Value>, ty: ColumnType) -> Cell<'_> {
-    match (v, ty) {
-        (None, ColumnType::Bool) => Cell::Bool(false),
-        (None, _) => Cell::Null,
-        (Some(Value::Text(s)), ColumnType::Date) => {
-            s.parse::<NaiveDate>().map_or(Cell::Null, Cell::Date)
-        }
-        (Some(Value::Number(x)), ColumnType::Int) => Cell::Int(*x as i64),
-        (Some(Value::Number(x)), _) => Cell::Float(*x),
-        (Some(Value::Bool(b)), _) => Cell::Bool(*b),
-        (Some(Value::List(l)), _) => Cell::TextList(l.iter().map(|s| s.as_str().into()).collect()),
-        (Some(Value::Text(s)), _) => Cell::Text(s.as_str().into()),
-    }
+    build(&columns, t.rows.into_iter())
 }
 
 /// A cell as a Python value: `None`, `str`, `int`, `float`, `bool`, `datetime.date` or a

@@ -8,6 +8,7 @@ use std::sync::{Arc, OnceLock};
 
 use arrow_array::RecordBatch;
 use chrono::NaiveDate;
+use dangjian::ledger::ValidateOptions;
 use dangjian::metrics::{Engine, Freq, Query};
 use dangjian::model::{UnitId, UnitKind};
 use dangjian::rows::Row;
@@ -338,7 +339,7 @@ impl PyLedger {
         };
         let ledger = self.inner.clone();
         let batch = detached(py, "table", move || {
-            arrow::ledger_batch(&dangjian::ledger::table(&ledger, t)).map_err(arrow_error)
+            arrow::ledger_batch(dangjian::ledger::typed_table(&ledger, t)).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, name, batch)
     }
@@ -633,7 +634,7 @@ fn load(py: Python<'_>, path: PathBuf, progress: Option<Py<PyAny>>) -> PyResult<
         }
     };
     let ledger = detached(py, "load", || {
-        dangjian::ledger::load_with_progress(&path, &Default::default(), &report)
+        dangjian::ledger::load_with_progress(&path, &ValidateOptions::full(), &report)
             .map(|l| l.ledger)
             .map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
     })?;
@@ -647,7 +648,8 @@ fn load(py: Python<'_>, path: PathBuf, progress: Option<Py<PyAny>>) -> PyResult<
 #[pyfunction]
 fn from_json(py: Python<'_>, text: String) -> PyResult<PyLedger> {
     let ledger = detached(py, "from_json", move || {
-        dangjian::ledger::from_json_str(&text)
+        dangjian::ledger::from_json_str_with(&text, &ValidateOptions::full())
+            .map(|l| l.ledger)
             .map_err(|e| Python::attach(|py| errors::ledger_error(py, e)))
     })?;
     Ok(PyLedger::new(ledger))

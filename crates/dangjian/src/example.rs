@@ -49,6 +49,8 @@ pub fn try_example() -> Result<Ledger, crate::LedgerError> {
             problems,
         )));
     }
+    // The ledger's own checks: the metrics its targets name are the catalogue's, a layer
+    // above; `Ledger::validate` checks them too, and the tests hold the example to it.
     crate::ledger::from_raw(tables, &ValidateOptions::default()).map(|l| l.ledger)
 }
 

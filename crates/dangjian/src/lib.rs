@@ -33,6 +33,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+mod checked;
 pub mod envelope;
 pub mod example;
 pub mod formula;
@@ -47,8 +48,9 @@ pub mod rows;
 pub mod stats;
 pub mod synth;
 
+pub use checked::load;
 pub use example::example;
-pub use ledger::{load, save, LedgerError};
+pub use ledger::{save, LedgerError};
 pub use model::Ledger;
 
 /// The README's Rust examples run as doctests.

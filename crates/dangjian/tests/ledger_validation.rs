@@ -1,6 +1,11 @@
 //! One small bad ledger per validation rule of docs/LEDGER.md: the kind of problem and where.
 
-use dangjian::ledger::{from_json_str, LedgerError, Location, ProblemKind, Problems, Severity};
+use dangjian::ledger::{
+    from_json_str, from_json_str_with, LedgerError, Location, ProblemKind, Problems, Severity,
+    ValidateOptions,
+};
+use std::collections::HashSet;
+
 use serde_json::{json, Value};
 
 /// A small valid ledger: a district with a village and an enterprise, a branch of three
@@ -36,8 +41,9 @@ fn base() -> Value {
     })
 }
 
+/// The problems of a ledger loaded with every check, as the command line and Python load.
 fn problems_of(doc: &Value) -> Problems {
-    match from_json_str(&doc.to_string()) {
+    match from_json_str_with(&doc.to_string(), &ValidateOptions::full()) {
         Ok(_) => Problems::default(),
         Err(LedgerError::Invalid(p)) => p,
         Err(e) => panic!("unexpected error {e}"),
@@ -548,4 +554,36 @@ fn a_repeated_activity_id_names_its_latest_earlier_use() {
             "/activities/4/id: id `a1` is already used at /activities/2/id; ids must be unique in activities",
         ]
     );
+}
+
+#[test]
+fn a_target_metric_is_checked_by_the_check_passed_in_and_only_then() {
+    // `tasks.on_tme` is no metric of the catalogue; the ledger alone does not know that.
+    let doc = with(base(), |d| {
+        d["targets"][0]["metric"] = json!("tasks.on_tme")
+    });
+    assert_error(
+        doc.clone(),
+        ProblemKind::MissingReference,
+        "/targets/0/metric",
+    );
+    assert!(from_json_str(&doc.to_string()).is_ok());
+    // A check of one's own is asked about dotted names with the ledger's duty and
+    // indicator ids (`du`; `a`, `b2`, `c`), and its answer stands.
+    fn only_on_tme(metric: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>) -> bool {
+        assert_eq!((duties.len(), indicators.len()), (1, 3));
+        metric == "tasks.on_tme"
+    }
+    let mine = ValidateOptions {
+        metric_ids: Some(only_on_tme),
+        ..Default::default()
+    };
+    assert!(from_json_str_with(&doc.to_string(), &mine).is_ok());
+    let catalogue = with(base(), |_| {});
+    let err = from_json_str_with(&catalogue.to_string(), &mine).unwrap_err();
+    let p = err.problems().unwrap();
+    assert_eq!(p.errors().count(), 1, "{p}");
+    // A name without a dot is an indicator id whatever the check: `x` is none.
+    let undotted = with(base(), |d| d["targets"][0]["metric"] = json!("x"));
+    assert!(from_json_str(&undotted.to_string()).is_err());
 }

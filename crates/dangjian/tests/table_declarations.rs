@@ -149,3 +149,61 @@ fn the_problems_of_one_row_come_in_column_order() {
         "{problems}"
     );
 }
+
+#[test]
+fn typed_tables_hold_the_saved_cells_as_their_declared_types() {
+    use dangjian::ledger::Value;
+    use dangjian::rows::Cell;
+    // The typed cells come from the records, the saved ones through text: each typed cell
+    // is its saved cell read as the column's type (a date parsed, a count whole, an empty
+    // flag false, an empty list null), on the example and on a ledger with `x_` columns.
+    let mut l = dangjian::example();
+    l.units[1].extra.insert("x_note".into(), "注".into());
+    l.orgs[0].extra.insert("x_code".into(), "7".into());
+    l.units[0].tags.clear();
+    l.units[0].employees = Some(12);
+    for table in Table::ALL {
+        let saved = dangjian::ledger::table(&l, table);
+        let typed = dangjian::ledger::typed_table(&l, table);
+        assert_eq!(typed.header, saved.header, "{table}");
+        assert_eq!(typed.types.len(), typed.header.len(), "{table}");
+        for (i, ty) in typed.types.iter().enumerate() {
+            let declared = table.columns().get(i).map_or(ColumnType::Text, |c| c.ty);
+            assert_eq!(*ty, declared, "{table}.{}", typed.header[i]);
+        }
+        assert_eq!(typed.rows.len(), saved.rows.len(), "{table}");
+        for (t, s) in typed.rows.iter().zip(&saved.rows) {
+            for ((cell, value), ty) in t.iter().zip(s).zip(&typed.types) {
+                let expected = match (value, ty) {
+                    (None, ColumnType::Bool) => Cell::Bool(false),
+                    (None, _) => Cell::Null,
+                    (Some(Value::Text(s)), ColumnType::Date) => Cell::Date(s.parse().unwrap()),
+                    (Some(Value::Number(x)), ColumnType::Int) => Cell::Int(*x as i64),
+                    (Some(Value::Number(x)), _) => Cell::Float(*x),
+                    (Some(Value::Bool(b)), _) => Cell::Bool(*b),
+                    (Some(Value::List(v)), _) => {
+                        Cell::TextList(v.iter().map(|s| s.as_str().into()).collect())
+                    }
+                    (Some(Value::Text(s)), _) => Cell::Text(s.as_str().into()),
+                };
+                assert_eq!(cell, &expected, "{table}");
+            }
+        }
+    }
+    // By hand: units[0] has 12 employees and no tag; orgs[0] has `x_code` 7 as text, a
+    // column before the example's `x_source`.
+    let col = |t: &dangjian::ledger::TypedTable, name: &str| {
+        t.header.iter().position(|h| h == name).unwrap()
+    };
+    let units = dangjian::ledger::typed_table(&l, Table::Units);
+    assert_eq!(units.rows[0][col(&units, "employees")], Cell::Int(12));
+    assert_eq!(units.rows[0][col(&units, "tags")], Cell::Null);
+    assert_eq!(
+        units.rows[1][col(&units, "x_note")],
+        Cell::Text("注".into())
+    );
+    let orgs = dangjian::ledger::typed_table(&l, Table::Orgs);
+    assert_eq!(orgs.header[col(&orgs, "x_code") + 1], "x_source");
+    assert_eq!(orgs.rows[0][col(&orgs, "x_code")], Cell::Text("7".into()));
+    assert_eq!(orgs.rows[1][col(&orgs, "x_code")], Cell::Null);
+}

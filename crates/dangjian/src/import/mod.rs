@@ -46,6 +46,7 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use crate::ledger::raw::{self, clean, parse_date, DateStyle, Origin, RawRow, RawTable};
+use crate::ledger::tables;
 use crate::ledger::{
     self, LedgerError, Location, Problem, ProblemKind, Problems, Severity, ValidateOptions,
 };
@@ -200,7 +201,7 @@ pub fn import(
 ) -> Result<ImportReport, ImportError> {
     let source = Source::read(from, opts.sheet.as_deref())
         .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
-    let ledger = ledger::load(into)?;
+    let ledger = ledger::load_with(into, &ValidateOptions::full())?.ledger;
     let (ledger, mut report) = apply(ledger, mapping, &source).map_err(LedgerError::Invalid)?;
     if report.changes() && !opts.dry_run {
         ledger::save(&ledger, into)?;
@@ -422,7 +423,7 @@ pub fn apply(
             .collect(),
         header_pos: 0,
     };
-    let decoded = raw::decode(vec![imported], Vec::new());
+    let decoded = tables::decode(vec![imported], Vec::new());
     let problems: Vec<Problem> = decoded
         .read_problems
         .into_iter()
@@ -449,8 +450,8 @@ pub fn apply(
         .collect();
 
     // Merge in the ledger's text form, so that equal means equal as saved.
-    let new = text_rows(&raw::encode_table(&decoded.ledger, table));
-    let old = text_rows(&raw::encode_table(&ledger, table));
+    let new = text_rows(&tables::encode_table(&decoded.ledger, table));
+    let old = text_rows(&tables::encode_table(&ledger, table));
     let mut union: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
     let mut extras: Vec<String> = new
         .0
@@ -641,7 +642,7 @@ pub fn apply(
                 .collect(),
             header_pos: 0,
         };
-        let mut decoded = raw::decode(vec![raw_table], Vec::new());
+        let mut decoded = tables::decode(vec![raw_table], Vec::new());
         let mut problems: Vec<Problem> = decoded
             .problems
             .into_iter()
@@ -649,8 +650,8 @@ pub fn apply(
             .map(|p| locate_merged(p).1)
             .collect();
         if problems.is_empty() {
-            swap_table(&mut ledger, &mut decoded.ledger, table);
-            for p in ledger::validate(&ledger, &ValidateOptions::default()) {
+            ledger.swap_table(&mut decoded.ledger, table);
+            for p in ledger::validate(&ledger, &ValidateOptions::full()) {
                 let (ours, p) = locate_merged(p);
                 if p.is_error() {
                     problems.push(p);
@@ -742,27 +743,6 @@ fn text_rows(t: &raw::OutTable) -> (Vec<String>, Vec<Vec<Option<String>>>) {
             .map(|r| r.iter().map(|v| v.as_ref().map(|v| v.to_text())).collect())
             .collect(),
     )
-}
-
-/// Swaps the rows of one table between two ledgers.
-fn swap_table(a: &mut Ledger, b: &mut Ledger, table: Table) {
-    use std::mem::swap;
-    match table {
-        Table::Units => swap(&mut a.units, &mut b.units),
-        Table::Designations => swap(&mut a.designations, &mut b.designations),
-        Table::Orgs => swap(&mut a.orgs, &mut b.orgs),
-        Table::Elections => swap(&mut a.elections, &mut b.elections),
-        Table::People => swap(&mut a.people, &mut b.people),
-        Table::Roles => swap(&mut a.roles, &mut b.roles),
-        Table::Initiatives => swap(&mut a.initiatives, &mut b.initiatives),
-        Table::Progress => swap(&mut a.progress, &mut b.progress),
-        Table::Activities => swap(&mut a.activities, &mut b.activities),
-        Table::Duties => swap(&mut a.duties, &mut b.duties),
-        Table::Indicators => swap(&mut a.indicators, &mut b.indicators),
-        Table::Observations => swap(&mut a.observations, &mut b.observations),
-        Table::Targets => swap(&mut a.targets, &mut b.targets),
-        Table::Exemptions => swap(&mut a.exemptions, &mut b.exemptions),
-    }
 }
 
 /// Cleans one source cell by its column's rule: `Ok(None)` for an empty cell, or an error

@@ -4,10 +4,11 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
+use super::decode::Decoded;
 use super::decode::{Interner, Part, TableDecoder};
 use super::problem::{Location, Problem, ProblemKind};
 use super::raw::{clean, Origin, OutTable, RawRow, RawTable};
-use super::{write_atomically, Decoded, LedgerError, Progress};
+use super::{write_atomically, LedgerError, Progress};
 use crate::model::Table;
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.

@@ -14,6 +14,7 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::problem::{quoted, Location, Problem, ProblemKind};
 use super::raw::{clean, column_letters, parse_date, DateStyle, Origin};
+use super::references::reference_target;
 use crate::model::*;
 
 /// A row of text cells.
@@ -413,6 +414,23 @@ impl Part {
     }
 }
 
+/// The records of a ledger as read and decoded, before validation.
+#[derive(Default)]
+pub(crate) struct Decoded {
+    /// The typed ledger (partial when there are problems).
+    pub ledger: Ledger,
+    /// Problems the reader found (files, CSV structure), reported first.
+    pub read_problems: Vec<Problem>,
+    /// Problems found decoding rows.
+    pub problems: Vec<Problem>,
+    /// Maps record indices back to the source.
+    pub sources: SourceMap,
+    /// Ids named by rows that failed to decode.
+    pub failed_ids: std::collections::HashSet<String>,
+    /// References made by rows that failed to decode.
+    pub pending: Vec<PendingReference>,
+}
+
 /// Decodes the rows of one table, given its header.
 pub(crate) struct TableDecoder<'h> {
     table: Table,
@@ -513,8 +531,16 @@ impl<'h> TableDecoder<'h> {
         }
     }
 
-    /// Decodes one row into `part`.
-    pub(crate) fn row<R: Row>(&self, pos: u64, row: &R, part: &mut Part, ids: &mut Interner) {
+    /// Decodes one row into `part` with `decode_row`, the table declaration's decoding
+    /// (`tables.rs`, which calls this as `TableDecoder::row`).
+    pub(crate) fn row_with<R: Row>(
+        &self,
+        pos: u64,
+        row: &R,
+        part: &mut Part,
+        ids: &mut Interner,
+        decode_row: impl FnOnce(Table, &mut Cells<'_, '_, R>, &mut Ledger) -> bool,
+    ) {
         part.first_pos.get_or_insert(pos);
         for (used, &c) in part.unnamed_used.iter_mut().zip(&self.unnamed) {
             if !*used && row.cell(c).is_some_and(|v| !clean(v).is_empty()) {
@@ -541,7 +567,7 @@ impl<'h> TableDecoder<'h> {
             pending: &mut part.pending,
             ok: true,
         };
-        if super::tables::decode_row(self.table, &mut cells, &mut part.ledger) {
+        if decode_row(self.table, &mut cells, &mut part.ledger) {
             part.positions.push(pos);
         } else if let Some(id) = self.id_col.and_then(|col| cells.text(col)) {
             part.failed_ids.insert(id.to_string());
@@ -549,7 +575,7 @@ impl<'h> TableDecoder<'h> {
     }
 
     /// Finishes a table: its header problems, then (when the header is sound) its rows'.
-    pub(crate) fn finish(self, mut part: Part, out: &mut super::Decoded) {
+    pub(crate) fn finish(self, mut part: Part, out: &mut Decoded) {
         let mut header_problems = self.header_problems;
         let mut header_ok = self.header_ok;
         let known: Vec<&str> = self.table.columns().iter().map(|c| c.name).collect();
@@ -657,9 +683,9 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
     }
 
     /// Keeps the ids a field of a row that is not kept names, when the column is a
-    /// reference ([`super::validate::reference_target`]).
+    /// reference ([`reference_target`]).
     pub fn keep_references(&mut self, table: Table, col: Col, ids: impl FnOnce(&mut Vec<Sym>)) {
-        if super::validate::reference_target(table, col.name).is_none() {
+        if reference_target(table, col.name).is_none() {
             return;
         }
         let mut found = Vec::new();

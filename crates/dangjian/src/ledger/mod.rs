@@ -11,6 +11,12 @@
 //! as cells, as they are saved. [`template()`] is an empty ledger to start from. The
 //! reading and writing layers behind them (one per form) are the crate's own.
 //!
+//! The ledger checks all it knows on its own. Which metrics a target may name is the metric
+//! catalogue's to say, a layer above, so that check is passed in
+//! ([`ValidateOptions::metric_ids`]): the loaders here without options check what the
+//! ledger knows; [`crate::load`], [`ValidateOptions::full`] and [`Ledger::validate`] check
+//! everything.
+//!
 //! ```
 //! let ledger = dangjian::example();
 //! let dir = std::env::temp_dir().join(format!("dangjian-doc-{}", std::process::id()));
@@ -25,21 +31,24 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub(crate) mod csv_folder;
-mod decode;
+pub(crate) mod decode;
 pub(crate) mod excel;
 pub(crate) mod json;
 pub mod problem;
 pub(crate) mod raw;
+mod references;
 pub(crate) mod tables;
 pub mod template;
 pub mod validate;
 
-use decode::SourceMap;
+/// A declared column of a ledger table (declared with the model: [`crate::model::TableColumn`]).
+pub use crate::model::TableColumn;
+use decode::Decoded;
 pub use problem::{Location, Problem, ProblemKind, Problems, Severity};
 pub use raw::{OutTable, Value};
-pub use tables::TableColumn;
+pub use tables::TypedTable;
 pub use template::template;
-pub use validate::{validate, ValidateOptions};
+pub use validate::{validate, MetricIds, ValidateOptions};
 
 use crate::model::{self, Ledger};
 
@@ -215,7 +224,8 @@ pub struct Loaded {
 }
 
 /// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; every error is
-/// reported at once.
+/// reported at once. The metrics targets name are not checked: [`crate::load`] checks them
+/// too.
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
     load_with(path, &ValidateOptions::default()).map(|l| l.ledger)
 }
@@ -273,16 +283,20 @@ impl Progress<'_> {
     }
 }
 
-/// Loads a ledger from JSON text.
+/// Loads a ledger from JSON text (the default options, as [`load`]).
 pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
     let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
-    finish(raw::decode(tables, Vec::new()), &ValidateOptions::default()).map(|l| l.ledger)
+    finish(
+        tables::decode(tables, Vec::new()),
+        &ValidateOptions::default(),
+    )
+    .map(|l| l.ledger)
 }
 
 /// Loads a ledger from JSON text and keeps its warnings (`opts` as for [`load_with`]).
 pub fn from_json_str_with(text: &str, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
     let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
-    finish(raw::decode(tables, Vec::new()), opts)
+    finish(tables::decode(tables, Vec::new()), opts)
 }
 
 /// Loads a ledger from the bytes of an `.xlsx` workbook: one sheet per table, the header
@@ -291,7 +305,11 @@ pub fn from_json_str_with(text: &str, opts: &ValidateOptions) -> Result<Loaded, 
 pub fn from_xlsx_bytes(bytes: &[u8]) -> Result<Ledger, LedgerError> {
     let (tables, problems) = excel::parse_xlsx("workbook", bytes)
         .map_err(|p| LedgerError::Invalid(Problems(vec![p])))?;
-    finish(raw::decode(tables, problems), &ValidateOptions::default()).map(|l| l.ledger)
+    finish(
+        tables::decode(tables, problems),
+        &ValidateOptions::default(),
+    )
+    .map(|l| l.ledger)
 }
 
 /// Loads a ledger from the files of a CSV folder held in memory: `(file name, bytes)` pairs
@@ -308,24 +326,7 @@ pub(crate) fn from_raw(
     tables: Vec<raw::RawTable>,
     opts: &ValidateOptions,
 ) -> Result<Loaded, LedgerError> {
-    finish(raw::decode(tables, Vec::new()), opts)
-}
-
-/// The records of a ledger as read and decoded, before validation.
-#[derive(Default)]
-pub(crate) struct Decoded {
-    /// The typed ledger (partial when there are problems).
-    pub ledger: model::Ledger,
-    /// Problems the reader found (files, CSV structure), reported first.
-    pub read_problems: Vec<Problem>,
-    /// Problems found decoding rows.
-    pub problems: Vec<Problem>,
-    /// Maps record indices back to the source.
-    pub sources: SourceMap,
-    /// Ids named by rows that failed to decode.
-    pub failed_ids: std::collections::HashSet<String>,
-    /// References made by rows that failed to decode.
-    pub pending: Vec<decode::PendingReference>,
+    finish(tables::decode(tables, Vec::new()), opts)
 }
 
 fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decoded, LedgerError> {
@@ -348,7 +349,7 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
                 )]))
             })?;
             let read = match json::parse_json(&text) {
-                Ok(t) => Ok(raw::decode(t, Vec::new())),
+                Ok(t) => Ok(tables::decode(t, Vec::new())),
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
             };
             let n = text.len() as u64;
@@ -358,7 +359,7 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
         Form::Excel => {
             let bytes = std::fs::read(path).map_err(|e| LedgerError::io(path, e))?;
             let read = excel::parse_xlsx(&path.display().to_string(), &bytes)
-                .map(|(t, p)| raw::decode(t, p))
+                .map(|(t, p)| tables::decode(t, p))
                 .map_err(|p| LedgerError::Invalid(Problems(vec![p])));
             let n = bytes.len() as u64;
             progress("reading", n, n);
@@ -430,7 +431,7 @@ pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems,
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
     let path = path.as_ref();
     let form = Form::for_writing(path)?;
-    let tables = raw::encode(ledger);
+    let tables = tables::encode(ledger);
     match form {
         Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
         Form::Excel => {
@@ -452,7 +453,7 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
 /// assert_eq!(tables[0].header[..3], ["id", "kind", "name"]);
 /// ```
 pub fn tables(ledger: &Ledger) -> Vec<OutTable> {
-    raw::encode(ledger)
+    tables::encode(ledger)
 }
 
 /// One table of a ledger as cells, as it is saved (see [`tables`]).
@@ -464,7 +465,24 @@ pub fn tables(ledger: &Ledger) -> Vec<OutTable> {
 /// assert_eq!(orgs.header[..declared.len()], declared[..]); // then any `x_` columns
 /// ```
 pub fn table(ledger: &Ledger, table: model::Table) -> OutTable {
-    raw::encode_table(ledger, table)
+    tables::encode_table(ledger, table)
+}
+
+/// One table of a ledger with typed cells, straight from its records: each declared column
+/// typed as declared ([`model::Table::columns`]: dates as dates, counts as whole numbers,
+/// lists as lists), then the `x_` columns as text; an empty table has the same columns and
+/// types as a full one. The same cells as [`table`], without a round trip through text.
+///
+/// ```
+/// use dangjian::model::Table;
+/// use dangjian::rows::{Cell, ColumnType};
+/// let ledger = dangjian::example();
+/// let orgs = dangjian::ledger::typed_table(&ledger, Table::Orgs);
+/// assert_eq!((orgs.header[5].as_str(), orgs.types[5]), ("established", ColumnType::Date));
+/// assert!(matches!(orgs.rows[0][5], Cell::Date(_)));
+/// ```
+pub fn typed_table(ledger: &Ledger, table: model::Table) -> TypedTable<'_> {
+    tables::typed_table(ledger, table)
 }
 
 /// The CSV form of a ledger in memory: `(file name, UTF-8 text)` pairs such as
@@ -477,7 +495,7 @@ pub fn table(ledger: &Ledger, table: model::Table) -> OutTable {
 /// assert_eq!(dangjian::ledger::from_csv_files(files).unwrap(), dangjian::example());
 /// ```
 pub fn to_csv_files(ledger: &Ledger) -> Vec<(String, String)> {
-    raw::encode(ledger)
+    tables::encode(ledger)
         .iter()
         .map(|t| {
             // Writing CSV into memory cannot fail.
@@ -489,12 +507,12 @@ pub fn to_csv_files(ledger: &Ledger) -> Vec<(String, String)> {
 
 /// The JSON form of a ledger as text.
 pub fn to_json_string(ledger: &Ledger) -> String {
-    json::render_json(&raw::encode(ledger))
+    json::render_json(&tables::encode(ledger))
 }
 
 /// The Excel form of a ledger as the bytes of an `.xlsx` workbook.
 pub fn to_xlsx_bytes(ledger: &Ledger) -> Result<Vec<u8>, LedgerError> {
-    excel::render_xlsx(&raw::encode(ledger)).map_err(|p| LedgerError::Invalid(Problems(p)))
+    excel::render_xlsx(&tables::encode(ledger)).map_err(|p| LedgerError::Invalid(Problems(p)))
 }
 
 /// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
@@ -515,24 +533,4 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerEr
         let _ = std::fs::remove_file(&tmp);
         LedgerError::io(path, e)
     })
-}
-
-impl Ledger {
-    /// Validates a ledger built in code; locations are `table[row].column`.
-    pub fn validate(&self) -> Problems {
-        self.validate_as_of(None)
-    }
-
-    /// Validates with an evaluation date for the "dated after" warning.
-    pub fn validate_as_of(&self, as_of: Option<NaiveDate>) -> Problems {
-        let mut p = validate(
-            self,
-            &ValidateOptions {
-                as_of,
-                ..Default::default()
-            },
-        );
-        p.sort_by_key(|p| p.severity);
-        Problems(p)
-    }
 }

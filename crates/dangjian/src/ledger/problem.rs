@@ -4,7 +4,10 @@ use std::fmt;
 
 use serde::Serialize;
 
+use std::borrow::Cow;
+
 use crate::model::Table;
+use crate::rows::{Cell, CellValue, Column, ColumnType, Row};
 
 /// A value as quoted in a message: whole when short, else its first 40 characters and how
 /// long it is, so that a megabyte cell does not make a megabyte message.
@@ -272,5 +275,121 @@ impl fmt::Display for Problems {
             write!(f, "\n{p}")?;
         }
         Ok(())
+    }
+}
+
+impl CellValue for Severity {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(severity_id(*self)))
+    }
+}
+
+impl CellValue for ProblemKind {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(Cow::Owned(problem_kind_id(*self)))
+    }
+}
+
+/// The identifier of a severity: `error` or `warning`.
+pub fn severity_id(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}
+
+/// The identifier of a problem kind (`unknown_term`, `missing_reference`...), as in JSON.
+pub fn problem_kind_id(k: ProblemKind) -> String {
+    match serde_json::to_value(k) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => format!("{k:?}"),
+    }
+}
+
+/// A problem is a row: severity, kind, the location as text and as data (its form and the
+/// fields of that form; the others are null), and the message.
+///
+/// ```
+/// use dangjian::rows::{Cell, Row};
+///
+/// let err = dangjian::ledger::from_json_str(
+///     r#"{"format": "dangjian-ledger/1", "units": [{"id": "d", "kind": "town", "name": "x"}]}"#,
+/// )
+/// .unwrap_err();
+/// let p = &err.problems().unwrap().0[0];
+/// let cells: Vec<(&str, String)> = dangjian::ledger::Problem::columns()
+///     .iter()
+///     .zip(p.cells())
+///     .map(|(c, v)| (c.name, v.to_exact_text()))
+///     .collect();
+/// assert!(cells.contains(&("severity", "error".to_string())));
+/// assert!(cells.contains(&("form", "json".to_string())));
+/// assert!(cells.contains(&("pointer", "/units/0/kind".to_string())));
+/// assert!(cells.contains(&("line", String::new())));
+/// ```
+impl Row for Problem {
+    fn columns() -> Vec<Column> {
+        let col = |name, ty| Column { name, ty };
+        vec![
+            col("severity", ColumnType::Text),
+            col("kind", ColumnType::Text),
+            col("location", ColumnType::Text),
+            col("message", ColumnType::Text),
+            col("form", ColumnType::Text),
+            col("file", ColumnType::Text),
+            col("line", ColumnType::Int),
+            col("column", ColumnType::Int),
+            col("pointer", ColumnType::Text),
+            col("sheet", ColumnType::Text),
+            col("cell", ColumnType::Text),
+            col("table", ColumnType::Text),
+            col("row", ColumnType::Int),
+            col("field", ColumnType::Text),
+        ]
+    }
+
+    fn cells(&self) -> Vec<Cell<'_>> {
+        let text = |s: &str| Cell::Text(Cow::Owned(s.to_string()));
+        let int = |n: u64| i64::try_from(n).map_or(Cell::Null, Cell::Int);
+        // form, file, line, column, pointer, sheet, cell, table, row, field
+        let mut at: [Cell<'_>; 10] = Default::default();
+        match &self.location {
+            Location::Csv { file, line, column } => {
+                at[0] = text("csv");
+                at[1] = text(file);
+                at[2] = int(*line);
+                at[3] = int(*column as u64);
+            }
+            Location::Json { pointer } => {
+                at[0] = text("json");
+                at[4] = text(pointer);
+            }
+            Location::Excel { sheet, cell } => {
+                at[0] = text("excel");
+                at[5] = text(sheet);
+                at[6] = text(cell);
+            }
+            Location::Record { table, row, column } => {
+                at[0] = text("record");
+                at[7] = text(table.name());
+                at[8] = int(*row as u64);
+                at[9] = column.as_deref().map_or(Cell::Null, text);
+            }
+            Location::File { path } => {
+                at[0] = text("file");
+                at[1] = text(path);
+            }
+            Location::Ledger => at[0] = text("ledger"),
+        }
+        let mut cells = vec![
+            self.severity.cell(),
+            self.kind.cell(),
+            Cell::Text(Cow::Owned(self.location.to_string())),
+            Cell::Text(Cow::Borrowed(&self.message)),
+        ];
+        cells.extend(at);
+        cells
     }
 }

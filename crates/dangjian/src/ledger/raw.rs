@@ -1,12 +1,11 @@
 //! The form-independent middle layer: every form (CSV folder, JSON, Excel) reads into raw
-//! tables of text cells that remember where each cell came from; one decoder turns raw
-//! tables into the typed model, and one encoder turns the model back into raw tables.
-
-use std::collections::BTreeSet;
+//! tables of text cells that remember where each cell came from, and writes from encoded
+//! tables of typed cells; `tables.rs` decodes the one into the typed model and encodes the
+//! model into the other. Here: the cells, and how their text reads.
 
 use chrono::NaiveDate;
 
-use super::problem::{Problem, ProblemKind};
+use super::problem::ProblemKind;
 use crate::model::*;
 
 /// Where a raw table came from; turns (row, column) into a [`Location`].
@@ -201,26 +200,6 @@ pub fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
-/// Decodes raw tables (JSON, Excel, records) into the typed model, collecting every
-/// problem; `read_problems` are those the reader already found.
-pub(crate) fn decode(tables: Vec<RawTable>, read_problems: Vec<Problem>) -> super::Decoded {
-    let mut out = super::Decoded {
-        read_problems,
-        ..Default::default()
-    };
-    let mut ids = super::decode::Interner::default();
-    for raw in tables {
-        let dec =
-            super::decode::TableDecoder::new(raw.table, &raw.origin, &raw.header, raw.header_pos);
-        let mut part = dec.part();
-        for row in &raw.rows {
-            dec.row(row.pos, row, &mut part, &mut ids);
-        }
-        dec.finish(part, &mut out);
-    }
-    out
-}
-
 /// A cell value with its JSON type, for writers that keep types (JSON).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Value {
@@ -259,37 +238,6 @@ pub struct OutTable {
     pub header: Vec<String>,
     /// Rows, one optional value per header column.
     pub rows: Vec<Vec<Option<Value>>>,
-}
-
-/// Encodes every table of a ledger (tables with no rows included, with no rows).
-pub fn encode(l: &Ledger) -> Vec<OutTable> {
-    Table::ALL
-        .into_iter()
-        .map(|table| encode_table(l, table))
-        .collect()
-}
-
-pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
-    let rows = super::tables::encode_rows(l, table);
-    let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
-    let mut header: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
-    header.extend(extras.iter().map(|s| s.to_string()));
-    let rows = rows
-        .into_iter()
-        .map(|(mut cells, extra)| {
-            cells.extend(
-                extras
-                    .iter()
-                    .map(|k| extra.get(*k).map(|v| Value::Text(v.clone()))),
-            );
-            cells
-        })
-        .collect();
-    OutTable {
-        table,
-        header,
-        rows,
-    }
 }
 
 #[cfg(test)]

@@ -1,38 +1,35 @@
-//! The one declaration of every ledger table: its columns in the order of `docs/LEDGER.md`,
-//! each a field of the model record and a codec that says how the field reads from a
-//! cell's text, how it is written back, whether the column is required and what type its
-//! Arrow column has.
-//!
-//! The declaration drives [`Table::columns`] (the header check, templates, import
-//! mappings), decoding (every form: CSV, JSON, Excel, records), encoding (every writer)
-//! and the column types of a ledger table as Arrow. Adding a column is one line here and
-//! the field on the model type.
+//! How every declared ledger table reads and is written: a codec for each column type of
+//! the model's table declaration ([`crate::model::tables`]) says how a field reads from a
+//! cell's text and how it is written back, and the declaration generates, table by table,
+//! the decoding of a row (every form: CSV, JSON, Excel, records) and the encoding of the
+//! records (every writer). Everything is monomorphised: a row decodes with no dynamic
+//! dispatch per cell.
 //!
 //! A row's cells are decoded left to right, so the problems of one row come in column order.
 
-use std::marker::PhantomData;
+use std::borrow::Cow;
+use std::collections::BTreeSet;
 use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::decode::{Cells, Col, Row};
+use super::decode::{Cells, Col, Decoded, Interner, Part, Row, TableDecoder};
+use super::problem::Problem;
 use super::problem::ProblemKind;
-use super::raw::{clean, is_too_large, parse_bool, parse_number, Value};
+use super::raw::{clean, is_too_large, parse_bool, parse_number, OutTable, RawTable, Value};
+use crate::model::tables::*;
 use crate::model::*;
-use crate::rows::ColumnType;
+use crate::rows::Cell;
 
-/// How one column reads into a field of a record and is written back.
-pub(crate) trait Codec {
-    /// The field's type.
-    type Field;
-    /// Whether the column must be present and filled.
-    const REQUIRED: bool;
-    /// The type of the column as a typed table (Arrow).
-    const TYPE: ColumnType;
+/// How one column of a declared kind reads into a field of a record and is written back.
+pub(crate) trait Codec: ColumnKind {
     /// Reads the cell; `None` when the row cannot be kept (the problem is recorded).
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field>;
     /// The cell as it is saved.
     fn encode(f: &Self::Field) -> Option<Value>;
+    /// The field as a typed cell of its column type: null where [`Codec::encode`] saves
+    /// nothing, but false for a flag (as it reads back).
+    fn cell(f: &Self::Field) -> Cell<'_>;
     /// The ids a decoded field names (none but for id columns), so that a row kept out
     /// by a problem elsewhere still has its references checked.
     fn ids(_f: &Self::Field, _out: &mut Vec<Sym>) {}
@@ -40,12 +37,7 @@ pub(crate) trait Codec {
 
 /// A required codec read as optional: an empty cell is `None`, a filled one is read as
 /// the required codec reads it.
-pub(crate) struct Maybe<C>(PhantomData<C>);
-
 impl<C: Codec> Codec for Maybe<C> {
-    type Field = Option<C::Field>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = C::TYPE;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field> {
         match c.text(col) {
             None => Some(None),
@@ -55,6 +47,9 @@ impl<C: Codec> Codec for Maybe<C> {
     fn encode(f: &Self::Field) -> Option<Value> {
         f.as_ref().and_then(C::encode)
     }
+    fn cell(f: &Self::Field) -> Cell<'_> {
+        f.as_ref().map_or(Cell::Null, C::cell)
+    }
     fn ids(f: &Self::Field, out: &mut Vec<Sym>) {
         if let Some(f) = f {
             C::ids(f, out);
@@ -62,19 +57,16 @@ impl<C: Codec> Codec for Maybe<C> {
     }
 }
 
-/// An interned id (units, orgs, people...; kinds of activity, designations).
-pub(crate) struct Id<T>(PhantomData<T>);
-
 impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
-    type Field = T;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
         let t = c.req_text(col);
         Some(T::from(c.sym(t)))
     }
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
+    }
+    fn cell(f: &T) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(f.as_ref()))
     }
     fn ids(f: &T, out: &mut Vec<Sym>) {
         // A missing required id is empty (and reported already).
@@ -84,31 +76,22 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     }
 }
 
-/// Free text kept as it is (names, titles, notes; activity ids, which nothing refers to).
-pub(crate) struct Text<S = String>(PhantomData<S>);
-
 impl<S: for<'a> From<&'a str> + AsRef<str>> Codec for Text<S> {
-    type Field = S;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<S> {
         Some(S::from(c.req_text(col)))
     }
     fn encode(f: &S) -> Option<Value> {
         Some(Value::Text(f.as_ref().to_string()))
     }
+    fn cell(f: &S) -> Cell<'_> {
+        Cell::Text(Cow::Borrowed(f.as_ref()))
+    }
 }
-
-/// A term of a closed vocabulary or another parsed term (cadence, applies_to).
-pub(crate) struct Term<T>(PhantomData<T>);
 
 impl<T: FromStr + std::fmt::Display> Codec for Term<T>
 where
     T::Err: std::fmt::Display,
 {
-    type Field = T;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Text;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
         let t = c.required(col)?;
         c.parsed(col, Some(t), |s| {
@@ -119,15 +102,12 @@ where
     fn encode(f: &T) -> Option<Value> {
         Some(Value::Text(f.to_string()))
     }
+    fn cell(f: &T) -> Cell<'_> {
+        Cell::Text(Cow::Owned(f.to_string()))
+    }
 }
 
-/// A date, saved as `YYYY-MM-DD`.
-pub(crate) struct Date;
-
 impl Codec for Date {
-    type Field = NaiveDate;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Date;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<NaiveDate> {
         let t = c.required(col)?;
         c.date(col, Some(t))
@@ -135,21 +115,21 @@ impl Codec for Date {
     fn encode(f: &NaiveDate) -> Option<Value> {
         Some(Value::Text(f.format("%Y-%m-%d").to_string()))
     }
+    fn cell(f: &NaiveDate) -> Cell<'_> {
+        Cell::Date(*f)
+    }
 }
 
-/// A number.
-pub(crate) struct Number;
-
 impl Codec for Number {
-    type Field = f64;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<f64> {
         let t = c.required(col)?;
         c.parsed(col, Some(t), parse_number)
     }
     fn encode(f: &f64) -> Option<Value> {
         Some(Value::Number(*f))
+    }
+    fn cell(f: &f64) -> Cell<'_> {
+        Cell::Float(*f)
     }
 }
 
@@ -199,13 +179,7 @@ fn checked_number<R: Row, T>(
     })
 }
 
-/// A whole number >= 0 (`employees`, `expected`, `attended`), optional.
-pub(crate) struct Whole<N = u64>(PhantomData<N>);
-
 impl<N: Count> Codec for Whole<N> {
-    type Field = Option<N>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<N>> {
         let name = col.name;
         let n = checked_number(
@@ -221,15 +195,12 @@ impl<N: Count> Codec for Whole<N> {
     fn encode(f: &Option<N>) -> Option<Value> {
         f.map(|n| Value::Number(n.into() as f64))
     }
+    fn cell(f: &Option<N>) -> Cell<'_> {
+        f.map_or(Cell::Null, |n| Cell::Int(n.into() as i64))
+    }
 }
 
-/// A flag, false when empty; saved as `true` or nothing.
-pub(crate) struct Flag;
-
 impl Codec for Flag {
-    type Field = bool;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Bool;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<bool> {
         let t = c.text(col);
         let b = c.parsed(col, t, |s| {
@@ -245,6 +216,9 @@ impl Codec for Flag {
     fn encode(f: &bool) -> Option<Value> {
         f.then_some(Value::Bool(true))
     }
+    fn cell(f: &bool) -> Cell<'_> {
+        Cell::Bool(*f)
+    }
 }
 
 /// The items of a `;`-separated list (`；` too), cleaned, empty ones dropped.
@@ -252,21 +226,24 @@ fn items(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '；']).map(clean).filter(|x| !x.is_empty())
 }
 
+/// A list as a typed cell: null when empty, as it is saved.
+fn list_cell<S: AsRef<str>>(v: &[S]) -> Cell<'_> {
+    if v.is_empty() {
+        Cell::Null
+    } else {
+        Cell::TextList(v.iter().map(|s| Cow::Borrowed(s.as_ref())).collect())
+    }
+}
+
 fn list_value<S: AsRef<str>>(v: &[S]) -> Option<Value> {
     (!v.is_empty()).then(|| Value::List(v.iter().map(|s| s.as_ref().to_string()).collect()))
 }
 
-/// A list of interned ids (`activities.people`), optional.
-pub(crate) struct Ids<L>(PhantomData<L>);
-
 impl<T, L> Codec for Ids<L>
 where
-    T: From<Sym> + AsRef<str>,
+    T: From<Sym> + AsRef<str> + 'static,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
-    type Field = L;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let s = c.text(col).unwrap_or("");
         Some(items(s).map(|x| T::from(c.sym(x))).collect())
@@ -274,22 +251,19 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn cell(f: &L) -> Cell<'_> {
+        list_cell(f)
+    }
     fn ids(f: &L, out: &mut Vec<Sym>) {
         out.extend(f.iter().map(|x| Sym::new(x.as_ref())));
     }
 }
 
-/// A list of interned ids that must name at least one (`orgs.hosts`).
-pub(crate) struct SomeIds<L>(PhantomData<L>);
-
 impl<T, L> Codec for SomeIds<L>
 where
-    T: From<Sym> + AsRef<str>,
+    T: From<Sym> + AsRef<str> + 'static,
     L: FromIterator<T> + std::ops::Deref<Target = [T]>,
 {
-    type Field = L;
-    const REQUIRED: bool = true;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let list = Ids::<L>::decode(c, col)?;
         if list.is_empty() {
@@ -309,18 +283,15 @@ where
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
     }
+    fn cell(f: &L) -> Cell<'_> {
+        list_cell(f)
+    }
     fn ids(f: &L, out: &mut Vec<Sym>) {
         Ids::<L>::ids(f, out);
     }
 }
 
-/// Free-text tags (`units.tags`), optional.
-pub(crate) struct Tags;
-
 impl Codec for Tags {
-    type Field = Vec<String>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::TextList;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Vec<String>> {
         Some(
             c.text(col)
@@ -331,15 +302,12 @@ impl Codec for Tags {
     fn encode(f: &Vec<String>) -> Option<Value> {
         list_value(f)
     }
+    fn cell(f: &Vec<String>) -> Cell<'_> {
+        list_cell(f)
+    }
 }
 
-/// `duties.min_count`: a whole number >= 1, optional.
-pub(crate) struct MinCount;
-
 impl Codec for MinCount {
-    type Field = Option<u32>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Int;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<u32>> {
         Some(checked_number(
             c,
@@ -353,15 +321,12 @@ impl Codec for MinCount {
     fn encode(f: &Option<u32>) -> Option<Value> {
         f.map(|n| Value::Number(n as f64))
     }
+    fn cell(f: &Option<u32>) -> Cell<'_> {
+        f.map_or(Cell::Null, |n| Cell::Int(n.into()))
+    }
 }
 
-/// `duties.quorum`: a share in (0, 1], optional.
-pub(crate) struct Quorum;
-
 impl Codec for Quorum {
-    type Field = Option<f64>;
-    const REQUIRED: bool = false;
-    const TYPE: ColumnType = ColumnType::Float;
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Option<f64>> {
         Some(checked_number(
             c,
@@ -375,36 +340,17 @@ impl Codec for Quorum {
     fn encode(f: &Option<f64>) -> Option<Value> {
         f.map(Value::Number)
     }
+    fn cell(f: &Option<f64>) -> Cell<'_> {
+        f.map_or(Cell::Null, Cell::Float)
+    }
 }
 
-/// A column of a ledger table, as declared below.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TableColumn {
-    /// The column name (the model record's field).
-    pub name: &'static str,
-    /// Whether the column must be present, and filled in every row.
-    pub required: bool,
-    /// The type of its values in a typed table (Arrow).
-    pub ty: ColumnType,
-}
-
-/// Declares the ledger tables: for each, its model record, the ledger's vector of them and
-/// its columns in order, each a field and its codec.
-macro_rules! tables {
-    ($( $variant:ident => $record:ident in $vec:ident {
+/// What the ledger generates from the model's table declaration
+/// ([`for_each_table!`](crate::model::tables)): decoding a row, encoding the records.
+macro_rules! ledger_tables {
+    ($( $(#[$doc:meta])* $variant:ident => $record:ident in $vec:ident {
         $( $field:ident : $codec:ty ),* $(,)?
     } )*) => {
-        /// The declared columns of a table.
-        pub(crate) fn columns_of(table: Table) -> &'static [TableColumn] {
-            match table {
-                $( Table::$variant => &[$( TableColumn {
-                    name: stringify!($field),
-                    required: <$codec as Codec>::REQUIRED,
-                    ty: <$codec as Codec>::TYPE,
-                } ),*], )*
-            }
-        }
-
         /// Decodes one row into its table's vector; returns whether it was kept (a row with
         /// a problem is not).
         pub(crate) fn decode_row<R: Row>(
@@ -442,6 +388,15 @@ macro_rules! tables {
             }
         }
 
+        /// Every record of a table as typed cells, with its `x_` cells.
+        pub(crate) fn cell_rows(l: &Ledger, table: Table) -> Vec<(Vec<Cell<'_>>, &Extra)> {
+            match table {
+                $( Table::$variant => l.$vec.iter()
+                    .map(|r| (vec![$( <$codec as Codec>::cell(&r.$field) ),*], &r.extra))
+                    .collect(), )*
+            }
+        }
+
         /// Every record of a table as saved cells, with its `x_` cells.
         pub(crate) fn encode_rows(l: &Ledger, table: Table) -> Vec<(Vec<Option<Value>>, &Extra)> {
             match table {
@@ -453,118 +408,100 @@ macro_rules! tables {
     };
 }
 
-tables! {
-    Units => Unit in units {
-        id: Id<UnitId>,
-        kind: Term<UnitKind>,
-        name: Text,
-        parent: Maybe<Id<UnitId>>,
-        above_scale: Flag,
-        length_m: Maybe<Number>,
-        since: Maybe<Date>,
-        until: Maybe<Date>,
-        tags: Tags,
-        employees: Whole,
+for_each_table!(ledger_tables);
+
+impl TableDecoder<'_> {
+    /// Decodes one row into `part`, as its table is declared.
+    pub(crate) fn row<R: Row>(&self, pos: u64, row: &R, part: &mut Part, ids: &mut Interner) {
+        self.row_with(pos, row, part, ids, decode_row::<R>);
     }
-    Designations => DesignationRecord in designations {
-        unit: Id<UnitId>,
-        designation: Id<Designation>,
-        since: Date,
-        until: Maybe<Date>,
+}
+
+/// Decodes raw tables (JSON, Excel, records) into the typed model, collecting every
+/// problem; `read_problems` are those the reader already found.
+pub(crate) fn decode(tables: Vec<RawTable>, read_problems: Vec<Problem>) -> Decoded {
+    let mut out = Decoded {
+        read_problems,
+        ..Default::default()
+    };
+    let mut ids = Interner::default();
+    for raw in tables {
+        let dec = TableDecoder::new(raw.table, &raw.origin, &raw.header, raw.header_pos);
+        let mut part = dec.part();
+        for row in &raw.rows {
+            dec.row(row.pos, row, &mut part, &mut ids);
+        }
+        dec.finish(part, &mut out);
     }
-    Orgs => Org in orgs {
-        id: Id<OrgId>,
-        kind: Term<OrgKind>,
-        name: Text,
-        hosts: SomeIds<Vec<UnitId>>,
-        parent: Maybe<Id<OrgId>>,
-        established: Date,
-        dissolved: Maybe<Date>,
+    out
+}
+
+/// Encodes every table of a ledger (tables with no rows included, with no rows).
+pub fn encode(l: &Ledger) -> Vec<OutTable> {
+    Table::ALL
+        .into_iter()
+        .map(|table| encode_table(l, table))
+        .collect()
+}
+
+pub(crate) fn encode_table(l: &Ledger, table: Table) -> OutTable {
+    let (header, rows) = with_extras(table, encode_rows(l, table), |v| {
+        v.map(|v| Value::Text(v.to_string()))
+    });
+    OutTable {
+        table,
+        header,
+        rows,
     }
-    Elections => Election in elections {
-        org: Id<OrgId>,
-        date: Date,
-        note: Maybe<Text>,
+}
+
+/// One table of a ledger with typed cells, straight from its records (see
+/// [`crate::ledger::typed_table`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypedTable<'a> {
+    /// Which table.
+    pub table: Table,
+    /// Column names: the table's columns then the extra `x_` columns (sorted).
+    pub header: Vec<String>,
+    /// The type of each column: as declared ([`Table::columns`]), then text.
+    pub types: Vec<ColumnType>,
+    /// Rows, one cell per column: null where the record has nothing, but false for a flag.
+    pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// One table of a ledger with typed cells: the cells of [`encode_table`] as their declared
+/// types, taken from the records without a round trip through text.
+pub(crate) fn typed_table(l: &Ledger, table: Table) -> TypedTable<'_> {
+    let (header, rows) = with_extras(table, cell_rows(l, table), |v| {
+        v.map_or(Cell::Null, |v| Cell::Text(Cow::Borrowed(v)))
+    });
+    let mut types: Vec<ColumnType> = table.columns().iter().map(|c| c.ty).collect();
+    types.resize(header.len(), ColumnType::Text);
+    TypedTable {
+        table,
+        header,
+        rows,
+        types,
     }
-    People => Person in people {
-        id: Id<PersonId>,
-        name: Text,
-        birth_date: Maybe<Date>,
-        org: Maybe<Id<OrgId>>,
-        joined: Maybe<Date>,
-        confirmed: Maybe<Date>,
-        workplace: Maybe<Id<UnitId>>,
-    }
-    Roles => Role in roles {
-        person: Id<PersonId>,
-        role: Term<RoleKind>,
-        target: Id<TargetId>,
-        start: Date,
-        end: Maybe<Date>,
-    }
-    Initiatives => Initiative in initiatives {
-        id: Id<InitiativeId>,
-        kind: Term<InitiativeKind>,
-        programme: Term<Programme>,
-        title: Text,
-        unit: Maybe<Id<UnitId>>,
-        owner: Maybe<Id<OrgId>>,
-        start: Maybe<Date>,
-        deadline: Date,
-        weight: Maybe<Number>,
-    }
-    Progress => Progress in progress {
-        initiative: Id<InitiativeId>,
-        date: Date,
-        percent: Number,
-        note: Maybe<Text>,
-    }
-    Activities => Activity in activities {
-        id: Maybe<Text<ActivityId>>,
-        kind: Id<ActivityKind>,
-        date: Date,
-        subject: Id<TargetId>,
-        people: Ids<People>,
-        note: Maybe<Text<Box<str>>>,
-        expected: Whole<u32>,
-        attended: Whole<u32>,
-    }
-    Duties => Duty in duties {
-        id: Id<DutyId>,
-        activity: Id<ActivityKind>,
-        applies_to: Term<AppliesTo>,
-        cadence: Term<Cadence>,
-        min_count: MinCount,
-        from: Maybe<Date>,
-        to: Maybe<Date>,
-        quorum: Quorum,
-    }
-    Indicators => Indicator in indicators {
-        id: Id<IndicatorId>,
-        name: Text,
-        measure: Maybe<Text>,
-        aggregate: Maybe<Term<Aggregate>>,
-        formula: Maybe<Text>,
-    }
-    Observations => Observation in observations {
-        indicator: Id<IndicatorId>,
-        unit: Id<UnitId>,
-        date: Date,
-        value: Number,
-        note: Maybe<Text>,
-    }
-    Targets => Target in targets {
-        metric: Text,
-        scope: Maybe<Id<UnitId>>,
-        due: Date,
-        value: Number,
-        baseline: Maybe<Number>,
-    }
-    Exemptions => Exemption in exemptions {
-        duty: Id<DutyId>,
-        subject: Id<TargetId>,
-        from: Date,
-        to: Maybe<Date>,
-        reason: Maybe<Text>,
-    }
+}
+
+/// The header of a table (its declared columns, then the `x_` columns any record has,
+/// sorted) and its rows, each extended with its `x_` cells (`extra` makes one of a value,
+/// or of none).
+fn with_extras<'a, C>(
+    table: Table,
+    rows: Vec<(Vec<C>, &'a Extra)>,
+    extra: impl Fn(Option<&'a str>) -> C,
+) -> (Vec<String>, Vec<Vec<C>>) {
+    let extras: BTreeSet<&String> = rows.iter().flat_map(|(_, e)| e.keys()).collect();
+    let mut header: Vec<String> = table.columns().iter().map(|c| c.name.to_string()).collect();
+    header.extend(extras.iter().map(|s| s.to_string()));
+    let rows = rows
+        .into_iter()
+        .map(|(mut cells, e)| {
+            cells.extend(extras.iter().map(|k| extra(e.get(*k).map(String::as_str))));
+            cells
+        })
+        .collect();
+    (header, rows)
 }

@@ -11,11 +11,21 @@ use chrono::NaiveDate;
 use rayon::prelude::*;
 
 use super::problem::{quoted, short_number, Location, Problem, ProblemKind};
+use super::references::{reference_target, IdKind, Target};
 use crate::formula::{is_indicator_id, Expr};
 use crate::model::*;
 use crate::model::{Sym, SymMap, SymTable};
 
+/// Whether a dotted `targets.metric` (`tasks.on_time`, `duties.<duty id>.rate`) names a
+/// metric, given the ledger's duty ids and indicator ids.
+pub type MetricIds = fn(metric: &str, duties: &HashSet<&str>, indicators: &HashSet<&str>) -> bool;
+
 /// Options of a validation.
+///
+/// The default checks everything the ledger alone can check. Which metrics a target may
+/// name is the metric catalogue's to say, a layer above the ledger: [`Self::metric_ids`]
+/// passes it in. `ValidateOptions::full()` (defined with the catalogue) does, and so do
+/// `dangjian::load` and `Ledger::validate`.
 #[derive(Clone, Debug, Default)]
 pub struct ValidateOptions {
     /// The evaluation date for the "dated after the evaluation date" warning; default the
@@ -23,6 +33,10 @@ pub struct ValidateOptions {
     pub as_of: Option<NaiveDate>,
     /// Ids of rows that failed to decode: references to them are not reported again.
     pub failed_ids: HashSet<String>,
+    /// The check of the metric a target names when it has a dot; `None` (the default)
+    /// leaves such names unchecked. A name without a dot is an indicator id of the ledger,
+    /// and checked either way.
+    pub metric_ids: Option<MetricIds>,
 }
 
 fn at(table: Table, row: usize, column: &str) -> Location {
@@ -31,15 +45,6 @@ fn at(table: Table, row: usize, column: &str) -> Location {
         row,
         column: Some(column.to_string()),
     }
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum IdKind {
-    Unit = 1,
-    Org = 2,
-    Person = 3,
-    Initiative = 4,
 }
 
 /// The kind of each unit, org, person and initiative id, by symbol number (0 for none): a
@@ -56,17 +61,6 @@ impl Kinds {
             Some(3) => Some(IdKind::Person),
             Some(4) => Some(IdKind::Initiative),
             _ => None,
-        }
-    }
-}
-
-impl IdKind {
-    fn what(self) -> &'static str {
-        match self {
-            IdKind::Unit => "unit",
-            IdKind::Org => "org",
-            IdKind::Person => "person",
-            IdKind::Initiative => "initiative",
         }
     }
 }
@@ -122,41 +116,6 @@ impl<'a> Checker<'a> {
             }
         }
     }
-}
-
-/// What a reference column names.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Target {
-    /// A unit, org, person or initiative id, of one of these kinds.
-    Ids(&'static [IdKind]),
-    /// An indicator id.
-    Indicator,
-    /// A duty id.
-    Duty,
-}
-
-/// What each reference column must name; `None` for a column that is no reference. The
-/// one list of the references the checks below make.
-pub(crate) fn reference_target(table: Table, column: &str) -> Option<Target> {
-    use IdKind::*;
-    use Table as T;
-    const UNIT: &[IdKind] = &[Unit];
-    const ORG: &[IdKind] = &[Org];
-    let kinds = match (table, column) {
-        (T::Units, "parent") | (T::Designations, "unit") | (T::Orgs, "hosts") => UNIT,
-        (T::People, "workplace") | (T::Initiatives, "unit") => UNIT,
-        (T::Observations, "unit") | (T::Targets, "scope") => UNIT,
-        (T::Orgs, "parent") | (T::Elections, "org") | (T::People, "org") => ORG,
-        (T::Initiatives, "owner") => ORG,
-        (T::Roles, "person") | (T::Activities, "people") => &[Person],
-        (T::Roles, "target") | (T::Activities, "subject") => &[Unit, Org, Initiative],
-        (T::Progress, "initiative") => &[Initiative],
-        (T::Exemptions, "subject") => &[Unit, Org],
-        (T::Observations, "indicator") => return Some(Target::Indicator),
-        (T::Exemptions, "duty") => return Some(Target::Duty),
-        _ => return None,
-    };
-    Some(Target::Ids(kinds))
 }
 
 /// The kinds of id reference column `col` must name (none for another column).
@@ -219,7 +178,7 @@ pub(crate) fn validate_with(
         || {
             let (kinds, first) = ids(l, failed);
             let mut c = Checker::new(l, &kinds, failed);
-            references(&mut c);
+            references(&mut c, opts.metric_ids);
             pending_references(&mut c, pending);
             (first, c.out)
         },
@@ -419,7 +378,7 @@ impl<'a> SeenIds<'a> {
     }
 }
 
-fn references(c: &mut Checker<'_>) {
+fn references(c: &mut Checker<'_>, metric_ids: Option<MetricIds>) {
     let l = c.l;
     let roots: Vec<usize> = l
         .units
@@ -557,7 +516,7 @@ fn references(c: &mut Checker<'_>) {
             c.reference(s.sym(), Table::Targets, i, "scope");
         }
         let known = if t.metric.contains('.') {
-            crate::metrics::is_metric_id(&t.metric, &duties, &indicators)
+            metric_ids.is_none_or(|known| known(&t.metric, &duties, &indicators))
         } else {
             indicators.contains(t.metric.as_str())
         };

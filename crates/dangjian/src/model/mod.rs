@@ -14,6 +14,7 @@ pub mod indicators;
 pub mod initiatives;
 pub mod orgs;
 pub mod people;
+pub(crate) mod tables;
 pub mod units;
 pub mod vocab;
 pub(crate) mod words;
@@ -29,6 +30,7 @@ pub use indicators::{Aggregate, Indicator, Observation, Target};
 pub use initiatives::{Initiative, InitiativeKind, Programme, Progress};
 pub use orgs::{Election, Org, OrgKind};
 pub use people::{age_in_full_years, Person, Role, RoleKind};
+pub use tables::{ColumnType, Table, TableColumn};
 pub use units::{Designation, DesignationRecord, Unit, UnitKind};
 pub use vocab::{UnknownTerm, Vocabulary};
 
@@ -150,97 +152,10 @@ pub fn active_on(start: Option<NaiveDate>, end: Option<NaiveDate>, d: NaiveDate)
     start.is_none_or(|s| s <= d) && end.is_none_or(|e| d <= e)
 }
 
-/// The tables of a ledger, in the order of `docs/LEDGER.md`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum Table {
-    /// `units`
-    Units,
-    /// `designations`
-    Designations,
-    /// `orgs`
-    Orgs,
-    /// `elections`
-    Elections,
-    /// `people`
-    People,
-    /// `roles`
-    Roles,
-    /// `initiatives`
-    Initiatives,
-    /// `progress`
-    Progress,
-    /// `activities`
-    Activities,
-    /// `duties`
-    Duties,
-    /// `indicators`
-    Indicators,
-    /// `observations`
-    Observations,
-    /// `targets`
-    Targets,
-    /// `exemptions` (`docs/STATS.md`)
-    Exemptions,
-}
-
 impl Table {
-    /// Every table, in the order of `docs/LEDGER.md`.
-    pub const ALL: [Table; 14] = [
-        Table::Units,
-        Table::Designations,
-        Table::Orgs,
-        Table::Elections,
-        Table::People,
-        Table::Roles,
-        Table::Initiatives,
-        Table::Progress,
-        Table::Activities,
-        Table::Duties,
-        Table::Indicators,
-        Table::Observations,
-        Table::Targets,
-        Table::Exemptions,
-    ];
-
-    /// The table's name (`units`, `orgs`...): the CSV file stem, JSON key and sheet name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Units => "units",
-            Table::Designations => "designations",
-            Table::Orgs => "orgs",
-            Table::Elections => "elections",
-            Table::People => "people",
-            Table::Roles => "roles",
-            Table::Initiatives => "initiatives",
-            Table::Progress => "progress",
-            Table::Activities => "activities",
-            Table::Duties => "duties",
-            Table::Indicators => "indicators",
-            Table::Observations => "observations",
-            Table::Targets => "targets",
-            Table::Exemptions => "exemptions",
-        }
-    }
-
     /// Finds a table by name.
     pub fn from_name(name: &str) -> Option<Table> {
         Table::ALL.into_iter().find(|t| t.name() == name)
-    }
-
-    /// The table's columns in the order of `docs/LEDGER.md`: name, whether required, and
-    /// the type of the column in a typed table. They are declared once, with how each reads
-    /// and is written, in the ledger's table declarations.
-    ///
-    /// ```
-    /// use dangjian::model::Table;
-    /// let c = &Table::Orgs.columns()[5];
-    /// assert_eq!((c.name, c.required), ("established", true));
-    /// assert_eq!(c.ty, dangjian::rows::ColumnType::Date);
-    /// ```
-    pub fn columns(self) -> &'static [crate::ledger::TableColumn] {
-        crate::ledger::tables::columns_of(self)
     }
 }
 
@@ -291,65 +206,6 @@ impl Ledger {
     /// An empty ledger.
     pub fn new() -> Self {
         Self::default()
-    }
-
-    /// The number of rows of a table.
-    pub fn len_of(&self, table: Table) -> usize {
-        match table {
-            Table::Units => self.units.len(),
-            Table::Designations => self.designations.len(),
-            Table::Orgs => self.orgs.len(),
-            Table::Elections => self.elections.len(),
-            Table::People => self.people.len(),
-            Table::Roles => self.roles.len(),
-            Table::Initiatives => self.initiatives.len(),
-            Table::Progress => self.progress.len(),
-            Table::Activities => self.activities.len(),
-            Table::Duties => self.duties.len(),
-            Table::Indicators => self.indicators.len(),
-            Table::Observations => self.observations.len(),
-            Table::Targets => self.targets.len(),
-            Table::Exemptions => self.exemptions.len(),
-        }
-    }
-
-    /// Moves every record of `other` to the end of this ledger's tables (a table that is
-    /// empty here takes `other`'s vector as it is, without copying).
-    pub fn append(&mut self, other: &mut Ledger) {
-        move_to_end(&mut self.units, &mut other.units);
-        move_to_end(&mut self.designations, &mut other.designations);
-        move_to_end(&mut self.orgs, &mut other.orgs);
-        move_to_end(&mut self.elections, &mut other.elections);
-        move_to_end(&mut self.people, &mut other.people);
-        move_to_end(&mut self.roles, &mut other.roles);
-        move_to_end(&mut self.initiatives, &mut other.initiatives);
-        move_to_end(&mut self.progress, &mut other.progress);
-        move_to_end(&mut self.activities, &mut other.activities);
-        move_to_end(&mut self.duties, &mut other.duties);
-        move_to_end(&mut self.indicators, &mut other.indicators);
-        move_to_end(&mut self.observations, &mut other.observations);
-        move_to_end(&mut self.targets, &mut other.targets);
-        move_to_end(&mut self.exemptions, &mut other.exemptions);
-    }
-
-    /// Reserves room for `additional` more records of a table.
-    pub(crate) fn reserve(&mut self, table: Table, additional: usize) {
-        match table {
-            Table::Units => self.units.reserve(additional),
-            Table::Designations => self.designations.reserve(additional),
-            Table::Orgs => self.orgs.reserve(additional),
-            Table::Elections => self.elections.reserve(additional),
-            Table::People => self.people.reserve(additional),
-            Table::Roles => self.roles.reserve(additional),
-            Table::Initiatives => self.initiatives.reserve(additional),
-            Table::Progress => self.progress.reserve(additional),
-            Table::Activities => self.activities.reserve(additional),
-            Table::Duties => self.duties.reserve(additional),
-            Table::Indicators => self.indicators.reserve(additional),
-            Table::Observations => self.observations.reserve(additional),
-            Table::Targets => self.targets.reserve(additional),
-            Table::Exemptions => self.exemptions.reserve(additional),
-        }
     }
 
     /// The `id` of every record that has one, table by table.
