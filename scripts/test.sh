@@ -17,7 +17,9 @@ fi
 echo "==> installing test requirements"
 python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 
-echo "==> lint: cargo fmt, ruff, clippy, rustdoc (a warning is a failure)"
+echo "==> lint: layers, cargo fmt, ruff, clippy, rustdoc (a warning is a failure)"
+# Imports point down the layers, no files import each other, metrics are named by constants.
+python scripts/check_layers.py
 cargo fmt --all --check
 ruff check .
 ruff format --check .

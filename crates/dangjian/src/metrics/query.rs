@@ -91,8 +91,10 @@ impl Default for Query {
     }
 }
 
-/// One metric at one scope.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// One metric at one scope. Its serialization is the row of docs/METRICS.md's JSON: counts,
+/// days and periods (and every numerator and denominator) as integers where whole, `due`
+/// only where a target counts.
+#[derive(Clone, Debug, PartialEq)]
 pub struct MetricRow {
     /// The metric (`tasks.started`, `duty.patrol`, `target.coverage.org` as text).
     pub metric: MetricId,
@@ -110,11 +112,9 @@ pub struct MetricRow {
     /// The target value counting for this metric and scope, if any.
     pub target: Option<f64>,
     /// The due date of that target.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
     /// The metric's kind (decides how numbers are written: counts, days and periods as
     /// integers).
-    #[serde(skip)]
     pub kind: MetricKind,
 }
 
@@ -156,26 +156,9 @@ impl Evaluation {
     /// "denominator", "target"[, "due"]}]}`. Counts, days and periods, and integral
     /// numerators and denominators, are written as JSON integers; missing values as `null`.
     pub fn to_json(&self) -> serde_json::Value {
-        use serde_json::{Map, Value};
-        let rows = self
-            .rows
-            .iter()
-            .map(|r| {
-                let integral = r.kind.is_integral();
-                let mut m = Map::new();
-                m.insert("metric".into(), Value::String(r.metric.to_string()));
-                m.insert("scope".into(), Value::String(r.scope.as_str().to_string()));
-                m.insert("scope_name".into(), Value::String(r.scope_name.clone()));
-                m.insert("value".into(), json_number(r.value, integral));
-                m.insert("numerator".into(), json_number(r.numerator, true));
-                m.insert("denominator".into(), json_number(r.denominator, true));
-                m.insert("target".into(), json_number(r.target, integral));
-                if let Some(due) = r.due {
-                    m.insert("due".into(), Value::String(due.to_string()));
-                }
-                Value::Object(m)
-            })
-            .collect();
+        // The rows serialize as the contract says (MetricRow's own Serialize); a row that
+        // cannot fails nothing, it has only numbers and text.
+        let rows = serde_json::to_value(&self.rows).unwrap_or_default();
         crate::envelope::Header {
             output: crate::envelope::Output::Report,
             as_of: Some(self.as_of),
@@ -186,7 +169,7 @@ impl Evaluation {
             }),
             by: self.by,
         }
-        .envelope(Value::Array(rows))
+        .envelope(rows)
     }
 
     /// The row of `metric` at `scope`, if evaluated: `metric` a [`MetricId`]
@@ -209,16 +192,39 @@ impl Evaluation {
     }
 }
 
-/// A JSON number: an integer when `integral_ok` and the value is a whole number that JSON
-/// readers hold exactly; `null` when missing or not finite.
-fn json_number(v: Option<f64>, integral_ok: bool) -> serde_json::Value {
-    match v {
-        Some(x) if integral_ok && x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
-            serde_json::Value::from(x as i64)
+/// A number as the JSON rows write it: an integer when `integral_ok` and the value is a whole
+/// number that JSON readers hold exactly; `null` when missing or not finite.
+struct Number(Option<f64>, bool);
+
+impl Serialize for Number {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match *self {
+            Number(Some(x), true) if x.fract() == 0.0 && x.abs() < 9.007_199_254_740_992e15 => {
+                s.serialize_i64(x as i64)
+            }
+            Number(Some(x), _) if x.is_finite() => s.serialize_f64(x),
+            _ => s.serialize_none(),
         }
-        Some(x) => serde_json::Number::from_f64(x)
-            .map_or(serde_json::Value::Null, serde_json::Value::Number),
-        None => serde_json::Value::Null,
+    }
+}
+
+impl Serialize for MetricRow {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let integral = self.kind.is_integral();
+        let mut m = s.serialize_struct("MetricRow", 8)?;
+        m.serialize_field("metric", &self.metric)?;
+        m.serialize_field("scope", &self.scope)?;
+        m.serialize_field("scope_name", &self.scope_name)?;
+        m.serialize_field("value", &Number(self.value, integral))?;
+        m.serialize_field("numerator", &Number(self.numerator, true))?;
+        m.serialize_field("denominator", &Number(self.denominator, true))?;
+        m.serialize_field("target", &Number(self.target, integral))?;
+        match self.due {
+            Some(due) => m.serialize_field("due", &due)?,
+            None => m.skip_field("due")?,
+        }
+        m.end()
     }
 }
 
