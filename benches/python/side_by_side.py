@@ -99,7 +99,8 @@ def main() -> int:
         for n in names:
             v = values[n]
             ratio = v / values[base] if values[base] else float("nan")
-            cells.append(f"{v:.3f} {unit}" + ("" if n == base else f" ({ratio:.2f}x)"))
+            shown = "" if n == base or not values[base] else f" ({ratio:.2f}x)"
+            cells.append(f"{v:.3f} {unit}{shown}")
         print(f"| {label} | " + " | ".join(cells) + " |")
 
     line("wall, whole process", {n: med(walls[n]) for n in names})

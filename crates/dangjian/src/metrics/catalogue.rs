@@ -58,7 +58,7 @@ impl Registered for super::targets::Targets {
 }
 
 /// Every family, once, in catalogue order (the order of `docs/METRICS.md`).
-pub(crate) static FAMILIES: [&dyn Registered; 8] = [
+pub(crate) static FAMILIES: [&dyn Registered; 10] = [
     &super::tasks::Tasks,
     &super::cadres::Cadres,
     &super::leading::Leading,
@@ -67,6 +67,8 @@ pub(crate) static FAMILIES: [&dyn Registered; 8] = [
     &super::targets::Targets,
     &super::coverage::Coverage,
     &super::orgs::Orgs,
+    &super::coverage::Liaison,
+    &super::orgs::Workshops,
 ];
 
 static CATALOGUE: LazyLock<Vec<MetricDef>> =
@@ -405,11 +407,11 @@ mod tests {
                 "coverage.org",
                 "coverage.own_org",
                 "coverage.work",
-                "coverage.liaison",
                 "orgs.viable",
                 "orgs.renewal_overdue",
                 "orgs.renewal_due",
                 "members.no_org_life",
+                "coverage.liaison",
                 "workshops.red",
                 "committees.two_new",
             ]

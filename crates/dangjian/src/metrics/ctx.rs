@@ -42,8 +42,8 @@ pub(crate) trait Group: Send + Sync {
     fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]);
 }
 
-/// How many families may keep a per-query cache (there are 8 families).
-pub(crate) const CACHES: usize = 8;
+/// How many values a query may cache: one for each family at most (10 families).
+pub(crate) const CACHES: usize = 12;
 
 /// A query resolved against the ledger.
 pub(crate) struct Ctx<'e, 'a> {

@@ -288,15 +288,15 @@ fn day_number(d: NaiveDate) -> i64 {
     i64::from(chrono::Datelike::num_days_from_ce(&d))
 }
 
-/// Assesses obligation `ob` of duty `d` on [`from`, `as_of`].
+/// Assesses obligation `ob` of duty `d` (whose index is `ix`) on [`from`, `as_of`].
 pub(crate) fn eval_obligation(
     e: &Index<'_>,
     (from, as_of): (NaiveDate, NaiveDate),
-    d: DutyIx,
+    (d, ix): (DutyIx, &DutyIndex),
     ob: &Obligation,
 ) -> ObligationEval {
     let duty = &e.l.duties[d];
-    let (all, idx): (&[NaiveDate], &[ActivityIx]) = match e.duty_index(d).kind {
+    let (all, idx): (&[NaiveDate], &[ActivityIx]) = match ix.kind {
         Some(k) => e.activities(ob.subject, k),
         None => (&[], &[]),
     };
@@ -467,7 +467,7 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Vec<ObligationEval>] {
                 ix.obligations
                     .par_iter()
                     .with_min_len(1024)
-                    .map(|ob| eval_obligation(e, window, DutyIx::new(d), ob))
+                    .map(|ob| eval_obligation(e, window, (DutyIx::new(d), ix), ob))
                     .collect()
             })
             .collect()

@@ -11,7 +11,7 @@
 //! keeps its items sorted by anchor: the items of one scope are a binary-searched range.
 //! Nothing rescans the ledger per scope row or per evaluation date.
 
-use std::any::Any;
+use std::any::{Any, TypeId};
 // Fx hashing: string ids are looked up once per activity and attendee when indexing.
 use rustc_hash::FxHashMap as HashMap;
 
@@ -48,18 +48,23 @@ pub(crate) struct Index<'a> {
 /// The indexes the families build for themselves, kept by their type: the index holds them
 /// without knowing them.
 #[derive(Default)]
-pub(crate) struct FamilyData(Vec<Box<dyn Any + Send + Sync>>);
+pub(crate) struct FamilyData(Vec<(TypeId, Box<dyn Any + Send + Sync>)>);
 
 impl FamilyData {
     /// Keeps `value` (one value per type).
     pub(crate) fn with<T: Any + Send + Sync>(mut self, value: T) -> Self {
-        self.0.push(Box::new(value));
+        self.0.push((TypeId::of::<T>(), Box::new(value)));
         self
     }
 
-    /// The value of type `T`, if one was kept.
+    /// The value of type `T`, if one was kept (the type ids are compared first, without a
+    /// call through each box).
     pub(crate) fn get<T: Any>(&self) -> Option<&T> {
-        self.0.iter().find_map(|v| v.downcast_ref::<T>())
+        let want = TypeId::of::<T>();
+        self.0
+            .iter()
+            .find(|(t, _)| *t == want)
+            .and_then(|(_, v)| v.downcast_ref::<T>())
     }
 }
 

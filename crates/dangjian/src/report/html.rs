@@ -846,11 +846,13 @@ fn forecast_cell(o: &mut String, t: &crate::metrics::TaskRow) {
     }
 }
 
-/// The enterprise coverage metrics (the coverage family's), in catalogue order.
+/// The enterprise coverage metrics (the coverage and liaison families'), in catalogue order.
 fn coverage_metrics() -> Vec<MetricId> {
+    use crate::metrics::coverage::{Coverage, Liaison};
     use crate::metrics::ctx::Family;
-    crate::metrics::coverage::Coverage::METRICS
+    Coverage::METRICS
         .iter()
+        .chain(Liaison::METRICS)
         .map(|m| MetricId::Catalogue(m.def.id))
         .collect()
 }
