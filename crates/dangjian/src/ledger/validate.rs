@@ -205,9 +205,17 @@ pub(crate) fn validate_with(
 /// The kind of each unit, org, person and initiative id (where it is first defined), and
 /// the problems of ids used twice there, in duties and in indicators.
 fn ids(l: &Ledger, failed: &HashSet<String>) -> (Kinds, Vec<Problem>) {
+    ids_sized(l, failed, Sym::count())
+}
+
+/// [`ids`] with the table of kinds first sized for `count` symbols. It grows for any larger
+/// one: while another thread interns, a symbol can have a number at or past
+/// `Sym::count()`, and an id left out of the table would make every reference to it
+/// "missing".
+fn ids_sized(l: &Ledger, failed: &HashSet<String>, count: usize) -> (Kinds, Vec<Problem>) {
     // Where each id is first defined.
     let mut table: SymTable<(Table, u32)> = SymTable::new();
-    let mut kinds = Kinds(vec![0; Sym::count()]);
+    let mut kinds = Kinds(vec![0; count]);
     let none = Kinds::default();
     let mut c = Checker::new(l, &none, failed);
     let all = l
@@ -241,9 +249,10 @@ fn ids(l: &Ledger, failed: &HashSet<String>) -> (Kinds, Vec<Problem>) {
             }
             None => {
                 table.insert(id, (t, row as u32));
-                if let Some(k) = kinds.0.get_mut(id.index()) {
-                    *k = kind as u8;
+                if id.index() >= kinds.0.len() {
+                    kinds.0.resize(id.index() + 1, 0);
                 }
+                kinds.0[id.index()] = kind as u8;
             }
         }
     }
@@ -1132,6 +1141,31 @@ fn warnings(c: &mut Checker<'_>, as_of: Option<NaiveDate>) {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn an_id_numbered_past_the_count_of_symbols_still_has_its_kind() {
+        // As when another thread's intern is under way: the table starts smaller than the
+        // ids' numbers (here empty) and must still know every id's kind.
+        let mut l = crate::model::Ledger::new();
+        l.units.push(crate::model::Unit::new(
+            "count-race-d",
+            crate::model::UnitKind::District,
+            "区",
+        ));
+        l.orgs.push(crate::model::Org::new(
+            "count-race-b",
+            crate::model::OrgKind::Branch,
+            "支部",
+            vec![crate::model::UnitId::new("count-race-d")],
+            chrono::NaiveDate::from_ymd_opt(2019, 1, 1).unwrap(),
+        ));
+        let (kinds, problems) = super::ids_sized(&l, &Default::default(), 0);
+        assert!(problems.is_empty());
+        let d = crate::model::Sym::new("count-race-d");
+        let b = crate::model::Sym::new("count-race-b");
+        assert_eq!(kinds.get(d), Some(super::IdKind::Unit));
+        assert_eq!(kinds.get(b), Some(super::IdKind::Org));
+    }
+
     use super::SeenIds;
 
     #[test]

@@ -204,7 +204,10 @@ impl Sym {
     pub fn index(self) -> usize {
         self.0.get() as usize - 1
     }
-    /// How many symbols the process has interned so far: every [`Sym::index`] is below it.
+    /// How many symbols the process has finished interning. While other threads intern,
+    /// a symbol can have a number at or past this count (its number was handed out before
+    /// an earlier one's text was stored): size an array by it, and grow it for the symbols
+    /// you hold.
     pub fn count() -> usize {
         TEXTS.count()
     }
