@@ -33,21 +33,10 @@ from ._ledger import DateLike, Ledger, _date
 from ._table import Table
 from ._types import Freq, UnitKind
 
-#: The plotting API; the rest of the module's names (its imports among them) are not.
-__all__ = [
-    "CJK_FONTS",
-    "STATUS_COLOURS",
-    "STATUS_STYLE",
-    "cjk_font",
-    "coverage_by",
-    "duty_heatmap",
-    "task_status",
-    "trend",
-]
-
 
 def __dir__() -> List[str]:
-    """What ``dir(dangjian.plot)`` and tab completion show: the API only."""
+    """What ``dir(dangjian.plot)`` and tab completion show: the API (``__all__``, at the end
+    of this file), not the module's imports."""
     return sorted(__all__)
 
 

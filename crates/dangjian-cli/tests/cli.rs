@@ -2,17 +2,8 @@
 
 use std::process::Command;
 
-fn dangjian(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dangjian"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::dangjian;
 
 fn tmp(name: &str) -> std::path::PathBuf {
     let p = std::env::temp_dir().join(format!("dangjian-cli-{}-{name}", std::process::id()));

@@ -1,18 +1,7 @@
 //! `dangjian report --format html`: the dashboard page from the command line.
 
-use std::process::Command;
-
-fn dangjian(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dangjian"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::dangjian;
 
 #[test]
 fn report_format_html_writes_the_page_to_a_file() {

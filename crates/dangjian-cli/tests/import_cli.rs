@@ -2,19 +2,9 @@
 //! what a replaced row changes.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-fn dangjian(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_dangjian"))
-        .args(args)
-        .output()
-        .expect("runs");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+mod common;
+use common::dangjian;
 
 /// A fresh folder holding the example ledger (a CSV folder, `ledger`) and `file` with
 /// `text`.
