@@ -258,18 +258,11 @@ fn breakdown(
     zh: &str,
     en: &str,
 ) {
-    use dangjian::metrics::{coverage, leading, orgs, tasks};
-    let wanted = [
-        tasks::TOTAL,
-        tasks::PROGRESS,
-        tasks::OVERDUE,
-        coverage::ORG,
-        coverage::WORK,
-        leading::CHIEF_COVERAGE,
-        leading::LIAISON_COVERAGE,
-        orgs::VIABLE,
-        orgs::NO_ORG_LIFE,
-    ];
+    // The page's breakdown columns but the share started, which a terminal has no room for.
+    let wanted: Vec<MetricId> = dangjian::report::BREAKDOWN
+        .into_iter()
+        .filter(|m| *m != dangjian::metrics::tasks::STARTED)
+        .collect();
     let mut scopes: Vec<&str> = Vec::new();
     for r in &ev.rows {
         if !scopes.contains(&r.scope.as_str()) {

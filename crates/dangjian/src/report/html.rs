@@ -1369,8 +1369,9 @@ fn trend_section(o: &mut String, d: &Data<'_>) {
     o.push_str("</div></section>\n");
 }
 
-/// Columns of the `--by` breakdown.
-const BREAKDOWN: [MetricId; 10] = [
+/// Columns of the `--by` breakdown, on the page and (but the share started) in the text
+/// report.
+pub const BREAKDOWN: [MetricId; 10] = [
     tasks::TOTAL,
     tasks::STARTED,
     tasks::PROGRESS,

@@ -49,7 +49,7 @@ mod labels;
 mod svg;
 
 pub use fmt::{figure, row_text};
-pub use html::{escape, ledger_card, metrics_table, page};
+pub use html::{escape, ledger_card, metrics_table, page, BREAKDOWN};
 pub use labels::Labels;
 
 /// How much the page shows.
