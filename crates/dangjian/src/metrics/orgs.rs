@@ -46,7 +46,7 @@ impl Family for Workshops {
     type Figures = Figures;
     const METRICS: &'static [Metric<Figures>] = WORKSHOP_METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
-        figures(ctx, s, false)
+        workshop_figures(ctx, s)
     }
 }
 
@@ -284,8 +284,25 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
         two_new += usize::from(org.kind == OrgKind::TwoNewCommittee);
     }
 
-    let red = e
-        .designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
+    let red = red_workshops(ctx, s);
+
+    Figures {
+        branches,
+        viable,
+        elected,
+        renewal_overdue: overdue,
+        renewal_due: due,
+        eligible,
+        absent,
+        red_workshops: red,
+        two_new,
+    }
+}
+/// The red workshops in scope on `as_of`: units holding the `red_workshop` designation then.
+fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
+    let (e, as_of) = (ctx.e, ctx.as_of);
+    let l = e.l;
+    e.designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
         .map(|units| {
             units
                 .iter()
@@ -300,17 +317,22 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                 })
                 .count()
         })
-        .unwrap_or(0);
+        .unwrap_or(0)
+}
 
+/// What `workshops.red` and `committees.two_new` read: the red workshops and the active
+/// two-new committees in scope, without the rest of the organisation figures.
+fn workshop_figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
+    let (e, as_of) = (ctx.e, ctx.as_of);
+    let l = e.l;
+    let two_new = e
+        .orgs_in(s)
+        .into_iter()
+        .filter(|&o| l.orgs[o].active_on(as_of) && l.orgs[o].kind == OrgKind::TwoNewCommittee)
+        .count();
     Figures {
-        branches,
-        viable,
-        elected,
-        renewal_overdue: overdue,
-        renewal_due: due,
-        eligible,
-        absent,
-        red_workshops: red,
+        red_workshops: red_workshops(ctx, s),
         two_new,
+        ..Figures::default()
     }
 }
