@@ -113,6 +113,9 @@ def ensure_ledger(exe: Path, root: Path, districts: int, seed: int) -> Path:
     tmp = out.with_name(out.name + ".partial")
     shutil.rmtree(tmp, ignore_errors=True)
     root.mkdir(parents=True, exist_ok=True)
+    # An existing folder is a CSV folder whatever its name (a new `x.partial` would be
+    # refused as no ledger form).
+    tmp.mkdir()
     t = time.perf_counter()
     cmd = [str(exe), "generate", "--districts", str(districts), "--seed", str(seed), "--to", str(tmp)]
     print("generating:", " ".join(cmd), file=sys.stderr)
