@@ -18,7 +18,7 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
-use dangjian::output::{Header, Named, Output};
+use dangjian::output::{Header, NamePlan, Named, Output};
 use dangjian::report::Labels;
 use dangjian::rows::Row;
 use render::Format;
@@ -293,13 +293,8 @@ fn table_text<R: Row + serde::Serialize>(
         )?),
         Format::Csv => {
             let labels = Labels::new(l);
-            let named: Vec<Named<'_, R>> = rows
-                .iter()
-                .map(|row| Named {
-                    row,
-                    labels: &labels,
-                })
-                .collect();
+            let plan = NamePlan::of::<R>();
+            let named = Named::all(rows, &labels, &plan);
             render::table(&named, format, &Default::default()).map_err(failure)
         }
         Format::Text | Format::Md => {

@@ -254,13 +254,8 @@ impl PyLedger {
             }
             // The names beside the ids (subject_name, holder_name...), as the page shows them.
             let labels = dangjian::report::Labels::new(&self.inner);
-            let named: Vec<_> = rows
-                .iter()
-                .map(|row| dangjian::output::Named {
-                    row,
-                    labels: &labels,
-                })
-                .collect();
+            let plan = dangjian::output::NamePlan::of::<T>();
+            let named = dangjian::output::Named::all(&rows, &labels, &plan);
             arrow::batch(&named).map_err(arrow_error)
         })?;
         PyArrowTable::new(py, kind, batch)

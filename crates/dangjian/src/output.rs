@@ -36,15 +36,16 @@ pub fn envelope_named<R: Row + serde::Serialize>(
     rows: &[R],
     labels: &Labels<'_>,
 ) -> Result<Value, serde_json::Error> {
-    let named = rows
+    let plan = NamePlan::of::<R>();
+    let named = Named::all(rows, labels, &plan)
         .iter()
-        .map(|row| Named { row, labels }.to_json())
+        .map(Named::to_json)
         .collect::<Result<Vec<_>, _>>()?;
     Ok(header.envelope(Value::Array(named)))
 }
 
 /// Whom an id column names.
-#[derive(Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Names {
     /// A unit, an organisation or a key task.
     Node,
@@ -69,6 +70,26 @@ fn name_column(id: &str, columns: &[Column]) -> Option<(&'static str, Names)> {
     (!columns.iter().any(|c| c.name == *name)).then_some((*name, *who))
 }
 
+/// Where a row type's names go: for each of its columns, the name column right after it,
+/// if the column is an id that names something. Worked out once per table, not per row.
+pub struct NamePlan {
+    /// The row type's columns, each with the name column beside it.
+    beside: Vec<(&'static str, Option<(&'static str, Names)>)>,
+}
+
+impl NamePlan {
+    /// The plan of row type `R`.
+    pub fn of<R: Row>() -> NamePlan {
+        let own = R::columns();
+        NamePlan {
+            beside: own
+                .iter()
+                .map(|c| (c.name, name_column(c.name, &own)))
+                .collect(),
+        }
+    }
+}
+
 /// A row with the names of what its ids name, each right after its id, as the page shows
 /// them: `subject` then `subject_name` (西周路), `holder` then `holder_name`, likewise `scope`,
 /// `unit`, `owner`, `leader` and `parent`. A name is null where the id is, or names nothing
@@ -76,17 +97,18 @@ fn name_column(id: &str, columns: &[Column]) -> Option<(&'static str, Names)> {
 ///
 /// ```
 /// use dangjian::metrics::{Engine, ObligationRow, Query};
-/// use dangjian::output::Named;
+/// use dangjian::output::{NamePlan, Named};
 /// use dangjian::report::Labels;
 /// use dangjian::rows::{Cell, Row};
 ///
 /// let ledger = dangjian::example();
 /// let rows = Engine::new(&ledger).obligations(&Query::default()).unwrap();
 /// let labels = Labels::new(&ledger);
+/// let plan = NamePlan::of::<ObligationRow>();
 /// let cols: Vec<&str> = Named::<ObligationRow>::columns().iter().map(|c| c.name).collect();
 /// assert_eq!(cols[..5], ["duty", "subject", "subject_name", "holder", "holder_name"]);
 /// let patrol = rows.iter().find(|r| r.subject.as_str() == "xizhou_road").unwrap();
-/// let named = Named { row: patrol, labels: &labels };
+/// let named = Named { row: patrol, labels: &labels, plan: &plan };
 /// assert!(matches!(&named.cells()[2], Cell::Text(name) if name == "西周路"));
 /// ```
 pub struct Named<'a, R> {
@@ -94,23 +116,26 @@ pub struct Named<'a, R> {
     pub row: &'a R,
     /// The ledger's names.
     pub labels: &'a Labels<'a>,
+    /// Where the names go ([`NamePlan::of`] the row type).
+    pub plan: &'a NamePlan,
 }
 
-impl<R: Row> Named<'_, R> {
-    fn name(&self, id: &Cell<'_>, who: Names) -> Cell<'static> {
+impl<'a, R: Row> Named<'a, R> {
+    /// The rows of a table, named: the plan is worked out once for all of them.
+    pub fn all(rows: &'a [R], labels: &'a Labels<'a>, plan: &'a NamePlan) -> Vec<Named<'a, R>> {
+        rows.iter().map(|row| Named { row, labels, plan }).collect()
+    }
+
+    fn name(&self, id: &Cell<'_>, who: Names) -> Cell<'a> {
         let Cell::Text(id) = id else {
             return Cell::Null;
         };
+        // The ledger's own text, borrowed, not a copy per row.
         let name = match who {
-            Names::Node => self.labels.name(id),
-            Names::Person => self.labels.person(id),
+            Names::Node => self.labels.name_of(id),
+            Names::Person => self.labels.person_of(id),
         };
-        // The labels give the id back when it names nothing.
-        if name == id.as_ref() {
-            Cell::Null
-        } else {
-            Cell::Text(name.to_string().into())
-        }
+        name.map_or(Cell::Null, |n| Cell::Text(n.into()))
     }
 
     /// The row as a JSON object: its own serialization, with the names inserted after
@@ -122,14 +147,12 @@ impl<R: Row> Named<'_, R> {
         let Value::Object(own) = serde_json::to_value(self.row)? else {
             return serde_json::to_value(self.row);
         };
-        let columns = R::columns();
         let cells = self.row.cells();
         let mut out = Map::new();
         for (k, v) in own {
-            let named = name_column(&k, &columns);
-            let id = columns.iter().position(|c| c.name == k);
+            let at = self.plan.beside.iter().position(|(c, _)| *c == k);
             out.insert(k, v);
-            if let (Some((name, who)), Some(i)) = (named, id) {
+            if let Some((i, Some((name, who)))) = at.map(|i| (i, self.plan.beside[i].1)) {
                 let value = match self.name(&cells[i], who) {
                     Cell::Text(t) => Value::String(t.into_owned()),
                     _ => Value::Null,
@@ -158,11 +181,10 @@ impl<R: Row> Row for Named<'_, R> {
     }
 
     fn cells(&self) -> Vec<Cell<'_>> {
-        let own = R::columns();
         let cells = self.row.cells();
         let mut out = Vec::with_capacity(cells.len() + 2);
-        for (c, cell) in own.iter().zip(cells) {
-            let name = name_column(c.name, &own).map(|(_, who)| self.name(&cell, who));
+        for ((_, beside), cell) in self.plan.beside.iter().zip(cells) {
+            let name = beside.map(|(_, who)| self.name(&cell, who));
             out.push(cell);
             out.extend(name);
         }

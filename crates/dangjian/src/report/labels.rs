@@ -65,6 +65,16 @@ impl<'l> Labels<'l> {
         self.nodes.get(id).copied().unwrap_or(id)
     }
 
+    /// The name of a unit, org or key task, if `id` names one (the ledger's own text).
+    pub fn name_of(&self, id: &str) -> Option<&'l str> {
+        self.nodes.get(id).copied()
+    }
+
+    /// The name of a person, if `id` names one (the ledger's own text).
+    pub fn person_of(&self, id: &str) -> Option<&'l str> {
+        self.people.get(id).copied()
+    }
+
     /// The name of a person; the id itself when it names none.
     pub fn person<'a>(&'a self, id: &'a str) -> &'a str {
         self.people.get(id).copied().unwrap_or(id)
