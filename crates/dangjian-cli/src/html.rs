@@ -1,7 +1,7 @@
 //! `dangjian report --format html [--to PATH]`: the dashboard page of the core crate
 //! (`dangjian::report::page`), written to a file or to standard output.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::report::{page, PageOptions};
@@ -37,35 +37,12 @@ impl ReportFormat {
     }
 }
 
-/// Writes the page of `q` to `to` (atomically: a sibling temporary file renamed into
-/// place), or to standard output; says where it went on standard error.
-pub fn write(
-    l: &Ledger,
-    q: &Query,
-    data: Option<&Path>,
-    to: Option<&PathBuf>,
-) -> Result<(), String> {
+/// The page of `q` (its size said when written to a file: `main::emit` writes it).
+pub fn page_text(l: &Ledger, q: &Query, data: Option<&Path>) -> Result<String, String> {
     let engine = Engine::new(l);
     let opts = PageOptions {
         data: data.map(|p| p.display().to_string()),
         ..PageOptions::default()
     };
-    let html = page(l, &engine, q, &opts).map_err(|e| e.to_string())?;
-    let Some(to) = to else {
-        print!("{html}");
-        return Ok(());
-    };
-    let tmp = to.with_extension("html.tmp");
-    std::fs::write(&tmp, &html)
-        .and_then(|()| std::fs::rename(&tmp, to))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {}: {e}", to.display())
-        })?;
-    eprintln!(
-        "wrote {} ({} KB); open it in a browser, it needs no network",
-        to.display(),
-        html.len().div_ceil(1024)
-    );
-    Ok(())
+    page(l, &engine, q, &opts).map_err(|e| e.to_string())
 }

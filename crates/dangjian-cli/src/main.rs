@@ -310,9 +310,11 @@ fn json_text(v: &serde_json::Value) -> Result<String, Failure> {
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
 /// said on stderr) or to standard output.
-fn emit(text: &str, to: Option<&std::path::Path>) -> Result<(), Failure> {
+fn emit(text: impl AsRef<[u8]>, to: Option<&std::path::Path>) -> Result<(), Failure> {
+    let text = text.as_ref();
     let Some(path) = to else {
-        print!("{text}");
+        use std::io::Write;
+        std::io::stdout().write_all(text)?;
         return Ok(());
     };
     let mut tmp = path.as_os_str().to_owned();
@@ -350,9 +352,7 @@ fn stats_out<R: Row + serde::Serialize>(
         };
         let head = stats::SheetHead::for_filing(table, l, scope, as_of);
         let bytes = stats::to_xlsx_bytes(rows, &stats::headers_zh(table), table.id(), &head)?;
-        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
-        eprintln!("wrote {}", path.display());
-        return Ok(());
+        return emit(bytes, Some(path));
     }
     let names = dashboard::names(l);
     let text = match format {
@@ -545,11 +545,19 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let l = load(q.data.as_ref())?;
             t.lap("load and validate");
             if summary {
-                return emit(&summary::summary(&l), to.as_deref());
+                return emit(summary::summary(&l), to.as_deref());
             }
             let Some(format) = format.table() else {
-                return html::write(&l, &q.query(), q.data.as_deref(), to.as_ref())
-                    .map_err(|message| Failure { code: 2, message });
+                let page = html::page_text(&l, &q.query(), q.data.as_deref())
+                    .map_err(|message| Failure { code: 2, message })?;
+                emit(page.as_bytes(), to.as_deref())?;
+                if to.is_some() {
+                    eprintln!(
+                        "the page is {} KB; open it in a browser, it needs no network",
+                        page.len().div_ceil(1024)
+                    );
+                }
+                return Ok(());
             };
             let engine = Engine::new(&l);
             t.lap("index (Engine::new)");
