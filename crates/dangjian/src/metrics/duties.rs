@@ -169,7 +169,7 @@ fn merge_spans(mut spans: Vec<(NaiveDate, NaiveDate)>) -> Vec<(NaiveDate, NaiveD
 
 /// Builds the obligations of every duty.
 pub(crate) fn index(e: Lookup<'_>) -> Vec<DutyIndex> {
-    let l = &*e.l;
+    let l = e.l;
     // Exempt spans by duty and subject node.
     let mut exempt: std::collections::HashMap<(&str, Node), Vec<(NaiveDate, NaiveDate)>> =
         std::collections::HashMap::new();

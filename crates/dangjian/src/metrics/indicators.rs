@@ -74,7 +74,7 @@ pub(crate) struct IndicatorIndex {
 
 /// Builds the indicator index.
 pub(crate) fn index(e: Lookup<'_>) -> IndicatorIndex {
-    let l = &*e.l;
+    let l = e.l;
     let mut ix = IndicatorIndex::default();
     for (i, x) in l.indicators.iter().enumerate() {
         ix.ids.entry(x.id.as_str().to_string()).or_insert(i as u32);
