@@ -36,7 +36,7 @@ pub(crate) mod excel;
 pub(crate) mod json;
 pub mod problem;
 pub(crate) mod raw;
-mod references;
+pub(crate) mod references;
 pub(crate) mod tables;
 pub mod template;
 pub mod validate;
