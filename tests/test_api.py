@@ -190,3 +190,17 @@ def test_generate_is_deterministic_valid_and_saves_what_it_returns(tmp_path):
     assert 18_000 < a.counts["people"] < 22_000
     with pytest.raises(ValueError):
         dj.generate(districts=0)
+
+
+def test_generate_gives_ids_of_the_shape_asked_and_the_same_metrics():
+    rows = {}
+    for ids in ("numbered", "uuid", "identity"):
+        ds = dj.generate(seed=2, ids=ids)
+        person = ds.table("people").to_pylist()[0]["id"]
+        assert len(person) == {"numbered": 2, "uuid": 36, "identity": 18}[ids], person
+        rows[ids] = [
+            {k: v for k, v in r.items() if k != "scope"} for r in ds.metrics(as_of="2019-07-31").to_pylist()
+        ]
+    assert rows["uuid"] == rows["numbered"] == rows["identity"]
+    with pytest.raises(ValueError):
+        dj.generate(ids="serial")

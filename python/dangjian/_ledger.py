@@ -468,12 +468,22 @@ def load(path: PathLike, progress: Optional[Callable[[str, int, int], None]] = N
     return Ledger(_dangjian.load(os.fspath(path), progress))
 
 
-def generate(districts: int = 1, seed: int = 0, path: Optional[PathLike] = None) -> Ledger:
+def generate(
+    districts: int = 1,
+    seed: int = 0,
+    path: Optional[PathLike] = None,
+    ids: str = "numbered",
+) -> Ledger:
     """A synthetic ledger of the example's shape: ``districts`` districts of about 1,400
     units, 10,000 people and 35,000 activities each (under a city root when more than one),
     the same for the same ``districts`` and ``seed``; valid, with data imperfect enough that
     every metric has work to do. Saved to ``path`` too when given (a CSV folder, ``.json``
     or ``.xlsx``), as ``dangjian generate --districts N --seed S --to PATH`` does.
+
+    ``ids`` is the shape of the ids: ``"numbered"`` in a row (``p3094``), ``"uuid"`` (every
+    unit, organisation, person, initiative and activity a UUID) or ``"identity"`` (people
+    by 18-character identity numbers, the others by long numbers in no order); only the
+    names change, the records and metrics are the same (``--ids`` of the command line).
 
     >>> import dangjian as dj
     >>> ds = dj.generate(seed=1)
@@ -482,7 +492,7 @@ def generate(districts: int = 1, seed: int = 0, path: Optional[PathLike] = None)
     >>> 0 < ds.metrics(metrics="coverage.org").to_pylist()[0]["value"] < 1
     True
     """
-    ledger = Ledger(_dangjian.generate(int(districts), int(seed)))
+    ledger = Ledger(_dangjian.generate(int(districts), int(seed), str(ids)))
     if path is not None:
         ledger.save(path)
     return ledger

@@ -105,6 +105,12 @@ enum Command {
         /// Seed of the random stream: the same districts and seed give the same ledger.
         #[arg(long, default_value_t = 0)]
         seed: u64,
+        /// What the ids look like: numbered in a row (`p3094`), uuid (every unit,
+        /// organisation, person, initiative and activity a UUID) or identity (people by
+        /// 18-character identity numbers, the others by long numbers in no order). Only the
+        /// names change: the records and metrics are the same.
+        #[arg(long, default_value = "numbered", value_parser = id_shape_arg)]
+        ids: dangjian::synth::IdShape,
         /// Where to write: JSON (.json), Excel (.xlsx) or a CSV folder (a path without an
         /// extension, or an existing folder).
         #[arg(long)]
@@ -226,6 +232,11 @@ struct QueryArgs {
     /// Young-cadre age: at or under this many full years.
     #[arg(long, default_value_t = 35)]
     young_age: i32,
+}
+
+/// The shape of a generated ledger's ids (`--ids`).
+fn id_shape_arg(s: &str) -> Result<dangjian::synth::IdShape, String> {
+    s.parse()
 }
 
 /// A date option, read as a ledger cell is (`2019/7/31` too), with the ledger's wording.
@@ -516,18 +527,20 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate {
             districts,
             seed,
+            ids,
             to,
             force,
         } => {
             ledger::check_destination(&to, force)?;
             let spec = dangjian::synth::Spec {
                 seed,
+                ids,
                 ..dangjian::synth::Spec::districts(districts as usize)
             };
             let l = dangjian::synth::generate(&spec);
             ledger::save(&l, &to)?;
             eprintln!(
-                "wrote {} ({districts} district(s), seed {seed}): {} units, {} orgs, {} people, {} activities",
+                "wrote {} ({districts} district(s), seed {seed}, {ids} ids): {} units, {} orgs, {} people, {} activities",
                 to.display(),
                 l.units.len(),
                 l.orgs.len(),

@@ -479,6 +479,61 @@ fn generate_writes_a_valid_deterministic_ledger_that_reports() {
 }
 
 #[test]
+fn generate_writes_the_same_ledger_with_uuids_or_identity_numbers_and_the_same_rows() {
+    let rows_of = |ids: &str| {
+        let dir = tmp(&format!("gen-ids-{ids}"));
+        let (code, _, err) = dangjian(&[
+            "generate",
+            "--seed",
+            "4",
+            "--ids",
+            ids,
+            "--to",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0, "{err}");
+        assert!(err.contains(&format!("seed 4, {ids} ids")), "{err}");
+        let people = std::fs::read_to_string(dir.join("people.csv")).unwrap();
+        let first = people
+            .lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .next()
+            .unwrap()
+            .to_string();
+        let (code, out, err) = dangjian(&[
+            "report",
+            "--data",
+            dir.to_str().unwrap(),
+            "--as-of",
+            "2019-07-31",
+            "--format",
+            "json",
+        ]);
+        assert_eq!(code, 0, "{err}");
+        let _ = std::fs::remove_dir_all(&dir);
+        let mut v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        // Only names change: the root's id aside, the rows are the same.
+        for r in v["rows"].as_array_mut().unwrap() {
+            r["scope"] = serde_json::Value::Null;
+        }
+        (first, v["rows"].clone())
+    };
+    let (p, numbered) = rows_of("numbered");
+    assert_eq!(p, "p0");
+    let (p, uuid) = rows_of("uuid");
+    assert_eq!((p.len(), &p[14..15]), (36, "4"), "{p}");
+    assert_eq!(uuid, numbered);
+    let (p, identity) = rows_of("identity");
+    assert_eq!(p.len(), 18, "{p}");
+    assert_eq!(identity, numbered);
+    let (code, _, err) = dangjian(&["generate", "--ids", "serial", "--to", "x"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("numbered, uuid or identity"), "{err}");
+}
+
+#[test]
 fn stats_org_life_md_shows_percentages_and_xlsx_has_the_chinese_headers() {
     // At 31 July 2019, January to July are assessed: 7 months, and August to December
     // are empty cells. Rates are percentages in Markdown, numbers in CSV.

@@ -592,18 +592,23 @@ fn template(py: Python<'_>) -> PyResult<PyLedger> {
     Ok(PyLedger::new(ledger))
 }
 
-/// A synthetic ledger of `districts` districts (`dangjian::synth`), deterministic per seed.
+/// A synthetic ledger of `districts` districts (`dangjian::synth`), deterministic per seed,
+/// with ids of the shape `ids` (`numbered`, `uuid` or `identity`).
 #[pyfunction]
-#[pyo3(signature = (districts=1, seed=0))]
-fn generate(py: Python<'_>, districts: usize, seed: u64) -> PyResult<PyLedger> {
+#[pyo3(signature = (districts=1, seed=0, ids="numbered"))]
+fn generate(py: Python<'_>, districts: usize, seed: u64, ids: &str) -> PyResult<PyLedger> {
     if districts == 0 {
         return Err(pyo3::exceptions::PyValueError::new_err(
             "`districts` must be at least 1",
         ));
     }
+    let ids: dangjian::synth::IdShape = ids
+        .parse()
+        .map_err(pyo3::exceptions::PyValueError::new_err)?;
     let ledger = detached(py, "generate", move || {
         Ok(dangjian::synth::generate(&dangjian::synth::Spec {
             seed,
+            ids,
             ..dangjian::synth::Spec::districts(districts)
         }))
     })?;

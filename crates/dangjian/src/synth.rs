@@ -44,6 +44,9 @@
 
 use std::collections::HashSet;
 
+mod ids;
+pub use ids::IdShape;
+
 use chrono::{Datelike, NaiveDate};
 
 use crate::calendar::{add_days, add_months, add_years, days_in_month};
@@ -97,6 +100,10 @@ pub struct Spec {
     pub history_months: u32,
     /// The evaluation date: the latest activity is on this day.
     pub as_of: NaiveDate,
+    /// What the ids look like: numbered in a row (the default), UUIDs or identity and
+    /// other long numbers ([`IdShape`]). Only the names change: the same spec and seed
+    /// give the same records and the same metrics whatever the shape.
+    pub ids: IdShape,
 }
 
 fn ymd(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -129,6 +136,7 @@ impl Spec {
             attendance_min: 0.4,
             history_months: 14,
             as_of: ymd(2019, 7, 31),
+            ids: IdShape::Numbered,
         }
     }
 
@@ -157,6 +165,7 @@ impl Spec {
             attendance_min: 0.6,
             history_months: 16,
             as_of: ymd(2019, 7, 31),
+            ids: IdShape::Numbered,
         }
     }
 
@@ -316,6 +325,7 @@ pub fn generate(spec: &Spec) -> Ledger {
         instructor: None,
     };
     g.run();
+    ids::reshape(&mut g.l, spec.ids, spec.seed);
     g.l
 }
 

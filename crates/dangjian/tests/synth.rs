@@ -224,3 +224,137 @@ fn leadership_links_reach_enterprises_directly_or_through_an_org_some_ended_some
     assert!(links.iter().any(|r| r.start > spec.as_of));
     assert!(links.iter().all(|r| leaders.contains(r.person.as_str())));
 }
+
+/// Each text of `v` that `to` maps, mapped (ids, wherever they are written).
+fn rename_texts(v: &mut serde_json::Value, to: &std::collections::HashMap<String, String>) {
+    match v {
+        serde_json::Value::String(s) => {
+            if let Some(t) = to.get(s.as_str()) {
+                *s = t.clone();
+            }
+        }
+        serde_json::Value::Array(a) => a.iter_mut().for_each(|x| rename_texts(x, to)),
+        serde_json::Value::Object(o) => o.values_mut().for_each(|x| rename_texts(x, to)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_id_shape_gives_the_same_ledger_but_for_its_names_and_the_same_metrics() {
+    use dangjian::synth::IdShape;
+    for base in [town(), three_small_districts()] {
+        let numbered = generate(&base);
+        for shape in [IdShape::Uuid, IdShape::Identity] {
+            let spec = Spec {
+                ids: shape,
+                ..base.clone()
+            };
+            let l = generate(&spec);
+            assert_eq!(errors(&l), Vec::<String>::new(), "{shape}");
+            assert_eq!(l, generate(&spec), "{shape}: deterministic");
+            // The records correspond one to one: new id to old, by position.
+            let mut back = std::collections::HashMap::new();
+            let pairs = [
+                (
+                    ids(&l.units, |u| u.id.as_str()),
+                    ids(&numbered.units, |u| u.id.as_str()),
+                ),
+                (
+                    ids(&l.orgs, |o| o.id.as_str()),
+                    ids(&numbered.orgs, |o| o.id.as_str()),
+                ),
+                (
+                    ids(&l.people, |p| p.id.as_str()),
+                    ids(&numbered.people, |p| p.id.as_str()),
+                ),
+                (
+                    ids(&l.initiatives, |i| i.id.as_str()),
+                    ids(&numbered.initiatives, |i| i.id.as_str()),
+                ),
+            ];
+            for (new, old) in &pairs {
+                assert_eq!(new.len(), old.len());
+                for (n, o) in new.iter().zip(old) {
+                    assert_ne!(n, o);
+                    assert!(
+                        back.insert(n.to_string(), o.to_string()).is_none(),
+                        "{n} twice"
+                    );
+                }
+            }
+            let people: Vec<&str> = pairs[2].0.clone();
+            let acts: Vec<&str> = l
+                .activities
+                .iter()
+                .map(|a| a.id.as_ref().map_or("", |i| i.as_str()))
+                .collect();
+            assert_eq!(
+                acts.iter().collect::<std::collections::HashSet<_>>().len(),
+                acts.len(),
+                "activity ids are unique"
+            );
+            match shape {
+                IdShape::Uuid => {
+                    for id in people.iter().chain(&acts).chain(&pairs[0].0) {
+                        let b = id.as_bytes();
+                        assert_eq!(b.len(), 36, "{id}");
+                        assert!([8, 13, 18, 23].iter().all(|&i| b[i] == b'-'), "{id}");
+                        assert_eq!(b[14], b'4', "{id}");
+                        assert!(b"89ab".contains(&b[19]), "{id}");
+                    }
+                }
+                _ => {
+                    for id in &people {
+                        assert_eq!(id.len(), 18, "{id}");
+                        assert!(id[..17].bytes().all(|c| c.is_ascii_digit()), "{id}");
+                    }
+                    for id in acts.iter().chain(&pairs[0].0).chain(&pairs[1].0) {
+                        assert!(id.bytes().all(|c| c.is_ascii_digit()), "{id}");
+                    }
+                }
+            }
+            // Renamed back, every record is the numbered one (activity ids aside).
+            let mut a = serde_json::to_value(&l).unwrap();
+            let mut b = serde_json::to_value(&numbered).unwrap();
+            for v in [&mut a, &mut b] {
+                for act in v["activities"].as_array_mut().unwrap() {
+                    act["id"] = serde_json::Value::Null;
+                }
+            }
+            rename_texts(&mut a, &back);
+            assert!(a == b, "{shape}: the records differ beyond their ids");
+            // The same metrics, at the root and by area.
+            for by in [None, Some(UnitKind::Area)] {
+                let q = Query {
+                    as_of: Some(spec.as_of),
+                    by,
+                    ..Query::default()
+                };
+                let rows = |l: &Ledger, back: &std::collections::HashMap<String, String>| {
+                    let mut rows: Vec<String> = Engine::new(l)
+                        .evaluate(&q)
+                        .unwrap()
+                        .rows
+                        .iter()
+                        .map(|r| {
+                            let mut v = serde_json::to_value(r).unwrap();
+                            rename_texts(&mut v, back);
+                            v.to_string()
+                        })
+                        .collect();
+                    rows.sort();
+                    rows
+                };
+                assert_eq!(
+                    rows(&l, &back),
+                    rows(&numbered, &Default::default()),
+                    "{shape} {by:?}"
+                );
+            }
+        }
+    }
+}
+
+fn ids<T>(v: &[T], id: impl Fn(&T) -> &str) -> Vec<&str> {
+    v.iter().map(id).collect()
+}
