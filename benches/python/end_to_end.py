@@ -1,9 +1,10 @@
 """End to end, as users run it: every metric at the root of a generated ledger, from its CSV
 folder, each tool a fresh process.
 
-For each ledger size (`--districts 20,100`) the ledger is generated with `dangjian generate
---districts N --seed S` when missing (under `target/bench-ledgers/`), then these run side
-by side, round-robin, `--repeat` times each:
+For each ledger size (`--districts 20,100`) and id shape (`--ids numbered,uuid,identity`,
+default numbered) the ledger is generated with `dangjian generate --districts N --seed S
+--ids SHAPE` when missing (under `target/bench-ledgers/`: `districts-N`, `districts-N-uuid`,
+`districts-N-identity`), then these run side by side, round-robin, `--repeat` times each:
 
 - `dangjian report --data DIR --as-of DATE --format json` (the release CLI);
 - Python: `import dangjian; dangjian.load(DIR).metrics(as_of=DATE)` (the `dangjian` module
@@ -105,9 +106,12 @@ def dangjian_exe(given: str | None) -> Path:
     return exe
 
 
-def ensure_ledger(exe: Path, root: Path, districts: int, seed: int) -> Path:
-    """The CSV folder of `districts` districts, generated when missing."""
-    out = root / (f"districts-{districts}" + ("" if seed == 0 else f"-seed{seed}"))
+def ensure_ledger(exe: Path, root: Path, districts: int, seed: int, ids: str = "numbered") -> Path:
+    """The CSV folder of `districts` districts with ids of the shape `ids`, generated when
+    missing."""
+    out = root / (
+        f"districts-{districts}" + ("" if seed == 0 else f"-seed{seed}") + ("" if ids == "numbered" else f"-{ids}")
+    )
     if (out / "units.csv").exists():
         return out
     tmp = out.with_name(out.name + ".partial")
@@ -117,7 +121,7 @@ def ensure_ledger(exe: Path, root: Path, districts: int, seed: int) -> Path:
     # refused as no ledger form).
     tmp.mkdir()
     t = time.perf_counter()
-    cmd = [str(exe), "generate", "--districts", str(districts), "--seed", str(seed), "--to", str(tmp)]
+    cmd = [str(exe), "generate", "--districts", str(districts), "--seed", str(seed), "--ids", ids, "--to", str(tmp)]
     print("generating:", " ".join(cmd), file=sys.stderr)
     subprocess.run(cmd, check=True)
     tmp.rename(out)
@@ -186,6 +190,11 @@ def main() -> int:
     ap.add_argument("--districts", default="20,100", help="ledger sizes, comma separated (default 20,100)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument(
+        "--ids",
+        default="numbered",
+        help="id shapes of the ledgers, comma separated: numbered, uuid, identity (`dangjian generate --ids`)",
+    )
+    ap.add_argument(
         "--repeat", type=int, default=3, help="runs of each tool per ledger (default 3); the median is reported"
     )
     ap.add_argument("--as-of", default="2019-07-31")
@@ -225,18 +234,18 @@ def main() -> int:
     results = []
     bad = 0
     with tempfile.TemporaryDirectory() as tmp:
-        for n in [int(x) for x in args.districts.split(",")]:
-            path = ensure_ledger(exe, args.ledgers, n, args.seed)
+        for n, ids in [(int(x), i.strip()) for x in args.districts.split(",") for i in args.ids.split(",")]:
+            path = ensure_ledger(exe, args.ledgers, n, args.seed, ids)
             facts = ledger_facts(path)
             runs: Dict[str, List[Dict[str, float]]] = {t: [] for t in tools}
             outputs: Dict[str, Path] = {}
             print(
-                f"{districts(n)}: {facts.get('units', 0):,} units, {facts.get('people', 0):,} people, {facts.get('activities', 0):,} activities, {facts['bytes'] / 1e6:.1f} MB",
+                f"{districts(n)}, {ids} ids: {facts.get('units', 0):,} units, {facts.get('people', 0):,} people, {facts.get('activities', 0):,} activities, {facts['bytes'] / 1e6:.1f} MB",
                 file=sys.stderr,
             )
             for r in range(args.repeat):
                 for tool in tools:
-                    out = Path(tmp) / f"{n}-{tool}-{r}.json"
+                    out = Path(tmp) / f"{n}-{ids}-{tool}-{r}.json"
                     m = run(command(tool, path), out, env)
                     runs[tool].append(m)
                     outputs.setdefault(tool, out)
@@ -262,6 +271,7 @@ def main() -> int:
             results.append(
                 {
                     "districts": n,
+                    "ids": ids,
                     "seed": args.seed,
                     "facts": facts,
                     "rows": len(ref["rows"]),
@@ -290,7 +300,7 @@ def print_report(results, tools: List[str], args, env) -> None:
 
     def label(res) -> str:
         f = res["facts"]
-        return f"{districts(res['districts'])} ({f.get('units', 0) / 1e3:,.0f}k units, {f.get('people', 0) / 1e3:,.0f}k people, {f.get('activities', 0) / 1e3:,.0f}k activities, {f['bytes'] / 1e6:.1f} MB CSV)"
+        return f"{name(res)} ({f.get('units', 0) / 1e3:,.0f}k units, {f.get('people', 0) / 1e3:,.0f}k people, {f.get('activities', 0) / 1e3:,.0f}k activities, {f['bytes'] / 1e6:.1f} MB CSV)"
 
     print(f"\nmachine: {machine()}")
     print(f"load average at the end: {os.getloadavg()[0]:.2f}; {versions(env)}; dangjian at {git_head()}")
@@ -312,23 +322,29 @@ def print_report(results, tools: List[str], args, env) -> None:
     print("|---|" + "---:|" * len(tools))
     for res in results:
         cells = [f"{statistics.median(r['cpu'] for r in res['runs'][t]):.2f} s" for t in tools]
-        print(f"| {districts(res['districts'])} | " + " | ".join(cells) + " |")
+        print(f"| {name(res)} | " + " | ".join(cells) + " |")
     print("\npeak memory (max RSS of the process, largest run):\n")
     print(head)
     print("|---|" + "---:|" * len(tools))
     for res in results:
         cells = [fmt_mib(max(r["rss_mib"] for r in res["runs"][t])) for t in tools]
-        print(f"| {districts(res['districts'])} | " + " | ".join(cells) + " |")
+        print(f"| {name(res)} | " + " | ".join(cells) + " |")
     print()
     for res in results:
         others = ", ".join(f"{t} {'agrees' if ok else 'DISAGREES'}" for t, ok in res["agree"].items())
         print(
-            f"{districts(res['districts'])}: {res['rows']} rows from {res['reference']}; {others or 'nothing to compare'}"
+            f"{name(res)}: {res['rows']} rows from {res['reference']}; {others or 'nothing to compare'}"
         )
 
 
 def districts(n: int) -> str:
     return f"{n} district" + ("s" if n != 1 else "")
+
+
+def name(res) -> str:
+    """A ledger's size and, unless numbered, the shape of its ids."""
+    ids = res.get("ids", "numbered")
+    return districts(res["districts"]) + ("" if ids == "numbered" else f", {ids} ids")
 
 
 def fmt_mib(m: float) -> str:

@@ -42,7 +42,7 @@ use serde_json::Value as Json;
 use crate::ledger::problem::{Location, Problem, ProblemKind};
 use crate::ledger::references::{reference_target, IdKind, Target};
 use crate::metrics::{Appended, Engine, Evaluation, Memo, Query, QueryError};
-use crate::model::{Activity, Ledger, Observation, Progress, Sym, Table};
+use crate::model::{Activity, ActivityId, Ledger, Observation, Progress, Sym, Table};
 
 /// A ledger in memory with its engine and the values of recent evaluations, taking writes.
 pub struct Live {
@@ -202,24 +202,16 @@ impl Live {
         let l = self.engine.ledger();
         for (i, a) in l.activities.iter().enumerate().skip(activities) {
             if let Some(id) = &a.id {
-                let h = hash_id(id.as_str());
+                let h = hash_id(id);
                 let acts = &l.activities;
                 // The first row of an id is the stored one (a valid ledger has one).
                 if self
                     .activity_ids
-                    .find(h, |&r| {
-                        acts[r as usize].id.as_ref().map(|x| x.as_str()) == Some(id.as_str())
-                    })
+                    .find(h, |&r| acts[r as usize].id.as_ref() == Some(id))
                     .is_none()
                 {
                     self.activity_ids.insert_unique(h, i as u32, |&r| {
-                        hash_id(
-                            acts[r as usize]
-                                .id
-                                .as_ref()
-                                .map(|x| x.as_str())
-                                .unwrap_or_default(),
-                        )
+                        acts[r as usize].id.as_ref().map_or(0, hash_id)
                     });
                 }
             }
@@ -237,12 +229,10 @@ impl Live {
     }
 
     /// The stored activity with id `id`.
-    fn activity(&self, id: &str) -> Option<&Activity> {
+    fn activity(&self, id: &ActivityId) -> Option<&Activity> {
         let acts = &self.ledger().activities;
         self.activity_ids
-            .find(hash_id(id), |&r| {
-                acts[r as usize].id.as_ref().map(|x| x.as_str()) == Some(id)
-            })
+            .find(hash_id(id), |&r| acts[r as usize].id.as_ref() == Some(id))
             .map(|&r| &acts[r as usize])
     }
 
@@ -437,7 +427,7 @@ impl Live {
 }
 
 /// The hash of an activity id in [`Live`]'s table.
-fn hash_id(id: &str) -> u64 {
+fn hash_id(id: &ActivityId) -> u64 {
     use std::hash::BuildHasher;
     rustc_hash::FxBuildHasher.hash_one(id)
 }
@@ -553,7 +543,7 @@ impl Checks<'_> {
     }
 
     fn activities(&mut self, rows: &[Activity], fresh: &mut Vec<Activity>) {
-        let mut seen: FxHashMap<&str, usize> = FxHashMap::default();
+        let mut seen: FxHashMap<&ActivityId, usize> = FxHashMap::default();
         for (i, a) in rows.iter().enumerate() {
             let row = self.pos(i);
             self.reference(Table::Activities, row, "subject", a.subject.sym());
@@ -601,7 +591,7 @@ impl Checks<'_> {
                     ));
                 }
             }
-            let Some(id) = a.id.as_ref().map(|x| x.as_str()) else {
+            let Some(id) = a.id.as_ref() else {
                 self.error(
                     ProblemKind::MissingValue,
                     row,

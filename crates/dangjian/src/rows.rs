@@ -199,11 +199,17 @@ id_cells!(
     OrgId,
     PersonId,
     InitiativeId,
-    ActivityId,
     DutyId,
     IndicatorId,
     TargetId
 );
+
+impl CellValue for ActivityId {
+    const TYPE: ColumnType = ColumnType::Text;
+    fn cell(&self) -> Cell<'_> {
+        Cell::Text(self.text().into_cow())
+    }
+}
 
 /// A closed vocabulary (unit kinds, roles, task status...) is its identifier.
 impl<V: Vocabulary> CellValue for V {

@@ -283,11 +283,12 @@ fn every_id_shape_gives_the_same_ledger_but_for_its_names_and_the_same_metrics()
                 }
             }
             let people: Vec<&str> = pairs[2].0.clone();
-            let acts: Vec<&str> = l
+            let act_texts: Vec<String> = l
                 .activities
                 .iter()
-                .map(|a| a.id.as_ref().map_or("", |i| i.as_str()))
+                .map(|a| a.id.as_ref().map_or(String::new(), |i| i.to_string()))
                 .collect();
+            let acts: Vec<&str> = act_texts.iter().map(String::as_str).collect();
             assert_eq!(
                 acts.iter().collect::<std::collections::HashSet<_>>().len(),
                 acts.len(),

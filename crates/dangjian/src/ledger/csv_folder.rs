@@ -8,8 +8,9 @@ use super::decode::Decoded;
 use super::decode::{Interner, Part, TableDecoder};
 use super::problem::{Location, Problem, ProblemKind};
 use super::raw::{clean, Origin, OutTable, RawRow, RawTable};
+use super::tables::patch_ids;
 use super::{write_atomically, LedgerError, Progress};
-use crate::model::Table;
+use crate::model::{Sym, Table};
 
 /// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.
 pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
@@ -327,12 +328,24 @@ impl TableRead {
                 let reused = spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
                 let mut part = reused.unwrap_or_else(|| dec.part());
                 let mut structure = Vec::new();
-                scan(block, line, |line, record| {
+                // Ids in no order are looked up together at the end of the block.
+                ids.defer(true);
+                let scanned = scan(block, line, |line, record| {
                     if let Some(p) = extra_cells(&file, line, record, width) {
                         structure.push(p);
                     }
                     dec.row(line, record, &mut part, &mut ids);
-                })?;
+                });
+                ids.defer(false);
+                let syms = ids.resolve();
+                if !syms.is_empty() {
+                    let to = |s: Sym| s.pending_index().map_or(s, |k| syms[k]);
+                    patch_ids(&mut part.ledger, self.table, 0, &to);
+                    for p in &mut part.pending {
+                        p.id = to(p.id);
+                    }
+                }
+                scanned?;
                 Ok((part, structure))
             })
             .collect();
@@ -731,7 +744,7 @@ mod tests {
         std::fs::remove_dir_all(&dir).ok();
         let mut out = Decoded::default();
         let ids = r.part.ledger.activities.iter();
-        let ids = ids.map(|a| a.id.as_ref().map_or("", |i| i.as_str()).to_string());
+        let ids = ids.map(|a| a.id.as_ref().map_or(String::new(), |i| i.to_string()));
         let ids = ids.collect();
         let dec = TableDecoder::new(r.table, &r.origin, &r.header, r.header_pos);
         dec.finish(r.part, &mut out);

@@ -206,11 +206,19 @@ impl SourceMap {
 ///
 /// Most ids end in a number (`p3094`, `d0ob12`, `a143r8`): those are found by their text
 /// before the number (the same as the id before it, most often, in a list of one branch's
-/// members) and then by the number in an array, without hashing the id. The others (and
-/// numbers too sparse for an array: see [`Numbered`]) are kept inline (ids of up to 8 bytes
-/// as a number, longer ones up to 24 bytes as text), so a hit compares bytes in the table
-/// itself instead of following a pointer into the interned texts; both tables hash with
-/// [`NearHasher`](crate::model::ids::NearHasher).
+/// members) and then by the number in an array, without hashing the id. Ids of up to 8
+/// bytes are kept as a number, longer ones up to 24 bytes as text, so a hit compares bytes
+/// in the table itself instead of following a pointer into the interned texts; both tables
+/// hash with [`NearHasher`](crate::model::ids::NearHasher).
+///
+/// Ids in no order (UUIDs made on phones, identity and other long numbers) are kept as
+/// their bits in tables of their own ([`Flat`]): 16 and 24 bytes an entry, no text. A
+/// reference to one of those is a cache miss into a table of a million ids, so while a
+/// block of CSV is decoded ([`Interner::defer`]) their lookups are put off: the id is
+/// recorded and its field holds a stand-in ([`Sym::pending`]); at the end of the block
+/// they are looked up together ([`Interner::resolve`]), each group's table entries
+/// touched before they are read so that the misses overlap, and the block's records are
+/// patched.
 #[derive(Default)]
 pub(crate) struct Interner {
     numbered: Numbered,
@@ -218,8 +226,29 @@ pub(crate) struct Interner {
     /// 16 bytes an entry, and no text to hash or compare.
     short: NearMap<u64>,
     /// Ids of 9 to 18 digits (identity numbers...) as a number: see [`digits_key`].
-    digits: NearMap<u64>,
+    digits: Flat<u64>,
+    /// UUIDs in lowercase and in uppercase as their 128 bits (see
+    /// [`uuid_bits`](crate::model::ids::uuid_bits)).
+    uuids: [Flat<[u64; 2]>; 2],
     seen: NearMap<compact_str::CompactString>,
+    /// Whether lookups in `digits` and `uuids` are put off, and those put off so far.
+    defer: bool,
+    pending: Vec<Pending>,
+    /// The texts of the ids put off, one after the other (for those not found).
+    pending_text: String,
+}
+
+/// An id whose lookup is put off: its key and where its text is in `pending_text`.
+#[derive(Clone, Copy)]
+struct Pending {
+    key: Key,
+    end: u32,
+}
+
+#[derive(Clone, Copy)]
+enum Key {
+    Digits(u64),
+    Uuid([u64; 2], bool),
 }
 
 /// An id of 9 to 18 ASCII digits, or of digits ending in `X` or `x` (identity numbers), as
@@ -245,11 +274,16 @@ fn digits_key(b: &[u8]) -> Option<u64> {
     }
 }
 
+use crate::model::ids::{Flat, FlatKey};
+
 type NearMap<K> =
     std::collections::HashMap<K, Sym, std::hash::BuildHasherDefault<crate::model::ids::NearHasher>>;
 
 impl Interner {
     pub(crate) fn sym(&mut self, s: &str) -> Sym {
+        if let Some((bits, upper)) = crate::model::ids::uuid_bits(s.as_bytes()) {
+            return self.keyed(Key::Uuid([(bits >> 64) as u64, bits as u64], upper), s);
+        }
         if let Some(x) = self.numbered.sym(s) {
             return x;
         }
@@ -262,12 +296,7 @@ impl Interner {
             return x;
         }
         if let Some(key) = digits_key(s.as_bytes()) {
-            if let Some(&x) = self.digits.get(&key) {
-                return x;
-            }
-            let x = Sym::new(s);
-            self.digits.insert(key, x);
-            return x;
+            return self.keyed(Key::Digits(key), s);
         }
         if let Some(&x) = self.seen.get(s) {
             return x;
@@ -275,6 +304,66 @@ impl Interner {
         let x = Sym::new(s);
         self.seen.insert(compact_str::CompactString::new(s), x);
         x
+    }
+
+    /// The symbol of an id kept by its key, or a stand-in while lookups are put off.
+    #[inline]
+    fn keyed(&mut self, key: Key, s: &str) -> Sym {
+        if self.defer {
+            self.pending_text.push_str(s);
+            self.pending.push(Pending {
+                key,
+                end: self.pending_text.len() as u32,
+            });
+            return Sym::pending(self.pending.len() - 1);
+        }
+        self.lookup(key, || Sym::new(s))
+    }
+
+    #[inline]
+    fn lookup(&mut self, key: Key, make: impl FnOnce() -> Sym) -> Sym {
+        match key {
+            Key::Digits(k) => self.digits.get_or_insert(k, k.hash(), make),
+            Key::Uuid(k, upper) => self.uuids[usize::from(upper)].get_or_insert(k, k.hash(), make),
+        }
+    }
+
+    /// From now on (`true`) ids kept by a key are only recorded, and given stand-ins,
+    /// until [`Interner::resolve`]; texts of the block must stay under 4 GB.
+    pub(crate) fn defer(&mut self, on: bool) {
+        self.defer = on;
+    }
+
+    /// Looks up the ids put off since the last call, in order: their symbols.
+    pub(crate) fn resolve(&mut self) -> Vec<Sym> {
+        const GROUP: usize = 16;
+        let pending = std::mem::take(&mut self.pending);
+        let text = std::mem::take(&mut self.pending_text);
+        let mut out = Vec::with_capacity(pending.len());
+        let mut start = 0usize;
+        for group in pending.chunks(GROUP) {
+            // Every entry of the group is read first, so that their cache misses overlap;
+            // the lookups that follow find them in cache.
+            let mut touched = 0u64;
+            for p in group {
+                touched ^= match p.key {
+                    Key::Digits(k) => self.digits.touch(k.hash()),
+                    Key::Uuid(k, upper) => self.uuids[usize::from(upper)].touch(k.hash()),
+                };
+            }
+            std::hint::black_box(touched);
+            for p in group {
+                let end = p.end as usize;
+                let s = &text[start..end];
+                out.push(self.lookup(p.key, || Sym::new(s)));
+                start = end;
+            }
+        }
+        self.pending_text = text;
+        self.pending_text.clear();
+        self.pending = pending;
+        self.pending.clear();
+        out
     }
 }
 
@@ -617,8 +706,7 @@ impl<'h> TableDecoder<'h> {
         } else {
             // A column with values but no name is only known once every row was read:
             // the rows decoded meanwhile are dropped, their ids remembered.
-            out.failed_ids
-                .extend(part.ledger.record_ids().map(str::to_string));
+            out.failed_ids.extend(part.ledger.record_ids());
             Vec::new()
         };
         out.failed_ids.extend(part.failed_ids);

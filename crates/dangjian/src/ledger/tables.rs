@@ -33,6 +33,9 @@ pub(crate) trait Codec: ColumnKind {
     /// The ids a decoded field names (none but for id columns), so that a row kept out
     /// by a problem elsewhere still has its references checked.
     fn ids(_f: &Self::Field, _out: &mut Vec<Sym>) {}
+    /// Replaces each id of the field by `to` of it (the reader's ids whose lookup was
+    /// put off until the end of their block: see `Interner::defer`).
+    fn patch(_f: &mut Self::Field, _to: &impl Fn(Sym) -> Sym) {}
 }
 
 /// A required codec read as optional: an empty cell is `None`, a filled one is read as
@@ -55,9 +58,17 @@ impl<C: Codec> Codec for Maybe<C> {
             C::ids(f, out);
         }
     }
+    fn patch(f: &mut Self::Field, to: &impl Fn(Sym) -> Sym) {
+        if let Some(f) = f {
+            C::patch(f, to);
+        }
+    }
 }
 
-impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
+impl<T: From<Sym> + AsRef<str>> Codec for Id<T>
+where
+    for<'a> &'a T: Into<Sym>,
+{
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
         let t = c.req_text(col);
         Some(T::from(c.sym(t)))
@@ -70,21 +81,50 @@ impl<T: From<Sym> + AsRef<str>> Codec for Id<T> {
     }
     fn ids(f: &T, out: &mut Vec<Sym>) {
         // A missing required id is empty (and reported already).
-        if !f.as_ref().is_empty() {
-            out.push(Sym::new(f.as_ref()));
+        let sym: Sym = f.into();
+        if !sym.is_pending() && f.as_ref().is_empty() {
+            return;
         }
+        out.push(sym);
+    }
+    fn patch(f: &mut T, to: &impl Fn(Sym) -> Sym) {
+        *f = T::from(to((&*f).into()));
     }
 }
 
-impl<S: for<'a> From<&'a str> + AsRef<str>> Codec for Text<S> {
+/// A field kept as text: its text, borrowed when it can be (an activity id that is a UUID
+/// is kept as its bits and written out).
+pub(crate) trait AsText {
+    fn as_text(&self) -> Cow<'_, str>;
+}
+
+impl AsText for String {
+    fn as_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl AsText for Box<str> {
+    fn as_text(&self) -> Cow<'_, str> {
+        Cow::Borrowed(self)
+    }
+}
+
+impl AsText for ActivityId {
+    fn as_text(&self) -> Cow<'_, str> {
+        self.text().into_cow()
+    }
+}
+
+impl<S: for<'a> From<&'a str> + AsText> Codec for Text<S> {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<S> {
         Some(S::from(c.req_text(col)))
     }
     fn encode(f: &S) -> Option<Value> {
-        Some(Value::Text(f.as_ref().to_string()))
+        Some(Value::Text(f.as_text().into_owned()))
     }
     fn cell(f: &S) -> Cell<'_> {
-        Cell::Text(Cow::Borrowed(f.as_ref()))
+        Cell::Text(f.as_text())
     }
 }
 
@@ -242,7 +282,8 @@ fn list_value<S: AsRef<str>>(v: &[S]) -> Option<Value> {
 impl<T, L> Codec for Ids<L>
 where
     T: From<Sym> + AsRef<str> + 'static,
-    L: FromIterator<T> + std::ops::Deref<Target = [T]>,
+    for<'a> &'a T: Into<Sym>,
+    L: FromIterator<T> + std::ops::DerefMut<Target = [T]>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let s = c.text(col).unwrap_or("");
@@ -255,14 +296,20 @@ where
         list_cell(f)
     }
     fn ids(f: &L, out: &mut Vec<Sym>) {
-        out.extend(f.iter().map(|x| Sym::new(x.as_ref())));
+        out.extend(f.iter().map(Into::into));
+    }
+    fn patch(f: &mut L, to: &impl Fn(Sym) -> Sym) {
+        for x in f.iter_mut() {
+            *x = T::from(to((&*x).into()));
+        }
     }
 }
 
 impl<T, L> Codec for SomeIds<L>
 where
     T: From<Sym> + AsRef<str> + 'static,
-    L: FromIterator<T> + std::ops::Deref<Target = [T]>,
+    for<'a> &'a T: Into<Sym>,
+    L: FromIterator<T> + std::ops::DerefMut<Target = [T]>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let list = Ids::<L>::decode(c, col)?;
@@ -288,6 +335,9 @@ where
     }
     fn ids(f: &L, out: &mut Vec<Sym>) {
         Ids::<L>::ids(f, out);
+    }
+    fn patch(f: &mut L, to: &impl Fn(Sym) -> Sym) {
+        Ids::<L>::patch(f, to);
     }
 }
 
@@ -384,6 +434,17 @@ macro_rules! ledger_tables {
                     let extra = c.extra();
                     l.$vec.push($record { $( $field, )* extra });
                     true
+                } )*
+            }
+        }
+
+        /// Replaces every id of the records of `table` from `from` on by `to` of it.
+        pub(crate) fn patch_ids(l: &mut Ledger, table: Table, from: usize, to: &impl Fn(Sym) -> Sym) {
+            match table {
+                $( Table::$variant => {
+                    for r in l.$vec.iter_mut().skip(from) {
+                        $( <$codec as Codec>::patch(&mut r.$field, to); )*
+                    }
                 } )*
             }
         }

@@ -291,25 +291,23 @@ fn ids_sized(l: &Ledger, failed: &HashSet<String>, count: usize) -> (Kinds, Vec<
 /// The problems of activity ids used twice: each repeat names the latest earlier use.
 fn activity_ids(l: &Ledger) -> Vec<Problem> {
     // The millions of activity ids are first only marked as seen (most end in a number: a
-    // bit each), to find the few used more than once; only those are then mapped to rows.
-    fn text(a: &Activity) -> Option<&str> {
-        a.id.as_ref().map(|i| i.as_str())
-    }
+    // bit each; a UUID is its 16 bytes), to find the few used more than once; only those
+    // are then mapped to rows.
     let mut seen = SeenIds::default();
-    let twice: HashSet<&str> = l
+    let twice: HashSet<&ActivityId> = l
         .activities
         .iter()
-        .filter_map(text)
-        .filter(|id| !seen.insert(id))
+        .filter_map(|a| a.id.as_ref())
+        .filter(|id| !seen.insert_activity(id))
         .collect();
     if twice.is_empty() {
         return Vec::new();
     }
-    let mut last: HashMap<&str, usize> = HashMap::default();
+    let mut last: HashMap<&ActivityId, usize> = HashMap::default();
     let table = Table::Activities;
     let mut out = Vec::new();
     for (row, a) in l.activities.iter().enumerate() {
-        let Some(id) = text(a).filter(|id| twice.contains(id)) else {
+        let Some(id) = a.id.as_ref().filter(|id| twice.contains(id)) else {
             continue;
         };
         if let Some(r0) = last.insert(id, row) {
@@ -337,10 +335,20 @@ struct SeenIds<'a> {
     last: Option<(&'a [u8], usize)>,
     words: usize,
     held: usize,
-    others: HashSet<&'a str>,
+    others: rustc_hash::FxHashSet<&'a str>,
+    /// UUIDs (activity ids kept as their bits) and their case.
+    uuids: rustc_hash::FxHashSet<(u128, bool)>,
 }
 
 impl<'a> SeenIds<'a> {
+    /// Adds an activity id; false when it was there already.
+    fn insert_activity(&mut self, id: &'a ActivityId) -> bool {
+        match id.uuid() {
+            Some(key) => self.uuids.insert(key),
+            None => self.insert(id.stored_text().unwrap_or_default()),
+        }
+    }
+
     /// Adds `id`; false when it was there already.
     fn insert(&mut self, id: &'a str) -> bool {
         let Some((head, n)) = super::decode::split_number(id.as_bytes()) else {

@@ -11,7 +11,6 @@
 //! kept until the process ends (a ledger's ids, not its names or notes), so loading the
 //! same ledger again costs nothing new.
 
-use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{BuildHasher, Hash, Hasher};
@@ -36,6 +35,9 @@ use serde::{Deserialize, Serialize};
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Sym(NonZeroU32);
+
+/// Numbers from this one on are no symbols but stand-ins ([`Sym::pending`]).
+const PENDING: u32 = 1 << 31;
 
 /// The interned texts, by number. Elements never move, so a text lives as long as the
 /// process. Ids of up to 24 bytes are stored inline, so reading one follows no pointer.
@@ -90,6 +92,201 @@ pub(crate) fn short_key(s: &str) -> Option<u64> {
     Some(u64::from_le_bytes(k))
 }
 
+/// A UUID in its text form (`8-4-4-4-12` hexadecimal digits, 36 characters) as its 128 bits
+/// and its case: `Some((bits, upper))` when every letter is lowercase (`upper` false) or
+/// every one uppercase (`upper` true; a UUID of digits only counts as lowercase), so that
+/// [`write_uuid`] gives the same text back. Other texts (mixed case, braces, no dashes)
+/// are `None`.
+#[inline]
+pub(crate) fn uuid_bits(b: &[u8]) -> Option<(u128, bool)> {
+    /// Where the 32 hexadecimal digits are, in four groups of 8.
+    const AT: [usize; 32] = [
+        0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 14, 15, 16, 17, 19, 20, 21, 22, 24, 25, 26, 27, 28,
+        29, 30, 31, 32, 33, 34, 35,
+    ];
+    let b: &[u8; 36] = b.try_into().ok()?;
+    if b[8] != b'-' || b[13] != b'-' || b[18] != b'-' || b[23] != b'-' {
+        return None;
+    }
+    // Four independent groups, so that their steps overlap.
+    let (mut group, mut seen) = ([0u32; 4], [0u8; 4]);
+    for g in 0..4 {
+        for &i in &AT[g * 8..g * 8 + 8] {
+            let v = HEX[usize::from(b[i])];
+            seen[g] |= v;
+            group[g] = group[g] << 4 | u32::from(v & 0x0F);
+        }
+    }
+    let seen = seen[0] | seen[1] | seen[2] | seen[3];
+    // Not a hexadecimal digit, or both cases.
+    if seen & 0x80 != 0 || seen & 0x60 == 0x60 {
+        return None;
+    }
+    let bits = group
+        .iter()
+        .fold(0u128, |bits, &g| bits << 32 | u128::from(g));
+    Some((bits, seen & 0x40 != 0))
+}
+
+/// Each byte's hexadecimal value (low four bits), with 0x20 for a lowercase letter, 0x40
+/// for an uppercase one and 0x80 for a byte that is no hexadecimal digit.
+static HEX: [u8; 256] = {
+    let mut t = [0x80u8; 256];
+    let mut i = 0;
+    while i < 10 {
+        t[b'0' as usize + i] = i as u8;
+        i += 1;
+    }
+    let mut i = 0;
+    while i < 6 {
+        t[b'a' as usize + i] = 0x20 | (10 + i as u8);
+        t[b'A' as usize + i] = 0x40 | (10 + i as u8);
+        i += 1;
+    }
+    t
+};
+
+/// The text of a UUID from [`uuid_bits`].
+pub(crate) fn write_uuid(bits: u128, upper: bool) -> [u8; 36] {
+    let digits: &[u8; 16] = if upper {
+        b"0123456789ABCDEF"
+    } else {
+        b"0123456789abcdef"
+    };
+    let mut out = [b'-'; 36];
+    let mut k = 0;
+    for (i, o) in out.iter_mut().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        *o = digits[((bits >> (124 - 4 * k)) & 0xF) as usize];
+        k += 1;
+    }
+    out
+}
+
+/// A key of a [`Flat`] table: a fixed-size id, hashed by a multiply folded to 64 bits.
+pub(crate) trait FlatKey: Copy + PartialEq + Default {
+    fn hash(self) -> u64;
+}
+
+/// The 128-bit product of `a` and `b`, its halves xored: every bit of each counts.
+#[inline]
+fn fold(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    m as u64 ^ (m >> 64) as u64
+}
+
+impl FlatKey for u64 {
+    #[inline]
+    fn hash(self) -> u64 {
+        fold(self ^ 0x243F_6A88_85A3_08D3, 0x9E37_79B9_7F4A_7C15)
+    }
+}
+
+impl FlatKey for [u64; 2] {
+    #[inline]
+    fn hash(self) -> u64 {
+        // Time-based UUIDs share their high bits, random ones their version digit.
+        fold(
+            self[0] ^ 0x243F_6A88_85A3_08D3,
+            self[1] ^ 0x1319_8A2E_0370_7344,
+        )
+    }
+}
+
+/// Symbols by a fixed-size key, in one array (open addressing, linear probing, at most
+/// three quarters full): the key and its symbol share a cache line, so a lookup that
+/// misses the cache misses it once.
+pub(crate) struct Flat<K> {
+    slots: Vec<(K, Option<Sym>)>,
+    len: usize,
+    /// The top bits of a hash that give its slot: 64 - log2(slots).
+    shift: u32,
+}
+
+impl<K: FlatKey> Default for Flat<K> {
+    fn default() -> Self {
+        Flat {
+            slots: Vec::new(),
+            len: 0,
+            shift: 64,
+        }
+    }
+}
+
+impl<K: FlatKey> Flat<K> {
+    #[inline]
+    fn slot(&self, hash: u64) -> usize {
+        // `shift` is 64 while empty: no slot to look at.
+        hash.checked_shr(self.shift).unwrap_or(0) as usize
+    }
+
+    /// Reads the slot of `hash` (a lookup soon to come), so that its cache line is on its
+    /// way while other work is done.
+    #[inline]
+    pub(crate) fn touch(&self, hash: u64) -> u64 {
+        self.slots
+            .get(self.slot(hash))
+            .map_or(0, |s| u64::from(s.1.is_some()))
+    }
+
+    /// The symbol of `key`, or of `make()`, which is then stored.
+    #[inline]
+    pub(crate) fn get_or_insert(&mut self, key: K, hash: u64, make: impl FnOnce() -> Sym) -> Sym {
+        if (self.len + 1) * 4 > self.slots.len() * 3 {
+            self.grow();
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(hash);
+        loop {
+            match self.slots[i] {
+                (k, Some(sym)) if k == key => return sym,
+                (_, Some(_)) => i = (i + 1) & mask,
+                (_, None) => {
+                    let sym = make();
+                    self.slots[i] = (key, Some(sym));
+                    self.len += 1;
+                    return sym;
+                }
+            }
+        }
+    }
+
+    /// The symbol of `key`, if it has one.
+    #[inline]
+    pub(crate) fn get(&self, key: K, hash: u64) -> Option<Sym> {
+        if self.slots.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = self.slot(hash);
+        loop {
+            match self.slots[i] {
+                (k, Some(sym)) if k == key => return Some(sym),
+                (_, Some(_)) => i = (i + 1) & mask,
+                (_, None) => return None,
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let n = (self.slots.len() * 2).max(1 << 10);
+        let old = std::mem::replace(&mut self.slots, vec![(K::default(), None); n]);
+        self.shift = 64 - n.trailing_zeros();
+        let mask = n - 1;
+        for (k, sym) in old {
+            if sym.is_some() {
+                let mut i = self.slot(k.hash());
+                while self.slots[i].1.is_some() {
+                    i = (i + 1) & mask;
+                }
+                self.slots[i] = (k, sym);
+            }
+        }
+    }
+}
+
 /// A shard on cache lines of its own, so that two threads locking neighbouring shards do
 /// not take the line from each other.
 #[derive(Default)]
@@ -105,6 +302,29 @@ impl<T> std::ops::Deref for Padded<T> {
 
 static SHARD_MAPS: LazyLock<Vec<Shard>> =
     LazyLock::new(|| (0..SHARDS).map(|_| Padded::default()).collect());
+
+/// UUIDs (in lowercase, then in uppercase: [`uuid_bits`]) are kept apart, by their bits:
+/// 24 bytes an entry, and finding one reads no text.
+type UuidShard = Padded<Mutex<[Flat<[u64; 2]>; 2]>>;
+
+static UUID_MAPS: LazyLock<Vec<UuidShard>> =
+    LazyLock::new(|| (0..SHARDS).map(|_| Padded::default()).collect());
+
+/// The shard, key and hash of a UUID.
+fn locate_uuid(bits: u128) -> (&'static UuidShard, [u64; 2], u64) {
+    let key = [(bits >> 64) as u64, bits as u64];
+    let h = key.hash();
+    // The low bits choose the shard, the table takes its slots from the top ones.
+    (&UUID_MAPS[h as usize % SHARDS], key, h)
+}
+
+/// Stores a new text and gives its symbol.
+fn push_text(s: &str) -> Sym {
+    let n = TEXTS.push(compact_str::CompactString::new(s));
+    Sym(NonZeroU32::new(n as u32 + 1)
+        .filter(|_| n < (PENDING - 1) as usize)
+        .expect("more than 2 billion distinct ids in one process"))
+}
 
 /// A text's shard (chosen by the top bits of its [`NearHasher`] hash, which do not depend
 /// on its last two characters), and its key and hash in the shard's table (the low half,
@@ -172,6 +392,11 @@ fn key_hash(key: u32) -> u64 {
 impl Sym {
     /// Interns `s`.
     pub fn new(s: &str) -> Sym {
+        if let Some((bits, upper)) = uuid_bits(s.as_bytes()) {
+            let (shard, key, hash) = locate_uuid(bits);
+            let mut maps = shard.lock().unwrap_or_else(|e| e.into_inner());
+            return maps[usize::from(upper)].get_or_insert(key, hash, || push_text(s));
+        }
         let (shard, key, hash) = locate(s);
         // A poisoned lock only means another thread panicked while holding it; the map is
         // still consistent (an insert is the last step), so carry on with it.
@@ -180,12 +405,28 @@ impl Sym {
         if let Some(e) = map.find(hash, |e| e.is(key, short, s)) {
             return e.sym;
         }
-        let n = TEXTS.push(compact_str::CompactString::new(s));
-        let x = Sym(NonZeroU32::new(n as u32 + 1)
-            .filter(|_| n < u32::MAX as usize)
-            .expect("more than 4 billion distinct ids in one process"));
+        let x = push_text(s);
         map.insert_unique(hash, Entry { key, sym: x, short }, |e| key_hash(e.key));
         x
+    }
+    /// A stand-in for the `k`-th id of a block whose lookup the reader puts off (see
+    /// `ledger::decode::Interner`); never a symbol, and replaced before the block's records
+    /// are used.
+    pub(crate) fn pending(k: usize) -> Sym {
+        let n = u32::try_from(k)
+            .ok()
+            .and_then(|k| PENDING.checked_add(k))
+            .and_then(NonZeroU32::new)
+            .expect("more than 2 billion ids in one block");
+        Sym(n)
+    }
+    /// Which stand-in this is ([`Sym::pending`]), if it is one.
+    pub(crate) fn pending_index(self) -> Option<usize> {
+        self.0.get().checked_sub(PENDING).map(|k| k as usize)
+    }
+    /// Whether this is a stand-in ([`Sym::pending`]).
+    pub(crate) fn is_pending(self) -> bool {
+        self.0.get() >= PENDING
     }
     /// The text.
     pub fn as_str(&self) -> &'static str {
@@ -195,6 +436,11 @@ impl Sym {
     /// The symbol of `s` if it was ever interned (no id of any ledger has that text
     /// otherwise), without interning it.
     pub fn existing(s: &str) -> Option<Sym> {
+        if let Some((bits, upper)) = uuid_bits(s.as_bytes()) {
+            let (shard, key, hash) = locate_uuid(bits);
+            let maps = shard.lock().unwrap_or_else(|e| e.into_inner());
+            return maps[usize::from(upper)].get(key, hash);
+        }
         let (shard, key, hash) = locate(s);
         let map = shard.lock().unwrap_or_else(|e| e.into_inner());
         let short = Entry::short(s);
@@ -400,6 +646,12 @@ macro_rules! sym_type {
             }
         }
 
+        impl From<&$name> for $crate::model::ids::Sym {
+            fn from(id: &$name) -> Self {
+                id.0
+            }
+        }
+
         impl ::std::fmt::Display for $name {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
@@ -521,25 +773,156 @@ sym_type!(
 );
 
 /// The id of an activity (`activities.id`, optional). Not interned: activity ids are
-/// referred to by nothing, so each is stored inline (up to 24 bytes) in its row.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct ActivityId(compact_str::CompactString);
+/// referred to by nothing, so each is stored in its row, in 24 bytes and no allocation of
+/// its own for the usual shapes: text of up to 24 bytes inline, and a UUID (36 characters,
+/// the ids phones make) as its 16 bytes and its case. Its text is given back exactly as
+/// written ([`ActivityId::text`]).
+///
+/// ```
+/// use dangjian::model::ActivityId;
+/// let u = ActivityId::new("1B4E28BA-2FA1-4D3B-A3F5-EF19B5A7633B");
+/// assert_eq!(u.text(), "1B4E28BA-2FA1-4D3B-A3F5-EF19B5A7633B");
+/// assert_ne!(u, ActivityId::new("1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b"));
+/// assert_eq!(ActivityId::new("a17").text(), "a17");
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct ActivityId(ActivityRepr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum ActivityRepr {
+    Text(compact_str::CompactString),
+    /// A UUID's bits (as bytes: an alignment of 1 lets the enum use the text's spare
+    /// byte values for its tag) and whether its letters are uppercase.
+    Uuid([u8; 16], bool),
+}
+
+// An activity's optional id takes no more room than a text inline did.
+const _: () = assert!(std::mem::size_of::<Option<ActivityId>>() == 24);
 
 impl ActivityId {
-    /// Wraps a string as this id.
+    /// Wraps a text as this id.
     pub fn new(id: impl AsRef<str>) -> Self {
-        Self(compact_str::CompactString::new(id.as_ref()))
+        let id = id.as_ref();
+        match uuid_bits(id.as_bytes()) {
+            Some((bits, upper)) => ActivityId(ActivityRepr::Uuid(bits.to_le_bytes(), upper)),
+            None => ActivityId(ActivityRepr::Text(compact_str::CompactString::new(id))),
+        }
     }
-    /// The id as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// The id as text, as written.
+    pub fn text(&self) -> ActivityText<'_> {
+        match &self.0 {
+            ActivityRepr::Text(t) => ActivityText::Borrowed(t),
+            &ActivityRepr::Uuid(bits, upper) => {
+                ActivityText::Uuid(write_uuid(u128::from_le_bytes(bits), upper))
+            }
+        }
+    }
+    /// The text, when the id is kept as text (not a UUID).
+    pub(crate) fn stored_text(&self) -> Option<&str> {
+        match &self.0 {
+            ActivityRepr::Text(t) => Some(t),
+            ActivityRepr::Uuid(..) => None,
+        }
+    }
+    /// The UUID's bits and case, when the id is a UUID in one case.
+    pub(crate) fn uuid(&self) -> Option<(u128, bool)> {
+        match self.0 {
+            ActivityRepr::Uuid(bits, upper) => Some((u128::from_le_bytes(bits), upper)),
+            ActivityRepr::Text(_) => None,
+        }
+    }
+}
+
+/// The text of an [`ActivityId`]: borrowed from the id, or written out on the stack (a
+/// UUID). It derefs to `str`.
+#[derive(Clone, Copy)]
+pub enum ActivityText<'a> {
+    /// Text kept as it is.
+    Borrowed(&'a str),
+    /// A UUID's text.
+    Uuid([u8; 36]),
+}
+
+impl std::ops::Deref for ActivityText<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        match self {
+            ActivityText::Borrowed(s) => s,
+            // Written from hexadecimal digits and dashes only.
+            ActivityText::Uuid(b) => std::str::from_utf8(b).unwrap_or_default(),
+        }
+    }
+}
+
+impl<'a> ActivityText<'a> {
+    /// The text, borrowed when it can be.
+    pub fn into_cow(self) -> std::borrow::Cow<'a, str> {
+        match self {
+            ActivityText::Borrowed(s) => std::borrow::Cow::Borrowed(s),
+            t => std::borrow::Cow::Owned(t.to_string()),
+        }
+    }
+}
+
+impl PartialEq<&str> for ActivityText<'_> {
+    fn eq(&self, other: &&str) -> bool {
+        **self == **other
+    }
+}
+
+impl PartialEq<str> for ActivityText<'_> {
+    fn eq(&self, other: &str) -> bool {
+        **self == *other
+    }
+}
+
+impl fmt::Display for ActivityText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self)
+    }
+}
+
+impl fmt::Debug for ActivityText<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&**self, f)
     }
 }
 
 impl fmt::Display for ActivityId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.text())
+    }
+}
+
+impl fmt::Debug for ActivityId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ActivityId({:?})", &*self.text())
+    }
+}
+
+impl PartialOrd for ActivityId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Ids order by their text.
+impl Ord for ActivityId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        (*self.text()).cmp(&*other.text())
+    }
+}
+
+impl Serialize for ActivityId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text())
+    }
+}
+
+impl<'de> Deserialize<'de> for ActivityId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = <std::borrow::Cow<'de, str> as Deserialize>::deserialize(d)?;
+        Ok(Self::new(s.as_ref()))
     }
 }
 
@@ -552,18 +935,6 @@ impl From<&str> for ActivityId {
 impl From<String> for ActivityId {
     fn from(s: String) -> Self {
         Self::new(s)
-    }
-}
-
-impl Borrow<str> for ActivityId {
-    fn borrow(&self) -> &str {
-        &self.0
-    }
-}
-
-impl AsRef<str> for ActivityId {
-    fn as_ref(&self) -> &str {
-        &self.0
     }
 }
 
@@ -645,6 +1016,72 @@ mod tests {
             by_text.get("ids-test-4999").copied()
         );
         assert_eq!(Sym::existing("ids-test-never-interned"), None);
+    }
+
+    #[test]
+    fn uuids_in_one_case_are_their_bits_and_give_their_text_back() {
+        let lower = "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b";
+        let (bits, upper) = uuid_bits(lower.as_bytes()).unwrap();
+        assert_eq!(bits, 0x1b4e28ba_2fa1_4d3b_a3f5_ef19b5a7633b);
+        assert!(!upper);
+        assert_eq!(&write_uuid(bits, upper), lower.as_bytes());
+        let up = lower.to_uppercase();
+        assert_eq!(uuid_bits(up.as_bytes()), Some((bits, true)));
+        assert_eq!(&write_uuid(bits, true), up.as_bytes());
+        // Digits only: lowercase; either way, the same text back.
+        let digits = "12345678-1234-4234-8234-123456789012";
+        let (b, u) = uuid_bits(digits.as_bytes()).unwrap();
+        assert_eq!(&write_uuid(b, u), digits.as_bytes());
+        for not in [
+            "1B4E28ba-2fa1-4d3b-a3f5-ef19b5a7633b",
+            "1b4e28ba2fa14d3ba3f5ef19b5a7633b",
+            "{1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633}",
+            "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633g",
+            "1b4e28ba-2fa1-4d3b-a3f5_ef19b5a7633b",
+            "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633",
+            "",
+        ] {
+            assert_eq!(uuid_bits(not.as_bytes()), None, "{not}");
+        }
+        // Interned by their bits, they are the same symbols whatever the way in.
+        let s = Sym::new(lower);
+        assert_eq!(s.as_str(), lower);
+        assert_eq!(Sym::existing(lower), Some(s));
+        let u = Sym::new(&up);
+        assert_ne!(u, s);
+        assert_eq!(u.as_str(), up);
+        assert_eq!(Sym::existing("00000000-0000-4000-8000-00000000abcd"), None);
+    }
+
+    #[test]
+    fn activity_ids_keep_uuids_as_bits_and_other_ids_as_text_and_order_by_text() {
+        let texts = [
+            "1b4e28ba-2fa1-4d3b-a3f5-ef19b5a7633b",
+            "1B4E28BA-2FA1-4D3B-A3F5-EF19B5A7633B",
+            "1B4E28ba-2fa1-4d3b-a3f5-ef19b5a7633b",
+            "a17",
+            "4702007053303830",
+            "",
+        ];
+        let ids: Vec<ActivityId> = texts.iter().map(ActivityId::new).collect();
+        for (t, id) in texts.iter().zip(&ids) {
+            assert_eq!(id.text(), *t);
+            assert_eq!(id.to_string(), *t);
+            assert_eq!(serde_json::to_string(id).unwrap(), format!("{t:?}"));
+            let back: ActivityId = serde_json::from_str(&format!("{t:?}")).unwrap();
+            assert_eq!(&back, id);
+        }
+        assert!(ids[0].uuid().is_some() && ids[1].uuid().is_some() && ids[2].uuid().is_none());
+        let distinct: std::collections::HashSet<&ActivityId> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        let mut by_id = ids.clone();
+        by_id.sort();
+        let mut by_text = texts.to_vec();
+        by_text.sort();
+        assert_eq!(
+            by_id.iter().map(|i| i.to_string()).collect::<Vec<_>>(),
+            by_text
+        );
     }
 
     #[test]

@@ -23,8 +23,8 @@ pub use activities::{
     Activity, ActivityKind, AppliesTo, Cadence, Duty, Exemption, People, TermError,
 };
 pub use ids::{
-    ActivityId, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap, SymRows, SymTable,
-    TargetId, UnitId,
+    ActivityId, ActivityText, DutyId, IndicatorId, InitiativeId, OrgId, PersonId, Sym, SymMap,
+    SymRows, SymTable, TargetId, UnitId,
 };
 pub use indicators::{Aggregate, Indicator, Observation, Target};
 pub use initiatives::{Initiative, InitiativeKind, Programme, Progress};
@@ -209,24 +209,24 @@ impl Ledger {
     }
 
     /// The `id` of every record that has one, table by table.
-    pub(crate) fn record_ids(&self) -> impl Iterator<Item = &str> {
+    pub(crate) fn record_ids(&self) -> impl Iterator<Item = String> + '_ {
         let units = self.units.iter().map(|x| x.id.as_str());
         let orgs = self.orgs.iter().map(|x| x.id.as_str());
         let people = self.people.iter().map(|x| x.id.as_str());
         let inits = self.initiatives.iter().map(|x| x.id.as_str());
+        let duties = self.duties.iter().map(|x| x.id.as_str());
+        let inds = self.indicators.iter().map(|x| x.id.as_str());
         let acts = self
             .activities
             .iter()
-            .filter_map(|x| x.id.as_ref().map(|i| i.as_str()));
-        let duties = self.duties.iter().map(|x| x.id.as_str());
-        let inds = self.indicators.iter().map(|x| x.id.as_str());
+            .filter_map(|x| x.id.as_ref().map(|i| i.to_string()));
         units
             .chain(orgs)
             .chain(people)
             .chain(inits)
+            .map(str::to_string)
             .chain(acts)
-            .chain(duties)
-            .chain(inds)
+            .chain(duties.chain(inds).map(str::to_string))
     }
 
     /// The root units (those without a parent).
