@@ -281,8 +281,11 @@ type NearMap<K> =
 
 impl Interner {
     pub(crate) fn sym(&mut self, s: &str) -> Sym {
-        if let Some((bits, upper)) = crate::model::ids::uuid_bits(s.as_bytes()) {
-            return self.keyed(Key::Uuid([(bits >> 64) as u64, bits as u64], upper), s);
+        // One comparison for the ids that cannot be UUIDs (most, when numbered).
+        if s.len() == 36 {
+            if let Some(x) = self.uuid(s) {
+                return x;
+            }
         }
         if let Some(x) = self.numbered.sym(s) {
             return x;
@@ -306,8 +309,15 @@ impl Interner {
         x
     }
 
+    /// The symbol of a UUID (in one case), or a stand-in while lookups are put off.
+    #[inline(never)]
+    fn uuid(&mut self, s: &str) -> Option<Sym> {
+        let (bits, upper) = crate::model::ids::uuid_bits(s.as_bytes())?;
+        Some(self.keyed(Key::Uuid([(bits >> 64) as u64, bits as u64], upper), s))
+    }
+
     /// The symbol of an id kept by its key, or a stand-in while lookups are put off.
-    #[inline]
+    #[inline(never)]
     fn keyed(&mut self, key: Key, s: &str) -> Sym {
         if self.defer {
             self.pending_text.push_str(s);
@@ -416,6 +426,9 @@ impl Numbered {
     const PER_ID: usize = 8;
 
     /// The symbol of `s` when it ends in a number this cache has (or makes) room for.
+    /// (Inlined into `Interner::sym`, as it was before the UUID path: out of line it
+    /// cost 0.7% more instructions at 20 districts, counted by callgrind.)
+    #[inline(always)]
     fn sym(&mut self, s: &str) -> Option<Sym> {
         let (head, n) = split_number(s.as_bytes())?;
         let run = match self.last_run {
