@@ -198,9 +198,7 @@ def test_generate_gives_ids_of_the_shape_asked_and_the_same_metrics():
         ds = dj.generate(seed=2, ids=ids)
         person = ds.table("people").to_pylist()[0]["id"]
         assert len(person) == {"numbered": 2, "uuid": 36, "identity": 18}[ids], person
-        rows[ids] = [
-            {k: v for k, v in r.items() if k != "scope"} for r in ds.metrics(as_of="2019-07-31").to_pylist()
-        ]
+        rows[ids] = [{k: v for k, v in r.items() if k != "scope"} for r in ds.metrics(as_of="2019-07-31").to_pylist()]
     assert rows["uuid"] == rows["numbered"] == rows["identity"]
     with pytest.raises(ValueError):
         dj.generate(ids="serial")

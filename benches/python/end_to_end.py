@@ -332,9 +332,7 @@ def print_report(results, tools: List[str], args, env) -> None:
     print()
     for res in results:
         others = ", ".join(f"{t} {'agrees' if ok else 'DISAGREES'}" for t, ok in res["agree"].items())
-        print(
-            f"{name(res)}: {res['rows']} rows from {res['reference']}; {others or 'nothing to compare'}"
-        )
+        print(f"{name(res)}: {res['rows']} rows from {res['reference']}; {others or 'nothing to compare'}")
 
 
 def districts(n: int) -> str:
