@@ -310,6 +310,48 @@ fn a_duplicate_id_is_located_by_row_numbers_which_tell_the_two_rows_apart() {
 }
 
 #[test]
+fn rows_far_into_a_large_table_are_located_as_the_first_ones() {
+    // More rows than one chunk of reading (16,384): the chunks are decoded on several
+    // threads and put back in order; a row is named by its id whichever chunk holds it.
+    let dir = scratch("large");
+    let path = dir.join("l.sqlite");
+    let mut l = ledger::template();
+    let first = l.activities[0].clone();
+    l.activities = (0..40_000)
+        .map(|i| Activity {
+            id: Some(format!("a{i}").as_str().into()),
+            ..first.clone()
+        })
+        .collect();
+    ledger::save(&l, &path).unwrap();
+    assert_eq!(ledger::load(&path).unwrap(), l);
+    sql(
+        &path,
+        "UPDATE activities SET date = '2025-02-30' WHERE rowid IN (2, 20000, 39999);
+         UPDATE activities SET id = 'a7' WHERE rowid = 30000;
+         UPDATE activities SET id = NULL, date = 'soon' WHERE rowid = 35000;",
+    );
+    let errors: Vec<String> = errors_of(ledger::load(&path).unwrap_err())
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect();
+    let bad = |at: &str, date: &str| {
+        format!("activities[{at}].date: `{date}` in `date` is not a date; write YYYY-MM-DD")
+    };
+    assert_eq!(
+        errors,
+        [
+            bad("id=a1", "2025-02-30"),
+            bad("id=a19999", "2025-02-30"),
+            bad("row=35000", "soon"),
+            bad("id=a39998", "2025-02-30"),
+            "activities[row=30000].id: id `a7` is already used at activities[row=8].id; ids must be unique in activities".to_string(),
+        ]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
 fn unknown_columns_and_tables_are_errors_and_x_tables_are_left_alone() {
     let dir = scratch("unknown");
     let path = dir.join("l.sqlite");

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::problem::{quoted, Location, Problem, ProblemKind};
-use super::raw::{clean, column_letters, parse_date, DateStyle, Origin, RawRow};
+use super::raw::{clean, column_letters, parse_date, DateStyle, Origin, RowIds};
 use super::references::reference_target;
 use crate::model::*;
 
@@ -93,16 +93,11 @@ pub(crate) fn cell_location(
 
 /// A cell (or, without a column, a row) of an SQLite table: position 0 is the table itself
 /// (its header), a row is found by its id when it has one.
-fn sqlite_location(table: Table, ids: &RawRow, pos: u64, column: Option<&str>) -> Location {
+fn sqlite_location(table: Table, ids: &RowIds, pos: u64, column: Option<&str>) -> Location {
     let row = (pos > 0).then_some(pos);
-    let id = row
-        .and_then(|r| usize::try_from(r - 1).ok())
-        .and_then(|i| ids.cell(i))
-        .map(clean)
-        .filter(|s| !s.is_empty());
     Location::Sqlite {
         table: table.name().to_string(),
-        id: id.map(str::to_string),
+        id: row.and_then(|r| ids.name(r)).map(str::to_string),
         row,
         column: column.map(str::to_string),
     }

@@ -18,18 +18,19 @@
 //! Values always go to SQLite as bound parameters; only identifiers (the declared names
 //! and `x_` column names) are written into statements, quoted.
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Duration;
 
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 use serde::Serialize;
 
-use super::decode::Decoded;
+use super::decode::{Decoded, Interner, Part, Row, TableDecoder};
 use super::json::FORMAT;
 use super::problem::{Location, Problem, ProblemKind};
-use super::raw::{clean, format_number, Origin, OutTable, RawRow, RawTable, Value};
+use super::raw::{clean, format_number, Origin, OutTable, RawRow, RowIds, Value};
 use super::{tables, LedgerError, Loaded, ValidateOptions};
 use crate::model::{ColumnType, Ledger, Table};
 
@@ -172,9 +173,9 @@ impl Db {
     pub(crate) fn decode(&self) -> Result<Decoded, LedgerError> {
         let path = self.path.as_path();
         let tx = self.conn.unchecked_transaction().map_err(db_error(path))?;
-        let (raw, problems) = read_tables(&tx, path)?;
+        let decoded = read_tables(&tx, path)?;
         tx.finish().map_err(db_error(path))?;
-        Ok(tables::decode(raw, problems))
+        Ok(decoded)
     }
 
     /// Appends the records of table `table` of `rows` (its other tables are empty) and
@@ -677,12 +678,12 @@ fn text_of(v: ValueRef<'_>) -> Option<(String, bool)> {
     }
 }
 
-/// Reads every table of the database into raw tables, with the problems of reading (a
-/// table that is not a ledger's, a cell that is not text).
-fn read_tables(
+/// The ledger tables of the database, in the order of the declaration, and the problems of
+/// the other tables (one that is not a ledger's).
+fn ledger_tables(
     conn: &Connection,
     path: &Path,
-) -> Result<(Vec<RawTable>, Vec<Problem>), LedgerError> {
+) -> Result<(Vec<Table>, Vec<Problem>), LedgerError> {
     let mut stmt = conn
         .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
         .map_err(db_error(path))?;
@@ -718,87 +719,362 @@ fn read_tables(
     }
     // The order of the declaration, as the other forms read.
     found.sort();
-    let mut raw = Vec::with_capacity(found.len());
-    for table in found {
-        raw.push(read_table(conn, table, path, &mut problems)?);
-    }
-    Ok((raw, problems))
+    Ok((found, problems))
 }
 
-fn read_table(
-    conn: &Connection,
-    table: Table,
-    path: &Path,
-    problems: &mut Vec<Problem>,
-) -> Result<RawTable, LedgerError> {
-    let sql = format!(
-        "SELECT * FROM {} ORDER BY rowid",
-        ident(table.name(), path)?
-    );
-    let mut stmt = conn.prepare(&sql).map_err(db_error(path))?;
-    let header: Vec<String> = stmt
-        .column_names()
-        .into_iter()
+/// A chunk of rows holds about this much text, or this many rows, when it is decoded.
+const CHUNK_BYTES: usize = 1 << 20;
+const CHUNK_ROWS: usize = 16 * 1024;
+
+/// Consecutive rows of one table as text cells, in one buffer: read from the database on
+/// the reading thread, decoded on another, then reused for the next rows.
+#[derive(Default)]
+struct Chunk {
+    /// The table's index among those read, and the chunk's among the table's.
+    table: usize,
+    seq: usize,
+    /// The position (1-based row number) of the first row.
+    first_pos: u64,
+    width: usize,
+    text: String,
+    /// The end offset in `text` of each cell, `width` a row.
+    ends: Vec<usize>,
+}
+
+impl Chunk {
+    fn start(&mut self, table: usize, seq: usize, first_pos: u64, width: usize) {
+        self.table = table;
+        self.seq = seq;
+        self.first_pos = first_pos;
+        self.width = width;
+        self.text.clear();
+        self.ends.clear();
+    }
+
+    fn rows(&self) -> usize {
+        self.ends.len().checked_div(self.width).unwrap_or(0)
+    }
+
+    fn row(&self, i: usize) -> ChunkRow<'_> {
+        let cells = i * self.width..(i + 1) * self.width;
+        ChunkRow {
+            text: &self.text,
+            start: cells.start.checked_sub(1).map_or(0, |c| self.ends[c]),
+            ends: &self.ends[cells],
+        }
+    }
+
+    fn full(&self) -> bool {
+        self.text.len() >= CHUNK_BYTES || self.ends.len() >= CHUNK_ROWS * self.width.max(1)
+    }
+}
+
+/// One row of a [`Chunk`].
+struct ChunkRow<'a> {
+    text: &'a str,
+    /// Where its first cell starts.
+    start: usize,
+    ends: &'a [usize],
+}
+
+impl Row for ChunkRow<'_> {
+    fn cell(&self, c: usize) -> Option<&str> {
+        let end = *self.ends.get(c)?;
+        let start = c.checked_sub(1).map_or(self.start, |p| self.ends[p]);
+        self.text.get(start..end).filter(|s| !s.is_empty())
+    }
+}
+
+/// A table's decoded chunks, put together in row order as they come in.
+#[derive(Default)]
+struct TableParts {
+    /// The rows put together so far (the first chunk's part, grown).
+    part: Option<Part>,
+    /// The chunk that comes next, and those decoded before their turn.
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Part>,
+    /// Emptied parts, with their room, to decode the next chunks into.
+    spare: Vec<Part>,
+}
+
+impl TableParts {
+    fn add(&mut self, seq: usize, part: Part) {
+        self.waiting.insert(seq, part);
+        while let Some(mut part) = self.waiting.remove(&self.next) {
+            self.next += 1;
+            match &mut self.part {
+                None => self.part = Some(part),
+                Some(all) => {
+                    all.append(&mut part);
+                    self.spare.push(part);
+                }
+            }
+        }
+    }
+}
+
+/// Reads the ledger tables of the database into records and located problems.
+///
+/// The rows are read on this thread (one connection, one read transaction), a chunk at a
+/// time, and decoded as they come by the other threads; when they are all busy, this
+/// thread decodes the chunk it read itself, and it helps them finish once every row is
+/// read. A chunk's buffer is reused once decoded: the raw text of a table is never held
+/// whole, only the ids of its rows (for locations).
+fn read_tables(conn: &Connection, path: &Path) -> Result<Decoded, LedgerError> {
+    let (found, problems) = ledger_tables(conn, path)?;
+    let mut stmts = Vec::with_capacity(found.len());
+    let mut headers = Vec::with_capacity(found.len());
+    for &table in &found {
+        let sql = format!(
+            "SELECT * FROM {} ORDER BY rowid",
+            ident(table.name(), path)?
+        );
+        let stmt = conn.prepare(&sql).map_err(db_error(path))?;
+        headers.push(
+            stmt.column_names()
+                .into_iter()
+                .map(str::to_string)
+                .collect::<Vec<String>>(),
+        );
+        stmts.push(stmt);
+    }
+    // The rows are decoded with no ids to name them by (whether another row has the same
+    // id is known only once the whole table is read): their problems are given the ids of
+    // their rows at the end.
+    let unnamed = Origin::Sqlite {
+        ids: Default::default(),
+    };
+    let decoding = Decoding {
+        decoders: found
+            .iter()
+            .zip(&headers)
+            .map(|(&table, header)| TableDecoder::new(table, &unnamed, header, 0))
+            .collect(),
+        assembly: found.iter().map(|_| Default::default()).collect(),
+    };
+    // This thread reads (and decodes when the others are busy): one core each.
+    let helpers = rayon::current_num_threads().saturating_sub(1);
+    let (work_tx, work_rx) = mpsc::sync_channel::<Chunk>(helpers);
+    let work_rx = Mutex::new(work_rx);
+    // The chunk buffers: the reader's, one a helper, and those waiting for a helper.
+    let buffers = 2 * helpers + 1;
+    let (free_tx, free_rx) = mpsc::sync_channel::<Chunk>(buffers);
+    for _ in 0..buffers {
+        let _ = free_tx.send(Chunk::default());
+    }
+    let mut reader = Reader {
+        decoding: &decoding,
+        ids_cache: Interner::default(),
+        work: work_tx,
+        chunk: free_rx.recv().unwrap_or_default(),
+        free: free_rx,
+        problems,
+        ids: Vec::with_capacity(found.len()),
+        path,
+    };
+    let read = std::thread::scope(|s| {
+        for _ in 0..helpers {
+            let free = free_tx.clone();
+            let (decoding, work) = (&decoding, &work_rx);
+            s.spawn(move || {
+                let mut ids = Interner::default();
+                while let Ok(chunk) = next_chunk(work) {
+                    decoding.decode(&chunk, &mut ids);
+                    let _ = free.send(chunk);
+                }
+            });
+        }
+        drop(free_tx);
+        let read = stmts
+            .iter_mut()
+            .enumerate()
+            .try_for_each(|(t, stmt)| reader.table(t, found[t], stmt, &headers[t]));
+        let Reader {
+            work,
+            problems,
+            ids,
+            mut ids_cache,
+            ..
+        } = reader;
+        // No more chunks: those sent are decoded by whichever thread is free.
+        drop(work);
+        while let Ok(chunk) = next_chunk(&work_rx) {
+            decoding.decode(&chunk, &mut ids_cache);
+        }
+        read.map(|()| (problems, ids))
+    });
+    let (read_problems, ids) = read?;
+    let mut out = Decoded {
+        read_problems,
+        ..Default::default()
+    };
+    for (t, (parts, ids)) in decoding.assembly.into_iter().zip(ids).enumerate() {
+        let parts = parts.into_inner().unwrap_or_else(|e| e.into_inner());
+        let ids = row_ids(ids);
+        let mut part = parts.part.unwrap_or_else(|| decoding.decoders[t].part());
+        for loc in part
+            .problems
+            .iter_mut()
+            .map(|p| &mut p.location)
+            .chain(part.pending.iter_mut().map(|p| &mut p.location))
+        {
+            if let Location::Sqlite {
+                id: id @ None,
+                row: Some(row),
+                ..
+            } = loc
+            {
+                *id = ids.name(*row).map(str::to_string);
+            }
+        }
+        let origin = Origin::Sqlite { ids: Arc::new(ids) };
+        TableDecoder::new(found[t], &origin, &headers[t], 0).finish(part, &mut out);
+    }
+    Ok(out)
+}
+
+fn next_chunk(work: &Mutex<mpsc::Receiver<Chunk>>) -> Result<Chunk, mpsc::RecvError> {
+    work.lock().unwrap_or_else(|e| e.into_inner()).recv()
+}
+
+/// The ids of a table's rows, with those more than one row has.
+fn row_ids(rows: RawRow) -> RowIds {
+    let mut seen = super::validate::SeenIds::default();
+    let twice = (0..rows.cell_count())
+        .filter_map(|i| rows.cell(i))
+        .map(clean)
+        .filter(|id| !id.is_empty() && !seen.insert(id))
         .map(str::to_string)
         .collect();
-    let id_col = header.iter().position(|h| h == "id");
-    let width = header.len();
-    let mut rows = Vec::new();
-    let mut ids: Vec<Option<String>> = Vec::new();
-    let mut query = stmt.query([]).map_err(db_error(path))?;
-    let mut pos = 0u64;
-    while let Some(row) = query.next().map_err(db_error(path))? {
-        pos += 1;
-        let mut cells: Vec<Option<String>> = Vec::with_capacity(width);
+    drop(seen);
+    RowIds { rows, twice }
+}
+
+/// What every decoding thread shares: a decoder for each table read, and the decoded
+/// chunks put together.
+struct Decoding<'d> {
+    decoders: Vec<TableDecoder<'d>>,
+    assembly: Vec<Mutex<TableParts>>,
+}
+
+impl Decoding<'_> {
+    /// Decodes a chunk (into a spare part of its table when there is one) and puts it in
+    /// its place.
+    fn decode(&self, chunk: &Chunk, ids: &mut Interner) {
+        let lock = |t: usize| self.assembly[t].lock().unwrap_or_else(|e| e.into_inner());
+        let dec = &self.decoders[chunk.table];
+        let mut part = lock(chunk.table).spare.pop().unwrap_or_else(|| dec.part());
+        for i in 0..chunk.rows() {
+            dec.row(chunk.first_pos + i as u64, &chunk.row(i), &mut part, ids);
+        }
+        lock(chunk.table).add(chunk.seq, part);
+    }
+}
+
+/// The reading side: reads each table's rows into chunks and sends them to be decoded.
+struct Reader<'p, 'd> {
+    decoding: &'p Decoding<'d>,
+    /// The id cache of this thread, for the chunks it decodes.
+    ids_cache: Interner,
+    work: mpsc::SyncSender<Chunk>,
+    free: mpsc::Receiver<Chunk>,
+    /// The buffer to read the next rows into.
+    chunk: Chunk,
+    /// The problems of reading (a table that is not a ledger's, a cell that is not text),
+    /// in reading order.
+    problems: Vec<Problem>,
+    /// The id of each row of each table read (none for a table without an `id` column).
+    ids: Vec<RawRow>,
+    path: &'p Path,
+}
+
+impl Reader<'_, '_> {
+    /// Reads table `t` (`table`, with this header) from its statement.
+    fn table(
+        &mut self,
+        t: usize,
+        table: Table,
+        stmt: &mut rusqlite::Statement<'_>,
+        header: &[String],
+    ) -> Result<(), LedgerError> {
+        let path = self.path;
+        let width = header.len();
+        let id_col = header.iter().position(|h| h == "id");
+        let mut ids = RawRow::default();
+        let mut rows = stmt.query([]).map_err(db_error(path))?;
+        let (mut pos, mut seq) = (0u64, 0usize);
+        let mut chunk = std::mem::take(&mut self.chunk);
+        chunk.start(t, seq, 1, width);
         let mut not_text = Vec::new();
-        for c in 0..width {
-            let v = row.get_ref(c).map_err(db_error(path))?;
-            let cell = text_of(v).map(|(t, is_text)| {
-                if !is_text {
-                    not_text.push(c);
+        let mut digits = itoa::Buffer::new();
+        while let Some(row) = rows.next().map_err(db_error(path))? {
+            pos += 1;
+            let mut id = None;
+            for c in 0..width {
+                let start = chunk.text.len();
+                // The cell as the other forms hold it: a number as `format_number` writes it.
+                let value = row.get_ref(c).map_err(db_error(path))?;
+                match value {
+                    ValueRef::Null => {}
+                    ValueRef::Integer(n) => chunk.text.push_str(digits.format(n)),
+                    ValueRef::Real(f) => {
+                        let _ = write!(chunk.text, "{f}");
+                    }
+                    ValueRef::Text(b) | ValueRef::Blob(b) => match std::str::from_utf8(b) {
+                        Ok(s) => chunk.text.push_str(s),
+                        Err(_) => {
+                            // Read with U+FFFD in place of the bytes, and reported.
+                            chunk.text.push_str(&String::from_utf8_lossy(b));
+                            not_text.push(c);
+                        }
+                    },
                 }
-                t
-            });
-            cells.push(cell);
+                if id_col == Some(c) && value != ValueRef::Null {
+                    id = Some(start..chunk.text.len());
+                }
+                chunk.ends.push(chunk.text.len());
+            }
+            let id = id.map(|r| &chunk.text[r]);
+            for c in not_text.drain(..) {
+                self.problems.push(Problem::new(
+                    ProblemKind::Format,
+                    Location::Sqlite {
+                        table: table.name().to_string(),
+                        id: id.map(str::to_string),
+                        row: Some(pos),
+                        column: Some(header[c].clone()),
+                    },
+                    format!(
+                        "`{}` holds bytes that are not UTF-8 text; store text, a number or null",
+                        header[c]
+                    ),
+                ));
+            }
+            if id_col.is_some() {
+                ids.push(id);
+            }
+            if chunk.full() {
+                chunk = self.hand_over(chunk);
+                seq += 1;
+                chunk.start(t, seq, pos + 1, width);
+            }
         }
-        let id = id_col.and_then(|c| cells[c].as_deref()).map(str::to_string);
-        for c in not_text {
-            problems.push(Problem::new(
-                ProblemKind::Format,
-                Location::Sqlite {
-                    table: table.name().to_string(),
-                    id: id.clone(),
-                    row: Some(pos),
-                    column: Some(header[c].clone()),
-                },
-                format!(
-                    "`{}` holds bytes that are not UTF-8 text; store text, a number or null",
-                    header[c]
-                ),
-            ));
-        }
-        if id_col.is_some() {
-            ids.push(id);
-        }
-        rows.push(RawRow::new(pos, cells));
+        self.chunk = self.hand_over(chunk);
+        self.ids.push(ids);
+        Ok(())
     }
-    // A row is named by its id only when no other row of the table has it: the rows of a
-    // duplicate id are named by their numbers, so that "already used at" says which.
-    let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
-    for id in ids.iter().flatten() {
-        *seen.entry(clean(id)).or_default() += 1;
+
+    /// Sends a chunk to be decoded, or decodes it here when every other thread is busy;
+    /// gives an empty buffer to read the next rows into.
+    fn hand_over(&mut self, chunk: Chunk) -> Chunk {
+        match self.work.try_send(chunk) {
+            Ok(()) => self.free.recv().unwrap_or_default(),
+            Err(mpsc::TrySendError::Full(chunk) | mpsc::TrySendError::Disconnected(chunk)) => {
+                self.decoding.decode(&chunk, &mut self.ids_cache);
+                chunk
+            }
+        }
     }
-    let ids = ids
-        .iter()
-        .map(|id| id.as_deref().filter(|id| seen.get(clean(id)) == Some(&1)));
-    let ids = RawRow::new(0, ids);
-    Ok(RawTable {
-        table,
-        origin: Origin::Sqlite { ids: Arc::new(ids) },
-        header,
-        rows,
-        header_pos: 0,
-    })
 }
 
 /// Reads the ledger database at `path` for [`crate::ledger::load`].
