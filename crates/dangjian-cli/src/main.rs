@@ -18,8 +18,7 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
-use dangjian::output::{Header, NamePlan, Named, Output};
-use dangjian::report::Labels;
+use dangjian::output::{DataFormat, Header, Output};
 use dangjian::rows::Row;
 use render::Format;
 
@@ -260,52 +259,33 @@ struct DrillArgs {
     to: Option<PathBuf>,
 }
 
-/// Writes a drill-down: JSON in the envelope of `output`, the other formats as tables.
-fn drill<R: Row + serde::Serialize>(
-    l: &Ledger,
-    engine: &Engine<'_>,
-    output: Output,
-    rows: Result<Vec<R>, dangjian::metrics::QueryError>,
-    a: &DrillArgs,
-) -> Result<(), Failure> {
-    let rows = rows?;
-    let header = engine.header(&a.q.query(), output)?;
-    emit(&table_text(l, &header, &rows, a.format)?, a.to.as_deref())
+/// Writes a drill-down: JSON in the envelope of `output` and CSV with the names beside the
+/// ids (for other tools, as the service answers them: `dangjian::output::drill_down`), text
+/// and Markdown with names instead of ids (for people).
+fn drill(output: Output, a: &DrillArgs) -> Result<(), Failure> {
+    let l = load(a.q.data.as_ref())?;
+    let engine = Engine::new(&l);
+    let q = a.q.query();
+    let for_tools = |format| dangjian::output::drill_down(&l, &engine, output, &q, format);
+    let text = match a.format {
+        Format::Json => for_tools(DataFormat::Json)?,
+        Format::Csv => for_tools(DataFormat::Csv)?,
+        Format::Text | Format::Md => match output {
+            Output::Tasks => for_people(&l, &engine.tasks(&q)?, a.format)?,
+            Output::Duties => for_people(&l, &engine.obligations(&q)?, a.format)?,
+            Output::Coverage => for_people(&l, &engine.enterprises(&q)?, a.format)?,
+            _ => for_people(&l, &engine.cadres(&q)?, a.format)?,
+        },
+    };
+    emit(&text, a.to.as_deref())
 }
 
-/// Rows in a format: JSON in the envelope and CSV with the names beside the ids (for other
-/// tools), text and Markdown with names instead of ids (for people).
-fn table_text<R: Row + serde::Serialize>(
-    l: &Ledger,
-    header: &Header,
-    rows: &[R],
-    format: Format,
-) -> Result<String, Failure> {
-    let failure = |e: Box<dyn std::error::Error>| Failure {
+/// Rows as text or Markdown, names instead of ids.
+fn for_people<R: Row>(l: &Ledger, rows: &[R], format: Format) -> Result<String, Failure> {
+    render::table(rows, format, &dashboard::names(l)).map_err(|e| Failure {
         code: 2,
         message: e.to_string(),
-    };
-    match format {
-        Format::Json => json_text(&dangjian::output::envelope_named(
-            header,
-            rows,
-            &Labels::new(l),
-        )?),
-        Format::Csv => {
-            let labels = Labels::new(l);
-            let plan = NamePlan::of::<R>();
-            let named = Named::all(rows, &labels, &plan);
-            render::table(&named, format, &Default::default()).map_err(failure)
-        }
-        Format::Text | Format::Md => {
-            render::table(rows, format, &dashboard::names(l)).map_err(failure)
-        }
-    }
-}
-
-/// A JSON document as the command writes it: pretty, with a final line feed.
-fn json_text(v: &serde_json::Value) -> Result<String, Failure> {
-    Ok(serde_json::to_string_pretty(v)? + "\n")
+    })
 }
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
@@ -360,8 +340,8 @@ fn stats_out<R: Row + serde::Serialize>(
             let shown: Vec<_> = rows.iter().map(stats::ForPeople).collect();
             render::table(&shown, format, &names)
         }
-        // The columns of docs/STATS.md as they are: no names beside the ids.
-        Format::Json => return emit(&json_text(&header.envelope_rows(rows)?)?, to),
+        // Written by `dangjian::output::stats_json` before coming here.
+        Format::Json => return Err("JSON is written by dangjian::output::stats_json".into()),
         Format::Csv => render::table(rows, format, &names),
     }
     .map_err(|e| e.to_string())?;
@@ -565,7 +545,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let ev = engine.evaluate(&query)?;
             t.lap("evaluate");
             let text = match format {
-                Format::Json => json_text(&ev.to_json())?,
+                Format::Json => dangjian::output::report_json(&ev)?,
                 Format::Text => dashboard::text(&l, &engine, &query, &ev)?,
                 Format::Csv | Format::Md => {
                     let defs = dashboard::defs(&l);
@@ -608,7 +588,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 out
             } else if format == Format::Json {
-                json_text(&Header::bare(Output::Catalogue).envelope_rows(&defs)?)?
+                dangjian::output::catalogue_json(&defs)?
             } else {
                 render::table(&defs, format, &Default::default()).map_err(|e| Failure {
                     code: 2,
@@ -617,38 +597,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             emit(&text, to.as_deref())?;
         }
-        Command::Tasks(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(&l, &engine, Output::Tasks, engine.tasks(&a.q.query()), &a)?;
-        }
-        Command::Duties(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(
-                &l,
-                &engine,
-                Output::Duties,
-                engine.obligations(&a.q.query()),
-                &a,
-            )?;
-        }
-        Command::Coverage(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(
-                &l,
-                &engine,
-                Output::Coverage,
-                engine.enterprises(&a.q.query()),
-                &a,
-            )?;
-        }
-        Command::Cadres(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(&l, &engine, Output::Cadres, engine.cadres(&a.q.query()), &a)?;
-        }
+        Command::Tasks(a) => drill(Output::Tasks, &a)?,
+        Command::Duties(a) => drill(Output::Duties, &a)?,
+        Command::Coverage(a) => drill(Output::Coverage, &a)?,
+        Command::Cadres(a) => drill(Output::Cadres, &a)?,
         Command::Stats {
             table,
             q,
@@ -659,6 +611,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let l = load(q.data.as_ref())?;
             let engine = Engine::new(&l);
             let t: StatsTable = table.parse()?;
+            let xlsx = to.as_deref().is_some_and(|p| {
+                p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+            });
+            if format == Format::Json && !xlsx {
+                // The columns of docs/STATS.md as they are, as the service answers them.
+                let text = dangjian::output::stats_json(&engine, t, &q.query())?;
+                return emit(&text, to.as_deref());
+            }
             match t {
                 StatsTable::EnterpriseOrgs => {
                     let rows = stats::enterprise_orgs(&engine, &q.query())?;
@@ -675,7 +636,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Schema { name } => {
             let output = Output::from_id(&name)
                 .ok_or_else(|| format!("`{name}` names no output; one of {}", Output::names()))?;
-            emit(&json_text(&dangjian::output::schema(output))?, None)?;
+            emit(
+                &dangjian::output::json_text(&dangjian::output::schema(output))?,
+                None,
+            )?;
         }
         Command::Import {
             map,
