@@ -24,7 +24,7 @@ use super::query::{Evaluation, Freq, MetricRow, Query, QueryError};
 use super::tasks::{self, TaskRow};
 use super::value::{MetricId, MetricKind, Scope, Val};
 use crate::calendar;
-use crate::model::{Ledger, SymRows, UnitId};
+use crate::model::{Ledger, Sym, SymRows, UnitId};
 
 /// The metrics engine over one ledger: indexes built once, then any number of queries.
 ///
@@ -361,6 +361,35 @@ impl<'a> Engine<'a> {
     pub fn cadres(&self, q: &Query) -> Result<Vec<CadreRow>, QueryError> {
         let ctx = self.resolve(q)?;
         Ok(cadres::rows(&ctx))
+    }
+
+    /// Whether `id` (a unit, an organisation or an initiative) lies in the subtree of unit
+    /// `scope`: every unit it belongs to (a unit itself; an organisation's hosts; an
+    /// initiative's unit, or the root when it has none) is `scope` or below it. An id or
+    /// scope the ledger does not know is within nothing. This is what limits a token of the
+    /// service to its subtree.
+    ///
+    /// ```
+    /// use dangjian::metrics::Engine;
+    /// use dangjian::model::UnitId;
+    ///
+    /// let ledger = dangjian::example();
+    /// let engine = Engine::new(&ledger);
+    /// let root = &ledger.roots().next().unwrap().id;
+    /// assert!(engine.is_within(root, "xizhou_road"));
+    /// assert!(!engine.is_within(&UnitId::new("xizhou_road"), root.as_str()));
+    /// assert!(!engine.is_within(root, "no such unit"));
+    /// ```
+    pub fn is_within(&self, scope: &UnitId, id: &str) -> bool {
+        let (Some(scope), Some(id)) = (Sym::existing(scope.as_str()), Sym::existing(id)) else {
+            return false;
+        };
+        let (Some(u), Some(n)) = (self.ix.unit_of(scope), self.ix.node_of(id)) else {
+            return false;
+        };
+        let s = self.ix.scope_of(u);
+        let anchors = self.ix.anchors(n);
+        !anchors.is_empty() && anchors.iter().all(|&t| t >= s.lo && t < s.hi)
     }
 
     /// Evaluates `q` at every month end (or Sunday) in `[start, end]`, reusing the indexes.
