@@ -171,6 +171,36 @@ enum Command {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(Output::ALL.map(Output::id)))]
         name: String,
     },
+    /// Serve a ledger over HTTP (docs/SERVICE.md): the report, drill-downs, statistics and
+    /// catalogue as the command line writes them, the dashboard page at `/`, and writes of
+    /// activities, progress and observations into an `.sqlite` ledger (another form is
+    /// served read-only). Prints `listening on http://ADDRESS` once it accepts requests.
+    Serve {
+        /// The ledger: an `.sqlite` database (read and written) or any other form (read only).
+        #[arg(long)]
+        data: PathBuf,
+        /// The address to listen on (port 0: any free port, said when listening).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// The tokens file (`dangjian token add`); read again when it changes.
+        #[arg(long, required_unless_present = "no_auth")]
+        tokens: Option<PathBuf>,
+        /// No tokens: every request may read and write everything. Only on a loopback
+        /// address.
+        #[arg(long, conflicts_with = "tokens")]
+        no_auth: bool,
+        /// The largest request body, in bytes (413 beyond).
+        #[arg(long, default_value_t = 2 << 20)]
+        max_body: usize,
+        /// The most rows of one write (413 beyond).
+        #[arg(long, default_value_t = 10_000)]
+        max_rows: usize,
+    },
+    /// The service's access tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Import rows of another system's spreadsheet (.xlsx or .csv) into a ledger with a
     /// mapping (docs/IMPORTS.md); nothing is written unless the result is valid (exit 1
     /// with every problem located in the source file: `三会一课.xlsx!L3`, `roster.csv:7:2`).
@@ -194,6 +224,27 @@ enum Command {
         /// List every row added, replaced and skipped (by default the first 5 of each).
         #[arg(long)]
         all: bool,
+    },
+}
+
+/// `dangjian token ...`.
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token: prints it once (keep it; only its salted hash is stored) and adds its
+    /// name, scope and rights to the tokens file (made if missing).
+    Add {
+        /// The tokens file.
+        #[arg(long)]
+        tokens: PathBuf,
+        /// The token's name: the user name of HTTP Basic, and what the change log records.
+        #[arg(long)]
+        name: String,
+        /// The unit id whose subtree the token sees and writes (the root: everything).
+        #[arg(long)]
+        scope: String,
+        /// What it may do: read < append < admin (each includes the ones before).
+        #[arg(long, value_parser = ["read", "append", "admin"])]
+        can: String,
     },
 }
 
@@ -640,6 +691,51 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 &dangjian::output::json_text(&dangjian::output::schema(output))?,
                 None,
             )?;
+        }
+        Command::Serve {
+            data,
+            listen,
+            tokens,
+            no_auth,
+            max_body,
+            max_rows,
+        } => {
+            let opts = dangjian_serve::Options {
+                data,
+                listen,
+                tokens,
+                no_auth,
+                limits: dangjian_serve::Limits { max_body, max_rows },
+            };
+            let server = dangjian_serve::Server::start(&opts)?;
+            {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                writeln!(out, "listening on http://{}", server.addr())?;
+                out.flush()?;
+            }
+            server.wait();
+        }
+        Command::Token {
+            command:
+                TokenCommand::Add {
+                    tokens,
+                    name,
+                    scope,
+                    can,
+                },
+        } => {
+            use dangjian_serve::tokens::{Right, Tokens};
+            let can: Right = can.parse()?;
+            let mut file = Tokens::read(&tokens)?;
+            let token = file.add(&name, &scope, can)?;
+            file.write(&tokens)?;
+            println!("{token}");
+            eprintln!(
+                "token `{name}` ({}, scope {scope}) added to {}; it is shown only this once",
+                can.id(),
+                tokens.display()
+            );
         }
         Command::Import {
             map,
