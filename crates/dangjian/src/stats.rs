@@ -246,7 +246,7 @@ fn rank(k: OrgKind) -> u8 {
 /// `Engine::enterprises`.
 fn enterprise_facts(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseFacts> {
     let e = ctx.e;
-    let l = e.l;
+    let l = &*e.l;
     let as_of = ctx.as_of;
     let list = e.enterprises_in(ctx.scope);
     // Position in `list` of each unit that is one of these enterprises.
@@ -563,7 +563,7 @@ pub fn assessed_months(as_of: NaiveDate) -> u32 {
 pub fn org_life(engine: &Engine<'_>, q: &Query) -> Result<Vec<OrgLifeRow>, QueryError> {
     let ctx = engine.resolve(q)?;
     let e = ctx.e;
-    let l = e.l;
+    let l = &*e.l;
     let as_of = ctx.as_of;
     let year = as_of.year();
     let start = year_start(as_of);

@@ -468,3 +468,94 @@ proptest! {
         }
     }
 }
+
+/// Queries asked after every append: the default (latest date), a fixed date with a
+/// breakdown, and one family alone.
+fn append_queries() -> Vec<Query> {
+    vec![
+        Query::default(),
+        Query {
+            by: Some(UnitKind::Area),
+            ..query()
+        },
+        Query {
+            metrics: Some(vec!["duty".into(), "members".into()]),
+            ..query()
+        },
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// Appending activities, progress and observations in random batches to an engine that
+    /// owns its ledger gives, after every batch, exactly the rows and drill-downs of an
+    /// engine built on the ledger so far, whether values are kept between evaluations
+    /// (`evaluate_memo`) or not.
+    #[test]
+    fn appends_in_place_equal_a_fresh_build(seed in any::<u64>(), cuts in any::<u64>()) {
+        let whole = gen_ledger(seed);
+        let mut r = Rng(cuts);
+        // The first rows of each appendable table are the ledger the engine starts from;
+        // the rest arrive in batches.
+        let keep = |n: usize, r: &mut Rng| r.below(n + 1);
+        let (ka, kp, ko) = (
+            keep(whole.activities.len(), &mut r),
+            keep(whole.progress.len(), &mut r),
+            keep(whole.observations.len(), &mut r),
+        );
+        let mut start = whole.clone();
+        start.activities.truncate(ka);
+        start.progress.truncate(kp);
+        start.observations.truncate(ko);
+        let mut engine = Engine::owning(start.clone());
+        let mut memo = dangjian::metrics::Memo::default();
+        let queries = append_queries();
+        for q in &queries {
+            engine.evaluate_memo(q, &mut memo).unwrap();
+        }
+        let (mut a, mut p, mut o) = (ka, kp, ko);
+        let mut so_far = start;
+        while a < whole.activities.len() || p < whole.progress.len() || o < whole.observations.len() {
+            let mut batch = Ledger::new();
+            let take = |at: &mut usize, n: usize, r: &mut Rng| {
+                let to = (*at + r.below(4)).min(n);
+                let range = *at..to;
+                *at = to;
+                range
+            };
+            batch.activities.extend_from_slice(&whole.activities[take(&mut a, whole.activities.len(), &mut r)]);
+            batch.progress.extend_from_slice(&whole.progress[take(&mut p, whole.progress.len(), &mut r)]);
+            batch.observations.extend_from_slice(&whole.observations[take(&mut o, whole.observations.len(), &mut r)]);
+            so_far.activities.extend_from_slice(&batch.activities);
+            so_far.progress.extend_from_slice(&batch.progress);
+            so_far.observations.extend_from_slice(&batch.observations);
+            let added = engine.append(batch).unwrap();
+            memo.forget(&engine, &added);
+            prop_assert_eq!(engine.ledger(), &so_far);
+            let fresh = Engine::new(&so_far);
+            for q in &queries {
+                let want = fresh.evaluate(q).unwrap();
+                prop_assert_eq!(&engine.evaluate(q).unwrap().rows, &want.rows);
+                prop_assert_eq!(&engine.evaluate_memo(q, &mut memo).unwrap().rows, &want.rows);
+            }
+            let q = query();
+            prop_assert_eq!(engine.tasks(&q).unwrap(), fresh.tasks(&q).unwrap());
+            prop_assert_eq!(engine.obligations(&q).unwrap(), fresh.obligations(&q).unwrap());
+        }
+        prop_assert_eq!(engine.ledger(), &whole);
+    }
+}
+
+#[test]
+fn only_rows_of_activities_progress_and_observations_are_appended_in_place() {
+    let mut engine = Engine::owning(gen_ledger(7));
+    let mut batch = Ledger::new();
+    batch.units.push(unit("new", UnitKind::Village, Some("d")));
+    let err = engine.append(batch).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "rows of `units` cannot be appended in place (only activities, progress and observations can); build the engine again"
+    );
+    assert_eq!(engine.ledger(), &gen_ledger(7));
+}

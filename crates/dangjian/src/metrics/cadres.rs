@@ -42,6 +42,10 @@ impl Family for Cadres {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
     }
+    /// Reads no table that takes appends.
+    fn reads(_: &crate::model::Ledger, _: u32, _: &super::query::Appended) -> bool {
+        false
+    }
 }
 
 /// The catalogue entries of this family, each with how its value is read.
@@ -107,7 +111,7 @@ pub(crate) struct CadreSet {
 fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
     ctx.cached(|| {
         let e = ctx.e;
-        let l = e.l;
+        let l = &*e.l;
         let as_of = ctx.as_of;
         let started = e
             .cadre_roles_by_start()
@@ -241,7 +245,7 @@ crate::rows::impl_row!(CadreRow {
 
 /// The drill-down rows of the query's scope, people in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<CadreRow> {
-    let l = ctx.e.l;
+    let l = &*ctx.e.l;
     in_scope(ctx, ctx.scope)
         .into_iter()
         .map(|c| {

@@ -281,6 +281,10 @@ impl<F: Family> Group for FamilyGroup<F> {
             }
         }
     }
+
+    fn reads(&self, l: &Ledger, added: &super::query::Appended) -> bool {
+        F::reads(l, self.key, added)
+    }
 }
 
 /// The metrics of one ledger in row order, as the families of [`FAMILIES`] add

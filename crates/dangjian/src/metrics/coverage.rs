@@ -41,6 +41,10 @@ impl Family for Coverage {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
     }
+    /// Reads no table that takes appends.
+    fn reads(_: &crate::model::Ledger, _: u32, _: &super::query::Appended) -> bool {
+        false
+    }
 }
 
 /// Enterprise liaison (`coverage.liaison`): the coverage figures, listed after the
@@ -52,6 +56,10 @@ impl Family for Liaison {
     const METRICS: &'static [Metric<Figures>] = LIAISON_METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
+    }
+    /// Reads no table that takes appends.
+    fn reads(_: &crate::model::Ledger, _: u32, _: &super::query::Appended) -> bool {
+        false
     }
 }
 
@@ -132,7 +140,7 @@ impl EnterpriseEval {
 fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
     ctx.cached::<Vec<_>>(|| {
         let e = ctx.e;
-        let l = e.l;
+        let l = &*e.l;
         let as_of = ctx.as_of;
         e.enterprises_in(ctx.scope)
             .iter()
@@ -258,7 +266,7 @@ crate::rows::impl_row!(EnterpriseRow {
 /// The drill-down rows of the query's scope, in ledger order.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<EnterpriseRow> {
     let e = ctx.e;
-    let l = e.l;
+    let l = &*e.l;
     let evals = evals(ctx);
     let a = offset(ctx, ctx.scope);
     let mut picked: Vec<(UnitIx, &EnterpriseEval)> = e

@@ -9,8 +9,9 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::index::Index;
+use super::query::Appended;
 use super::value::{Metric, MetricId, MetricKind, Scope, Val};
-use crate::model::UnitKind;
+use crate::model::{Ledger, UnitKind};
 
 /// A family of metrics: one file of `metrics/`.
 pub(crate) trait Family: Sync + 'static {
@@ -22,6 +23,13 @@ pub(crate) trait Family: Sync + 'static {
     /// The figures at scope `s`. `key` is the duty or indicator (its ledger position) of a
     /// per-ledger family, 0 for the others.
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Self::Figures;
+    /// Whether the figures (of duty or indicator `key`) read anything `added` appended to
+    /// ledger `l`: a group that does not keeps the values worked out before the append.
+    /// The default, that it does, is never wrong.
+    fn reads(l: &Ledger, key: u32, added: &Appended) -> bool {
+        let _ = (l, key, added);
+        true
+    }
 }
 
 /// One metric of this ledger, in row order.
@@ -40,6 +48,8 @@ pub(crate) struct SlotInfo {
 pub(crate) trait Group: Send + Sync {
     /// Works out the figures at scope `s` once and writes the value of each member slot.
     fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]);
+    /// Whether its figures read anything `added` appended to ledger `l` ([`Family::reads`]).
+    fn reads(&self, l: &Ledger, added: &Appended) -> bool;
 }
 
 /// How many values a query may cache: one for each family at most (10 families).

@@ -41,6 +41,12 @@ impl Family for Duties {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Figures {
         figures(ctx, s, DutyIx::new(key as usize))
     }
+    /// Reads the activities of the duty's kind.
+    fn reads(l: &crate::model::Ledger, key: u32, added: &super::query::Appended) -> bool {
+        l.duties
+            .get(key as usize)
+            .is_none_or(|d| added.activity_kinds.contains(&d.activity))
+    }
 }
 
 /// What the metrics of one duty are read from, at one scope: its obligations in scope
@@ -546,7 +552,7 @@ crate::rows::impl_row!(ObligationRow {
 /// the order of the records that make them; only obligations existing by `as_of`.
 pub(crate) fn rows(ctx: &Ctx<'_, '_>) -> Vec<ObligationRow> {
     let e = ctx.e;
-    let l = e.l;
+    let l = &*e.l;
     let evals = evals(ctx);
     let mut out = Vec::new();
     for (d, duty) in l.duties.iter().enumerate() {

@@ -20,7 +20,7 @@ use super::index::{
     kind_pos, ActivityIndex, FamilyData, Index, Lookup, NodeKinds, Structure, TargetIx, UnitIx,
 };
 use super::indicators;
-use super::query::{Evaluation, Freq, MetricRow, Query, QueryError};
+use super::query::{AppendError, Appended, Evaluation, Freq, MetricRow, Query, QueryError};
 use super::tasks::{self, TaskRow};
 use super::value::{MetricId, MetricKind, Scope, Val};
 use crate::calendar;
@@ -54,7 +54,89 @@ impl<'a> Engine<'a> {
     /// Indexes `ledger` once. Never fails: an invalid ledger (dangling references, cycles)
     /// gives an engine that ignores what does not resolve.
     pub fn new(ledger: &'a Ledger) -> Engine<'a> {
-        let l = ledger;
+        Self::build(std::borrow::Cow::Borrowed(ledger))
+    }
+
+    /// Indexes `ledger` and keeps it: an engine that owns its ledger, with no borrow to
+    /// hold on to, which can take appends ([`Engine::append`]).
+    ///
+    /// ```
+    /// use dangjian::metrics::{Engine, Query};
+    /// let engine = Engine::owning(dangjian::example());
+    /// assert_eq!(engine.ledger().units[0].id.as_str(), "chengxi");
+    /// ```
+    pub fn owning(ledger: Ledger) -> Engine<'static> {
+        Engine::build(std::borrow::Cow::Owned(ledger))
+    }
+
+    /// The ledger the engine indexes.
+    pub fn ledger(&self) -> &Ledger {
+        &self.ix.l
+    }
+
+    /// Appends rows of activities, progress and observations (the other tables of `rows`
+    /// must be empty) to the engine's ledger and indexes them in place, without building the
+    /// engine again: the activity index grows, and only the indicators' index is built
+    /// again when observations come. Evaluations after it are exactly those of an engine
+    /// built on the whole ledger. A borrowed ledger ([`Engine::new`]) is copied first.
+    ///
+    /// The rows are not validated here: check them against the ledger first (as
+    /// [`crate::live::Live::check_json`] does); a row that does not resolve is ignored by
+    /// the metrics, as in [`Engine::new`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use dangjian::metrics::{Engine, Query};
+    /// use dangjian::model::{Activity, Ledger};
+    ///
+    /// let mut engine = Engine::owning(dangjian::example());
+    /// let q = Query { metrics: Some(vec!["duty.road_patrol".into()]), ..Query::default() };
+    /// let before = engine.evaluate(&q).unwrap().rows[0].numerator;
+    /// let mut rows = Ledger::new();
+    /// rows.activities.push(Activity::new("patrol", NaiveDate::from_ymd_opt(2019, 7, 30).unwrap(), "yunhe_road"));
+    /// let added = engine.append(rows).unwrap();
+    /// assert_eq!(added.activities.len(), 1);
+    /// assert!(engine.evaluate(&q).unwrap().rows[0].numerator >= before);
+    /// ```
+    pub fn append(&mut self, mut rows: Ledger) -> Result<Appended, AppendError> {
+        use crate::model::Table;
+        if let Some(t) = Table::ALL.into_iter().find(|&t| {
+            rows.len_of(t) > 0
+                && !matches!(t, Table::Activities | Table::Progress | Table::Observations)
+        }) {
+            return Err(AppendError::NotAppendable(t.name()));
+        }
+        let mut kinds: Vec<crate::model::ActivityKind> = Vec::new();
+        for a in &rows.activities {
+            if !kinds.contains(&a.kind) {
+                kinds.push(a.kind.clone());
+            }
+        }
+        let observed = rows.observations.iter().map(|o| o.date).max();
+        let l = self.ix.l.to_mut();
+        let (a0, p0, o0) = (l.activities.len(), l.progress.len(), l.observations.len());
+        l.append(&mut rows);
+        let added = Appended {
+            activities: a0..l.activities.len(),
+            progress: p0..l.progress.len(),
+            observations: o0..l.observations.len(),
+            activity_kinds: kinds,
+            latest_moved: false,
+        };
+        let mut moved = self.ix.index_appended(a0, p0);
+        moved |= self.ix.note_date(observed);
+        if !added.observations.is_empty() {
+            let indicators = indicators::index(self.ix.lookup());
+            self.ix.data.set(indicators);
+        }
+        Ok(Appended {
+            latest_moved: moved,
+            ..added
+        })
+    }
+
+    fn build(held: std::borrow::Cow<'a, Ledger>) -> Engine<'a> {
+        let l: &Ledger = &held;
 
         // The id tables, side by side.
         let (nodes, person_ix) = rayon::join(
@@ -112,7 +194,6 @@ impl<'a> Engine<'a> {
         Engine {
             targets,
             ix: Index {
-                l,
                 s: structure,
                 default_as_of: l.latest_date(),
                 kinds,
@@ -120,6 +201,7 @@ impl<'a> Engine<'a> {
                 person_ix,
                 acts,
                 data: FamilyData::default().with(duties).with(indicators),
+                l: held,
             },
             slots,
         }
@@ -204,10 +286,51 @@ impl<'a> Engine<'a> {
 
     fn evaluate_ctx(&self, ctx: &Ctx<'_, 'a>) -> Evaluation {
         let mut rows = Vec::new();
-        self.scope_rows(ctx, ctx.scope, &mut rows);
-        for u in self.breakdown_units(ctx) {
-            self.scope_rows(ctx, self.ix.scope_of(u), &mut rows);
+        let mut vals = Vec::new();
+        for u in std::iter::once(ctx.scope.unit).chain(self.breakdown_units(ctx)) {
+            vals.clear();
+            vals.resize(self.slots.len(), None);
+            self.scope_rows(ctx, self.ix.scope_of(u), &mut vals, &mut rows);
         }
+        self.evaluation(ctx, rows)
+    }
+
+    /// Evaluates a query as [`Engine::evaluate`] does, reusing the values `memo` kept from
+    /// earlier evaluations of the same query: after an [`Engine::append`] (and
+    /// [`Memo::forget`]), only the metrics that read what it added are worked out again.
+    /// The rows are exactly those of [`Engine::evaluate`].
+    ///
+    /// ```
+    /// use dangjian::metrics::{Engine, Memo, Query};
+    /// let engine = Engine::owning(dangjian::example());
+    /// let mut memo = Memo::default();
+    /// let q = Query::default();
+    /// let first = engine.evaluate_memo(&q, &mut memo).unwrap();
+    /// assert_eq!(first.rows, engine.evaluate(&q).unwrap().rows);
+    /// // Asked again, nothing is worked out again, and the rows are the same.
+    /// assert_eq!(engine.evaluate_memo(&q, &mut memo).unwrap().rows, first.rows);
+    /// ```
+    pub fn evaluate_memo(&self, q: &Query, memo: &mut Memo) -> Result<Evaluation, QueryError> {
+        let ctx = self.resolve(q)?;
+        let units: Vec<UnitIx> = std::iter::once(ctx.scope.unit)
+            .chain(self.breakdown_units(&ctx))
+            .collect();
+        if units.len() > MEMO_SCOPES {
+            return Ok(self.evaluate_ctx(&ctx));
+        }
+        let entry = memo.entry(q, ctx.as_of, ctx.from);
+        let mut rows = Vec::new();
+        for u in units {
+            let vals = entry
+                .scopes
+                .entry(u)
+                .or_insert_with(|| vec![None; self.slots.len()]);
+            self.scope_rows(&ctx, self.ix.scope_of(u), vals, &mut rows);
+        }
+        Ok(self.evaluation(&ctx, rows))
+    }
+
+    fn evaluation(&self, ctx: &Ctx<'_, 'a>, rows: Vec<MetricRow>) -> Evaluation {
         Evaluation {
             as_of: ctx.as_of,
             from: ctx.from,
@@ -258,8 +381,16 @@ impl<'a> Engine<'a> {
             .collect()
     }
 
-    /// The rows of one scope unit, in slot order, targets right after their metric.
-    fn scope_rows(&self, ctx: &Ctx<'_, 'a>, s: Scope, rows: &mut Vec<MetricRow>) {
+    /// The rows of one scope unit, in slot order, targets right after their metric. `vals`
+    /// has a value for each slot worked out before (by an earlier evaluation of the same
+    /// query), `None` for the rest; the wanted ones are worked out and kept there.
+    fn scope_rows(
+        &self,
+        ctx: &Ctx<'_, 'a>,
+        s: Scope,
+        vals: &mut [Option<Val>],
+        rows: &mut Vec<MetricRow>,
+    ) {
         let scope_id: &UnitId = &self.ix.l.units[s.unit].id;
         let scope_name: &str = &self.ix.l.units[s.unit].name;
         // The counting target of each targeted metric at this scope.
@@ -269,7 +400,7 @@ impl<'a> Engine<'a> {
             .map(|list| {
                 list.iter()
                     .filter_map(|(m, ts)| {
-                        super::targets::select(self.ix.l, ts, ctx.as_of).map(|t| (m, t))
+                        super::targets::select(&self.ix.l, ts, ctx.as_of).map(|t| (m, t))
                     })
                     .collect()
             })
@@ -293,13 +424,14 @@ impl<'a> Engine<'a> {
             })
             .collect();
         // Each group with a wanted member works out its figures once and fills every member.
-        let mut vals: Vec<Option<Val>> = vec![None; self.slots.len()];
         for (i, (slot, want)) in self.slots.iter().zip(&wanted).enumerate() {
             if (want.0 || want.1) && vals[i].is_none() {
-                slot.group.eval(ctx, s, &mut vals);
+                slot.group.eval(ctx, s, vals);
             }
         }
-        for ((slot, (want_row, want_target)), val) in self.slots.iter().zip(wanted).zip(vals) {
+        for ((slot, (want_row, want_target)), val) in
+            self.slots.iter().zip(wanted).zip(vals.iter().copied())
+        {
             // Every slot belongs to a group (`Plan`), so a wanted slot has its value.
             let Some(val) = val else { continue };
             let target = target_of(slot);
@@ -423,6 +555,82 @@ impl<'a> Engine<'a> {
                 self.evaluate(&qd)
             })
             .collect()
+    }
+}
+
+/// How many queries a [`Memo`] keeps (the least recently asked goes first).
+const MEMO_QUERIES: usize = 16;
+/// Evaluations with more scope rows than this (large breakdowns) are not kept.
+const MEMO_SCOPES: usize = 4096;
+
+/// The values of earlier evaluations of an engine, by query and scope row, kept so that
+/// asking again costs only the rows, and after an [`Engine::append`] only the metrics that
+/// read what it added are worked out again ([`Memo::forget`]). Use one memo with one engine.
+#[derive(Default)]
+pub struct Memo {
+    /// Most recently asked last.
+    entries: Vec<MemoEntry>,
+}
+
+struct MemoEntry {
+    query: Query,
+    as_of: NaiveDate,
+    from: NaiveDate,
+    scopes: rustc_hash::FxHashMap<UnitIx, Vec<Option<Val>>>,
+}
+
+impl Memo {
+    /// The entry of `q` resolved to `as_of` and `from`, made (empty) when there is none.
+    fn entry(&mut self, q: &Query, as_of: NaiveDate, from: NaiveDate) -> &mut MemoEntry {
+        let found = self
+            .entries
+            .iter()
+            .position(|e| e.as_of == as_of && e.from == from && e.query == *q);
+        let entry = match found {
+            Some(i) => self.entries.remove(i),
+            None => {
+                if self.entries.len() >= MEMO_QUERIES {
+                    self.entries.remove(0);
+                }
+                MemoEntry {
+                    query: q.clone(),
+                    as_of,
+                    from,
+                    scopes: Default::default(),
+                }
+            }
+        };
+        self.entries.push(entry);
+        let last = self.entries.len() - 1;
+        &mut self.entries[last]
+    }
+
+    /// Forgets the values that read what `added` appended to `engine`'s ledger (and every
+    /// value of a query whose default date moved with it).
+    pub fn forget(&mut self, engine: &Engine<'_>, added: &Appended) {
+        let l = engine.ledger();
+        let stale: Vec<bool> = engine
+            .slots
+            .iter()
+            .map(|s| s.group.reads(l, added))
+            .collect();
+        if added.latest_moved {
+            self.entries.retain(|e| e.query.as_of.is_some());
+        }
+        for e in &mut self.entries {
+            for vals in e.scopes.values_mut() {
+                for (v, &st) in vals.iter_mut().zip(&stale) {
+                    if st {
+                        *v = None;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
     }
 }
 

@@ -29,7 +29,8 @@ use crate::model::{ActivityKind, Ledger, Sym, SymMap, SymRows, UnitKind, Vocabul
 /// The indexes of one ledger (what [`super::Engine`] builds once): the ledger, the unit tree
 /// and the rest of its structure, the id tables, the activities, and each family's own index.
 pub(crate) struct Index<'a> {
-    pub(crate) l: &'a Ledger,
+    /// The ledger: borrowed ([`super::Engine::new`]) or owned ([`super::Engine::owning`]).
+    pub(crate) l: std::borrow::Cow<'a, Ledger>,
     /// The index but the id tables and the activities.
     pub(crate) s: Structure,
     pub(crate) default_as_of: Option<NaiveDate>,
@@ -57,6 +58,15 @@ impl FamilyData {
         self
     }
 
+    /// Replaces the value of type `T` (keeps it when there was none).
+    pub(crate) fn set<T: Any + Send + Sync>(&mut self, value: T) {
+        let want = TypeId::of::<T>();
+        match self.0.iter_mut().find(|(t, _)| *t == want) {
+            Some(slot) => slot.1 = Box::new(value),
+            None => self.0.push((want, Box::new(value))),
+        }
+    }
+
     /// The value of type `T`, if one was kept (the type ids are compared first, without a
     /// call through each box).
     pub(crate) fn get<T: Any>(&self) -> Option<&T> {
@@ -72,18 +82,27 @@ impl FamilyData {
 /// of organisation-life activities resolved to person indices. Built on its own (and
 /// alongside the rest of the index) from the node and person numbers.
 pub(crate) struct ActivityIndex {
-    /// The runs of each node (compressed rows into `runs`): node `n`'s are
-    /// `runs[node_runs[n]..node_runs[n + 1]]`.
-    node_runs: Vec<u32>,
-    /// Each run: activities of one subject and kind (by [`act_kind`]), as the kind and the
-    /// run's start in `sorted`/`dates`; the run ends where the next starts (a last entry
-    /// marks the end).
-    runs: Vec<(u32, u32)>,
+    /// The runs of each node: node `n`'s are `runs[node_runs[n].0..node_runs[n].1]`.
+    node_runs: Vec<(u32, u32)>,
+    /// Each run: the activities of one subject and kind (by [`act_kind`]), sorted by date
+    /// then number, at `sorted[start..end]` and `dates[start..end]`.
+    runs: Vec<Run>,
     sorted: Vec<ActivityIx>,
     dates: Vec<NaiveDate>,
     /// The people listed in each organisation-life activity, as person indices, by
     /// chunks of [`LIFE_CHUNK`] activities (other activities have none).
     life: Vec<LifeChunk>,
+    /// Entries of `sorted`/`dates` and of `runs` that no run or node points to any more:
+    /// left behind when an append moved a run to the end (see [`ActivityIndex::push`]).
+    stale: usize,
+}
+
+/// A run of [`ActivityIndex`]: a kind and where its activities lie.
+#[derive(Clone, Copy, Debug)]
+struct Run {
+    kind: u32,
+    start: u32,
+    end: u32,
 }
 
 /// An activity's subject node (none when it names no unit, org or initiative), kind and
@@ -195,19 +214,25 @@ impl ActivityIndex {
         }
         buckets.par_iter_mut().for_each(|b| b.sort_unstable());
         drop(buckets);
-        let mut node_runs = Vec::with_capacity(n_nodes + 1);
-        let mut runs = Vec::new();
+        let mut node_runs = Vec::with_capacity(n_nodes);
+        let mut runs: Vec<Run> = Vec::new();
         for n in 0..n_nodes {
-            node_runs.push(runs.len() as u32);
+            let first = runs.len() as u32;
             let (lo, hi) = (off[n] as usize, off[n + 1] as usize);
             for j in lo..hi {
                 if j == lo || keyed[j].0 != keyed[j - 1].0 {
-                    runs.push((keyed[j].0, j as u32));
+                    if let Some(last) = runs.last_mut().filter(|_| j > lo) {
+                        last.end = j as u32;
+                    }
+                    runs.push(Run {
+                        kind: keyed[j].0,
+                        start: j as u32,
+                        end: hi as u32,
+                    });
                 }
             }
+            node_runs.push((first, runs.len() as u32));
         }
-        node_runs.push(runs.len() as u32);
-        runs.push((u32::MAX, total as u32));
         let (sorted, dates) = rayon::join(
             || keyed.par_iter().map(|k| k.2).collect(),
             || keyed.par_iter().map(|k| k.1).collect(),
@@ -219,20 +244,97 @@ impl ActivityIndex {
             sorted,
             dates,
             life,
+            stale: 0,
         }
+    }
+
+    /// Indexes one more activity, numbered `a` (the next number: every activity before it
+    /// is indexed), about node `subject` (none when it names no unit, org or initiative), of
+    /// `kind` (by [`act_kind`]) on `date`, listing `people` when it is an
+    /// organisation-life activity. Its run grows in place when it is the last one; else it
+    /// is copied to the end first (its old place goes stale until the next build), so that
+    /// every run stays one sorted slice.
+    pub(crate) fn push(
+        &mut self,
+        a: ActivityIx,
+        subject: Option<Node>,
+        kind: u32,
+        date: NaiveDate,
+        people: &[PersonIx],
+    ) {
+        let (c, j) = (a.index() / LIFE_CHUNK, a.index() % LIFE_CHUNK);
+        if c == self.life.len() {
+            self.life.push(LifeChunk {
+                ends: Vec::new(),
+                people: Vec::new(),
+            });
+        }
+        if let Some(chunk) = self.life.get_mut(c).filter(|ch| ch.ends.len() == j) {
+            chunk.people.extend_from_slice(people);
+            chunk.ends.push(chunk.people.len() as u32);
+        }
+        let Some(&(r0, r1)) = subject.and_then(|n| self.node_runs.get(n.index())) else {
+            return;
+        };
+        let n = subject.map_or(0, Node::index);
+        let tail = self.dates.len();
+        let found = (r0 as usize..r1 as usize).find(|&r| self.runs[r].kind == kind);
+        let r = match found {
+            Some(r) => {
+                let Run { start, end, .. } = self.runs[r];
+                let (start, end) = (start as usize, end as usize);
+                if end != tail {
+                    self.dates.extend_from_within(start..end);
+                    self.sorted.extend_from_within(start..end);
+                    self.stale += end - start;
+                    self.runs[r].start = tail as u32;
+                    self.runs[r].end = (tail + end - start) as u32;
+                }
+                r
+            }
+            None => {
+                let (r0, r1) = (r0 as usize, r1 as usize);
+                let (r0, r1) = if r1 == self.runs.len() {
+                    (r0, r1)
+                } else {
+                    self.runs.extend_from_within(r0..r1);
+                    self.stale += r1 - r0;
+                    (self.runs.len() - (r1 - r0), self.runs.len())
+                };
+                self.runs.push(Run {
+                    kind,
+                    start: tail as u32,
+                    end: tail as u32,
+                });
+                self.node_runs[n] = (r0 as u32, r1 as u32 + 1);
+                r1
+            }
+        };
+        let Run { start, end, .. } = self.runs[r];
+        let (start, end) = (start as usize, end as usize);
+        // After every activity of the same date: `a` is numbered after all of them.
+        let at = start + self.dates[start..end].partition_point(|d| *d <= date);
+        self.dates.insert(at, date);
+        self.sorted.insert(at, a);
+        self.runs[r].end += 1;
+    }
+
+    /// Whether so much of the index went stale with appends that building it again is
+    /// worth it (more than half of it, and more than a chunk).
+    pub(crate) fn mostly_stale(&self) -> bool {
+        self.stale > LIFE_CHUNK && self.stale * 2 > self.dates.len() + self.runs.len()
     }
 
     /// The dates of the activities of `kind` about `subject`, sorted, with the activity
     /// indices alongside.
     fn of(&self, subject: Node, kind: u32) -> (&[NaiveDate], &[ActivityIx]) {
-        let s = subject.index();
-        let (Some(&r0), Some(&r1)) = (self.node_runs.get(s), self.node_runs.get(s + 1)) else {
+        let Some(&(r0, r1)) = self.node_runs.get(subject.index()) else {
             return (&[], &[]);
         };
         // A subject has activities of a few kinds: a scan of its runs.
-        for j in r0 as usize..r1 as usize {
-            if self.runs[j].0 == kind {
-                let (a, b) = (self.runs[j].1 as usize, self.runs[j + 1].1 as usize);
+        for run in &self.runs[r0 as usize..r1 as usize] {
+            if run.kind == kind {
+                let (a, b) = (run.start as usize, run.end as usize);
                 return (&self.dates[a..b], &self.sorted[a..b]);
             }
         }
@@ -736,10 +838,77 @@ impl Structure {
 }
 
 impl<'a> Index<'a> {
+    /// Indexes the activities and progress updates from positions `activities` and
+    /// `progress` of their tables on (rows appended to the ledger since the index was
+    /// built), as a build would have: the activity index grows (or is built again once
+    /// appends left most of it stale), each initiative's updates stay in date order, and
+    /// the latest date moves. Returns whether it moved. The indicators' index, a family's,
+    /// is the caller's.
+    pub(crate) fn index_appended(&mut self, activities: usize, progress: usize) -> bool {
+        let l: &Ledger = &self.l;
+        for i in activities..l.activities.len() {
+            let a = &l.activities[i];
+            let subject = self
+                .nodes
+                .get(a.subject.sym())
+                .map(|n| Node::new(n as usize));
+            let people: Vec<PersonIx> = if a.kind.is_org_life() {
+                a.people
+                    .iter()
+                    .filter_map(|p| self.person_ix.get(p.sym()))
+                    .map(|p| PersonIx::new(p as usize))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            self.acts.push(
+                ActivityIx::new(i),
+                subject,
+                act_kind(a.kind.sym()),
+                a.date,
+                &people,
+            );
+        }
+        if self.acts.mostly_stale() {
+            self.acts = ActivityIndex::build(l, &self.nodes, &self.person_ix);
+        }
+        for i in progress..l.progress.len() {
+            let p = &l.progress[i];
+            let init = self
+                .nodes
+                .get(p.initiative.sym())
+                .and_then(|n| self.kinds.init(n as usize));
+            if let Some(list) = init.and_then(|x| self.s.progress.get_mut(x)) {
+                let key = |q: &ProgressIx| (l.progress[*q].date, *q);
+                let at = list.partition_point(|q| key(q) < (p.date, ProgressIx::new(i)));
+                list.insert(at, ProgressIx::new(i));
+            }
+        }
+        let latest = l.activities[activities..]
+            .iter()
+            .map(|a| a.date)
+            .chain(l.progress[progress..].iter().map(|p| p.date))
+            .max();
+        // Observations are dated too: the caller passes them through `note_date`.
+        self.note_date(latest)
+    }
+
+    /// Moves the latest date (the default `as_of`) to `date` when it is later; returns
+    /// whether it moved.
+    pub(crate) fn note_date(&mut self, date: Option<NaiveDate>) -> bool {
+        match date {
+            Some(d) if self.default_as_of.is_none_or(|x| d > x) => {
+                self.default_as_of = Some(d);
+                true
+            }
+            _ => false,
+        }
+    }
+
     /// The ids and the unit tree (see [`Lookup`]).
     pub(crate) fn lookup(&self) -> Lookup<'_> {
         Lookup {
-            l: self.l,
+            l: &self.l,
             s: &self.s,
             nodes: &self.nodes,
             kinds: self.kinds,

@@ -22,6 +22,10 @@ impl Family for Indicators {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Option<f64> {
         value(ctx, s, key)
     }
+    /// Reads the observations.
+    fn reads(_: &crate::model::Ledger, _: u32, added: &super::query::Appended) -> bool {
+        !added.observations.is_empty()
+    }
 }
 
 /// The catalogue entry (template) of this family and how its value is read.

@@ -27,6 +27,10 @@ impl Family for Leading {
             ),
         }
     }
+    /// Reads no table that takes appends.
+    fn reads(_: &crate::model::Ledger, _: u32, _: &super::query::Appended) -> bool {
+        false
+    }
 }
 
 /// What the metrics of this family are read from, at one scope: (covered, all) roads and

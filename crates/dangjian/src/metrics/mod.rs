@@ -98,8 +98,8 @@ pub use catalogue::{
 };
 pub use coverage::EnterpriseRow;
 pub use duties::ObligationRow;
-pub use engine::Engine;
-pub use query::{Evaluation, Freq, MetricRow, Query, QueryError};
+pub use engine::{Engine, Memo};
+pub use query::{AppendError, Appended, Evaluation, Freq, MetricRow, Query, QueryError};
 pub use tasks::{TaskRow, TaskStatus};
 
 /// Whether `id` names a metric of the catalogue for a ledger with these duties and

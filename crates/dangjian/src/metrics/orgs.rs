@@ -48,6 +48,10 @@ impl Family for Workshops {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         workshop_figures(ctx, s)
     }
+    /// Reads no table that takes appends.
+    fn reads(_: &crate::model::Ledger, _: u32, _: &super::query::Appended) -> bool {
+        false
+    }
 }
 
 impl Family for Orgs {
@@ -55,6 +59,10 @@ impl Family for Orgs {
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s, ctx.wants(&NO_ORG_LIFE))
+    }
+    /// Reads the organisation-life activities (`members.no_org_life`).
+    fn reads(_: &crate::model::Ledger, _: u32, added: &super::query::Appended) -> bool {
+        added.activity_kinds.iter().any(|k| k.is_org_life())
     }
 }
 
@@ -148,7 +156,7 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
     use std::sync::atomic::{AtomicU32, Ordering::Relaxed};
     ctx.cached::<Vec<_>>(|| {
         let e = ctx.e;
-        let l = e.l;
+        let l = &*e.l;
         let as_of = ctx.as_of;
         let m = add_months(as_of, -6);
         let kinds: Vec<u32> = ActivityKind::ORG_LIFE
@@ -234,7 +242,7 @@ pub(crate) struct Figures {
 /// costly one).
 fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let e = ctx.e;
-    let l = e.l;
+    let l = &*e.l;
     let as_of = ctx.as_of;
     let orgs: Vec<OrgIx> = e
         .orgs_in(s)
@@ -301,7 +309,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
 /// The red workshops in scope on `as_of`: units holding the `red_workshop` designation then.
 fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
     let (e, as_of) = (ctx.e, ctx.as_of);
-    let l = e.l;
+    let l = &*e.l;
     e.designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
         .map(|units| {
             units
@@ -324,7 +332,7 @@ fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
 /// two-new committees in scope, without the rest of the organisation figures.
 fn workshop_figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let (e, as_of) = (ctx.e, ctx.as_of);
-    let l = e.l;
+    let l = &*e.l;
     let two_new = e
         .orgs_in(s)
         .into_iter()

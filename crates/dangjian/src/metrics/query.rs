@@ -267,3 +267,37 @@ impl Freq {
         }
     }
 }
+
+/// What an append to an engine ([`super::Engine::append`]) added: where the new rows lie
+/// in their tables, and what they touch, so that results worked out before are worked out
+/// again only where they read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Appended {
+    /// The new activities' positions in the ledger's `activities`.
+    pub activities: std::ops::Range<usize>,
+    /// The new progress updates' positions in `progress`.
+    pub progress: std::ops::Range<usize>,
+    /// The new observations' positions in `observations`.
+    pub observations: std::ops::Range<usize>,
+    /// The kinds of the new activities, each once.
+    pub activity_kinds: Vec<crate::model::ActivityKind>,
+    /// Whether the ledger's latest date (the default `as_of`) moved.
+    pub latest_moved: bool,
+}
+
+impl Appended {
+    /// Whether nothing was added.
+    pub fn is_empty(&self) -> bool {
+        self.activities.is_empty() && self.progress.is_empty() && self.observations.is_empty()
+    }
+}
+
+/// Why rows could not be appended to an engine.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AppendError {
+    /// Only activities, progress and observations are appended in place; any other change
+    /// builds the engine again.
+    #[error("rows of `{0}` cannot be appended in place (only activities, progress and observations can); build the engine again")]
+    NotAppendable(&'static str),
+}

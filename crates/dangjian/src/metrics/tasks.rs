@@ -55,6 +55,10 @@ impl Family for Tasks {
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
     }
+    /// Reads the progress updates.
+    fn reads(_: &crate::model::Ledger, _: u32, added: &super::query::Appended) -> bool {
+        !added.progress.is_empty()
+    }
 }
 
 /// The catalogue entries of this family, each with how its value is read.
