@@ -23,6 +23,13 @@ pub enum Origin {
         /// Sheet name.
         sheet: String,
     },
+    /// A table of an SQLite database; row positions are 1-based in rowid order, and the
+    /// ids of the rows (one cell a row, empty for a row without one or a table without an
+    /// `id` column) name the rows in locations (`activities[id=a17].date`).
+    Sqlite {
+        /// The ids of the rows, in row order.
+        ids: std::sync::Arc<RawRow>,
+    },
     /// Records built in code; row positions are indices.
     Records,
 }
@@ -53,7 +60,7 @@ pub struct RawTable {
 
 /// One row of text cells, stored in one buffer (one allocation a row, not one a cell:
 /// large ledgers have millions of cells).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawRow {
     /// Line number, array index or sheet row, depending on the origin.
     pub pos: u64,

@@ -1,0 +1,810 @@
+//! The SQLite form: a ledger in one database file (`.sqlite` or `.db`).
+//!
+//! One SQL table per ledger table, named and with columns as declared in the model
+//! ([`Table::columns`]), then the table's `x_` columns as text; the schema is generated
+//! from that declaration, never written per table. Cells are stored as every other form
+//! saves them (`tables::encode`): dates as ISO text, lists `;`-joined, flags as 1 (empty
+//! when false, as in CSV), whole numbers as `INTEGER`, other numbers as `REAL` (a float
+//! read back is the same float). Beside them, `meta(key, value)` holds
+//! `format = dangjian-ledger/1`, and `changes` the service's log of writes.
+//!
+//! Reading turns each table into raw text cells and sends them through the decoder and
+//! validator every form shares, so a problem is worded as in the other forms and located
+//! as `activities[id=a17].date` (or `progress[row=3].date` for a row without an id).
+//!
+//! A database is opened in WAL mode with a busy timeout: other processes keep reading
+//! while one writes, and the file is never held exclusively. Every write is one
+//! transaction (`BEGIN IMMEDIATE`, `synchronous=FULL`): all of it is stored, or none.
+//! Values always go to SQLite as bound parameters; only identifiers (the declared names
+//! and `x_` column names) are written into statements, quoted.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use rusqlite::types::{ToSqlOutput, ValueRef};
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use serde::Serialize;
+
+use super::decode::Decoded;
+use super::json::FORMAT;
+use super::problem::{Location, Problem, ProblemKind};
+use super::raw::{clean, format_number, Origin, OutTable, RawRow, RawTable, Value};
+use super::{tables, LedgerError, Loaded, ValidateOptions};
+use crate::model::{ColumnType, Ledger, Table};
+
+/// How long a statement waits for another connection's write lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The tables of a ledger database besides the ledger's own.
+const META: &str = "meta";
+const CHANGES: &str = "changes";
+
+/// A ledger database, open: read it, append rows to it, replace it, read its change log.
+///
+/// ```
+/// use dangjian::ledger::sqlite::{ChangeRecord, Db};
+/// use dangjian::model::Table;
+///
+/// let path = std::env::temp_dir().join(format!("dangjian-db-{}.sqlite", std::process::id()));
+/// dangjian::ledger::save(&dangjian::example(), &path).unwrap();
+/// let mut db = Db::open(&path).unwrap();
+/// assert_eq!(db.load().unwrap(), dangjian::example());
+///
+/// // One activity more, and the change that says who wrote it.
+/// let mut rows = dangjian::ledger::template();
+/// rows.activities.truncate(1);
+/// let rows = dangjian::Ledger { activities: rows.activities, ..Default::default() };
+/// let change = ChangeRecord {
+///     time: "2019-07-01T09:00:00Z".into(),
+///     token: "phone-7".into(),
+///     kind: "append".into(),
+///     table: Some(Table::Activities),
+///     added: 1,
+///     unchanged: 0,
+/// };
+/// let number = db.append(Table::Activities, &rows, &change).unwrap();
+/// assert_eq!(number, 1);
+/// let log = db.changes(0).unwrap();
+/// assert_eq!((log[0].number, log[0].table.as_deref()), (1, Some("activities")));
+/// # drop(db);
+/// # std::fs::remove_file(&path).ok();
+/// ```
+#[derive(Debug)]
+pub struct Db {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// A write to record in the change log (`changes`), given to [`Db::append`] and
+/// [`Db::replace`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeRecord {
+    /// When (the service's clock, as text: RFC 3339).
+    pub time: String,
+    /// The name of the token that wrote.
+    pub token: String,
+    /// The kind of request (`append`, `replace`...).
+    pub kind: String,
+    /// The table written, when one was.
+    pub table: Option<Table>,
+    /// Rows added.
+    pub added: u64,
+    /// Rows sent that were already stored.
+    pub unchanged: u64,
+}
+
+/// A write stored in the change log, as [`Db::changes`] reads it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// Its number: increasing, from 1.
+    pub number: u64,
+    /// When.
+    pub time: String,
+    /// The name of the token that wrote.
+    pub token: String,
+    /// The kind of request.
+    pub kind: String,
+    /// The table written, when one was.
+    pub table: Option<String>,
+    /// Rows added.
+    pub added: u64,
+    /// Rows sent that were already stored.
+    pub unchanged: u64,
+}
+
+impl Db {
+    /// Opens a ledger database: checks that it is one (a `meta` table with `format` =
+    /// `dangjian-ledger/1`) before anything else, then puts it in WAL mode (unless it is
+    /// read-only) and sets a busy timeout. The file must exist: [`crate::ledger::save`]
+    /// creates one.
+    pub fn open(path: &Path) -> Result<Db, LedgerError> {
+        if !path.is_file() {
+            let what = if path.exists() {
+                "not a file: an SQLite ledger is one file"
+            } else {
+                "no such file"
+            };
+            return Err(LedgerError::io(
+                path,
+                std::io::Error::new(std::io::ErrorKind::NotFound, what),
+            ));
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| not_a_database(path, &e))?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error(path))?;
+        check_format(&conn, path)?;
+        let readonly = conn.is_readonly("main").map_err(db_error(path))?;
+        if !readonly {
+            set_wal(&conn, path)?;
+        }
+        conn.pragma_update(None, "synchronous", "FULL")
+            .map_err(db_error(path))?;
+        Ok(Db {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// The path the database was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Reads and validates the ledger, as [`crate::ledger::load`] does (the metrics
+    /// targets name are not checked: [`Db::load_with`] with [`ValidateOptions::full`]
+    /// checks them too). One read transaction: a write committed meanwhile is seen whole
+    /// or not at all.
+    pub fn load(&self) -> Result<Ledger, LedgerError> {
+        self.load_with(&ValidateOptions::default())
+            .map(|l| l.ledger)
+    }
+
+    /// Reads and validates the ledger with `opts`, and keeps its warnings.
+    pub fn load_with(&self, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
+        super::finish(self.decode()?, opts)
+    }
+
+    /// Reads every table into records and located problems, before validation.
+    pub(crate) fn decode(&self) -> Result<Decoded, LedgerError> {
+        let path = self.path.as_path();
+        let tx = self.conn.unchecked_transaction().map_err(db_error(path))?;
+        let (raw, problems) = read_tables(&tx, path)?;
+        tx.finish().map_err(db_error(path))?;
+        Ok(tables::decode(raw, problems))
+    }
+
+    /// Appends the records of table `table` of `rows` (its other tables are empty) and
+    /// records `change`, in one transaction; returns the change's number. On any error
+    /// nothing is stored. The rows are not validated here: the caller validates them
+    /// against the ledger as it will be after the write. `x_` columns the table does not
+    /// have yet are added to it.
+    pub fn append(
+        &mut self,
+        table: Table,
+        rows: &Ledger,
+        change: &ChangeRecord,
+    ) -> Result<u64, LedgerError> {
+        let path = self.path.clone();
+        if let Some(other) = Table::ALL
+            .into_iter()
+            .find(|&t| t != table && rows.len_of(t) > 0)
+        {
+            return Err(LedgerError::Database {
+                path: path.display().to_string(),
+                message: format!(
+                    "an append to {table} was given {} rows of {other} too; nothing was written",
+                    rows.len_of(other)
+                ),
+            });
+        }
+        let out = tables::encode_table(rows, table);
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_error(&path))?;
+        let write = || -> Result<u64, LedgerError> {
+            ensure_columns(&tx, &out, &path)?;
+            insert_rows(&tx, &out, &path)?;
+            insert_change(&tx, change, &path)
+        };
+        let number = write()?;
+        tx.commit().map_err(db_error(&path))?;
+        Ok(number)
+    }
+
+    /// Replaces the whole ledger with `ledger` and records `change`, in one transaction;
+    /// returns the change's number. The change log and tables that are not a ledger's are
+    /// kept. On any error nothing is stored.
+    pub fn replace(&mut self, ledger: &Ledger, change: &ChangeRecord) -> Result<u64, LedgerError> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db_error(&path))?;
+        let write = || -> Result<u64, LedgerError> {
+            for out in tables::encode(ledger) {
+                let name = ident(out.table.name(), &path)?;
+                tx.execute(&format!("DROP TABLE IF EXISTS {name}"), [])
+                    .map_err(db_error(&path))?;
+                create_table(&tx, &out, &path)?;
+                insert_rows(&tx, &out, &path)?;
+            }
+            insert_change(&tx, change, &path)
+        };
+        let number = write()?;
+        tx.commit().map_err(db_error(&path))?;
+        Ok(number)
+    }
+
+    /// The change log after change number `after`, oldest first (`after` = 0: all of it).
+    pub fn changes(&self, after: u64) -> Result<Vec<Change>, LedgerError> {
+        let path = self.path.as_path();
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT number, time, token, kind, table_name, added, unchanged \
+                 FROM changes WHERE number > ?1 ORDER BY number",
+            )
+            .map_err(db_error(path))?;
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        let mut rows = stmt.query([after]).map_err(db_error(path))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(db_error(path))? {
+            let count = |i: usize| -> Result<u64, LedgerError> {
+                let n: i64 = row.get(i).map_err(db_error(path))?;
+                u64::try_from(n).map_err(|_| LedgerError::Database {
+                    path: path.display().to_string(),
+                    message: format!("the change log holds a negative count ({n})"),
+                })
+            };
+            out.push(Change {
+                number: count(0)?,
+                time: row.get(1).map_err(db_error(path))?,
+                token: row.get(2).map_err(db_error(path))?,
+                kind: row.get(3).map_err(db_error(path))?,
+                table: row.get(4).map_err(db_error(path))?,
+                added: count(5)?,
+                unchanged: count(6)?,
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// The SQL that creates an empty ledger database: `meta`, `changes`, then one table per
+/// ledger table with its declared columns, generated from the table declaration.
+///
+/// ```
+/// let sql = dangjian::ledger::sqlite::schema();
+/// assert!(sql.contains(r#"CREATE TABLE "progress" ("initiative" TEXT, "date" TEXT, "percent" REAL, "note" TEXT);"#));
+/// ```
+pub fn schema() -> String {
+    let mut out = format!(
+        "{};\n{};\n",
+        create_meta_sql(),
+        create_changes_sql("CREATE TABLE")
+    );
+    for table in Table::ALL {
+        let header: Vec<String> = table.columns().iter().map(|c| c.name.into()).collect();
+        // Declared names need no refusal: they are plain words.
+        out.push_str(&create_table_sql(table, &header).unwrap_or_default());
+        out.push_str(";\n");
+    }
+    out
+}
+
+fn create_meta_sql() -> &'static str {
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)"
+}
+
+fn create_changes_sql(create: &str) -> String {
+    format!(
+        "{create} changes (number INTEGER PRIMARY KEY, time TEXT, token TEXT, kind TEXT, \
+         table_name TEXT, added INTEGER, unchanged INTEGER)"
+    )
+}
+
+/// The SQL type of a declared column type: the cells as every form saves them.
+fn sql_type(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text | ColumnType::Date | ColumnType::TextList => "TEXT",
+        ColumnType::Float => "REAL",
+        ColumnType::Int | ColumnType::Bool => "INTEGER",
+    }
+}
+
+/// The type of column `c` of a table's header: declared, or text for an `x_` column.
+fn column_type(table: Table, c: usize) -> ColumnType {
+    table
+        .columns()
+        .get(c)
+        .map_or(ColumnType::Text, |col| col.ty)
+}
+
+/// `CREATE TABLE "t" ("c" TYPE, ...)` for a table with this header.
+fn create_table_sql(table: Table, header: &[String]) -> Result<String, String> {
+    let cols = header
+        .iter()
+        .enumerate()
+        .map(|(c, name)| quote(name).map(|q| format!("{q} {}", sql_type(column_type(table, c)))))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(format!(
+        "CREATE TABLE {} ({})",
+        quote(table.name())?,
+        cols.join(", ")
+    ))
+}
+
+/// An identifier quoted for SQL (`"x_a""b"`); a name holding NUL cannot be one.
+fn quote(name: &str) -> Result<String, String> {
+    if name.contains('\0') {
+        return Err(format!(
+            "column name {name:?} holds a NUL character, which SQLite names cannot"
+        ));
+    }
+    Ok(format!("\"{}\"", name.replace('"', "\"\"")))
+}
+
+fn ident(name: &str, path: &Path) -> Result<String, LedgerError> {
+    quote(name).map_err(|message| LedgerError::Database {
+        path: path.display().to_string(),
+        message,
+    })
+}
+
+fn create_table(conn: &Connection, out: &OutTable, path: &Path) -> Result<(), LedgerError> {
+    let sql =
+        create_table_sql(out.table, &out.header).map_err(|message| LedgerError::Database {
+            path: path.display().to_string(),
+            message,
+        })?;
+    conn.execute(&sql, []).map_err(db_error(path))?;
+    Ok(())
+}
+
+/// Makes sure the table exists with every column of `out`'s header (the declared ones a
+/// database made elsewhere may lack, and new `x_` columns).
+fn ensure_columns(conn: &Connection, out: &OutTable, path: &Path) -> Result<(), LedgerError> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM pragma_table_info(?1)")
+        .map_err(db_error(path))?;
+    let have: Vec<String> = stmt
+        .query_map([out.table.name()], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(db_error(path))?;
+    if have.is_empty() {
+        return create_table(conn, out, path);
+    }
+    let table = ident(out.table.name(), path)?;
+    for (c, name) in out.header.iter().enumerate() {
+        // SQLite's names are the same whatever their case.
+        if have.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+            continue;
+        }
+        let ty = sql_type(column_type(out.table, c));
+        let col = ident(name, path)?;
+        conn.execute(&format!("ALTER TABLE {table} ADD COLUMN {col} {ty}"), [])
+            .map_err(db_error(path))?;
+    }
+    Ok(())
+}
+
+/// A saved cell as an SQL value of its column's type.
+fn sql_value(v: &Value, ty: ColumnType) -> ToSqlOutput<'_> {
+    /// Whole numbers a float holds exactly (2^53).
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    let v = match v {
+        Value::Text(s) => ValueRef::Text(s.as_bytes()),
+        Value::Number(n) if ty == ColumnType::Int && n.fract() == 0.0 && n.abs() <= EXACT => {
+            ValueRef::Integer(*n as i64)
+        }
+        Value::Number(n) => ValueRef::Real(*n),
+        Value::Bool(b) => ValueRef::Integer(i64::from(*b)),
+        Value::List(_) => return ToSqlOutput::from(v.to_text()),
+    };
+    ToSqlOutput::Borrowed(v)
+}
+
+fn insert_rows(conn: &Connection, out: &OutTable, path: &Path) -> Result<(), LedgerError> {
+    if out.rows.is_empty() {
+        return Ok(());
+    }
+    let cols = out
+        .header
+        .iter()
+        .map(|h| ident(h, path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let marks: Vec<String> = (1..=cols.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO {} ({}) VALUES ({})",
+        ident(out.table.name(), path)?,
+        cols.join(", "),
+        marks.join(", ")
+    );
+    let mut stmt = conn.prepare(&sql).map_err(db_error(path))?;
+    let types: Vec<ColumnType> = (0..cols.len()).map(|c| column_type(out.table, c)).collect();
+    for row in &out.rows {
+        let values = row.iter().zip(&types).map(|(cell, &ty)| match cell {
+            Some(v) => sql_value(v, ty),
+            None => ToSqlOutput::Borrowed(ValueRef::Null),
+        });
+        stmt.execute(rusqlite::params_from_iter(values))
+            .map_err(db_error(path))?;
+    }
+    Ok(())
+}
+
+fn insert_change(
+    conn: &Connection,
+    change: &ChangeRecord,
+    path: &Path,
+) -> Result<u64, LedgerError> {
+    conn.execute(&create_changes_sql("CREATE TABLE IF NOT EXISTS"), [])
+        .map_err(db_error(path))?;
+    let count = |n: u64| {
+        i64::try_from(n).map_err(|_| LedgerError::Database {
+            path: path.display().to_string(),
+            message: format!("{n} rows is more than the change log holds"),
+        })
+    };
+    conn.execute(
+        "INSERT INTO changes (time, token, kind, table_name, added, unchanged) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        rusqlite::params![
+            change.time,
+            change.token,
+            change.kind,
+            change.table.map(Table::name),
+            count(change.added)?,
+            count(change.unchanged)?,
+        ],
+    )
+    .map_err(db_error(path))?;
+    let number = conn.last_insert_rowid();
+    u64::try_from(number).map_err(|_| LedgerError::Database {
+        path: path.display().to_string(),
+        message: format!("the change log numbered a change {number}"),
+    })
+}
+
+/// Writes a whole ledger as a new database at `path`, atomically: into a temporary file
+/// beside it, in one transaction, then renamed into place. A database still in use there
+/// (its `-wal` file is present) is not replaced.
+pub(crate) fn write_new(tables: &[OutTable], path: &Path) -> Result<(), LedgerError> {
+    let wal = sidecar(path, "-wal");
+    if wal.exists() {
+        return Err(LedgerError::Database {
+            path: path.display().to_string(),
+            message: format!(
+                "{} exists: the database is open in another process (or one stopped while \
+                 writing); stop it, or open the ledger once (`dangjian validate`) to finish \
+                 its writes, then write again",
+                wal.display()
+            ),
+        });
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io(&dir, e))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_else(|| "ledger".into());
+    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let written = write_file(tables, &tmp)
+        .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| LedgerError::io(path, e)));
+    if written.is_err() {
+        for p in [
+            tmp.clone(),
+            sidecar(&tmp, "-wal"),
+            sidecar(&tmp, "-shm"),
+            sidecar(&tmp, "-journal"),
+        ] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+    written
+}
+
+/// `path` with a suffix after its name (`L.sqlite-wal`).
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Creates a database at `path` (replacing any file there) holding the ledger's tables.
+fn write_file(tables: &[OutTable], path: &Path) -> Result<(), LedgerError> {
+    // A temporary file left by a write that stopped is replaced, with its own logs.
+    for p in [
+        path.to_path_buf(),
+        sidecar(path, "-wal"),
+        sidecar(path, "-shm"),
+        sidecar(path, "-journal"),
+    ] {
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(LedgerError::io(&p, e)),
+        }
+    }
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(db_error(path))?;
+    set_wal(&conn, path)?;
+    conn.pragma_update(None, "synchronous", "FULL")
+        .map_err(db_error(path))?;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(db_error(path))?;
+    tx.execute(create_meta_sql(), []).map_err(db_error(path))?;
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('format', ?1)",
+        [FORMAT],
+    )
+    .map_err(db_error(path))?;
+    tx.execute(&create_changes_sql("CREATE TABLE"), [])
+        .map_err(db_error(path))?;
+    for out in tables {
+        create_table(&tx, out, path)?;
+        insert_rows(&tx, out, path)?;
+    }
+    tx.commit().map_err(db_error(path))?;
+    // Closing the last connection moves the write-ahead log into the file and removes it,
+    // so the one file renamed into place is the whole database.
+    conn.close().map_err(|(_, e)| db_error(path)(e))?;
+    Ok(())
+}
+
+/// Puts the database in WAL mode (kept in the file: set once, it stays).
+fn set_wal(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(db_error(path))?;
+    if mode.eq_ignore_ascii_case("wal") {
+        Ok(())
+    } else {
+        Err(LedgerError::Database {
+            path: path.display().to_string(),
+            message: format!("the database stays in journal mode `{mode}`, not WAL"),
+        })
+    }
+}
+
+/// An SQLite error on a database that is a ledger.
+fn db_error(path: &Path) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
+    move |e| LedgerError::Database {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    }
+}
+
+/// An error opening or first reading a file: not a database at all, or another error.
+fn not_a_database(path: &Path, e: &rusqlite::Error) -> LedgerError {
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => LedgerError::NotALedgerDatabase {
+            path: path.display().to_string(),
+            message: "not an SQLite database (an SQLite ledger is a file written by \
+                      `dangjian export --to L.sqlite` or `dangjian init L.sqlite`)"
+                .into(),
+        },
+        _ => LedgerError::Database {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        },
+    }
+}
+
+/// Checks that the database is a ledger of this format version, reading only.
+fn check_format(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
+    let not_ledger = |message: String| LedgerError::NotALedgerDatabase {
+        path: path.display().to_string(),
+        message,
+    };
+    let has_meta: bool = conn
+        .query_row(
+            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+            [META],
+            |r| r.get(0),
+        )
+        .map_err(|e| not_a_database(path, &e))?;
+    if !has_meta {
+        return Err(not_ledger(format!(
+            "an SQLite database, but not a dangjian ledger: it has no `meta` table saying \
+             format = {FORMAT}"
+        )));
+    }
+    let format: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
+            Ok(text_of(r.get_ref(0)?))
+        })
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .map_err(|e| not_ledger(format!("its `meta` table cannot be read: {e}")))?
+        .map(|t| t.unwrap_or_else(|| "(not text)".into()));
+    match format {
+        Some(f) if f == FORMAT => Ok(()),
+        Some(f) => Err(not_ledger(format!(
+            "a ledger of format `{}`; this dangjian reads {FORMAT}",
+            super::problem::quoted(&f)
+        ))),
+        None => Err(not_ledger(format!(
+            "its `meta` table has no `format`; a ledger's says format = {FORMAT}"
+        ))),
+    }
+}
+
+/// A cell as text, as the other forms would hold it: `None` when null, `Some(None)` for
+/// bytes that are not UTF-8 text.
+fn text_of(v: ValueRef<'_>) -> Option<Option<String>> {
+    match v {
+        ValueRef::Null => None,
+        ValueRef::Integer(n) => Some(Some(n.to_string())),
+        ValueRef::Real(f) => Some(Some(format_number(f))),
+        ValueRef::Text(b) | ValueRef::Blob(b) => {
+            Some(std::str::from_utf8(b).ok().map(str::to_string))
+        }
+    }
+}
+
+/// Reads every table of the database into raw tables, with the problems of reading (a
+/// table that is not a ledger's, a cell that is not text).
+fn read_tables(
+    conn: &Connection,
+    path: &Path,
+) -> Result<(Vec<RawTable>, Vec<Problem>), LedgerError> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .map_err(db_error(path))?;
+    let names: Vec<String> = stmt
+        .query_map([], |r| r.get(0))
+        .and_then(|rows| rows.collect())
+        .map_err(db_error(path))?;
+    let mut problems = Vec::new();
+    let mut found = Vec::new();
+    for name in names {
+        if name == META || name == CHANGES || name.starts_with("sqlite_") || name.starts_with("x_")
+        {
+            continue;
+        }
+        match Table::from_name(&name) {
+            Some(t) => found.push(t),
+            None => problems.push(Problem::new(
+                ProblemKind::Format,
+                Location::Sqlite {
+                    table: name.clone(),
+                    id: None,
+                    row: None,
+                    column: None,
+                },
+                format!(
+                    "`{}` is not a ledger table; tables are {} (tables named x_... are kept \
+                     aside, as are meta and changes)",
+                    super::problem::quoted(&name),
+                    Table::ALL.map(|t| t.name()).join(", ")
+                ),
+            )),
+        }
+    }
+    // The order of the declaration, as the other forms read.
+    found.sort();
+    let mut raw = Vec::with_capacity(found.len());
+    for table in found {
+        raw.push(read_table(conn, table, path, &mut problems)?);
+    }
+    Ok((raw, problems))
+}
+
+fn read_table(
+    conn: &Connection,
+    table: Table,
+    path: &Path,
+    problems: &mut Vec<Problem>,
+) -> Result<RawTable, LedgerError> {
+    let sql = format!(
+        "SELECT * FROM {} ORDER BY rowid",
+        ident(table.name(), path)?
+    );
+    let mut stmt = conn.prepare(&sql).map_err(db_error(path))?;
+    let header: Vec<String> = stmt
+        .column_names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let id_col = header.iter().position(|h| h == "id");
+    let width = header.len();
+    let mut rows = Vec::new();
+    let mut ids: Vec<Option<String>> = Vec::new();
+    let mut query = stmt.query([]).map_err(db_error(path))?;
+    let mut pos = 0u64;
+    while let Some(row) = query.next().map_err(db_error(path))? {
+        pos += 1;
+        let mut cells: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(width);
+        let mut not_text = Vec::new();
+        for c in 0..width {
+            let v = row.get_ref(c).map_err(db_error(path))?;
+            match text_of(v) {
+                None => cells.push(None),
+                Some(Some(t)) => cells.push(Some(Cow::Owned(t))),
+                Some(None) => {
+                    cells.push(None);
+                    not_text.push(c);
+                }
+            }
+        }
+        let id = id_col.and_then(|c| cells[c].as_deref()).map(str::to_string);
+        for c in not_text {
+            problems.push(Problem::new(
+                ProblemKind::Format,
+                Location::Sqlite {
+                    table: table.name().to_string(),
+                    id: id.clone(),
+                    row: Some(pos),
+                    column: Some(header[c].clone()),
+                },
+                format!(
+                    "`{}` holds bytes that are not UTF-8 text; store text, a number or null",
+                    header[c]
+                ),
+            ));
+        }
+        if id_col.is_some() {
+            ids.push(id);
+        }
+        rows.push(RawRow::new(pos, cells));
+    }
+    // A row is named by its id only when no other row of the table has it: the rows of a
+    // duplicate id are named by their numbers, so that "already used at" says which.
+    let mut seen: rustc_hash::FxHashMap<&str, u32> = Default::default();
+    for id in ids.iter().flatten() {
+        *seen.entry(clean(id)).or_default() += 1;
+    }
+    let ids = ids
+        .iter()
+        .map(|id| id.as_deref().filter(|id| seen.get(clean(id)) == Some(&1)));
+    let ids = RawRow::new(0, ids);
+    Ok(RawTable {
+        table,
+        origin: Origin::Sqlite { ids: Arc::new(ids) },
+        header,
+        rows,
+        header_pos: 0,
+    })
+}
+
+/// Reads the ledger database at `path` for [`crate::ledger::load`].
+pub(crate) fn read_path(
+    path: &Path,
+    progress: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<Decoded, LedgerError> {
+    let db = Db::open(path)?;
+    let decoded = db.decode()?;
+    let n = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    progress("reading", n, n);
+    Ok(decoded)
+}
+
+/// Whether the file at `path` is a ledger database this version reads: the reason it is
+/// not, otherwise. Opens it read-only and changes nothing.
+pub(crate) fn check_ledger_file(path: &Path) -> Result<(), LedgerError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| not_a_database(path, &e))?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(db_error(path))?;
+    check_format(&conn, path)
+}
