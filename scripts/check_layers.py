@@ -9,7 +9,8 @@ The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers
   1  ledger, example                     reading, writing and validating ledgers
   2  metrics                             the catalogue and the engine
   3  report, stats, import, output,      what is built on the metrics; `checked`: loading
-     privacy, synth, checked             and validating with the catalogue's checks too
+     privacy, synth, checked, live       and validating with the catalogue's checks too;
+                                         `live`: a ledger in memory taking writes
 
 Inside `metrics/` the floors are: 0 `ix`, `value` and `query` (index numbers, values, the
 metric definition type, the query and its answer), 1 `index` (the engine's indexes), 2 `ctx`
@@ -49,6 +50,7 @@ LAYERS = {
     "privacy": 3,
     "synth": 3,
     "checked": 3,
+    "live": 3,
 }
 
 METRICS_FLOORS = {

@@ -39,6 +39,7 @@ pub mod example;
 pub mod formula;
 pub mod import;
 pub mod ledger;
+pub mod live;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -131,7 +131,7 @@ pub(crate) fn row_location(table: Table, origin: &Origin, pos: u64) -> Location 
     }
 }
 
-fn escape_pointer(s: &str) -> String {
+pub(crate) fn escape_pointer(s: &str) -> String {
     s.replace('~', "~0").replace('/', "~1")
 }
 

@@ -71,59 +71,73 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
             ));
             continue;
         };
-        let mut header: Vec<String> = Vec::new();
-        let mut raw_rows = Vec::new();
-        for (i, row) in rows.iter().enumerate() {
-            let Json::Object(obj) = row else {
-                problems.push(Problem::new(
-                    ProblemKind::Format,
-                    at(format!("/{key}/{i}")),
-                    "each row must be an object of column names to values",
-                ));
-                continue;
-            };
-            let mut cells: Vec<Option<String>> = vec![None; header.len()];
-            for (col, v) in obj {
-                let c = match header.iter().position(|h| h == col) {
-                    Some(c) => c,
-                    None => {
-                        header.push(col.clone());
-                        cells.push(None);
-                        header.len() - 1
-                    }
-                };
-                match cell_text(v) {
-                    Ok(t) => cells[c] = t,
-                    Err(m) => problems.push(Problem::new(
-                        ProblemKind::Format,
-                        at(format!("/{key}/{i}/{col}")),
-                        m,
-                    )),
-                }
-            }
-            raw_rows.push((i as u64, cells));
-        }
-        let n = header.len();
-        let rows = raw_rows
-            .into_iter()
-            .map(|(pos, mut cells)| {
-                cells.resize(n, None);
-                RawRow::new(pos, cells)
-            })
-            .collect();
-        tables.push(RawTable {
-            table,
-            origin: super::raw::Origin::Json,
-            header,
-            rows,
-            header_pos: 0,
-        });
+        let (raw, found) = raw_table(table, &format!("/{key}"), rows);
+        problems.extend(found);
+        tables.push(raw);
     }
     if problems.is_empty() {
         Ok(tables)
     } else {
         Err(problems)
     }
+}
+
+/// The rows of one table (JSON objects of column names to values) as a raw table, with the
+/// problems of rows and cells that are not, located by JSON pointer under `prefix` (the
+/// table's own pointer; empty for an array of rows on its own).
+pub(crate) fn raw_table(table: Table, prefix: &str, rows: &[Json]) -> (RawTable, Vec<Problem>) {
+    let mut problems = Vec::new();
+    let mut header: Vec<String> = Vec::new();
+    let mut raw_rows = Vec::new();
+    for (i, row) in rows.iter().enumerate() {
+        let Json::Object(obj) = row else {
+            problems.push(Problem::new(
+                ProblemKind::Format,
+                at(format!("{prefix}/{i}")),
+                "each row must be an object of column names to values",
+            ));
+            continue;
+        };
+        let mut cells: Vec<Option<String>> = vec![None; header.len()];
+        for (col, v) in obj {
+            let c = match header.iter().position(|h| h == col) {
+                Some(c) => c,
+                None => {
+                    header.push(col.clone());
+                    cells.push(None);
+                    header.len() - 1
+                }
+            };
+            match cell_text(v) {
+                Ok(t) => cells[c] = t,
+                Err(m) => problems.push(Problem::new(
+                    ProblemKind::Format,
+                    at(format!(
+                        "{prefix}/{i}/{}",
+                        super::decode::escape_pointer(col)
+                    )),
+                    m,
+                )),
+            }
+        }
+        raw_rows.push((i as u64, cells));
+    }
+    let n = header.len();
+    let rows = raw_rows
+        .into_iter()
+        .map(|(pos, mut cells)| {
+            cells.resize(n, None);
+            RawRow::new(pos, cells)
+        })
+        .collect();
+    let raw = RawTable {
+        table,
+        origin: super::raw::Origin::Json,
+        header,
+        rows,
+        header_pos: 0,
+    };
+    (raw, problems)
 }
 
 fn scalar_text(v: &Json) -> Result<Option<String>, String> {

@@ -37,7 +37,7 @@ pub(crate) mod excel;
 pub(crate) mod json;
 pub mod problem;
 pub(crate) mod raw;
-mod references;
+pub(crate) mod references;
 pub mod sqlite;
 pub(crate) mod tables;
 pub mod template;

@@ -222,7 +222,7 @@ impl Codec for Flag {
 }
 
 /// The items of a `;`-separated list (`；` too), cleaned, empty ones dropped.
-fn items(s: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn items(s: &str) -> impl Iterator<Item = &str> {
     s.split([';', '；']).map(clean).filter(|x| !x.is_empty())
 }
 

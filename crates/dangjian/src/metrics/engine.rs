@@ -93,7 +93,7 @@ impl<'a> Engine<'a> {
     /// let q = Query { metrics: Some(vec!["duty.road_patrol".into()]), ..Query::default() };
     /// let before = engine.evaluate(&q).unwrap().rows[0].numerator;
     /// let mut rows = Ledger::new();
-    /// rows.activities.push(Activity::new("patrol", NaiveDate::from_ymd_opt(2019, 7, 30).unwrap(), "yunhe_road"));
+    /// rows.activities.push(Activity::new("patrol", NaiveDate::from_ymd_opt(2019, 7, 30).unwrap(), "xizhou_road"));
     /// let added = engine.append(rows).unwrap();
     /// assert_eq!(added.activities.len(), 1);
     /// assert!(engine.evaluate(&q).unwrap().rows[0].numerator >= before);
