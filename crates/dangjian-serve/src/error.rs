@@ -33,6 +33,13 @@ impl From<&dangjian::ledger::Problem> for ProblemOut {
     }
 }
 
+/// 422: every problem at once.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct Problems {
+    /// The problems, errors first.
+    pub problems: Vec<ProblemOut>,
+}
+
 /// An error answer.
 #[derive(Debug)]
 pub struct ApiError {
@@ -76,7 +83,7 @@ impl ApiError {
     pub fn problems(problems: Vec<ProblemOut>) -> ApiError {
         ApiError {
             status: StatusCode::UNPROCESSABLE_ENTITY,
-            body: json!({ "problems": problems }),
+            body: serde_json::to_value(Problems { problems }).unwrap_or_default(),
             challenge: false,
         }
     }

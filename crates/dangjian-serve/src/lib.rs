@@ -29,23 +29,25 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post, put};
 use axum::Router;
 
 mod auth;
 mod error;
-mod live_shim;
 pub mod openapi;
 mod params;
 mod read;
 mod state;
+pub mod store;
 pub mod tokens;
+mod write;
 
-use live_shim as live;
+use dangjian::live;
 
 pub use auth::Principal;
 pub use error::ApiError;
 pub use state::{Auth, Limits, Service};
+pub use write::XLSX;
 
 /// How to run the service (`dangjian serve`'s options).
 #[derive(Clone, Debug)]
@@ -105,6 +107,11 @@ pub fn router(service: Arc<Service>) -> Router {
         .route("/api/v1/stats/{name}", get(read::stats))
         .route("/api/v1/catalogue", get(read::catalogue))
         .route("/api/v1/openapi.json", get(openapi_json))
+        .route("/api/v1/changes", get(write::changes))
+        .route("/api/v1/activities", post(write::activities))
+        .route("/api/v1/progress", post(write::progress))
+        .route("/api/v1/observations", post(write::observations))
+        .route("/api/v1/ledger", put(write::put_ledger))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(service)
@@ -169,13 +176,25 @@ pub fn service(opts: &Options) -> Result<Service, ServeError> {
             ))
         }
     };
-    let ledger = dangjian::load(&opts.data)?;
+    let is_db = opts
+        .data
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("sqlite") || e.eq_ignore_ascii_case("db"));
+    let (ledger, store): (_, Option<Box<dyn store::Store>>) = if is_db {
+        let db = store::Db::open(&opts.data)?;
+        let ledger = db
+            .load_with(&dangjian::ledger::ValidateOptions::full())?
+            .ledger;
+        (ledger, Some(Box::new(db)))
+    } else {
+        (dangjian::load(&opts.data)?, None)
+    };
     let name = opts
         .data
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(Service::new(ledger, auth, opts.limits, name))
+    Ok(Service::new(ledger, store, auth, opts.limits, name))
 }
 
 /// A running service, on a runtime of its own.

@@ -89,8 +89,23 @@ pub struct DrillParams {
         crate::read::stats,
         crate::read::catalogue,
         openapi_json,
+        crate::write::changes,
+        crate::write::activities,
+        crate::write::progress,
+        crate::write::observations,
+        crate::write::put_ledger,
     ),
-    components(schemas(Health, ErrorBody)),
+    components(schemas(
+        Health,
+        ErrorBody,
+        crate::error::ProblemOut,
+        crate::error::Problems,
+        crate::write::Written,
+        crate::write::Conflicts,
+        crate::write::ConflictOut,
+        crate::write::Replaced,
+        crate::write::TableChange
+    )),
     tags(
         (name = "read", description = "Reads: any token, within its scope"),
         (name = "write", description = "Writes: `append` (or `admin`) tokens, rows within the token's scope"),
@@ -142,6 +157,16 @@ pub fn document() -> Value {
             {"$ref": "#/components/schemas/enterprise_orgs"},
             {"$ref": "#/components/schemas/org_life"}
         ]});
+    }
+    // Each write's body is an array of rows of its table.
+    for t in [Table::Activities, Table::Progress, Table::Observations] {
+        let at = format!(
+            "/paths/~1api~1v1~1{}/post/requestBody/content/application~1json",
+            t.name()
+        );
+        if let Some(c) = doc.pointer_mut(&at) {
+            c["schema"] = json!({"$ref": format!("#/components/schemas/{}_rows", t.name())});
+        }
     }
     doc["components"]["securitySchemes"] = json!({
         "bearer": {"type": "http", "scheme": "bearer", "description": "A token of `dangjian token add`"},

@@ -13,12 +13,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use parking_lot::{RwLock, RwLockReadGuard};
+use axum::http::StatusCode;
+use dangjian::model::Table;
+use dangjian::Ledger;
+use parking_lot::{Mutex, RwLock, RwLockReadGuard};
 
 use crate::auth::Principal;
-use crate::error::ApiError;
-use crate::live::Live;
+use crate::error::{ApiError, ProblemOut};
+use crate::live::{Checked, Live};
+use crate::store::{Change, Store};
 use crate::tokens::Tokens;
+use crate::write::{record, Written};
 
 /// How requests are authenticated.
 pub enum Auth {
@@ -56,6 +61,8 @@ impl Default for Limits {
 pub struct Service {
     copies: [RwLock<Live>; 2],
     current: AtomicUsize,
+    /// The store, held by the one write at a time; `None`: served read-only.
+    writer: Mutex<Option<Box<dyn Store>>>,
     auth: Auth,
     /// The request limits.
     pub limits: Limits,
@@ -64,8 +71,14 @@ pub struct Service {
 }
 
 impl Service {
-    /// A service over `ledger`.
-    pub fn new(ledger: dangjian::Ledger, auth: Auth, limits: Limits, data_name: String) -> Self {
+    /// A service over `ledger`, writing to `store` (none: read-only).
+    pub fn new(
+        ledger: Ledger,
+        store: Option<Box<dyn Store>>,
+        auth: Auth,
+        limits: Limits,
+        data_name: String,
+    ) -> Self {
         let spare = ledger.clone();
         Service {
             copies: [
@@ -73,6 +86,7 @@ impl Service {
                 RwLock::new(Live::new(spare)),
             ],
             current: AtomicUsize::new(0),
+            writer: Mutex::new(store),
             auth,
             limits,
             data_name,
@@ -116,4 +130,94 @@ impl Service {
             }
         }
     }
+}
+
+impl Service {
+    /// 405 unless the ledger is a database.
+    pub fn writable(&self) -> Result<(), ApiError> {
+        if self.writer.lock().is_some() {
+            Ok(())
+        } else {
+            Err(ApiError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "this ledger is served read-only: only an SQLite ledger takes writes; export it \
+                 (`dangjian export --data LEDGER --to ledger.sqlite`) and serve that",
+            ))
+        }
+    }
+
+    /// Appends rows: `check` them against the current copy (under the writer lock, so no
+    /// other write comes between), store them, then apply them to both copies.
+    pub fn append(
+        &self,
+        who: &Principal,
+        table: Table,
+        check: impl FnOnce(&Live) -> Result<Checked, ApiError>,
+    ) -> Result<Written, ApiError> {
+        let mut store = self.writer.lock();
+        let store = store.as_mut().ok_or_else(|| self.writable().unwrap_err())?;
+        let cur = self.current.load(Ordering::Acquire);
+        // Only a writer locks a copy for writing, and only the other one: this never waits.
+        let checked = check(&self.copies[cur].read())?;
+        let change = record(who, "append", Some(table), checked.added, checked.unchanged);
+        let number = store
+            .append(table, checked.rows(), &change)
+            .map_err(|e| stored_nothing(&e))?;
+        self.swap_in(cur, &mut **store, |live| {
+            live.apply(&checked);
+        });
+        Ok(Written {
+            added: checked.added,
+            unchanged: checked.unchanged,
+            change: number,
+            warnings: checked.warnings.iter().map(ProblemOut::from).collect(),
+        })
+    }
+
+    /// Replaces the whole ledger: stored, then each copy built anew.
+    pub fn replace(&self, who: &Principal, ledger: Ledger) -> Result<u64, ApiError> {
+        let mut store = self.writer.lock();
+        let store = store.as_mut().ok_or_else(|| self.writable().unwrap_err())?;
+        let cur = self.current.load(Ordering::Acquire);
+        let rows: usize = Table::ALL.iter().map(|&t| ledger.len_of(t)).sum();
+        let change = record(who, "replace", None, rows, 0);
+        let number = store
+            .replace(&ledger, &change)
+            .map_err(|e| stored_nothing(&e))?;
+        self.swap_in(cur, &mut **store, |live| *live = Live::new(ledger.clone()));
+        Ok(number)
+    }
+
+    /// The change log after `after`.
+    pub fn changes(&self, after: u64) -> Result<Vec<Change>, ApiError> {
+        let store = self.writer.lock();
+        let store = store.as_ref().ok_or_else(|| self.writable().unwrap_err())?;
+        store
+            .changes(after)
+            .map_err(|e| ApiError::internal(format!("the change log cannot be read: {e}")))
+    }
+
+    /// Applies a stored write to the spare copy, makes it current, then applies it to the
+    /// other. Should applying panic, both copies are loaded again from the store, so that
+    /// memory never differs from the database.
+    fn swap_in(&self, cur: usize, store: &mut dyn Store, apply: impl Fn(&mut Live)) {
+        let spare = 1 - cur;
+        let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            apply(&mut self.copies[spare].write());
+            self.current.store(spare, Ordering::Release);
+            apply(&mut self.copies[cur].write());
+        }));
+        if ok.is_err() {
+            if let Ok(l) = store.load() {
+                *self.copies[spare].write() = Live::new(l.clone());
+                self.current.store(spare, Ordering::Release);
+                *self.copies[cur].write() = Live::new(l);
+            }
+        }
+    }
+}
+
+/// A store that failed: nothing was written (each write is one transaction).
+fn stored_nothing(e: &str) -> ApiError {
+    ApiError::internal(format!("the write could not be stored, nothing was: {e}"))
 }
