@@ -39,13 +39,8 @@ fn eight_readers_and_two_writers_for_20_seconds_lose_nothing_and_never_fail() {
     let db = dir.path("ledger.sqlite");
     let tokens = dir.path("tokens.toml");
     run(&["generate", "--districts", "1", "--to", db.to_str().unwrap()]);
-    let tok = token(
-        &tokens,
-        "load",
-        &dangjian::load(&db).unwrap().units[0].id.to_string(),
-        "admin",
-    );
     let l0 = dangjian::load(&db).unwrap();
+    let tok = token(&tokens, "load", l0.units[0].id.as_str(), "admin");
     let n0 = l0.activities.len();
     let roads: Vec<String> = l0
         .units
