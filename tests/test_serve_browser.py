@@ -40,7 +40,9 @@ def served(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     db, tokens = folder / "ledger.sqlite", folder / "tokens.toml"
     _run("export", "--to", str(db))
-    token = _run("token", "add", "--tokens", str(tokens), "--name", "huachuan", "--scope", "huachuan_area", "--can", "append").strip()
+    token = _run(
+        "token", "add", "--tokens", str(tokens), "--name", "huachuan", "--scope", "huachuan_area", "--can", "append"
+    ).strip()
     proc = subprocess.Popen(
         [str(EXE), "serve", "--quiet", "--data", str(db), "--tokens", str(tokens), "--listen", "127.0.0.1:0"],
         stdout=subprocess.PIPE,
