@@ -228,6 +228,12 @@ async fn post_rows(
             let checked = live
                 .check_json(table, &text, s.limits.max_rows)
                 .map_err(rejected)?;
+            if checked.added + checked.unchanged == 0 {
+                return Err(ApiError::bad_request(format!(
+                    "the array holds no rows; send [{{...}}, ...] with at least one {} row",
+                    table.name()
+                )));
+            }
             within_scope(live, &who, &checked)?;
             Ok(checked)
         })
