@@ -517,3 +517,21 @@ fn a_whole_ledger_replaces_the_stored_one_after_a_dry_run() {
     let r = put("root", "", dangjian_serve::XLSX, b"not a workbook".to_vec());
     assert!(r.status().is_client_error());
 }
+
+#[test]
+fn warnings_do_not_block_a_write_and_come_back_in_the_201() {
+    let s = example_db();
+    // 陈天云, the road chief of 西周路, listed twice: counted once, said as a warning.
+    let row = json!({"id": "warn1", "kind": "patrol", "date": "2019-07-30",
+                     "subject": "xizhou_road", "people": ["p_chentianyun", "p_chentianyun"]});
+    let r = post(&s, "writer", "/api/v1/activities", &json!([row]));
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let a = json(r);
+    assert_eq!(a["added"], 1);
+    assert_eq!(a["warnings"][0]["location"], "/0/people", "{a}");
+    assert_eq!(a["warnings"][0]["severity"], "warning");
+    assert!(a["warnings"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("twice"));
+}
