@@ -6,7 +6,8 @@ The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers
 
   0  calendar, envelope, formula,        the model, its column types and table declarations,
      model, rows                        the tables and the envelope of the JSON outputs
-  1  ledger, example                     reading, writing and validating ledgers
+  1  ledger, example                     reading, writing and validating ledgers (every form:
+                                         CSV, JSON, Excel, SQLite)
   2  metrics                             the catalogue and the engine
   3  report, stats, import, output,      what is built on the metrics; `checked`: loading
      privacy, synth, checked, live       and validating with the catalogue's checks too;

@@ -44,7 +44,8 @@ static QUIET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 enum Command {
     /// Check a ledger; prints every problem as `location: message` (exit 1 on errors).
     Validate {
-        /// A CSV folder or a .json file (default: the embedded example).
+        /// A CSV folder, a .json file, an .xlsx workbook or an SQLite database (.sqlite,
+        /// .db) (default: the embedded example).
         path: Option<PathBuf>,
         /// The ledger to check, as `--data` elsewhere (either way works).
         #[arg(long, conflicts_with = "path")]
@@ -54,16 +55,19 @@ enum Command {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Write a ledger as JSON (.json), an Excel workbook (.xlsx) or a CSV folder (any other path).
+    /// Write a ledger as JSON (.json), an Excel workbook (.xlsx), an SQLite database (.sqlite,
+    /// .db) or a CSV folder (any other path).
     Export {
         /// The ledger to read (default: the embedded example).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Where to write: a .json file, an .xlsx workbook or a folder (a path without an
-        /// extension, or an existing folder) for CSV files.
+        /// Where to write: a .json file, an .xlsx workbook, an SQLite database (.sqlite,
+        /// .db; written whole, as a new file) or a folder (a path without an extension, or an
+        /// existing folder) for CSV files.
         #[arg(long)]
         to: PathBuf,
-        /// Write into a folder even when it holds files that are not a ledger's.
+        /// Write into a folder even when it holds files that are not a ledger's, or over a
+        /// .sqlite/.db file that is not a ledger database.
         #[arg(long)]
         force: bool,
         /// Replace people's names and ids with stable pseudonyms and clear free text that may
@@ -85,7 +89,7 @@ enum Command {
         #[arg(long, requires = "pseudonymize")]
         salt_file: Option<PathBuf>,
     },
-    /// Write an empty ledger template (CSV folder, .json or .xlsx) with the headers, an
+    /// Write an empty ledger template (CSV folder, .json, .xlsx or .sqlite) with the headers, an
     /// example row per table and the default duties, ready to fill in.
     Init {
         /// Where to write (must not exist yet).
@@ -104,11 +108,12 @@ enum Command {
         /// Seed of the random stream: the same districts and seed give the same ledger.
         #[arg(long, default_value_t = 0)]
         seed: u64,
-        /// Where to write: JSON (.json), Excel (.xlsx) or a CSV folder (a path without an
-        /// extension, or an existing folder).
+        /// Where to write: JSON (.json), Excel (.xlsx), SQLite (.sqlite, .db) or a CSV folder
+        /// (a path without an extension, or an existing folder).
         #[arg(long)]
         to: PathBuf,
-        /// Write into a folder even when it holds files that are not a ledger's.
+        /// Write into a folder even when it holds files that are not a ledger's, or over a
+        /// .sqlite/.db file that is not a ledger database.
         #[arg(long)]
         force: bool,
     },
@@ -215,7 +220,8 @@ enum Command {
         /// The sheet of an .xlsx source (default: the first).
         #[arg(long)]
         sheet: Option<String>,
-        /// The ledger to add the rows to (CSV folder, .json or .xlsx); saved back in its form.
+        /// The ledger to add the rows to (CSV folder, .json, .xlsx or .sqlite); saved back in
+        /// its form.
         #[arg(long)]
         into: PathBuf,
         /// Validate and print what would be added, replaced and skipped; write nothing.

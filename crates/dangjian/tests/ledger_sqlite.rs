@@ -703,3 +703,129 @@ fn the_form_of_a_path_ending_in_sqlite_or_db_is_sqlite() {
     }
     assert_eq!(Form::of_path(Path::new("l.sqlite3")), Form::CsvFolder);
 }
+
+#[test]
+fn a_cell_of_bytes_that_are_not_text_is_an_error_at_that_cell() {
+    let dir = scratch("blob");
+    let path = dir.join("l.sqlite");
+    ledger::save(&ledger::template(), &path).unwrap();
+    // 0xFF never occurs in UTF-8; a blob that is UTF-8 reads as its text.
+    sql(
+        &path,
+        "UPDATE units SET name = x'FF' WHERE id = 'district';
+         UPDATE units SET name = CAST('示例村' AS BLOB) WHERE id = 'example_village';",
+    );
+    let errors = errors_of(ledger::load(&path).unwrap_err());
+    assert_eq!(
+        errors,
+        [(
+            "units[id=district].name: `name` holds bytes that are not UTF-8 text; store text, a number or null"
+                .to_string(),
+            ProblemKind::Format
+        )]
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn an_x_column_differing_only_in_case_from_a_stored_one_is_refused() {
+    let dir = scratch("case");
+    let path = dir.join("l.sqlite");
+    let mut l = ledger::template();
+    l.activities[0]
+        .extra
+        .insert("x_place".into(), "二楼".into());
+    ledger::save(&l, &path).unwrap();
+    let mut a = activity("a2");
+    a.extra.insert("x_Place".into(), "三楼".into());
+    let rows = Ledger {
+        activities: vec![a],
+        ..Ledger::default()
+    };
+    let before = state(&path);
+    let mut db = Db::open(&path).unwrap();
+    let err = db
+        .append(
+            Table::Activities,
+            &rows,
+            &change("append", Some(Table::Activities), 1),
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{}: column `x_Place` of activities would be stored in its column `x_place` \
+             (SQLite names ignore case); rename one of them; nothing was written",
+            path.display()
+        )
+    );
+    assert_eq!(state(&path), before);
+    drop(db);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn a_ledger_database_made_without_a_change_log_has_an_empty_one_until_the_first_write() {
+    let dir = scratch("no-log");
+    let path = dir.join("l.sqlite");
+    ledger::save(&ledger::template(), &path).unwrap();
+    sql(&path, "DROP TABLE changes;");
+    let mut db = Db::open(&path).unwrap();
+    assert_eq!(db.changes(0).unwrap(), []);
+    let rows = Ledger {
+        activities: vec![activity("a2")],
+        ..Ledger::default()
+    };
+    assert_eq!(
+        db.append(
+            Table::Activities,
+            &rows,
+            &change("append", Some(Table::Activities), 1)
+        )
+        .unwrap(),
+        1
+    );
+    assert_eq!(db.changes(0).unwrap().len(), 1);
+    drop(db);
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+#[test]
+fn two_writers_at_once_lose_no_row_and_number_every_change_once() {
+    let dir = scratch("writers");
+    let path = dir.join("l.sqlite");
+    ledger::save(&ledger::template(), &path).unwrap();
+    let writers: Vec<_> = ["p", "q"]
+        .into_iter()
+        .map(|who| {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let mut db = Db::open(&path).unwrap();
+                (0..20)
+                    .map(|i| {
+                        let rows = Ledger {
+                            activities: vec![activity(&format!("{who}{i}"))],
+                            ..Ledger::default()
+                        };
+                        db.append(
+                            Table::Activities,
+                            &rows,
+                            &change("append", Some(Table::Activities), 1),
+                        )
+                        .unwrap()
+                    })
+                    .collect::<Vec<u64>>()
+            })
+        })
+        .collect();
+    let mut numbers: Vec<u64> = writers
+        .into_iter()
+        .flat_map(|w| w.join().unwrap())
+        .collect();
+    numbers.sort();
+    // 2 writers x 20 appends: changes 1 to 40, each once; the template's activity and 40.
+    assert_eq!(numbers, (1..=40).collect::<Vec<u64>>());
+    let l = ledger::load(&path).unwrap();
+    assert_eq!(l.activities.len(), 41);
+    std::fs::remove_dir_all(&dir).ok();
+}

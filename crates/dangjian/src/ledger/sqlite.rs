@@ -18,7 +18,6 @@
 //! Values always go to SQLite as bound parameters; only identifiers (the declared names
 //! and `x_` column names) are written into statements, quoted.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -242,8 +241,12 @@ impl Db {
     }
 
     /// The change log after change number `after`, oldest first (`after` = 0: all of it).
+    /// A database without a `changes` table (made by another program) has none.
     pub fn changes(&self, after: u64) -> Result<Vec<Change>, LedgerError> {
         let path = self.path.as_path();
+        if !has_table(&self.conn, CHANGES).map_err(db_error(path))? {
+            return Ok(Vec::new());
+        }
         let mut stmt = self
             .conn
             .prepare(
@@ -382,9 +385,20 @@ fn ensure_columns(conn: &Connection, out: &OutTable, path: &Path) -> Result<(), 
     }
     let table = ident(out.table.name(), path)?;
     for (c, name) in out.header.iter().enumerate() {
-        // SQLite's names are the same whatever their case.
-        if have.iter().any(|h| h.eq_ignore_ascii_case(name)) {
+        if have.contains(name) {
             continue;
+        }
+        // SQLite's names are the same whatever their case: the cells would land in the other
+        // column and read back under its name.
+        if let Some(h) = have.iter().find(|h| h.eq_ignore_ascii_case(name)) {
+            return Err(LedgerError::Database {
+                path: path.display().to_string(),
+                message: format!(
+                    "column `{name}` of {} would be stored in its column `{h}` (SQLite \
+                     names ignore case); rename one of them; nothing was written",
+                    out.table
+                ),
+            });
         }
         let ty = sql_type(column_type(out.table, c));
         let col = ident(name, path)?;
@@ -606,19 +620,22 @@ fn not_a_database(path: &Path, e: &rusqlite::Error) -> LedgerError {
     }
 }
 
+/// Whether the database has a table of this name.
+fn has_table(conn: &Connection, name: &str) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
+        [name],
+        |r| r.get(0),
+    )
+}
+
 /// Checks that the database is a ledger of this format version, reading only.
 fn check_format(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
     let not_ledger = |message: String| LedgerError::NotALedgerDatabase {
         path: path.display().to_string(),
         message,
     };
-    let has_meta: bool = conn
-        .query_row(
-            "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1)",
-            [META],
-            |r| r.get(0),
-        )
-        .map_err(|e| not_a_database(path, &e))?;
+    let has_meta = has_table(conn, META).map_err(|e| not_a_database(path, &e))?;
     if !has_meta {
         return Err(not_ledger(format!(
             "an SQLite database, but not a dangjian ledger: it has no `meta` table saying \
@@ -627,14 +644,13 @@ fn check_format(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
     }
     let format: Option<String> = conn
         .query_row("SELECT value FROM meta WHERE key = 'format'", [], |r| {
-            Ok(text_of(r.get_ref(0)?))
+            Ok(text_of(r.get_ref(0)?).map(|(t, _)| t))
         })
         .or_else(|e| match e {
             rusqlite::Error::QueryReturnedNoRows => Ok(None),
             e => Err(e),
         })
-        .map_err(|e| not_ledger(format!("its `meta` table cannot be read: {e}")))?
-        .map(|t| t.unwrap_or_else(|| "(not text)".into()));
+        .map_err(|e| not_ledger(format!("its `meta` table cannot be read: {e}")))?;
     match format {
         Some(f) if f == FORMAT => Ok(()),
         Some(f) => Err(not_ledger(format!(
@@ -647,16 +663,17 @@ fn check_format(conn: &Connection, path: &Path) -> Result<(), LedgerError> {
     }
 }
 
-/// A cell as text, as the other forms would hold it: `None` when null, `Some(None)` for
-/// bytes that are not UTF-8 text.
-fn text_of(v: ValueRef<'_>) -> Option<Option<String>> {
+/// A cell as text, as the other forms would hold it (`None` when null), and whether it was
+/// text: bytes that are not UTF-8 are read with U+FFFD in their place, and reported.
+fn text_of(v: ValueRef<'_>) -> Option<(String, bool)> {
     match v {
         ValueRef::Null => None,
-        ValueRef::Integer(n) => Some(Some(n.to_string())),
-        ValueRef::Real(f) => Some(Some(format_number(f))),
-        ValueRef::Text(b) | ValueRef::Blob(b) => {
-            Some(std::str::from_utf8(b).ok().map(str::to_string))
-        }
+        ValueRef::Integer(n) => Some((n.to_string(), true)),
+        ValueRef::Real(f) => Some((format_number(f), true)),
+        ValueRef::Text(b) | ValueRef::Blob(b) => Some(match std::str::from_utf8(b) {
+            Ok(t) => (t.to_string(), true),
+            Err(_) => (String::from_utf8_lossy(b).into_owned(), false),
+        }),
     }
 }
 
@@ -732,18 +749,17 @@ fn read_table(
     let mut pos = 0u64;
     while let Some(row) = query.next().map_err(db_error(path))? {
         pos += 1;
-        let mut cells: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(width);
+        let mut cells: Vec<Option<String>> = Vec::with_capacity(width);
         let mut not_text = Vec::new();
         for c in 0..width {
             let v = row.get_ref(c).map_err(db_error(path))?;
-            match text_of(v) {
-                None => cells.push(None),
-                Some(Some(t)) => cells.push(Some(Cow::Owned(t))),
-                Some(None) => {
-                    cells.push(None);
+            let cell = text_of(v).map(|(t, is_text)| {
+                if !is_text {
                     not_text.push(c);
                 }
-            }
+                t
+            });
+            cells.push(cell);
         }
         let id = id_col.and_then(|c| cells[c].as_deref()).map(str::to_string);
         for c in not_text {
