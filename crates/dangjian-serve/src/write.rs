@@ -207,6 +207,13 @@ async fn body_bytes(headers: &HeaderMap, body: Body, max: usize) -> Result<Bytes
     })
 }
 
+/// `e`, once the body (up to `max` bytes) has been read and dropped: a client still sending
+/// it then reads the answer rather than a connection closed under it.
+async fn drained(headers: &HeaderMap, body: Body, max: usize, e: ApiError) -> ApiError {
+    let _ = body_bytes(headers, body, max).await;
+    e
+}
+
 /// `POST /api/v1/{table}`.
 async fn post_rows(
     s: Arc<Service>,
@@ -215,11 +222,18 @@ async fn post_rows(
     raw: Option<String>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let who = s.principal(&headers)?;
-    who.require(Right::Append)?;
-    Params::parse(raw.as_deref(), &[])?;
-    s.writable()?;
-    content_type(&headers, &[JSON])?;
+    let before = || {
+        let who = s.principal(&headers)?;
+        who.require(Right::Append)?;
+        Params::parse(raw.as_deref(), &[])?;
+        s.writable()?;
+        content_type(&headers, &[JSON])?;
+        Ok(who)
+    };
+    let who = match before() {
+        Ok(who) => who,
+        Err(e) => return Err(drained(&headers, body, s.limits.max_body, e).await),
+    };
     let bytes = body_bytes(&headers, body, s.limits.max_body).await?;
     let text = String::from_utf8(bytes.to_vec())
         .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))?;
@@ -361,21 +375,28 @@ pub async fn put_ledger(
     RawQuery(raw): RawQuery,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let who = s.principal(&headers)?;
-    who.require(Right::Admin)?;
-    let params = Params::parse(raw.as_deref(), &["dry_run"])?;
-    let dry_run = match params.get("dry_run") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(v) => {
-            return Err(ApiError::bad_request(format!(
-                "`dry_run={}`: use true or false",
-                clip(v)
-            )))
-        }
+    let before = || {
+        let who = s.principal(&headers)?;
+        who.require(Right::Admin)?;
+        let params = Params::parse(raw.as_deref(), &["dry_run"])?;
+        let dry_run = match params.get("dry_run") {
+            None | Some("false") => false,
+            Some("true") => true,
+            Some(v) => {
+                return Err(ApiError::bad_request(format!(
+                    "`dry_run={}`: use true or false",
+                    clip(v)
+                )))
+            }
+        };
+        s.writable()?;
+        let kind = content_type(&headers, &[XLSX, JSON])?;
+        Ok((who, dry_run, kind))
     };
-    s.writable()?;
-    let kind = content_type(&headers, &[XLSX, JSON])?;
+    let (who, dry_run, kind) = match before() {
+        Ok(x) => x,
+        Err(e) => return Err(drained(&headers, body, s.limits.max_body, e).await),
+    };
     let bytes = body_bytes(&headers, body, s.limits.max_body).await?;
     let replaced = blocking(move || {
         {
