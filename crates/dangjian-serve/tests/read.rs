@@ -258,3 +258,24 @@ fn no_auth_is_refused_unless_the_address_is_loopback() {
     let r = reqwest::blocking::get(format!("http://{}/api/v1/report", s.addr())).unwrap();
     assert_eq!(r.status(), StatusCode::OK);
 }
+
+#[test]
+fn a_token_added_while_the_service_runs_works_without_a_restart() {
+    let s = example_json();
+    let path = s.dir.path("tokens.toml");
+    let mut file = dangjian_serve::tokens::Tokens::read(&path).unwrap();
+    let fresh = file
+        .add("late", "lidian_area", dangjian_serve::tokens::Right::Read)
+        .unwrap();
+    file.write(&path).unwrap();
+    let r = s
+        .client
+        .get(s.url("/api/v1/report"))
+        .bearer_auth(&fresh)
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(json(r)["scope"]["id"], "lidian_area");
+    // The file holds its hash, never the token.
+    assert!(!std::fs::read_to_string(&path).unwrap().contains(&fresh));
+}
