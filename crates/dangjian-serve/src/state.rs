@@ -63,6 +63,8 @@ pub struct Service {
     current: AtomicUsize,
     /// The store, held by the one write at a time; `None`: served read-only.
     writer: Mutex<Option<Box<dyn Store>>>,
+    /// Whether there is a store (known without waiting for the writer).
+    has_store: bool,
     auth: Auth,
     /// The request limits.
     pub limits: Limits,
@@ -86,6 +88,7 @@ impl Service {
                 RwLock::new(Live::new(spare)),
             ],
             current: AtomicUsize::new(0),
+            has_store: store.is_some(),
             writer: Mutex::new(store),
             auth,
             limits,
@@ -133,9 +136,10 @@ impl Service {
 }
 
 impl Service {
-    /// 405 unless the ledger is a database.
+    /// 405 unless the ledger is a database (never waits: handlers call it on the async
+    /// threads).
     pub fn writable(&self) -> Result<(), ApiError> {
-        if self.writer.lock().is_some() {
+        if self.has_store {
             Ok(())
         } else {
             Err(ApiError::new(
