@@ -148,6 +148,70 @@ fn killed_while_writing_it_keeps_every_answered_write_and_no_half_request() {
         .unwrap();
     let cli_report = run(&["report", "--data", db.to_str().unwrap(), "--format", "json"]);
     assert_eq!(served_report, cli_report);
+    // So are the drill-downs (JSON and CSV), the statistics and the catalogue, byte for byte.
+    let data = db.to_str().unwrap();
+    for (path, args) in [
+        (
+            "/api/v1/duties?as_of=2019-07-31&by=area",
+            vec![
+                "duties",
+                "--as-of",
+                "2019-07-31",
+                "--by",
+                "area",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "/api/v1/tasks?format=csv&scope=huachuan_area",
+            vec!["tasks", "--scope", "huachuan_area", "--format", "csv"],
+        ),
+        ("/api/v1/coverage", vec!["coverage", "--format", "json"]),
+        (
+            "/api/v1/cadres?format=csv",
+            vec!["cadres", "--format", "csv"],
+        ),
+        (
+            "/api/v1/stats/org_life",
+            vec!["stats", "org_life", "--format", "json"],
+        ),
+        (
+            "/api/v1/stats/enterprise_orgs?by=area",
+            vec![
+                "stats",
+                "enterprise_orgs",
+                "--by",
+                "area",
+                "--format",
+                "json",
+            ],
+        ),
+        (
+            "/api/v1/report?metrics=tasks,coverage.org&from=2019-03-01",
+            vec![
+                "report",
+                "--metrics",
+                "tasks,coverage.org",
+                "--from",
+                "2019-03-01",
+                "--format",
+                "json",
+            ],
+        ),
+        ("/api/v1/catalogue", vec!["catalogue", "--format", "json"]),
+    ] {
+        let served = c
+            .get(served.url(path))
+            .bearer_auth(&tok)
+            .send()
+            .unwrap()
+            .text()
+            .unwrap();
+        let mut cli = args.clone();
+        cli.extend(["--data", data]);
+        assert_eq!(served, run(&cli), "{path}");
+    }
     // An unanswered request sent again is stored whole now, or found whole.
     for s in all.iter().filter(|s| !s.answered) {
         let r = c
