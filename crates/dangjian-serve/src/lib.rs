@@ -212,7 +212,9 @@ impl Server {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .enable_all()
             .build()?;
-        let listener = runtime.block_on(tokio::net::TcpListener::bind(opts.listen))?;
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind(opts.listen))
+            .map_err(|e| ServeError::Options(format!("cannot listen on {}: {e}", opts.listen)))?;
         let addr = listener.local_addr()?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
