@@ -3,8 +3,11 @@
 //!
 //! A read takes the current copy for reading and evaluates (on a blocking thread). A write,
 //! one at a time under the writer lock, checks its rows against the current copy, commits
-//! them to the database, applies them to the spare copy, makes the spare current, then
-//! applies them to the other copy; only then is it answered. A writer only ever locks a
+//! them to the database, then takes the spare copy (waiting for the reads that began on it
+//! before the last flip), brings it up to date with the write before (kept pending since),
+//! applies its own rows, and makes it current; then it is answered: every read that begins
+//! after the answer sees it. The other copy takes the write at the start of the next one,
+//! so that a write waits for the reads of one flip, not two. A writer only ever locks a
 //! copy that is not current, so a reader that finds its copy locked (it read `current`
 //! just before a flip) reads `current` again and takes the other one, which is free.
 
@@ -61,8 +64,9 @@ impl Default for Limits {
 pub struct Service {
     copies: [RwLock<Live>; 2],
     current: AtomicUsize,
-    /// The store, held by the one write at a time; `None`: served read-only.
-    writer: Mutex<Option<Box<dyn Store>>>,
+    /// The store, held by the one write at a time (`None`: served read-only), and the
+    /// write the spare copy has not taken yet.
+    writer: Mutex<Writer>,
     /// Whether there is a store (known without waiting for the writer).
     has_store: bool,
     auth: Auth,
@@ -89,7 +93,10 @@ impl Service {
             ],
             current: AtomicUsize::new(0),
             has_store: store.is_some(),
-            writer: Mutex::new(store),
+            writer: Mutex::new(Writer {
+                store,
+                pending: None,
+            }),
             auth,
             limits,
             data_name,
@@ -158,7 +165,8 @@ impl Service {
         table: Table,
         check: impl FnOnce(&Live) -> Result<Checked, ApiError>,
     ) -> Result<Written, ApiError> {
-        let mut store = self.writer.lock();
+        let mut writer = self.writer.lock();
+        let Writer { store, pending } = &mut *writer;
         let store = store.as_mut().ok_or_else(|| self.writable().unwrap_err())?;
         let cur = self.current.load(Ordering::Acquire);
         // Only a writer locks a copy for writing, and only the other one: this never waits.
@@ -167,9 +175,7 @@ impl Service {
         let number = store
             .append(table, checked.rows(), &change)
             .map_err(|e| stored_nothing(&e))?;
-        self.swap_in(cur, &mut **store, |live| {
-            live.apply(&checked);
-        });
+        self.swap_in(cur, &mut **store, pending, checked.clone());
         Ok(Written {
             added: checked.added,
             unchanged: checked.unchanged,
@@ -180,7 +186,8 @@ impl Service {
 
     /// Replaces the whole ledger: stored, then each copy built anew.
     pub fn replace(&self, who: &Principal, ledger: Ledger) -> Result<u64, ApiError> {
-        let mut store = self.writer.lock();
+        let mut writer = self.writer.lock();
+        let Writer { store, pending } = &mut *writer;
         let store = store.as_mut().ok_or_else(|| self.writable().unwrap_err())?;
         let cur = self.current.load(Ordering::Acquire);
         let rows: usize = Table::ALL.iter().map(|&t| ledger.len_of(t)).sum();
@@ -188,30 +195,51 @@ impl Service {
         let number = store
             .replace(&ledger, &change)
             .map_err(|e| stored_nothing(&e))?;
-        self.swap_in(cur, &mut **store, |live| *live = Live::new(ledger.clone()));
+        // Both copies are built anew (a rare, whole change): nothing stays pending.
+        let spare = 1 - cur;
+        *pending = None;
+        *self.copies[spare].write() = Live::new(ledger.clone());
+        self.current.store(spare, Ordering::Release);
+        *self.copies[cur].write() = Live::new(ledger);
         Ok(number)
     }
 
     /// The change log after `after`.
     pub fn changes(&self, after: u64) -> Result<Vec<Change>, ApiError> {
-        let store = self.writer.lock();
-        let store = store.as_ref().ok_or_else(|| self.writable().unwrap_err())?;
+        let writer = self.writer.lock();
+        let store = writer
+            .store
+            .as_ref()
+            .ok_or_else(|| self.writable().unwrap_err())?;
         store
             .changes(after)
             .map_err(|e| ApiError::internal(format!("the change log cannot be read: {e}")))
     }
 
-    /// Applies a stored write to the spare copy, makes it current, then applies it to the
-    /// other. Should applying panic, both copies are loaded again from the store, so that
-    /// memory never differs from the database.
-    fn swap_in(&self, cur: usize, store: &mut dyn Store, apply: impl Fn(&mut Live)) {
+    /// Brings the spare copy up to date (the write before, pending since), applies the
+    /// stored write `checked` to it and makes it current; `checked` is then pending for the
+    /// other copy. Should applying panic, both copies are loaded again from the store, so
+    /// that memory never differs from the database.
+    fn swap_in(
+        &self,
+        cur: usize,
+        store: &mut dyn Store,
+        pending: &mut Option<Checked>,
+        checked: Checked,
+    ) {
         let spare = 1 - cur;
         let ok = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            apply(&mut self.copies[spare].write());
+            let mut live = self.copies[spare].write();
+            if let Some(before) = pending.take() {
+                live.apply(&before);
+            }
+            live.apply(&checked);
+            drop(live);
             self.current.store(spare, Ordering::Release);
-            apply(&mut self.copies[cur].write());
         }));
+        *pending = Some(checked);
         if ok.is_err() {
+            *pending = None;
             if let Ok(l) = store.load() {
                 *self.copies[spare].write() = Live::new(l.clone());
                 self.current.store(spare, Ordering::Release);
@@ -219,6 +247,12 @@ impl Service {
             }
         }
     }
+}
+
+/// The store and the write the spare copy has not taken yet.
+struct Writer {
+    store: Option<Box<dyn Store>>,
+    pending: Option<Checked>,
 }
 
 /// A store that failed: nothing was written (each write is one transaction).

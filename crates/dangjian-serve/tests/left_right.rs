@@ -1,7 +1,8 @@
 //! The two copies of the live state: a read that holds a copy for a long evaluation
-//! delays neither other reads nor the write's answer to them; after the flip every new
-//! read sees the write; the write returns once both copies have it. In process, with the
-//! store in memory, so that the order of events is deterministic.
+//! delays neither other reads nor the write's answer; after the flip every new read sees
+//! the write; the copy the long read holds takes the write when the next write comes, which
+//! waits for that read. In process, with the store in memory, so that the order of events
+//! is deterministic.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -32,49 +33,71 @@ fn a_long_read_delays_no_other_read_and_new_reads_see_the_write_at_once() {
     // A long evaluation holds the current copy...
     let long = s.read();
     // ... while a write arrives.
-    let writer = {
+    let write = |id: &'static str| {
         let s = s.clone();
         std::thread::spawn(move || {
-            let body = r#"[{"id": "lr1", "kind": "patrol", "date": "2019-07-30", "subject": "huachuan_road"}]"#;
+            let body = format!(
+                r#"[{{"id": "{id}", "kind": "patrol", "date": "2019-07-30", "subject": "huachuan_road"}}]"#
+            );
             s.append(&Principal::anonymous(), Table::Activities, |live| {
-                live.check_json(Table::Activities, body, 100)
+                live.check_json(Table::Activities, &body, 100)
                     .map_err(|e| dangjian_serve::ApiError::bad_request(e.to_string()))
             })
             .map(|w| w.change)
             .map_err(|e| e.body.to_string())
         })
     };
-    // The write is applied to the other copy and made current: new reads see it, without
-    // waiting for the long read.
+    // The write is applied to the other copy and made current, and answered, without
+    // waiting for the long read; new reads see it.
+    let first = write("lr1");
     let t = Instant::now();
-    loop {
-        let n = patrols(&s);
-        if n == n0 + 1 {
-            break;
-        }
-        assert_eq!(n, n0, "a read saw part of a write");
+    while !first.is_finished() {
         assert!(
             t.elapsed() < Duration::from_secs(30),
-            "the write never became visible"
+            "the write waited for the long read"
         );
         std::thread::sleep(Duration::from_millis(5));
     }
-    // The write waits for the long read before it answers (the old copy gets it too).
-    std::thread::sleep(Duration::from_millis(200));
-    assert!(
-        !writer.is_finished(),
-        "answered before both copies had the write"
-    );
+    assert_eq!(first.join().unwrap(), Ok(1));
+    for _ in 0..10 {
+        assert_eq!(
+            patrols(&s),
+            n0 + 1,
+            "a read after the answer missed the write"
+        );
+    }
     assert_eq!(
         long.ledger().activities.len(),
         n0,
         "the long read's state changed under it"
     );
+    // The next write needs the copy the long read holds (to bring it up to date): it waits
+    // for that read, while reads go on.
+    let second = write("lr2");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !second.is_finished(),
+        "the long read's copy was written under it"
+    );
+    assert_eq!(patrols(&s), n0 + 1);
     drop(long);
-    assert_eq!(writer.join().unwrap(), Ok(1));
-    // Both copies have it now: every read, whichever copy it takes.
+    assert_eq!(second.join().unwrap(), Ok(2));
+    // Every read sees both writes, whichever copy it takes; each copy has each write once.
     for _ in 0..10 {
-        assert_eq!(patrols(&s), n0 + 1);
+        assert_eq!(patrols(&s), n0 + 2);
     }
-    assert_eq!(s.changes(0).unwrap().len(), 1);
+    let third = write("lr3");
+    assert_eq!(third.join().unwrap(), Ok(3));
+    for _ in 0..10 {
+        let ids: Vec<String> = s
+            .read()
+            .ledger()
+            .activities
+            .iter()
+            .skip(n0)
+            .filter_map(|a| a.id.as_ref().map(|i| i.as_str().to_string()))
+            .collect();
+        assert_eq!(ids, ["lr1", "lr2", "lr3"]);
+    }
+    assert_eq!(s.changes(0).unwrap().len(), 3);
 }
