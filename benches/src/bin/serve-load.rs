@@ -145,7 +145,8 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let report = format!("{base}/api/v1/report");
     client.get(&report).send()?.error_for_status()?;
 
-    let patrol = |i: usize| {
+    let roads = Arc::new(roads);
+    let patrol = move |i: usize| {
         format!(
             r#"[{{"id": "{:08x}-5a1e-4c0d-9b7e-{:012x}", "kind": "patrol", "date": "{day}", "subject": "{}"}}]"#,
             (i as u64).wrapping_mul(2_654_435_761) % 0xFFFF_FFFF,
@@ -235,8 +236,13 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
                 };
                 match ok {
                     Ok(200 | 201) => mine.push(t.elapsed()),
-                    _ => {
-                        errors.fetch_add(1, Ordering::Relaxed);
+                    other => {
+                        if errors.fetch_add(1, Ordering::Relaxed) < 3 {
+                            eprintln!(
+                                "serve-load: {} failed: {other:?}",
+                                if k < 8 { "a read" } else { "a write" }
+                            );
+                        }
                     }
                 }
             }

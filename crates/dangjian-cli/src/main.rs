@@ -791,19 +791,22 @@ impl Phases {
 
 /// Restores the default action of SIGPIPE, which Rust's runtime ignores: `dangjian duties |
 /// head -1` then ends quietly when `head` closes the pipe, as other command-line tools do,
-/// instead of panicking on the failed write.
+/// instead of panicking on the failed write. Not for `serve`: there a client hanging up
+/// mid-answer would end the whole service; the failed write is that request's alone.
 fn quiet_on_closed_pipe() {
     #[cfg(unix)]
-    // SAFETY: called first in `main`, before any other thread exists; it changes only the
-    // disposition of one signal.
+    // SAFETY: called in `main` before any other thread exists (parsing the arguments
+    // starts none); it changes only the disposition of one signal.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
 fn main() -> ExitCode {
-    quiet_on_closed_pipe();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        quiet_on_closed_pipe();
+    }
     QUIET.get_or_init(|| cli.quiet);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

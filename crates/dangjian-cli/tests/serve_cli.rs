@@ -89,3 +89,39 @@ fn token_add_prints_the_token_once_and_stores_only_a_salted_hash() {
         );
     }
 }
+
+/// A client that hangs up before it has read its answer (a phone losing its signal, a
+/// browser tab closed) must not stop the service: the command line's quiet end on a closed
+/// pipe (SIGPIPE's default action) is not the server's.
+#[test]
+fn a_client_hanging_up_mid_answer_does_not_stop_the_service() {
+    use std::io::{Read, Write};
+    use std::net::{Shutdown, TcpStream};
+    let dir = Dir::new("hangup");
+    let db = dir.path("ledger.sqlite");
+    let tokens = dir.path("tokens.toml");
+    run(&["export", "--to", db.to_str().unwrap()]);
+    let tok = serving::token(&tokens, "hangup", "chengxi", "read");
+    let served = serving::Served::start(&db, &tokens);
+    let addr = served.base.trim_start_matches("http://").to_string();
+    // The page is large enough not to fit the socket's buffers at once.
+    for _ in 0..20 {
+        let mut s = TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "GET /?by=village HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {tok}\r\n\r\n"
+        )
+        .unwrap();
+        let mut first = [0u8; 16];
+        let _ = s.read(&mut first);
+        // Close with unread data: the server's next writes meet a reset connection.
+        let _ = s.shutdown(Shutdown::Both);
+        drop(s);
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let r = serving::client()
+        .get(served.url("/healthz"))
+        .send()
+        .expect("the service stopped after a client hung up");
+    assert_eq!(r.status().as_u16(), 200);
+}
