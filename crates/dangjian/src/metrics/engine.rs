@@ -628,6 +628,30 @@ impl Memo {
         }
     }
 
+    /// Takes out the values kept for query `q` (at every date it was asked for), as a memo
+    /// of its own: a reader evaluates with it without holding a shared memo, then gives it
+    /// back ([`Memo::absorb`]), so that readers of other queries never wait on each other.
+    pub fn take_query(&mut self, q: &Query) -> Memo {
+        let (mine, rest) = std::mem::take(&mut self.entries)
+            .into_iter()
+            .partition(|e| e.query == *q);
+        self.entries = rest;
+        Memo { entries: mine }
+    }
+
+    /// Keeps the values of `other` (taken out with [`Memo::take_query`]), in place of any
+    /// kept for the same query and dates.
+    pub fn absorb(&mut self, other: Memo) {
+        for e in other.entries {
+            self.entries
+                .retain(|x| !(x.query == e.query && x.as_of == e.as_of && x.from == e.from));
+            if self.entries.len() >= MEMO_QUERIES {
+                self.entries.remove(0);
+            }
+            self.entries.push(e);
+        }
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self) {
         self.entries.clear();
