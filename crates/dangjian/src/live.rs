@@ -47,7 +47,7 @@ use crate::model::{Activity, Ledger, Observation, Progress, Sym, Table};
 /// A ledger in memory with its engine and the values of recent evaluations, taking writes.
 pub struct Live {
     engine: Engine<'static>,
-    /// The values of recent evaluations; a query's are taken out while it is worked out,
+    /// The values of recent evaluations; a query's are copied out while it is worked out,
     /// so that two reads never wait on each other's evaluation.
     memo: Mutex<Memo>,
     /// The stored activities by id: row numbers, hashed by the id's text.
@@ -187,7 +187,7 @@ impl Live {
             .memo
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .take_query(q);
+            .query_copy(q);
         let out = self.engine.evaluate_memo(q, &mut mine);
         self.memo
             .lock()

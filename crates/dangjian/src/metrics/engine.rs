@@ -572,6 +572,7 @@ pub struct Memo {
     entries: Vec<MemoEntry>,
 }
 
+#[derive(Clone)]
 struct MemoEntry {
     query: Query,
     as_of: NaiveDate,
@@ -628,18 +629,22 @@ impl Memo {
         }
     }
 
-    /// Takes out the values kept for query `q` (at every date it was asked for), as a memo
-    /// of its own: a reader evaluates with it without holding a shared memo, then gives it
-    /// back ([`Memo::absorb`]), so that readers of other queries never wait on each other.
-    pub fn take_query(&mut self, q: &Query) -> Memo {
-        let (mine, rest) = std::mem::take(&mut self.entries)
-            .into_iter()
-            .partition(|e| e.query == *q);
-        self.entries = rest;
-        Memo { entries: mine }
+    /// A copy of the values kept for query `q` (at every date it was asked for), as a memo
+    /// of its own: a reader evaluates with it without holding the shared memo, then gives
+    /// it back ([`Memo::absorb`]), so that readers never wait on each other, and readers
+    /// of one query at once each start from the values kept.
+    pub fn query_copy(&self, q: &Query) -> Memo {
+        Memo {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| e.query == *q)
+                .cloned()
+                .collect(),
+        }
     }
 
-    /// Keeps the values of `other` (taken out with [`Memo::take_query`]), in place of any
+    /// Keeps the values of `other` (a [`Memo::query_copy`] evaluated with), in place of any
     /// kept for the same query and dates.
     pub fn absorb(&mut self, other: Memo) {
         for e in other.entries {
