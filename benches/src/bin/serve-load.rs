@@ -21,13 +21,7 @@ use std::time::{Duration, Instant};
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::RoleKind;
 
-fn quantile(v: &mut [Duration], q: f64) -> Duration {
-    if v.is_empty() {
-        return Duration::ZERO;
-    }
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * q).round() as usize]
-}
+use dangjian_benches::quantile;
 
 /// The server, killed when dropped.
 struct Server(Child);
@@ -64,13 +58,8 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), Box<dyn std::error::Error>> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let args = dangjian_benches::Args::from_env();
+    let get = |flag: &str| args.get(flag);
     let data = get("--data")
         .ok_or("usage: serve-load --data L.sqlite [--writes N] [--seconds S] [--dangjian PATH]")?;
     let writes: usize = get("--writes").and_then(|r| r.parse().ok()).unwrap_or(1000);
