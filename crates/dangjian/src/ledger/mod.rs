@@ -568,9 +568,9 @@ pub fn to_xlsx_bytes(ledger: &Ledger) -> Result<Vec<u8>, LedgerError> {
     excel::render_xlsx(&tables::encode(ledger)).map_err(|p| LedgerError::Invalid(Problems(p)))
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
-/// reader never sees half a file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+/// A temporary file's path beside `path` (its folder made when missing), to write and then
+/// rename into place, so that a reader never sees half a file.
+pub(crate) fn temp_beside(path: &Path) -> Result<PathBuf, LedgerError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -580,7 +580,13 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerEr
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "ledger".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    Ok(dir.join(format!(".{name}.tmp{}", std::process::id())))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
+/// reader never sees half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+    let tmp = temp_beside(path)?;
     std::fs::write(&tmp, bytes).map_err(|e| LedgerError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -503,16 +503,7 @@ pub(crate) fn write_new(tables: &[OutTable], path: &Path) -> Result<(), LedgerEr
             ),
         });
     }
-    let dir = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&dir).map_err(|e| LedgerError::io(&dir, e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "ledger".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    let tmp = super::temp_beside(path)?;
     let written = write_file(tables, &tmp)
         .and_then(|()| std::fs::rename(&tmp, path).map_err(|e| LedgerError::io(path, e)));
     if written.is_err() {
