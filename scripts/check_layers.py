@@ -6,7 +6,8 @@ The layers of `crates/dangjian/src`, bottom first (docs/ARCHITECTURE.md, "Layers
 
   0  calendar, envelope, formula,        the model, its column types and table declarations,
      model, rows                        the tables and the envelope of the JSON outputs
-  1  ledger, example                     reading, writing and validating ledgers
+  1  ledger, example                     reading, writing and validating ledgers (every form:
+                                         CSV, JSON, Excel, SQLite)
   2  metrics                             the catalogue and the engine
   3  report, stats, import, output,      what is built on the metrics; `checked`: loading
      privacy, synth, checked, live       and validating with the catalogue's checks too;
@@ -22,7 +23,9 @@ A module may import its own floor only where no loop results.
 (`crate::ledger::load(...)`, `super::engine::Ctx`), only outside comments and
 `#[cfg(test)]` modules: tests and doc links may reach anywhere. It also finds modules of the Python package that import each other, and lists metric ids written
 as string literals in the crates' code (outside their catalogue definitions, tests and
-comments): screens name metrics by their constants (`coverage::ORG`). Prints each offence
+comments): screens name metrics by their constants (`coverage::ORG`). And it refuses a
+web-stack dependency (axum, tokio, utoipa...) in the core's or the Python module's
+`Cargo.toml`: the service's crate keeps it. Prints each offence
 as `file:line: ...` and exits 1 if there is any.
 """
 
@@ -288,8 +291,27 @@ def python_loops() -> list[str]:
     return ["loop: python/dangjian/" + " -> ".join(g) + " import each other" for g in loops(edges)]
 
 
+#: The web stack of the service (crates/dangjian-serve): the core and the Python module
+#: must not depend on it.
+WEB = ("axum", "tokio", "tower", "tower-http", "hyper", "utoipa", "reqwest")
+
+
+def web_stack() -> list[str]:
+    """Crates that name a web-stack dependency, or depend on the service's crate."""
+    out = []
+    for crate in ("dangjian", "dangjian-py"):
+        manifest = CRATES / crate / "Cargo.toml"
+        for n, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), 1):
+            name = re.match(r"\s*([A-Za-z0-9_-]+)\s*(=|\.workspace)", line)
+            if name and (name.group(1) in WEB or name.group(1) == "dangjian-serve"):
+                out.append(
+                    f"crates/{crate}/Cargo.toml:{n}: `{name.group(1)}`: the web stack belongs to crates/dangjian-serve"
+                )
+    return out
+
+
 def main() -> int:
-    bad = metric_literals() + python_loops()
+    bad = metric_literals() + python_loops() + web_stack()
     files = set()
     for path in ROOT.rglob("*.rs"):
         files.add("/".join(path.relative_to(ROOT).with_suffix("").parts))
@@ -319,7 +341,10 @@ def main() -> int:
     if bad:
         print(f"{len(bad)} upward import(s), loop(s) or metric literal(s); see scripts/check_layers.py")
         return 1
-    print("layers: every import points down, no files import each other, metrics are named by constants")
+    print(
+        "layers: every import points down, no files import each other, metrics are named by constants, "
+        "the core and the Python module pull in no web stack"
+    )
     return 0
 
 

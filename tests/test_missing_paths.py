@@ -1,6 +1,6 @@
 """A path that does not exist raises FileNotFoundError naming it, whatever form the path
-names: an .xlsx workbook, a .json file or a CSV folder (issue 16: it was ``OSError``
-with errno 0)."""
+names: an .xlsx workbook, a .json file, an SQLite database or a CSV folder (issue 16: it
+was ``OSError`` with errno 0)."""
 
 import errno
 
@@ -8,7 +8,7 @@ import dangjian as dj
 import pytest
 
 
-@pytest.mark.parametrize("name", ["missing.xlsx", "missing.json", "missing_folder", "missing.csv"])
+@pytest.mark.parametrize("name", ["missing.xlsx", "missing.json", "missing.sqlite", "missing_folder", "missing.csv"])
 def test_a_missing_ledger_path_raises_file_not_found_with_the_path(tmp_path, name):
     path = tmp_path / name
     with pytest.raises(FileNotFoundError) as e:

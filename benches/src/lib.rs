@@ -74,3 +74,38 @@ pub fn summary(l: &Ledger) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
+
+/// The command line of a benchmark binary: `--flag value` pairs.
+pub struct Args(Vec<String>);
+
+impl Args {
+    /// This process's arguments.
+    pub fn from_env() -> Args {
+        Args(std::env::args().skip(1).collect())
+    }
+
+    /// The value after `flag`, if given.
+    pub fn get(&self, flag: &str) -> Option<String> {
+        self.0
+            .iter()
+            .position(|a| a == flag)
+            .and_then(|i| self.0.get(i + 1))
+            .cloned()
+    }
+
+    /// The value after `flag` as a `T`, or `default` when it is absent or does not parse.
+    pub fn parsed<T: std::str::FromStr>(&self, flag: &str, default: T) -> T {
+        self.get(flag)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(default)
+    }
+}
+
+/// The `q`-quantile (0 to 1, nearest rank) of some timings; zero when there are none.
+pub fn quantile(v: &mut [std::time::Duration], q: f64) -> std::time::Duration {
+    if v.is_empty() {
+        return std::time::Duration::ZERO;
+    }
+    v.sort_unstable();
+    v[((v.len() as f64 - 1.0) * q).round() as usize]
+}

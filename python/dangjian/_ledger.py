@@ -106,7 +106,7 @@ class Ledger:
         """Every problem (errors and warnings) as dicts: ``severity`` (``"error"`` or
         ``"warning"``), ``kind``, ``location`` as text, ``message``, and the location as data
         (``form`` and its fields: ``file``/``line``/``column``, ``pointer``, ``sheet``/``cell``,
-        ``table``/``row``/``field``; see :class:`dangjian._types.Problem`).
+        ``table``/``row``/``field``/``id``; see :class:`dangjian._types.Problem`).
 
         >>> import dangjian as dj
         >>> [p for p in dj.example().validate() if p["severity"] == "error"]
@@ -129,7 +129,8 @@ class Ledger:
         return Table(self._native.problems(_date(as_of, "as_of")))
 
     def save(self, path: PathLike) -> None:
-        """Save as JSON (a ``.json`` path) or as a CSV folder (any other path), atomically."""
+        """Save as JSON (a ``.json`` path), an Excel workbook (``.xlsx``), an SQLite database
+        (``.sqlite`` or ``.db``) or a CSV folder (any other path), atomically."""
         self._native.save(os.fspath(path))
 
     def to_json(self) -> str:
@@ -439,8 +440,9 @@ def example() -> Ledger:
 
 
 def load(path: PathLike, progress: Optional[Callable[[str, int, int], None]] = None) -> Ledger:
-    """Load a ledger from a CSV folder (UTF-8 or GB18030), a ``.json`` file or an ``.xlsx``
-    workbook; raises :class:`LedgerError` with every located problem when it is not valid.
+    """Load a ledger from a CSV folder (UTF-8 or GB18030), a ``.json`` file, an ``.xlsx``
+    workbook or an SQLite database (``.sqlite``, ``.db``); raises :class:`LedgerError` with
+    every located problem when it is not valid (or when an SQLite file is not a ledger).
 
     ``progress``, when given, is called as ``progress(stage, done, total)``: the stage
     ``"reading"`` with the bytes read so far and in all (a CSV folder reports every few
@@ -477,8 +479,8 @@ def generate(
     """A synthetic ledger of the example's shape: ``districts`` districts of about 1,400
     units, 10,000 people and 35,000 activities each (under a city root when more than one),
     the same for the same ``districts`` and ``seed``; valid, with data imperfect enough that
-    every metric has work to do. Saved to ``path`` too when given (a CSV folder, ``.json``
-    or ``.xlsx``), as ``dangjian generate --districts N --seed S --to PATH`` does.
+    every metric has work to do. Saved to ``path`` too when given (a CSV folder, ``.json``,
+    ``.xlsx`` or ``.sqlite``), as ``dangjian generate --districts N --seed S --to PATH`` does.
 
     ``ids`` is the shape of the ids: ``"numbered"`` in a row (``p3094``), ``"uuid"`` (every
     unit, organisation, person, initiative and activity a UUID) or ``"identity"`` (people

@@ -69,9 +69,9 @@ TableKind = Literal[
 #: How bad a problem is.
 Severity = Literal["error", "warning"]
 
-#: Where a problem was found: a CSV cell, a JSON pointer, an Excel cell, a record built in
-#: code, a whole file, the whole ledger.
-LocationForm = Literal["csv", "json", "excel", "record", "file", "ledger"]
+#: Where a problem was found: a CSV cell, a JSON pointer, an Excel cell, a cell of an SQLite
+#: ledger, a record built in code, a whole file, the whole ledger.
+LocationForm = Literal["csv", "json", "excel", "sqlite", "record", "file", "ledger"]
 
 
 class Problem(TypedDict):
@@ -79,8 +79,9 @@ class Problem(TypedDict):
 
     The fields of the location's ``form`` are set, the others are None: ``file``, ``line``,
     ``column`` for CSV (``units.csv:4:2``); ``pointer`` for JSON (``/units/3/kind``);
-    ``sheet`` and ``cell`` for Excel (``orgs!B3``); ``table``, ``row`` and ``field`` for a
-    record built in code; ``file`` for a whole file.
+    ``sheet`` and ``cell`` for Excel (``orgs!B3``); ``table``, ``row`` (from 1), ``field``
+    and ``id`` for an SQLite cell (``activities[id=a17].date``, ``progress[row=3].percent``);
+    ``table``, ``row`` and ``field`` for a record built in code; ``file`` for a whole file.
     """
 
     severity: Severity
@@ -97,6 +98,7 @@ class Problem(TypedDict):
     table: Optional[str]
     row: Optional[int]
     field: Optional[str]
+    id: Optional[str]
 
 
 __all__ = ["DrillDown", "Freq", "LedgerTable", "LocationForm", "Problem", "Severity", "TableKind", "UnitKind"]

@@ -25,13 +25,8 @@ fn best<T>(n: usize, mut f: impl FnMut() -> T) -> Duration {
 }
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let args = dangjian_benches::Args::from_env();
+    let get = |flag: &str| args.get(flag);
     let name = get("--preset").unwrap_or_else(|| "city".into());
     let n: usize = get("--repeat").and_then(|r| r.parse().ok()).unwrap_or(5);
     let Some(spec) = preset(&name) else {

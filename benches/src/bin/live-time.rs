@@ -15,19 +15,11 @@ use dangjian::live::Live;
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::{RoleKind, Table};
 
-fn quantile(v: &mut [Duration], q: f64) -> Duration {
-    v.sort_unstable();
-    v[((v.len() as f64 - 1.0) * q).round() as usize]
-}
+use dangjian_benches::quantile;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let args = dangjian_benches::Args::from_env();
+    let get = |flag: &str| args.get(flag);
     let Some(path) = get("--data") else {
         eprintln!("usage: live-time --data PATH [--writes N]");
         return ExitCode::from(2);

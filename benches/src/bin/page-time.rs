@@ -13,13 +13,8 @@ use dangjian::report::{page, PageOptions};
 use dangjian_benches::summary;
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let get = |flag: &str| {
-        args.iter()
-            .position(|a| a == flag)
-            .and_then(|i| args.get(i + 1))
-            .cloned()
-    };
+    let args = dangjian_benches::Args::from_env();
+    let get = |flag: &str| args.get(flag);
     let Some(path) = get("--data") else {
         eprintln!("usage: page-time --data PATH [--repeat N] [--to PAGE.html] [--trend-months N]");
         return ExitCode::from(2);

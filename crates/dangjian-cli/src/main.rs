@@ -18,8 +18,7 @@ mod summary;
 
 use dangjian::metrics::{Engine, Query};
 use dangjian::model::UnitKind;
-use dangjian::output::{Header, NamePlan, Named, Output};
-use dangjian::report::Labels;
+use dangjian::output::{DataFormat, Header, Output};
 use dangjian::rows::Row;
 use render::Format;
 
@@ -45,7 +44,8 @@ static QUIET: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
 enum Command {
     /// Check a ledger; prints every problem as `location: message` (exit 1 on errors).
     Validate {
-        /// A CSV folder or a .json file (default: the embedded example).
+        /// A CSV folder, a .json file, an .xlsx workbook or an SQLite database (.sqlite,
+        /// .db) (default: the embedded example).
         path: Option<PathBuf>,
         /// The ledger to check, as `--data` elsewhere (either way works).
         #[arg(long, conflicts_with = "path")]
@@ -55,16 +55,19 @@ enum Command {
         #[arg(long, value_parser = date_arg)]
         as_of: Option<chrono::NaiveDate>,
     },
-    /// Write a ledger as JSON (.json), an Excel workbook (.xlsx) or a CSV folder (any other path).
+    /// Write a ledger as JSON (.json), an Excel workbook (.xlsx), an SQLite database (.sqlite,
+    /// .db) or a CSV folder (any other path).
     Export {
         /// The ledger to read (default: the embedded example).
         #[arg(long)]
         data: Option<PathBuf>,
-        /// Where to write: a .json file, an .xlsx workbook or a folder (a path without an
-        /// extension, or an existing folder) for CSV files.
+        /// Where to write: a .json file, an .xlsx workbook, an SQLite database (.sqlite,
+        /// .db; written whole, as a new file) or a folder (a path without an extension, or an
+        /// existing folder) for CSV files.
         #[arg(long)]
         to: PathBuf,
-        /// Write into a folder even when it holds files that are not a ledger's.
+        /// Write into a folder even when it holds files that are not a ledger's, or over a
+        /// .sqlite/.db file that is not a ledger database.
         #[arg(long)]
         force: bool,
         /// Replace people's names and ids with stable pseudonyms and clear free text that may
@@ -86,7 +89,7 @@ enum Command {
         #[arg(long, requires = "pseudonymize")]
         salt_file: Option<PathBuf>,
     },
-    /// Write an empty ledger template (CSV folder, .json or .xlsx) with the headers, an
+    /// Write an empty ledger template (CSV folder, .json, .xlsx or .sqlite) with the headers, an
     /// example row per table and the default duties, ready to fill in.
     Init {
         /// Where to write (must not exist yet).
@@ -111,11 +114,12 @@ enum Command {
         /// names change: the records and metrics are the same.
         #[arg(long, default_value = "numbered", value_parser = id_shape_arg)]
         ids: dangjian::synth::IdShape,
-        /// Where to write: JSON (.json), Excel (.xlsx) or a CSV folder (a path without an
-        /// extension, or an existing folder).
+        /// Where to write: JSON (.json), Excel (.xlsx), SQLite (.sqlite, .db) or a CSV folder
+        /// (a path without an extension, or an existing folder).
         #[arg(long)]
         to: PathBuf,
-        /// Write into a folder even when it holds files that are not a ledger's.
+        /// Write into a folder even when it holds files that are not a ledger's, or over a
+        /// .sqlite/.db file that is not a ledger database.
         #[arg(long)]
         force: bool,
     },
@@ -178,6 +182,36 @@ enum Command {
         #[arg(value_parser = clap::builder::PossibleValuesParser::new(Output::ALL.map(Output::id)))]
         name: String,
     },
+    /// Serve a ledger over HTTP (docs/SERVICE.md): the report, drill-downs, statistics and
+    /// catalogue as the command line writes them, the dashboard page at `/`, and writes of
+    /// activities, progress and observations into an `.sqlite` ledger (another form is
+    /// served read-only). Prints `listening on http://ADDRESS` once it accepts requests.
+    Serve {
+        /// The ledger: an `.sqlite` database (read and written) or any other form (read only).
+        #[arg(long)]
+        data: PathBuf,
+        /// The address to listen on (port 0: any free port, said when listening).
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: std::net::SocketAddr,
+        /// The tokens file (`dangjian token add`); read again when it changes.
+        #[arg(long, required_unless_present = "no_auth")]
+        tokens: Option<PathBuf>,
+        /// No tokens: every request may read and write everything. Only on a loopback
+        /// address.
+        #[arg(long, conflicts_with = "tokens")]
+        no_auth: bool,
+        /// The largest request body, in bytes (413 beyond).
+        #[arg(long, default_value_t = 2 << 20)]
+        max_body: usize,
+        /// The most rows of one write (413 beyond).
+        #[arg(long, default_value_t = 10_000)]
+        max_rows: usize,
+    },
+    /// The service's access tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
     /// Import rows of another system's spreadsheet (.xlsx or .csv) into a ledger with a
     /// mapping (docs/IMPORTS.md); nothing is written unless the result is valid (exit 1
     /// with every problem located in the source file: `三会一课.xlsx!L3`, `roster.csv:7:2`).
@@ -192,7 +226,8 @@ enum Command {
         /// The sheet of an .xlsx source (default: the first).
         #[arg(long)]
         sheet: Option<String>,
-        /// The ledger to add the rows to (CSV folder, .json or .xlsx); saved back in its form.
+        /// The ledger to add the rows to (CSV folder, .json, .xlsx or .sqlite); saved back in
+        /// its form.
         #[arg(long)]
         into: PathBuf,
         /// Validate and print what would be added, replaced and skipped; write nothing.
@@ -201,6 +236,27 @@ enum Command {
         /// List every row added, replaced and skipped (by default the first 5 of each).
         #[arg(long)]
         all: bool,
+    },
+}
+
+/// `dangjian token ...`.
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Make a token: prints it once (keep it; only its salted hash is stored) and adds its
+    /// name, scope and rights to the tokens file (made if missing).
+    Add {
+        /// The tokens file.
+        #[arg(long)]
+        tokens: PathBuf,
+        /// The token's name: the user name of HTTP Basic, and what the change log records.
+        #[arg(long)]
+        name: String,
+        /// The unit id whose subtree the token sees and writes (the root: everything).
+        #[arg(long)]
+        scope: String,
+        /// What it may do: read < append < admin (each includes the ones before).
+        #[arg(long, value_parser = ["read", "append", "admin"])]
+        can: String,
     },
 }
 
@@ -271,52 +327,33 @@ struct DrillArgs {
     to: Option<PathBuf>,
 }
 
-/// Writes a drill-down: JSON in the envelope of `output`, the other formats as tables.
-fn drill<R: Row + serde::Serialize>(
-    l: &Ledger,
-    engine: &Engine<'_>,
-    output: Output,
-    rows: Result<Vec<R>, dangjian::metrics::QueryError>,
-    a: &DrillArgs,
-) -> Result<(), Failure> {
-    let rows = rows?;
-    let header = engine.header(&a.q.query(), output)?;
-    emit(&table_text(l, &header, &rows, a.format)?, a.to.as_deref())
+/// Writes a drill-down: JSON in the envelope of `output` and CSV with the names beside the
+/// ids (for other tools, as the service answers them: `dangjian::output::drill_down`), text
+/// and Markdown with names instead of ids (for people).
+fn drill(output: Output, a: &DrillArgs) -> Result<(), Failure> {
+    let l = load(a.q.data.as_ref())?;
+    let engine = Engine::new(&l);
+    let q = a.q.query();
+    let for_tools = |format| dangjian::output::drill_down(&l, &engine, output, &q, format);
+    let text = match a.format {
+        Format::Json => for_tools(DataFormat::Json)?,
+        Format::Csv => for_tools(DataFormat::Csv)?,
+        Format::Text | Format::Md => match output {
+            Output::Tasks => for_people(&l, &engine.tasks(&q)?, a.format)?,
+            Output::Duties => for_people(&l, &engine.obligations(&q)?, a.format)?,
+            Output::Coverage => for_people(&l, &engine.enterprises(&q)?, a.format)?,
+            _ => for_people(&l, &engine.cadres(&q)?, a.format)?,
+        },
+    };
+    emit(&text, a.to.as_deref())
 }
 
-/// Rows in a format: JSON in the envelope and CSV with the names beside the ids (for other
-/// tools), text and Markdown with names instead of ids (for people).
-fn table_text<R: Row + serde::Serialize>(
-    l: &Ledger,
-    header: &Header,
-    rows: &[R],
-    format: Format,
-) -> Result<String, Failure> {
-    let failure = |e: Box<dyn std::error::Error>| Failure {
+/// Rows as text or Markdown, names instead of ids.
+fn for_people<R: Row>(l: &Ledger, rows: &[R], format: Format) -> Result<String, Failure> {
+    render::table(rows, format, &dashboard::names(l)).map_err(|e| Failure {
         code: 2,
         message: e.to_string(),
-    };
-    match format {
-        Format::Json => json_text(&dangjian::output::envelope_named(
-            header,
-            rows,
-            &Labels::new(l),
-        )?),
-        Format::Csv => {
-            let labels = Labels::new(l);
-            let plan = NamePlan::of::<R>();
-            let named = Named::all(rows, &labels, &plan);
-            render::table(&named, format, &Default::default()).map_err(failure)
-        }
-        Format::Text | Format::Md => {
-            render::table(rows, format, &dashboard::names(l)).map_err(failure)
-        }
-    }
-}
-
-/// A JSON document as the command writes it: pretty, with a final line feed.
-fn json_text(v: &serde_json::Value) -> Result<String, Failure> {
-    Ok(serde_json::to_string_pretty(v)? + "\n")
+    })
 }
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
@@ -371,8 +408,8 @@ fn stats_out<R: Row + serde::Serialize>(
             let shown: Vec<_> = rows.iter().map(stats::ForPeople).collect();
             render::table(&shown, format, &names)
         }
-        // The columns of docs/STATS.md as they are: no names beside the ids.
-        Format::Json => return emit(&json_text(&header.envelope_rows(rows)?)?, to),
+        // Written by `dangjian::output::stats_json` before coming here.
+        Format::Json => return Err("JSON is written by dangjian::output::stats_json".into()),
         Format::Csv => render::table(rows, format, &names),
     }
     .map_err(|e| e.to_string())?;
@@ -578,7 +615,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let ev = engine.evaluate(&query)?;
             t.lap("evaluate");
             let text = match format {
-                Format::Json => json_text(&ev.to_json())?,
+                Format::Json => dangjian::output::report_json(&ev)?,
                 Format::Text => dashboard::text(&l, &engine, &query, &ev)?,
                 Format::Csv | Format::Md => {
                     let defs = dashboard::defs(&l);
@@ -621,7 +658,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 }
                 out
             } else if format == Format::Json {
-                json_text(&Header::bare(Output::Catalogue).envelope_rows(&defs)?)?
+                dangjian::output::catalogue_json(&defs)?
             } else {
                 render::table(&defs, format, &Default::default()).map_err(|e| Failure {
                     code: 2,
@@ -630,38 +667,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             };
             emit(&text, to.as_deref())?;
         }
-        Command::Tasks(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(&l, &engine, Output::Tasks, engine.tasks(&a.q.query()), &a)?;
-        }
-        Command::Duties(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(
-                &l,
-                &engine,
-                Output::Duties,
-                engine.obligations(&a.q.query()),
-                &a,
-            )?;
-        }
-        Command::Coverage(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(
-                &l,
-                &engine,
-                Output::Coverage,
-                engine.enterprises(&a.q.query()),
-                &a,
-            )?;
-        }
-        Command::Cadres(a) => {
-            let l = load(a.q.data.as_ref())?;
-            let engine = Engine::new(&l);
-            drill(&l, &engine, Output::Cadres, engine.cadres(&a.q.query()), &a)?;
-        }
+        Command::Tasks(a) => drill(Output::Tasks, &a)?,
+        Command::Duties(a) => drill(Output::Duties, &a)?,
+        Command::Coverage(a) => drill(Output::Coverage, &a)?,
+        Command::Cadres(a) => drill(Output::Cadres, &a)?,
         Command::Stats {
             table,
             q,
@@ -672,6 +681,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let l = load(q.data.as_ref())?;
             let engine = Engine::new(&l);
             let t: StatsTable = table.parse()?;
+            let xlsx = to.as_deref().is_some_and(|p| {
+                p.extension()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+            });
+            if format == Format::Json && !xlsx {
+                // The columns of docs/STATS.md as they are, as the service answers them.
+                let text = dangjian::output::stats_json(&engine, t, &q.query())?;
+                return emit(&text, to.as_deref());
+            }
             match t {
                 StatsTable::EnterpriseOrgs => {
                     let rows = stats::enterprise_orgs(&engine, &q.query())?;
@@ -688,7 +706,55 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Schema { name } => {
             let output = Output::from_id(&name)
                 .ok_or_else(|| format!("`{name}` names no output; one of {}", Output::names()))?;
-            emit(&json_text(&dangjian::output::schema(output))?, None)?;
+            emit(
+                &dangjian::output::json_text(&dangjian::output::schema(output))?,
+                None,
+            )?;
+        }
+        Command::Serve {
+            data,
+            listen,
+            tokens,
+            no_auth,
+            max_body,
+            max_rows,
+        } => {
+            let opts = dangjian_serve::Options {
+                data,
+                listen,
+                tokens,
+                no_auth,
+                limits: dangjian_serve::Limits { max_body, max_rows },
+            };
+            let server = dangjian_serve::Server::start(&opts)?;
+            {
+                use std::io::Write;
+                let mut out = std::io::stdout();
+                writeln!(out, "listening on http://{}", server.addr())?;
+                out.flush()?;
+            }
+            server.wait();
+        }
+        Command::Token {
+            command:
+                TokenCommand::Add {
+                    tokens,
+                    name,
+                    scope,
+                    can,
+                },
+        } => {
+            use dangjian_serve::tokens::{Right, Tokens};
+            let can: Right = can.parse()?;
+            let mut file = Tokens::read(&tokens)?;
+            let token = file.add(&name, &scope, can)?;
+            file.write(&tokens)?;
+            println!("{token}");
+            eprintln!(
+                "token `{name}` ({}, scope {scope}) added to {}; it is shown only this once",
+                can.id(),
+                tokens.display()
+            );
         }
         Command::Import {
             map,
@@ -738,19 +804,22 @@ impl Phases {
 
 /// Restores the default action of SIGPIPE, which Rust's runtime ignores: `dangjian duties |
 /// head -1` then ends quietly when `head` closes the pipe, as other command-line tools do,
-/// instead of panicking on the failed write.
+/// instead of panicking on the failed write. Not for `serve`: there a client hanging up
+/// mid-answer would end the whole service; the failed write is that request's alone.
 fn quiet_on_closed_pipe() {
     #[cfg(unix)]
-    // SAFETY: called first in `main`, before any other thread exists; it changes only the
-    // disposition of one signal.
+    // SAFETY: called in `main` before any other thread exists (parsing the arguments
+    // starts none); it changes only the disposition of one signal.
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 
 fn main() -> ExitCode {
-    quiet_on_closed_pipe();
     let cli = Cli::parse();
+    if !matches!(cli.command, Command::Serve { .. }) {
+        quiet_on_closed_pipe();
+    }
     QUIET.get_or_init(|| cli.quiet);
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,

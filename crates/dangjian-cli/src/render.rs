@@ -84,14 +84,8 @@ pub fn table<R: Row>(
     };
     match format {
         Format::Json => Err("JSON comes in the envelope of `dangjian::output`".into()),
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(Vec::new());
-            w.write_record(&columns)?;
-            for r in rows {
-                w.write_record(r.cells().iter().map(Cell::to_exact_text))?;
-            }
-            Ok(String::from_utf8(w.into_inner()?)?)
-        }
+        // For tools, as the core writes it for the service too.
+        Format::Csv => Ok(dangjian::output::csv_text(rows)?),
         Format::Md => {
             let mut out = String::new();
             writeln!(out, "| {} |", columns.join(" | "))?;

@@ -147,8 +147,9 @@ fn export_refuses_a_path_that_is_no_ledger_form_and_names_the_forms() {
         let ext = name.split('.').nth(1).unwrap();
         assert!(
             err.contains(&format!(
-                "`.{ext}` is not a ledger form; write to a .json file, an .xlsx workbook, or a \
-                 folder of CSV files (a path without an extension)"
+                "`.{ext}` is not a ledger form; write to a .json file, an .xlsx workbook, an \
+                 SQLite database (.sqlite or .db), or a folder of CSV files (a path without an \
+                 extension)"
             )),
             "{err}"
         );

@@ -29,11 +29,12 @@ pyo3::create_exception!(
 const LEDGER_ERROR_DOC: &str = "A ledger that does not load or validate (also a ValueError).
 
 ``problems`` lists every located problem as dicts: ``severity`` (``error`` or ``warning``),
-``kind``, ``location`` as text (``units.csv:4:2``, ``/units/3/kind``, ``orgs!B3``),
-``message``, and the location as data: ``form`` (``csv``, ``json``, ``excel``, ``record``,
-``file``, ``ledger``) with ``file``, ``line``, ``column`` (CSV), ``pointer`` (JSON),
-``sheet``, ``cell`` (Excel), ``table``, ``row``, ``field`` (a record built in code); the
-fields of other forms are None.
+``kind``, ``location`` as text (``units.csv:4:2``, ``/units/3/kind``, ``orgs!B3``,
+``activities[id=a17].date``), ``message``, and the location as data: ``form`` (``csv``,
+``json``, ``excel``, ``sqlite``, ``record``, ``file``, ``ledger``) with ``file``, ``line``,
+``column`` (CSV), ``pointer`` (JSON), ``sheet``, ``cell`` (Excel), ``table``, ``row``,
+``field``, ``id`` (SQLite; a record built in code has no ``id``); the fields of other forms
+are None.
 
 >>> import dangjian as dj
 >>> try:

@@ -47,9 +47,9 @@ use crate::model::{Activity, ActivityId, Ledger, Observation, Progress, Sym, Tab
 /// A ledger in memory with its engine and the values of recent evaluations, taking writes.
 pub struct Live {
     engine: Engine<'static>,
-    /// The values of recent evaluations; taken out while one is worked out, so that two
-    /// reads never wait on each other's evaluation.
-    memo: Mutex<Vec<Memo>>,
+    /// The values of recent evaluations; a query's are copied out while it is worked out,
+    /// so that two reads never wait on each other's evaluation.
+    memo: Mutex<Memo>,
     /// The stored activities by id: row numbers, hashed by the id's text.
     activity_ids: hashbrown::HashTable<u32>,
     /// The stored observations by key (indicator, unit, date).
@@ -161,7 +161,7 @@ impl Live {
         let engine = Engine::owning(ledger);
         let mut live = Live {
             engine,
-            memo: Mutex::new(Vec::new()),
+            memo: Mutex::new(Memo::default()),
             activity_ids: hashbrown::HashTable::new(),
             observation_keys: FxHashMap::default(),
             progress_keys: FxHashMap::default(),
@@ -183,17 +183,16 @@ impl Live {
     /// Evaluates a query as [`Engine::evaluate`] does, reusing the values of earlier
     /// evaluations that no write since touched.
     pub fn evaluate(&self, q: &Query) -> Result<Evaluation, QueryError> {
-        let mut memo = self
+        let mut mine = self
             .memo
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .pop()
-            .unwrap_or_default();
-        let out = self.engine.evaluate_memo(q, &mut memo);
+            .query_copy(q);
+        let out = self.engine.evaluate_memo(q, &mut mine);
         self.memo
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .push(memo);
+            .absorb(mine);
         out
     }
 
@@ -419,10 +418,8 @@ impl Live {
     }
 
     fn forget(&mut self, added: &Appended) {
-        let memos = self.memo.get_mut().unwrap_or_else(|e| e.into_inner());
-        for m in memos.iter_mut() {
-            m.forget(&self.engine, added);
-        }
+        let memo = self.memo.get_mut().unwrap_or_else(|e| e.into_inner());
+        memo.forget(&self.engine, added);
     }
 }
 

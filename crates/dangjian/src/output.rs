@@ -25,10 +25,158 @@ use serde_json::{json, Map, Value};
 
 pub use crate::envelope::{Header, Output, ScopeRef};
 
-use crate::metrics::{CadreRow, EnterpriseRow, LedgerMetric, MetricRow, ObligationRow, TaskRow};
+use crate::metrics::{
+    CadreRow, Engine, EnterpriseRow, Evaluation, LedgerMetric, MetricRow, ObligationRow, Query,
+    QueryError, TaskRow,
+};
+use crate::model::Ledger;
 use crate::report::Labels;
 use crate::rows::{Cell, Column, ColumnType, Row};
-use crate::stats::{EnterpriseOrgsRow, OrgLifeRow};
+use crate::stats::{EnterpriseOrgsRow, OrgLifeRow, StatsTable};
+
+/// An output that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum OutputError {
+    /// The query cannot be answered (an unknown scope, `from` after `as_of`...).
+    #[error(transparent)]
+    Query(#[from] QueryError),
+    /// The rows could not be written as JSON.
+    #[error("cannot write JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The rows could not be written as CSV.
+    #[error("cannot write CSV: {0}")]
+    Csv(String),
+    /// The output is not a drill-down table (`tasks`, `duties`, `coverage`, `cadres`).
+    #[error("`{0}` is not a drill-down; use tasks, duties, coverage or cadres")]
+    NotADrillDown(&'static str),
+}
+
+/// How a table leaves for other tools: JSON in the envelope, or CSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DataFormat {
+    /// The JSON document: the envelope around the rows.
+    Json,
+    /// CSV: a header line, then one line per row, numbers at full precision.
+    Csv,
+}
+
+/// A JSON document as the command line writes it: pretty, with a final line feed. The
+/// service answers the same bytes.
+pub fn json_text(v: &Value) -> Result<String, serde_json::Error> {
+    Ok(serde_json::to_string_pretty(v)? + "\n")
+}
+
+/// Rows as CSV: the row type's columns as the header, each cell at full precision
+/// ([`Cell::to_exact_text`]).
+///
+/// ```
+/// use dangjian::metrics::{catalogue, LedgerMetric};
+/// let defs: Vec<LedgerMetric> = catalogue().iter().map(LedgerMetric::from_def).collect();
+/// let csv = dangjian::output::csv_text(&defs).unwrap();
+/// assert!(csv.starts_with("id,"));
+/// assert_eq!(csv.lines().count(), defs.len() + 1);
+/// ```
+pub fn csv_text<R: Row>(rows: &[R]) -> Result<String, OutputError> {
+    let csv_error = |e: &dyn std::fmt::Display| OutputError::Csv(e.to_string());
+    let mut w = csv::Writer::from_writer(Vec::new());
+    w.write_record(R::columns().iter().map(|c| c.name))
+        .map_err(|e| csv_error(&e))?;
+    for r in rows {
+        w.write_record(r.cells().iter().map(Cell::to_exact_text))
+            .map_err(|e| csv_error(&e))?;
+    }
+    let bytes = w.into_inner().map_err(|e| csv_error(&e))?;
+    String::from_utf8(bytes).map_err(|e| csv_error(&e))
+}
+
+/// `dangjian report --format json`: the evaluation's document ([`Evaluation::to_json`]).
+pub fn report_json(ev: &Evaluation) -> Result<String, OutputError> {
+    Ok(json_text(&ev.to_json())?)
+}
+
+/// `dangjian catalogue --format json`: the metrics in the envelope of an output that
+/// answers no query.
+pub fn catalogue_json(defs: &[LedgerMetric]) -> Result<String, OutputError> {
+    Ok(json_text(
+        &Header::bare(Output::Catalogue).envelope_rows(defs)?,
+    )?)
+}
+
+/// `dangjian stats NAME --format json`: a statistics table in its envelope, the columns of
+/// `docs/STATS.md` as they are (no names beside the ids).
+pub fn stats_json(
+    engine: &Engine<'_>,
+    table: StatsTable,
+    q: &Query,
+) -> Result<String, OutputError> {
+    let doc = match table {
+        StatsTable::EnterpriseOrgs => {
+            let rows = crate::stats::enterprise_orgs(engine, q)?;
+            engine
+                .header(q, Output::EnterpriseOrgs)?
+                .envelope_rows(&rows)?
+        }
+        StatsTable::OrgLife => {
+            let rows = crate::stats::org_life(engine, q)?;
+            engine.header(q, Output::OrgLife)?.envelope_rows(&rows)?
+        }
+    };
+    Ok(json_text(&doc)?)
+}
+
+/// A drill-down (`dangjian tasks|duties|coverage|cadres --format json|csv`) of `engine`
+/// over `ledger`: JSON in the envelope or CSV, the names beside the ids either way
+/// ([`Named`]). The command line and the service write exactly these bytes.
+///
+/// ```
+/// use dangjian::metrics::{Engine, Query};
+/// use dangjian::output::{drill_down, DataFormat, Output};
+///
+/// let ledger = dangjian::example();
+/// let engine = Engine::new(&ledger);
+/// let csv = drill_down(&ledger, &engine, Output::Tasks, &Query::default(), DataFormat::Csv).unwrap();
+/// assert!(csv.starts_with("id,"));
+/// let json = drill_down(&ledger, &engine, Output::Tasks, &Query::default(), DataFormat::Json).unwrap();
+/// assert!(json.contains("\"format\": \"dangjian-tasks/1\""));
+/// ```
+pub fn drill_down(
+    ledger: &Ledger,
+    engine: &Engine<'_>,
+    output: Output,
+    q: &Query,
+    format: DataFormat,
+) -> Result<String, OutputError> {
+    match output {
+        Output::Tasks => named_text(ledger, engine, output, q, engine.tasks(q)?, format),
+        Output::Duties => named_text(ledger, engine, output, q, engine.obligations(q)?, format),
+        Output::Coverage => named_text(ledger, engine, output, q, engine.enterprises(q)?, format),
+        Output::Cadres => named_text(ledger, engine, output, q, engine.cadres(q)?, format),
+        other => Err(OutputError::NotADrillDown(other.id())),
+    }
+}
+
+/// Rows with their names, in the envelope of `output` for `q` or as CSV.
+fn named_text<R: Row + serde::Serialize>(
+    ledger: &Ledger,
+    engine: &Engine<'_>,
+    output: Output,
+    q: &Query,
+    rows: Vec<R>,
+    format: DataFormat,
+) -> Result<String, OutputError> {
+    let labels = Labels::new(ledger);
+    match format {
+        DataFormat::Json => {
+            let header = engine.header(q, output)?;
+            Ok(json_text(&envelope_named(&header, &rows, &labels)?)?)
+        }
+        DataFormat::Csv => {
+            let plan = NamePlan::of::<R>();
+            csv_text(&Named::all(&rows, &labels, &plan))
+        }
+    }
+}
 
 /// The envelope of `header` around rows with the names beside their ids ([`Named`]).
 pub fn envelope_named<R: Row + serde::Serialize>(

@@ -349,9 +349,31 @@ mod tests {
             )
         );
         assert_eq!(
+            at(Location::Sqlite {
+                table: "activities".into(),
+                id: Some("a17".into()),
+                row: Some(3),
+                column: Some("date".into())
+            }),
+            format!(
+                "{head} location=activities[id=a17].date message=m form=sqlite table=activities row=3 field=date id=a17"
+            )
+        );
+        assert_eq!(
+            at(Location::Sqlite {
+                table: "progress".into(),
+                id: None,
+                row: Some(2),
+                column: Some("percent".into())
+            }),
+            format!(
+                "{head} location=progress[row=2].percent message=m form=sqlite table=progress row=2 field=percent"
+            )
+        );
+        assert_eq!(
             at(Location::Ledger),
             format!("{head} location=ledger message=m form=ledger")
         );
-        assert_eq!(Problem::columns().len(), 14);
+        assert_eq!(Problem::columns().len(), 15);
     }
 }

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use rustc_hash::FxHashMap as HashMap;
 
 use super::problem::{quoted, Location, Problem, ProblemKind};
-use super::raw::{clean, column_letters, parse_date, DateStyle, Origin};
+use super::raw::{clean, column_letters, parse_date, DateStyle, Origin, RowIds};
 use super::references::reference_target;
 use crate::model::*;
 
@@ -82,11 +82,24 @@ pub(crate) fn cell_location(
             sheet: sheet.clone(),
             cell: format!("{}{}", column_letters(col), pos),
         },
+        Origin::Sqlite { ids } => sqlite_location(table, ids, pos, Some(name)),
         Origin::Records => Location::Record {
             table,
             row: pos as usize,
             column: Some(name.to_string()),
         },
+    }
+}
+
+/// A cell (or, without a column, a row) of an SQLite table: position 0 is the table itself
+/// (its header), a row is found by its id when it has one.
+fn sqlite_location(table: Table, ids: &RowIds, pos: u64, column: Option<&str>) -> Location {
+    let row = (pos > 0).then_some(pos);
+    Location::Sqlite {
+        table: table.name().to_string(),
+        id: row.and_then(|r| ids.name(r)).map(str::to_string),
+        row,
+        column: column.map(str::to_string),
     }
 }
 
@@ -104,6 +117,7 @@ pub(crate) fn row_location(table: Table, origin: &Origin, pos: u64) -> Location 
             sheet: sheet.clone(),
             cell: format!("A{pos}"),
         },
+        Origin::Sqlite { ids } => sqlite_location(table, ids, pos, None),
         Origin::Records => Location::Record {
             table,
             row: pos as usize,
@@ -601,7 +615,7 @@ impl<'h> TableDecoder<'h> {
             }
         }
         let style = match origin {
-            Origin::Json | Origin::Records => DateStyle::IsoOnly,
+            Origin::Json | Origin::Sqlite { .. } | Origin::Records => DateStyle::IsoOnly,
             _ => DateStyle::Lenient,
         };
         let slots = known.iter().map(|n| index.get(n).copied()).collect();

@@ -2,11 +2,12 @@
 //!
 //! Every form reads into tables of text cells that remember where each cell came from; one
 //! decoder and one validator serve all forms, so a problem is reported the same
-//! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON) or
-//! `sheet!cell` (Excel). A ledger with any error is never returned, not even in part.
+//! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON),
+//! `sheet!cell` (Excel) or `table[id=...].column` (SQLite). A ledger with any error is never returned, not even in part.
 //!
-//! The form follows the path: `.json` is JSON, `.xlsx` an Excel workbook, anything else a
-//! CSV folder. In memory: [`from_json_str`], [`from_xlsx_bytes`], [`from_csv_files`] and
+//! The form follows the path: `.json` is JSON, `.xlsx` an Excel workbook, `.sqlite` or
+//! `.db` an SQLite database ([`sqlite`], which also opens one for a service: [`sqlite::Db`]),
+//! anything else a CSV folder. In memory: [`from_json_str`], [`from_xlsx_bytes`], [`from_csv_files`] and
 //! [`to_json_string`], [`to_xlsx_bytes`], [`to_csv_files`]; [`tables`] gives every table
 //! as cells, as they are saved. [`template()`] is an empty ledger to start from. The
 //! reading and writing layers behind them (one per form) are the crate's own.
@@ -37,6 +38,7 @@ pub(crate) mod json;
 pub mod problem;
 pub(crate) mod raw;
 pub(crate) mod references;
+pub mod sqlite;
 pub(crate) mod tables;
 pub mod template;
 pub mod validate;
@@ -78,6 +80,35 @@ pub enum LedgerError {
         /// The first few names found there.
         found: String,
     },
+    /// An SQLite file that is not a ledger this version reads: not a database, no `meta`
+    /// table, or another format version.
+    #[error("{path}: {message}")]
+    NotALedgerDatabase {
+        /// The file.
+        path: String,
+        /// What it is instead.
+        message: String,
+    },
+    /// A file to write a ledger over is not a ledger database of this version.
+    #[error(
+        "{path} is not a ledger ({message}); writing there would replace it: choose a new \
+         file, or pass --force"
+    )]
+    NotALedgerFile {
+        /// The file.
+        path: String,
+        /// What it is instead.
+        message: String,
+    },
+    /// SQLite failed reading or writing a ledger database (a write that fails stores
+    /// nothing).
+    #[error("{path}: {message}")]
+    Database {
+        /// The file.
+        path: String,
+        /// What SQLite said.
+        message: String,
+    },
     /// The path names no form dangjian knows.
     #[error("{path}: {message}")]
     UnknownForm {
@@ -115,11 +146,13 @@ pub enum Form {
     Json,
     /// One Excel workbook.
     Excel,
+    /// One SQLite database (`.sqlite` or `.db`).
+    Sqlite,
 }
 
 impl Form {
-    /// The form a path names: `.json` is JSON, `.xlsx` is Excel, anything else (a folder)
-    /// is a CSV folder.
+    /// The form a path names: `.json` is JSON, `.xlsx` is Excel, `.sqlite` and `.db` an
+    /// SQLite database, anything else (a folder) is a CSV folder.
     pub fn of_path(path: &Path) -> Form {
         match path
             .extension()
@@ -128,19 +161,20 @@ impl Form {
         {
             Some(e) if e == "json" => Form::Json,
             Some(e) if e == "xlsx" => Form::Excel,
+            Some(e) if e == "sqlite" || e == "db" => Form::Sqlite,
             _ => Form::CsvFolder,
         }
     }
 }
 
 /// What [`Form::for_writing`] says of a path that names no ledger form.
-const FORMS: &str = "write to a .json file, an .xlsx workbook, or a folder of CSV files \
-                     (a path without an extension)";
+const FORMS: &str = "write to a .json file, an .xlsx workbook, an SQLite database (.sqlite \
+                     or .db), or a folder of CSV files (a path without an extension)";
 
 impl Form {
     /// The form a ledger written to `path` takes: an existing folder is a CSV folder (whatever
-    /// its name), `.json` is JSON, `.xlsx` is Excel, a path without an extension a new CSV
-    /// folder. Any other extension is refused, naming the forms, so that `ledger.csv` or a
+    /// its name), `.json` is JSON, `.xlsx` is Excel, `.sqlite` and `.db` an SQLite
+    /// database, a path without an extension a new CSV folder. Any other extension is refused, naming the forms, so that `ledger.csv` or a
     /// typo such as `ledger.xslx` does not silently become a folder.
     ///
     /// ```
@@ -166,8 +200,9 @@ impl Form {
 }
 
 /// Checks a path before a ledger is written there by a command such as `export`: its form
-/// ([`Form::for_writing`]), and that an existing folder is empty or holds only a ledger's
-/// files (`<table>.csv`), unless `force`. Nothing is written.
+/// ([`Form::for_writing`]), that an existing folder is empty or holds only a ledger's
+/// files (`<table>.csv`), and that an existing `.sqlite`/`.db` file is a ledger database,
+/// unless `force`. Nothing is written.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("dangjian-dest-{}", std::process::id()));
@@ -180,6 +215,18 @@ impl Form {
 /// ```
 pub fn check_destination(path: &Path, force: bool) -> Result<Form, LedgerError> {
     let form = Form::for_writing(path)?;
+    if form == Form::Sqlite && !force && path.exists() {
+        return match sqlite::check_ledger_file(path) {
+            Ok(()) => Ok(form),
+            Err(LedgerError::NotALedgerDatabase { message, .. }) => {
+                Err(LedgerError::NotALedgerFile {
+                    path: path.display().to_string(),
+                    message,
+                })
+            }
+            Err(e) => Err(e),
+        };
+    }
     if form != Form::CsvFolder || force || !path.is_dir() {
         return Ok(form);
     }
@@ -223,8 +270,8 @@ pub struct Loaded {
     pub warnings: Vec<Problem>,
 }
 
-/// Loads a ledger from a CSV folder, a `.json` file or an `.xlsx` workbook; every error is
-/// reported at once. The metrics targets name are not checked: [`crate::load`] checks them
+/// Loads a ledger from a CSV folder, a `.json` file, an `.xlsx` workbook or an SQLite
+/// database (`.sqlite`, `.db`); every error is reported at once. The metrics targets name are not checked: [`crate::load`] checks them
 /// too.
 pub fn load(path: impl AsRef<Path>) -> Result<Ledger, LedgerError> {
     load_with(path, &ValidateOptions::default()).map(|l| l.ledger)
@@ -365,10 +412,13 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
             progress("reading", n, n);
             read
         }
+        Form::Sqlite => sqlite::read_path(path, progress),
         Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path, progress),
         Form::CsvFolder => Err(LedgerError::UnknownForm {
             path: path.display().to_string(),
-            message: "a ledger is a folder of CSV files, a .json file or an .xlsx workbook".into(),
+            message: "a ledger is a folder of CSV files, a .json file, an .xlsx workbook or an \
+                      SQLite database (.sqlite, .db)"
+                .into(),
         }),
     }
 }
@@ -424,8 +474,10 @@ pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems,
     }
 }
 
-/// Saves a ledger: a `.json` path writes JSON, an `.xlsx` path an Excel workbook, any other
-/// path a CSV folder. Files are written atomically (a temporary file renamed into place).
+/// Saves a ledger: a `.json` path writes JSON, an `.xlsx` path an Excel workbook, a
+/// `.sqlite` or `.db` path an SQLite database, any other path a CSV folder. Files are
+/// written atomically (a temporary file renamed into place; a database in one transaction
+/// into a new file, and not over a database another process has open).
 /// Saving to Excel fails, writing nothing, when a cell or a table is larger than Excel
 /// holds (32,767 characters, 1,048,575 rows); the problems say where.
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
@@ -439,6 +491,7 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
                 excel::render_xlsx(&tables).map_err(|p| LedgerError::Invalid(Problems(p)))?;
             write_atomically(path, &bytes)
         }
+        Form::Sqlite => sqlite::write_new(&tables, path),
         Form::CsvFolder => csv_folder::write_folder(&tables, path),
     }
 }
@@ -515,9 +568,9 @@ pub fn to_xlsx_bytes(ledger: &Ledger) -> Result<Vec<u8>, LedgerError> {
     excel::render_xlsx(&tables::encode(ledger)).map_err(|p| LedgerError::Invalid(Problems(p)))
 }
 
-/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
-/// reader never sees half a file.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+/// A temporary file's path beside `path` (its folder made when missing), to write and then
+/// rename into place, so that a reader never sees half a file.
+pub(crate) fn temp_beside(path: &Path) -> Result<PathBuf, LedgerError> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
@@ -527,7 +580,13 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerEr
         .file_name()
         .map(|n| n.to_string_lossy().to_string())
         .unwrap_or_else(|| "ledger".into());
-    let tmp = dir.join(format!(".{name}.tmp{}", std::process::id()));
+    Ok(dir.join(format!(".{name}.tmp{}", std::process::id())))
+}
+
+/// Writes `bytes` to a temporary file beside `path`, then renames it into place, so a
+/// reader never sees half a file.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), LedgerError> {
+    let tmp = temp_beside(path)?;
     std::fs::write(&tmp, bytes).map_err(|e| LedgerError::io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| {
         let _ = std::fs::remove_file(&tmp);

@@ -70,6 +70,19 @@ pub enum Location {
         /// Column, when one is to blame.
         column: Option<String>,
     },
+    /// A cell of an SQLite ledger: `activities[id=a17].date` for a row with an id,
+    /// `progress[row=3].date` for a row without one (rows counted from 1 in rowid order),
+    /// `units.colour` for a column of a table itself, `units` for a whole table.
+    Sqlite {
+        /// The SQL table (a ledger table, or another table found in the database).
+        table: String,
+        /// The row's id, when its table has an `id` column and the row fills it.
+        id: Option<String>,
+        /// The row, 1-based in rowid order; `None` for the table itself (its columns).
+        row: Option<u64>,
+        /// Column, when one is to blame.
+        column: Option<String>,
+    },
     /// A whole file or folder.
     File {
         /// The path, as given.
@@ -95,6 +108,23 @@ impl fmt::Display for Location {
                 row,
                 column: None,
             } => write!(f, "{table}[{row}]"),
+            Location::Sqlite {
+                table,
+                id,
+                row,
+                column,
+            } => {
+                f.write_str(table)?;
+                match (id, row) {
+                    (Some(id), _) => write!(f, "[id={id}]")?,
+                    (None, Some(row)) => write!(f, "[row={row}]")?,
+                    (None, None) => {}
+                }
+                match column {
+                    Some(c) => write!(f, ".{c}"),
+                    None => Ok(()),
+                }
+            }
             Location::File { path } => write!(f, "{path}"),
             Location::Ledger => f.write_str("ledger"),
         }
@@ -309,7 +339,8 @@ pub fn problem_kind_id(k: ProblemKind) -> String {
 }
 
 /// A problem is a row: severity, kind, the location as text and as data (its form and the
-/// fields of that form; the others are null), and the message.
+/// fields of that form; the others are null), and the message. An SQLite cell fills
+/// `table`, `row` (1-based), `field` and `id`.
 ///
 /// ```
 /// use dangjian::rows::{Cell, Row};
@@ -347,14 +378,15 @@ impl Row for Problem {
             col("table", ColumnType::Text),
             col("row", ColumnType::Int),
             col("field", ColumnType::Text),
+            col("id", ColumnType::Text),
         ]
     }
 
     fn cells(&self) -> Vec<Cell<'_>> {
         let text = |s: &str| Cell::Text(Cow::Owned(s.to_string()));
         let int = |n: u64| i64::try_from(n).map_or(Cell::Null, Cell::Int);
-        // form, file, line, column, pointer, sheet, cell, table, row, field
-        let mut at: [Cell<'_>; 10] = Default::default();
+        // form, file, line, column, pointer, sheet, cell, table, row, field, id
+        let mut at: [Cell<'_>; 11] = Default::default();
         match &self.location {
             Location::Csv { file, line, column } => {
                 at[0] = text("csv");
@@ -376,6 +408,18 @@ impl Row for Problem {
                 at[7] = text(table.name());
                 at[8] = int(*row as u64);
                 at[9] = column.as_deref().map_or(Cell::Null, text);
+            }
+            Location::Sqlite {
+                table,
+                id,
+                row,
+                column,
+            } => {
+                at[0] = text("sqlite");
+                at[7] = text(table);
+                at[8] = row.map_or(Cell::Null, int);
+                at[9] = column.as_deref().map_or(Cell::Null, text);
+                at[10] = id.as_deref().map_or(Cell::Null, text);
             }
             Location::File { path } => {
                 at[0] = text("file");

@@ -23,8 +23,37 @@ pub enum Origin {
         /// Sheet name.
         sheet: String,
     },
+    /// A table of an SQLite database; row positions are 1-based in rowid order, and the
+    /// ids of the rows name the rows in locations (`activities[id=a17].date`).
+    Sqlite {
+        /// The ids of the rows.
+        ids: std::sync::Arc<RowIds>,
+    },
     /// Records built in code; row positions are indices.
     Records,
+}
+
+/// The ids of the rows of an SQLite table, which name them in locations: a row is named by
+/// its id when no other row of the table has it (otherwise by its number, so that "already
+/// used at" says which).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RowIds {
+    /// One cell a row, in row order: empty for a row without an id, or every row of a
+    /// table without an `id` column.
+    pub rows: RawRow,
+    /// The ids (cleaned) more than one row has.
+    pub twice: std::collections::HashSet<String>,
+}
+
+impl RowIds {
+    /// The id that names row `row` (1-based), if one does.
+    pub fn name(&self, row: u64) -> Option<&str> {
+        let i = usize::try_from(row.checked_sub(1)?).ok()?;
+        self.rows
+            .cell(i)
+            .map(clean)
+            .filter(|s| !s.is_empty() && !self.twice.contains(*s))
+    }
 }
 
 /// Which date spellings a form accepts.
@@ -53,7 +82,7 @@ pub struct RawTable {
 
 /// One row of text cells, stored in one buffer (one allocation a row, not one a cell:
 /// large ledgers have millions of cells).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RawRow {
     /// Line number, array index or sheet row, depending on the origin.
     pub pos: u64,
@@ -84,6 +113,20 @@ impl RawRow {
             ends.push(u32::try_from(text.len()).unwrap_or(u32::MAX));
         }
         RawRow { pos, text, ends }
+    }
+
+    /// Adds a cell at the end of the row (`None` or empty: absent).
+    pub fn push(&mut self, cell: Option<&str>) {
+        if let Some(c) = cell {
+            self.text.push_str(c);
+        }
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// The number of cells.
+    pub fn cell_count(&self) -> usize {
+        self.ends.len()
     }
 
     /// Cell `c`; `None` when empty or beyond the row (a row shorter than the header reads

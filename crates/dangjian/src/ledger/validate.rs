@@ -329,7 +329,7 @@ fn activity_ids(l: &Ledger) -> Vec<Problem> {
 /// most 2^20 bits plus 64 per id held; the others (and those the bound leaves out) go to a
 /// hash set.
 #[derive(Default)]
-struct SeenIds<'a> {
+pub(crate) struct SeenIds<'a> {
     runs: Vec<Vec<u64>>,
     heads: HashMap<&'a [u8], usize>,
     last: Option<(&'a [u8], usize)>,
@@ -350,7 +350,7 @@ impl<'a> SeenIds<'a> {
     }
 
     /// Adds `id`; false when it was there already.
-    fn insert(&mut self, id: &'a str) -> bool {
+    pub(crate) fn insert(&mut self, id: &'a str) -> bool {
         let Some((head, n)) = super::decode::split_number(id.as_bytes()) else {
             return self.others.insert(id);
         };

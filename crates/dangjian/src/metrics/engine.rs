@@ -24,7 +24,7 @@ use super::query::{AppendError, Appended, Evaluation, Freq, MetricRow, Query, Qu
 use super::tasks::{self, TaskRow};
 use super::value::{MetricId, MetricKind, Scope, Val};
 use crate::calendar;
-use crate::model::{Ledger, SymRows, UnitId};
+use crate::model::{Ledger, Sym, SymRows, UnitId};
 
 /// The metrics engine over one ledger: indexes built once, then any number of queries.
 ///
@@ -495,6 +495,35 @@ impl<'a> Engine<'a> {
         Ok(cadres::rows(&ctx))
     }
 
+    /// Whether `id` (a unit, an organisation or an initiative) lies in the subtree of unit
+    /// `scope`: every unit it belongs to (a unit itself; an organisation's hosts; an
+    /// initiative's unit, or the root when it has none) is `scope` or below it. An id or
+    /// scope the ledger does not know is within nothing. This is what limits a token of the
+    /// service to its subtree.
+    ///
+    /// ```
+    /// use dangjian::metrics::Engine;
+    /// use dangjian::model::UnitId;
+    ///
+    /// let ledger = dangjian::example();
+    /// let engine = Engine::new(&ledger);
+    /// let root = &ledger.roots().next().unwrap().id;
+    /// assert!(engine.is_within(root, "xizhou_road"));
+    /// assert!(!engine.is_within(&UnitId::new("xizhou_road"), root.as_str()));
+    /// assert!(!engine.is_within(root, "no such unit"));
+    /// ```
+    pub fn is_within(&self, scope: &UnitId, id: &str) -> bool {
+        let (Some(scope), Some(id)) = (Sym::existing(scope.as_str()), Sym::existing(id)) else {
+            return false;
+        };
+        let (Some(u), Some(n)) = (self.ix.unit_of(scope), self.ix.node_of(id)) else {
+            return false;
+        };
+        let s = self.ix.scope_of(u);
+        let anchors = self.ix.anchors(n);
+        !anchors.is_empty() && anchors.iter().all(|&t| t >= s.lo && t < s.hi)
+    }
+
     /// Evaluates `q` at every month end (or Sunday) in `[start, end]`, reusing the indexes.
     /// `q.as_of` is replaced by each date; `q.from`, when given, is the window start of every
     /// evaluation, else each uses 1 January of its own year.
@@ -543,6 +572,7 @@ pub struct Memo {
     entries: Vec<MemoEntry>,
 }
 
+#[derive(Clone)]
 struct MemoEntry {
     query: Query,
     as_of: NaiveDate,
@@ -596,6 +626,34 @@ impl Memo {
                     }
                 }
             }
+        }
+    }
+
+    /// A copy of the values kept for query `q` (at every date it was asked for), as a memo
+    /// of its own: a reader evaluates with it without holding the shared memo, then gives
+    /// it back ([`Memo::absorb`]), so that readers never wait on each other, and readers
+    /// of one query at once each start from the values kept.
+    pub fn query_copy(&self, q: &Query) -> Memo {
+        Memo {
+            entries: self
+                .entries
+                .iter()
+                .filter(|e| e.query == *q)
+                .cloned()
+                .collect(),
+        }
+    }
+
+    /// Keeps the values of `other` (a [`Memo::query_copy`] evaluated with), in place of any
+    /// kept for the same query and dates.
+    pub fn absorb(&mut self, other: Memo) {
+        for e in other.entries {
+            self.entries
+                .retain(|x| !(x.query == e.query && x.as_of == e.as_of && x.from == e.from));
+            if self.entries.len() >= MEMO_QUERIES {
+                self.entries.remove(0);
+            }
+            self.entries.push(e);
         }
     }
 
