@@ -99,10 +99,10 @@ fn killed_while_writing_it_keeps_every_answered_write_and_no_half_request() {
     // Restarted: what is stored is read by another process and by the service.
     let served = Served::start(&db, &tokens);
     let l = dangjian::load(&db).unwrap();
-    let stored: HashSet<&str> = l
+    let stored: HashSet<String> = l
         .activities
         .iter()
-        .filter_map(|a| a.id.as_ref().map(|i| i.as_str()))
+        .filter_map(|a| a.id.as_ref().map(|i| i.text().to_string()))
         .collect();
     let mut answered_rows = 0;
     for s in &all {

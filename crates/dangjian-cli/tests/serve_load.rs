@@ -188,10 +188,10 @@ fn eight_readers_and_two_writers_for_20_seconds_lose_nothing_and_never_fail() {
     // Nothing lost, nothing doubled: every new id once, as another reader of the file sees.
     let l = dangjian::load(&db).unwrap();
     assert_eq!(l.activities.len() - n0, added as usize);
-    let mut count: HashMap<&str, usize> = HashMap::new();
+    let mut count: HashMap<String, usize> = HashMap::new();
     for a in &l.activities {
         if let Some(id) = &a.id {
-            *count.entry(id.as_str()).or_default() += 1;
+            *count.entry(id.text().to_string()).or_default() += 1;
         }
     }
     for id in &ids {

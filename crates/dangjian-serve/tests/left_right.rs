@@ -95,7 +95,7 @@ fn a_long_read_delays_no_other_read_and_new_reads_see_the_write_at_once() {
             .activities
             .iter()
             .skip(n0)
-            .filter_map(|a| a.id.as_ref().map(|i| i.as_str().to_string()))
+            .filter_map(|a| a.id.as_ref().map(|i| i.text().to_string()))
             .collect();
         assert_eq!(ids, ["lr1", "lr2", "lr3"]);
     }

@@ -63,7 +63,7 @@ fn posted_patrols_are_stored_and_every_later_read_sees_them() {
     assert!(l
         .activities
         .iter()
-        .any(|x| x.id.as_ref().is_some_and(|i| i.as_str() == "w2")));
+        .any(|x| x.id.as_ref().is_some_and(|i| i.text() == "w2")));
     // The reads answer for the ledger as stored, as the command line would.
     let engine = Engine::new(&l);
     let q = Query {
@@ -112,7 +112,7 @@ fn a_request_sent_again_is_unchanged_and_stores_nothing_twice() {
     let n = stored(&s)
         .activities
         .iter()
-        .filter(|x| x.id.as_ref().is_some_and(|i| i.as_str() == "again1"))
+        .filter(|x| x.id.as_ref().is_some_and(|i| i.text() == "again1"))
         .count();
     assert_eq!(n, 1);
     // Progress and observations are keyed: the same key and content is unchanged too.
@@ -155,7 +155,7 @@ fn the_same_id_with_other_content_is_409_naming_the_row_and_nothing_is_stored() 
     assert!(!stored(&s)
         .activities
         .iter()
-        .any(|x| x.id.as_ref().is_some_and(|i| i.as_str() == "c2")));
+        .any(|x| x.id.as_ref().is_some_and(|i| i.text() == "c2")));
 }
 
 #[test]
@@ -399,7 +399,7 @@ fn ids_that_look_like_sql_are_stored_as_they_are() {
     assert!(l
         .activities
         .iter()
-        .any(|x| x.id.as_ref().is_some_and(|i| i.as_str() == id)));
+        .any(|x| x.id.as_ref().is_some_and(|i| i.text() == id)));
     assert!(l.activities.len() > 1000);
 }
 
