@@ -52,10 +52,9 @@ pub struct Live {
     memo: Mutex<Memo>,
     /// The stored activities by id: row numbers, hashed by the id's text.
     activity_ids: hashbrown::HashTable<u32>,
-    /// The stored observations by key (indicator, unit, date).
+    /// The stored observations by key (indicator, unit, date). (Progress updates are
+    /// found through the engine's index, which keeps each initiative's by date.)
     observation_keys: FxHashMap<(Sym, Sym, NaiveDate), u32>,
-    /// The stored progress updates by key (initiative, date).
-    progress_keys: FxHashMap<(Sym, NaiveDate), u32>,
 }
 
 /// Rows that passed [`Live::check_json`]: the new ones, ready to be stored and applied.
@@ -164,9 +163,8 @@ impl Live {
             memo: Mutex::new(Memo::default()),
             activity_ids: hashbrown::HashTable::new(),
             observation_keys: FxHashMap::default(),
-            progress_keys: FxHashMap::default(),
         };
-        live.keys_from(0, 0, 0);
+        live.keys_from(0, 0);
         live
     }
 
@@ -197,7 +195,7 @@ impl Live {
     }
 
     /// Indexes the ids and keys of rows from these positions on.
-    fn keys_from(&mut self, activities: usize, progress: usize, observations: usize) {
+    fn keys_from(&mut self, activities: usize, observations: usize) {
         let l = self.engine.ledger();
         for (i, a) in l.activities.iter().enumerate().skip(activities) {
             if let Some(id) = &a.id {
@@ -215,16 +213,24 @@ impl Live {
                 }
             }
         }
-        for (i, p) in l.progress.iter().enumerate().skip(progress) {
-            self.progress_keys
-                .entry((p.initiative.sym(), p.date))
-                .or_insert(i as u32);
-        }
         for (i, o) in l.observations.iter().enumerate().skip(observations) {
             self.observation_keys
                 .entry((o.indicator.sym(), o.unit.sym(), o.date))
                 .or_insert(i as u32);
         }
+    }
+
+    /// The stored progress update of `initiative` on `date` (the first, in a ledger with
+    /// two), by the engine's index of each initiative's updates in date order.
+    fn progress_on(&self, initiative: Sym, date: NaiveDate) -> Option<&Progress> {
+        let e = self.engine.ix.lookup();
+        let init = e.node_of(initiative).and_then(|n| e.node_init(n))?;
+        let l = self.ledger();
+        let list = self.engine.ix.progress_of(init);
+        let at = list.partition_point(|&p| l.progress[p].date < date);
+        list.get(at)
+            .map(|&p| &l.progress[p])
+            .filter(|p| p.date == date)
     }
 
     /// The stored activity with id `id`.
@@ -401,12 +407,10 @@ impl Live {
     /// and only the metrics that read them are worked out again. Apply a [`Checked`] once,
     /// to the state it was checked against (or to a copy of that state).
     pub fn apply(&mut self, checked: &Checked) -> Applied {
-        let l = self.engine.ledger();
-        let (a0, p0, o0) = (l.activities.len(), l.progress.len(), l.observations.len());
         match self.engine.append(checked.rows.clone()) {
             Ok(added) => {
                 self.forget(&added);
-                self.keys_from(a0, p0, o0);
+                self.keys_from(added.activities.start, added.observations.start);
             }
             // A Checked holds rows of the appendable tables only.
             Err(e) => unreachable!("{e}"),
@@ -628,7 +632,6 @@ impl Checks<'_> {
 
     fn progress(&mut self, rows: &[Progress], fresh: &mut Vec<Progress>) {
         let mut seen: FxHashMap<(Sym, NaiveDate), usize> = FxHashMap::default();
-        let l = self.live.ledger();
         for (i, p) in rows.iter().enumerate() {
             let row = self.pos(i);
             self.reference(Table::Progress, row, "initiative", p.initiative.sym());
@@ -657,9 +660,9 @@ impl Checks<'_> {
                 continue;
             }
             seen.insert(key, row);
-            match self.live.progress_keys.get(&key) {
-                Some(&r) if l.progress[r as usize] == *p => self.unchanged += 1,
-                Some(&r) => {
+            match self.live.progress_on(p.initiative.sym(), p.date) {
+                Some(stored) if stored == p => self.unchanged += 1,
+                Some(stored) => {
                     self.conflicts.push(Conflict {
                         pointer: format!("/{row}"),
                         message: format!(
@@ -667,7 +670,7 @@ impl Checks<'_> {
                         p.initiative,
                         p.date,
                         differences(Table::Progress, &Ledger {
-                            progress: vec![l.progress[r as usize].clone(), p.clone()],
+                            progress: vec![stored.clone(), p.clone()],
                             ..Ledger::new()
                         })
                     ),
