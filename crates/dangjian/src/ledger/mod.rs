@@ -35,6 +35,7 @@ pub(crate) mod csv_folder;
 pub(crate) mod decode;
 pub(crate) mod excel;
 pub(crate) mod json;
+pub mod parts;
 pub mod problem;
 pub(crate) mod raw;
 pub(crate) mod references;
