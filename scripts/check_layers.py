@@ -72,6 +72,7 @@ METRICS_FLOORS = {
     "targets": 3,
     "catalogue": 4,
     "engine": 5,
+    "partial": 5,
     "mod": 6,
 }
 

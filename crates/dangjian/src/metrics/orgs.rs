@@ -4,7 +4,7 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-use super::ctx::{Ctx, Family};
+use super::ctx::{Ctx, Entities, Family};
 use super::index::{OrgIx, PersonIx};
 use super::ix::TiVec;
 use super::value::{Metric, MetricId, Scope, Val};
@@ -44,6 +44,8 @@ pub(crate) struct Workshops;
 
 impl Family for Workshops {
     type Figures = Figures;
+    const NAME: &'static str = "workshops";
+    const ENTITIES: Entities = Entities::Orgs;
     const METRICS: &'static [Metric<Figures>] = WORKSHOP_METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         workshop_figures(ctx, s)
@@ -56,6 +58,8 @@ impl Family for Workshops {
 
 impl Family for Orgs {
     type Figures = Figures;
+    const NAME: &'static str = "orgs";
+    const ENTITIES: Entities = Entities::Orgs;
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s, ctx.wants(&NO_ORG_LIFE))
@@ -238,6 +242,18 @@ pub(crate) struct Figures {
     two_new: usize,
 }
 
+super::value::state!(Figures {
+    branches: Sum,
+    viable: Sum,
+    elected: Sum,
+    renewal_overdue: Sum,
+    renewal_due: Sum,
+    eligible: Sum,
+    absent: Sum,
+    red_workshops: Sum,
+    two_new: Sum,
+});
+
 /// The figures at scope `s` (organisation life worked out only when `life`: it is the
 /// costly one).
 fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
@@ -247,7 +263,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let orgs: Vec<OrgIx> = e
         .orgs_in(s)
         .into_iter()
-        .filter(|&o| l.orgs[o].active_on(as_of))
+        .filter(|&o| l.orgs[o].active_on(as_of) && ctx.filter.keeps_org(o))
         .collect();
 
     let (mut viable, mut branches) = (0usize, 0usize);
@@ -308,6 +324,9 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
 }
 /// The red workshops in scope on `as_of`: units holding the `red_workshop` designation then.
 fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
+    if !ctx.filter.keeps_others() {
+        return 0;
+    }
     let (e, as_of) = (ctx.e, ctx.as_of);
     let l = &*e.l;
     e.designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
@@ -336,7 +355,11 @@ fn workshop_figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let two_new = e
         .orgs_in(s)
         .into_iter()
-        .filter(|&o| l.orgs[o].active_on(as_of) && l.orgs[o].kind == OrgKind::TwoNewCommittee)
+        .filter(|&o| {
+            l.orgs[o].active_on(as_of)
+                && l.orgs[o].kind == OrgKind::TwoNewCommittee
+                && ctx.filter.keeps_org(o)
+        })
         .count();
     Figures {
         red_workshops: red_workshops(ctx, s),
