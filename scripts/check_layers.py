@@ -54,6 +54,7 @@ LAYERS = {
     "synth": 3,
     "checked": 3,
     "live": 3,
+    "partials": 3,
 }
 
 METRICS_FLOORS = {

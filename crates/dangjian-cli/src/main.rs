@@ -12,6 +12,7 @@ use dangjian::Ledger;
 mod dashboard;
 mod html;
 mod import_cmd;
+mod parts_cmd;
 mod progress;
 mod render;
 mod summary;
@@ -137,6 +138,44 @@ enum Command {
         /// Only the ledger summary (records per table and programme, date range).
         #[arg(long)]
         summary: bool,
+    },
+    /// A part's partial result (docs/PARTIALS.md) as an Arrow IPC file: the mergeable state
+    /// of every metric at its scope rows, people and orgs shared with other parts one by one.
+    /// `--as-of` is required (a part cannot know the whole's latest date).
+    Partial {
+        #[command(flatten)]
+        q: QueryArgs,
+        /// Where to write the partial result (an Arrow IPC file, `.arrow`).
+        #[arg(long)]
+        to: PathBuf,
+    },
+    /// Merge partial results (`dangjian partial`) into report rows: exactly the rows of
+    /// `dangjian report` on the union of the parts.
+    Merge {
+        /// A folder of partial results (its `.arrow` files), or one file.
+        #[arg(long)]
+        parts: PathBuf,
+        /// Query options, when given, must be those the partial results answer.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Window start (checked against the partial results').
+        #[arg(long, value_parser = date_arg)]
+        from: Option<chrono::NaiveDate>,
+        /// Scope unit id (checked against the partial results').
+        #[arg(long)]
+        scope: Option<String>,
+        /// Breakdown kind (checked against the partial results').
+        #[arg(long)]
+        by: Option<UnitKind>,
+        /// Metric filters (checked against the partial results').
+        #[arg(long, value_delimiter = ',')]
+        metrics: Option<Vec<String>>,
+        /// Output format: md (default), json (docs/METRICS.md shape), csv.
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write to this file (default: standard output).
+        #[arg(long)]
+        to: Option<PathBuf>,
     },
     /// The metric catalogue: id, 中文 and English names, definition, kind, direction.
     Catalogue {
@@ -358,7 +397,7 @@ fn for_people<R: Row>(l: &Ledger, rows: &[R], format: Format) -> Result<String, 
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
 /// said on stderr) or to standard output.
-fn emit(text: impl AsRef<[u8]>, to: Option<&std::path::Path>) -> Result<(), Failure> {
+pub(crate) fn emit(text: impl AsRef<[u8]>, to: Option<&std::path::Path>) -> Result<(), Failure> {
     let text = text.as_ref();
     let Some(path) = to else {
         use std::io::Write;
@@ -454,9 +493,9 @@ fn export_salt(salt: Option<String>, file: Option<&std::path::Path>) -> Result<S
     Ok(dangjian::privacy::random_salt())
 }
 
-struct Failure {
-    code: u8,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -632,6 +671,31 @@ fn run(cli: Cli) -> Result<(), Failure> {
             // ledger piece by piece.
             std::mem::forget(engine);
             std::mem::forget(l);
+        }
+        Command::Partial { q, to } => {
+            let l = load(q.data.as_ref())?;
+            parts_cmd::partial(&l, &q.query(), &Default::default(), None, &to)?;
+        }
+        Command::Merge {
+            parts,
+            as_of,
+            from,
+            scope,
+            by,
+            metrics,
+            format,
+            to,
+        } => {
+            let q = Query {
+                as_of,
+                from,
+                scope: scope.map(dangjian::model::UnitId::new),
+                by,
+                metrics,
+                ..Query::default()
+            };
+            let text = parts_cmd::merge(&parts, &q, format)?;
+            emit(&text, to.as_deref())?;
         }
         Command::Catalogue { data, format, to } => {
             let defs = match &data {

@@ -26,7 +26,7 @@ use super::ctx::{Entities, Filter, Group};
 use super::engine::Engine;
 use super::index::UnitIx;
 use super::query::{Evaluation, Query, QueryError};
-use super::value::merge_fields;
+use super::value::{merge_fields, Op};
 use crate::ledger::parts::Shared;
 use crate::model::{Ledger, Sym, Unit, UnitId, UnitKind};
 
@@ -426,30 +426,7 @@ impl Partial {
                 part: part.clone(),
             });
         }
-        // A ledger of the rows' units (the first holding the others), the definitions and
-        // the targets: its engine reads the values and writes the rows.
-        let mut mini = Ledger::new();
-        for (i, (id, name)) in rows.iter().enumerate() {
-            let mut u = Unit::new(id.as_str(), UnitKind::District, name.as_str());
-            if i > 0 {
-                u.parent = Some(UnitId::from(rows[0].0.as_str()));
-            }
-            mini.units.push(u);
-        }
-        mini.duties = self.defs.duties.clone();
-        mini.indicators = self.defs.indicators.clone();
-        let mut targets = self.defs.targets.clone();
-        targets.sort_by(|a, b| {
-            (a.scope.as_ref().map(|s| s.as_str()), &a.metric, a.due)
-                .cmp(&(b.scope.as_ref().map(|s| s.as_str()), &b.metric, b.due))
-                .then(a.value.total_cmp(&b.value))
-                .then(
-                    a.baseline
-                        .unwrap_or(0.0)
-                        .total_cmp(&b.baseline.unwrap_or(0.0)),
-                )
-        });
-        mini.targets = targets;
+        let mini = self.ledger();
         let engine = Engine::owning(mini);
         let q = Query {
             as_of: Some(self.head.as_of),
@@ -575,6 +552,36 @@ impl Partial {
         })
     }
 
+    /// A ledger of what the rows are read with: the rows' units (the first holding the
+    /// others), the duties, the indicators and the targets. Its catalogue names the rows'
+    /// metrics and its units name their scopes.
+    pub fn ledger(&self) -> Ledger {
+        let mut mini = Ledger::new();
+        let rows = self.rows.as_deref().unwrap_or_default();
+        for (i, (id, name)) in rows.iter().enumerate() {
+            let mut u = Unit::new(id.as_str(), UnitKind::District, name.as_str());
+            if i > 0 {
+                u.parent = Some(UnitId::from(rows[0].0.as_str()));
+            }
+            mini.units.push(u);
+        }
+        mini.duties = self.defs.duties.clone();
+        mini.indicators = self.defs.indicators.clone();
+        let mut targets = self.defs.targets.clone();
+        targets.sort_by(|a, b| {
+            (a.scope.as_ref().map(|s| s.as_str()), &a.metric, a.due)
+                .cmp(&(b.scope.as_ref().map(|s| s.as_str()), &b.metric, b.due))
+                .then(a.value.total_cmp(&b.value))
+                .then(
+                    a.baseline
+                        .unwrap_or(0.0)
+                        .total_cmp(&b.baseline.unwrap_or(0.0)),
+                )
+        });
+        mini.targets = targets;
+        mini
+    }
+
     /// Whether unit `id` lies strictly below `ancestor` in the tree the partial results
     /// know.
     fn below(&self, id: &str, ancestor: &str) -> bool {
@@ -595,4 +602,22 @@ fn ids(defs: &Ledger) -> String {
     let d: Vec<&str> = defs.duties.iter().map(|d| d.id.as_str()).collect();
     let i: Vec<&str> = defs.indicators.iter().map(|i| i.id.as_str()).collect();
     format!("duties [{}], indicators [{}]", d.join(", "), i.join(", "))
+}
+
+/// The groups of the metrics of a ledger with duties and indicators `defs`, each with its
+/// state's fields, in row order: what the partial results' states are named by.
+pub(crate) fn group_fields(defs: &Ledger) -> Vec<(String, &'static [(&'static str, Op)])> {
+    let mut out: Vec<(String, &'static [(&'static str, Op)])> = Vec::new();
+    for slot in super::catalogue::slots(defs) {
+        let name = slot.group.name(defs);
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, slot.group.fields()));
+        }
+    }
+    out
+}
+
+/// The fields carried for a shared person.
+pub(crate) fn person_fields() -> &'static [(&'static str, Op)] {
+    cadres::PERSON_FIELDS
 }
