@@ -177,6 +177,13 @@ pub fn bad_argument(py: Python<'_>, message: String) -> PyErr {
     raise(query_error_type(py), message, &[])
 }
 
+/// An internal failure with its message (a bug): `DangjianError`.
+pub fn internal_message(message: &str) -> PyErr {
+    DangjianError::new_err(format!(
+        "internal error in dangjian: {message}; please report it"
+    ))
+}
+
 /// A panic caught at the boundary: never a `PanicException` for the user.
 pub fn internal(what: &str) -> PyErr {
     DangjianError::new_err(format!(
