@@ -90,6 +90,30 @@ enum Command {
         #[arg(long, requires = "pseudonymize")]
         salt_file: Option<PathBuf>,
     },
+    /// Cut a ledger into one part per unit of a kind, plus the top (the units above them),
+    /// each a valid ledger of its own, and write them with their manifest `parts.toml`
+    /// (docs/PARTIALS.md, "Parts"). Prints one line per ledger: its rows, and the people
+    /// copied in (named there, their org elsewhere).
+    Split {
+        /// The ledger to cut (default: the embedded example).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The kind of unit each part is rooted at (area, block, village...; the root itself
+        /// is never a part).
+        #[arg(long)]
+        by: UnitKind,
+        /// The folder to write: `_top`, one ledger per part named by its root's id, and
+        /// `parts.toml`. It must be new or empty.
+        #[arg(long)]
+        to: PathBuf,
+        /// The form of each ledger: a CSV folder, or a .json, .xlsx or .sqlite file.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: PartsFormat,
+        /// Write into a folder that is not empty (ledgers of the same names are written
+        /// over; nothing else is removed).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write an empty ledger template (CSV folder, .json, .xlsx or .sqlite) with the headers, an
     /// example row per table and the default duties, ready to fill in.
     Init {
@@ -297,6 +321,30 @@ enum TokenCommand {
         #[arg(long, value_parser = ["read", "append", "admin"])]
         can: String,
     },
+}
+
+/// The form of the ledgers `split` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PartsFormat {
+    /// A folder of CSV files.
+    Csv,
+    /// One JSON file.
+    Json,
+    /// One Excel workbook.
+    Xlsx,
+    /// One SQLite database.
+    Sqlite,
+}
+
+impl PartsFormat {
+    fn form(self) -> ledger::Form {
+        match self {
+            PartsFormat::Csv => ledger::Form::CsvFolder,
+            PartsFormat::Json => ledger::Form::Json,
+            PartsFormat::Xlsx => ledger::Form::Excel,
+            PartsFormat::Sqlite => ledger::Form::Sqlite,
+        }
+    }
 }
 
 /// What to evaluate: the ledger, the dates, the scope and breakdown, the thresholds.
@@ -583,6 +631,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             ledger::save(&l, &to)?;
             eprintln!("wrote {}", to.display());
         }
+        Command::Split {
+            data,
+            by,
+            to,
+            format,
+            force,
+        } => split(data.as_ref(), by, &to, format.form(), force)?,
         Command::Init { path } => {
             if path.exists() {
                 return Err(Failure {
@@ -829,6 +884,53 @@ fn run(cli: Cli) -> Result<(), Failure> {
             all,
         } => import_cmd::import_rows(&map, &from, sheet, &into, dry_run, all)?,
     }
+    Ok(())
+}
+
+/// `dangjian split`: cuts the ledger and writes the parts, the top and the manifest; one
+/// line per ledger on standard output.
+fn split(
+    data: Option<&PathBuf>,
+    by: UnitKind,
+    to: &std::path::Path,
+    form: ledger::Form,
+    force: bool,
+) -> Result<(), Failure> {
+    use dangjian::ledger::parts;
+    use dangjian::model::Table;
+    // Before the work: a wrong destination is said at once.
+    parts::check_destination(to, force)?;
+    let l = load(data)?;
+    let s = parts::split(&l, by)?;
+    let m = s.write(to, form, force)?;
+    let rows = |l: &Ledger| Table::ALL.iter().map(|t| l.len_of(*t)).sum::<usize>();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut out = format!(
+        "{}: {} rows, {} people copied in\n",
+        name(&m.top),
+        rows(&s.top),
+        s.top_copied_people
+    );
+    for (e, p) in m.parts.iter().zip(&s.parts) {
+        out.push_str(&format!(
+            "{}: {} rows, {} people copied in\n",
+            name(&e.path),
+            rows(&p.ledger),
+            p.copied_people
+        ));
+    }
+    emit(&out, None)?;
+    eprintln!(
+        "wrote {} parts, the top and {}; {} people and {} orgs are in more than one",
+        s.parts.len(),
+        to.join(parts::MANIFEST).display(),
+        s.shared.people.len(),
+        s.shared.orgs.len()
+    );
     Ok(())
 }
 
