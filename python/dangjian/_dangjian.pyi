@@ -53,7 +53,7 @@ class Ledger:
         metrics: Optional[List[str]] = None,
         at_risk_tolerance: Optional[float] = None,
         young_age: Optional[int] = None,
-        shared: Optional[Tuple[List[str], List[str]]] = None,
+        shared: Optional[Tuple[List[str], List[str], List[str]]] = None,
         whole_root: Optional[str] = None,
         ipc: bool = False,
     ) -> Any: ...

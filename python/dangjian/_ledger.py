@@ -239,7 +239,8 @@ class Ledger:
         the partial results of all the parts into the report rows of the whole.
 
         ``as_of`` is required (a part cannot know the whole's latest date). ``shared`` is the
-        manifest's ``{"people": [...], "orgs": [...]}``: who appears in other parts too;
+        manifest's ``{"people": [...], "orgs": [...], "units": [...]}``: the people and orgs
+        that appear in other parts too, and the parts' roots (which the top holds too);
         ``whole_root`` the whole's root unit (what an empty ``scope`` means).
 
         >>> import dangjian as dj
@@ -248,9 +249,9 @@ class Ledger:
         >>> dj.merge([p]).to_pylist()[0]["value"]
         33.0
         """
-        people = orgs = None
+        triple = None
         if shared is not None:
-            people, orgs = list(shared.get("people", [])), list(shared.get("orgs", []))
+            triple = tuple(list(shared.get(k) or []) for k in ("people", "orgs", "units"))
         native = self._native.partial(
             _date(as_of, "as_of"),
             _date(from_, "from_"),
@@ -259,7 +260,7 @@ class Ledger:
             _metrics(metrics),
             at_risk_tolerance,
             young_age,
-            None if shared is None else (people, orgs),
+            triple,
             whole_root,
             ipc,
         )

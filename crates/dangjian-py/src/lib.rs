@@ -307,7 +307,7 @@ impl PyLedger {
         metrics: Option<Vec<String>>,
         at_risk_tolerance: Option<f64>,
         young_age: Option<i32>,
-        shared: Option<(Vec<String>, Vec<String>)>,
+        shared: Option<(Vec<String>, Vec<String>, Vec<String>)>,
         whole_root: Option<String>,
         ipc: bool,
     ) -> PyResult<Py<PyAny>> {

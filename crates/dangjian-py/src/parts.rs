@@ -24,14 +24,15 @@ pub(crate) fn partial(
     py: Python<'_>,
     ledger: &PyLedger,
     q: Query,
-    shared: Option<(Vec<String>, Vec<String>)>,
+    shared: Option<(Vec<String>, Vec<String>, Vec<String>)>,
     whole_root: Option<String>,
     ipc: bool,
 ) -> PyResult<Py<PyAny>> {
     let shared = shared
-        .map(|(people, orgs)| Shared {
+        .map(|(people, orgs, units)| Shared {
             people: people.into_iter().collect(),
             orgs: orgs.into_iter().collect(),
+            units: units.into_iter().collect(),
         })
         .unwrap_or_default();
     let p = detached(py, "partial", move || {

@@ -322,6 +322,8 @@ fn city_split_shares_exactly_the_people_and_orgs_in_two_ledgers() {
             .into_iter()
             .collect(),
         orgs: ["j".to_string()].into_iter().collect(),
+        // The parts' roots, in the top too.
+        units: ["da", "db"].map(String::from).into_iter().collect(),
     };
     assert_eq!(s.shared, expected);
     let ledgers: Vec<&Ledger> = std::iter::once(&s.top)

@@ -60,12 +60,16 @@ pub struct Shared {
     pub people: BTreeSet<String>,
     /// Organisation ids.
     pub orgs: BTreeSet<String>,
+    /// Unit ids: the parts' roots, which the top holds too (where each part hangs). The
+    /// top's partial result leaves them out (their part counts them); not written in the
+    /// manifest's `[shared]`, which has them as the parts' `root`s.
+    pub units: BTreeSet<String>,
 }
 
 impl Shared {
     /// Whether nothing is shared.
     pub fn is_empty(&self) -> bool {
-        self.people.is_empty() && self.orgs.is_empty()
+        self.people.is_empty() && self.orgs.is_empty() && self.units.is_empty()
     }
 }
 
@@ -86,6 +90,7 @@ pub fn find_shared(ledgers: &[&Ledger]) -> Shared {
     // Per id: the last ledger it was seen in, and whether it was seen in another before.
     let mut people: SymMap<(usize, bool)> = SymMap::default();
     let mut orgs: SymMap<(usize, bool)> = SymMap::default();
+    let mut units: SymMap<(usize, bool)> = SymMap::default();
     let see = |map: &mut SymMap<(usize, bool)>, id: Sym, k: usize| {
         let e = map.entry(id).or_insert((k, false));
         if e.0 != k {
@@ -99,6 +104,9 @@ pub fn find_shared(ledgers: &[&Ledger]) -> Shared {
         for o in &l.orgs {
             see(&mut orgs, o.id.sym(), k);
         }
+        for u in &l.units {
+            see(&mut units, u.id.sym(), k);
+        }
     }
     let shared = |map: SymMap<(usize, bool)>| {
         map.into_iter()
@@ -109,6 +117,7 @@ pub fn find_shared(ledgers: &[&Ledger]) -> Shared {
     Shared {
         people: shared(people),
         orgs: shared(orgs),
+        units: shared(units),
     }
 }
 
@@ -331,6 +340,7 @@ impl Manifest {
                 root: p.root,
             });
         }
+        let roots: BTreeSet<String> = parts.iter().map(|p| p.root.clone()).collect();
         let m = Manifest {
             root: raw.root,
             top: PathBuf::from(raw.top),
@@ -338,6 +348,7 @@ impl Manifest {
             shared: raw.shared.map(|s| Shared {
                 people: s.people.into_iter().collect(),
                 orgs: s.orgs.into_iter().collect(),
+                units: roots,
             }),
         };
         m.check(origin)?;
@@ -1133,6 +1144,10 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
             .filter(|(_, s)| s.len() > 1)
             .map(|(o, _)| o.id.to_string())
             .collect(),
+        units: part_roots
+            .iter()
+            .map(|&r| l.units[r].id.to_string())
+            .collect(),
     };
     let mut ledgers = out.into_iter();
     let top = ledgers.next().unwrap_or_default();
@@ -1310,6 +1325,7 @@ mod tests {
             shared: Some(Shared {
                 people: ["p\n1".to_string()].into_iter().collect(),
                 orgs: BTreeSet::new(),
+                units: ["a\\b".to_string()].into_iter().collect(),
             }),
         };
         let back = Manifest::from_toml(&m.to_toml(Path::new("/x")), "t").unwrap();

@@ -227,9 +227,9 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let evals = evals(ctx);
     let a = offset(ctx, s);
     let mut f = Figures::default();
-    for (i, _) in ctx.e.enterprises_in(s).iter().enumerate() {
+    for (i, &(_, u)) in ctx.e.enterprises_in(s).iter().enumerate() {
         let ev = &evals[a + i];
-        if ev.active {
+        if ev.active && ctx.filter.keeps_unit(u) {
             f.enterprises += 1;
             f.org += usize::from(ev.org_covered());
             f.own_org += usize::from(ev.own_org);

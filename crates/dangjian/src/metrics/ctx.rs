@@ -123,6 +123,8 @@ pub(crate) struct Filter {
     pub people: Vec<bool>,
     /// Orgs shared with other parts (by org number): left out of the sums.
     pub orgs: Vec<bool>,
+    /// Units another part counts (the parts' roots, in the top too), by unit number.
+    pub units: Vec<bool>,
     /// Only this org's figures (and no unit's or initiative's).
     pub only_org: std::cell::Cell<Option<OrgIx>>,
 }
@@ -142,6 +144,11 @@ impl Filter {
             Some(x) => x == o,
             None => !self.shared_org(o),
         }
+    }
+    /// Whether the figures count unit `u` itself (a road, an enterprise, an indicator's
+    /// value there): not a part's root in the top's partial result, nor under `only_org`.
+    pub fn keeps_unit(&self, u: super::index::UnitIx) -> bool {
+        self.keeps_others() && !self.units.get(u.index()).copied().unwrap_or(false)
     }
     /// Whether the figures count items other than orgs (units, initiatives, people).
     pub fn keeps_others(&self) -> bool {

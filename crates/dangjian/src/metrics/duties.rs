@@ -510,9 +510,11 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, d: DutyIx) -> Figures {
     let ix = ctx.e.duty_index(d);
     for o in in_scope(ctx, s, d) {
         // A partial result counts an org shared with other parts one by one.
-        let kept = match ctx.e.node_org(ix.obligations[o as usize].subject) {
-            Some(org) => ctx.filter.keeps_org(org),
-            None => ctx.filter.keeps_others(),
+        let subject = ix.obligations[o as usize].subject;
+        let kept = match (ctx.e.node_org(subject), ctx.e.lookup().node_unit(subject)) {
+            (Some(org), _) => ctx.filter.keeps_org(org),
+            (None, Some(u)) => ctx.filter.keeps_unit(u),
+            (None, None) => ctx.filter.keeps_others(),
         };
         if !kept {
             continue;

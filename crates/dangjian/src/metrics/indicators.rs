@@ -301,7 +301,7 @@ fn values(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Vec<f64> {
     units.sort_unstable();
     units
         .into_iter()
-        .filter(|&u| e.l.units[u].active_on(ctx.as_of))
+        .filter(|&u| e.l.units[u].active_on(ctx.as_of) && ctx.filter.keeps_unit(u))
         .filter_map(|u| value_at(ix, i, u, ctx.as_of))
         .collect()
 }

@@ -94,7 +94,7 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
     let pos = UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     let (mut covered, mut all) = (0usize, 0usize);
     for &(_, u) in e.units_of_kind_in(pos, s) {
-        if !e.l.units[u].active_on(ctx.as_of) {
+        if !e.l.units[u].active_on(ctx.as_of) || !ctx.filter.keeps_unit(u) {
             continue;
         }
         all += 1;

@@ -334,7 +334,8 @@ fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
             units
                 .iter()
                 .filter(|&&(_, u)| {
-                    e.designations_of(u)
+                    ctx.filter.keeps_unit(u)
+                        && e.designations_of(u)
                         .iter()
                         .map(|&d| &l.designations[d])
                         .any(|d| {

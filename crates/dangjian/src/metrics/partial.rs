@@ -344,8 +344,18 @@ impl<'a> Engine<'a> {
         let mut f = Filter {
             people: vec![false; l.people.len()],
             orgs: vec![false; l.orgs.len()],
+            units: vec![false; l.units.len()],
             only_org: Default::default(),
         };
+        // A part's root in the top: its part counts it (the part itself counts its root).
+        let root = self.ix.s.root;
+        for id in &shared.units {
+            if let Some(u) = Sym::existing(id).and_then(|s| self.ix.unit_of(s)) {
+                if Some(u) != root {
+                    f.units[u.index()] = true;
+                }
+            }
+        }
         for id in &shared.people {
             if let Some(p) = Sym::existing(id).and_then(|s| self.ix.person_of(s)) {
                 f.people[p.index()] = true;
