@@ -20,6 +20,7 @@ use pyo3_arrow::PyTable;
 pub mod arrow;
 pub mod errors;
 pub mod html;
+pub mod parts;
 
 /// An Arrow failure (a bug: the rows are typed) as a `DangjianError`.
 fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
@@ -776,6 +777,8 @@ mod _dangjian {
 
     #[pymodule_export]
     use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
+    #[pymodule_export]
+    use super::parts::{load_part, read_manifest, split};
     #[pymodule_export]
     use super::{
         catalogue, example, from_json, generate, import_rows, load, template, PyArrowTable,
