@@ -2,7 +2,17 @@
 
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, final
 
-from dangjian._types import DrillDown, Freq, LedgerTable, Problem, StatsName, TableKind, UnitKind
+from dangjian._types import (
+    DrillDown,
+    Freq,
+    LedgerTable,
+    Manifest,
+    PartsFormat,
+    Problem,
+    StatsName,
+    TableKind,
+    UnitKind,
+)
 
 __version__: str
 
@@ -128,6 +138,15 @@ def import_rows(
     sheet: Optional[str] = None,
     dry_run: bool = False,
 ) -> Dict[str, Any]: ...
+def split(
+    ledger: Ledger,
+    by: UnitKind,
+    to: str,
+    format: PartsFormat = "csv",
+    force: bool = False,
+) -> Manifest: ...
+def read_manifest(path: str) -> Manifest: ...
+def load_part(manifest: str, part: Optional[str] = None) -> Ledger: ...
 def report_html(
     ledger: Ledger,
     as_of: Optional[str] = None,

@@ -20,7 +20,8 @@ use pyo3_arrow::PyTable;
 pub mod arrow;
 pub mod errors;
 pub mod html;
-mod parts;
+mod partials;
+pub mod parts;
 
 /// An Arrow failure (a bug: the rows are typed) as a `DangjianError`.
 fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
@@ -36,7 +37,7 @@ fn merge(
     finish: bool,
     ipc: bool,
 ) -> PyResult<Py<PyAny>> {
-    parts::merge(py, parts, finish, ipc)
+    partials::merge(py, parts, finish, ipc)
 }
 
 /// Runs `f` without the GIL, turning a panic into `DangjianError`.
@@ -321,7 +322,7 @@ impl PyLedger {
             at_risk_tolerance,
             young_age,
         )?;
-        parts::partial(py, self, q, shared, whole_root, ipc)
+        partials::partial(py, self, q, shared, whole_root, ipc)
     }
 
     /// The default evaluation date (ISO), if any record is dated.
@@ -820,6 +821,8 @@ mod _dangjian {
 
     #[pymodule_export]
     use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
+    #[pymodule_export]
+    use super::parts::{load_part, read_manifest, split};
     #[pymodule_export]
     use super::{
         catalogue, example, from_json, generate, import_rows, load, merge, template, PyArrowTable,

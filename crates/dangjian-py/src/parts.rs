@@ -1,103 +1,107 @@
-//! Partial results in Python (docs/PARTIALS.md): `Ledger.partial` and `merge`.
+//! Partitioned ledgers (`docs/PARTIALS.md`, "Parts"): `split`, `read_manifest` and
+//! `load_part`, thin over `dangjian::ledger::parts`.
 
-use dangjian::ledger::parts::Shared;
-use dangjian::metrics::{Partial, Query};
-use dangjian::partials;
+use std::path::PathBuf;
+
+use dangjian::ledger::parts::{self, Manifest};
+use dangjian::ledger::{Form, ValidateOptions};
+use dangjian::model::UnitKind;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
-use pyo3_arrow::PyTable;
+use pyo3::types::{PyDict, PyList};
 
-use crate::{arrow_error, detached, errors, PyArrowTable, PyLedger};
+use crate::{detached, errors, PyLedger};
 
-/// A partial result out to Python: an Arrow table, or the bytes of an Arrow IPC file.
-fn out(py: Python<'_>, p: &Partial, ipc: bool) -> PyResult<Py<PyAny>> {
-    if ipc {
-        let bytes = partials::to_ipc(p).map_err(|e| errors::internal_message(&e.to_string()))?;
-        return Ok(PyBytes::new(py, &bytes).into_any().unbind());
-    }
-    let batch = partials::to_batch(p).map_err(|e| errors::internal_message(&e.to_string()))?;
-    Ok(Py::new(py, PyArrowTable::new(py, "partial", batch)?)?.into_any())
-}
-
-/// The partial result of `q` on a ledger.
-pub(crate) fn partial(
-    py: Python<'_>,
-    ledger: &PyLedger,
-    q: Query,
-    shared: Option<(Vec<String>, Vec<String>, Vec<String>)>,
-    whole_root: Option<String>,
-    ipc: bool,
-) -> PyResult<Py<PyAny>> {
-    let shared = shared
-        .map(|(people, orgs, units)| Shared {
-            people: people.into_iter().collect(),
-            orgs: orgs.into_iter().collect(),
-            units: units.into_iter().collect(),
-        })
-        .unwrap_or_default();
-    let p = detached(py, "partial", move || {
-        ledger
-            .engine()
-            .partial(&q, &shared, whole_root.as_deref())
-            .map_err(|e| Python::attach(|py| errors::query_error(py, e)))
-    })?;
-    out(py, &p, ipc)
-}
-
-/// One partial result from Python: IPC bytes, or any Arrow table (PyCapsule interface).
-fn read_one(py: Python<'_>, i: usize, obj: &Bound<'_, PyAny>) -> PyResult<Partial> {
-    let bad = |m: String| errors::bad_argument(py, format!("partial result {i}: {m}"));
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return partials::from_ipc(b.as_bytes()).map_err(|e| bad(e.to_string()));
-    }
-    let table: PyTable = obj.extract().map_err(|_| {
-        bad(format!(
-            "a `{}` is neither the bytes of an Arrow IPC file nor an Arrow table; pass what `Ledger.partial` returns",
-            obj.get_type().name().map(|n| n.to_string()).unwrap_or_default()
-        ))
-    })?;
-    let (batches, _) = table.into_inner();
-    partials::from_batches(&batches).map_err(|e| bad(e.to_string()))
-}
-
-/// Merges partial results; finished: the metric rows.
-pub(crate) fn merge(
-    py: Python<'_>,
-    parts: Vec<Bound<'_, PyAny>>,
-    finish: bool,
-    ipc: bool,
-) -> PyResult<Py<PyAny>> {
-    let read: Vec<Partial> = parts
+/// A manifest as a dict: `root`, `top` (a path), `parts` (`{"path", "root"}` dicts) and
+/// `shared` (`{"people", "orgs", "units"}`, sorted lists; units: the parts' roots) or
+/// None.
+fn manifest_dict<'py>(py: Python<'py>, m: &Manifest) -> PyResult<Bound<'py, PyDict>> {
+    let text = |p: &std::path::Path| p.to_string_lossy().into_owned();
+    let d = PyDict::new(py);
+    d.set_item("root", &m.root)?;
+    d.set_item("top", text(&m.top))?;
+    let entries = m
+        .parts
         .iter()
-        .enumerate()
-        .map(|(i, p)| read_one(py, i, p))
-        .collect::<PyResult<_>>()?;
-    if read.is_empty() {
-        return Err(errors::bad_argument(
-            py,
-            "no partial result to merge".into(),
-        ));
-    }
-    let merged = detached(py, "merge", move || {
-        let mut it = read.into_iter();
-        let mut m = it.next().expect("checked non-empty above");
-        for (i, p) in it.enumerate() {
-            m.merge(p).map_err(|e| {
-                Python::attach(|py| {
-                    errors::bad_argument(py, format!("partial result {}: {e}", i + 1))
-                })
-            })?;
+        .map(|p| {
+            let e = PyDict::new(py);
+            e.set_item("path", text(&p.path))?;
+            e.set_item("root", &p.root)?;
+            Ok(e)
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    d.set_item("parts", PyList::new(py, entries)?)?;
+    match &m.shared {
+        None => d.set_item("shared", py.None())?,
+        Some(s) => {
+            let shared = PyDict::new(py);
+            shared.set_item("people", s.people.iter().collect::<Vec<_>>())?;
+            shared.set_item("orgs", s.orgs.iter().collect::<Vec<_>>())?;
+            shared.set_item("units", s.units.iter().collect::<Vec<_>>())?;
+            d.set_item("shared", shared)?;
         }
-        Ok(m)
-    })?;
-    if !finish {
-        return out(py, &merged, ipc);
     }
-    let batch = detached(py, "merge", move || {
-        let ev = merged
-            .finish()
+    Ok(d)
+}
+
+/// The form of each ledger `split` writes, by name.
+fn form_named(py: Python<'_>, format: &str) -> PyResult<Form> {
+    match format {
+        "csv" => Ok(Form::CsvFolder),
+        "json" => Ok(Form::Json),
+        "xlsx" => Ok(Form::Excel),
+        "sqlite" => Ok(Form::Sqlite),
+        other => Err(errors::bad_argument(
+            py,
+            format!("`format` is `{other}`; use \"csv\", \"json\", \"xlsx\" or \"sqlite\""),
+        )),
+    }
+}
+
+/// Cuts `ledger` into one part per unit of kind `by` and the top, writes them into the
+/// folder `to` in `format` with the manifest `parts.toml`, and returns the manifest.
+#[pyfunction]
+#[pyo3(signature = (ledger, by, to, format = "csv", force = false))]
+pub fn split<'py>(
+    py: Python<'py>,
+    ledger: &PyLedger,
+    by: &str,
+    to: PathBuf,
+    format: &str,
+    force: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let by: UnitKind = by
+        .parse()
+        .map_err(|e| errors::bad_argument(py, format!("`by`: {e}")))?;
+    let form = form_named(py, format)?;
+    let whole = ledger.inner.clone();
+    let m = detached(py, "split", move || {
+        parts::check_destination(&to, force)
+            .map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))?;
+        let s = parts::split(&whole, by)
             .map_err(|e| Python::attach(|py| errors::bad_argument(py, e.to_string())))?;
-        crate::arrow::batch(&ev.rows).map_err(arrow_error)
+        s.write(&to, form, force)
+            .map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))
     })?;
-    Ok(Py::new(py, PyArrowTable::new(py, "metrics", batch)?)?.into_any())
+    manifest_dict(py, &m)
+}
+
+/// Reads a manifest (`parts.toml`), its paths joined to its folder.
+#[pyfunction]
+pub fn read_manifest(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyDict>> {
+    let m = detached(py, "read_manifest", move || {
+        Manifest::read(&path).map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))
+    })?;
+    manifest_dict(py, &m)
+}
+
+/// Loads a part of a partitioned ledger (`part`: its root id or path; None: the top), with
+/// what the top gives every part, checked as `load` checks.
+#[pyfunction]
+#[pyo3(signature = (manifest, part = None))]
+pub fn load_part(py: Python<'_>, manifest: PathBuf, part: Option<String>) -> PyResult<PyLedger> {
+    let ledger = detached(py, "load_part", move || {
+        parts::load_part_with(&manifest, part.as_deref(), &ValidateOptions::full())
+            .map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))
+    })?;
+    Ok(PyLedger::new(ledger))
 }
