@@ -796,6 +796,11 @@ pub const ELSEWHERE_PARENT: &str = "x_split_parent";
 /// initiative's ledger.
 pub const ELSEWHERE_OWNER: &str = "x_split_owner";
 
+/// The `x_` column where [`split`] keeps the kind of an org's first listed host when the
+/// copy's `hosts`, cut to its ledger's, no longer start with it: a term of office depends
+/// on it (`orgs.renewal_*`: 5 years when the first host is a village).
+pub const ELSEWHERE_FIRST_HOST_KIND: &str = "x_split_first_host_kind";
+
 /// The ledgers a row goes to: 0 is the top, `k + 1` part `k`; sorted, no repeats.
 type Slots = SmallVec<[u32; 2]>;
 
@@ -1051,6 +1056,15 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
             let mut c = o.clone();
             if slots.len() > 1 {
                 c.hosts.retain(|h| unit_home(h.sym()) == Some(s));
+                let first = o.hosts.first();
+                if c.hosts.first() != first {
+                    let kind = first
+                        .and_then(|h| unit_row.get(&h.sym()).copied())
+                        .map(|r| l.units[r].kind.to_string());
+                    if let Some(kind) = kind {
+                        c.extra.insert(ELSEWHERE_FIRST_HOST_KIND.into(), kind);
+                    }
+                }
             }
             if let Some(p) = c.parent.take_if(|p| !org_in(p.sym(), s)) {
                 c.extra.insert(ELSEWHERE_PARENT.into(), p.to_string());

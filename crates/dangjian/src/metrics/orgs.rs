@@ -283,11 +283,19 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
             let n = el.partition_point(|d| *d <= as_of);
             if let Some(&latest) = n.checked_sub(1).and_then(|k| el.get(k)) {
                 elected += 1;
-                let village_first = org
-                    .hosts
-                    .first()
-                    .and_then(|h| e.unit_of(h.sym()))
-                    .is_some_and(|u| l.units[u].kind == UnitKind::Village);
+                // A part's copy of an org hosted in several parts keeps its first host's
+                // kind when that host is in another part.
+                let village_first = match org
+                    .extra
+                    .get(crate::ledger::parts::ELSEWHERE_FIRST_HOST_KIND)
+                {
+                    Some(kind) => kind == UnitKind::Village.to_string().as_str(),
+                    None => org
+                        .hosts
+                        .first()
+                        .and_then(|h| e.unit_of(h.sym()))
+                        .is_some_and(|u| l.units[u].kind == UnitKind::Village),
+                };
                 let years = if org.kind == OrgKind::Committee || village_first {
                     5
                 } else {
@@ -336,12 +344,12 @@ fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
                 .filter(|&&(_, u)| {
                     ctx.filter.keeps_unit(u)
                         && e.designations_of(u)
-                        .iter()
-                        .map(|&d| &l.designations[d])
-                        .any(|d| {
-                            d.designation.as_str() == Designation::RED_WORKSHOP
-                                && d.active_on(as_of)
-                        })
+                            .iter()
+                            .map(|&d| &l.designations[d])
+                            .any(|d| {
+                                d.designation.as_str() == Designation::RED_WORKSHOP
+                                    && d.active_on(as_of)
+                            })
                 })
                 .count()
         })
