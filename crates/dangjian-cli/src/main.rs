@@ -172,6 +172,11 @@ enum Command {
         /// Where to write the partial result (an Arrow IPC file, `.arrow`).
         #[arg(long)]
         to: PathBuf,
+        /// The manifest (`parts.toml`) of the partitioned ledger `--data` is a part (or the
+        /// top) of: its shared people and orgs and its root apply, and the top's duties and
+        /// indicators. Default: the `parts.toml` beside the part, when it lists it.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
     },
     /// Merge partial results (`dangjian partial`) into report rows: exactly the rows of
     /// `dangjian report` on the union of the parts.
@@ -727,9 +732,22 @@ fn run(cli: Cli) -> Result<(), Failure> {
             std::mem::forget(engine);
             std::mem::forget(l);
         }
-        Command::Partial { q, to } => {
-            let l = load(q.data.as_ref())?;
-            parts_cmd::partial(&l, &q.query(), &Default::default(), None, &to)?;
+        Command::Partial { q, to, manifest } => {
+            let quiet = QUIET.get().copied().unwrap_or(false);
+            let found = q
+                .data
+                .as_deref()
+                .and_then(|d| parts_cmd::manifest_of(d, manifest.as_deref()));
+            match (q.data.as_deref(), found) {
+                (Some(data), Some(m)) => {
+                    let (l, shared, root) = parts_cmd::load_part(data, &m, quiet)?;
+                    parts_cmd::partial(&l, &q.query(), &shared, Some(&root), &to)?;
+                }
+                _ => {
+                    let l = load(q.data.as_ref())?;
+                    parts_cmd::partial(&l, &q.query(), &Default::default(), None, &to)?;
+                }
+            }
         }
         Command::Merge {
             parts,

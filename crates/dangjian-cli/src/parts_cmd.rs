@@ -3,7 +3,8 @@
 
 use std::path::{Path, PathBuf};
 
-use dangjian::ledger::parts::Shared;
+use dangjian::ledger::parts::{self, Manifest, Shared};
+use dangjian::ledger::ValidateOptions;
 use dangjian::metrics::{Engine, Partial, Query};
 use dangjian::partials;
 
@@ -31,6 +32,48 @@ pub fn partial(
     let bytes = partials::to_ipc(&p)?;
     crate::emit(&bytes, Some(to))?;
     Ok(())
+}
+
+/// The manifest a part belongs to: `manifest` when given, else the `parts.toml` beside the
+/// part (in its folder's parent) when it lists the part or has it as its top.
+pub fn manifest_of(data: &Path, manifest: Option<&Path>) -> Option<PathBuf> {
+    if let Some(m) = manifest {
+        return Some(m.to_path_buf());
+    }
+    let abs = std::path::absolute(data).ok()?;
+    let candidate = abs.parent()?.join("parts.toml");
+    let m = Manifest::read(&candidate).ok()?;
+    let dir = candidate.parent()?;
+    let listed = m.find(&abs.to_string_lossy(), dir).is_some();
+    let top = abs == std::path::absolute(&m.top).unwrap_or_else(|_| m.top.clone());
+    (listed || top).then_some(candidate)
+}
+
+/// A part of a partitioned ledger, ready for its partial result: its ledger (with the top's
+/// duties and indicators), the shared people, orgs and units, the whole's root.
+pub fn load_part(data: &Path, manifest: &Path, quiet: bool) -> Result<(dangjian::Ledger, Shared, String), Failure> {
+    let m = Manifest::read(manifest)?;
+    let abs = std::path::absolute(data).map_err(|e| fail(format!("{}: {e}", data.display())))?;
+    let opts = ValidateOptions::full();
+    let l = parts::load_part_with(manifest, Some(&abs.to_string_lossy()), &opts)?;
+    let shared = match m.shared {
+        Some(s) => s,
+        None => {
+            if !quiet {
+                eprintln!(
+                    "{}: the manifest lists no [shared]: reading every part to find the people and orgs in more than one \
+                     (`dangjian split` writes them)",
+                    manifest.display()
+                );
+            }
+            let mut all = vec![parts::load_part_with(manifest, None, &opts)?];
+            for p in &m.parts {
+                all.push(parts::load_part_with(manifest, Some(&p.root), &opts)?);
+            }
+            parts::find_shared(&all.iter().collect::<Vec<_>>())
+        }
+    };
+    Ok((l, shared, m.root))
 }
 
 /// The partial result files of `parts`: the `.arrow` files of a folder (sorted by name), or
