@@ -51,7 +51,11 @@ pub fn manifest_of(data: &Path, manifest: Option<&Path>) -> Option<PathBuf> {
 
 /// A part of a partitioned ledger, ready for its partial result: its ledger (with the top's
 /// duties and indicators), the shared people, orgs and units, the whole's root.
-pub fn load_part(data: &Path, manifest: &Path, quiet: bool) -> Result<(dangjian::Ledger, Shared, String), Failure> {
+pub fn load_part(
+    data: &Path,
+    manifest: &Path,
+    quiet: bool,
+) -> Result<(dangjian::Ledger, Shared, String), Failure> {
     let m = Manifest::read(manifest)?;
     let abs = std::path::absolute(data).map_err(|e| fail(format!("{}: {e}", data.display())))?;
     let opts = ValidateOptions::full();

@@ -33,3 +33,74 @@ fn the_whole_as_one_part_finishes_to_its_evaluation() {
         );
     }
 }
+
+/// docs/PARTIALS.md lists each group's fields as the partial results carry them.
+#[test]
+fn the_documented_fields_are_those_of_the_table() {
+    use arrow_array::{Array, StringArray};
+    use std::collections::BTreeMap;
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/PARTIALS.md"
+    ))
+    .unwrap();
+    let table = &doc[doc.find("| group | fields |").expect("the fields table")..];
+    let mut documented: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for line in table.lines().skip(2).take_while(|l| l.starts_with('|')) {
+        let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+        let names = |cell: &str| -> Vec<String> {
+            cell.split('`')
+                .skip(1)
+                .step_by(2)
+                .map(str::to_string)
+                .collect()
+        };
+        let group = names(cells[1]).remove(0);
+        let fields = if cells[2].starts_with("as `") {
+            documented[&names(cells[2])[0]].clone()
+        } else {
+            names(cells[2])
+        };
+        documented.insert(group, fields);
+    }
+    // Every group of the example's partial result, and a shared person's fields.
+    let ledger = dangjian::example();
+    let mut shared = Shared::default();
+    shared
+        .people
+        .insert(ledger.roles[0].person.as_str().to_string());
+    let q = Query {
+        as_of: Some(d(2019, 7, 31)),
+        ..Query::default()
+    };
+    let p = Engine::new(&ledger).partial(&q, &shared, None).unwrap();
+    let batch = dangjian::partials::to_batch(&p).unwrap();
+    let col = |n: &str| {
+        batch
+            .column_by_name(n)
+            .unwrap()
+            .as_any()
+            .downcast_ref::<StringArray>()
+            .unwrap()
+            .clone()
+    };
+    let (entity, group, field) = (col("entity"), col("group"), col("field"));
+    let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for i in 0..batch.num_rows() {
+        let g = if !entity.is_null(i) {
+            "person:<id>".to_string()
+        } else if let Some(k) = ["duty.", "indicator."]
+            .iter()
+            .find(|k| group.value(i).starts_with(**k))
+        {
+            format!("{k}<id>")
+        } else {
+            group.value(i).to_string()
+        };
+        let fields = seen.entry(g).or_default();
+        if !fields.contains(&field.value(i).to_string()) {
+            fields.push(field.value(i).to_string());
+        }
+    }
+    assert_eq!(seen, documented);
+}
