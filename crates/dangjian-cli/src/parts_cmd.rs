@@ -30,6 +30,11 @@ pub fn partial(
     let engine = Engine::new(l);
     let p = engine.partial(q, shared, whole_root)?;
     let bytes = partials::to_ipc(&p)?;
+    // A folder of partial results is made as they are written.
+    if let Some(dir) = to.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| fail(format!("cannot create {}: {e}", dir.display())))?;
+    }
     crate::emit(&bytes, Some(to))?;
     Ok(())
 }
