@@ -281,6 +281,9 @@ fn city_split_cuts_copies_to_what_each_part_holds() {
     assert_eq!(org(a, "j").extra.get("x_split_parent").unwrap(), "oc");
     assert!(org(a, "g").extra.is_empty());
     assert_eq!(org(a, "g").parent.unwrap(), "j");
+    // Each copy of j keeps the whole's hosts aside, in their order.
+    assert_eq!(org(b, "j").extra.get("x_split_hosts").unwrap(), "ea;eb");
+    assert!(org(top, "oc").extra.is_empty());
     assert_eq!(org(top, "tf").parent.unwrap(), "oc");
     // p1 in db: org emptied (ba is in da), dates kept; in da as it was.
     let person = |l: &Ledger, id: &str| l.people.iter().find(|p| p.id == id).unwrap().clone();
@@ -353,9 +356,9 @@ fn every_part_and_the_top_of_the_city_validate_clean_as_the_whole_does() {
 }
 
 /// The whole again from a split: every ledger's rows, those with ids once (a copy's
-/// emptied `org` and `workplace` filled from another copy, an org's hosts the union of its
-/// copies', `parent` and `owner` from where split kept them aside; a part root from the
-/// top, where it has its parent),
+/// emptied `org` and `workplace` filled from another copy, an org's `hosts`, `parent` and
+/// an initiative's `owner` from where split kept them aside; a part root from the top,
+/// where it has its parent),
 /// those without as many times as the most any ledger holds them. Tables sorted.
 fn reassemble(s: &parts::Split) -> Ledger {
     let ledgers: Vec<&Ledger> = std::iter::once(&s.top)
@@ -417,14 +420,15 @@ fn reassemble(s: &parts::Split) -> Ledger {
         |l| &l.orgs,
         |o| o.id.to_string(),
         |have, o| {
-            have.hosts.extend(o.hosts.iter().cloned());
             if have.parent.is_none() {
                 have.parent = o.parent.clone();
             }
         },
     );
     for o in &mut out.orgs {
-        o.hosts.sort();
+        if let Some(hosts) = o.extra.remove(parts::WHOLE_HOSTS) {
+            o.hosts = hosts.split(';').map(Into::into).collect();
+        }
         if let Some(p) = o.extra.remove(parts::ELSEWHERE_PARENT) {
             o.parent = o.parent.take().or(Some(p.into()));
         }
@@ -478,9 +482,6 @@ fn sorted(whole: &Ledger) -> Ledger {
     }
     sort(&mut l.units, |u| u.id.to_string());
     sort(&mut l.orgs, |o| o.id.to_string());
-    for o in &mut l.orgs {
-        o.hosts.sort();
-    }
     sort(&mut l.people, |p| p.id.to_string());
     sort(&mut l.initiatives, |x| x.id.to_string());
     sort(&mut l.duties, |x| x.id.to_string());

@@ -801,6 +801,11 @@ pub const ELSEWHERE_OWNER: &str = "x_split_owner";
 /// on it (`orgs.renewal_*`: 5 years when the first host is a village).
 pub const ELSEWHERE_FIRST_HOST_KIND: &str = "x_split_first_host_kind";
 
+/// The `x_` column where [`split`] keeps, on each copy of an org hosted in several
+/// ledgers, the whole's `hosts` in their order (`;` between them): each copy's `hosts` are
+/// cut to those in its ledger.
+pub const WHOLE_HOSTS: &str = "x_split_hosts";
+
 /// The ledgers a row goes to: 0 is the top, `k + 1` part `k`; sorted, no repeats.
 type Slots = SmallVec<[u32; 2]>;
 
@@ -858,7 +863,8 @@ impl Places<'_> {
 ///   initiative, activities by their subject, targets by their scope (none: the top),
 ///   exemptions by their subject; a part root's own rows go to its part;
 /// - an org hosted in several ledgers is copied to each, its `hosts` cut to those there
-///   (in their order), and what hangs on it goes with every copy: its elections, roles
+///   (in their order; the whole's in the column [`WHOLE_HOSTS`]), and what hangs on it
+///   goes with every copy: its elections, roles
 ///   and activities, exemptions, its members; an org whose `parent` (or an initiative
 ///   whose `owner`) is not in its ledger has it emptied there, and kept in the column
 ///   [`ELSEWHERE_PARENT`] ([`ELSEWHERE_OWNER`]);
@@ -1055,6 +1061,8 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
         for &s in slots {
             let mut c = o.clone();
             if slots.len() > 1 {
+                let whole = c.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>();
+                c.extra.insert(WHOLE_HOSTS.into(), whole.join(";"));
                 c.hosts.retain(|h| unit_home(h.sym()) == Some(s));
                 let first = o.hosts.first();
                 if c.hosts.first() != first {
