@@ -104,3 +104,45 @@ fn the_documented_fields_are_those_of_the_table() {
     }
     assert_eq!(seen, documented);
 }
+
+/// Parts that overlap (an area and a village inside it) do not merge: the top's tree shows
+/// the village's root below the area's.
+#[test]
+fn overlapping_parts_do_not_merge() {
+    use dangjian::ledger::parts::split;
+    let ledger = dangjian::example();
+    let q = Query {
+        as_of: Some(d(2019, 7, 31)),
+        ..Query::default()
+    };
+    let areas = split(&ledger, UnitKind::Area).unwrap();
+    let villages = split(&ledger, UnitKind::Village).unwrap();
+    let area = &areas.parts[0];
+    // A village inside that area, as a part of its own.
+    let inner = villages
+        .parts
+        .iter()
+        .find(|v| area.ledger.units.iter().any(|u| u.id == v.root))
+        .expect("a village in the first area");
+    let mut merged = Engine::new(&villages.top)
+        .partial(&q, &villages.shared, Some("chengxi"))
+        .unwrap();
+    for l in [&area.ledger, &inner.ledger] {
+        merged
+            .merge(
+                Engine::new(l)
+                    .partial(&q, &villages.shared, Some("chengxi"))
+                    .unwrap(),
+            )
+            .unwrap();
+    }
+    let e = merged.finish().unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        format!(
+            "the parts overlap: the part with root `{}` lies inside the part with root `{}`; a manifest's parts must not share units",
+            inner.root.as_str(),
+            area.root.as_str()
+        )
+    );
+}

@@ -120,6 +120,14 @@ pub enum MergeError {
     /// No partial result holds the query's scope.
     #[error("no partial result holds the scope `{0}`; merge the partial result of the top (the ledger holding the scope) too")]
     NoScope(String),
+    /// Two parts overlap: one's root lies below the other's.
+    #[error("the parts overlap: the part with root `{inner}` lies inside the part with root `{outer}`; a manifest's parts must not share units")]
+    Overlap {
+        /// The root lying inside.
+        inner: String,
+        /// The part holding it.
+        outer: String,
+    },
     /// A breakdown by a kind whose units lie inside a part.
     #[error("the breakdown kind `{by}` has units inside the part `{part}` (below its root); a merged breakdown must be by a kind at or above the parts' roots")]
     ByInside {
@@ -470,6 +478,18 @@ impl Partial {
         let mut entries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         for k in self.states.keys() {
             entries.entry(&k.source).or_default().insert(&k.unit);
+        }
+        // No part's root lies inside another part: a part hangs in the tree (the top's root
+        // does not), and no other source's root lies below it.
+        for &inner in entries.keys() {
+            for &outer in entries.keys() {
+                if inner != outer && self.tree.contains_key(outer) && self.below(inner, outer) {
+                    return Err(MergeError::Overlap {
+                        inner: inner.to_string(),
+                        outer: outer.to_string(),
+                    });
+                }
+            }
         }
         // The appearances of each entity, all sources and units together.
         let mut merged_people: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
