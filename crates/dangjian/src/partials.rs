@@ -64,6 +64,7 @@ pub fn schema() -> Schema {
 /// state ([`crate::metrics::Partial`]); a null value is a maximum or minimum of nothing.
 pub fn to_batch(p: &Partial) -> Result<RecordBatch, PartialFileError> {
     let names = field_names(p);
+    let ops = field_ops(p);
     let mut entity: Vec<Option<&str>> = Vec::new();
     let (mut source, mut unit, mut group, mut field) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -72,7 +73,16 @@ pub fn to_batch(p: &Partial) -> Result<RecordBatch, PartialFileError> {
         let Some(fnames) = names.get(group_of(k)) else {
             return Err(bad(format!("no field names for group `{}`", k.group)));
         };
-        for (name, x) in fnames.iter().zip(v) {
+        let identity = ops.get(group_of(k));
+        for (i, (name, x)) in fnames.iter().zip(v).enumerate() {
+            // An entity's field at its identity (a flag not set) is left out: absent is
+            // identity when read back.
+            let at_identity = identity
+                .and_then(|o| o.get(i))
+                .is_some_and(|op| op.to_bits() == x.to_bits());
+            if !k.entity.is_empty() && at_identity {
+                continue;
+            }
             entity.push((!k.entity.is_empty()).then_some(k.entity.as_str()));
             source.push(k.source.as_str());
             unit.push(k.unit.as_str());
@@ -122,6 +132,30 @@ fn field_names(p: &Partial) -> BTreeMap<String, Vec<&'static str>> {
     out
 }
 
+/// The identity of each field of each group: what a field left out reads as.
+fn field_ops(p: &Partial) -> BTreeMap<String, Vec<f64>> {
+    let mut out: BTreeMap<String, Vec<f64>> = crate::metrics::partial::group_fields(&p.defs)
+        .into_iter()
+        .map(|(name, fields)| {
+            (
+                name,
+                fields
+                    .iter()
+                    .map(|f| crate::metrics::partial::identity(f.1))
+                    .collect(),
+            )
+        })
+        .collect();
+    out.insert(
+        PERSON.to_string(),
+        crate::metrics::partial::person_fields()
+            .iter()
+            .map(|f| crate::metrics::partial::identity(f.1))
+            .collect(),
+    );
+    out
+}
+
 /// Everything of `p` but its states, as the JSON of the schema's metadata.
 fn metadata(p: &Partial) -> Value {
     let h = &p.head;
@@ -164,6 +198,7 @@ pub fn from_batches(batches: &[RecordBatch]) -> Result<Partial, PartialFileError
         .ok_or_else(|| bad(format!("no `{METADATA_KEY}` in the schema's metadata")))?;
     let mut p = from_metadata(&meta)?;
     let names = field_names(&p);
+    let ops = field_ops(&p);
     let mut pending: BTreeMap<Key, Vec<(String, Option<f64>)>> = BTreeMap::new();
     for b in batches {
         let col = |name: &str| -> Result<&StringArray, PartialFileError> {
@@ -202,7 +237,10 @@ pub fn from_batches(batches: &[RecordBatch]) -> Result<Partial, PartialFileError
                 k.group
             )));
         };
-        let mut fields = vec![f64::NAN; fnames.len()];
+        let mut fields = ops
+            .get(group_of(&k))
+            .cloned()
+            .unwrap_or_else(|| vec![f64::NAN; fnames.len()]);
         for (f, v) in got {
             let i = fnames
                 .iter()
@@ -283,7 +321,11 @@ fn from_metadata(text: &str) -> Result<Partial, PartialFileError> {
 pub fn to_ipc(p: &Partial) -> Result<Vec<u8>, PartialFileError> {
     let batch = to_batch(p)?;
     let mut out = Vec::new();
-    let mut w = arrow_ipc::writer::FileWriter::try_new(&mut out, &batch.schema())?;
+    // LZ4 frames: the keys repeat from row to row (pyarrow, polars and duckdb read them).
+    let options = arrow_ipc::writer::IpcWriteOptions::default()
+        .try_with_compression(Some(arrow_ipc::CompressionType::LZ4_FRAME))?;
+    let mut w =
+        arrow_ipc::writer::FileWriter::try_new_with_options(&mut out, &batch.schema(), options)?;
     w.write(&batch)?;
     w.finish()?;
     drop(w);

@@ -287,7 +287,9 @@ impl<'a> Engine<'a> {
                 };
                 for &u in &units {
                     let fields = cadres::person_fields(&ctx, p, self.ix.scope_of(u));
-                    if fields.iter().any(|x| *x != 0.0) {
+                    // Young alone counts for nothing: in scope, a cadre role or a role held
+                    // is what another part may need.
+                    if fields.iter().enumerate().any(|(i, x)| i != 2 && *x != 0.0) {
                         states.insert(key(person_key(id), u, name), fields);
                     }
                 }
@@ -645,6 +647,11 @@ pub(crate) fn group_fields(defs: &Ledger) -> Vec<(String, &'static [(&'static st
         }
     }
     out
+}
+
+/// What a field left out of a partial result's table reads as: `op`'s identity.
+pub(crate) fn identity(op: Op) -> f64 {
+    op.identity()
 }
 
 /// The fields carried for a shared person.
