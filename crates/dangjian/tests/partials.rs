@@ -156,3 +156,71 @@ fn overlapping_parts_do_not_merge() {
         )
     );
 }
+
+/// A generated city of three districts cut into its districts: the partial results merge to
+/// the rows of the whole, with and without a breakdown by district, and each district's
+/// partial result is far smaller than its ledger.
+#[test]
+fn a_generated_city_cut_into_districts_merges_to_the_whole() {
+    use dangjian::ledger::parts::split;
+    let whole = dangjian::synth::generate(&dangjian::synth::Spec::districts(3));
+    let cut = split(&whole, UnitKind::District).unwrap();
+    assert_eq!(cut.parts.len(), 3);
+    assert!(!cut.shared.people.is_empty(), "people in several districts");
+    let engine = Engine::new(&whole);
+    let root = cut.root.as_str();
+    for by in [None, Some(UnitKind::District)] {
+        let q = Query {
+            as_of: Some(d(2019, 7, 31)),
+            by,
+            ..Query::default()
+        };
+        let mut merged = Engine::new(&cut.top)
+            .partial(&q, &cut.shared, Some(root))
+            .unwrap();
+        for p in &cut.parts {
+            let part = Engine::new(&p.ledger)
+                .partial(&q, &cut.shared, Some(root))
+                .unwrap();
+            let bytes = dangjian::partials::to_ipc(&part).unwrap().len();
+            let csv: usize = dangjian::ledger::to_csv_files(&p.ledger)
+                .iter()
+                .map(|(_, t)| t.len())
+                .sum();
+            assert!(
+                bytes * 100 < csv,
+                "{}: {bytes} bytes of partial result for {csv} of CSV",
+                p.root
+            );
+            merged.merge(part).unwrap();
+        }
+        let got = merged.finish().unwrap();
+        let want = engine.evaluate(&q).unwrap();
+        assert_eq!(got.rows.len(), want.rows.len());
+        // The city and, by district, each of its three districts: four blocks of rows.
+        let blocks = got
+            .rows
+            .iter()
+            .filter(|r| r.metric == got.rows[0].metric)
+            .count();
+        assert_eq!(blocks, if by.is_some() { 4 } else { 1 });
+        for (a, b) in got.rows.iter().zip(&want.rows) {
+            assert_eq!(
+                (&a.metric, &a.scope, a.target, a.due),
+                (&b.metric, &b.scope, b.target, b.due)
+            );
+            for (x, y) in [
+                (a.value, b.value),
+                (a.numerator, b.numerator),
+                (a.denominator, b.denominator),
+            ] {
+                match (x, y) {
+                    (Some(x), Some(y)) => {
+                        assert!((x - y).abs() <= 1e-12 * x.abs().max(1.0), "{a:?} != {b:?}")
+                    }
+                    (x, y) => assert_eq!(x, y, "{a:?} != {b:?}"),
+                }
+            }
+        }
+    }
+}
