@@ -9,8 +9,11 @@ fn tmp(name: &str) -> std::path::PathBuf {
     p
 }
 
-/// The rows of a report's JSON as (metric, scope, value, numerator, denominator).
-fn rows(json: &str) -> Vec<(String, String, Option<f64>, Option<f64>, Option<f64>)> {
+/// A report row: metric, scope, value, numerator, denominator.
+type Row = (String, String, Option<f64>, Option<f64>, Option<f64>);
+
+/// The rows of a report's JSON.
+fn rows(json: &str) -> Vec<Row> {
     let v: serde_json::Value = serde_json::from_str(json).unwrap();
     v["rows"]
         .as_array()

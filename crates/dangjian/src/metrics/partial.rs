@@ -2,7 +2,7 @@
 //! a query, merged with the other parts' into exactly the rows of the whole.
 //!
 //! A partial result holds, for each *entry* (a source ledger, named by its root unit, and a
-//! scope unit of it), each group's figures as a mergeable state ([`State`]): sums, maxima,
+//! scope unit of it), each group's figures as a mergeable state: sums, maxima,
 //! minima. A part has one entry, at its root: everything in it counts at its root and at
 //! every unit above. The ledger that holds the query's scope (the top) has an entry at the
 //! scope and at each breakdown unit, and knows the rows and the units above the parts.
@@ -15,7 +15,7 @@
 //!
 //! Finishing a merged result reads each row's values from its merged state with the same
 //! code as [`Engine::evaluate`], which is itself "one part finished": every group's values
-//! are read from its state ([`super::ctx::Group::eval`]).
+//! are read from its state.
 
 use std::collections::{BTreeMap, BTreeSet};
 
