@@ -54,6 +54,7 @@ LAYERS = {
     "synth": 3,
     "checked": 3,
     "live": 3,
+    "partials": 3,
 }
 
 METRICS_FLOORS = {
@@ -72,6 +73,7 @@ METRICS_FLOORS = {
     "targets": 3,
     "catalogue": 4,
     "engine": 5,
+    "partial": 5,
     "mod": 6,
 }
 

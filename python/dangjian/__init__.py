@@ -11,6 +11,7 @@ from ._dangjian import __version__
 from ._errors import DangjianError, LedgerError, QueryError
 from ._import import import_rows
 from ._ledger import Ledger, catalogue, example, from_json, generate, load, template
+from ._parts import load_part, merge, read_manifest, split
 from ._table import Table
 
 __all__ = [
@@ -26,5 +27,9 @@ __all__ = [
     "generate",
     "import_rows",
     "load",
+    "load_part",
+    "merge",
+    "read_manifest",
+    "split",
     "template",
 ]

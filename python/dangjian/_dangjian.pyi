@@ -2,7 +2,17 @@
 
 from typing import Any, Callable, ClassVar, Dict, List, Optional, Sequence, Tuple, final
 
-from dangjian._types import DrillDown, Freq, LedgerTable, Problem, StatsName, TableKind, UnitKind
+from dangjian._types import (
+    DrillDown,
+    Freq,
+    LedgerTable,
+    Manifest,
+    PartsFormat,
+    Problem,
+    StatsName,
+    TableKind,
+    UnitKind,
+)
 
 __version__: str
 
@@ -44,6 +54,19 @@ class Ledger:
     def counts(self) -> List[Tuple[str, int]]: ...
     def root(self) -> Optional[Tuple[str, str]]: ...
     def latest_date(self) -> Optional[str]: ...
+    def partial(
+        self,
+        as_of: Optional[str],
+        from_: Optional[str] = None,
+        scope: Optional[str] = None,
+        by: Optional[str] = None,
+        metrics: Optional[List[str]] = None,
+        at_risk_tolerance: Optional[float] = None,
+        young_age: Optional[int] = None,
+        shared: Optional[Tuple[List[str], List[str], List[str]]] = None,
+        whole_root: Optional[str] = None,
+        ipc: bool = False,
+    ) -> Any: ...
     def validate(self, as_of: Optional[str] = None) -> List[Problem]: ...
     def problems(self, as_of: Optional[str] = None) -> Table: ...
     def save(self, path: str) -> None: ...
@@ -115,6 +138,15 @@ def import_rows(
     sheet: Optional[str] = None,
     dry_run: bool = False,
 ) -> Dict[str, Any]: ...
+def split(
+    ledger: Ledger,
+    by: UnitKind,
+    to: str,
+    format: PartsFormat = "csv",
+    force: bool = False,
+) -> Manifest: ...
+def read_manifest(path: str) -> Manifest: ...
+def load_part(manifest: str, part: Optional[str] = None) -> Ledger: ...
 def report_html(
     ledger: Ledger,
     as_of: Optional[str] = None,
@@ -154,3 +186,4 @@ def trend_html(
 ) -> str: ...
 def ledger_html(ledger: Ledger) -> str: ...
 def display_names(ledger: Ledger) -> Dict[str, Dict[str, Any]]: ...
+def merge(parts: List[Any], finish: bool = True, ipc: bool = False) -> Any: ...

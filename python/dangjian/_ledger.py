@@ -219,6 +219,53 @@ class Ledger:
         html = functools.partial(_metrics_html, self._native, args)
         return Table(self._native.metrics(*args), html=html)
 
+    def partial(
+        self,
+        as_of: DateLike,
+        from_: Optional[DateLike] = None,
+        scope: Optional[str] = None,
+        by: Optional[UnitKind] = None,
+        metrics: Union[None, str, Sequence[str]] = None,
+        *,
+        at_risk_tolerance: Optional[float] = None,
+        young_age: Optional[int] = None,
+        shared: Optional[Dict[str, Sequence[str]]] = None,
+        whole_root: Optional[str] = None,
+        ipc: bool = False,
+    ) -> Any:
+        """This ledger's partial result for a query, as one part of a partitioned ledger
+        (docs/PARTIALS.md): every metric's mergeable state at its scope rows, an Arrow table
+        (or the bytes of an Arrow IPC file with ``ipc=True``). :func:`dangjian.merge` turns
+        the partial results of all the parts into the report rows of the whole.
+
+        ``as_of`` is required (a part cannot know the whole's latest date). ``shared`` is the
+        manifest's ``{"people": [...], "orgs": [...], "units": [...]}``: the people and orgs
+        that appear in other parts too, and the parts' roots (which the top holds too);
+        ``whole_root`` the whole's root unit (what an empty ``scope`` means).
+
+        >>> import dangjian as dj
+        >>> ds = dj.example()
+        >>> p = ds.partial(as_of="2019-07-31", metrics="tasks")
+        >>> dj.merge([p]).to_pylist()[0]["value"]
+        33.0
+        """
+        triple = None
+        if shared is not None:
+            triple = tuple(list(shared.get(k) or []) for k in ("people", "orgs", "units"))
+        native = self._native.partial(
+            _date(as_of, "as_of"),
+            _date(from_, "from_"),
+            scope,
+            by,
+            _metrics(metrics),
+            at_risk_tolerance,
+            young_age,
+            triple,
+            whole_root,
+            ipc,
+        )
+        return native if ipc else Table(native)
+
     def metrics_json(
         self,
         as_of: Optional[DateLike] = None,

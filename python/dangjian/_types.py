@@ -6,7 +6,7 @@ drill-down kinds, and the shape of a validation problem.
 ['cell', 'column', 'field', 'file']
 """
 
-from typing import Literal, Optional, TypedDict
+from typing import List, Literal, Optional, TypedDict
 
 #: A unit kind (``units.kind``): what ``by`` breaks a query down by.
 UnitKind = Literal["district", "area", "village", "block", "enterprise", "workshop", "road", "office"]
@@ -66,6 +66,37 @@ TableKind = Literal[
     "exemptions",
 ]
 
+#: The form of each ledger :func:`dangjian.split` writes: a CSV folder, or one ``.json``,
+#: ``.xlsx`` or ``.sqlite`` file.
+PartsFormat = Literal["csv", "json", "xlsx", "sqlite"]
+
+
+class PartEntry(TypedDict):
+    """One part of a manifest: where its ledger is, and the id of its root unit."""
+
+    path: str
+    root: str
+
+
+class SharedIds(TypedDict):
+    """The people and organisations in more than one ledger of a partitioned ledger, and the
+    units: the parts' roots (which the top holds too)."""
+
+    people: List[str]
+    orgs: List[str]
+    units: List[str]
+
+
+class Manifest(TypedDict):
+    """A partitioned ledger's manifest (``parts.toml``; ``docs/PARTIALS.md``): the whole's
+    root unit, the top's path, the parts, and the shared ids when it lists them."""
+
+    root: str
+    top: str
+    parts: List[PartEntry]
+    shared: Optional[SharedIds]
+
+
 #: How bad a problem is.
 Severity = Literal["error", "warning"]
 
@@ -101,4 +132,17 @@ class Problem(TypedDict):
     id: Optional[str]
 
 
-__all__ = ["DrillDown", "Freq", "LedgerTable", "LocationForm", "Problem", "Severity", "TableKind", "UnitKind"]
+__all__ = [
+    "DrillDown",
+    "Freq",
+    "LedgerTable",
+    "LocationForm",
+    "Manifest",
+    "PartEntry",
+    "PartsFormat",
+    "Problem",
+    "Severity",
+    "SharedIds",
+    "TableKind",
+    "UnitKind",
+]

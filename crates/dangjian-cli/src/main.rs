@@ -12,6 +12,7 @@ use dangjian::Ledger;
 mod dashboard;
 mod html;
 mod import_cmd;
+mod parts_cmd;
 mod progress;
 mod render;
 mod summary;
@@ -89,6 +90,30 @@ enum Command {
         #[arg(long, requires = "pseudonymize")]
         salt_file: Option<PathBuf>,
     },
+    /// Cut a ledger into one part per unit of a kind, plus the top (the units above them),
+    /// each a valid ledger of its own, and write them with their manifest `parts.toml`
+    /// (docs/PARTIALS.md, "Parts"). Prints one line per ledger: its rows, and the people
+    /// copied in (named there, their org elsewhere).
+    Split {
+        /// The ledger to cut (default: the embedded example).
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// The kind of unit each part is rooted at (area, block, village...; the root itself
+        /// is never a part).
+        #[arg(long)]
+        by: UnitKind,
+        /// The folder to write: `_top`, one ledger per part named by its root's id, and
+        /// `parts.toml`. It must be new or empty.
+        #[arg(long)]
+        to: PathBuf,
+        /// The form of each ledger: a CSV folder, or a .json, .xlsx or .sqlite file.
+        #[arg(long, value_enum, default_value = "csv")]
+        format: PartsFormat,
+        /// Write into a folder that is not empty (ledgers of the same names are written
+        /// over; nothing else is removed).
+        #[arg(long)]
+        force: bool,
+    },
     /// Write an empty ledger template (CSV folder, .json, .xlsx or .sqlite) with the headers, an
     /// example row per table and the default duties, ready to fill in.
     Init {
@@ -137,6 +162,49 @@ enum Command {
         /// Only the ledger summary (records per table and programme, date range).
         #[arg(long)]
         summary: bool,
+    },
+    /// A part's partial result (docs/PARTIALS.md) as an Arrow IPC file: the mergeable state
+    /// of every metric at its scope rows, people and orgs shared with other parts one by one.
+    /// `--as-of` is required (a part cannot know the whole's latest date).
+    Partial {
+        #[command(flatten)]
+        q: QueryArgs,
+        /// Where to write the partial result (an Arrow IPC file, `.arrow`).
+        #[arg(long)]
+        to: PathBuf,
+        /// The manifest (`parts.toml`) of the partitioned ledger `--data` is a part (or the
+        /// top) of: its shared people and orgs and its root apply, and the top's duties and
+        /// indicators. Default: the `parts.toml` beside the part, when it lists it.
+        #[arg(long)]
+        manifest: Option<PathBuf>,
+    },
+    /// Merge partial results (`dangjian partial`) into report rows: exactly the rows of
+    /// `dangjian report` on the union of the parts.
+    Merge {
+        /// A folder of partial results (its `.arrow` files), or one file.
+        #[arg(long)]
+        parts: PathBuf,
+        /// Query options, when given, must be those the partial results answer.
+        #[arg(long, value_parser = date_arg)]
+        as_of: Option<chrono::NaiveDate>,
+        /// Window start (checked against the partial results').
+        #[arg(long, value_parser = date_arg)]
+        from: Option<chrono::NaiveDate>,
+        /// Scope unit id (checked against the partial results').
+        #[arg(long)]
+        scope: Option<String>,
+        /// Breakdown kind (checked against the partial results').
+        #[arg(long)]
+        by: Option<UnitKind>,
+        /// Metric filters (checked against the partial results').
+        #[arg(long, value_delimiter = ',')]
+        metrics: Option<Vec<String>>,
+        /// Output format: md (default), json (docs/METRICS.md shape), csv.
+        #[arg(long, value_enum, default_value = "md")]
+        format: Format,
+        /// Write to this file (default: standard output).
+        #[arg(long)]
+        to: Option<PathBuf>,
     },
     /// The metric catalogue: id, 中文 and English names, definition, kind, direction.
     Catalogue {
@@ -260,6 +328,30 @@ enum TokenCommand {
     },
 }
 
+/// The form of the ledgers `split` writes.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum PartsFormat {
+    /// A folder of CSV files.
+    Csv,
+    /// One JSON file.
+    Json,
+    /// One Excel workbook.
+    Xlsx,
+    /// One SQLite database.
+    Sqlite,
+}
+
+impl PartsFormat {
+    fn form(self) -> ledger::Form {
+        match self {
+            PartsFormat::Csv => ledger::Form::CsvFolder,
+            PartsFormat::Json => ledger::Form::Json,
+            PartsFormat::Xlsx => ledger::Form::Excel,
+            PartsFormat::Sqlite => ledger::Form::Sqlite,
+        }
+    }
+}
+
 /// What to evaluate: the ledger, the dates, the scope and breakdown, the thresholds.
 #[derive(clap::Args, Clone)]
 struct QueryArgs {
@@ -358,7 +450,7 @@ fn for_people<R: Row>(l: &Ledger, rows: &[R], format: Format) -> Result<String, 
 
 /// Writes an output to `to` (atomically: a sibling temporary file renamed into place, and
 /// said on stderr) or to standard output.
-fn emit(text: impl AsRef<[u8]>, to: Option<&std::path::Path>) -> Result<(), Failure> {
+pub(crate) fn emit(text: impl AsRef<[u8]>, to: Option<&std::path::Path>) -> Result<(), Failure> {
     let text = text.as_ref();
     let Some(path) = to else {
         use std::io::Write;
@@ -454,9 +546,9 @@ fn export_salt(salt: Option<String>, file: Option<&std::path::Path>) -> Result<S
     Ok(dangjian::privacy::random_salt())
 }
 
-struct Failure {
-    code: u8,
-    message: String,
+pub(crate) struct Failure {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 impl<E: std::fmt::Display> From<E> for Failure {
@@ -544,6 +636,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             ledger::save(&l, &to)?;
             eprintln!("wrote {}", to.display());
         }
+        Command::Split {
+            data,
+            by,
+            to,
+            format,
+            force,
+        } => split(data.as_ref(), by, &to, format.form(), force)?,
         Command::Init { path } => {
             if path.exists() {
                 return Err(Failure {
@@ -632,6 +731,44 @@ fn run(cli: Cli) -> Result<(), Failure> {
             // ledger piece by piece.
             std::mem::forget(engine);
             std::mem::forget(l);
+        }
+        Command::Partial { q, to, manifest } => {
+            let quiet = QUIET.get().copied().unwrap_or(false);
+            let found = q
+                .data
+                .as_deref()
+                .and_then(|d| parts_cmd::manifest_of(d, manifest.as_deref()));
+            match (q.data.as_deref(), found) {
+                (Some(data), Some(m)) => {
+                    let (l, shared, root) = parts_cmd::load_part(data, &m, quiet)?;
+                    parts_cmd::partial(&l, &q.query(), &shared, Some(&root), &to)?;
+                }
+                _ => {
+                    let l = load(q.data.as_ref())?;
+                    parts_cmd::partial(&l, &q.query(), &Default::default(), None, &to)?;
+                }
+            }
+        }
+        Command::Merge {
+            parts,
+            as_of,
+            from,
+            scope,
+            by,
+            metrics,
+            format,
+            to,
+        } => {
+            let q = Query {
+                as_of,
+                from,
+                scope: scope.map(dangjian::model::UnitId::new),
+                by,
+                metrics,
+                ..Query::default()
+            };
+            let text = parts_cmd::merge(&parts, &q, format)?;
+            emit(&text, to.as_deref())?;
         }
         Command::Catalogue { data, format, to } => {
             let defs = match &data {
@@ -765,6 +902,53 @@ fn run(cli: Cli) -> Result<(), Failure> {
             all,
         } => import_cmd::import_rows(&map, &from, sheet, &into, dry_run, all)?,
     }
+    Ok(())
+}
+
+/// `dangjian split`: cuts the ledger and writes the parts, the top and the manifest; one
+/// line per ledger on standard output.
+fn split(
+    data: Option<&PathBuf>,
+    by: UnitKind,
+    to: &std::path::Path,
+    form: ledger::Form,
+    force: bool,
+) -> Result<(), Failure> {
+    use dangjian::ledger::parts;
+    use dangjian::model::Table;
+    // Before the work: a wrong destination is said at once.
+    parts::check_destination(to, force)?;
+    let l = load(data)?;
+    let s = parts::split(&l, by)?;
+    let m = s.write(to, form, force)?;
+    let rows = |l: &Ledger| Table::ALL.iter().map(|t| l.len_of(*t)).sum::<usize>();
+    let name = |p: &std::path::Path| {
+        p.file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    };
+    let mut out = format!(
+        "{}: {} rows, {} people copied in\n",
+        name(&m.top),
+        rows(&s.top),
+        s.top_copied_people
+    );
+    for (e, p) in m.parts.iter().zip(&s.parts) {
+        out.push_str(&format!(
+            "{}: {} rows, {} people copied in\n",
+            name(&e.path),
+            rows(&p.ledger),
+            p.copied_people
+        ));
+    }
+    emit(&out, None)?;
+    eprintln!(
+        "wrote {} parts, the top and {}; {} people and {} orgs are in more than one",
+        s.parts.len(),
+        to.join(parts::MANIFEST).display(),
+        s.shared.people.len(),
+        s.shared.orgs.len()
+    );
     Ok(())
 }
 

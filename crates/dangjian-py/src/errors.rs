@@ -177,6 +177,31 @@ pub fn bad_argument(py: Python<'_>, message: String) -> PyErr {
     raise(query_error_type(py), message, &[])
 }
 
+/// An internal failure with its message (a bug): `DangjianError`.
+pub fn internal_message(message: &str) -> PyErr {
+    DangjianError::new_err(format!(
+        "internal error in dangjian: {message}; please report it"
+    ))
+}
+
+/// A partitioned ledger's error (`dangjian::ledger::parts`): a manifest or a ledger of it
+/// that is missing as the `OSError` for it; a ledger of it that does not load as
+/// `LedgerError` with its `.problems`, the message naming which; a manifest that cannot be
+/// used (bad TOML, a missing key, a part listed twice or not there, overlapping parts) as
+/// `LedgerError`.
+pub fn manifest_error(py: Python<'_>, e: dangjian::ledger::parts::ManifestError) -> PyErr {
+    use dangjian::ledger::parts::ManifestError;
+    match e {
+        ManifestError::Io { path, source } => os_error(path, &source),
+        ManifestError::Ledger { what, source } => match source {
+            LedgerError::Io { path, source } => os_error(path, &source),
+            LedgerError::Invalid(p) => raise(ledger_error_type(py), format!("{what}: {p}"), &p.0),
+            other => raise(ledger_error_type(py), format!("{what}: {other}"), &[]),
+        },
+        other => raise(ledger_error_type(py), other.to_string(), &[]),
+    }
+}
+
 /// A panic caught at the boundary: never a `PanicException` for the user.
 pub fn internal(what: &str) -> PyErr {
     DangjianError::new_err(format!(

@@ -20,10 +20,24 @@ use pyo3_arrow::PyTable;
 pub mod arrow;
 pub mod errors;
 pub mod html;
+mod partials;
+pub mod parts;
 
 /// An Arrow failure (a bug: the rows are typed) as a `DangjianError`.
 fn arrow_error(e: arrow_schema::ArrowError) -> PyErr {
     errors::DangjianError::new_err(format!("internal error building a table: {e}"))
+}
+
+/// Merges partial results (Arrow tables or IPC bytes); `finish`: the metric rows.
+#[pyfunction]
+#[pyo3(signature = (parts, finish=true, ipc=false))]
+fn merge(
+    py: Python<'_>,
+    parts: Vec<Bound<'_, PyAny>>,
+    finish: bool,
+    ipc: bool,
+) -> PyResult<Py<PyAny>> {
+    partials::merge(py, parts, finish, ipc)
 }
 
 /// Runs `f` without the GIL, turning a panic into `DangjianError`.
@@ -278,6 +292,37 @@ impl PyLedger {
             .roots()
             .next()
             .map(|u| (u.id.to_string(), u.name.clone()))
+    }
+
+    /// The partial result of a query on this ledger as one part of a partitioned ledger
+    /// (docs/PARTIALS.md): an Arrow table, or the bytes of an Arrow IPC file with `ipc`.
+    #[pyo3(signature = (as_of, from_=None, scope=None, by=None, metrics=None, at_risk_tolerance=None, young_age=None, shared=None, whole_root=None, ipc=false))]
+    #[allow(clippy::too_many_arguments)]
+    fn partial(
+        &self,
+        py: Python<'_>,
+        as_of: Option<&str>,
+        from_: Option<&str>,
+        scope: Option<String>,
+        by: Option<&str>,
+        metrics: Option<Vec<String>>,
+        at_risk_tolerance: Option<f64>,
+        young_age: Option<i32>,
+        shared: Option<(Vec<String>, Vec<String>, Vec<String>)>,
+        whole_root: Option<String>,
+        ipc: bool,
+    ) -> PyResult<Py<PyAny>> {
+        let q = query(
+            py,
+            as_of,
+            from_,
+            scope,
+            by,
+            metrics,
+            at_risk_tolerance,
+            young_age,
+        )?;
+        partials::partial(py, self, q, shared, whole_root, ipc)
     }
 
     /// The default evaluation date (ISO), if any record is dated.
@@ -777,8 +822,10 @@ mod _dangjian {
     #[pymodule_export]
     use super::html::{display_names, ledger_html, metrics_html, report_html, trend_html};
     #[pymodule_export]
+    use super::parts::{load_part, read_manifest, split};
+    #[pymodule_export]
     use super::{
-        catalogue, example, from_json, generate, import_rows, load, template, PyArrowTable,
+        catalogue, example, from_json, generate, import_rows, load, merge, template, PyArrowTable,
         PyLedger,
     };
 

@@ -43,6 +43,7 @@ pub mod live;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod partials;
 pub mod privacy;
 pub mod report;
 pub mod rows;

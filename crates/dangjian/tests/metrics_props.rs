@@ -583,3 +583,90 @@ fn only_rows_of_activities_progress_and_observations_are_appended_in_place() {
     );
     assert_eq!(engine.ledger(), &gen_ledger(7));
 }
+
+/// Merges `parts` in an order and grouping drawn from `r`: shuffled, then two neighbours at
+/// a time until one is left.
+fn merge_in_any_order(
+    mut parts: Vec<dangjian::metrics::Partial>,
+    r: &mut Rng,
+) -> dangjian::metrics::Partial {
+    shuffle(&mut parts, r);
+    while parts.len() > 1 {
+        let i = r.below(parts.len() - 1);
+        let b = parts.remove(i + 1);
+        parts[i].merge(b).expect("parts of one split merge");
+    }
+    parts.pop().expect("at least the top")
+}
+
+/// Whether two evaluations have the same rows, value for value (sums of fractions may
+/// differ in the last bits when summed in another order: 1e-9 relative).
+fn same_rows(a: &Evaluation, b: &Evaluation) -> Result<(), TestCaseError> {
+    prop_assert_eq!(a.rows.len(), b.rows.len(), "row counts");
+    for (x, y) in a.rows.iter().zip(&b.rows) {
+        prop_assert_eq!(
+            (&x.metric, &x.scope, x.kind, x.due),
+            (&y.metric, &y.scope, y.kind, y.due)
+        );
+        for (p, q) in [
+            (x.value, y.value),
+            (x.numerator, y.numerator),
+            (x.denominator, y.denominator),
+            (x.target, y.target),
+        ] {
+            prop_assert!(
+                same(p, q),
+                "{} at {}: {:?} != {:?}",
+                x.metric,
+                x.scope,
+                x,
+                y
+            );
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
+
+    /// docs/PARTIALS.md: a ledger cut into parts (its areas, or its villages or enterprises,
+    /// people and orgs in several parts included), each part's partial result merged in any
+    /// order and grouping, gives exactly the rows of the whole: for the default query, a
+    /// breakdown, and a part's root as the scope.
+    #[test]
+    fn parts_merge_to_the_rows_of_the_whole(seed in any::<u64>(), order in any::<u64>()) {
+        use dangjian::ledger::parts::split;
+        let l = gen_ledger(seed);
+        let mut r = Rng(order);
+        let kinds = [UnitKind::Area, UnitKind::Village, UnitKind::Enterprise, UnitKind::Road];
+        let by_part = *r.pick(&kinds);
+        let Ok(cut) = split(&l, by_part) else {
+            // Nested units of the kind (a village under a village): split refuses them.
+            return Ok(());
+        };
+        // Known gap (docs/PARTIALS.md): a group whose parent org is in another part; its
+        // activities do not reach the parent's organisation life there.
+        let ledgers = std::iter::once(&cut.top).chain(cut.parts.iter().map(|p| &p.ledger));
+        if ledgers.flat_map(|x| &x.orgs).any(|o| o.extra.contains_key(dangjian::ledger::parts::ELSEWHERE_PARENT)) {
+            return Ok(());
+        }
+        let whole = Engine::new(&l);
+        let mut queries = vec![
+            Query { by: None, ..query() },
+            query(),
+        ];
+        if let Some(p) = cut.parts.first() {
+            queries.push(Query { scope: Some(p.root.clone()), by: None, ..query() });
+        }
+        for q in queries {
+            let expected = whole.evaluate(&q).unwrap();
+            let mut partials = vec![Engine::new(&cut.top).partial(&q, &cut.shared, Some("d")).unwrap()];
+            for p in &cut.parts {
+                partials.push(Engine::new(&p.ledger).partial(&q, &cut.shared, Some("d")).unwrap());
+            }
+            let merged = merge_in_any_order(partials, &mut r);
+            same_rows(&merged.finish().unwrap(), &expected)?;
+        }
+    }
+}

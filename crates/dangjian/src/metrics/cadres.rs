@@ -4,9 +4,9 @@
 //! wherever it points. A person is in scope when their membership org, active on `as_of`,
 //! is (any host in scope), or when they hold any role active on `as_of` whose target is.
 
-use super::ctx::{Ctx, Family};
+use super::ctx::{Ctx, Entities, Family};
 use super::index::{PersonIx, Tin};
-use super::value::{select, Metric, MetricId, Scope, Val};
+use super::value::{select, Metric, MetricId, Op, Scope, State, Val};
 use std::collections::BTreeSet;
 
 use serde::Serialize;
@@ -38,6 +38,8 @@ pub(crate) struct Cadres;
 
 impl Family for Cadres {
     type Figures = Figures;
+    const NAME: &'static str = "cadres";
+    const ENTITIES: Entities = Entities::People;
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
@@ -125,59 +127,140 @@ fn cadre_set<'c>(ctx: &'c Ctx<'_, '_>) -> &'c CadreSet {
         people.dedup();
         let mut set = CadreSet::default();
         for p in people {
-            let person = &l.people[p];
-            let mut anchors: Vec<Tin> = Vec::new();
-            if let Some(o) = e.org_of_person(p) {
-                if l.orgs[o].active_on(as_of) {
-                    anchors.extend_from_slice(e.anchors(e.org_node(o)));
-                }
-            }
-            let mut active: BTreeSet<RoleKind> = BTreeSet::new();
-            let mut held: BTreeSet<RoleKind> = BTreeSet::new();
-            let mut on_tasks = false;
-            for &r in e.roles_of(p) {
-                let role = &l.roles[r];
-                if role.start <= as_of {
-                    held.insert(role.role);
-                }
-                if !role.active_on(as_of) {
-                    continue;
-                }
-                active.insert(role.role);
-                let target = e.node_of(role.target.sym());
-                if let Some(n) = target {
-                    anchors.extend_from_slice(e.anchors(n));
-                    if matches!(role.role, RoleKind::Leader | RoleKind::Member) {
-                        // A task force set up after as_of does not exist yet.
-                        let task_force = e.node_org(n).is_some_and(|o| {
-                            let org = &l.orgs[o];
-                            org.kind == OrgKind::TaskForce && org.established <= as_of
-                        });
-                        let key_task = e
-                            .node_init(n)
-                            .is_some_and(|i| l.initiatives[i].kind == InitiativeKind::KeyTask);
-                        on_tasks |= task_force || key_task;
-                    }
-                }
-            }
-            anchors.sort_unstable();
-            anchors.dedup();
-            let age = person.age_on(as_of);
+            let v = view(ctx, p);
             let pos = set.cadres.len() as u32;
-            set.entries.extend(anchors.iter().map(|&t| (t, pos)));
-            set.anchors.push(anchors);
+            set.entries.extend(v.anchors.iter().map(|&t| (t, pos)));
+            set.anchors.push(v.anchors);
             set.cadres.push(CadreInfo {
                 person: p,
-                age,
-                young: age.is_some_and(|a| a <= ctx.young_age),
-                on_tasks,
-                breadth: held.len() as u32,
-                roles: active.into_iter().collect(),
+                age: v.age,
+                young: v.young,
+                on_tasks: v.on_tasks,
+                breadth: v.held.len() as u32,
+                roles: v.active.into_iter().collect(),
             });
         }
         set.entries.sort_unstable();
         set
     })
+}
+
+/// A person on the evaluation date: where they are in scope, the role kinds they hold and
+/// have held, and whether they are young and on key tasks.
+struct View {
+    anchors: Vec<Tin>,
+    age: Option<i32>,
+    young: bool,
+    on_tasks: bool,
+    /// Kinds of roles active on `as_of`.
+    active: BTreeSet<RoleKind>,
+    /// Kinds of roles held with start <= `as_of`, ended or not.
+    held: BTreeSet<RoleKind>,
+    /// Holds a cadre role active on `as_of`.
+    cadre: bool,
+}
+
+fn view(ctx: &Ctx<'_, '_>, p: PersonIx) -> View {
+    let e = ctx.e;
+    let l = &*e.l;
+    let as_of = ctx.as_of;
+    let person = &l.people[p];
+    let mut anchors: Vec<Tin> = Vec::new();
+    if let Some(o) = e.org_of_person(p) {
+        if l.orgs[o].active_on(as_of) {
+            anchors.extend_from_slice(e.anchors(e.org_node(o)));
+        }
+    }
+    let mut active: BTreeSet<RoleKind> = BTreeSet::new();
+    let mut held: BTreeSet<RoleKind> = BTreeSet::new();
+    let mut on_tasks = false;
+    for &r in e.roles_of(p) {
+        let role = &l.roles[r];
+        if role.start <= as_of {
+            held.insert(role.role);
+        }
+        if !role.active_on(as_of) {
+            continue;
+        }
+        active.insert(role.role);
+        let target = e.node_of(role.target.sym());
+        if let Some(n) = target {
+            anchors.extend_from_slice(e.anchors(n));
+            if matches!(role.role, RoleKind::Leader | RoleKind::Member) {
+                // A task force set up after as_of does not exist yet.
+                let task_force = e.node_org(n).is_some_and(|o| {
+                    let org = &l.orgs[o];
+                    org.kind == OrgKind::TaskForce && org.established <= as_of
+                });
+                let key_task = e
+                    .node_init(n)
+                    .is_some_and(|i| l.initiatives[i].kind == InitiativeKind::KeyTask);
+                on_tasks |= task_force || key_task;
+            }
+        }
+    }
+    anchors.sort_unstable();
+    anchors.dedup();
+    let age = person.age_on(as_of);
+    View {
+        anchors,
+        age,
+        young: age.is_some_and(|a| a <= ctx.young_age),
+        on_tasks,
+        cadre: active.iter().any(|k| k.is_cadre()),
+        active,
+        held,
+    }
+}
+
+/// The fields a partial result carries for a person shared with other parts, at one scope
+/// (`docs/PARTIALS.md`): each merges by "either", and the merged person counts at a scope
+/// where any appearance is in scope, as a cadre when any appearance holds a cadre role.
+pub(crate) const PERSON_FIELDS: &[(&str, Op)] = &[
+    ("in_scope", Op::Or),
+    ("cadre", Op::Or),
+    ("young", Op::Or),
+    ("on_tasks", Op::Or),
+    ("role_kinds", Op::Or),
+];
+
+/// The fields of [`PERSON_FIELDS`] for person `p` at scope `s`.
+pub(crate) fn person_fields(ctx: &Ctx<'_, '_>, p: PersonIx, s: Scope) -> Vec<f64> {
+    let v = view(ctx, p);
+    let in_scope = v.anchors.iter().any(|&t| s.lo <= t && t < s.hi);
+    // One bit per role kind (the vocabulary has fewer than 53: exact in a float).
+    let kinds = v
+        .held
+        .iter()
+        .fold(0u64, |bits, &k| bits | (1 << (k as u32)));
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    vec![
+        flag(in_scope),
+        flag(v.cadre),
+        flag(v.young),
+        flag(v.on_tasks),
+        kinds as f64,
+    ]
+}
+
+/// Adds a shared person, their appearances merged ([`PERSON_FIELDS`]), to the cadre
+/// figures' fields of a scope where one of them is in scope.
+pub(crate) fn add_person(figures: &mut [f64], person: &[f64]) {
+    let on = |i: usize| person.get(i).is_some_and(|x| *x != 0.0);
+    if !on(1) {
+        return;
+    }
+    let mut f = Figures::read(figures);
+    f.cadres += 1;
+    if on(2) {
+        f.young += 1;
+        f.young_on_tasks += usize::from(on(3));
+        let kinds = person.get(4).map_or(0, |x| *x as u64);
+        f.young_breadth += u64::from(kinds.count_ones());
+    }
+    let mut out = Vec::with_capacity(figures.len());
+    f.write(&mut out);
+    figures.copy_from_slice(&out);
 }
 
 fn in_scope<'c>(ctx: &'c Ctx<'_, '_>, s: Scope) -> Vec<&'c CadreInfo> {
@@ -199,9 +282,21 @@ pub(crate) struct Figures {
     young_breadth: u64,
 }
 
+super::value::state!(Figures {
+    cadres: Sum,
+    young: Sum,
+    young_on_tasks: Sum,
+    young_breadth: Sum,
+});
+
 /// The figures of the cadres in scope `s`.
 fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
-    let cadres = in_scope(ctx, s);
+    let mut cadres = in_scope(ctx, s);
+    // A partial result carries the people shared with other parts one by one.
+    cadres.retain(|c| !ctx.filter.shared_person(c.person));
+    if !ctx.filter.keeps_others() {
+        cadres.clear();
+    }
     let mut f = Figures {
         cadres: cadres.len(),
         ..Figures::default()

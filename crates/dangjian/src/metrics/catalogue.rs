@@ -22,11 +22,11 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
-use super::ctx::{Ctx, Family, Group, SlotInfo};
+use super::ctx::{Ctx, Entities, Family, Group, SlotInfo};
 pub use super::value::{
     target_row_id, targeted_metric, Direction, MetricDef, MetricId, MetricKind, PerLedger,
 };
-use super::value::{Metric, Scope, Val};
+use super::value::{Metric, Op, Scope, State, Val};
 use crate::model::words;
 use crate::model::{Cadence, Ledger, Programme};
 
@@ -273,13 +273,31 @@ struct FamilyGroup<F: Family> {
 }
 
 impl<F: Family> Group for FamilyGroup<F> {
-    fn eval(&self, ctx: &Ctx<'_, '_>, s: Scope, vals: &mut [Option<Val>]) {
-        let figures = F::figures(ctx, s, self.key);
+    fn state(&self, ctx: &Ctx<'_, '_>, s: Scope) -> Vec<f64> {
+        let mut out = Vec::with_capacity(F::Figures::FIELDS.len());
+        F::figures(ctx, s, self.key).write(&mut out);
+        out
+    }
+
+    fn values(&self, fields: &[f64], vals: &mut [Option<Val>]) {
+        let figures = F::Figures::read(fields);
         for (slot, m) in &self.members {
             if let Some(v) = vals.get_mut(*slot) {
                 *v = Some((m.value)(&figures));
             }
         }
+    }
+
+    fn fields(&self) -> &'static [(&'static str, Op)] {
+        F::Figures::FIELDS
+    }
+
+    fn name(&self, l: &Ledger) -> String {
+        F::group_name(l, self.key)
+    }
+
+    fn entities(&self) -> Entities {
+        F::ENTITIES
     }
 
     fn reads(&self, l: &Ledger, added: &super::query::Appended) -> bool {

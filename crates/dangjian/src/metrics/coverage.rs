@@ -37,6 +37,7 @@ pub(crate) struct Coverage;
 
 impl Family for Coverage {
     type Figures = Figures;
+    const NAME: &'static str = "coverage";
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
@@ -53,6 +54,7 @@ pub(crate) struct Liaison;
 
 impl Family for Liaison {
     type Figures = Figures;
+    const NAME: &'static str = "liaison";
     const METRICS: &'static [Metric<Figures>] = LIAISON_METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
@@ -161,6 +163,9 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                             .hosts
                             .iter()
                             .all(|h| h.as_str() == l.units[u].id.as_str());
+                        // An org shared with another part of a partitioned ledger has a
+                        // host there too (its hosts here are cut to this part's).
+                        let alone = alone && !ctx.filter.shared_org(o);
                         if org.kind != OrgKind::JointBranch && alone {
                             ev.own_org = true;
                         }
@@ -209,14 +214,22 @@ pub(crate) struct Figures {
     liaison: usize,
 }
 
+super::value::state!(Figures {
+    enterprises: Sum,
+    org: Sum,
+    own_org: Sum,
+    work: Sum,
+    liaison: Sum,
+});
+
 /// The figures of the enterprises in scope `s`.
 fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let evals = evals(ctx);
     let a = offset(ctx, s);
     let mut f = Figures::default();
-    for (i, _) in ctx.e.enterprises_in(s).iter().enumerate() {
+    for (i, &(_, u)) in ctx.e.enterprises_in(s).iter().enumerate() {
         let ev = &evals[a + i];
-        if ev.active {
+        if ev.active && ctx.filter.keeps_unit(u) {
             f.enterprises += 1;
             f.org += usize::from(ev.org_covered());
             f.own_org += usize::from(ev.own_org);

@@ -20,7 +20,7 @@
 //! neither complying nor lapsing, and ends a run of lapses. Grace is not restarted after an
 //! exemption.
 
-use super::ctx::{Ctx, Family};
+use super::ctx::{Ctx, Entities, Family};
 use super::index::{
     ActivityIx, DesignationIx, DutyIx, Index, Lookup, Node, OrgIx, RoleIx, Tin, UnitIx,
 };
@@ -36,6 +36,8 @@ pub(crate) struct Duties;
 
 impl Family for Duties {
     type Figures = Figures;
+    const NAME: &'static str = "duty";
+    const ENTITIES: Entities = Entities::Orgs;
     const METRICS: &'static [Metric<Figures>] = METRICS;
     /// The figures of duty `key` (its position in the ledger).
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Figures {
@@ -46,6 +48,11 @@ impl Family for Duties {
         l.duties
             .get(key as usize)
             .is_none_or(|d| added.activity_kinds.contains(&d.activity))
+    }
+    /// `duty.<duty id>`.
+    fn group_name(l: &crate::model::Ledger, key: u32) -> String {
+        let id = l.duties.get(key as usize).map_or("", |d| d.id.as_str());
+        format!("duty.{id}")
     }
 }
 
@@ -58,6 +65,12 @@ pub(crate) struct Figures {
     /// The longest lapse of any one obligation; none when nothing was assessed.
     lapse: Option<u64>,
 }
+
+super::value::state!(Figures {
+    assessed: Sum,
+    complying: Sum,
+    lapse: Max,
+});
 
 /// The catalogue entries (templates) of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
@@ -494,7 +507,18 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, d: DutyIx) -> Figures {
         return Figures::default();
     };
     let mut f = Figures::default();
+    let ix = ctx.e.duty_index(d);
     for o in in_scope(ctx, s, d) {
+        // A partial result counts an org shared with other parts one by one.
+        let subject = ix.obligations[o as usize].subject;
+        let kept = match (ctx.e.node_org(subject), ctx.e.lookup().node_unit(subject)) {
+            (Some(org), _) => ctx.filter.keeps_org(org),
+            (None, Some(u)) => ctx.filter.keeps_unit(u),
+            (None, None) => ctx.filter.keeps_others(),
+        };
+        if !kept {
+            continue;
+        }
         let ev = &evals[o as usize];
         f.assessed += ev.assessed;
         f.complying += ev.complying;

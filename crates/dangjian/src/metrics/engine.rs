@@ -275,6 +275,7 @@ impl<'a> Engine<'a> {
             out_mask,
             target_mask,
             caches: Default::default(),
+            filter: Default::default(),
         })
     }
 
@@ -384,7 +385,7 @@ impl<'a> Engine<'a> {
     /// The rows of one scope unit, in slot order, targets right after their metric. `vals`
     /// has a value for each slot worked out before (by an earlier evaluation of the same
     /// query), `None` for the rest; the wanted ones are worked out and kept there.
-    fn scope_rows(
+    pub(crate) fn scope_rows(
         &self,
         ctx: &Ctx<'_, 'a>,
         s: Scope,

@@ -15,12 +15,17 @@ use crate::model::{Aggregate, Programme};
 pub(crate) struct Indicators;
 
 impl Family for Indicators {
-    /// The indicator's aggregate over the units in scope (none when no unit has a value).
-    type Figures = Option<f64>;
-    const METRICS: &'static [Metric<Option<f64>>] = METRICS;
-    /// The value of indicator `key` (its position in the ledger).
-    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Option<f64> {
-        value(ctx, s, key)
+    type Figures = Figures;
+    const NAME: &'static str = "indicator";
+    const METRICS: &'static [Metric<Figures>] = METRICS;
+    /// The units' values of indicator `key` (its position in the ledger), aggregated.
+    fn figures(ctx: &Ctx<'_, '_>, s: Scope, key: u32) -> Figures {
+        figures(ctx, s, key)
+    }
+    /// `indicator.<indicator id>`.
+    fn group_name(l: &crate::model::Ledger, key: u32) -> String {
+        let id = l.indicators.get(key as usize).map_or("", |i| i.id.as_str());
+        format!("indicator.{id}")
     }
     /// Reads the observations.
     fn reads(_: &crate::model::Ledger, _: u32, added: &super::query::Appended) -> bool {
@@ -29,7 +34,7 @@ impl Family for Indicators {
 }
 
 /// The catalogue entry (template) of this family and how its value is read.
-const METRICS: &[Metric<Option<f64>>] = &[Metric {
+const METRICS: &[Metric<Figures>] = &[Metric {
     def: MetricDef {
         id: "indicator.<id>",
         zh: "指标值",
@@ -44,7 +49,7 @@ const METRICS: &[Metric<Option<f64>>] = &[Metric {
         programme: Programme::Leading,
         per_ledger: Some(PerLedger::Indicator),
     },
-    value: |v| Val::value(*v),
+    value: |f| Val::value(f.value()),
 }];
 
 /// How an indicator gets its value at a unit.
@@ -218,30 +223,87 @@ pub(crate) fn value_at(ix: &IndicatorIndex, i: u32, u: UnitIx, as_of: NaiveDate)
     memo.get(&i).copied().flatten()
 }
 
-/// `indicator.<id>` of indicator `i` at scope `s`: the aggregate of the units' values,
-/// none when no unit has one.
-fn value(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Option<f64> {
+/// What `indicator.<id>` is read from, at one scope: the units' values summed, counted, and
+/// their least and greatest, with the indicator's aggregate (0 sum, 1 mean, 2 min, 3 max).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Figures {
+    aggregate: u64,
+    units: u64,
+    sum: f64,
+    min: Option<f64>,
+    max: Option<f64>,
+}
+
+impl Default for Figures {
+    fn default() -> Figures {
+        Figures {
+            aggregate: 0,
+            units: 0,
+            sum: 0.0,
+            min: None,
+            max: None,
+        }
+    }
+}
+
+super::value::state!(Figures {
+    aggregate: Max,
+    units: Sum,
+    sum: Sum,
+    min: Min,
+    max: Max,
+});
+
+impl Figures {
+    /// The indicator's value: its aggregate of the units' values, none when no unit has one.
+    fn value(&self) -> Option<f64> {
+        if self.units == 0 {
+            return None;
+        }
+        match self.aggregate {
+            0 => Some(self.sum),
+            1 => Some(self.sum / self.units as f64),
+            2 => self.min,
+            _ => self.max,
+        }
+    }
+}
+
+/// The figures of indicator `i` at scope `s`.
+fn figures(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Figures {
+    let aggregate = match ctx.e.l.indicators.get(i as usize).map(|x| x.aggregate()) {
+        Some(Aggregate::Sum) | None => 0,
+        Some(Aggregate::Mean) => 1,
+        Some(Aggregate::Min) => 2,
+        Some(Aggregate::Max) => 3,
+    };
+    let mut f = Figures {
+        aggregate,
+        ..Figures::default()
+    };
+    for v in values(ctx, s, i) {
+        f.units += 1;
+        f.sum += v;
+        f.min = Some(f.min.map_or(v, |m| m.min(v)));
+        f.max = Some(f.max.map_or(v, |m| m.max(v)));
+    }
+    f
+}
+
+/// The values of indicator `i` at the units in scope `s` active on `as_of`, in ledger order.
+fn values(ctx: &Ctx<'_, '_>, s: Scope, i: u32) -> Vec<f64> {
     let e = ctx.e;
     let ix = e.indicator_index();
-    let cands = ix.candidates.get(i as usize)?;
+    let Some(cands) = ix.candidates.get(i as usize) else {
+        return Vec::new();
+    };
     let mut units: Vec<UnitIx> = range(cands, s).iter().map(|c| c.1).collect();
     units.sort_unstable();
-    let values: Vec<f64> = units
+    units
         .into_iter()
-        .filter(|&u| e.l.units[u].active_on(ctx.as_of))
+        .filter(|&u| e.l.units[u].active_on(ctx.as_of) && ctx.filter.keeps_unit(u))
         .filter_map(|u| value_at(ix, i, u, ctx.as_of))
-        .collect();
-    if values.is_empty() {
-        return None;
-    }
-    let agg = e.l.indicators[i as usize].aggregate();
-    let v = match agg {
-        Aggregate::Sum => values.iter().sum::<f64>(),
-        Aggregate::Mean => values.iter().sum::<f64>() / values.len() as f64,
-        Aggregate::Min => values.iter().copied().fold(f64::INFINITY, f64::min),
-        Aggregate::Max => values.iter().copied().fold(f64::NEG_INFINITY, f64::max),
-    };
-    Some(v)
+        .collect()
 }
 impl Index<'_> {
     /// The indicator index (built by the engine alongside the rest).

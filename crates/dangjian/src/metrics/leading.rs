@@ -15,16 +15,21 @@ pub(crate) struct Leading;
 
 impl Family for Leading {
     type Figures = Figures;
+    const NAME: &'static str = "leading";
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
+        let (roads_covered, roads) = coverage(ctx, s, UnitKind::Road, &[RoleKind::RoadChief]);
+        let (villages_covered, villages) = coverage(
+            ctx,
+            s,
+            UnitKind::Village,
+            &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary],
+        );
         Figures {
-            roads: coverage(ctx, s, UnitKind::Road, &[RoleKind::RoadChief]),
-            villages: coverage(
-                ctx,
-                s,
-                UnitKind::Village,
-                &[RoleKind::LiaisonCadre, RoleKind::FirstSecretary],
-            ),
+            roads_covered,
+            roads,
+            villages_covered,
+            villages,
         }
     }
     /// Reads no table that takes appends.
@@ -33,13 +38,22 @@ impl Family for Leading {
     }
 }
 
-/// What the metrics of this family are read from, at one scope: (covered, all) roads and
+/// What the metrics of this family are read from, at one scope: covered and all roads and
 /// villages.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Figures {
-    roads: (usize, usize),
-    villages: (usize, usize),
+    roads_covered: usize,
+    roads: usize,
+    villages_covered: usize,
+    villages: usize,
 }
+
+super::value::state!(Figures {
+    roads_covered: Sum,
+    roads: Sum,
+    villages_covered: Sum,
+    villages: Sum,
+});
 
 /// The catalogue entries of this family, each with how its value is read.
 const METRICS: &[Metric<Figures>] = &[
@@ -55,7 +69,7 @@ const METRICS: &[Metric<Figures>] = &[
             programme: Programme::Leading,
             per_ledger: None,
         },
-        value: |f| Val::ratio(f.roads.0 as f64, f.roads.1 as f64),
+        value: |f| Val::ratio(f.roads_covered as f64, f.roads as f64),
     },
     Metric {
         def: MetricDef {
@@ -69,7 +83,7 @@ const METRICS: &[Metric<Figures>] = &[
             programme: Programme::Leading,
             per_ledger: None,
         },
-        value: |f| Val::ratio(f.villages.0 as f64, f.villages.1 as f64),
+        value: |f| Val::ratio(f.villages_covered as f64, f.villages as f64),
     },
 ];
 
@@ -80,7 +94,7 @@ fn coverage(ctx: &Ctx<'_, '_>, s: Scope, kind: UnitKind, roles: &[RoleKind]) -> 
     let pos = UnitKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
     let (mut covered, mut all) = (0usize, 0usize);
     for &(_, u) in e.units_of_kind_in(pos, s) {
-        if !e.l.units[u].active_on(ctx.as_of) {
+        if !e.l.units[u].active_on(ctx.as_of) || !ctx.filter.keeps_unit(u) {
             continue;
         }
         all += 1;

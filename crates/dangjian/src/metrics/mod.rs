@@ -91,6 +91,7 @@ pub mod tasks;
 pub mod catalogue;
 
 pub(crate) mod engine;
+pub mod partial;
 
 pub use cadres::CadreRow;
 pub use catalogue::{
@@ -99,6 +100,7 @@ pub use catalogue::{
 pub use coverage::EnterpriseRow;
 pub use duties::ObligationRow;
 pub use engine::{Engine, Memo};
+pub use partial::{Head, Key, MergeError, Partial};
 pub use query::{AppendError, Appended, Evaluation, Freq, MetricRow, Query, QueryError};
 pub use tasks::{TaskRow, TaskStatus};
 

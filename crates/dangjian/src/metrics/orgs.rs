@@ -4,7 +4,7 @@
 //!
 //! An org is in scope when any of its hosts is.
 
-use super::ctx::{Ctx, Family};
+use super::ctx::{Ctx, Entities, Family};
 use super::index::{OrgIx, PersonIx};
 use super::ix::TiVec;
 use super::value::{Metric, MetricId, Scope, Val};
@@ -44,6 +44,8 @@ pub(crate) struct Workshops;
 
 impl Family for Workshops {
     type Figures = Figures;
+    const NAME: &'static str = "workshops";
+    const ENTITIES: Entities = Entities::Orgs;
     const METRICS: &'static [Metric<Figures>] = WORKSHOP_METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         workshop_figures(ctx, s)
@@ -56,6 +58,8 @@ impl Family for Workshops {
 
 impl Family for Orgs {
     type Figures = Figures;
+    const NAME: &'static str = "orgs";
+    const ENTITIES: Entities = Entities::Orgs;
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s, ctx.wants(&NO_ORG_LIFE))
@@ -238,6 +242,18 @@ pub(crate) struct Figures {
     two_new: usize,
 }
 
+super::value::state!(Figures {
+    branches: Sum,
+    viable: Sum,
+    elected: Sum,
+    renewal_overdue: Sum,
+    renewal_due: Sum,
+    eligible: Sum,
+    absent: Sum,
+    red_workshops: Sum,
+    two_new: Sum,
+});
+
 /// The figures at scope `s` (organisation life worked out only when `life`: it is the
 /// costly one).
 fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
@@ -247,7 +263,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
     let orgs: Vec<OrgIx> = e
         .orgs_in(s)
         .into_iter()
-        .filter(|&o| l.orgs[o].active_on(as_of))
+        .filter(|&o| l.orgs[o].active_on(as_of) && ctx.filter.keeps_org(o))
         .collect();
 
     let (mut viable, mut branches) = (0usize, 0usize);
@@ -267,11 +283,19 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
             let n = el.partition_point(|d| *d <= as_of);
             if let Some(&latest) = n.checked_sub(1).and_then(|k| el.get(k)) {
                 elected += 1;
-                let village_first = org
-                    .hosts
-                    .first()
-                    .and_then(|h| e.unit_of(h.sym()))
-                    .is_some_and(|u| l.units[u].kind == UnitKind::Village);
+                // A part's copy of an org hosted in several parts keeps its first host's
+                // kind when that host is in another part.
+                let village_first = match org
+                    .extra
+                    .get(crate::ledger::parts::ELSEWHERE_FIRST_HOST_KIND)
+                {
+                    Some(kind) => kind == UnitKind::Village.to_string().as_str(),
+                    None => org
+                        .hosts
+                        .first()
+                        .and_then(|h| e.unit_of(h.sym()))
+                        .is_some_and(|u| l.units[u].kind == UnitKind::Village),
+                };
                 let years = if org.kind == OrgKind::Committee || village_first {
                     5
                 } else {
@@ -308,6 +332,9 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
 }
 /// The red workshops in scope on `as_of`: units holding the `red_workshop` designation then.
 fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
+    if !ctx.filter.keeps_others() {
+        return 0;
+    }
     let (e, as_of) = (ctx.e, ctx.as_of);
     let l = &*e.l;
     e.designated_in(Designation::new(Designation::RED_WORKSHOP).sym(), s)
@@ -315,13 +342,14 @@ fn red_workshops(ctx: &Ctx<'_, '_>, s: Scope) -> usize {
             units
                 .iter()
                 .filter(|&&(_, u)| {
-                    e.designations_of(u)
-                        .iter()
-                        .map(|&d| &l.designations[d])
-                        .any(|d| {
-                            d.designation.as_str() == Designation::RED_WORKSHOP
-                                && d.active_on(as_of)
-                        })
+                    ctx.filter.keeps_unit(u)
+                        && e.designations_of(u)
+                            .iter()
+                            .map(|&d| &l.designations[d])
+                            .any(|d| {
+                                d.designation.as_str() == Designation::RED_WORKSHOP
+                                    && d.active_on(as_of)
+                            })
                 })
                 .count()
         })
@@ -336,7 +364,11 @@ fn workshop_figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {
     let two_new = e
         .orgs_in(s)
         .into_iter()
-        .filter(|&o| l.orgs[o].active_on(as_of) && l.orgs[o].kind == OrgKind::TwoNewCommittee)
+        .filter(|&o| {
+            l.orgs[o].active_on(as_of)
+                && l.orgs[o].kind == OrgKind::TwoNewCommittee
+                && ctx.filter.keeps_org(o)
+        })
         .count();
     Figures {
         red_workshops: red_workshops(ctx, s),

@@ -35,6 +35,9 @@ pub enum QueryError {
     /// observation to default to.
     #[error("no `as_of` given and the ledger has no progress, activity or observation dates to default to; give an evaluation date")]
     NoAsOf,
+    /// A partial result was asked for without an evaluation date.
+    #[error("a partial result needs `as_of`: a part cannot know the latest date of the whole ledger; give the evaluation date (the same for every part)")]
+    PartialNeedsAsOf,
     /// A metric filter names no metric.
     #[error("metric filter `{filter}` matches no metric of this ledger; use a metric id such as `tasks.started` or a prefix such as {prefixes}")]
     UnknownMetric {

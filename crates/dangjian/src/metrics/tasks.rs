@@ -51,6 +51,7 @@ pub(crate) struct Tasks;
 
 impl Family for Tasks {
     type Figures = Figures;
+    const NAME: &'static str = "tasks";
     const METRICS: &'static [Metric<Figures>] = METRICS;
     fn figures(ctx: &Ctx<'_, '_>, s: Scope, _: u32) -> Figures {
         figures(ctx, s)
@@ -329,6 +330,21 @@ pub(crate) struct Figures {
     spi_actual: f64,
     spi_expected: f64,
 }
+
+super::value::state!(Figures {
+    total: Sum,
+    started: Sum,
+    on_track: Sum,
+    at_risk: Sum,
+    overdue: Sum,
+    not_started: Sum,
+    done: Sum,
+    forecast_late: Sum,
+    weighted_actual: Sum,
+    weight: Sum,
+    spi_actual: Sum,
+    spi_expected: Sum,
+});
 
 /// The figures of the key tasks in scope `s`.
 fn figures(ctx: &Ctx<'_, '_>, s: Scope) -> Figures {

@@ -440,3 +440,128 @@ pub fn targeted_metric(metric: &str) -> String {
         PerLedger::Indicator.id(metric)
     }
 }
+
+/// How one figure of a family's state merges with the same figure of another part's state
+/// (`docs/PARTIALS.md`): every family's figures are such a state, so that a scope's figures
+/// are the merge of its parts' figures.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Op {
+    /// Counts and sums.
+    Sum,
+    /// The largest (a lapse, an indicator's maximum); null is no value.
+    Max,
+    /// The smallest; null is no value.
+    Min,
+    /// Bits set in either (flags, sets of role kinds).
+    Or,
+}
+
+impl Op {
+    /// The figure of no item: 0 for sums and bits, null (NaN) for maxima and minima.
+    pub fn identity(self) -> f64 {
+        match self {
+            Op::Sum | Op::Or => 0.0,
+            Op::Max | Op::Min => f64::NAN,
+        }
+    }
+
+    /// `a` merged with `b`.
+    pub fn merge(self, a: f64, b: f64) -> f64 {
+        match self {
+            Op::Sum => a + b,
+            // f64::max and min pass over a NaN (no value).
+            Op::Max => a.max(b),
+            Op::Min => a.min(b),
+            Op::Or => ((a as u64) | (b as u64)) as f64,
+        }
+    }
+}
+
+/// Merges the fields `b` into `a`, field by field with `ops`.
+pub(crate) fn merge_fields(ops: &[(&str, Op)], a: &mut [f64], b: &[f64]) {
+    for ((x, y), (_, op)) in a.iter_mut().zip(b).zip(ops) {
+        *x = op.merge(*x, *y);
+    }
+}
+
+/// A family's figures as a mergeable state: named fields, each with how it merges. The
+/// engine evaluates a scope by working out the state and reading the values from it, and a
+/// partial result is the same state, merged across parts before the values are read.
+pub(crate) trait State: Default + Clone {
+    /// The fields in order, with how each merges.
+    const FIELDS: &'static [(&'static str, Op)];
+    /// The fields' values (null as NaN), in the order of [`State::FIELDS`].
+    fn write(&self, out: &mut Vec<f64>);
+    /// The state of these fields.
+    fn read(fields: &[f64]) -> Self;
+}
+
+/// A figure as a number of a state's field.
+pub(crate) trait Num: Sized {
+    fn to_f64(&self) -> f64;
+    fn from_f64(x: f64) -> Self;
+}
+
+impl Num for usize {
+    fn to_f64(&self) -> f64 {
+        *self as f64
+    }
+    fn from_f64(x: f64) -> Self {
+        if x.is_finite() && x > 0.0 {
+            x as usize
+        } else {
+            0
+        }
+    }
+}
+
+impl Num for u64 {
+    fn to_f64(&self) -> f64 {
+        *self as f64
+    }
+    fn from_f64(x: f64) -> Self {
+        if x.is_finite() && x > 0.0 {
+            x as u64
+        } else {
+            0
+        }
+    }
+}
+
+impl Num for f64 {
+    fn to_f64(&self) -> f64 {
+        *self
+    }
+    fn from_f64(x: f64) -> Self {
+        x
+    }
+}
+
+impl<T: Num> Num for Option<T> {
+    fn to_f64(&self) -> f64 {
+        self.as_ref().map_or(f64::NAN, Num::to_f64)
+    }
+    fn from_f64(x: f64) -> Self {
+        (!x.is_nan()).then(|| T::from_f64(x))
+    }
+}
+
+/// Implements [`State`] for a figures struct: `state!(Figures { total: Sum, lapse: Max })`.
+macro_rules! state {
+    ($ty:ident { $($field:ident: $op:ident),* $(,)? }) => {
+        impl $crate::metrics::value::State for $ty {
+            const FIELDS: &'static [(&'static str, $crate::metrics::value::Op)] =
+                &[$((stringify!($field), $crate::metrics::value::Op::$op)),*];
+            fn write(&self, out: &mut Vec<f64>) {
+                $(out.push($crate::metrics::value::Num::to_f64(&self.$field));)*
+            }
+            fn read(fields: &[f64]) -> Self {
+                let mut it = fields.iter().copied();
+                $ty {
+                    $($field: $crate::metrics::value::Num::from_f64(it.next().unwrap_or(f64::NAN)),)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use state;
