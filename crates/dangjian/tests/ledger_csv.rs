@@ -110,3 +110,32 @@ fn unknown_csv_file_and_ragged_rows_are_reported() {
     let kinds: Vec<_> = p.errors().map(|e| e.kind).collect();
     assert_eq!(kinds, vec![ProblemKind::Format, ProblemKind::Format], "{p}");
 }
+
+#[test]
+fn progress_reports_grow_even_when_threads_report_at_once() {
+    // Files are read on several threads; a callback slower for smaller counts lets a later
+    // report overtake an earlier one unless reports are ordered. A progress bar must never
+    // go backwards, and its last reading report is every byte of the folder.
+    use std::sync::Mutex;
+    let dir = std::env::temp_dir().join(format!("dangjian-test-{}-progress", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    ledger::save(&dangjian::example(), &dir).unwrap();
+    let total: u64 = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().metadata().unwrap().len())
+        .sum();
+    let seen = Mutex::new(Vec::new());
+    ledger::load_with_progress(&dir, &Default::default(), &|stage, done, all| {
+        if stage == "reading" {
+            let micros = (all - done) * 20_000 / all.max(1);
+            std::thread::sleep(std::time::Duration::from_micros(micros));
+            seen.lock().unwrap().push((done, all));
+        }
+    })
+    .unwrap();
+    let seen = seen.into_inner().unwrap();
+    assert!(seen.len() > 1, "{seen:?}");
+    assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "{seen:?}");
+    assert_eq!(seen.last(), Some(&(total, total)));
+    std::fs::remove_dir_all(&dir).ok();
+}

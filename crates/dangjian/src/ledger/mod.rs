@@ -319,15 +319,18 @@ pub fn load_with_progress(
 /// Bytes read so far of all there are, told to a progress callback.
 pub(crate) struct Progress<'a> {
     report: &'a (dyn Fn(&str, u64, u64) + Sync),
-    done: std::sync::atomic::AtomicU64,
+    /// Held while reporting: threads that add at once report in the order they added, so
+    /// the callback sees `done` grow and its last report is the total.
+    done: std::sync::Mutex<u64>,
     total: u64,
 }
 
 impl Progress<'_> {
     pub(crate) fn add(&self, bytes: u64) {
-        use std::sync::atomic::Ordering;
-        let done = self.done.fetch_add(bytes, Ordering::Relaxed) + bytes;
-        (self.report)("reading", done.min(self.total), self.total);
+        // A panic in another report leaves the count right: keep counting.
+        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
+        *done += bytes;
+        (self.report)("reading", (*done).min(self.total), self.total);
     }
 }
 
