@@ -112,8 +112,11 @@ def report(
         "shared": shared,
         "whole_root": m["root"],
     }
+    # Sent once to every worker rather than in every task: the shared ids may be many (a
+    # copy per task would fill the scheduler and the client with copies of it).
+    (query_on_workers,) = client.scatter([query], broadcast=True, hash=False)
     level = [
-        client.submit(_partial, path, part, query, key=f"dangjian-partial-{i}-{_label(part)}-{token}")
+        client.submit(_partial, path, part, query_on_workers, key=f"dangjian-partial-{i}-{_label(part)}-{token}")
         for i, part in enumerate(ledgers)
     ]
     # The tree: neighbours in the manifest's order merge first (merging is associative and
@@ -126,7 +129,7 @@ def report(
             for i in range(0, len(level), split_every)
         ]
     partials: List[bytes] = client.gather(level)
-    del level
+    del level, query_on_workers
     return dj.merge(partials, finish=True)
 
 
