@@ -1,172 +1,297 @@
 """A partitioned ledger on Dask against one process on the whole (issue 19).
 
+The generated ledger of `--districts` districts (default 100; `dangjian generate` under
+`target/bench-ledgers/` when missing) is split into its districts (`dangjian split --by
+district`, kept beside it as `districts-N-parts`), then these run round-robin, `--repeat`
+times each, with the same query (`--as-of`, `--by`, default `district`):
+
+- one process on the whole: `dj.load(whole).metrics(...)` in a fresh Python process, timed
+  inside it (load, validate, index, evaluate; not the interpreter's start);
+- `dangjian.dask.report(manifest, client, ...)` on a `LocalCluster` of 1 and of 2 worker
+  processes (`--workers 1,2`), one thread each, on 127.0.0.1, started once per size and
+  warmed (the workers import dangjian before the first timed run, as long-lived workers
+  would have); the parts are loaded and evaluated in the workers.
+
+It prints a markdown table: the median wall time and its ratio to the one process, and the
+peak memory: of the one process (its max RSS), of each worker (its high-water mark,
+VmHWM, reset before every run; the largest over workers and runs) and of this process while
+`report` runs (the client: the last merges and the finish); then the sizes of the
+partial results (each part's Arrow IPC bytes, the top's, all of them merged into one)
+beside the size of the parts' CSV folders. Every run's rows must equal the one process's
+(numbers to 1e-12; exit 1 otherwise).
+
+Build the module in release first (benches/README.md) and pass it with --pythonpath; the
+workers get it through PYTHONPATH:
+
     python benches/python/dask_parts.py --districts 100 --repeat 3 --pythonpath target/pyrel
-
-Generates ``target/bench-ledgers/districts-N`` when missing (``dangjian generate``), splits it
-into its districts (``dangjian split --by district``, kept beside it), then times, each
-``--repeat`` times:
-
-- ``one process``: ``dj.load(whole).metrics(as_of=..., by="district")`` in a fresh process
-  (load, validate, index, evaluate), with its peak memory;
-- ``dask, W workers`` for W in ``--workers`` (default 1,2): ``dangjian.dask.report`` on a
-  ``LocalCluster`` of W worker processes (one thread each, 127.0.0.1), started before the
-  timing; the peak memory of each worker process (sampled every 50 ms) and the bytes of the
-  partial results.
-
-The rows are checked equal (1e-12 relative) each time. Prints a Markdown table.
+    python benches/python/dask_parts.py --districts 5 --repeat 1    # quick
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
+import statistics
 import subprocess
 import sys
-import threading
 import time
+from pathlib import Path
+from typing import Any, Dict, List
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-AS_OF = "2019-07-31"
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent.parent
+sys.path.insert(0, str(HERE))
+from end_to_end import dangjian_exe, ensure_ledger, fmt_mib, git_head, machine  # noqa: E402
 
-ONE_PROCESS = """
-import resource, sys, time, json
-sys.path.insert(0, {pythonpath!r}) if {pythonpath!r} else None
+WHOLE_CHILD = """
+import json, resource, sys, time
 import dangjian as dj
+path, as_of, by = sys.argv[1], sys.argv[2], sys.argv[3] or None
 t = time.perf_counter()
-rows = dj.load({whole!r}).metrics(as_of={as_of!r}, by="district").to_pylist()
-secs = time.perf_counter() - t
-peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
-print(json.dumps({{"secs": secs, "peak": peak, "rows": rows}}, default=str))
+rows = dj.load(path).metrics(as_of=as_of, by=by).to_pylist()
+seconds = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+json.dump({"seconds": seconds, "rss_mib": peak, "rows": rows}, sys.stdout, default=str)
 """
 
 
-def rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+def folder_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
 
 
-def same(a, b) -> bool:
+def ensure_parts(exe: Path, whole: Path) -> Path:
+    """The whole split into its districts (`dangjian split`), kept beside it; the manifest."""
+    out = whole.with_name(whole.name + "-parts")
+    if (out / "parts.toml").exists():
+        return out / "parts.toml"
+    t = time.perf_counter()
+    cmd = [str(exe), "split", "--data", str(whole), "--by", "district", "--to", str(out), "--force"]
+    print("splitting:", " ".join(cmd), file=sys.stderr)
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    print(f"  in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+    return out / "parts.toml"
+
+
+def same(a: List[Dict[str, Any]], b: List[Dict[str, Any]]) -> bool:
+    """Row for row; numbers to 1e-12 (sums of fractions added in another order differ in the
+    last bits, docs/PARTIALS.md)."""
     if len(a) != len(b):
         return False
     for x, y in zip(a, b):
-        if (x["metric"], x["scope"]) != (y["metric"], y["scope"]):
+        if list(x) != list(y):
             return False
-        for k in ("value", "numerator", "denominator"):
-            p, q = x[k], y[k]
-            if (p is None) != (q is None):
-                return False
-            if p is not None and not math.isclose(p, q, rel_tol=1e-12, abs_tol=1e-12):
+        for k, p in x.items():
+            q = y[k]
+            if isinstance(p, float) and isinstance(q, float):
+                if not math.isclose(p, q, rel_tol=1e-12, abs_tol=1e-12):
+                    return False
+            elif p != q:
                 return False
     return True
 
 
+# -- in the workers -------------------------------------------------------------------
+
+
+def _reset_peak() -> int:
+    """Resets this process's peak RSS (VmHWM) to its current RSS (Linux: clear_refs 5)."""
+    with open(f"/proc/{os.getpid()}/clear_refs", "w") as f:
+        f.write("5")
+    return os.getpid()
+
+
+def _peak_mib() -> float:
+    """This process's peak RSS since the last reset, MiB."""
+    with open(f"/proc/{os.getpid()}/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def _warm() -> str:
+    import dangjian
+
+    return dangjian.__version__
+
+
+# -------------------------------------------------------------------------------------
+
+
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--districts", type=int, default=100)
-    ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--workers", default="1,2")
-    ap.add_argument("--pythonpath", default="", help="a release build of the module (see benches/README.md)")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each (default 3); the median is reported")
+    ap.add_argument("--as-of", default="2019-07-31")
+    ap.add_argument("--by", default="district", help="a breakdown (default district; empty: the root rows only)")
+    ap.add_argument("--workers", default="1,2", help="LocalCluster sizes, comma separated (default 1,2)")
+    ap.add_argument("--split-every", type=int, default=8, help="partial results merged at a time (default 8)")
+    ap.add_argument(
+        "--ledgers", type=Path, default=REPO / "target" / "bench-ledgers", help="where generated ledgers are kept"
+    )
+    ap.add_argument("--dangjian", help="the dangjian executable (default target/release/dangjian, built if missing)")
+    ap.add_argument("--pythonpath", help="put this first on the path of this process, the child and the workers")
+    ap.add_argument("--json", type=Path, help="also write every measurement here")
     args = ap.parse_args()
     if args.pythonpath:
-        sys.path.insert(0, os.path.abspath(args.pythonpath))
+        first = str(Path(args.pythonpath).resolve())
+        sys.path.insert(0, first)
+        # The child and the workers (started below) inherit the environment.
+        rest = os.environ.get("PYTHONPATH")
+        os.environ["PYTHONPATH"] = first + (os.pathsep + rest if rest else "")
     import dangjian as dj
     import dangjian.dask as djd
-    from distributed import Client, LocalCluster
+    import distributed
 
-    dangjian_cli = os.path.join(ROOT, "target", "release", "dangjian")
-    bench = os.path.join(ROOT, "target", "bench-ledgers")
-    whole = os.path.join(bench, f"districts-{args.districts}")
-    parts = whole + "-parts"
-    if not os.path.isdir(whole):
-        subprocess.run([dangjian_cli, "generate", "--districts", str(args.districts), "--to", whole], check=True)
-    if not os.path.isfile(os.path.join(parts, "parts.toml")):
-        subprocess.run(
-            [dangjian_cli, "split", "--data", whole, "--by", "district", "--to", parts, "--force"],
-            check=True,
-            stdout=subprocess.DEVNULL,
-        )
-    manifest = os.path.join(parts, "parts.toml")
-    print(f"# {whole}: {args.districts} districts, split into {parts}", flush=True)
+    by = args.by or None
+    sizes = [int(x) for x in args.workers.split(",") if x.strip()]
+    exe = dangjian_exe(args.dangjian)
+    whole = ensure_ledger(exe, args.ledgers, args.districts, args.seed)
+    manifest = ensure_parts(exe, whole)
+    m = dj.read_manifest(manifest)
+    so = Path(dj._dangjian.__file__).stat().st_size
+    debug = " (a DEBUG build? build it in release)" if so > 80 * 2**20 else ""
+    print(f"{len(m['parts'])} parts and the top; module {so / 2**20:.0f} MiB{debug}", file=sys.stderr)
 
-    code = ONE_PROCESS.format(
-        pythonpath=os.path.abspath(args.pythonpath) if args.pythonpath else "", whole=whole, as_of=AS_OF
-    )
-    results = []
-    reference = None
-    one = []
-    for _ in range(args.repeat):
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-        import json
-
-        r = json.loads(out)
-        reference = reference or r["rows"]
-        one.append((r["secs"], r["peak"]))
-    best = min(one)
-    results.append(("one process on the whole", best[0], best[1], "", ""))
-
-    env_path = os.path.abspath(args.pythonpath) if args.pythonpath else ""
-    if env_path:
-        os.environ["PYTHONPATH"] = env_path + os.pathsep + os.environ.get("PYTHONPATH", "")
-    for w in [int(x) for x in args.workers.split(",")]:
-        with (
-            LocalCluster(
-                n_workers=w, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-            ) as cluster,
-            Client(cluster) as client,
-        ):
-            pids = list(client.run(os.getpid).values())
-            times, peaks = [], []
-            sizes = []
-            for _ in range(args.repeat):
-                peak = {p: 0 for p in pids}
-                stop = threading.Event()
-
-                def sample(peak=peak, stop=stop):
-                    while not stop.is_set():
-                        for p in peak:
-                            peak[p] = max(peak[p], rss(p))
-                        time.sleep(0.05)
-
-                th = threading.Thread(target=sample)
-                th.start()
-                t = time.perf_counter()
-                rows = djd.report(manifest, client, as_of=AS_OF, by="district").to_pylist()
-                times.append(time.perf_counter() - t)
-                stop.set()
-                th.join()
-                peaks.append(max(peak.values()))
-                if not same(rows, reference):
-                    print("MISMATCH: dask rows differ from one process", file=sys.stderr)
-                    return 1
-            # The partial results' sizes (one part at a time, in this process).
-            m = dj.read_manifest(manifest)
-            for part in [None] + [p["root"] for p in m["parts"]][:5]:
-                b = dj.load_part(manifest, part).partial(
-                    as_of=AS_OF, by="district", shared=m["shared"], whole_root=m["root"], ipc=True
-                )
-                sizes.append(len(b))
-            results.append(
-                (
-                    f"dangjian.dask, {w} worker{'s' if w > 1 else ''}",
-                    min(times),
-                    min(peaks),
-                    f"{min(sizes[1:]) / 1024:.1f}-{max(sizes[1:]) / 1024:.1f} KB a district, {sizes[0] / 1024:.1f} KB the top",
-                    "",
-                )
+    runs: Dict[str, List[Dict[str, Any]]] = {"whole": [], **{f"dask{n}": [] for n in sizes}}
+    clusters: Dict[int, Any] = {}
+    clients: Dict[int, Any] = {}
+    bad = 0
+    try:
+        for n in sizes:
+            clusters[n] = distributed.LocalCluster(
+                n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0"
             )
-    base = results[0][1]
-    print("| run | best of {} s | vs one process | peak memory (per worker) | partial results |".format(args.repeat))
-    print("|---|---:|---:|---:|---|")
-    for name, secs, peak, size, _ in results:
-        print(f"| {name} | {secs:.2f} | {secs / base:.2f}x | {peak / 2**20:.0f} MiB | {size} |")
+            clients[n] = distributed.Client(clusters[n], set_as_default=False)
+            clients[n].run(_warm)
+        want: List[Dict[str, Any]] = []
+        client_mib = 0.0
+        for r in range(args.repeat):
+            out = subprocess.run(
+                [sys.executable, "-c", WHOLE_CHILD, str(whole), args.as_of, args.by],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            one = json.loads(out.stdout)
+            want = one.pop("rows")
+            runs["whole"].append(one)
+            print(
+                f"  run {r + 1}/{args.repeat} one process {one['seconds']:7.2f} s {one['rss_mib']:7.0f} MiB",
+                file=sys.stderr,
+            )
+            for n in sizes:
+                c = clients[n]
+                c.run(_reset_peak)
+                _reset_peak()
+                t = time.perf_counter()
+                table = djd.report(manifest, c, as_of=args.as_of, by=by, split_every=args.split_every)
+                seconds = time.perf_counter() - t
+                peaks = list(c.run(_peak_mib).values())
+                client_peak = _peak_mib()
+                client_mib = max(client_mib, client_peak)
+                if not same(json.loads(json.dumps(table.to_pylist(), default=str)), want):
+                    bad += 1
+                    print(f"  DISAGREE: the rows of {n} workers differ from the one process's", file=sys.stderr)
+                runs[f"dask{n}"].append({"seconds": seconds, "rss_mib": max(peaks), "workers_mib": peaks})
+                print(
+                    f"  run {r + 1}/{args.repeat} {n} worker(s)  {seconds:7.2f} s {max(peaks):7.0f} MiB (largest worker)"
+                    f" {client_peak:7.0f} MiB (client)",
+                    file=sys.stderr,
+                )
+        # What travels: each ledger's partial result, and all of them merged into one.
+        c = clients[sizes[-1]]
+        query = {
+            "as_of": args.as_of,
+            "from_": None,
+            "scope": None,
+            "by": by,
+            "metrics": None,
+            "at_risk_tolerance": None,
+            "young_age": None,
+            "shared": m["shared"],
+            "whole_root": m["root"],
+        }
+        path = os.path.abspath(manifest)
+        ledgers = djd._ledgers(m)
+        partials = c.gather([c.submit(djd._partial, path, p, query, key=f"size-{i}") for i, p in enumerate(ledgers)])
+        part_sizes = [len(b) for b in partials]
+        merged = len(dj.merge(partials, finish=False, ipc=True))
+        del partials
+    finally:
+        for n in clients:
+            clients[n].close()
+        for n in clusters:
+            clusters[n].close()
+
+    shared = m["shared"] or {"people": [], "orgs": []}
+    info = {
+        "top": part_sizes[0],
+        "parts": part_sizes[1:],
+        "merged": merged,
+        "shared_people": len(shared["people"]),
+        "shared_orgs": len(shared["orgs"]),
+        "part_bytes": [folder_bytes(Path(p["path"])) for p in m["parts"]],
+        "whole_bytes": folder_bytes(whole),
+    }
+    report(runs, sizes, info, args, len(want), client_mib)
+    if args.json:
+        args.json.write_text(
+            json.dumps({"machine": machine(), "git": git_head(), "runs": runs, "sizes": info}, indent=1)
+        )
+    if bad:
+        print(f"\n{bad} disagreements", file=sys.stderr)
+        return 1
     return 0
+
+
+def report(runs, sizes, info, args, rows: int, client_mib: float) -> None:
+    def med(key):
+        return statistics.median(r["seconds"] for r in runs[key])
+
+    base = med("whole")
+    print(f"\nmachine: {machine()}")
+    print(f"load average at the end: {os.getloadavg()[0]:.2f}; dangjian at {git_head()}")
+    print(
+        f"{args.districts} districts split into {len(info['parts'])} parts and the top; --as-of {args.as_of}"
+        f"{', by ' + args.by if args.by else ', root rows'} ({rows} rows); median of {args.repeat} runs, round-robin;"
+        f" split_every {args.split_every}\n"
+    )
+    print("| run | wall time | ratio | peak memory |")
+    print("|---|---:|---:|---:|")
+    peak = fmt_mib(max(r["rss_mib"] for r in runs["whole"]))
+    print(f"| one process, `dj.load(whole).metrics()` (load included) | {base:.2f} s | 1.00x | {peak} |")
+    for n in sizes:
+        s = med(f"dask{n}")
+        peak = max(r["rss_mib"] for r in runs[f"dask{n}"])
+        print(
+            f"| `dangjian.dask.report`, LocalCluster of {n} worker{'s' if n > 1 else ''} | {s:.2f} s | {s / base:.2f}x | {fmt_mib(peak)} per worker |"
+        )
+    print(
+        f"\nthe client (this process) during `report`, the last merge and finish included: peak {fmt_mib(client_mib)}"
+    )
+    parts = info["parts"]
+    print(
+        f"\npartial results (Arrow IPC): per part {fmt_bytes(min(parts))} to {fmt_bytes(max(parts))} "
+        f"(median {fmt_bytes(statistics.median(parts))}), the top {fmt_bytes(info['top'])}, "
+        f"all {fmt_bytes(sum(parts) + info['top'])}; merged into one: {fmt_bytes(info['merged'])}; "
+        f"{info['shared_people']} shared people, {info['shared_orgs']} shared orgs"
+    )
+    pb = info["part_bytes"]
+    print(
+        f"the parts themselves: {fmt_bytes(min(pb))} to {fmt_bytes(max(pb))} each (median {fmt_bytes(statistics.median(pb))}); "
+        f"the whole {fmt_bytes(info['whole_bytes'])}"
+    )
+
+
+def fmt_bytes(n: float) -> str:
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n:.0f} B"
 
 
 if __name__ == "__main__":
