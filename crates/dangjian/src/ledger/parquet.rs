@@ -1,0 +1,809 @@
+//! The Parquet form: a folder of `<table>.parquet` files, one per table, each column typed
+//! as the table declaration says (`docs/LEDGER.md`, "The Parquet form").
+//!
+//! Reading goes through the one row decoder of every form, with the cells typed: a row of a
+//! record batch ([`ArrowRow`]) gives a date, a number or a list as it is ([`Typed`]) and
+//! text as borrowed `&str`, so nothing is written out as text and parsed again. Each
+//! column's Arrow type is checked against its declared type once per file, before any
+//! row: a column of a type its values cannot take refuses the table. Row groups of every
+//! file are decoded in parallel, each into a part of its table, moved into the table in
+//! order, as the CSV folder's blocks are. A row is located by its index from 0 in its file
+//! (`activities.parquet[row 17].date`, position 18: position 0 is the file itself).
+//!
+//! Writing builds each table's record batches from its typed cells ([`typed_chunk`]), a
+//! row group at a time, Snappy-compressed.
+
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Int64Type;
+use arrow_array::{
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
+    StringArray,
+};
+use arrow_schema::{DataType, Field, Schema, TimeUnit};
+use chrono::NaiveDate;
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
+use parquet::arrow::ArrowWriter;
+use parquet::basic::Compression;
+use parquet::file::properties::WriterProperties;
+use rayon::prelude::*;
+
+use super::decode::{Decoded, Interner, List, Part, Row, TableDecoder, Typed};
+use super::problem::{Location, Problem, ProblemKind};
+use super::raw::Origin;
+use super::tables::{extra_names, patch_ids, typed_chunk};
+use super::{temp_beside, LedgerError, Progress};
+use crate::model::{ColumnType, Ledger, Sym, Table};
+use crate::rows::Cell;
+
+/// Rows in a row group as written: enough for Snappy and the dictionaries to pay, small
+/// enough that a large table (3.5 million activities) is many groups to decode in parallel.
+const ROW_GROUP: usize = 128 * 1024;
+
+/// Rows per record batch as read.
+const BATCH: usize = 32 * 1024;
+
+/// The file name of a table.
+fn file_name(table: Table) -> String {
+    format!("{}.parquet", table.name())
+}
+
+/// Whether `path` is a folder of Parquet tables: it holds a `<table>.parquet` file.
+pub(crate) fn is_parquet_folder(path: &Path) -> bool {
+    path.is_dir()
+        && Table::ALL
+            .iter()
+            .any(|t| path.join(file_name(*t)).is_file())
+}
+
+/// What a column is read as, from its declaration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Want {
+    /// A declared column of this type.
+    Declared(ColumnType),
+    /// An `x_` column (kept as text) or a column the decoder refuses by name (only its
+    /// text, if it has one, is read: a refused table's ids are remembered).
+    Text,
+    /// A column of a type its values cannot take: not read (its table is refused).
+    Skip,
+}
+
+/// The Arrow types a column declared `ty` may have, as said in messages.
+fn accepted(ty: ColumnType) -> &'static str {
+    match ty {
+        ColumnType::Text => "text (utf8, large_utf8, utf8_view or a dictionary of them), or whole numbers (written as their digits)",
+        ColumnType::Date => "date32 (or date64, a timestamp without time zone at midnight, or ISO text YYYY-MM-DD)",
+        ColumnType::Float => "float64 (or float32, a decimal, whole numbers, or text)",
+        ColumnType::Int => "int64 (or another integer type, whole floats, or text)",
+        ColumnType::Bool => "bool (or whole numbers 0 and 1, or text)",
+        ColumnType::TextList => "list<utf8> (or a large list, a list of large_utf8, or `;`-separated text)",
+    }
+}
+
+fn is_text(dt: &DataType) -> bool {
+    match dt {
+        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
+        DataType::Dictionary(_, v) => is_text(v),
+        _ => false,
+    }
+}
+
+fn is_int(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Int8
+            | DataType::Int16
+            | DataType::Int32
+            | DataType::Int64
+            | DataType::UInt8
+            | DataType::UInt16
+            | DataType::UInt32
+            | DataType::UInt64
+    )
+}
+
+fn is_float(dt: &DataType) -> bool {
+    matches!(
+        dt,
+        DataType::Float16
+            | DataType::Float32
+            | DataType::Float64
+            | DataType::Decimal32(_, _)
+            | DataType::Decimal64(_, _)
+            | DataType::Decimal128(_, _)
+            | DataType::Decimal256(_, _)
+    )
+}
+
+/// Whether a column wanted as `want` may have the Arrow type `dt`.
+fn accepts(want: Want, dt: &DataType) -> bool {
+    if matches!(dt, DataType::Null) || is_text(dt) {
+        return true;
+    }
+    match want {
+        Want::Skip => true,
+        Want::Text => {
+            is_int(dt)
+                || is_float(dt)
+                || matches!(dt, DataType::Boolean | DataType::Date32 | DataType::Date64)
+        }
+        Want::Declared(ty) => match ty {
+            ColumnType::Text => is_int(dt),
+            ColumnType::Date => matches!(
+                dt,
+                DataType::Date32 | DataType::Date64 | DataType::Timestamp(_, None)
+            ),
+            ColumnType::Float | ColumnType::Int => is_int(dt) || is_float(dt),
+            ColumnType::Bool => matches!(dt, DataType::Boolean) || is_int(dt),
+            ColumnType::TextList => match dt {
+                DataType::List(f) | DataType::LargeList(f) => {
+                    is_text(f.data_type()) || matches!(f.data_type(), DataType::Null)
+                }
+                _ => false,
+            },
+        },
+    }
+}
+
+/// The Arrow type's name as pyarrow writes it (`int64`, `date32`, `list<utf8>`...).
+fn type_name(dt: &DataType) -> String {
+    match dt {
+        DataType::Boolean => "bool".into(),
+        DataType::Int8 => "int8".into(),
+        DataType::Int16 => "int16".into(),
+        DataType::Int32 => "int32".into(),
+        DataType::Int64 => "int64".into(),
+        DataType::UInt8 => "uint8".into(),
+        DataType::UInt16 => "uint16".into(),
+        DataType::UInt32 => "uint32".into(),
+        DataType::UInt64 => "uint64".into(),
+        DataType::Float16 => "float16".into(),
+        DataType::Float32 => "float32".into(),
+        DataType::Float64 => "float64".into(),
+        DataType::Utf8 => "utf8".into(),
+        DataType::LargeUtf8 => "large_utf8".into(),
+        DataType::Date32 => "date32".into(),
+        DataType::Date64 => "date64".into(),
+        DataType::Timestamp(unit, tz) => {
+            let unit = match unit {
+                TimeUnit::Second => "s",
+                TimeUnit::Millisecond => "ms",
+                TimeUnit::Microsecond => "us",
+                TimeUnit::Nanosecond => "ns",
+            };
+            match tz {
+                Some(tz) => format!("timestamp[{unit}, tz={tz}]"),
+                None => format!("timestamp[{unit}]"),
+            }
+        }
+        DataType::List(f) => format!("list<{}>", type_name(f.data_type())),
+        DataType::LargeList(f) => format!("large_list<{}>", type_name(f.data_type())),
+        other => other.to_string().to_lowercase(),
+    }
+}
+
+/// A column of a record batch in the shape the row reader takes.
+enum ColData {
+    /// All null (an Arrow `null` column, or one of a refused table that is not read).
+    Null,
+    Text(StringArray),
+    Date(Date32Array),
+    /// Timestamps as their raw numbers, `per_day` of them a day.
+    Stamp(Int64Array, i64),
+    Int(Int64Array),
+    Float(Float64Array),
+    Bool(BooleanArray),
+    List(ListArray, StringArray),
+}
+
+fn cast(a: &ArrayRef, to: &DataType) -> Result<ArrayRef, String> {
+    arrow_cast::cast(a, to).map_err(|e| e.to_string())
+}
+
+/// A column as the row reader takes it: texts as utf8 (integers in a text column as their
+/// digits), dates as date32, numbers as float64 or int64, lists as lists of utf8. The
+/// types were checked ([`accepts`]) before.
+fn shape(want: Want, a: &ArrayRef) -> Result<ColData, String> {
+    let dt = a.data_type();
+    if matches!(dt, DataType::Null) || want == Want::Skip {
+        return Ok(ColData::Null);
+    }
+    let text = |a: &ArrayRef| -> Result<ColData, String> {
+        match a.data_type() {
+            DataType::Utf8 => Ok(ColData::Text(a.as_string::<i32>().clone())),
+            _ => Ok(ColData::Text(
+                cast(a, &DataType::Utf8)?.as_string::<i32>().clone(),
+            )),
+        }
+    };
+    if is_text(dt) {
+        return text(a);
+    }
+    let int = |a: &ArrayRef| -> Result<ColData, String> {
+        match a.data_type() {
+            // Beyond int64: as a float, so that a count too large is said to be.
+            DataType::UInt64 => Ok(ColData::Float(
+                cast(a, &DataType::Float64)?.as_primitive().clone(),
+            )),
+            DataType::Int64 => Ok(ColData::Int(a.as_primitive::<Int64Type>().clone())),
+            _ => Ok(ColData::Int(
+                cast(a, &DataType::Int64)?.as_primitive().clone(),
+            )),
+        }
+    };
+    let float = |a: &ArrayRef| -> Result<ColData, String> {
+        match a.data_type() {
+            DataType::Float64 => Ok(ColData::Float(a.as_primitive().clone())),
+            _ => Ok(ColData::Float(
+                cast(a, &DataType::Float64)?.as_primitive().clone(),
+            )),
+        }
+    };
+    match want {
+        Want::Text => match dt {
+            // Refused tables read their ids only; an id column of another type is not read.
+            DataType::List(_) | DataType::LargeList(_) | DataType::Struct(_) => Ok(ColData::Null),
+            _ if is_int(dt)
+                || is_float(dt)
+                || matches!(dt, DataType::Boolean | DataType::Date32 | DataType::Date64) =>
+            {
+                text(&cast(a, &DataType::Utf8)?)
+            }
+            _ => Ok(ColData::Null),
+        },
+        Want::Declared(ColumnType::Text) => text(a),
+        Want::Declared(ColumnType::Date) => match dt {
+            DataType::Date32 => Ok(ColData::Date(a.as_primitive().clone())),
+            DataType::Date64 => Ok(ColData::Date(
+                cast(a, &DataType::Date32)?.as_primitive().clone(),
+            )),
+            DataType::Timestamp(unit, None) => {
+                let per_day = match unit {
+                    TimeUnit::Second => 86_400,
+                    TimeUnit::Millisecond => 86_400_000,
+                    TimeUnit::Microsecond => 86_400_000_000,
+                    TimeUnit::Nanosecond => 86_400_000_000_000,
+                };
+                let raw = cast(a, &DataType::Int64)?;
+                Ok(ColData::Stamp(raw.as_primitive().clone(), per_day))
+            }
+            _ => Err(format!("cannot read {} as dates", type_name(dt))),
+        },
+        Want::Declared(ColumnType::Float) | Want::Declared(ColumnType::Int) if is_float(dt) => {
+            float(a)
+        }
+        Want::Declared(ColumnType::Float | ColumnType::Int | ColumnType::Bool) if is_int(dt) => {
+            int(a)
+        }
+        Want::Declared(ColumnType::Bool) if matches!(dt, DataType::Boolean) => {
+            Ok(ColData::Bool(a.as_boolean().clone()))
+        }
+        Want::Declared(ColumnType::TextList) => {
+            let list = match dt {
+                DataType::List(f) if f.data_type() == &DataType::Utf8 => a.clone(),
+                _ => {
+                    let item = Field::new("item", DataType::Utf8, true);
+                    cast(a, &DataType::List(Arc::new(item)))?
+                }
+            };
+            let list = list.as_list::<i32>().clone();
+            let values = list.values().as_string::<i32>().clone();
+            Ok(ColData::List(list, values))
+        }
+        _ => Err(format!("cannot read {}", type_name(dt))),
+    }
+}
+
+/// The days from 0001-01-01 (chrono's day 1) to 1970-01-01.
+const EPOCH_CE: i32 = 719_163;
+
+fn date_of(days: i32) -> Option<NaiveDate> {
+    NaiveDate::from_num_days_from_ce_opt(days.checked_add(EPOCH_CE)?)
+}
+
+/// One row of a record batch, its columns shaped for reading.
+struct ArrowRow<'a> {
+    cols: &'a [ColData],
+    i: usize,
+}
+
+impl Row for ArrowRow<'_> {
+    #[inline]
+    fn cell(&self, c: usize) -> Option<&str> {
+        match self.cols.get(c)? {
+            ColData::Text(a) => a.is_valid(self.i).then(|| a.value(self.i)),
+            _ => None,
+        }
+    }
+
+    #[inline]
+    fn typed(&self, c: usize) -> Typed<'_> {
+        let i = self.i;
+        let Some(col) = self.cols.get(c) else {
+            return Typed::Null;
+        };
+        match col {
+            ColData::Text(_) => Typed::Text,
+            ColData::Null => Typed::Null,
+            ColData::Date(a) if a.is_valid(i) => {
+                let days = a.value(i);
+                date_of(days).map_or(Typed::Int(days.into()), Typed::Date)
+            }
+            ColData::Stamp(a, per_day) if a.is_valid(i) => {
+                let v = a.value(i);
+                let (days, rest) = (v.div_euclid(*per_day), v.rem_euclid(*per_day));
+                let date = i32::try_from(days).ok().and_then(date_of);
+                match date {
+                    None => Typed::Int(v),
+                    Some(d) if rest == 0 => Typed::Date(d),
+                    Some(d) => {
+                        let nanos = (rest as i128 * 86_400_000_000_000 / *per_day as i128) as i64;
+                        let t = chrono::NaiveTime::MIN + chrono::TimeDelta::nanoseconds(nanos);
+                        Typed::DateTime(d.and_time(t))
+                    }
+                }
+            }
+            ColData::Int(a) if a.is_valid(i) => Typed::Int(a.value(i)),
+            ColData::Float(a) if a.is_valid(i) => Typed::Float(a.value(i)),
+            ColData::Bool(a) if a.is_valid(i) => Typed::Bool(a.value(i)),
+            ColData::List(l, values) if l.is_valid(i) => {
+                let o = l.value_offsets();
+                Typed::List(List {
+                    values,
+                    start: o[i] as usize,
+                    end: o[i + 1] as usize,
+                })
+            }
+            _ => Typed::Null,
+        }
+    }
+}
+
+/// One table's file as opened: its columns and what each is read as.
+struct FileRead {
+    table: Table,
+    path: PathBuf,
+    origin: Origin,
+    header: Vec<String>,
+    wants: Vec<Want>,
+    /// Columns of types their values cannot take.
+    refused: Vec<(usize, Problem)>,
+    meta: ArrowReaderMetadata,
+    /// The first row of each row group, and the rows of all.
+    starts: Vec<u64>,
+    rows: u64,
+    size: u64,
+}
+
+impl FileRead {
+    fn open(table: Table, path: &Path) -> Result<FileRead, Problem> {
+        let file_name = file_name(table);
+        let at_file = || Location::Parquet {
+            file: file_name.clone(),
+            row: None,
+            column: None,
+        };
+        let file = File::open(path).map_err(|e| {
+            Problem::new(ProblemKind::Format, at_file(), format!("cannot open: {e}"))
+        })?;
+        let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+        let meta = catch(|| ArrowReaderMetadata::load(&file, ArrowReaderOptions::new()))
+            .and_then(|r| r.map_err(|e| e.to_string()))
+            .map_err(|e| {
+                Problem::new(
+                    ProblemKind::Format,
+                    at_file(),
+                    format!("not a Parquet file dangjian can read: {e}"),
+                )
+            })?;
+        let schema = meta.schema().clone();
+        let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
+        let mut wants = Vec::with_capacity(header.len());
+        let mut refused = Vec::new();
+        for (c, f) in schema.fields().iter().enumerate() {
+            let want = table
+                .columns()
+                .iter()
+                .find(|d| d.name == f.name())
+                .map_or(Want::Text, |d| Want::Declared(d.ty));
+            wants.push(want);
+            if accepts(want, f.data_type()) {
+                continue;
+            }
+            let name = f.name();
+            wants[c] = Want::Skip;
+            let message = match want {
+                Want::Declared(ty) => format!(
+                    "column `{name}` is {}; `{name}` of {table} is {}",
+                    type_name(f.data_type()),
+                    accepted(ty)
+                ),
+                Want::Text | Want::Skip => format!(
+                    "column `{name}` is {}; an `x_` column holds text (or numbers, dates and booleans, read as text)",
+                    type_name(f.data_type())
+                ),
+            };
+            // Only an `x_` column or a declared one is refused for its type; an unknown
+            // one is refused for its name by the decoder.
+            let known = matches!(want, Want::Declared(_)) || name.starts_with("x_");
+            if known {
+                refused.push((
+                    c,
+                    Problem::new(
+                        ProblemKind::ColumnType,
+                        Location::Parquet {
+                            file: file_name.clone(),
+                            row: None,
+                            column: Some(name.clone()),
+                        },
+                        message,
+                    ),
+                ));
+            }
+        }
+        let mut starts = Vec::new();
+        let mut rows = 0u64;
+        for g in meta.metadata().row_groups() {
+            starts.push(rows);
+            rows += u64::try_from(g.num_rows()).unwrap_or(0);
+        }
+        Ok(FileRead {
+            table,
+            path: path.to_path_buf(),
+            origin: Origin::Parquet { file: file_name },
+            header,
+            wants,
+            refused,
+            meta,
+            starts,
+            rows,
+            size,
+        })
+    }
+
+    fn decoder(&self) -> TableDecoder<'_> {
+        let mut dec = TableDecoder::new(self.table, &self.origin, &self.header, 0);
+        for (c, p) in &self.refused {
+            dec.refuse(*c, p.clone());
+        }
+        dec
+    }
+
+    /// Decodes row group `g` into a part; an error names what failed.
+    fn decode_group(&self, g: usize, ids: &Ids) -> Result<Part, String> {
+        let dec = self.decoder();
+        let file = File::open(&self.path).map_err(|e| e.to_string())?;
+        let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
+            .with_row_groups(vec![g])
+            .with_batch_size(BATCH)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let mut part = dec.part();
+        let group_rows = self.meta.metadata().row_group(g).num_rows();
+        part.reserve(self.table, usize::try_from(group_rows).unwrap_or(0));
+        let mut ids = ids.get_or_default().borrow_mut();
+        // Ids in no order are looked up together at the end of the group.
+        ids.defer(true);
+        let mut pos = self.starts[g] + 1;
+        let mut failed = None;
+        for batch in reader {
+            let batch = match batch {
+                Ok(b) => b,
+                Err(e) => {
+                    failed = Some(e.to_string());
+                    break;
+                }
+            };
+            let cols: Result<Vec<ColData>, String> = batch
+                .columns()
+                .iter()
+                .zip(&self.wants)
+                .map(|(a, w)| shape(*w, a))
+                .collect();
+            let cols = match cols {
+                Ok(c) => c,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            };
+            for i in 0..batch.num_rows() {
+                dec.row(pos, &ArrowRow { cols: &cols, i }, &mut part, &mut ids);
+                pos += 1;
+            }
+        }
+        ids.defer(false);
+        let syms = ids.resolve();
+        if !syms.is_empty() {
+            let to = |s: Sym| s.pending_index().map_or(s, |k| syms[k]);
+            patch_ids(&mut part.ledger, self.table, 0, &to);
+            for p in &mut part.pending {
+                p.id = to(p.id);
+            }
+        }
+        match failed {
+            Some(e) => Err(e),
+            None => Ok(part),
+        }
+    }
+}
+
+/// Runs `f`, turning a panic of the Parquet reader (a malformed file it did not expect)
+/// into an error, so that no panic reaches the user.
+fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)).map_err(|p| {
+        p.downcast_ref::<String>()
+            .cloned()
+            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "the Parquet reader failed".into())
+    })
+}
+
+/// The id caches of one load, one per worker thread.
+type Ids = thread_local::ThreadLocal<std::cell::RefCell<Interner>>;
+
+/// Reads every `<table>.parquet` of a folder (missing tables are empty), the row groups
+/// of all tables in parallel.
+pub(crate) fn read_folder(
+    dir: &Path,
+    report: &(dyn Fn(&str, u64, u64) + Sync),
+) -> Result<Decoded, LedgerError> {
+    let mut found: Vec<(Table, PathBuf)> = Vec::new();
+    let mut read_problems = Vec::new();
+    let mut strangers = Vec::new();
+    let entries = std::fs::read_dir(dir).map_err(|e| LedgerError::io(dir, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| LedgerError::io(dir, e))?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if let Some(stem) = name.strip_suffix(".parquet") {
+            match Table::from_name(stem) {
+                Some(t) => found.push((t, entry.path())),
+                None => strangers.push((name, "is not a ledger table")),
+            }
+        } else if name
+            .strip_suffix(".csv")
+            .is_some_and(|s| Table::from_name(s).is_some())
+        {
+            strangers.push((
+                name,
+                "is a CSV table in a folder of Parquet tables, which would be left unread; \
+                 keep one form in a folder",
+            ));
+        }
+    }
+    strangers.sort();
+    for (name, why) in strangers {
+        read_problems.push(Problem::new(
+            ProblemKind::Format,
+            Location::File { path: name.clone() },
+            format!(
+                "`{name}` {why}; the tables are {}",
+                Table::ALL
+                    .map(|t| format!("{}.parquet", t.name()))
+                    .join(", ")
+            ),
+        ));
+    }
+    found.sort();
+    let opened: Vec<Result<FileRead, Problem>> = found
+        .par_iter()
+        .map(|(t, p)| FileRead::open(*t, p))
+        .collect();
+    let mut files = Vec::new();
+    for f in opened {
+        match f {
+            Ok(f) => files.push(f),
+            Err(p) => read_problems.push(p),
+        }
+    }
+    let progress = Progress {
+        report,
+        done: Default::default(),
+        total: files.iter().map(|f| f.size).sum(),
+    };
+    // Every row group of every file, the largest first so that the small ones fill in.
+    let mut jobs: Vec<(usize, usize, i64)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(k, f)| {
+            let groups = f.meta.metadata().row_groups();
+            groups
+                .iter()
+                .enumerate()
+                .map(move |(g, m)| (k, g, m.compressed_size()))
+        })
+        .collect();
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
+    let ids = Ids::default();
+    let parts: Vec<((usize, usize), Result<Part, String>)> = jobs
+        .par_iter()
+        .with_max_len(1)
+        .map(|&(k, g, size)| {
+            let part = catch(|| files[k].decode_group(g, &ids)).and_then(|r| r);
+            progress.add(u64::try_from(size).unwrap_or(0));
+            ((k, g), part)
+        })
+        .collect();
+    let mut by_file: Vec<Vec<Option<Result<Part, String>>>> = files
+        .iter()
+        .map(|f| (0..f.starts.len()).map(|_| None).collect())
+        .collect();
+    for ((k, g), p) in parts {
+        by_file[k][g] = Some(p);
+    }
+    let mut out = Decoded {
+        read_problems,
+        ..Decoded::default()
+    };
+    for (f, parts) in files.iter().zip(by_file) {
+        let mut all = f.decoder().part();
+        all.reserve(f.table, usize::try_from(f.rows).unwrap_or(0));
+        let mut failed = None;
+        for (g, p) in parts.into_iter().enumerate() {
+            match p {
+                Some(Ok(mut p)) => all.append(&mut p),
+                Some(Err(e)) => {
+                    failed.get_or_insert((g, e));
+                }
+                None => {}
+            }
+        }
+        if let Some((g, e)) = failed {
+            // Nothing of a table that could not be read whole is kept.
+            out.read_problems.push(Problem::new(
+                ProblemKind::Format,
+                Location::Parquet {
+                    file: file_name(f.table),
+                    row: None,
+                    column: None,
+                },
+                format!("cannot read row group {g}: {e}"),
+            ));
+            continue;
+        }
+        f.decoder().finish(all, &mut out);
+    }
+    Ok(out)
+}
+
+/// The Arrow type a declared column is written as.
+fn arrow_type(ty: ColumnType) -> DataType {
+    match ty {
+        ColumnType::Date => DataType::Date32,
+        ColumnType::Float => DataType::Float64,
+        ColumnType::Int => DataType::Int64,
+        ColumnType::Bool => DataType::Boolean,
+        ColumnType::TextList => DataType::List(Arc::new(Field::new("item", DataType::Utf8, true))),
+        _ => DataType::Utf8,
+    }
+}
+
+/// The column `j` of typed rows as an Arrow array of type `ty`.
+fn column(rows: &[Vec<Cell<'_>>], j: usize, ty: ColumnType) -> ArrayRef {
+    use arrow_array::builder::*;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default();
+    let cells = rows.iter().map(|r| r.get(j).unwrap_or(&Cell::Null));
+    match ty {
+        ColumnType::Date => Arc::new(
+            cells
+                .map(|c| match c {
+                    Cell::Date(d) => i32::try_from((*d - epoch).num_days()).ok(),
+                    _ => None,
+                })
+                .collect::<Date32Array>(),
+        ),
+        ColumnType::Float => Arc::new(
+            cells
+                .map(|c| match c {
+                    Cell::Float(v) => Some(*v),
+                    Cell::Int(n) => Some(*n as f64),
+                    _ => None,
+                })
+                .collect::<Float64Array>(),
+        ),
+        ColumnType::Int => Arc::new(
+            cells
+                .map(|c| match c {
+                    Cell::Int(n) => Some(*n),
+                    _ => None,
+                })
+                .collect::<Int64Array>(),
+        ),
+        ColumnType::Bool => Arc::new(
+            cells
+                .map(|c| match c {
+                    Cell::Bool(b) => Some(*b),
+                    _ => None,
+                })
+                .collect::<BooleanArray>(),
+        ),
+        ColumnType::TextList => {
+            let mut b = ListBuilder::new(StringBuilder::new());
+            for c in cells {
+                match c {
+                    Cell::TextList(items) => {
+                        for x in items {
+                            b.values().append_value(x);
+                        }
+                        b.append(true);
+                    }
+                    _ => b.append(false),
+                }
+            }
+            Arc::new(b.finish())
+        }
+        _ => {
+            let mut b = StringBuilder::new();
+            for c in cells {
+                match c {
+                    Cell::Text(s) => b.append_value(s),
+                    Cell::Null => b.append_null(),
+                    other => b.append_value(other.to_exact_text()),
+                }
+            }
+            Arc::new(b.finish())
+        }
+    }
+}
+
+/// Writes one table into `path` (atomically: a temporary file renamed into place).
+fn write_table(l: &Ledger, table: Table, path: &Path) -> Result<(), LedgerError> {
+    let extras = extra_names(l, table);
+    let mut fields: Vec<Field> = table
+        .columns()
+        .iter()
+        .map(|c| Field::new(c.name, arrow_type(c.ty), true))
+        .collect();
+    let mut types: Vec<ColumnType> = table.columns().iter().map(|c| c.ty).collect();
+    for x in &extras {
+        fields.push(Field::new(x.as_str(), DataType::Utf8, true));
+        types.push(ColumnType::Text);
+    }
+    let schema = Arc::new(Schema::new(fields));
+    let props = WriterProperties::builder()
+        .set_compression(Compression::SNAPPY)
+        .set_max_row_group_row_count(Some(ROW_GROUP))
+        .build();
+    let tmp = temp_beside(path)?;
+    let fail = |e: &dyn std::fmt::Display| {
+        let _ = std::fs::remove_file(&tmp);
+        LedgerError::io(path, std::io::Error::other(e.to_string()))
+    };
+    let file = File::create(&tmp).map_err(|e| LedgerError::io(&tmp, e))?;
+    let mut w = ArrowWriter::try_new(file, schema.clone(), Some(props)).map_err(|e| fail(&e))?;
+    let n = l.len_of(table);
+    let mut at = 0;
+    while at < n {
+        let end = (at + ROW_GROUP).min(n);
+        let rows = typed_chunk(l, table, at..end, &extras);
+        let cols = types
+            .iter()
+            .enumerate()
+            .map(|(j, ty)| column(&rows, j, *ty))
+            .collect();
+        let batch = RecordBatch::try_new(schema.clone(), cols).map_err(|e| fail(&e))?;
+        w.write(&batch).map_err(|e| fail(&e))?;
+        at = end;
+    }
+    w.close().map_err(|e| fail(&e))?;
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        LedgerError::io(path, e)
+    })
+}
+
+/// Writes every table into `dir` (created if needed) as `<table>.parquet`, tables with no
+/// rows included (with their columns), the tables in parallel.
+pub(crate) fn write_folder(l: &Ledger, dir: &Path) -> Result<(), LedgerError> {
+    std::fs::create_dir_all(dir).map_err(|e| LedgerError::io(dir, e))?;
+    Table::ALL
+        .par_iter()
+        .map(|&t| write_table(l, t, &dir.join(file_name(t))))
+        .collect::<Result<Vec<()>, _>>()
+        .map(|_| ())
+}
