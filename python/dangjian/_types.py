@@ -70,8 +70,8 @@ TableKind = Literal[
 Severity = Literal["error", "warning"]
 
 #: Where a problem was found: a CSV cell, a JSON pointer, an Excel cell, a cell of an SQLite
-#: ledger, a record built in code, a whole file, the whole ledger.
-LocationForm = Literal["csv", "json", "excel", "sqlite", "record", "file", "ledger"]
+#: ledger, a cell of a Parquet file, a record built in code, a whole file, the whole ledger.
+LocationForm = Literal["csv", "json", "excel", "sqlite", "parquet", "record", "file", "ledger"]
 
 
 class Problem(TypedDict):
@@ -81,6 +81,8 @@ class Problem(TypedDict):
     ``column`` for CSV (``units.csv:4:2``); ``pointer`` for JSON (``/units/3/kind``);
     ``sheet`` and ``cell`` for Excel (``orgs!B3``); ``table``, ``row`` (from 1), ``field``
     and ``id`` for an SQLite cell (``activities[id=a17].date``, ``progress[row=3].percent``);
+    ``file``, ``row`` (from 0) and ``field`` for a Parquet cell
+    (``activities.parquet[row 17].date``);
     ``table``, ``row`` and ``field`` for a record built in code; ``file`` for a whole file.
     """
 

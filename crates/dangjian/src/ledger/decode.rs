@@ -36,6 +36,7 @@ pub(crate) trait Row {
             Typed::Text => self.cell(c).map(clean).is_none_or(str::is_empty),
             Typed::Null => true,
             Typed::List(l) => l.items().next().is_none(),
+            Typed::SymList(l) => l.syms().next().is_none(),
             _ => false,
         }
     }
@@ -60,6 +61,10 @@ pub(crate) enum Typed<'a> {
     Bool(bool),
     /// A list of texts.
     List(List<'a>),
+    /// An id already interned (a value of a Parquet dictionary, interned once).
+    Sym(Sym),
+    /// A list of ids already interned.
+    SymList(SymList<'a>),
 }
 
 impl Typed<'_> {
@@ -74,7 +79,36 @@ impl Typed<'_> {
             Typed::Float(_) => "a number",
             Typed::Bool(_) => "a boolean",
             Typed::List(_) => "a list",
+            Typed::Sym(_) => "an id",
+            Typed::SymList(_) => "a list of ids",
         }
+    }
+}
+
+/// A list of interned ids held by an Arrow list of dictionary keys: the keys from `start`
+/// to `end`, each the index of its symbol in `syms` (`None` for a blank value).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SymList<'a> {
+    /// The keys of every list of the column.
+    pub keys: &'a arrow_array::Int32Array,
+    /// The symbol of each value of the dictionary.
+    pub syms: &'a [Option<Sym>],
+    /// This list's keys.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> SymList<'a> {
+    /// The ids, nulls and blank values left out.
+    pub fn syms(self) -> impl Iterator<Item = Sym> + 'a {
+        use arrow_array::Array;
+        let (keys, syms) = (self.keys, self.syms);
+        (self.start..self.end)
+            .filter(move |&i| keys.is_valid(i))
+            .filter_map(move |i| {
+                let k = usize::try_from(keys.value(i)).ok()?;
+                syms.get(k).copied().flatten()
+            })
     }
 }
 
@@ -930,6 +964,7 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
             Typed::Text => self.text(col).is_some(),
             Typed::Null => false,
             Typed::List(l) => l.items().next().is_some(),
+            Typed::SymList(l) => l.syms().next().is_some(),
             _ => true,
         }
     }

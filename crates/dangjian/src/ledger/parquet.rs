@@ -15,13 +15,14 @@
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::Arc;
 
 use arrow_array::cast::AsArray;
-use arrow_array::types::Int64Type;
+use arrow_array::types::{Int32Type, Int64Type};
 use arrow_array::{
-    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, ListArray, RecordBatch,
-    StringArray,
+    Array, ArrayRef, BooleanArray, Date32Array, Float64Array, Int32Array, Int64Array, ListArray,
+    RecordBatch, StringArray, StringViewArray,
 };
 use arrow_schema::{DataType, Field, Schema, TimeUnit};
 use chrono::NaiveDate;
@@ -33,9 +34,9 @@ use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
 use rayon::prelude::*;
 
-use super::decode::{Decoded, Interner, List, Part, Row, TableDecoder, Typed};
+use super::decode::{Decoded, Interner, List, Part, Row, SymList, TableDecoder, Typed};
 use super::problem::{Location, Problem, ProblemKind};
-use super::raw::Origin;
+use super::raw::{clean, Origin};
 use super::tables::{extra_names, patch_ids, typed_chunk};
 use super::{temp_beside, LedgerError, Progress};
 use crate::model::{ColumnType, Ledger, Sym, Table};
@@ -46,7 +47,12 @@ use crate::rows::Cell;
 const ROW_GROUP: usize = 128 * 1024;
 
 /// Rows per record batch as read.
-const BATCH: usize = 32 * 1024;
+fn batch_rows() -> usize {
+    std::env::var("DANGJIAN_PARQUET_BATCH")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(32 * 1024)
+}
 
 /// The file name of a table.
 fn file_name(table: Table) -> String {
@@ -192,6 +198,8 @@ enum ColData {
     /// All null (an Arrow `null` column, or one of a refused table that is not read).
     Null,
     Text(StringArray),
+    /// Texts as views (what the reader makes without copying a dictionary's values).
+    View(StringViewArray),
     Date(Date32Array),
     /// Timestamps as their raw numbers, `per_day` of them a day.
     Stamp(Int64Array, i64),
@@ -199,6 +207,44 @@ enum ColData {
     Float(Float64Array),
     Bool(BooleanArray),
     List(ListArray, StringArray),
+    /// Interned ids from a dictionary: each row's key, the values, and the symbol of each
+    /// value (interned once for all the rows that name it).
+    Dict(Int32Array, StringArray, Rc<[Option<Sym>]>),
+    /// Lists of interned ids from a dictionary: the lists, their items' keys, the values
+    /// and their symbols.
+    DictList(ListArray, Int32Array, Rc<[Option<Sym>]>),
+}
+
+/// The symbols of a column's dictionary values, kept while the next batches of its row group
+/// have the same dictionary (the reader hands it on): the values (held, so that their
+/// memory is not reused by another dictionary while they are compared by address) and
+/// their symbols.
+type DictCache = Option<(StringArray, Rc<[Option<Sym>]>)>;
+
+/// The symbols of a dictionary's values (`None` for a null or blank one), from `cache` when
+/// it holds this dictionary's.
+fn dict_syms(values: &StringArray, cache: &mut DictCache, ids: &mut Interner) -> Rc<[Option<Sym>]> {
+    if let Some((held, syms)) = cache {
+        let same = held.len() == values.len()
+            && held.value_data().as_ptr() == values.value_data().as_ptr()
+            && held.value_offsets().as_ptr() == values.value_offsets().as_ptr();
+        if same {
+            return syms.clone();
+        }
+    }
+    let syms: Rc<[Option<Sym>]> = (0..values.len())
+        .map(|k| {
+            let v = clean(values.value(k));
+            (values.is_valid(k) && !v.is_empty()).then(|| ids.sym(v))
+        })
+        .collect();
+    *cache = Some((values.clone(), syms.clone()));
+    syms
+}
+
+/// The dictionary type interned columns are read as.
+fn dictionary() -> DataType {
+    DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8))
 }
 
 fn cast(a: &ArrayRef, to: &DataType) -> Result<ArrayRef, String> {
@@ -206,16 +252,38 @@ fn cast(a: &ArrayRef, to: &DataType) -> Result<ArrayRef, String> {
 }
 
 /// A column as the row reader takes it: texts as utf8 (integers in a text column as their
-/// digits), dates as date32, numbers as float64 or int64, lists as lists of utf8. The
-/// types were checked ([`accepts`]) before.
-fn shape(want: Want, a: &ArrayRef) -> Result<ColData, String> {
+/// digits), dates as date32, numbers as float64 or int64, lists as lists of utf8, ids read
+/// as a dictionary as their symbols. The types were checked ([`accepts`]) before.
+fn shape(
+    want: Want,
+    a: &ArrayRef,
+    cache: &mut DictCache,
+    ids: &mut Interner,
+) -> Result<ColData, String> {
     let dt = a.data_type();
     if matches!(dt, DataType::Null) || want == Want::Skip {
         return Ok(ColData::Null);
     }
+    if *dt == dictionary() {
+        let d = a.as_dictionary::<Int32Type>();
+        let values = d.values().as_string::<i32>().clone();
+        let syms = dict_syms(&values, cache, ids);
+        return Ok(ColData::Dict(d.keys().clone(), values, syms));
+    }
+    if let DataType::List(f) = dt {
+        if *f.data_type() == dictionary() {
+            let list = a.as_list::<i32>().clone();
+            let d = list.values().as_dictionary::<Int32Type>();
+            let values = d.values().as_string::<i32>().clone();
+            let syms = dict_syms(&values, cache, ids);
+            let keys = d.keys().clone();
+            return Ok(ColData::DictList(list, keys, syms));
+        }
+    }
     let text = |a: &ArrayRef| -> Result<ColData, String> {
         match a.data_type() {
             DataType::Utf8 => Ok(ColData::Text(a.as_string::<i32>().clone())),
+            DataType::Utf8View => Ok(ColData::View(a.as_string_view().clone())),
             _ => Ok(ColData::Text(
                 cast(a, &DataType::Utf8)?.as_string::<i32>().clone(),
             )),
@@ -317,6 +385,13 @@ impl Row for ArrowRow<'_> {
     fn cell(&self, c: usize) -> Option<&str> {
         match self.cols.get(c)? {
             ColData::Text(a) => a.is_valid(self.i).then(|| a.value(self.i)),
+            ColData::View(a) => a.is_valid(self.i).then(|| a.value(self.i)),
+            ColData::Dict(keys, values, _) => keys
+                .is_valid(self.i)
+                .then(|| usize::try_from(keys.value(self.i)).ok())
+                .flatten()
+                .filter(|&k| k < values.len())
+                .map(|k| values.value(k)),
             _ => None,
         }
     }
@@ -328,7 +403,7 @@ impl Row for ArrowRow<'_> {
             return Typed::Null;
         };
         match col {
-            ColData::Text(_) => Typed::Text,
+            ColData::Text(_) | ColData::View(_) => Typed::Text,
             ColData::Null => Typed::Null,
             ColData::Date(a) if a.is_valid(i) => {
                 let days = a.value(i);
@@ -351,6 +426,21 @@ impl Row for ArrowRow<'_> {
             ColData::Int(a) if a.is_valid(i) => Typed::Int(a.value(i)),
             ColData::Float(a) if a.is_valid(i) => Typed::Float(a.value(i)),
             ColData::Bool(a) if a.is_valid(i) => Typed::Bool(a.value(i)),
+            ColData::Dict(keys, _, syms) if keys.is_valid(i) => {
+                let sym = usize::try_from(keys.value(i))
+                    .ok()
+                    .and_then(|k| syms.get(k).copied().flatten());
+                sym.map_or(Typed::Null, Typed::Sym)
+            }
+            ColData::DictList(l, keys, syms) if l.is_valid(i) => {
+                let o = l.value_offsets();
+                Typed::SymList(SymList {
+                    keys,
+                    syms,
+                    start: o[i] as usize,
+                    end: o[i + 1] as usize,
+                })
+            }
             ColData::List(l, values) if l.is_valid(i) => {
                 let o = l.value_offsets();
                 Typed::List(List {
@@ -362,6 +452,41 @@ impl Row for ArrowRow<'_> {
             _ => Typed::Null,
         }
     }
+}
+
+/// The reader's metadata asking for the types read fastest: ids (and lists of ids) as
+/// dictionaries, so that each value is interned once for all the rows of a row group that
+/// name it (a Parquet column is dictionary-encoded while its values are few enough; the
+/// reader makes a dictionary of the others), and other texts as views, which a dictionary
+/// page gives without copying its values. The file's own types where the reader refuses
+/// those.
+fn with_read_types(table: Table, meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
+    let interned = |name: &str| {
+        let k = table.columns().iter().position(|d| d.name == name);
+        k.is_some_and(|k| table.interned().get(k) == Some(&true))
+    };
+    let fast = |ids: bool| {
+        let fields = meta.schema().fields().iter().map(|f| {
+            let dt = f.data_type();
+            let to = match dt {
+                _ if is_text(dt) && ids && interned(f.name()) => dictionary(),
+                _ if is_text(dt) => DataType::Utf8View,
+                DataType::List(item) if is_text(item.data_type()) && ids && interned(f.name()) => {
+                    let item = item.as_ref().clone().with_data_type(dictionary());
+                    DataType::List(Arc::new(item))
+                }
+                _ => dt.clone(),
+            };
+            f.as_ref().clone().with_data_type(to)
+        });
+        let schema = Schema::new_with_metadata(
+            fields.collect::<Vec<Field>>(),
+            meta.schema().metadata().clone(),
+        );
+        let options = ArrowReaderOptions::new().with_schema(Arc::new(schema));
+        ArrowReaderMetadata::try_new(meta.metadata().clone(), options).ok()
+    };
+    fast(true).or_else(|| fast(false)).unwrap_or(meta)
 }
 
 /// One table's file as opened: its columns and what each is read as.
@@ -401,6 +526,7 @@ impl FileRead {
                     format!("not a Parquet file dangjian can read: {e}"),
                 )
             })?;
+        let meta = with_read_types(table, meta);
         let schema = meta.schema().clone();
         let header: Vec<String> = schema.fields().iter().map(|f| f.name().clone()).collect();
         let mut wants = Vec::with_capacity(header.len());
@@ -480,13 +606,14 @@ impl FileRead {
         let file = File::open(&self.path).map_err(|e| e.to_string())?;
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
             .with_row_groups(vec![g])
-            .with_batch_size(BATCH)
+            .with_batch_size(batch_rows())
             .build()
             .map_err(|e| e.to_string())?;
         let mut part = dec.part();
         let group_rows = self.meta.metadata().row_group(g).num_rows();
         part.reserve(self.table, usize::try_from(group_rows).unwrap_or(0));
         let mut ids = ids.get_or_default().borrow_mut();
+        let mut caches: Vec<DictCache> = self.wants.iter().map(|_| None).collect();
         // Ids in no order are looked up together at the end of the group.
         ids.defer(true);
         let mut pos = self.starts[g] + 1;
@@ -503,7 +630,8 @@ impl FileRead {
                 .columns()
                 .iter()
                 .zip(&self.wants)
-                .map(|(a, w)| shape(*w, a))
+                .zip(&mut caches)
+                .map(|((a, w), cache)| shape(*w, a, cache, &mut ids))
                 .collect();
             let cols = match cols {
                 Ok(c) => c,
@@ -806,4 +934,28 @@ pub(crate) fn write_folder(l: &Ledger, dir: &Path) -> Result<(), LedgerError> {
         .map(|&t| write_table(l, t, &dir.join(file_name(t))))
         .collect::<Result<Vec<()>, _>>()
         .map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_read_as_dictionaries_and_other_texts_as_views() {
+        let dir = std::env::temp_dir().join(format!("dangjian-pq-read-{}", std::process::id()));
+        write_folder(&crate::example(), &dir).unwrap();
+        let f = FileRead::open(Table::Activities, &dir.join("activities.parquet")).unwrap();
+        let schema = f.meta.schema();
+        let ty = |name: &str| schema.field_with_name(name).unwrap().data_type().clone();
+        assert_eq!(ty("subject"), dictionary());
+        assert_eq!(ty("kind"), dictionary());
+        assert_eq!(
+            ty("people"),
+            DataType::List(Arc::new(Field::new("item", dictionary(), true)))
+        );
+        // Activity ids are kept as text, not interned.
+        assert_eq!(ty("id"), DataType::Utf8View);
+        assert_eq!(ty("date"), DataType::Date32);
+        std::fs::remove_dir_all(&dir).ok();
+    }
 }

@@ -71,6 +71,9 @@ where
     for<'a> &'a T: Into<Sym>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
+        if let Typed::Sym(s) = c.typed(col) {
+            return Some(T::from(s));
+        }
         let t = c.req_text(col);
         Some(T::from(c.sym(t)))
     }
@@ -379,6 +382,7 @@ where
                 Some(items(s).map(|x| T::from(c.sym(x))).collect())
             }
             Typed::List(l) => Some(l.items().map(|x| T::from(c.sym(x))).collect()),
+            Typed::SymList(l) => Some(l.syms().map(T::from).collect()),
             Typed::Null => Some(std::iter::empty().collect()),
             other => {
                 c.wrong_type(col, other);
@@ -413,7 +417,7 @@ where
         if list.is_empty() {
             let written = match c.typed(col) {
                 Typed::Text => c.text(col).is_some(),
-                Typed::List(_) => true,
+                Typed::List(_) | Typed::SymList(_) => true,
                 _ => false,
             };
             if written {
