@@ -32,6 +32,7 @@ use parquet::arrow::arrow_reader::{
 use parquet::arrow::ArrowWriter;
 use parquet::basic::Compression;
 use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
 use rayon::prelude::*;
 
 use super::decode::{Decoded, Interner, List, Part, Row, SymList, TableDecoder, Typed};
@@ -45,6 +46,10 @@ use crate::rows::Cell;
 /// Rows in a row group as written: enough for Snappy and the dictionaries to pay, small
 /// enough that a large table (3.5 million activities) is many groups to decode in parallel.
 const ROW_GROUP: usize = 128 * 1024;
+
+/// The largest dictionary page a column chunk keeps before it falls back to plain pages:
+/// room for a row group's distinct people (up to 131,072 ids of a few bytes).
+const DICTIONARY_PAGE: usize = 4 << 20;
 
 /// Rows per record batch as read.
 fn batch_rows() -> usize {
@@ -454,16 +459,44 @@ impl Row for ArrowRow<'_> {
     }
 }
 
-/// The reader's metadata asking for the types read fastest: ids (and lists of ids) as
-/// dictionaries, so that each value is interned once for all the rows of a row group that
-/// name it (a Parquet column is dictionary-encoded while its values are few enough; the
-/// reader makes a dictionary of the others), and other texts as views, which a dictionary
-/// page gives without copying its values. The file's own types where the reader refuses
-/// those.
+/// Whether every data page of the column `name` (its leaf, for a list) is dictionary-encoded
+/// in every row group: a writer falls back to plain pages when a column's distinct values
+/// outgrow its dictionary page (ids that are all different, such as `people.id`).
+fn all_dictionary(meta: &ArrowReaderMetadata, name: &str) -> bool {
+    use parquet::basic::Encoding;
+    let m = meta.metadata();
+    let leaves: Vec<usize> = m
+        .file_metadata()
+        .schema_descr()
+        .columns()
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.path().parts().first().map(String::as_str) == Some(name))
+        .map(|(k, _)| k)
+        .collect();
+    !leaves.is_empty()
+        && m.row_groups().iter().all(|g| {
+            leaves.iter().all(|&k| {
+                let c = g.column(k);
+                c.dictionary_page_offset().is_some()
+                    && c.page_encoding_stats_mask().is_some_and(|mask| {
+                        mask.is_only(Encoding::PLAIN_DICTIONARY)
+                            || mask.is_only(Encoding::RLE_DICTIONARY)
+                    })
+            })
+        })
+}
+
+/// The reader's metadata asking for the types read fastest: ids (and lists of ids) whose
+/// pages are all dictionary-encoded as dictionaries, so that each value is interned once
+/// for all the rows of a row group that name it, and other texts as views, which a
+/// dictionary page gives without copying its values (asking for a dictionary of plain
+/// pages would make the reader hash every value to build one). The file's own types where
+/// the reader refuses those.
 fn with_read_types(table: Table, meta: ArrowReaderMetadata) -> ArrowReaderMetadata {
     let interned = |name: &str| {
         let k = table.columns().iter().position(|d| d.name == name);
-        k.is_some_and(|k| table.interned().get(k) == Some(&true))
+        k.is_some_and(|k| table.interned().get(k) == Some(&true)) && all_dictionary(&meta, name)
     };
     let fast = |ids: bool| {
         let fields = meta.schema().fields().iter().map(|f| {
@@ -600,8 +633,15 @@ impl FileRead {
         dec
     }
 
-    /// Decodes row group `g` into a part; an error names what failed.
-    fn decode_group(&self, g: usize, ids: &Ids) -> Result<Part, String> {
+    /// Decodes row group `g` into a part (`reused`, emptied, when there is one) with room
+    /// for `room` records; an error names what failed.
+    fn decode_group(
+        &self,
+        g: usize,
+        ids: &Ids,
+        reused: Option<Part>,
+        room: usize,
+    ) -> Result<Part, String> {
         let dec = self.decoder();
         let file = File::open(&self.path).map_err(|e| e.to_string())?;
         let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(file, self.meta.clone())
@@ -609,9 +649,8 @@ impl FileRead {
             .with_batch_size(batch_rows())
             .build()
             .map_err(|e| e.to_string())?;
-        let mut part = dec.part();
-        let group_rows = self.meta.metadata().row_group(g).num_rows();
-        part.reserve(self.table, usize::try_from(group_rows).unwrap_or(0));
+        let mut part = reused.unwrap_or_else(|| dec.part());
+        part.reserve(self.table, room);
         let mut ids = ids.get_or_default().borrow_mut();
         let mut caches: Vec<DictCache> = self.wants.iter().map(|_| None).collect();
         // Ids in no order are looked up together at the end of the group.
@@ -658,6 +697,52 @@ impl FileRead {
             Some(e) => Err(e),
             None => Ok(part),
         }
+    }
+}
+
+impl FileRead {
+    /// Decodes every row group, in waves of a few in parallel, into the table's part: the
+    /// first group's part, sized for the whole table, then the others moved after it in
+    /// order, their emptied parts decoding the next wave (fresh memory costs the system a
+    /// cleared page for every 4 KiB). The first group that fails, and why.
+    fn decode_all(&self, ids: &Ids, progress: &Progress<'_>) -> Result<Part, (usize, String)> {
+        let groups = self.starts.len();
+        let total = usize::try_from(self.rows).unwrap_or(0);
+        let wave = 2 * rayon::current_num_threads().max(1);
+        let spare = std::sync::Mutex::new(Vec::<Part>::new());
+        let mut all: Option<Part> = None;
+        let mut first = 0;
+        while first < groups {
+            let end = (first + wave).min(groups);
+            let parts: Vec<Result<Part, String>> = (first..end)
+                .into_par_iter()
+                .map(|g| {
+                    let rows = self.meta.metadata().row_group(g).num_rows();
+                    let room = if g == 0 {
+                        total
+                    } else {
+                        usize::try_from(rows).unwrap_or(0)
+                    };
+                    let reused = spare.lock().unwrap_or_else(|e| e.into_inner()).pop();
+                    let part = catch(|| self.decode_group(g, ids, reused, room)).and_then(|r| r);
+                    let size = self.meta.metadata().row_group(g).compressed_size();
+                    progress.add(u64::try_from(size).unwrap_or(0));
+                    part
+                })
+                .collect();
+            for (g, part) in (first..end).zip(parts) {
+                let mut part = part.map_err(|e| (g, e))?;
+                match &mut all {
+                    None => all = Some(part),
+                    Some(a) => {
+                        a.append(&mut part);
+                        spare.lock().unwrap_or_else(|e| e.into_inner()).push(part);
+                    }
+                }
+            }
+            first = end;
+        }
+        Ok(all.unwrap_or_else(|| self.decoder().part()))
     }
 }
 
@@ -734,67 +819,37 @@ pub(crate) fn read_folder(
         done: Default::default(),
         total: files.iter().map(|f| f.size).sum(),
     };
-    // Every row group of every file, the largest first so that the small ones fill in.
-    let mut jobs: Vec<(usize, usize, i64)> = files
-        .iter()
-        .enumerate()
-        .flat_map(|(k, f)| {
-            let groups = f.meta.metadata().row_groups();
-            groups
-                .iter()
-                .enumerate()
-                .map(move |(g, m)| (k, g, m.compressed_size()))
-        })
-        .collect();
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.2));
     let ids = Ids::default();
-    let parts: Vec<((usize, usize), Result<Part, String>)> = jobs
-        .par_iter()
+    // The files in parallel, the largest first so that the small ones fill in, and the row
+    // groups of each in parallel too.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&k| std::cmp::Reverse(files[k].size));
+    let mut decoded: Vec<(usize, Result<Part, (usize, String)>)> = order
+        .into_par_iter()
         .with_max_len(1)
-        .map(|&(k, g, size)| {
-            let part = catch(|| files[k].decode_group(g, &ids)).and_then(|r| r);
-            progress.add(u64::try_from(size).unwrap_or(0));
-            ((k, g), part)
-        })
+        .map(|k| (k, files[k].decode_all(&ids, &progress)))
         .collect();
-    let mut by_file: Vec<Vec<Option<Result<Part, String>>>> = files
-        .iter()
-        .map(|f| (0..f.starts.len()).map(|_| None).collect())
-        .collect();
-    for ((k, g), p) in parts {
-        by_file[k][g] = Some(p);
-    }
+    decoded.sort_by_key(|d| d.0);
     let mut out = Decoded {
         read_problems,
         ..Decoded::default()
     };
-    for (f, parts) in files.iter().zip(by_file) {
-        let mut all = f.decoder().part();
-        all.reserve(f.table, usize::try_from(f.rows).unwrap_or(0));
-        let mut failed = None;
-        for (g, p) in parts.into_iter().enumerate() {
-            match p {
-                Some(Ok(mut p)) => all.append(&mut p),
-                Some(Err(e)) => {
-                    failed.get_or_insert((g, e));
-                }
-                None => {}
+    for (f, (_, part)) in files.iter().zip(decoded) {
+        match part {
+            Ok(part) => f.decoder().finish(part, &mut out),
+            Err((g, e)) => {
+                // Nothing of a table that could not be read whole is kept.
+                out.read_problems.push(Problem::new(
+                    ProblemKind::Format,
+                    Location::Parquet {
+                        file: file_name(f.table),
+                        row: None,
+                        column: None,
+                    },
+                    format!("cannot read row group {g}: {e}"),
+                ));
             }
         }
-        if let Some((g, e)) = failed {
-            // Nothing of a table that could not be read whole is kept.
-            out.read_problems.push(Problem::new(
-                ProblemKind::Format,
-                Location::Parquet {
-                    file: file_name(f.table),
-                    row: None,
-                    column: None,
-                },
-                format!("cannot read row group {g}: {e}"),
-            ));
-            continue;
-        }
-        f.decoder().finish(all, &mut out);
     }
     Ok(out)
 }
@@ -893,10 +948,17 @@ fn write_table(l: &Ledger, table: Table, path: &Path) -> Result<(), LedgerError>
         types.push(ColumnType::Text);
     }
     let schema = Arc::new(Schema::new(fields));
-    let props = WriterProperties::builder()
+    // Ids named again and again (kinds, subjects, people) keep their dictionary for a whole
+    // row group (a reader then interns each once); a table's own `id`s are all different,
+    // and are written plainly.
+    let mut props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(ROW_GROUP))
-        .build();
+        .set_dictionary_page_size_limit(DICTIONARY_PAGE);
+    if table.columns().iter().any(|c| c.name == "id") {
+        props = props.set_column_dictionary_enabled(ColumnPath::from("id"), false);
+    }
+    let props = props.build();
     let tmp = temp_beside(path)?;
     let fail = |e: &dyn std::fmt::Display| {
         let _ = std::fs::remove_file(&tmp);
