@@ -252,7 +252,12 @@ class Ledger:
         """
         triple = None
         if shared is not None:
-            triple = tuple(list(shared.get(k) or []) for k in ("people", "orgs", "units"))
+            # Spelled out: a tuple of a generator has no fixed length for the type checker.
+            triple = (
+                list(shared.get("people") or []),
+                list(shared.get("orgs") or []),
+                list(shared.get("units") or []),
+            )
         native = self._native.partial(
             _date(as_of, "as_of"),
             _date(from_, "from_"),

@@ -1,181 +1,253 @@
-"""A partitioned ledger evaluated on a Dask cluster (``docs/PARTIALS.md``, "On Dask").
+"""A partitioned ledger evaluated on a ``dask.distributed`` cluster.
 
-Each part (and the top) is loaded and evaluated inside a worker: the ledger never leaves
-it, only its partial result travels (an Arrow IPC file's bytes, some kilobytes). The
-partial results are merged on the way up, a few at a time (a tree reduction), and the last
-merge gives the metric rows, exactly those of ``dj.load(...).metrics(...)`` on the union of
-the parts::
+A partitioned ledger is a folder with a manifest ``parts.toml`` (written by
+``dangjian split`` or :func:`dangjian.split`, or by hand): the parts (one ledger each, say
+one per province) and the top (the units above them). :func:`report` loads and evaluates
+each part, and the top, inside a worker: the ledgers never travel, only their partial
+results do (Arrow IPC bytes, whose size grows with the scope rows, not with the part).
+The partials are merged on the way up in a tree (``split_every`` at a time) and the last
+merge gives the rows a single process would compute on the whole::
 
     from dask.distributed import Client
     import dangjian.dask as djd
-    rows = djd.report("national/parts.toml", client=Client(...), as_of="2019-12-31", by="province")
 
-Needs ``dask.distributed`` on the client (``pip install "dangjian[dask]"``); the workers need
-only the dangjian wheel (and dask's own worker).
+    client = Client("tcp://scheduler:8786")
+    rows = djd.report("national/parts.toml", client=client, as_of="2019-12-31", by="province")
+    rows.to_pandas()        # the same table as dj.load(whole).metrics(as_of=..., by="province")
+
+Every worker needs the module beside dask's own (``pip install dangjian-...-abi3-....whl``;
+nothing else: no pyarrow, no pandas) and must see the manifest and the parts at the paths
+the client sees (a shared or replicated file system). This module needs ``dask[distributed]`` on the client only when
+:func:`report` runs (``pip install "dangjian[dask]"``).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any, Dict, List, Optional, Sequence, Union
+import uuid
+from collections import Counter
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
+from . import _ledger
+from ._errors import DangjianError, QueryError
 from ._table import Table
+from ._types import Manifest, SharedIds, UnitKind
 
 PathLike = Union[str, "os.PathLike[str]"]
 
-
-def _distributed() -> Any:
-    try:
-        import distributed
-    except ImportError as e:  # pragma: no cover - the message is the point
-        raise ImportError(
-            'dangjian.dask needs dask.distributed: pip install "dangjian[dask]" (or "dask[distributed]")'
-        ) from e
-    return distributed
-
-
-# -- what runs in a worker: plain functions of plain arguments --------------------------
-
-
-def _part_partial(manifest: str, part: Optional[str], query: Dict[str, Any], shared: Any, root: str) -> bytes:
-    """Loads one part (None: the top) and returns its partial result as IPC bytes."""
-    import dangjian as dj
-
-    try:
-        ds = dj.load_part(manifest, part)
-        return ds.partial(shared=shared, whole_root=root, ipc=True, **query)
-    except dj.DangjianError as e:
-        # Raised again on the client: the same type, the part named (a message alone
-        # pickles across processes).
-        try:
-            again = type(e)(f"part {part or 'top'} of {manifest}: {e}")
-        except TypeError:
-            again = dj.DangjianError(f"part {part or 'top'} of {manifest}: {e}")
-        raise again from None
-
-
-def _part_latest(manifest: str, part: Optional[str]) -> Optional[str]:
-    import dangjian as dj
-
-    d = dj.load_part(manifest, part).latest_date
-    return None if d is None else d.isoformat()
-
-
-def _part_ids(manifest: str, part: Optional[str]) -> Dict[str, List[str]]:
-    """The person, org and unit ids of one part: for a manifest without ``[shared]``."""
-    import dangjian as dj
-
-    ds = dj.load_part(manifest, part)
-    return {key: _ids(ds, key) for key in ("people", "orgs", "units")}
-
-
-def _ids(ds: Any, table: str) -> List[str]:
-    return [r["id"] for r in ds.table(table).to_pylist()]
-
-
-def _merge(partials: Sequence[bytes]) -> bytes:
-    import dangjian as dj
-
-    return dj.merge(list(partials), finish=False, ipc=True)
-
-
-# -- the client side --------------------------------------------------------------------
-
-
-def _shared_of(ids: Sequence[Dict[str, List[str]]]) -> Dict[str, List[str]]:
-    """The ids present in two or more parts (the top included)."""
-    out: Dict[str, List[str]] = {}
-    for key in ("people", "orgs", "units"):
-        seen: Dict[str, int] = {}
-        for part in ids:
-            for i in set(part[key]):
-                seen[i] = seen.get(i, 0) + 1
-        out[key] = sorted(i for i, n in seen.items() if n > 1)
-    return out
+#: What to install when ``dask.distributed`` is missing.
+INSTALL_HINT = 'pip install "dangjian[dask]" (or pip install "dask[distributed]")'
 
 
 def report(
     manifest: PathLike,
     client: Any = None,
     *,
-    as_of: Any = None,
-    from_: Any = None,
+    as_of: Optional[_ledger.DateLike] = None,
+    from_: Optional[_ledger.DateLike] = None,
     scope: Optional[str] = None,
-    by: Optional[str] = None,
+    by: Optional[UnitKind] = None,
     metrics: Union[None, str, Sequence[str]] = None,
     at_risk_tolerance: Optional[float] = None,
     young_age: Optional[int] = None,
     split_every: int = 8,
 ) -> Table:
-    """The metric rows of a partitioned ledger (its manifest ``parts.toml``), each part
-    evaluated in a Dask worker and the partial results merged in a tree reduction
-    (``split_every`` at a time): the same table as ``dj.load(whole).metrics(...)``.
+    """The metric rows of the whole partitioned ledger, evaluated on a Dask cluster.
 
-    ``client`` is a ``dask.distributed.Client`` (default: the current one). Without
-    ``as_of``, the workers first find the whole's latest date. A manifest without
-    ``[shared]`` (``dangjian split`` writes it) costs one more round: each worker lists its
-    part's ids and the client keeps those in two or more. An error in a worker (a part that
-    does not load) is raised here as the dangjian exception, naming the part.
+    ``manifest`` is the path of ``parts.toml``; ``client`` a ``distributed.Client`` (by
+    default the current one, ``distributed.get_client()``). The query arguments are those
+    of :meth:`dangjian.Ledger.metrics`; the result is the table
+    ``dj.load(whole).metrics(...)`` gives on the union of the parts, row for row.
 
-    >>> import dangjian as dj, dangjian.dask as djd, tempfile  # doctest: +SKIP
-    >>> from dask.distributed import Client, LocalCluster  # doctest: +SKIP
-    >>> m = dj.split(dj.example(), "area", tempfile.mkdtemp() + "/parts")  # doctest: +SKIP
-    >>> with LocalCluster(n_workers=2, processes=True) as c, Client(c) as client:  # doctest: +SKIP
-    ...     rows = djd.report(m["top"] + "/../parts.toml", client, as_of="2019-07-31", by="area")
+    How it runs, in rounds of tasks that each load one ledger inside a worker:
+
+    1. Only when needed, a survey of the parts: without ``as_of``, each part and the top
+       report their latest dated record (the whole's ``as_of`` is the latest of them);
+       without a ``[shared]`` table in the manifest, they report their people's and
+       organisations' ids, and those in two ledgers or more are the shared ones (a person
+       counted once across parts). ``dangjian split`` writes ``[shared]``, and with
+       ``as_of`` given this round is skipped: every ledger is then loaded once.
+    2. The partial round: each part and the top yields its partial result as Arrow IPC
+       bytes (:meth:`dangjian.Ledger.partial`).
+    3. The merge: partials are merged ``split_every`` at a time on the workers, level by
+       level, until at most ``split_every`` remain; the client merges those and finishes
+       the rows (:func:`dangjian.merge`).
+
+    A part that fails to load or evaluate raises the exception the part raised
+    (:class:`dangjian.LedgerError`, :class:`dangjian.QueryError`, ``FileNotFoundError``...)
+    with the part named in its message.
     """
     import dangjian as dj
 
-    from ._ledger import _date, _metrics
-
-    distributed = _distributed()
-    if client is None:
-        try:
-            client = distributed.get_client()
-        except ValueError as e:
-            raise dj.QueryError("dangjian.dask.report needs a dask.distributed Client (client=...)") from e
-    if split_every < 2:
-        raise dj.QueryError(f"split_every is {split_every}; merge at least 2 partial results at a time")
+    client = _client(client)
+    if not isinstance(split_every, int) or isinstance(split_every, bool) or split_every < 2:
+        raise QueryError(f"`split_every` must be a whole number of at least 2, not {split_every!r}")
     path = os.path.abspath(os.fspath(manifest))
     m = dj.read_manifest(path)
-    parts: List[Optional[str]] = [None] + [p["root"] for p in m["parts"]]
-
-    as_of_text = _date(as_of, "as_of")
-    if as_of_text is None:
-        dates = client.gather(client.map(_part_latest, [path] * len(parts), parts, pure=False))
-        known = [d for d in dates if d is not None]
-        if not known:
-            raise dj.QueryError(
-                "no `as_of` given and no part has a dated record to default to; give an evaluation date"
-            )
-        as_of_text = max(known)
+    ledgers = _ledgers(m)
+    as_of_text = _ledger._date(as_of, "as_of")
     shared = m["shared"]
-    if shared is None:
-        ids = client.gather(client.map(_part_ids, [path] * len(parts), parts, pure=False))
-        shared = _shared_of(ids)
-    query = {
+
+    if as_of_text is None or shared is None:
+        latest, found = _survey_round(client, path, m, as_of_text is None, shared is None)
+        if as_of_text is None:
+            if latest is None:
+                raise QueryError(
+                    f"{path}: no part and not the top has a dated record (progress, activity or "
+                    "observation) to evaluate at; give `as_of`"
+                )
+            as_of_text = latest
+        if shared is None:
+            shared = found
+
+    token = uuid.uuid4().hex[:8]
+    query: Dict[str, Any] = {
         "as_of": as_of_text,
-        "from_": _date(from_, "from_"),
+        "from_": _ledger._date(from_, "from_"),
         "scope": scope,
         "by": by,
-        "metrics": _metrics(metrics),
+        "metrics": _ledger._metrics(metrics),
         "at_risk_tolerance": at_risk_tolerance,
         "young_age": young_age,
+        "shared": shared,
+        "whole_root": m["root"],
     }
-    level = client.map(
-        _part_partial,
-        [path] * len(parts),
-        parts,
-        [query] * len(parts),
-        [shared] * len(parts),
-        [m["root"]] * len(parts),
-        pure=False,
-    )
-    # The tree: groups of split_every merged in the workers until one is left.
-    while len(level) > 1:
-        groups = [level[i : i + split_every] for i in range(0, len(level), split_every)]
-        level = [client.submit(_merge, g, pure=False) if len(g) > 1 else g[0] for g in groups]
-    last = level[0].result()
-    return dj.merge([last])
+    level = [
+        client.submit(_partial, path, part, query, key=f"dangjian-partial-{i}-{_label(part)}-{token}")
+        for i, part in enumerate(ledgers)
+    ]
+    # The tree: neighbours in the manifest's order merge first (merging is associative and
+    # commutative, so any grouping gives the same rows); only bytes move between workers.
+    depth = 0
+    while len(level) > split_every:
+        depth += 1
+        level = [
+            client.submit(_merge, *level[i : i + split_every], key=f"dangjian-merge-{depth}-{i}-{token}")
+            for i in range(0, len(level), split_every)
+        ]
+    partials: List[bytes] = client.gather(level)
+    del level
+    return dj.merge(partials, finish=True)
 
 
-__all__ = ["report"]
+def _ledgers(m: Manifest) -> List[Optional[str]]:
+    """The ledgers of a partitioned ledger as load_part names them: the top (None) first,
+    then each part's root."""
+    return [None, *(p["root"] for p in m["parts"])]
+
+
+def _survey_round(
+    client: Any, path: str, m: Manifest, latest: bool, shared: bool
+) -> Tuple[Optional[str], Optional[SharedIds]]:
+    """Asks every ledger (in its worker) for its latest dated record and the ids of its
+    people and organisations: the whole's latest date (ISO) and the shared ids (those in
+    two ledgers or more, and the parts' roots), each when asked for."""
+    token = uuid.uuid4().hex[:8]
+    ledgers = _ledgers(m)
+    futures = [
+        client.submit(_survey, path, part, latest, shared, key=f"dangjian-survey-{i}-{_label(part)}-{token}")
+        for i, part in enumerate(ledgers)
+    ]
+    surveys: List[Tuple[Optional[str], List[str], List[str]]] = client.gather(futures)
+    dates = [d for d, _, _ in surveys if d is not None]
+    found: Optional[SharedIds] = None
+    if shared:
+        found = {
+            "people": _in_two_or_more(ids for _, ids, _ in surveys),
+            "orgs": _in_two_or_more(ids for _, _, ids in surveys),
+            # Units in two ledgers are the parts' roots (the top holds them too); any other
+            # would be an overlap, which loading refuses.
+            "units": sorted(p["root"] for p in m["parts"]),
+        }
+    return (max(dates) if latest and dates else None), found  # ISO dates order as text
+
+
+def _client(client: Any) -> Any:
+    """The given client, or the current one; a clear error without dask or without a client."""
+    try:
+        import distributed
+    except ImportError as e:
+        raise ImportError(f"dangjian.dask needs dask.distributed: {INSTALL_HINT}") from e
+    if client is not None:
+        return client
+    try:
+        return distributed.get_client()
+    except ValueError as e:
+        raise QueryError(
+            "dangjian.dask.report: no Dask client; pass client=distributed.Client(...) "
+            "(a scheduler's address or a LocalCluster) or create one before calling"
+        ) from e
+
+
+def _label(part: Optional[str]) -> str:
+    return "top" if part is None else part
+
+
+def _in_two_or_more(id_lists: Any) -> List[str]:
+    """The ids that appear in two ledgers or more (each list holds one ledger's ids)."""
+    seen: Counter = Counter()
+    for ids in id_lists:
+        seen.update(set(ids))
+    return sorted(i for i, n in seen.items() if n >= 2)
+
+
+# -- what runs in the workers ---------------------------------------------------------
+# Module-level functions: the workers import them from this module (installed with the
+# wheel) rather than receive their code.
+
+
+def _load(manifest: str, part: Optional[str]) -> Any:
+    """One ledger of the partitioned ledger, errors naming the part."""
+    import dangjian as dj
+
+    try:
+        return dj.load_part(manifest, part)
+    except Exception as e:
+        raise _naming(e, part, manifest) from None
+
+
+def _survey(manifest: str, part: Optional[str], latest: bool, ids: bool) -> Tuple[Optional[str], List[str], List[str]]:
+    """A ledger's latest dated record (ISO), its people's ids and its organisations' ids."""
+    ledger = _load(manifest, part)
+    try:
+        day = ledger.latest_date if latest else None
+        people = [r["id"] for r in ledger.table("people").to_pylist()] if ids else []
+        orgs = [r["id"] for r in ledger.table("orgs").to_pylist()] if ids else []
+    except Exception as e:
+        raise _naming(e, part, manifest) from None
+    return (day.isoformat() if day is not None else None), people, orgs
+
+
+def _partial(manifest: str, part: Optional[str], query: Dict[str, Any]) -> bytes:
+    """A ledger's partial result for the query, as Arrow IPC bytes."""
+    ledger = _load(manifest, part)
+    try:
+        return ledger.partial(ipc=True, **query)
+    except Exception as e:
+        raise _naming(e, part, manifest) from None
+
+
+def _merge(*partials: bytes) -> bytes:
+    """Partials merged into one (not finished), as Arrow IPC bytes."""
+    import dangjian as dj
+
+    return dj.merge(list(partials), finish=False, ipc=True)
+
+
+def _naming(e: BaseException, part: Optional[str], manifest: str) -> BaseException:
+    """The same exception with the part named first in its message (and the same
+    ``problems``, ``errno`` and ``filename``); other exceptions as they are."""
+    where = f"{manifest}: the top" if part is None else f"{manifest}: part `{part}`"
+    if isinstance(e, DangjianError):
+        named = type(e)(f"{where}: {e}")
+        problems = getattr(e, "problems", None)
+        if problems:
+            named.problems = problems  # type: ignore[attr-defined]
+        return named
+    if isinstance(e, OSError) and e.strerror is not None:
+        # FileNotFoundError, PermissionError...: the same class, errno and path.
+        return type(e)(e.errno, f"{where}: {e.strerror}", e.filename)
+    return e
+
+
+__all__ = ["INSTALL_HINT", "report"]
