@@ -130,7 +130,8 @@ class Ledger:
 
     def save(self, path: PathLike) -> None:
         """Save as JSON (a ``.json`` path), an Excel workbook (``.xlsx``), an SQLite database
-        (``.sqlite`` or ``.db``) or a CSV folder (any other path), atomically."""
+        (``.sqlite`` or ``.db``), a folder of Parquet files (a path ending in ``.parquet``, or
+        a folder of Parquet tables already) or a CSV folder (any other path), atomically."""
         self._native.save(os.fspath(path))
 
     def to_json(self) -> str:
@@ -493,12 +494,13 @@ def example() -> Ledger:
 
 def load(path: PathLike, progress: Optional[Callable[[str, int, int], None]] = None) -> Ledger:
     """Load a ledger from a CSV folder (UTF-8 or GB18030), a ``.json`` file, an ``.xlsx``
-    workbook or an SQLite database (``.sqlite``, ``.db``); raises :class:`LedgerError` with
-    every located problem when it is not valid (or when an SQLite file is not a ledger).
+    workbook, an SQLite database (``.sqlite``, ``.db``) or a folder of Parquet files
+    (``units.parquet``...: typed columns, the fastest to load); raises :class:`LedgerError`
+    with every located problem when it is not valid (or when an SQLite file is not a ledger).
 
     ``progress``, when given, is called as ``progress(stage, done, total)``: the stage
     ``"reading"`` with the bytes read so far and in all (a CSV folder reports every few
-    megabytes, other forms once), then ``"validating"`` with 0 of 1 and 1 of 1. With tqdm:
+    megabytes, a Parquet folder every row group, other forms once), then ``"validating"`` with 0 of 1 and 1 of 1. With tqdm:
 
     >>> import dangjian as dj, tempfile
     >>> path = tempfile.mkdtemp() + "/ledger"

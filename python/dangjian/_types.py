@@ -68,7 +68,7 @@ TableKind = Literal[
 
 #: The form of each ledger :func:`dangjian.split` writes: a CSV folder, or one ``.json``,
 #: ``.xlsx`` or ``.sqlite`` file.
-PartsFormat = Literal["csv", "json", "xlsx", "sqlite"]
+PartsFormat = Literal["csv", "json", "xlsx", "sqlite", "parquet"]
 
 
 class PartEntry(TypedDict):
@@ -101,8 +101,8 @@ class Manifest(TypedDict):
 Severity = Literal["error", "warning"]
 
 #: Where a problem was found: a CSV cell, a JSON pointer, an Excel cell, a cell of an SQLite
-#: ledger, a record built in code, a whole file, the whole ledger.
-LocationForm = Literal["csv", "json", "excel", "sqlite", "record", "file", "ledger"]
+#: ledger, a cell of a Parquet file, a record built in code, a whole file, the whole ledger.
+LocationForm = Literal["csv", "json", "excel", "sqlite", "parquet", "record", "file", "ledger"]
 
 
 class Problem(TypedDict):
@@ -112,6 +112,8 @@ class Problem(TypedDict):
     ``column`` for CSV (``units.csv:4:2``); ``pointer`` for JSON (``/units/3/kind``);
     ``sheet`` and ``cell`` for Excel (``orgs!B3``); ``table``, ``row`` (from 1), ``field``
     and ``id`` for an SQLite cell (``activities[id=a17].date``, ``progress[row=3].percent``);
+    ``file``, ``row`` (from 0) and ``field`` for a Parquet cell
+    (``activities.parquet[row 17].date``);
     ``table``, ``row`` and ``field`` for a record built in code; ``file`` for a whole file.
     """
 

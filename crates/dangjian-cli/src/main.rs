@@ -57,7 +57,8 @@ enum Command {
         as_of: Option<chrono::NaiveDate>,
     },
     /// Write a ledger as JSON (.json), an Excel workbook (.xlsx), an SQLite database (.sqlite,
-    /// .db) or a CSV folder (any other path).
+    /// .db), a folder of Parquet files (--format parquet, or a path ending in .parquet) or a
+    /// CSV folder (any other path).
     Export {
         /// The ledger to read (default: the embedded example).
         #[arg(long)]
@@ -67,6 +68,10 @@ enum Command {
         /// existing folder) for CSV files.
         #[arg(long)]
         to: PathBuf,
+        /// The form to write (default: from the --to path): csv or parquet (a folder, one
+        /// file per table), json, xlsx or sqlite (one file, whose extension --to must have).
+        #[arg(long, value_enum)]
+        format: Option<LedgerFormat>,
         /// Write into a folder even when it holds files that are not a ledger's, or over a
         /// .sqlite/.db file that is not a ledger database.
         #[arg(long)]
@@ -339,6 +344,8 @@ enum PartsFormat {
     Xlsx,
     /// One SQLite database.
     Sqlite,
+    /// A folder of Parquet files (`<name>.parquet/`), what a data platform hands to Dask.
+    Parquet,
 }
 
 impl PartsFormat {
@@ -348,6 +355,7 @@ impl PartsFormat {
             PartsFormat::Json => ledger::Form::Json,
             PartsFormat::Xlsx => ledger::Form::Excel,
             PartsFormat::Sqlite => ledger::Form::Sqlite,
+            PartsFormat::Parquet => ledger::Form::Parquet,
         }
     }
 }
@@ -385,6 +393,33 @@ struct QueryArgs {
 /// The shape of a generated ledger's ids (`--ids`).
 fn id_shape_arg(s: &str) -> Result<dangjian::synth::IdShape, String> {
     s.parse()
+}
+
+/// A ledger form, as `export --format` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LedgerFormat {
+    /// A folder of CSV files.
+    Csv,
+    /// A folder of Parquet files.
+    Parquet,
+    /// One JSON document.
+    Json,
+    /// One Excel workbook.
+    Xlsx,
+    /// One SQLite database.
+    Sqlite,
+}
+
+impl LedgerFormat {
+    fn form(self) -> ledger::Form {
+        match self {
+            LedgerFormat::Csv => ledger::Form::CsvFolder,
+            LedgerFormat::Parquet => ledger::Form::Parquet,
+            LedgerFormat::Json => ledger::Form::Json,
+            LedgerFormat::Xlsx => ledger::Form::Excel,
+            LedgerFormat::Sqlite => ledger::Form::Sqlite,
+        }
+    }
 }
 
 /// A date option, read as a ledger cell is (`2019/7/31` too), with the ledger's wording.
@@ -616,6 +651,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
         Command::Export {
             data,
             to,
+            format,
             force,
             pseudonymize,
             coarsen_birth_dates,
@@ -623,7 +659,10 @@ fn run(cli: Cli) -> Result<(), Failure> {
             salt_file,
         } => {
             // Before the work: a wrong destination is said at once.
-            ledger::check_destination(&to, force)?;
+            let form = match format {
+                Some(f) => ledger::check_destination_as(&to, f.form(), force)?,
+                None => ledger::check_destination(&to, force)?,
+            };
             let mut l = load(data.as_ref())?;
             if pseudonymize {
                 let salt = export_salt(salt, salt_file.as_deref())?;
@@ -633,7 +672,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 };
                 l = dangjian::privacy::pseudonymize(&l, &opts);
             }
-            ledger::save(&l, &to)?;
+            ledger::save_as(&l, &to, form)?;
             eprintln!("wrote {}", to.display());
         }
         Command::Split {

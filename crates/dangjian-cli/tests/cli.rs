@@ -147,6 +147,44 @@ fn export_to_csv_folder_and_json_validates_back() {
 }
 
 #[test]
+fn export_format_parquet_writes_a_folder_that_reports_as_the_csv_folder() {
+    let dir = tmp("parquet");
+    let (code, _, err) = dangjian(&[
+        "export",
+        "--to",
+        dir.to_str().unwrap(),
+        "--format",
+        "parquet",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(dir.join("activities.parquet").is_file());
+    assert!(!dir.join("activities.csv").exists());
+    // The folder is read as Parquet by its files; the report is the example's.
+    let report = |data: Option<&str>| {
+        let mut args = vec!["report", "--as-of", "2019-07-31", "--format", "json"];
+        if let Some(d) = data {
+            args.extend(["--data", d]);
+        }
+        let (code, out, err) = dangjian(&args);
+        assert_eq!(code, 0, "{err}");
+        out
+    };
+    assert_eq!(report(Some(dir.to_str().unwrap())), report(None));
+    // A file form with a folder's format is refused before any work.
+    let json = tmp("parquet.json");
+    let (code, _, err) = dangjian(&[
+        "export",
+        "--to",
+        json.to_str().unwrap(),
+        "--format",
+        "parquet",
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--format parquet writes a folder"), "{err}");
+    assert!(!json.exists());
+}
+
+#[test]
 fn drilldowns_and_catalogue() {
     let (code, out, _) = dangjian(&["tasks", "--as-of", "2019-07-31", "--format", "json"]);
     assert_eq!(code, 0);

@@ -148,7 +148,8 @@ fn export_refuses_a_path_that_is_no_ledger_form_and_names_the_forms() {
         assert!(
             err.contains(&format!(
                 "`.{ext}` is not a ledger form; write to a .json file, an .xlsx workbook, an \
-                 SQLite database (.sqlite or .db), or a folder of CSV files (a path without an \
+                 SQLite database (.sqlite or .db), a folder of Parquet files (--format parquet, \
+                 or a path ending in .parquet), or a folder of CSV files (a path without an \
                  extension)"
             )),
             "{err}"

@@ -50,9 +50,12 @@ fn form_named(py: Python<'_>, format: &str) -> PyResult<Form> {
         "json" => Ok(Form::Json),
         "xlsx" => Ok(Form::Excel),
         "sqlite" => Ok(Form::Sqlite),
+        "parquet" => Ok(Form::Parquet),
         other => Err(errors::bad_argument(
             py,
-            format!("`format` is `{other}`; use \"csv\", \"json\", \"xlsx\" or \"sqlite\""),
+            format!(
+                "`format` is `{other}`; use \"csv\", \"json\", \"xlsx\", \"sqlite\" or \"parquet\""
+            ),
         )),
     }
 }

@@ -371,6 +371,26 @@ mod tests {
             )
         );
         assert_eq!(
+            at(Location::Parquet {
+                file: "activities.parquet".into(),
+                row: Some(17),
+                column: Some("date".into())
+            }),
+            format!(
+                "{head} location=activities.parquet[row 17].date message=m form=parquet file=activities.parquet row=17 field=date"
+            )
+        );
+        assert_eq!(
+            at(Location::Parquet {
+                file: "units.parquet".into(),
+                row: None,
+                column: Some("since".into())
+            }),
+            format!(
+                "{head} location=units.parquet.since message=m form=parquet file=units.parquet field=since"
+            )
+        );
+        assert_eq!(
             at(Location::Ledger),
             format!("{head} location=ledger message=m form=ledger")
         );

@@ -17,10 +17,121 @@ use super::raw::{clean, column_letters, parse_date, DateStyle, Origin, RowIds};
 use super::references::reference_target;
 use crate::model::*;
 
-/// A row of text cells.
+/// A row of cells: text, or (in a form that keeps types: Parquet) typed values.
 pub(crate) trait Row {
-    /// Cell `c`, `None` when empty or beyond the row.
+    /// Cell `c` as text, `None` when empty or beyond the row (or typed: see [`Row::typed`]).
     fn cell(&self, c: usize) -> Option<&str>;
+
+    /// Cell `c` as the form holds it: [`Typed::Text`] (read [`Row::cell`]) for every cell
+    /// of the text forms, a typed value or [`Typed::Null`] in a form that keeps types.
+    #[inline(always)]
+    fn typed(&self, _c: usize) -> Typed<'_> {
+        Typed::Text
+    }
+
+    /// Whether cell `c` holds nothing (a blank text, a null, an empty list).
+    #[inline]
+    fn is_blank(&self, c: usize) -> bool {
+        match self.typed(c) {
+            Typed::Text => self.cell(c).map(clean).is_none_or(str::is_empty),
+            Typed::Null => true,
+            Typed::List(l) => l.items().next().is_none(),
+            Typed::SymList(l) => l.syms().next().is_none(),
+            _ => false,
+        }
+    }
+}
+
+/// A cell as a form that keeps types holds it.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Typed<'a> {
+    /// A text cell (or any cell of a text form): read [`Row::cell`].
+    Text,
+    /// Nothing.
+    Null,
+    /// A date.
+    Date(NaiveDate),
+    /// A date and time (a timestamp that is not at midnight, where a date is declared).
+    DateTime(chrono::NaiveDateTime),
+    /// A whole number.
+    Int(i64),
+    /// A floating-point number (maybe not finite).
+    Float(f64),
+    /// A flag.
+    Bool(bool),
+    /// A list of texts.
+    List(List<'a>),
+    /// An id already interned (a value of a Parquet dictionary, interned once).
+    Sym(Sym),
+    /// A list of ids already interned.
+    SymList(SymList<'a>),
+}
+
+impl Typed<'_> {
+    /// What the cell holds, for a message: `a date`, `a list`...
+    pub fn what(&self) -> &'static str {
+        match self {
+            Typed::Text => "text",
+            Typed::Null => "nothing",
+            Typed::Date(_) => "a date",
+            Typed::DateTime(_) => "a date and time",
+            Typed::Int(_) => "a whole number",
+            Typed::Float(_) => "a number",
+            Typed::Bool(_) => "a boolean",
+            Typed::List(_) => "a list",
+            Typed::Sym(_) => "an id",
+            Typed::SymList(_) => "a list of ids",
+        }
+    }
+}
+
+/// A list of interned ids held by an Arrow list of dictionary keys: the keys from `start`
+/// to `end`, each the index of its symbol in `syms` (`None` for a blank value).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SymList<'a> {
+    /// The keys of every list of the column.
+    pub keys: &'a arrow_array::Int32Array,
+    /// The symbol of each value of the dictionary.
+    pub syms: &'a [Option<Sym>],
+    /// This list's keys.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> SymList<'a> {
+    /// The ids, nulls and blank values left out.
+    pub fn syms(self) -> impl Iterator<Item = Sym> + 'a {
+        use arrow_array::Array;
+        let (keys, syms) = (self.keys, self.syms);
+        (self.start..self.end)
+            .filter(move |&i| keys.is_valid(i))
+            .filter_map(move |i| {
+                let k = usize::try_from(keys.value(i)).ok()?;
+                syms.get(k).copied().flatten()
+            })
+    }
+}
+
+/// A list of texts held by an Arrow list: the values from `start` to `end`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct List<'a> {
+    /// The values of every list of the column.
+    pub values: &'a arrow_array::StringArray,
+    /// This list's values.
+    pub start: usize,
+    pub end: usize,
+}
+
+impl<'a> List<'a> {
+    /// The items, cleaned, nulls and blank ones left out (as a `;`-separated cell reads).
+    pub fn items(self) -> impl Iterator<Item = &'a str> {
+        use arrow_array::Array;
+        let v = self.values;
+        (self.start..self.end)
+            .filter(move |&i| v.is_valid(i))
+            .map(move |i| clean(v.value(i)))
+            .filter(|s| !s.is_empty())
+    }
 }
 
 impl Row for csv::StringRecord {
@@ -83,6 +194,11 @@ pub(crate) fn cell_location(
             cell: format!("{}{}", column_letters(col), pos),
         },
         Origin::Sqlite { ids } => sqlite_location(table, ids, pos, Some(name)),
+        Origin::Parquet { file } => Location::Parquet {
+            file: file.clone(),
+            row: pos.checked_sub(1),
+            column: Some(name.to_string()),
+        },
         Origin::Records => Location::Record {
             table,
             row: pos as usize,
@@ -118,6 +234,11 @@ pub(crate) fn row_location(table: Table, origin: &Origin, pos: u64) -> Location 
             cell: format!("A{pos}"),
         },
         Origin::Sqlite { ids } => sqlite_location(table, ids, pos, None),
+        Origin::Parquet { file } => Location::Parquet {
+            file: file.clone(),
+            row: pos.checked_sub(1),
+            column: None,
+        },
         Origin::Records => Location::Record {
             table,
             row: pos as usize,
@@ -615,7 +736,9 @@ impl<'h> TableDecoder<'h> {
             }
         }
         let style = match origin {
-            Origin::Json | Origin::Sqlite { .. } | Origin::Records => DateStyle::IsoOnly,
+            Origin::Json | Origin::Sqlite { .. } | Origin::Parquet { .. } | Origin::Records => {
+                DateStyle::IsoOnly
+            }
             _ => DateStyle::Lenient,
         };
         let slots = known.iter().map(|n| index.get(n).copied()).collect();
@@ -639,6 +762,14 @@ impl<'h> TableDecoder<'h> {
         }
     }
 
+    /// Refuses the table for a problem of column `c` its reader found (a column of a
+    /// type its values cannot take): reported with the header's problems, and no row is
+    /// kept (their ids are remembered, as for any header problem).
+    pub(crate) fn refuse(&mut self, c: usize, problem: Problem) {
+        self.header_problems.push((c, problem));
+        self.header_ok = false;
+    }
+
     /// An empty part for this table's rows.
     pub(crate) fn part(&self) -> Part {
         Part {
@@ -659,7 +790,7 @@ impl<'h> TableDecoder<'h> {
     ) {
         part.first_pos.get_or_insert(pos);
         for (used, &c) in part.unnamed_used.iter_mut().zip(&self.unnamed) {
-            if !*used && row.cell(c).is_some_and(|v| !clean(v).is_empty()) {
+            if !*used && !row.is_blank(c) {
                 *used = true;
             }
         }
@@ -671,7 +802,7 @@ impl<'h> TableDecoder<'h> {
             }
             return;
         }
-        if (0..self.header.len()).all(|c| row.cell(c).map(clean).is_none_or(str::is_empty)) {
+        if (0..self.header.len()).all(|c| row.is_blank(c)) {
             return;
         }
         let mut cells = Cells {
@@ -814,6 +945,40 @@ impl<'r, R: Row> Cells<'_, 'r, R> {
                 id,
             });
         }
+    }
+
+    /// The cell of `col` as the form holds it: [`Typed::Text`] (read [`Cells::text`]) in
+    /// the text forms and for a column the table does not have.
+    #[inline(always)]
+    pub fn typed(&self, col: Col) -> Typed<'r> {
+        match self.d.slots[col.k] {
+            Some(c) => self.row.typed(c),
+            None => Typed::Text,
+        }
+    }
+
+    /// Whether `col` holds something (a text that is not blank, a value, a list with items).
+    #[inline]
+    pub fn present(&self, col: Col) -> bool {
+        match self.typed(col) {
+            Typed::Text => self.text(col).is_some(),
+            Typed::Null => false,
+            Typed::List(l) => l.items().next().is_some(),
+            Typed::SymList(l) => l.syms().next().is_some(),
+            _ => true,
+        }
+    }
+
+    /// Records that `col` holds a value of a type it cannot take (a form that keeps types
+    /// checks its columns' types before reading a row, so this is a last resort).
+    #[cold]
+    pub fn wrong_type(&mut self, col: Col, value: Typed<'_>) {
+        let name = col.name;
+        self.fail(
+            ProblemKind::ColumnType,
+            col,
+            format!("`{name}` cannot hold {}", value.what()),
+        );
     }
 
     /// The cleaned text of `col`, `None` when empty or absent.

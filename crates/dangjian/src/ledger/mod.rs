@@ -3,10 +3,12 @@
 //! Every form reads into tables of text cells that remember where each cell came from; one
 //! decoder and one validator serve all forms, so a problem is reported the same
 //! way whatever the form, located as `file:line:column` (CSV), a JSON pointer (JSON),
-//! `sheet!cell` (Excel) or `table[id=...].column` (SQLite). A ledger with any error is never returned, not even in part.
+//! `sheet!cell` (Excel), `table[id=...].column` (SQLite) or `file[row N].column`
+//! (Parquet). A ledger with any error is never returned, not even in part.
 //!
 //! The form follows the path: `.json` is JSON, `.xlsx` an Excel workbook, `.sqlite` or
 //! `.db` an SQLite database ([`sqlite`], which also opens one for a service: [`sqlite::Db`]),
+//! a folder holding `<table>.parquet` files (or named `*.parquet`) a Parquet folder,
 //! anything else a CSV folder. In memory: [`from_json_str`], [`from_xlsx_bytes`], [`from_csv_files`] and
 //! [`to_json_string`], [`to_xlsx_bytes`], [`to_csv_files`]; [`tables`] gives every table
 //! as cells, as they are saved. [`template()`] is an empty ledger to start from. The
@@ -35,6 +37,7 @@ pub(crate) mod csv_folder;
 pub(crate) mod decode;
 pub(crate) mod excel;
 pub(crate) mod json;
+pub(crate) mod parquet;
 pub mod parts;
 pub mod problem;
 pub(crate) mod raw;
@@ -149,11 +152,21 @@ pub enum Form {
     Excel,
     /// One SQLite database (`.sqlite` or `.db`).
     Sqlite,
+    /// A folder of `<table>.parquet` files.
+    Parquet,
 }
 
 impl Form {
     /// The form a path names: `.json` is JSON, `.xlsx` is Excel, `.sqlite` and `.db` an
-    /// SQLite database, anything else (a folder) is a CSV folder.
+    /// SQLite database, `.parquet` or a folder that holds a `<table>.parquet` file (such as
+    /// `units.parquet`) a Parquet folder, anything else (a folder) is a CSV folder.
+    ///
+    /// ```
+    /// use dangjian::ledger::Form;
+    /// use std::path::Path;
+    /// assert_eq!(Form::of_path(Path::new("national.parquet")), Form::Parquet);
+    /// assert_eq!(Form::of_path(Path::new("ledger.db")), Form::Sqlite);
+    /// ```
     pub fn of_path(path: &Path) -> Form {
         match path
             .extension()
@@ -163,19 +176,39 @@ impl Form {
             Some(e) if e == "json" => Form::Json,
             Some(e) if e == "xlsx" => Form::Excel,
             Some(e) if e == "sqlite" || e == "db" => Form::Sqlite,
+            Some(e) if e == "parquet" => Form::Parquet,
+            _ if parquet::is_parquet_folder(path) => Form::Parquet,
             _ => Form::CsvFolder,
         }
+    }
+
+    /// The form's name, as `--format` takes it: `csv`, `json`, `xlsx`, `sqlite`, `parquet`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Form::CsvFolder => "csv",
+            Form::Json => "json",
+            Form::Excel => "xlsx",
+            Form::Sqlite => "sqlite",
+            Form::Parquet => "parquet",
+        }
+    }
+
+    /// Whether the form is a folder of files, one per table (CSV, Parquet).
+    pub fn is_folder(self) -> bool {
+        matches!(self, Form::CsvFolder | Form::Parquet)
     }
 }
 
 /// What [`Form::for_writing`] says of a path that names no ledger form.
 const FORMS: &str = "write to a .json file, an .xlsx workbook, an SQLite database (.sqlite \
-                     or .db), or a folder of CSV files (a path without an extension)";
+                     or .db), a folder of Parquet files (--format parquet, or a path ending \
+                     in .parquet), or a folder of CSV files (a path without an extension)";
 
 impl Form {
-    /// The form a ledger written to `path` takes: an existing folder is a CSV folder (whatever
+    /// The form a ledger written to `path` takes: an existing folder is a Parquet folder
+    /// when it holds Parquet tables or is named `*.parquet`, else a CSV folder (whatever
     /// its name), `.json` is JSON, `.xlsx` is Excel, `.sqlite` and `.db` an SQLite
-    /// database, a path without an extension a new CSV folder. Any other extension is refused, naming the forms, so that `ledger.csv` or a
+    /// database, `.parquet` a Parquet folder, a path without an extension a new CSV folder. Any other extension is refused, naming the forms, so that `ledger.csv` or a
     /// typo such as `ledger.xslx` does not silently become a folder.
     ///
     /// ```
@@ -187,7 +220,10 @@ impl Form {
     /// ```
     pub fn for_writing(path: &Path) -> Result<Form, LedgerError> {
         if path.is_dir() {
-            return Ok(Form::CsvFolder);
+            return Ok(match Form::of_path(path) {
+                Form::Parquet => Form::Parquet,
+                _ => Form::CsvFolder,
+            });
         }
         match path.extension().and_then(|e| e.to_str()) {
             None => Ok(Form::CsvFolder),
@@ -198,12 +234,55 @@ impl Form {
             }),
         }
     }
+
+    /// The form a ledger written to `path` takes when `--format` asks for `form`: a folder
+    /// form (CSV, Parquet) for a path without an extension or an existing folder (or, for
+    /// Parquet, a path ending in `.parquet`), a file form for a path with its extension.
+    /// Another pairing is refused, saying what the path would be.
+    ///
+    /// ```
+    /// use dangjian::ledger::Form;
+    /// use std::path::Path;
+    /// assert_eq!(Form::for_writing_as(Path::new("out"), Form::Parquet).unwrap(), Form::Parquet);
+    /// let e = Form::for_writing_as(Path::new("out.json"), Form::Parquet).unwrap_err();
+    /// assert!(e.to_string().contains("--format parquet"));
+    /// ```
+    pub fn for_writing_as(path: &Path, form: Form) -> Result<Form, LedgerError> {
+        let named = if path.is_dir() || path.extension().is_none() {
+            None
+        } else {
+            Some(Form::for_writing(path)?)
+        };
+        match named {
+            None if form.is_folder() => Ok(form),
+            Some(f) if f == form => Ok(form),
+            _ => Err(LedgerError::UnknownForm {
+                path: path.display().to_string(),
+                message: match form.is_folder() {
+                    true => format!(
+                        "--format {} writes a folder; give a path without an extension{}",
+                        form.name(),
+                        if form == Form::Parquet {
+                            " (or ending in .parquet)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    false => format!(
+                        "--format {} writes one file; give a path ending in .{}",
+                        form.name(),
+                        form.name()
+                    ),
+                },
+            }),
+        }
+    }
 }
 
 /// Checks a path before a ledger is written there by a command such as `export`: its form
 /// ([`Form::for_writing`]), that an existing folder is empty or holds only a ledger's
-/// files (`<table>.csv`), and that an existing `.sqlite`/`.db` file is a ledger database,
-/// unless `force`. Nothing is written.
+/// files (`<table>.csv`, or `<table>.parquet` for a Parquet folder), and that an existing
+/// `.sqlite`/`.db` file is a ledger database, unless `force`. Nothing is written.
 ///
 /// ```
 /// let dir = std::env::temp_dir().join(format!("dangjian-dest-{}", std::process::id()));
@@ -215,7 +294,12 @@ impl Form {
 /// # std::fs::remove_dir_all(&dir).ok();
 /// ```
 pub fn check_destination(path: &Path, force: bool) -> Result<Form, LedgerError> {
-    let form = Form::for_writing(path)?;
+    check_destination_as(path, Form::for_writing(path)?, force)
+}
+
+/// Like [`check_destination`], for a ledger written in `form` (`--format`).
+pub fn check_destination_as(path: &Path, form: Form, force: bool) -> Result<Form, LedgerError> {
+    let form = Form::for_writing_as(path, form)?;
     if form == Form::Sqlite && !force && path.exists() {
         return match sqlite::check_ledger_file(path) {
             Ok(()) => Ok(form),
@@ -228,9 +312,13 @@ pub fn check_destination(path: &Path, force: bool) -> Result<Form, LedgerError> 
             Err(e) => Err(e),
         };
     }
-    if form != Form::CsvFolder || force || !path.is_dir() {
+    if !form.is_folder() || force || !path.is_dir() {
         return Ok(form);
     }
+    let suffix = match form {
+        Form::Parquet => ".parquet",
+        _ => ".csv",
+    };
     let entries = std::fs::read_dir(path).map_err(|e| LedgerError::io(path, e))?;
     let mut strangers: Vec<String> = Vec::new();
     for entry in entries {
@@ -240,7 +328,7 @@ pub fn check_destination(path: &Path, force: bool) -> Result<Form, LedgerError> 
             .to_string_lossy()
             .into_owned();
         let ledger_file = name
-            .strip_suffix(".csv")
+            .strip_suffix(suffix)
             .is_some_and(|t| model::Table::from_name(t).is_some());
         if !ledger_file {
             strangers.push(name);
@@ -417,11 +505,18 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
             read
         }
         Form::Sqlite => sqlite::read_path(path, progress),
+        Form::Parquet if path.is_dir() => parquet::read_folder(path, progress),
+        Form::Parquet => Err(LedgerError::UnknownForm {
+            path: path.display().to_string(),
+            message: "a Parquet ledger is a folder of Parquet files, one per table \
+                      (units.parquet, orgs.parquet...), not one file"
+                .into(),
+        }),
         Form::CsvFolder if path.is_dir() => csv_folder::read_folder(path, progress),
         Form::CsvFolder => Err(LedgerError::UnknownForm {
             path: path.display().to_string(),
-            message: "a ledger is a folder of CSV files, a .json file, an .xlsx workbook or an \
-                      SQLite database (.sqlite, .db)"
+            message: "a ledger is a folder of CSV or Parquet files, a .json file, an .xlsx \
+                      workbook or an SQLite database (.sqlite, .db)"
                 .into(),
         }),
     }
@@ -479,14 +574,35 @@ pub fn check(path: impl AsRef<Path>, opts: &ValidateOptions) -> Result<Problems,
 }
 
 /// Saves a ledger: a `.json` path writes JSON, an `.xlsx` path an Excel workbook, a
-/// `.sqlite` or `.db` path an SQLite database, any other path a CSV folder. Files are
+/// `.sqlite` or `.db` path an SQLite database, a `.parquet` path or a folder of Parquet
+/// tables a Parquet folder, any other path a CSV folder. Files are
 /// written atomically (a temporary file renamed into place; a database in one transaction
 /// into a new file, and not over a database another process has open).
 /// Saving to Excel fails, writing nothing, when a cell or a table is larger than Excel
 /// holds (32,767 characters, 1,048,575 rows); the problems say where.
 pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> {
     let path = path.as_ref();
-    let form = Form::for_writing(path)?;
+    save_as(ledger, path, Form::for_writing(path)?)
+}
+
+/// Saves a ledger in `form` (`export --format`): as [`save`], the path checked against the
+/// form ([`Form::for_writing_as`]). A Parquet folder has one `<table>.parquet` file per
+/// table, each column typed (`docs/LEDGER.md`).
+///
+/// ```
+/// use dangjian::ledger::Form;
+/// let dir = std::env::temp_dir().join(format!("dangjian-parquet-doc-{}", std::process::id()));
+/// dangjian::ledger::save_as(&dangjian::example(), &dir, Form::Parquet).unwrap();
+/// assert!(dir.join("activities.parquet").is_file());
+/// assert_eq!(dangjian::ledger::load(&dir).unwrap(), dangjian::example());
+/// # std::fs::remove_dir_all(&dir).ok();
+/// ```
+pub fn save_as(ledger: &Ledger, path: impl AsRef<Path>, form: Form) -> Result<(), LedgerError> {
+    let path = path.as_ref();
+    let form = Form::for_writing_as(path, form)?;
+    if form == Form::Parquet {
+        return parquet::write_folder(ledger, path);
+    }
     let tables = tables::encode(ledger);
     match form {
         Form::Json => write_atomically(path, json::render_json(&tables).as_bytes()),
@@ -497,6 +613,7 @@ pub fn save(ledger: &Ledger, path: impl AsRef<Path>) -> Result<(), LedgerError> 
         }
         Form::Sqlite => sqlite::write_new(&tables, path),
         Form::CsvFolder => csv_folder::write_folder(&tables, path),
+        Form::Parquet => parquet::write_folder(ledger, path),
     }
 }
 

@@ -1199,6 +1199,7 @@ fn file_name(name: &str, form: Form) -> String {
         Form::Json => format!("{name}.json"),
         Form::Excel => format!("{name}.xlsx"),
         Form::Sqlite => format!("{name}.sqlite"),
+        Form::Parquet => format!("{name}.parquet"),
     }
 }
 

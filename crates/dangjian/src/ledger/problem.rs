@@ -83,6 +83,18 @@ pub enum Location {
         /// Column, when one is to blame.
         column: Option<String>,
     },
+    /// A cell of a Parquet ledger: `activities.parquet[row 17].date` (rows counted from 0,
+    /// as pyarrow and polars count them), `activities.parquet.date` for a column of the
+    /// file itself, `activities.parquet[row 17]` for a row, `activities.parquet` for the
+    /// file.
+    Parquet {
+        /// File name (`activities.parquet`).
+        file: String,
+        /// The row, from 0; `None` for the file itself (its columns).
+        row: Option<u64>,
+        /// Column, when one is to blame.
+        column: Option<String>,
+    },
     /// A whole file or folder.
     File {
         /// The path, as given.
@@ -125,6 +137,16 @@ impl fmt::Display for Location {
                     None => Ok(()),
                 }
             }
+            Location::Parquet { file, row, column } => {
+                f.write_str(file)?;
+                if let Some(row) = row {
+                    write!(f, "[row {row}]")?;
+                }
+                match column {
+                    Some(c) => write!(f, ".{c}"),
+                    None => Ok(()),
+                }
+            }
             Location::File { path } => write!(f, "{path}"),
             Location::Ledger => f.write_str("ledger"),
         }
@@ -150,6 +172,9 @@ pub enum ProblemKind {
     Format,
     /// A column that is neither known nor prefixed `x_`.
     UnknownColumn,
+    /// A column of a type its values cannot take (Parquet: an `int64` where a date is
+    /// declared, a list where text is).
+    ColumnType,
     /// A required column is missing from the header.
     MissingColumn,
     /// A required value is empty.
@@ -340,7 +365,8 @@ pub fn problem_kind_id(k: ProblemKind) -> String {
 
 /// A problem is a row: severity, kind, the location as text and as data (its form and the
 /// fields of that form; the others are null), and the message. An SQLite cell fills
-/// `table`, `row` (1-based), `field` and `id`.
+/// `table`, `row` (1-based), `field` and `id`; a Parquet cell `file`, `row` (from 0) and
+/// `field`.
 ///
 /// ```
 /// use dangjian::rows::{Cell, Row};
@@ -420,6 +446,12 @@ impl Row for Problem {
                 at[8] = row.map_or(Cell::Null, int);
                 at[9] = column.as_deref().map_or(Cell::Null, text);
                 at[10] = id.as_deref().map_or(Cell::Null, text);
+            }
+            Location::Parquet { file, row, column } => {
+                at[0] = text("parquet");
+                at[1] = text(file);
+                at[8] = row.map_or(Cell::Null, int);
+                at[9] = column.as_deref().map_or(Cell::Null, text);
             }
             Location::File { path } => {
                 at[0] = text("file");

@@ -29,6 +29,12 @@ pub enum Origin {
         /// The ids of the rows.
         ids: std::sync::Arc<RowIds>,
     },
+    /// A Parquet file; row positions are the row's index from 0 plus 1 (0 is the file
+    /// itself, its columns).
+    Parquet {
+        /// File name shown in locations.
+        file: String,
+    },
     /// Records built in code; row positions are indices.
     Records,
 }

@@ -13,9 +13,9 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::decode::{Cells, Col, Decoded, Interner, Part, Row, TableDecoder};
-use super::problem::Problem;
+use super::decode::{Cells, Col, Decoded, Interner, Part, Row, TableDecoder, Typed};
 use super::problem::ProblemKind;
+use super::problem::{short_number, Problem};
 use super::raw::{clean, is_too_large, parse_bool, parse_number, OutTable, RawTable, Value};
 use crate::model::tables::*;
 use crate::model::*;
@@ -42,9 +42,10 @@ pub(crate) trait Codec: ColumnKind {
 /// the required codec reads it.
 impl<C: Codec> Codec for Maybe<C> {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Self::Field> {
-        match c.text(col) {
-            None => Some(None),
-            Some(_) => C::decode(c, col).map(Some),
+        if c.present(col) {
+            C::decode(c, col).map(Some)
+        } else {
+            Some(None)
         }
     }
     fn encode(f: &Self::Field) -> Option<Value> {
@@ -70,6 +71,9 @@ where
     for<'a> &'a T: Into<Sym>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<T> {
+        if let Typed::Sym(s) = c.typed(col) {
+            return Some(T::from(s));
+        }
         let t = c.req_text(col);
         Some(T::from(c.sym(t)))
     }
@@ -149,8 +153,26 @@ where
 
 impl Codec for Date {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<NaiveDate> {
-        let t = c.required(col)?;
-        c.date(col, Some(t))
+        match c.typed(col) {
+            Typed::Text | Typed::Null => {
+                let t = c.required(col)?;
+                c.date(col, Some(t))
+            }
+            Typed::Date(d) => Some(d),
+            Typed::DateTime(t) => {
+                let name = col.name;
+                c.fail(
+                    ProblemKind::BadDate,
+                    col,
+                    format!("`{t}` in `{name}` has a time of day; write the day only (a date, or a timestamp at midnight)"),
+                );
+                None
+            }
+            other => {
+                c.wrong_type(col, other);
+                None
+            }
+        }
     }
     fn encode(f: &NaiveDate) -> Option<Value> {
         Some(Value::Text(f.format("%Y-%m-%d").to_string()))
@@ -160,10 +182,35 @@ impl Codec for Date {
     }
 }
 
+/// A typed number that must be finite: otherwise a problem at `col`.
+fn finite<R: Row>(c: &mut Cells<'_, '_, R>, col: Col, v: f64) -> Option<f64> {
+    if v.is_finite() {
+        return Some(v);
+    }
+    let name = col.name;
+    let msg = if v.is_nan() {
+        format!("`NaN` in `{name}` is not a number")
+    } else {
+        format!("`{v}` in `{name}` is too large a number")
+    };
+    c.fail(ProblemKind::BadNumber, col, msg);
+    None
+}
+
 impl Codec for Number {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<f64> {
-        let t = c.required(col)?;
-        c.parsed(col, Some(t), parse_number)
+        match c.typed(col) {
+            Typed::Text | Typed::Null => {
+                let t = c.required(col)?;
+                c.parsed(col, Some(t), parse_number)
+            }
+            Typed::Float(v) => finite(c, col, v),
+            Typed::Int(n) => Some(n as f64),
+            other => {
+                c.wrong_type(col, other);
+                None
+            }
+        }
     }
     fn encode(f: &f64) -> Option<Value> {
         Some(Value::Number(*f))
@@ -207,9 +254,37 @@ fn checked_number<R: Row, T>(
     kind: ProblemKind,
     wrong: impl FnOnce(&str) -> String,
 ) -> Option<T> {
-    let t = c.text(col);
     let name = col.name;
     let too_large = |s: &str| (kind, format!("`{s}` is too large for `{name}`"));
+    // A typed number (Parquet) is checked as its text would be.
+    let typed = match c.typed(col) {
+        Typed::Text => None,
+        Typed::Null => return None,
+        Typed::Int(n) => Some((n as f64, n.to_string())),
+        Typed::Float(v) if v.is_nan() => Some((v, "NaN".to_string())),
+        Typed::Float(v) => Some((v, short_number(v))),
+        other => {
+            c.wrong_type(col, other);
+            return None;
+        }
+    };
+    if let Some((v, shown)) = typed {
+        let checked = if v > max {
+            Err(too_large(&shown))
+        } else if v.is_nan() {
+            Err((kind, wrong(&shown)))
+        } else {
+            accept(v).ok_or_else(|| (kind, wrong(&shown)))
+        };
+        return match checked {
+            Ok(x) => Some(x),
+            Err((kind, msg)) => {
+                c.fail(kind, col, msg);
+                None
+            }
+        };
+    }
+    let t = c.text(col);
     c.parsed(col, t, |s| match parse_number(s) {
         Ok(v) if v > max => Err(too_large(s)),
         Ok(v) => accept(v).ok_or_else(|| (kind, wrong(s))),
@@ -242,7 +317,22 @@ impl<N: Count> Codec for Whole<N> {
 
 impl Codec for Flag {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<bool> {
-        let t = c.text(col);
+        let t = match c.typed(col) {
+            Typed::Text => c.text(col),
+            Typed::Null => return Some(false),
+            Typed::Bool(b) => return Some(b),
+            Typed::Int(0) => return Some(false),
+            Typed::Int(1) => return Some(true),
+            Typed::Int(n) => {
+                let msg = format!("`{n}` is not a boolean; write true/false, 1/0, 是/否 or yes/no");
+                c.fail(ProblemKind::BadBoolean, col, msg);
+                return Some(false);
+            }
+            other => {
+                c.wrong_type(col, other);
+                return Some(false);
+            }
+        };
         let b = c.parsed(col, t, |s| {
             parse_bool(s).ok_or_else(|| {
                 (
@@ -286,8 +376,19 @@ where
     L: FromIterator<T> + std::ops::DerefMut<Target = [T]>,
 {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
-        let s = c.text(col).unwrap_or("");
-        Some(items(s).map(|x| T::from(c.sym(x))).collect())
+        match c.typed(col) {
+            Typed::Text => {
+                let s = c.text(col).unwrap_or("");
+                Some(items(s).map(|x| T::from(c.sym(x))).collect())
+            }
+            Typed::List(l) => Some(l.items().map(|x| T::from(c.sym(x))).collect()),
+            Typed::SymList(l) => Some(l.syms().map(T::from).collect()),
+            Typed::Null => Some(std::iter::empty().collect()),
+            other => {
+                c.wrong_type(col, other);
+                None
+            }
+        }
     }
     fn encode(f: &L) -> Option<Value> {
         list_value(f)
@@ -314,7 +415,12 @@ where
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<L> {
         let list = Ids::<L>::decode(c, col)?;
         if list.is_empty() {
-            if c.text(col).is_some() {
+            let written = match c.typed(col) {
+                Typed::Text => c.text(col).is_some(),
+                Typed::List(_) | Typed::SymList(_) => true,
+                _ => false,
+            };
+            if written {
                 let name = col.name;
                 c.fail(
                     ProblemKind::MissingValue,
@@ -343,11 +449,19 @@ where
 
 impl Codec for Tags {
     fn decode<R: Row>(c: &mut Cells<'_, '_, R>, col: Col) -> Option<Vec<String>> {
-        Some(
-            c.text(col)
-                .map(|s| items(s).map(str::to_string).collect())
-                .unwrap_or_default(),
-        )
+        match c.typed(col) {
+            Typed::Text => Some(
+                c.text(col)
+                    .map(|s| items(s).map(str::to_string).collect())
+                    .unwrap_or_default(),
+            ),
+            Typed::List(l) => Some(l.items().map(str::to_string).collect()),
+            Typed::Null => Some(Vec::new()),
+            other => {
+                c.wrong_type(col, other);
+                None
+            }
+        }
     }
     fn encode(f: &Vec<String>) -> Option<Value> {
         list_value(f)
@@ -449,12 +563,28 @@ macro_rules! ledger_tables {
             }
         }
 
-        /// Every record of a table as typed cells, with its `x_` cells.
-        pub(crate) fn cell_rows(l: &Ledger, table: Table) -> Vec<(Vec<Cell<'_>>, &Extra)> {
+        /// The records `range` of a table as typed cells, each with its `x_` cells (none
+        /// beyond the table's end).
+        pub(crate) fn cell_rows_in(
+            l: &Ledger,
+            table: Table,
+            range: std::ops::Range<usize>,
+        ) -> Vec<(Vec<Cell<'_>>, &Extra)> {
             match table {
-                $( Table::$variant => l.$vec.iter()
+                $( Table::$variant => l.$vec.get(range).unwrap_or_default().iter()
                     .map(|r| (vec![$( <$codec as Codec>::cell(&r.$field) ),*], &r.extra))
                     .collect(), )*
+            }
+        }
+
+        /// The names of the `x_` columns any record of a table has, sorted.
+        pub(crate) fn extra_names(l: &Ledger, table: Table) -> Vec<String> {
+            match table {
+                $( Table::$variant => {
+                    let names: BTreeSet<&String> =
+                        l.$vec.iter().flat_map(|r| r.extra.keys()).collect();
+                    names.into_iter().cloned().collect()
+                } )*
             }
         }
 
@@ -528,6 +658,32 @@ pub struct TypedTable<'a> {
     pub types: Vec<ColumnType>,
     /// Rows, one cell per column: null where the record has nothing, but false for a flag.
     pub rows: Vec<Vec<Cell<'a>>>,
+}
+
+/// Every record of a table as typed cells, with its `x_` cells.
+fn cell_rows(l: &Ledger, table: Table) -> Vec<(Vec<Cell<'_>>, &Extra)> {
+    cell_rows_in(l, table, 0..l.len_of(table))
+}
+
+/// The records `range` of a table as typed cells, as [`typed_table`] has them, with the
+/// `x_` columns `extras` (as [`extra_names`] gives them): a part of a large table at a
+/// time.
+pub(crate) fn typed_chunk<'a>(
+    l: &'a Ledger,
+    table: Table,
+    range: std::ops::Range<usize>,
+    extras: &[String],
+) -> Vec<Vec<Cell<'a>>> {
+    cell_rows_in(l, table, range)
+        .into_iter()
+        .map(|(mut cells, e)| {
+            cells.extend(extras.iter().map(|k| {
+                e.get(k)
+                    .map_or(Cell::Null, |v| Cell::Text(Cow::Borrowed(v.as_str())))
+            }));
+            cells
+        })
+        .collect()
 }
 
 /// One table of a ledger with typed cells: the cells of [`encode_table`] as their declared

@@ -55,6 +55,9 @@ pub(crate) trait ColumnKind {
     const REQUIRED: bool;
     /// The type of the column as a typed table (Arrow).
     const TYPE: ColumnType;
+    /// Whether the field holds interned ids (an id, a list of ids): a reader that sees a
+    /// value many times (a Parquet dictionary) may intern it once.
+    const INTERNED: bool = false;
 }
 
 /// An optional column of a required kind: an empty cell is `None`.
@@ -64,6 +67,7 @@ impl<C: ColumnKind> ColumnKind for Maybe<C> {
     type Field = Option<C::Field>;
     const REQUIRED: bool = false;
     const TYPE: ColumnType = C::TYPE;
+    const INTERNED: bool = C::INTERNED;
 }
 
 /// An interned id (units, orgs, people...; kinds of activity, designations).
@@ -73,6 +77,7 @@ impl<T> ColumnKind for Id<T> {
     type Field = T;
     const REQUIRED: bool = true;
     const TYPE: ColumnType = ColumnType::Text;
+    const INTERNED: bool = true;
 }
 
 /// Free text kept as it is (names, titles, notes; activity ids, which nothing refers to).
@@ -136,6 +141,7 @@ impl<L> ColumnKind for Ids<L> {
     type Field = L;
     const REQUIRED: bool = false;
     const TYPE: ColumnType = ColumnType::TextList;
+    const INTERNED: bool = true;
 }
 
 /// A list of interned ids that must name at least one (`orgs.hosts`).
@@ -145,6 +151,7 @@ impl<L> ColumnKind for SomeIds<L> {
     type Field = L;
     const REQUIRED: bool = true;
     const TYPE: ColumnType = ColumnType::TextList;
+    const INTERNED: bool = true;
 }
 
 /// Free-text tags (`units.tags`), optional.
@@ -360,6 +367,16 @@ macro_rules! model_tables {
                         required: <$kind as ColumnKind>::REQUIRED,
                         ty: <$kind as ColumnKind>::TYPE,
                     } ),*], )*
+                }
+            }
+        }
+
+        impl Table {
+            /// For each of the table's columns ([`Table::columns`]), whether it holds
+            /// interned ids.
+            pub(crate) fn interned(self) -> &'static [bool] {
+                match self {
+                    $( Table::$variant => &[$( <$kind as ColumnKind>::INTERNED ),*], )*
                 }
             }
         }
