@@ -478,8 +478,15 @@ impl Partial {
 
         // Each source's entry units.
         let mut entries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
-        for k in self.states.keys() {
+        // And the states of each entry (source, unit), in key order, found once rather than
+        // scanned again for every row.
+        let mut at_entry: BTreeMap<(&str, &str), Vec<(&Key, &Vec<f64>)>> = BTreeMap::new();
+        for (k, v) in &self.states {
             entries.entry(&k.source).or_default().insert(&k.unit);
+            at_entry
+                .entry((&k.source, &k.unit))
+                .or_default()
+                .push((k, v));
         }
         // No part's root lies inside another part: a part hangs in the tree (the top's root
         // does not), and no other source's root lies below it.
@@ -532,10 +539,8 @@ impl Partial {
                 .collect();
             let mut people: BTreeSet<&str> = BTreeSet::new();
             let mut orgs: BTreeSet<(&str, &str)> = BTreeSet::new();
-            for (k, v) in &self.states {
-                if !counted.contains(&(k.source.as_str(), k.unit.as_str())) {
-                    continue;
-                }
+            let states = counted.iter().filter_map(|e| at_entry.get(e)).flatten();
+            for &(k, v) in states {
                 if k.entity.is_empty() {
                     if let (Some(a), Some(ops)) =
                         (acc.get_mut(k.group.as_str()), fields_of(&k.group))
