@@ -149,6 +149,9 @@ pub enum MergeError {
     },
 }
 
+/// The states of one entry (a source and a unit), with their keys.
+type EntryStates<'p> = Vec<(&'p Key, &'p [f64])>;
+
 /// The entity key of a shared person.
 fn person_key(id: &str) -> String {
     format!("person:{id}")
@@ -480,7 +483,7 @@ impl Partial {
         let mut entries: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         // And the states of each entry (source, unit), in key order, found once rather than
         // scanned again for every row.
-        let mut at_entry: BTreeMap<(&str, &str), Vec<(&Key, &Vec<f64>)>> = BTreeMap::new();
+        let mut at_entry: BTreeMap<(&str, &str), EntryStates<'_>> = BTreeMap::new();
         for (k, v) in &self.states {
             entries.entry(&k.source).or_default().insert(&k.unit);
             at_entry
