@@ -104,37 +104,33 @@ pub fn to_batch(p: &Partial) -> Result<RecordBatch, PartialFileError> {
     Ok(RecordBatch::try_new(Arc::new(schema), columns)?)
 }
 
-/// The group whose field names a key's state has: people carry their own fields.
+/// The group whose field names a key's state has: people and members of shared orgs
+/// carry their own fields (named by the entity kind, `person:` or `member:`).
 fn group_of(k: &Key) -> &str {
-    if k.entity.starts_with("person:") {
-        PERSON
-    } else {
-        &k.group
-    }
+    crate::metrics::partial::entity_kind(&k.entity).map_or(&k.group, |(kind, _)| kind)
 }
 
-const PERSON: &str = "@person";
+/// The fields of each group of `p`'s ledger of definitions, and of each entity kind that
+/// carries its own.
+fn fields(p: &Partial) -> Vec<(String, crate::metrics::partial::Fields)> {
+    let mut out = crate::metrics::partial::group_fields(&p.defs);
+    for (kind, fields) in crate::metrics::partial::ENTITY_FIELDS {
+        out.push((kind.to_string(), fields));
+    }
+    out
+}
 
 /// The field names of each group of `p`'s ledger of definitions.
 fn field_names(p: &Partial) -> BTreeMap<String, Vec<&'static str>> {
-    let mut out: BTreeMap<String, Vec<&'static str>> =
-        crate::metrics::partial::group_fields(&p.defs)
-            .into_iter()
-            .map(|(name, fields)| (name, fields.iter().map(|f| f.0).collect()))
-            .collect();
-    out.insert(
-        PERSON.to_string(),
-        crate::metrics::partial::person_fields()
-            .iter()
-            .map(|f| f.0)
-            .collect(),
-    );
-    out
+    fields(p)
+        .into_iter()
+        .map(|(name, fields)| (name, fields.iter().map(|f| f.0).collect()))
+        .collect()
 }
 
 /// The identity of each field of each group: what a field left out reads as.
 fn field_ops(p: &Partial) -> BTreeMap<String, Vec<f64>> {
-    let mut out: BTreeMap<String, Vec<f64>> = crate::metrics::partial::group_fields(&p.defs)
+    fields(p)
         .into_iter()
         .map(|(name, fields)| {
             (
@@ -145,15 +141,7 @@ fn field_ops(p: &Partial) -> BTreeMap<String, Vec<f64>> {
                     .collect(),
             )
         })
-        .collect();
-    out.insert(
-        PERSON.to_string(),
-        crate::metrics::partial::person_fields()
-            .iter()
-            .map(|f| crate::metrics::partial::identity(f.1))
-            .collect(),
-    );
-    out
+        .collect()
 }
 
 /// Everything of `p` but its states, as the JSON of the schema's metadata.

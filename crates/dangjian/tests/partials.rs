@@ -63,12 +63,21 @@ fn the_documented_fields_are_those_of_the_table() {
         };
         documented.insert(group, fields);
     }
-    // Every group of the example's partial result, and a shared person's fields.
+    // Every group of the example's partial result, a shared person's fields, and those of
+    // a member of a shared org (the org of a member who joined long before).
     let ledger = dangjian::example();
     let mut shared = Shared::default();
     shared
         .people
         .insert(ledger.roles[0].person.as_str().to_string());
+    let member = ledger
+        .people
+        .iter()
+        .find(|p| p.org.is_some() && p.joined.is_some_and(|j| j < d(2019, 1, 1)))
+        .expect("a member who joined before 2019");
+    shared
+        .orgs
+        .insert(member.org.as_ref().unwrap().as_str().to_string());
     let q = Query {
         as_of: Some(d(2019, 7, 31)),
         ..Query::default()
@@ -87,8 +96,11 @@ fn the_documented_fields_are_those_of_the_table() {
     let (entity, group, field) = (col("entity"), col("group"), col("field"));
     let mut seen: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for i in 0..batch.num_rows() {
-        let g = if !entity.is_null(i) {
-            "person:<id>".to_string()
+        let g = if let Some(kind) = ["person:", "member:"]
+            .iter()
+            .find(|k| !entity.is_null(i) && entity.value(i).starts_with(**k))
+        {
+            format!("{kind}<id>")
         } else if let Some(k) = ["duty.", "indicator."]
             .iter()
             .find(|k| group.value(i).starts_with(**k))
@@ -112,6 +124,16 @@ fn the_documented_fields_are_those_of_the_table() {
         "{person:?} not in {listed:?}"
     );
     assert!(person.contains(&"in_scope".to_string()));
+    // A member is always eligible; the other flags as they are.
+    let members = seen
+        .remove("member:<id>")
+        .expect("the shared org's members");
+    let listed = documented.remove("member:<id>").unwrap();
+    assert!(
+        members.iter().all(|f| listed.contains(f)),
+        "{members:?} not in {listed:?}"
+    );
+    assert!(members.contains(&"eligible".to_string()));
     assert_eq!(seen, documented);
 }
 
@@ -222,5 +244,80 @@ fn a_generated_city_cut_into_districts_merges_to_the_whole() {
                 }
             }
         }
+    }
+}
+
+/// A branch hosted in two villages, its group in one of them: the group's assembly is the
+/// branch's organisation life in both copies (docs/PARTIALS.md, `member:<id>` rows).
+/// Worked by hand: the branch's 3 members joined before M (2019-01-31), the assembly on
+/// 2019-06-01 lists one of them, so 2 of 3 are without organisation life, at the district
+/// and in each village (the branch is hosted in both); the group has no members.
+#[test]
+fn a_group_beside_one_copy_of_its_branch_counts_for_every_copy() {
+    use dangjian::ledger::parts::split;
+    use dangjian::metrics::{MetricId, MetricRow};
+    let whole = dangjian::ledger::from_json_str(
+        r#"{"format": "dangjian-ledger/1",
+"units": [
+  {"id": "d", "kind": "district", "name": "区"},
+  {"id": "v1", "kind": "village", "name": "一村", "parent": "d"},
+  {"id": "v2", "kind": "village", "name": "二村", "parent": "d"}
+],
+"orgs": [
+  {"id": "b", "kind": "branch", "name": "联村支部", "hosts": ["v1", "v2"], "established": "2010-01-01"},
+  {"id": "g", "kind": "group", "name": "二村小组", "hosts": ["v2"], "parent": "b", "established": "2010-01-01"}
+],
+"people": [
+  {"id": "m1", "name": "一", "org": "b", "joined": "2000-01-01"},
+  {"id": "m2", "name": "二", "org": "b", "joined": "2000-01-01"},
+  {"id": "m3", "name": "三", "org": "b", "joined": "2018-12-31"}
+],
+"activities": [
+  {"kind": "member_assembly", "date": "2019-06-01", "subject": "g", "people": ["m1"]}
+]}"#,
+    )
+    .unwrap();
+    let cut = split(&whole, UnitKind::Village).unwrap();
+    assert!(cut.shared.orgs.contains("b"), "{:?}", cut.shared);
+    let q = Query {
+        as_of: Some(d(2019, 7, 31)),
+        by: Some(UnitKind::Village),
+        metrics: Some(vec!["members.no_org_life".into()]),
+        ..Query::default()
+    };
+    let mut partials = vec![Engine::new(&cut.top)
+        .partial(&q, &cut.shared, Some("d"))
+        .unwrap()];
+    for p in &cut.parts {
+        partials.push(
+            Engine::new(&p.ledger)
+                .partial(&q, &cut.shared, Some("d"))
+                .unwrap(),
+        );
+    }
+    // In either order: the copy in v1 alone saw no assembly.
+    for first in [0, 1] {
+        let mut ps = partials.clone();
+        let mut merged = ps.remove(first);
+        for p in ps {
+            merged.merge(p).unwrap();
+        }
+        let rows = merged.finish().unwrap().rows;
+        let at = |scope: &str| -> &MetricRow {
+            rows.iter()
+                .find(|r| {
+                    r.scope.as_str() == scope
+                        && r.metric == MetricId::Catalogue("members.no_org_life")
+                })
+                .unwrap()
+        };
+        for scope in ["d", "v1", "v2"] {
+            assert_eq!(
+                (at(scope).numerator, at(scope).denominator),
+                (Some(2.0), Some(3.0)),
+                "{scope}"
+            );
+        }
+        assert_eq!(rows, Engine::new(&whole).evaluate(&q).unwrap().rows);
     }
 }

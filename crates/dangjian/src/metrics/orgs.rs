@@ -7,7 +7,8 @@
 use super::ctx::{Ctx, Entities, Family};
 use super::index::{OrgIx, PersonIx};
 use super::ix::TiVec;
-use super::value::{Metric, MetricId, Scope, Val};
+use super::value::State as _;
+use super::value::{Metric, MetricId, Op, Scope, Val};
 use crate::calendar::{add_days, add_months, add_years};
 use crate::model::{ActivityKind, Designation, OrgKind, UnitKind};
 
@@ -153,6 +154,54 @@ pub(crate) struct OrgLife {
     pub absent: u64,
 }
 
+/// The window of organisation life: (M, `as_of`], M = `as_of` minus 6 calendar months.
+fn life_window(as_of: chrono::NaiveDate) -> chrono::NaiveDate {
+    add_months(as_of, -6)
+}
+
+/// Walks the organisation-life activities of org `o` in (`m`, `as_of`] (about the org or
+/// one of its groups), calling `listed` for each of its members with `joined` <= `m` listed
+/// in one (a member may come more than once); whether any such activity listed people
+/// (the org recorded attendance).
+fn walk_life(
+    e: &super::index::Index<'_>,
+    o: OrgIx,
+    m: chrono::NaiveDate,
+    as_of: chrono::NaiveDate,
+    kinds: &[u32],
+    mut listed: impl FnMut(PersonIx),
+) -> bool {
+    let l = &*e.l;
+    let mut recorded = false;
+    for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
+        for &k in kinds {
+            let (dates, acts) = e.activities(e.org_node(subject), k);
+            let a = dates.partition_point(|d| *d <= m);
+            let b = dates.partition_point(|d| *d <= as_of);
+            for &x in &acts[a..b.max(a)] {
+                if l.activities[x].people.is_empty() {
+                    continue;
+                }
+                recorded = true;
+                for &p in e.life_people(x) {
+                    if e.org_of_person(p) == Some(o) && l.people[p].joined.is_some_and(|j| j <= m) {
+                        listed(p);
+                    }
+                }
+            }
+        }
+    }
+    recorded
+}
+
+/// The numbers of the organisation-life activity kinds.
+fn life_kinds() -> Vec<u32> {
+    ActivityKind::ORG_LIFE
+        .iter()
+        .filter_map(|k| super::index::act_kind_named(k))
+        .collect()
+}
+
 /// Organisation life of the orgs in the query's scope (none: no attendance recorded),
 /// worked out for many orgs at once on every core.
 fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
@@ -162,11 +211,8 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         let e = ctx.e;
         let l = &*e.l;
         let as_of = ctx.as_of;
-        let m = add_months(as_of, -6);
-        let kinds: Vec<u32> = ActivityKind::ORG_LIFE
-            .iter()
-            .filter_map(|k| super::index::act_kind_named(k))
-            .collect();
+        let m = life_window(as_of);
+        let kinds = life_kinds();
         // Who was listed for which org: one stamp per person (the org's number plus one)
         // instead of a set per org. Only a person's own org stamps them, so the threads
         // never write the same stamp.
@@ -176,32 +222,13 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
                 return None;
             }
             let mark = o.index() as u32 + 1;
-            let mut recorded = false;
             let mut listed: u64 = 0;
-            for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
-                for &k in &kinds {
-                    let (dates, acts) = e.activities(e.org_node(subject), k);
-                    let a = dates.partition_point(|d| *d <= m);
-                    let b = dates.partition_point(|d| *d <= as_of);
-                    for &x in &acts[a..b.max(a)] {
-                        let activity = &l.activities[x];
-                        if activity.people.is_empty() {
-                            continue;
-                        }
-                        recorded = true;
-                        for &p in e.life_people(x) {
-                            let member = e.org_of_person(p) == Some(o);
-                            if member
-                                && stamp[p].load(Relaxed) != mark
-                                && l.people[p].joined.is_some_and(|j| j <= m)
-                            {
-                                stamp[p].store(mark, Relaxed);
-                                listed += 1;
-                            }
-                        }
-                    }
+            let recorded = walk_life(e, o, m, as_of, &kinds, |p| {
+                if stamp[p].load(Relaxed) != mark {
+                    stamp[p].store(mark, Relaxed);
+                    listed += 1;
                 }
-            }
+            });
             recorded.then(|| {
                 let eligible = e.joined_in(o).partition_point(|j| j.0 <= m) as u64;
                 OrgLife {
@@ -222,6 +249,53 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         }
         out
     })
+}
+
+/// The fields carried for each member of a shared org (`docs/PARTIALS.md`), merged by
+/// "either" over the org's copies: the member is eligible (`joined` <= M), the copy
+/// recorded attendance, the member is listed there.
+pub(crate) const MEMBER_FIELDS: &[(&str, Op)] = &[
+    ("eligible", Op::Or),
+    ("recorded", Op::Or),
+    ("listed", Op::Or),
+];
+
+/// The members of org `o` counted by `members.no_org_life` (`joined` <= M), each with its
+/// [`MEMBER_FIELDS`] in this ledger; none when the query does not ask for the metric or the
+/// org is not active on `as_of`. The copies of an org in several parts can each see only
+/// some of its groups' activities: merged member by member, they give the whole's figure.
+pub(crate) fn member_life(ctx: &Ctx<'_, '_>, o: OrgIx) -> Vec<(PersonIx, Vec<f64>)> {
+    let e = ctx.e;
+    let as_of = ctx.as_of;
+    if !ctx.wants(&NO_ORG_LIFE) || !e.l.orgs[o].active_on(as_of) {
+        return Vec::new();
+    }
+    let m = life_window(as_of);
+    let mut listed = std::collections::HashSet::new();
+    let recorded = walk_life(e, o, m, as_of, &life_kinds(), |p| {
+        listed.insert(p);
+    });
+    let flag = |b: bool| if b { 1.0 } else { 0.0 };
+    let eligible = e.joined_in(o).partition_point(|j| j.0 <= m);
+    e.joined_in(o)[..eligible]
+        .iter()
+        .map(|&(_, p)| (p, vec![1.0, flag(recorded), flag(listed.contains(&p))]))
+        .collect()
+}
+
+/// Adds a member of a shared org, their copies merged ([`MEMBER_FIELDS`]), to the org
+/// figures' fields of a scope where the org is.
+pub(crate) fn add_member(figures: &mut [f64], member: &[f64]) {
+    let on = |i: usize| member.get(i).is_some_and(|x| *x != 0.0);
+    if !(on(0) && on(1)) {
+        return;
+    }
+    let mut f = Figures::read(figures);
+    f.eligible += 1;
+    f.absent += u64::from(!on(2));
+    let mut out = Vec::with_capacity(figures.len());
+    f.write(&mut out);
+    figures.copy_from_slice(&out);
 }
 
 /// What the organisation metrics are read from, at one scope.
@@ -309,7 +383,10 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                 }
             }
         }
-        if let Some(x) = life.get(o.index()).copied().flatten() {
+        // A shared org's organisation life is carried member by member
+        // ([`member_life`]): its copies may each see some of its groups' activities.
+        if ctx.filter.shared_org(o) {
+        } else if let Some(x) = life.get(o.index()).copied().flatten() {
             absent += x.absent;
             eligible += x.eligible;
         }

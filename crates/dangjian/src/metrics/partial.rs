@@ -154,7 +154,12 @@ type EntryStates<'p> = Vec<(&'p Key, &'p [f64])>;
 
 /// The entity key of a shared person.
 fn person_key(id: &str) -> String {
-    format!("person:{id}")
+    format!("{PERSON}{id}")
+}
+
+/// The entity key of a member of a shared org.
+fn member_key(id: &str) -> String {
+    format!("{MEMBER}{id}")
 }
 
 /// The entity key of a shared org.
@@ -260,6 +265,7 @@ impl<'a> Engine<'a> {
             };
             let anchors = self.ix.lookup().anchors(self.ix.lookup().org_node(o));
             ctx.filter.only_org.set(Some(o));
+            let members = super::orgs::member_life(&ctx, o);
             for &u in &units {
                 let s = self.ix.scope_of(u);
                 if !anchors.iter().any(|&t| s.lo <= t && t < s.hi) {
@@ -272,6 +278,14 @@ impl<'a> Engine<'a> {
                     let fields = g.state(&ctx, s);
                     if !is_identity(g.fields(), &fields) {
                         states.insert(key(org_key(id), u, name), fields);
+                    }
+                    // Its organisation life, member by member (every copy sees the
+                    // activities of only the groups in its ledger).
+                    if name == <super::orgs::Orgs as super::ctx::Family>::NAME {
+                        for (p, fields) in &members {
+                            let pid = l.people[*p].id.as_str();
+                            states.insert(key(member_key(pid), u, name), fields.clone());
+                        }
                     }
                 }
             }
@@ -504,15 +518,17 @@ impl Partial {
             }
         }
         // The appearances of each entity, all sources and units together.
-        let mut merged_people: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+        // People and members of shared orgs merged by their fields, orgs by their first
+        // copy (an org's own figures are the same in every copy).
+        let mut merged: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
         let mut first_org: BTreeMap<(&str, &str), &Vec<f64>> = BTreeMap::new();
         for (k, v) in &self.states {
-            if k.entity.starts_with("person:") {
-                let m = merged_people
+            if let Some((_, fields)) = entity_kind(&k.entity) {
+                let m = merged
                     .entry(&k.entity)
-                    .or_insert_with(|| vec![0.0; v.len()]);
-                merge_fields(cadres::PERSON_FIELDS, m, v);
-            } else if k.entity.starts_with("org:") {
+                    .or_insert_with(|| fields.iter().map(|f| f.1.identity()).collect());
+                merge_fields(fields, m, v);
+            } else if !k.entity.is_empty() {
                 first_org.entry((&k.entity, &k.group)).or_insert(v);
             }
         }
@@ -541,6 +557,7 @@ impl Partial {
                 })
                 .collect();
             let mut people: BTreeSet<&str> = BTreeSet::new();
+            let mut members: BTreeSet<(&str, &str)> = BTreeSet::new();
             let mut orgs: BTreeSet<(&str, &str)> = BTreeSet::new();
             let states = counted.iter().filter_map(|e| at_entry.get(e)).flatten();
             for &(k, v) in states {
@@ -550,10 +567,12 @@ impl Partial {
                     {
                         merge_fields(ops, a, v);
                     }
-                } else if k.entity.starts_with("person:") {
+                } else if k.entity.starts_with(PERSON) {
                     if v.first().is_some_and(|x| *x != 0.0) {
                         people.insert(&k.entity);
                     }
+                } else if k.entity.starts_with(MEMBER) {
+                    members.insert((&k.entity, &k.group));
                 } else {
                     orgs.insert((&k.entity, &k.group));
                 }
@@ -565,13 +584,18 @@ impl Partial {
                     merge_fields(ops, a, v);
                 }
             }
+            for (member, group) in members {
+                if let Some(a) = acc.get_mut(group) {
+                    super::orgs::add_member(a, &merged[member]);
+                }
+            }
             if let Some((name, _)) = groups
                 .iter()
                 .find(|(_, g)| g.entities() == Entities::People)
             {
                 if let Some(a) = acc.get_mut(name.as_str()) {
                     for p in people {
-                        cadres::add_person(a, &merged_people[p]);
+                        cadres::add_person(a, &merged[p]);
                     }
                 }
             }
@@ -662,7 +686,27 @@ pub(crate) fn identity(op: Op) -> f64 {
     op.identity()
 }
 
-/// The fields carried for a shared person.
-pub(crate) fn person_fields() -> &'static [(&'static str, Op)] {
-    cadres::PERSON_FIELDS
+/// The fields of a group's state, each with how it merges.
+pub(crate) type Fields = &'static [(&'static str, Op)];
+
+/// The entities carried with fields of their own, by the prefix of their key: shared
+/// people (group `cadres`) and the members of shared orgs (group `orgs`). Shared orgs
+/// (`org:`) carry their group's fields.
+pub(crate) const ENTITY_FIELDS: &[(&str, Fields)] = &[
+    (PERSON, cadres::PERSON_FIELDS),
+    (MEMBER, super::orgs::MEMBER_FIELDS),
+];
+
+/// The prefix of a shared person's entity key.
+const PERSON: &str = "person:";
+/// The prefix of the entity key of a member of a shared org.
+const MEMBER: &str = "member:";
+
+/// The kind of an entity carried with fields of its own (its key's prefix) and those
+/// fields; none for a shared org or the sums.
+pub(crate) fn entity_kind(entity: &str) -> Option<(&'static str, Fields)> {
+    ENTITY_FIELDS
+        .iter()
+        .find(|(kind, _)| entity.starts_with(kind))
+        .copied()
 }
