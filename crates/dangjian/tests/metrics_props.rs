@@ -663,15 +663,6 @@ fn parts_merge_to_the_whole(seed: u64, order: u64) -> Result<(), TestCaseError> 
             // Nested units of the kind (a village under a village): split refuses them.
             return Ok(());
         };
-        // Known gap (docs/PARTIALS.md): a group whose parent org is in another part; its
-        // activities do not reach the parent's organisation life there.
-        let ledgers = std::iter::once(&cut.top).chain(cut.parts.iter().map(|p| &p.ledger));
-        if ledgers.flat_map(|x| &x.orgs).any(|o| {
-            o.extra
-                .contains_key(dangjian::ledger::parts::ELSEWHERE_PARENT)
-        }) {
-            return Ok(());
-        }
         let whole = Engine::new(&l);
         let mut queries = vec![
             Query {

@@ -356,8 +356,8 @@ fn every_part_and_the_top_of_the_city_validate_clean_as_the_whole_does() {
 }
 
 /// The whole again from a split: every ledger's rows, those with ids once (a copy's
-/// emptied `org` and `workplace` filled from another copy, an org's `hosts`, `parent` and
-/// an initiative's `owner` from where split kept them aside; a part root from the top,
+/// emptied `workplace` filled from another copy, a person's `org`, an org's `hosts`,
+/// `parent` and an initiative's `owner` from where split kept them aside; a part root from the top,
 /// where it has its parent),
 /// those without as many times as the most any ledger holds them. Tables sorted.
 fn reassemble(s: &parts::Split) -> Ledger {
@@ -446,6 +446,11 @@ fn reassemble(s: &parts::Split) -> Ledger {
             }
         },
     );
+    for p in &mut out.people {
+        if let Some(o) = p.extra.remove(parts::ELSEWHERE_ORG) {
+            p.org = p.org.take().or(Some(o.into()));
+        }
+    }
     out.initiatives = by_id(
         &ledgers,
         |l| &l.initiatives,

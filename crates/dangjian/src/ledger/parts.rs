@@ -103,6 +103,13 @@ pub fn find_shared(ledgers: &[&Ledger]) -> Shared {
         }
         for o in &l.orgs {
             see(&mut orgs, o.id.sym(), k);
+            // A group's parent in another ledger: the parent's organisation life is
+            // partly here.
+            if let Some(p) = o.extra.get(ELSEWHERE_PARENT) {
+                if o.kind == crate::model::OrgKind::Group {
+                    see(&mut orgs, Sym::new(p), k);
+                }
+            }
         }
         for u in &l.units {
             see(&mut units, u.id.sym(), k);
@@ -792,6 +799,10 @@ pub struct Part {
 /// (the column is emptied, so that the ledger validates; nothing is lost).
 pub const ELSEWHERE_PARENT: &str = "x_split_parent";
 
+/// The `x_` column where [`split`] keeps a person's `org` on a copy of the person in a
+/// ledger their org is not in (the column `org` is emptied there).
+pub const ELSEWHERE_ORG: &str = "x_split_org";
+
 /// The `x_` column where [`split`] keeps an initiative's `owner` that is not in the
 /// initiative's ledger.
 pub const ELSEWHERE_OWNER: &str = "x_split_owner";
@@ -868,10 +879,12 @@ impl Places<'_> {
 ///   and activities, exemptions, its members; an org whose `parent` (or an initiative
 ///   whose `owner`) is not in its ledger has it emptied there, and kept in the column
 ///   [`ELSEWHERE_PARENT`] ([`ELSEWHERE_OWNER`]);
+/// - a `group` org in a ledger its parent is not in takes the parent's members there too
+///   (the group's organisation life is the parent's), and the parent is shared;
 /// - a person named where their org is not (holding a role or listed in an activity
-///   there, or working at a unit there: `workplace`) is copied there, `org` emptied (and
-///   `workplace` kept only in the ledger of that unit); a person in no ledger by any of
-///   these goes to the top;
+///   there, or working at a unit there: `workplace`) is copied there, `org` emptied and
+///   kept in the column [`ELSEWHERE_ORG`] (and `workplace` kept only in the ledger of that
+///   unit); a person in no ledger by any of these goes to the top;
 /// - duties and indicators go to the top and every part.
 ///
 /// Every part and the top then validate on their own as the whole does. Units of kind
@@ -996,6 +1009,22 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
     let org_in = |id: Sym, s: u32| places.org_in(id, s);
     let org_row = &places.org_row;
 
+    // The ledgers where an org has a group but no copy of its own: the group's
+    // organisation-life activities there are the org's too, so its members go there.
+    let mut life_slots: Vec<Slots> = vec![Slots::new(); l.orgs.len()];
+    for (i, g) in l.orgs.iter().enumerate() {
+        if g.kind != crate::model::OrgKind::Group {
+            continue;
+        }
+        if let Some(&r) = g.parent.as_ref().and_then(|p| org_row.get(&p.sym())) {
+            for &s in &org_slots[i] {
+                if !org_slots[r].contains(&s) {
+                    add_slot(&mut life_slots[r], s);
+                }
+            }
+        }
+    }
+
     // People: by their org, and wherever something names them.
     let person_row: SymMap<usize> = l
         .people
@@ -1008,7 +1037,13 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
         .iter()
         .map(|p| {
             let mut s = match p.org.as_ref().and_then(|o| org_row.get(&o.sym())) {
-                Some(&r) => org_slots[r].clone(),
+                Some(&r) => {
+                    let mut s = org_slots[r].clone();
+                    for &x in &life_slots[r] {
+                        add_slot(&mut s, x);
+                    }
+                    s
+                }
                 None => Slots::new(),
             };
             if let Some(w) = p.workplace.as_ref().and_then(|w| unit_home(w.sym())) {
@@ -1060,7 +1095,9 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
         let slots = &org_slots[i];
         for &s in slots {
             let mut c = o.clone();
-            if slots.len() > 1 {
+            // Shared (below): its copies, or the one copy of an org with groups in other
+            // ledgers, keep the whole's hosts.
+            if slots.len() > 1 || !life_slots[i].is_empty() {
                 let whole = c.hosts.iter().map(|h| h.as_str()).collect::<Vec<_>>();
                 c.extra.insert(WHOLE_HOSTS.into(), whole.join(";"));
                 c.hosts.retain(|h| unit_home(h.sym()) == Some(s));
@@ -1090,8 +1127,8 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
         let slots = &person_slots[i];
         for &s in slots {
             let mut c = p.clone();
-            if c.org.as_ref().is_some_and(|o| !org_in(o.sym(), s)) {
-                c.org = None;
+            if let Some(o) = c.org.take_if(|o| !org_in(o.sym(), s)) {
+                c.extra.insert(ELSEWHERE_ORG.into(), o.to_string());
             }
             if c.workplace
                 .as_ref()
@@ -1162,8 +1199,8 @@ pub fn split(l: &Ledger, by: UnitKind) -> Result<Split, SplitError> {
         orgs: l
             .orgs
             .iter()
-            .zip(org_slots.iter())
-            .filter(|(_, s)| s.len() > 1)
+            .zip(org_slots.iter().zip(&life_slots))
+            .filter(|(_, (s, life))| s.len() > 1 || !life.is_empty())
             .map(|(o, _)| o.id.to_string())
             .collect(),
         units: part_roots

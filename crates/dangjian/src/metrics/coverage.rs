@@ -159,13 +159,17 @@ fn evals<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [EnterpriseEval] {
                     let org = &l.orgs[o];
                     if org.active_on(as_of) && org.kind.is_primary() {
                         ev.via_org.push(o);
-                        let alone = org
-                            .hosts
-                            .iter()
-                            .all(|h| h.as_str() == l.units[u].id.as_str());
-                        // An org shared with another part of a partitioned ledger has a
-                        // host there too (its hosts here are cut to this part's).
-                        let alone = alone && !ctx.filter.shared_org(o);
+                        let here = l.units[u].id.as_str();
+                        // A part's copy of an org has its hosts cut to the part's; split
+                        // keeps the whole's. Without them, an org shared with another part
+                        // of a partitioned ledger is taken to have a host there too.
+                        let alone = match org.extra.get(crate::ledger::parts::WHOLE_HOSTS) {
+                            Some(whole) => whole.split(';').all(|h| h == here),
+                            None => {
+                                org.hosts.iter().all(|h| h.as_str() == here)
+                                    && !ctx.filter.shared_org(o)
+                            }
+                        };
                         if org.kind != OrgKind::JointBranch && alone {
                             ev.own_org = true;
                         }

@@ -283,6 +283,55 @@ pub(crate) fn member_life(ctx: &Ctx<'_, '_>, o: OrgIx) -> Vec<(PersonIx, Vec<f64
         .collect()
 }
 
+/// The member rows ([`MEMBER_FIELDS`]) this ledger adds to the organisation life of an org
+/// in another ledger, through its `groups` here (split keeps their parent in
+/// `x_split_parent`): for each of the org's `members` copied here (their org kept in
+/// `x_split_org`) with `joined` <= M, not eligible here (the org's own ledger counts them),
+/// recorded when some organisation-life activity about the groups in the window lists
+/// people, and listed when it lists them. None when nothing was recorded here.
+pub(crate) fn elsewhere_life(
+    ctx: &Ctx<'_, '_>,
+    groups: &[OrgIx],
+    members: &[PersonIx],
+) -> Vec<(PersonIx, Vec<f64>)> {
+    let e = ctx.e;
+    let l = &*e.l;
+    let as_of = ctx.as_of;
+    if !ctx.wants(&NO_ORG_LIFE) {
+        return Vec::new();
+    }
+    let m = life_window(as_of);
+    let mut listed = std::collections::HashSet::new();
+    let mut recorded = false;
+    for &g in groups {
+        for k in life_kinds() {
+            let (dates, acts) = e.activities(e.org_node(g), k);
+            let a = dates.partition_point(|d| *d <= m);
+            let b = dates.partition_point(|d| *d <= as_of);
+            for &x in &acts[a..b.max(a)] {
+                if l.activities[x].people.is_empty() {
+                    continue;
+                }
+                recorded = true;
+                listed.extend(e.life_people(x).iter().copied());
+            }
+        }
+    }
+    if !recorded {
+        return Vec::new();
+    }
+    members
+        .iter()
+        .filter(|&&p| l.people[p].joined.is_some_and(|j| j <= m))
+        .map(|&p| {
+            (
+                p,
+                vec![0.0, 1.0, if listed.contains(&p) { 1.0 } else { 0.0 }],
+            )
+        })
+        .collect()
+}
+
 /// Adds a member of a shared org, their copies merged ([`MEMBER_FIELDS`]), to the org
 /// figures' fields of a scope where the org is.
 pub(crate) fn add_member(figures: &mut [f64], member: &[f64]) {

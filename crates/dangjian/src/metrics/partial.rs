@@ -291,6 +291,19 @@ impl<'a> Engine<'a> {
             }
             ctx.filter.only_org.set(None);
         }
+        // The organisation life of shared orgs not here whose groups are: member rows at
+        // the root, for the members copied here.
+        if let Some(name) = names
+            .iter()
+            .find(|n| *n == <super::orgs::Orgs as super::ctx::Family>::NAME)
+        {
+            for (groups, members) in self.elsewhere_parents(shared).into_values() {
+                for (p, fields) in super::orgs::elsewhere_life(&ctx, &groups, &members) {
+                    let pid = l.people[p].id.as_str();
+                    states.insert(key(member_key(pid), root, name), fields);
+                }
+            }
+        }
         // Shared people, one by one.
         if let Some(name) = groups
             .iter()
@@ -363,6 +376,43 @@ impl<'a> Engine<'a> {
         Sym::existing(id)
             .and_then(|s| lookup.node_of(s))
             .and_then(|n| lookup.node_org(n))
+    }
+
+    /// The shared orgs not in this ledger that are the parent of `group` orgs here
+    /// (`x_split_parent`), each with those groups and the members copied here
+    /// (`x_split_org`).
+    fn elsewhere_parents(
+        &self,
+        shared: &Shared,
+    ) -> BTreeMap<&str, (Vec<super::index::OrgIx>, Vec<super::index::PersonIx>)> {
+        use crate::ledger::parts::{ELSEWHERE_ORG, ELSEWHERE_PARENT};
+        let l = self.ledger();
+        let mut out: BTreeMap<&str, (Vec<_>, Vec<_>)> = BTreeMap::new();
+        for (i, o) in l.orgs.iter().enumerate() {
+            if o.kind != crate::model::OrgKind::Group {
+                continue;
+            }
+            if let Some(p) = o.extra.get(ELSEWHERE_PARENT) {
+                if shared.orgs.contains(p.as_str()) && self.org_named(p).is_none() {
+                    out.entry(p.as_str())
+                        .or_default()
+                        .0
+                        .push(super::index::OrgIx::new(i));
+                }
+            }
+        }
+        if !out.is_empty() {
+            for (i, p) in l.people.iter().enumerate() {
+                if let Some(x) = p
+                    .extra
+                    .get(ELSEWHERE_ORG)
+                    .and_then(|o| out.get_mut(o.as_str()))
+                {
+                    x.1.push(super::index::PersonIx::new(i));
+                }
+            }
+        }
+        out
     }
 
     /// The filter of a partial result: the shared people and orgs of this ledger.
@@ -572,7 +622,11 @@ impl Partial {
                         people.insert(&k.entity);
                     }
                 } else if k.entity.starts_with(MEMBER) {
-                    members.insert((&k.entity, &k.group));
+                    // Counted where a copy of their org is (eligible there); rows from
+                    // the ledgers of its groups only add flags.
+                    if v.first().is_some_and(|x| *x != 0.0) {
+                        members.insert((&k.entity, &k.group));
+                    }
                 } else {
                     orgs.insert((&k.entity, &k.group));
                 }
