@@ -90,15 +90,48 @@ def test_a_ledger_split_by_area_gives_the_rows_of_the_whole(client, tmp_path):
 
 
 def test_a_tree_of_merges_several_levels_deep_gives_the_same_rows(client, tmp_path):
-    # 18 villages: 18 parts and the top, merged two at a time: 19 -> 10 -> 5 -> 3, and the
-    # last 2 ... 3 on the client; any grouping gives the same rows (merging is associative).
+    # 18 villages: 18 parts and the top, one a task, merged two at a time: 19 -> 10 -> 5
+    # -> 3, and the last 2 ... 3 on the client; any grouping gives the same rows (merging
+    # is associative).
     ds = dj.example()
     manifest = split(ds, "village", tmp_path / "parts")
     assert len(dj.read_manifest(manifest)["parts"]) == 18
     for by in (None, "area", "village"):
         want = rows(ds.metrics(as_of=AS_OF, by=by, from_="2019-03-01"))
-        got = rows(djd.report(manifest, client, as_of=AS_OF, by=by, from_="2019-03-01", split_every=2))
+        got = rows(
+            djd.report(manifest, client, as_of=AS_OF, by=by, from_="2019-03-01", split_every=2, parts_per_task=1)
+        )
         same(got, want)
+
+
+def test_several_parts_a_task_give_the_same_rows(client, tmp_path):
+    # The 19 ledgers 1, 2, 5 and 19 a task (19 a task: one task reads the top once and
+    # merges everything), and by default: 2 threads, so 3 a task (19 / 8, rounded up).
+    ds = dj.example()
+    manifest = split(ds, "village", tmp_path / "parts")
+    assert djd._parts_per_task(client, 19) == 3
+    want = rows(ds.metrics(as_of=AS_OF, by="area"))
+    for per in (1, 2, 5, 19, None):
+        same(rows(djd.report(manifest, client, as_of=AS_OF, by="area", parts_per_task=per)), want)
+    for bad in (0, -1, 1.5, True, "2"):
+        with pytest.raises(dj.QueryError, match="parts_per_task"):
+            djd.report(manifest, client, as_of=AS_OF, parts_per_task=bad)
+
+
+def test_a_part_loads_on_a_top_read_before(tmp_path):
+    manifest = split(dj.example(), "area", tmp_path / "parts")
+    top = dj.load_part(manifest)
+    for p in dj.read_manifest(manifest)["parts"]:
+        on = dj.load_part(manifest, p["root"], top=top)
+        alone = dj.load_part(manifest, p["root"])
+        assert on.counts == alone.counts
+        assert on.table("units").to_pylist() == alone.table("units").to_pylist()
+    # Another partitioned ledger's top is refused, naming the top and the root expected.
+    other = dj.generate(districts=1, seed=1)
+    with pytest.raises(dj.LedgerError, match="the top"):
+        dj.load_part(manifest, "lidian_area", top=other)
+    with pytest.raises(TypeError, match="top"):
+        dj.load_part(manifest, "lidian_area", top="_top")
 
 
 def test_without_as_of_and_shared_the_workers_find_the_latest_date_and_the_shared_people(client, tmp_path):

@@ -70,11 +70,15 @@ def read_manifest(path: PathLike) -> Manifest:
     return _dangjian.read_manifest(os.fspath(path))
 
 
-def load_part(manifest: PathLike, part: Optional[str] = None) -> Ledger:
+def load_part(manifest: PathLike, part: Optional[str] = None, top: Optional[Ledger] = None) -> Ledger:
     """Load one part of a partitioned ledger: ``part`` is its root unit's id or its path
     (``None``: the top), in whatever form it was written. The part is checked as
     :func:`load` checks a ledger, and to be rooted where the manifest says; the top's
     duties and indicators it lacks are added, as they apply to every part.
+
+    Each part needs the top: give ``top`` (the top loaded before, ``load_part(manifest)``)
+    to load several parts without reading it again; it is checked to be this manifest's
+    top (its root, and every part's root in it).
 
     >>> import dangjian as dj, tempfile
     >>> d = tempfile.mkdtemp() + "/parts"
@@ -82,10 +86,15 @@ def load_part(manifest: PathLike, part: Optional[str] = None) -> Ledger:
     >>> lidian = dj.load_part(d + "/parts.toml", "lidian_area")
     >>> lidian.root
     ('lidian_area', '李店片')
-    >>> dj.load_part(d + "/parts.toml").root
+    >>> top = dj.load_part(d + "/parts.toml")
+    >>> top.root
     ('chengxi', '城西新区')
+    >>> dj.load_part(d + "/parts.toml", "lidian_area", top=top).counts == lidian.counts
+    True
     """
-    return Ledger(_dangjian.load_part(os.fspath(manifest), part))
+    if top is not None and not isinstance(top, Ledger):
+        raise TypeError(f"`top` must be a dangjian.Ledger (the top from load_part), not {type(top).__name__}")
+    return Ledger(_dangjian.load_part(os.fspath(manifest), part, None if top is None else top._native))
 
 
 def merge(partials: Iterable[Any], finish: bool = True, ipc: bool = False) -> Any:

@@ -23,6 +23,7 @@ the client sees (a shared or replicated file system). This module needs ``dask[d
 
 from __future__ import annotations
 
+import math
 import os
 import uuid
 from collections import Counter
@@ -51,6 +52,7 @@ def report(
     at_risk_tolerance: Optional[float] = None,
     young_age: Optional[int] = None,
     split_every: int = 8,
+    parts_per_task: Optional[int] = None,
 ) -> Table:
     """The metric rows of the whole partitioned ledger, evaluated on a Dask cluster.
 
@@ -68,7 +70,11 @@ def report(
        counted once across parts). ``dangjian split`` writes ``[shared]``, and with
        ``as_of`` given this round is skipped: every ledger is then loaded once.
     2. The partial round: each part and the top yields its partial result as Arrow IPC
-       bytes (:meth:`dangjian.Ledger.partial`).
+       bytes (:meth:`dangjian.Ledger.partial`). A task takes ``parts_per_task`` ledgers
+       in the manifest's order (by default about four tasks for each thread of the
+       cluster), reads the top once for them (:func:`dangjian.load_part` with ``top``),
+       and merges their partial results before they leave the worker: fewer, larger tasks
+       cost the scheduler less than one per part.
     3. The merge: partials are merged ``split_every`` at a time on the workers, level by
        level, until at most ``split_every`` remain; the client merges those and finishes
        the rows (:func:`dangjian.merge`).
@@ -82,6 +88,10 @@ def report(
     client = _client(client)
     if not isinstance(split_every, int) or isinstance(split_every, bool) or split_every < 2:
         raise QueryError(f"`split_every` must be a whole number of at least 2, not {split_every!r}")
+    if parts_per_task is not None and (
+        not isinstance(parts_per_task, int) or isinstance(parts_per_task, bool) or parts_per_task < 1
+    ):
+        raise QueryError(f"`parts_per_task` must be a whole number of at least 1, not {parts_per_task!r}")
     path = os.path.abspath(os.fspath(manifest))
     m = dj.read_manifest(path)
     ledgers = _ledgers(m)
@@ -115,9 +125,11 @@ def report(
     # Sent once to every worker rather than in every task: the shared ids may be many (a
     # copy per task would fill the scheduler and the client with copies of it).
     (query_on_workers,) = client.scatter([query], broadcast=True, hash=False)
+    per = parts_per_task if parts_per_task is not None else _parts_per_task(client, len(ledgers))
+    batches = [ledgers[i : i + per] for i in range(0, len(ledgers), per)]
     level = [
-        client.submit(_partial, path, part, query_on_workers, key=f"dangjian-partial-{i}-{_label(part)}-{token}")
-        for i, part in enumerate(ledgers)
+        client.submit(_partials, path, batch, query_on_workers, key=f"dangjian-partial-{i}-{_label(batch[0])}-{token}")
+        for i, batch in enumerate(batches)
     ]
     # The tree: neighbours in the manifest's order merge first (merging is associative and
     # commutative, so any grouping gives the same rows); only bytes move between workers.
@@ -182,6 +194,17 @@ def _client(client: Any) -> Any:
         ) from e
 
 
+def _parts_per_task(client: Any, ledgers: int) -> int:
+    """About four tasks for each thread of the cluster (at least one ledger a task): enough
+    to keep every thread busy when parts differ in size, few enough that the scheduler's
+    cost per task stays small."""
+    try:
+        threads = sum(client.nthreads().values())
+    except Exception:
+        threads = 0
+    return max(1, math.ceil(ledgers / (4 * max(threads, 1))))
+
+
 def _label(part: Optional[str]) -> str:
     return "top" if part is None else part
 
@@ -221,13 +244,26 @@ def _survey(manifest: str, part: Optional[str], latest: bool, ids: bool) -> Tupl
     return (day.isoformat() if day is not None else None), people, orgs
 
 
-def _partial(manifest: str, part: Optional[str], query: Dict[str, Any]) -> bytes:
-    """A ledger's partial result for the query, as Arrow IPC bytes."""
-    ledger = _load(manifest, part)
-    try:
-        return ledger.partial(ipc=True, **query)
-    except Exception as e:
-        raise _naming(e, part, manifest) from None
+def _partials(manifest: str, parts: List[Optional[str]], query: Dict[str, Any]) -> bytes:
+    """The partial result of some ledgers of the partitioned ledger for the query, merged,
+    as Arrow IPC bytes; the top read once for all of them."""
+    import dangjian as dj
+
+    top = _load(manifest, None)
+    out: List[bytes] = []
+    for part in parts:
+        if part is None:
+            ledger = top
+        else:
+            try:
+                ledger = dj.load_part(manifest, part, top=top)
+            except Exception as e:
+                raise _naming(e, part, manifest) from None
+        try:
+            out.append(ledger.partial(ipc=True, **query))
+        except Exception as e:
+            raise _naming(e, part, manifest) from None
+    return out[0] if len(out) == 1 else _merge(*out)
 
 
 def _merge(*partials: bytes) -> bytes:

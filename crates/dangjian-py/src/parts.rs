@@ -98,13 +98,24 @@ pub fn read_manifest(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyDict
 }
 
 /// Loads a part of a partitioned ledger (`part`: its root id or path; None: the top), with
-/// what the top gives every part, checked as `load` checks.
+/// what the top gives every part, checked as `load` checks; on `top` (the top loaded
+/// before) instead of reading it again.
 #[pyfunction]
-#[pyo3(signature = (manifest, part = None))]
-pub fn load_part(py: Python<'_>, manifest: PathBuf, part: Option<String>) -> PyResult<PyLedger> {
+#[pyo3(signature = (manifest, part = None, top = None))]
+pub fn load_part(
+    py: Python<'_>,
+    manifest: PathBuf,
+    part: Option<String>,
+    top: Option<PyRef<'_, PyLedger>>,
+) -> PyResult<PyLedger> {
+    let top = top.map(|t| t.inner.clone());
     let ledger = detached(py, "load_part", move || {
-        parts::load_part_with(&manifest, part.as_deref(), &ValidateOptions::full())
-            .map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))
+        let opts = ValidateOptions::full();
+        match &top {
+            Some(top) => parts::load_part_on(&manifest, part.as_deref(), top, &opts),
+            None => parts::load_part_with(&manifest, part.as_deref(), &opts),
+        }
+        .map_err(|e| Python::attach(|py| errors::manifest_error(py, e)))
     })?;
     Ok(PyLedger::new(ledger))
 }

@@ -805,6 +805,42 @@ fn a_part_loads_by_root_or_path_in_any_form_and_the_top_by_none() {
     }
 }
 
+/// A part loaded on a top read before is the part `load_part` gives; the top of another
+/// partitioned ledger (another root, or without the parts' roots) is refused, naming it.
+#[test]
+fn a_part_loads_on_a_top_read_before_and_only_on_its_own_top() {
+    let opts = dangjian::ledger::ValidateOptions::default();
+    let dir = tmp("load-on-top");
+    let s = parts::split(&city(), UnitKind::District).unwrap();
+    s.write(&dir, Form::Json, false).unwrap();
+    let manifest = dir.join("parts.toml");
+    let top = load_part(&manifest, None).unwrap();
+    for (i, root) in ["da", "db"].iter().enumerate() {
+        assert_eq!(
+            parts::load_part_on(&manifest, Some(root), &top, &opts).unwrap(),
+            s.parts[i].ledger
+        );
+    }
+    assert_eq!(
+        parts::load_part_on(&manifest, None, &top, &opts).unwrap(),
+        s.top
+    );
+    let e = parts::load_part_on(&manifest, Some("dc"), &top, &opts).unwrap_err();
+    assert!(
+        e.to_string().contains("no part has root or path `dc`"),
+        "{e}"
+    );
+    // The example's top: another root.
+    let other = dangjian::example();
+    let e = parts::load_part_on(&manifest, Some("da"), &other, &opts).unwrap_err();
+    assert!(e.to_string().contains("the top"), "{e}");
+    assert!(e.to_string().contains("city"), "{e}");
+    // The part's own ledger as the top: rooted at `da`, not the city.
+    let e = parts::load_part_on(&manifest, Some("db"), &s.parts[0].ledger, &opts).unwrap_err();
+    assert!(e.to_string().contains("city"), "{e}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// A hand-made partitioned ledger of the top and part `da`: the top keeps the duties and
 /// indicators, and an exemption of `da`; the part none of them (then `edit` them).
 fn hand_made(name: &str, edit: impl Fn(&mut Ledger, &mut Ledger)) -> PathBuf {

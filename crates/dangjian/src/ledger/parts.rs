@@ -549,24 +549,58 @@ pub fn load_part_with(
         Some(name) => match m.find(name, &dir) {
             Some(e) => Some(e),
             None if same_path(&dir.join(name), &m.top) => None,
-            None => {
-                let known: Vec<String> = m.parts.iter().map(|p| format!("`{}`", p.root)).collect();
-                return Err(ManifestError::Invalid {
-                    path: path.display().to_string(),
-                    message: format!(
-                        "no part has root or path `{name}`; its parts are {}",
-                        if known.is_empty() {
-                            "none (only the top)".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    ),
-                });
-            }
+            None => return Err(no_such_part(&m, path, name)),
         },
     };
     let top = load_one(&m.top, "the top", opts)?;
-    check_root(&top, &m.root, "the top", &m.top)?;
+    check_top(&m, path, &top)?;
+    let Some(entry) = entry else {
+        return Ok(top);
+    };
+    part_under(entry, &top, opts)
+}
+
+/// Loads part `part` (its root id or path; `None`: the top) of a partitioned ledger as
+/// [`load_part_with`] does, with the top already loaded (`top`, by [`load_part_with`] with
+/// `None`): what a worker evaluating several parts does, reading the top once. `top` is
+/// checked to be the manifest's top (rooted at its root, holding every part's root) as it
+/// is when read.
+///
+/// ```
+/// use dangjian::ledger::{parts, ValidateOptions};
+/// let dir = std::env::temp_dir().join(format!("dangjian-doc-part-on-{}", std::process::id()));
+/// let cut = parts::split(&dangjian::example(), dangjian::model::UnitKind::Area).unwrap();
+/// cut.write(&dir, dangjian::ledger::Form::Json, true).unwrap();
+/// let manifest = dir.join("parts.toml");
+/// let opts = ValidateOptions::default();
+/// let top = parts::load_part_with(&manifest, None, &opts).unwrap();
+/// let part = parts::load_part_on(&manifest, Some("lidian_area"), &top, &opts).unwrap();
+/// assert_eq!(part, parts::load_part_with(&manifest, Some("lidian_area"), &opts).unwrap());
+/// # std::fs::remove_dir_all(&dir).unwrap();
+/// ```
+pub fn load_part_on(
+    manifest: impl AsRef<Path>,
+    part: Option<&str>,
+    top: &Ledger,
+    opts: &ValidateOptions,
+) -> Result<Ledger, ManifestError> {
+    let path = manifest.as_ref();
+    let m = Manifest::read(path)?;
+    let dir = std::path::absolute(folder_of(path)).unwrap_or_else(|_| folder_of(path));
+    check_root(top, &m.root, "the top", &m.top)?;
+    check_top(&m, path, top)?;
+    let Some(part) = part else {
+        return Ok(top.clone());
+    };
+    match m.find(part, &dir) {
+        Some(entry) => part_under(entry, top, opts),
+        None if same_path(&dir.join(part), &m.top) => Ok(top.clone()),
+        None => Err(no_such_part(&m, path, part)),
+    }
+}
+
+/// Whether the top holds every part's root (it holds each where it hangs in the tree).
+fn check_top(m: &Manifest, path: &Path, top: &Ledger) -> Result<(), ManifestError> {
     let units: HashSet<&str> = top.units.iter().map(|u| u.id.as_str()).collect();
     if let Some(p) = m.parts.iter().find(|p| !units.contains(p.root.as_str())) {
         return Err(ManifestError::Invalid {
@@ -579,14 +613,37 @@ pub fn load_part_with(
             ),
         });
     }
-    let Some(entry) = entry else {
-        return Ok(top);
-    };
+    Ok(())
+}
+
+/// A part's ledger, checked to be rooted where the manifest says, with `top`'s duties,
+/// indicators and exemptions added.
+fn part_under(
+    entry: &PartEntry,
+    top: &Ledger,
+    opts: &ValidateOptions,
+) -> Result<Ledger, ManifestError> {
     let what = format!("part `{}`", entry.root);
     let mut ledger = load_one(&entry.path, &what, opts)?;
     check_root(&ledger, &entry.root, &what, &entry.path)?;
-    apply_top(&mut ledger, &top, &entry.root)?;
+    apply_top(&mut ledger, top, &entry.root)?;
     Ok(ledger)
+}
+
+/// The error for a part the manifest does not list.
+fn no_such_part(m: &Manifest, path: &Path, name: &str) -> ManifestError {
+    let known: Vec<String> = m.parts.iter().map(|p| format!("`{}`", p.root)).collect();
+    ManifestError::Invalid {
+        path: path.display().to_string(),
+        message: format!(
+            "no part has root or path `{name}`; its parts are {}",
+            if known.is_empty() {
+                "none (only the top)".to_string()
+            } else {
+                known.join(", ")
+            }
+        ),
+    }
 }
 
 fn load_one(path: &Path, what: &str, opts: &ValidateOptions) -> Result<Ledger, ManifestError> {
