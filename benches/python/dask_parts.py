@@ -217,7 +217,7 @@ def main() -> int:
         }
         path = os.path.abspath(manifest)
         ledgers = djd._ledgers(m)
-        partials = c.gather([c.submit(djd._partial, path, p, query, key=f"size-{i}") for i, p in enumerate(ledgers)])
+        partials = c.gather([c.submit(djd._partials, path, [p], query, key=f"size-{i}") for i, p in enumerate(ledgers)])
         part_sizes = [len(b) for b in partials]
         merged = len(dj.merge(partials, finish=False, ipc=True))
         del partials
