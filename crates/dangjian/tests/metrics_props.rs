@@ -680,16 +680,7 @@ fn parts_merge_to_the_whole(seed: u64, order: u64) -> Result<(), TestCaseError> 
         }
         for q in queries {
             let expected = whole.evaluate(&q).unwrap();
-            let mut partials = vec![Engine::new(&cut.top)
-                .partial(&q, &cut.shared, Some("d"))
-                .unwrap()];
-            for p in &cut.parts {
-                partials.push(
-                    Engine::new(&p.ledger)
-                        .partial(&q, &cut.shared, Some("d"))
-                        .unwrap(),
-                );
-            }
+            let partials = partials_of(&cut, &q, "d");
             let merged = merge_in_any_order(partials, &mut r);
             same_rows(&merged.finish().unwrap(), &expected)?;
         }

@@ -1,5 +1,7 @@
 //! Partial results (docs/PARTIALS.md): merged, they give exactly the rows of the whole.
 
+mod common;
+
 use chrono::NaiveDate;
 use dangjian::ledger::parts::Shared;
 use dangjian::metrics::{Engine, Query};
@@ -287,16 +289,7 @@ fn no_org_life_merged(whole: &dangjian::model::Ledger) -> Vec<(String, Option<f6
         metrics: Some(vec!["members.no_org_life".into()]),
         ..Query::default()
     };
-    let mut partials = vec![Engine::new(&cut.top)
-        .partial(&q, &cut.shared, Some("d"))
-        .unwrap()];
-    for p in &cut.parts {
-        partials.push(
-            Engine::new(&p.ledger)
-                .partial(&q, &cut.shared, Some("d"))
-                .unwrap(),
-        );
-    }
+    let partials = common::partials_of(&cut, &q, "d");
     let mut seen = Vec::new();
     for first in 0..partials.len() {
         let mut ps = partials.clone();

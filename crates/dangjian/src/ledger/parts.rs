@@ -553,6 +553,7 @@ pub fn load_part_with(
         },
     };
     let top = load_one(&m.top, "the top", opts)?;
+    check_root(&top, &m.root, "the top", &m.top)?;
     check_top(&m, path, &top)?;
     let Some(entry) = entry else {
         return Ok(top);

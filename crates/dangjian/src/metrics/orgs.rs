@@ -172,21 +172,36 @@ fn walk_life(
     mut listed: impl FnMut(PersonIx),
 ) -> bool {
     let l = &*e.l;
+    let subjects = std::iter::once(o).chain(e.groups_of(o).iter().copied());
+    life_activities(e, subjects, m, as_of, kinds, |x| {
+        for &p in e.life_people(x) {
+            if e.org_of_person(p) == Some(o) && l.people[p].joined.is_some_and(|j| j <= m) {
+                listed(p);
+            }
+        }
+    })
+}
+
+/// Calls `each` for every organisation-life activity about one of `subjects` (orgs) in
+/// (`m`, `as_of`] that lists people; whether there was one.
+fn life_activities(
+    e: &super::index::Index<'_>,
+    subjects: impl IntoIterator<Item = OrgIx>,
+    m: chrono::NaiveDate,
+    as_of: chrono::NaiveDate,
+    kinds: &[u32],
+    mut each: impl FnMut(super::index::ActivityIx),
+) -> bool {
     let mut recorded = false;
-    for subject in std::iter::once(o).chain(e.groups_of(o).iter().copied()) {
+    for subject in subjects {
         for &k in kinds {
             let (dates, acts) = e.activities(e.org_node(subject), k);
             let a = dates.partition_point(|d| *d <= m);
             let b = dates.partition_point(|d| *d <= as_of);
             for &x in &acts[a..b.max(a)] {
-                if l.activities[x].people.is_empty() {
-                    continue;
-                }
-                recorded = true;
-                for &p in e.life_people(x) {
-                    if e.org_of_person(p) == Some(o) && l.people[p].joined.is_some_and(|j| j <= m) {
-                        listed(p);
-                    }
+                if !e.l.activities[x].people.is_empty() {
+                    recorded = true;
+                    each(x);
                 }
             }
         }
@@ -302,21 +317,9 @@ pub(crate) fn elsewhere_life(
     }
     let m = life_window(as_of);
     let mut listed = std::collections::HashSet::new();
-    let mut recorded = false;
-    for &g in groups {
-        for k in life_kinds() {
-            let (dates, acts) = e.activities(e.org_node(g), k);
-            let a = dates.partition_point(|d| *d <= m);
-            let b = dates.partition_point(|d| *d <= as_of);
-            for &x in &acts[a..b.max(a)] {
-                if l.activities[x].people.is_empty() {
-                    continue;
-                }
-                recorded = true;
-                listed.extend(e.life_people(x).iter().copied());
-            }
-        }
-    }
+    let recorded = life_activities(e, groups.iter().copied(), m, as_of, &life_kinds(), |x| {
+        listed.extend(e.life_people(x).iter().copied());
+    });
     if !recorded {
         return Vec::new();
     }

@@ -196,3 +196,20 @@ pub fn assert_valid(l: &Ledger) {
         p.errors().collect::<Vec<_>>()
     );
 }
+
+/// The partial results of query `q` on every ledger of a split (the top first, then the
+/// parts), the whole's root being `whole_root`.
+pub fn partials_of(
+    cut: &dangjian::ledger::parts::Split,
+    q: &Query,
+    whole_root: &str,
+) -> Vec<dangjian::metrics::Partial> {
+    std::iter::once(&cut.top)
+        .chain(cut.parts.iter().map(|p| &p.ledger))
+        .map(|l| {
+            dangjian::metrics::Engine::new(l)
+                .partial(q, &cut.shared, Some(whole_root))
+                .expect("a partial result")
+        })
+        .collect()
+}
