@@ -3,6 +3,7 @@ whole, row for row (docs: the contract's "On Dask")."""
 
 import csv
 import errno
+import json
 import math
 import os
 import shutil
@@ -159,6 +160,52 @@ def test_the_survey_finds_the_shared_ids_split_wrote_and_the_latest_date(client,
     assert latest == "2019-07-31"
     assert found == {k: sorted(v) for k, v in m["shared"].items()}
     assert len(found["orgs"]) == 1 and len(found["units"]) == 18
+
+
+def test_a_group_in_another_part_than_its_branch_counts_for_it_without_shared(client, tmp_path):
+    # The branch b in village v1, its group g in v2; g's assembly lists m1. By hand: 2 of
+    # b's 3 members without organisation life (m3 joined 2018-12-31, before M = 2019-01-31).
+    # Without [shared], the survey finds b shared through g's x_split_parent, as split did.
+    ledger = tmp_path / "l.json"
+    ledger.write_text(
+        json.dumps(
+            {
+                "format": "dangjian-ledger/1",
+                "units": [
+                    {"id": "d", "kind": "district", "name": "区"},
+                    {"id": "v1", "kind": "village", "name": "一村", "parent": "d"},
+                    {"id": "v2", "kind": "village", "name": "二村", "parent": "d"},
+                ],
+                "orgs": [
+                    {"id": "b", "kind": "branch", "name": "支部", "hosts": ["v1"], "established": "2010-01-01"},
+                    {
+                        "id": "g",
+                        "kind": "group",
+                        "name": "小组",
+                        "hosts": ["v2"],
+                        "parent": "b",
+                        "established": "2010-01-01",
+                    },
+                ],
+                "people": [
+                    {"id": "m1", "name": "一", "org": "b", "joined": "2000-01-01"},
+                    {"id": "m2", "name": "二", "org": "b", "joined": "2000-01-01"},
+                    {"id": "m3", "name": "三", "org": "b", "joined": "2018-12-31"},
+                ],
+                "activities": [{"kind": "member_assembly", "date": "2019-06-01", "subject": "g", "people": ["m1"]}],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    ds = dj.load(ledger)
+    m = dj.split(ds, "village", tmp_path / "parts")
+    assert m["shared"]["orgs"] == ["b"]
+    manifest = tmp_path / "parts" / "parts.toml"
+    without_shared(manifest)
+    got = rows(djd.report(manifest, client, as_of=AS_OF, metrics="members.no_org_life"))
+    assert [(r["scope"], r["numerator"], r["denominator"]) for r in got] == [("d", 2.0, 3.0)]
+    same(got, rows(ds.metrics(as_of=AS_OF, metrics="members.no_org_life")))
 
 
 def test_the_shared_ids_are_those_in_two_ledgers_or_more():

@@ -233,12 +233,19 @@ def _load(manifest: str, part: Optional[str]) -> Any:
 
 
 def _survey(manifest: str, part: Optional[str], latest: bool, ids: bool) -> Tuple[Optional[str], List[str], List[str]]:
-    """A ledger's latest dated record (ISO), its people's ids and its organisations' ids."""
+    """A ledger's latest dated record (ISO), its people's ids and its organisations' ids (and
+    the parents its groups name in another ledger)."""
     ledger = _load(manifest, part)
     try:
         day = ledger.latest_date if latest else None
         people = [r["id"] for r in ledger.table("people").to_pylist()] if ids else []
-        orgs = [r["id"] for r in ledger.table("orgs").to_pylist()] if ids else []
+        orgs = []
+        for r in ledger.table("orgs").to_pylist() if ids else []:
+            orgs.append(r["id"])
+            # A group whose parent is in another ledger (split keeps it in x_split_parent):
+            # part of the parent's organisation life is here, so the parent is shared.
+            if r["kind"] == "group" and r.get("x_split_parent"):
+                orgs.append(r["x_split_parent"])
     except Exception as e:
         raise _naming(e, part, manifest) from None
     return (day.isoformat() if day is not None else None), people, orgs

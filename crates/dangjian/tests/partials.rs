@@ -364,3 +364,19 @@ fn a_group_in_another_part_than_its_branch_counts_for_the_branch() {
         ]
     );
 }
+
+/// A manifest without `[shared]` is scanned (`find_shared`): the branch whose group is in
+/// another part is shared as split lists it, so the scan gives split's table exactly.
+#[test]
+fn the_scan_shares_a_branch_whose_group_is_elsewhere_as_split_does() {
+    use dangjian::ledger::parts::{find_shared, split};
+    for hosts in [r#""v1""#, r#""v1", "v2""#] {
+        let cut = split(&branch_and_group(hosts), UnitKind::Village).unwrap();
+        let ledgers: Vec<&dangjian::model::Ledger> = std::iter::once(&cut.top)
+            .chain(cut.parts.iter().map(|p| &p.ledger))
+            .collect();
+        let found = find_shared(&ledgers);
+        assert!(found.orgs.contains("b"), "{hosts}: {found:?}");
+        assert_eq!(found, cut.shared, "{hosts}");
+    }
+}

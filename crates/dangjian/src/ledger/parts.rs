@@ -50,10 +50,13 @@ pub const MANIFEST: &str = "parts.toml";
 pub const TOP: &str = "_top";
 
 /// The people and organisations that appear in more than one part of a partitioned ledger
-/// (the same id in several parts). A partial result carries these one by one, so that each
-/// counts once at every scope that holds any of their appearances; everything else is
-/// summed. `split` writes them into the manifest (`[shared]`); an id listed here that
-/// appears in one part only costs a few bytes and changes no value.
+/// (the same id in several parts), and the organisations with a `group` in a part they
+/// are not in. A partial result carries these one by one, so that each counts once at
+/// every scope that holds any of their appearances; everything else is summed. `split`
+/// writes them into the manifest (`[shared]`); an id listed here that appears in one part
+/// only costs a few bytes and changes no value, but for an org without `x_split_hosts`
+/// ([`WHOLE_HOSTS`]), which is then taken to have a host in another part
+/// (`coverage.own_org`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Shared {
     /// Person ids.
