@@ -603,6 +603,25 @@ pub fn load_part_on(
     }
 }
 
+/// Adds to `mine` the rows of `theirs` whose id (`id`) it lacks; a row both have must be
+/// the same once `plain` (its `x_` columns dropped): else the first that differs.
+fn add_missing<'t, T: Clone + PartialEq>(
+    mine: &mut Vec<T>,
+    theirs: &'t [T],
+    id: impl Fn(&T) -> Sym,
+    plain: impl Fn(&T) -> T,
+) -> Option<&'t T> {
+    let have: SymMap<usize> = mine.iter().enumerate().map(|(i, r)| (id(r), i)).collect();
+    for r in theirs {
+        match have.get(&id(r)) {
+            None => mine.push(r.clone()),
+            Some(&i) if plain(&mine[i]) != plain(r) => return Some(r),
+            Some(_) => {}
+        }
+    }
+    None
+}
+
 /// Whether the top holds every part's root (it holds each where it hangs in the tree).
 fn check_top(m: &Manifest, path: &Path, top: &Ledger) -> Result<(), ManifestError> {
     let units: HashSet<&str> = top.units.iter().map(|u| u.id.as_str()).collect();
@@ -693,43 +712,29 @@ pub fn apply_top(part: &mut Ledger, top: &Ledger, name: &str) -> Result<(), Mani
         id: id.to_string(),
         part: name.to_string(),
     };
-    let duties: SymMap<usize> = part
-        .duties
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.sym(), i))
-        .collect();
-    for d in &top.duties {
-        match duties.get(&d.id.sym()) {
-            None => part.duties.push(d.clone()),
-            Some(&i) => {
-                let (mut a, mut b) = (part.duties[i].clone(), d.clone());
-                a.extra = Default::default();
-                b.extra = Default::default();
-                if a != b {
-                    return Err(conflict("duty", d.id.as_str()));
-                }
-            }
-        }
+    if let Some(d) = add_missing(
+        &mut part.duties,
+        &top.duties,
+        |d| d.id.sym(),
+        |d| {
+            let mut d = d.clone();
+            d.extra = Default::default();
+            d
+        },
+    ) {
+        return Err(conflict("duty", d.id.as_str()));
     }
-    let indicators: SymMap<usize> = part
-        .indicators
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.sym(), i))
-        .collect();
-    for x in &top.indicators {
-        match indicators.get(&x.id.sym()) {
-            None => part.indicators.push(x.clone()),
-            Some(&i) => {
-                let (mut a, mut b) = (part.indicators[i].clone(), x.clone());
-                a.extra = Default::default();
-                b.extra = Default::default();
-                if a != b {
-                    return Err(conflict("indicator", x.id.as_str()));
-                }
-            }
-        }
+    if let Some(x) = add_missing(
+        &mut part.indicators,
+        &top.indicators,
+        |x| x.id.sym(),
+        |x| {
+            let mut x = x.clone();
+            x.extra = Default::default();
+            x
+        },
+    ) {
+        return Err(conflict("indicator", x.id.as_str()));
     }
     let subjects: HashSet<Sym> = part
         .units

@@ -232,8 +232,11 @@ fn org_life<'c>(ctx: &'c Ctx<'_, '_>) -> &'c [Option<OrgLife>] {
         // instead of a set per org. Only a person's own org stamps them, so the threads
         // never write the same stamp.
         let stamp: TiVec<PersonIx, AtomicU32> = (0..l.people.len()).map(|_| 0.into()).collect();
+        let shared = &ctx.filter.orgs;
         let life = |o: OrgIx| -> Option<OrgLife> {
-            if !l.orgs[o].active_on(as_of) {
+            // A shared org's organisation life is carried member by member
+            // ([`member_life`]): its copies may each see some of its groups' activities.
+            if !l.orgs[o].active_on(as_of) || shared.get(o.index()).copied().unwrap_or(false) {
                 return None;
             }
             let mark = o.index() as u32 + 1;
@@ -435,10 +438,7 @@ fn figures(ctx: &Ctx<'_, '_>, s: Scope, life: bool) -> Figures {
                 }
             }
         }
-        // A shared org's organisation life is carried member by member
-        // ([`member_life`]): its copies may each see some of its groups' activities.
-        if ctx.filter.shared_org(o) {
-        } else if let Some(x) = life.get(o.index()).copied().flatten() {
+        if let Some(x) = life.get(o.index()).copied().flatten() {
             absent += x.absent;
             eligible += x.eligible;
         }

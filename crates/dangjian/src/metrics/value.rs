@@ -502,31 +502,24 @@ pub(crate) trait Num: Sized {
     fn from_f64(x: f64) -> Self;
 }
 
-impl Num for usize {
-    fn to_f64(&self) -> f64 {
-        *self as f64
-    }
-    fn from_f64(x: f64) -> Self {
-        if x.is_finite() && x > 0.0 {
-            x as usize
-        } else {
-            0
+/// Counts: a field that is not a finite positive number reads as 0.
+macro_rules! count_num {
+    ($($t:ty),*) => {$(
+        impl Num for $t {
+            fn to_f64(&self) -> f64 {
+                *self as f64
+            }
+            fn from_f64(x: f64) -> Self {
+                if x.is_finite() && x > 0.0 {
+                    x as $t
+                } else {
+                    0
+                }
+            }
         }
-    }
+    )*};
 }
-
-impl Num for u64 {
-    fn to_f64(&self) -> f64 {
-        *self as f64
-    }
-    fn from_f64(x: f64) -> Self {
-        if x.is_finite() && x > 0.0 {
-            x as u64
-        } else {
-            0
-        }
-    }
-}
+count_num!(usize, u64);
 
 impl Num for f64 {
     fn to_f64(&self) -> f64 {
