@@ -431,7 +431,8 @@ fn a_gb18030_roster_replaces_by_id_and_keeps_what_it_does_not_map() {
 
 #[test]
 fn a_missing_source_column_is_located_at_the_header() {
-    let src = Source::from_csv("t.csv", "所在党支部编码,会议类型\n000001,党课\n".as_bytes());
+    let src =
+        Source::from_csv("t.csv", "所在党支部编码,会议类型\n000001,党课\n".as_bytes()).unwrap();
     let err = dangjian::import::apply(
         dangjian::example(),
         &Mapping::shipped("owip-meetings").unwrap(),
@@ -482,7 +483,7 @@ fn bad_mappings_say_what_is_wrong() {
 
 fn theme_days_csv(rows: &str) -> Source {
     let text = format!("所在党支部编码,实际时间,应到人数,实到人数\n{rows}");
-    Source::from_csv("主题党日.csv", text.as_bytes())
+    Source::from_csv("主题党日.csv", text.as_bytes()).unwrap()
 }
 
 #[test]
@@ -531,7 +532,8 @@ fn an_untranslated_meeting_type_is_an_error_listing_the_known_ones() {
         "所在党支部编码,会议类型,实际会议时间,应到人数,实到人数\n\
          jiguan1_branch,党课,2019/3/1,,\njiguan1_branch,座谈会,2019/3/2,,\n"
             .as_bytes(),
-    );
+    )
+    .unwrap();
     let err = dangjian::import::apply(
         dangjian::example(),
         &Mapping::shipped("owip-meetings").unwrap(),
@@ -552,7 +554,8 @@ fn a_repeated_new_id_is_located_at_both_source_rows() {
         "编号,姓名,身份证号,所在支部,入党时间,转正时间\n\
          c_1,甲,,jiguan1_branch,,\nc_1,乙,,jiguan1_branch,,\n"
             .as_bytes(),
-    );
+    )
+    .unwrap();
     let err = dangjian::import::apply(dangjian::example(), &map, &src).unwrap_err();
     let e: Vec<String> = err.errors().map(|p| p.to_string()).collect();
     assert_eq!(e.len(), 1, "{e:?}");

@@ -14,7 +14,7 @@ fn errors(map: &str, source: &Source) -> Vec<String> {
 
 fn theme_days_csv(rows: &str) -> Source {
     let text = format!("所在党支部编码,实际时间,应到人数,实到人数\n{rows}");
-    Source::from_csv("主题党日.csv", text.as_bytes())
+    Source::from_csv("主题党日.csv", text.as_bytes()).unwrap()
 }
 
 #[test]
@@ -93,7 +93,7 @@ fn meetings_csv(rows: &[[&str; 20]]) -> Source {
         text.push_str(&r.join(","));
         text.push('\n');
     }
-    Source::from_csv("三会一课.csv", text.as_bytes())
+    Source::from_csv("三会一课.csv", text.as_bytes()).unwrap()
 }
 
 /// The sample row of the platform's 三会一课录入样表, as the template ships it (row 2).
@@ -209,7 +209,7 @@ fn the_theme_days_templates_sample_row_is_skipped() {
         "\n00001,中共北京邮电大学XXX委员会,0000012,中共北京邮电大学XXXX支部委员会,000001,\
          主题党日活动,2019/2/3  14:30,2019/2/3  14:30,党员活动室101,活动主题,主要内容,10,9,1,无\n",
     );
-    let src = Source::from_csv("主题党日.csv", text.as_bytes());
+    let src = Source::from_csv("主题党日.csv", text.as_bytes()).unwrap();
     let (_, report) = apply(
         dangjian::example(),
         &Mapping::shipped("owip-theme-days").unwrap(),
@@ -240,7 +240,8 @@ cells = { "支部" = "某某支部", "日期" = "2019/1/1" }
     let src = Source::from_csv(
         "a.csv",
         "支部,日期\n某某支部,2019/1/1\njiguan1_branch,2019/1/1\n".as_bytes(),
-    );
+    )
+    .unwrap();
     let (_, report) = apply(dangjian::example(), &map, &src).unwrap();
     assert_eq!(report.skipped[0].reason, SkipReason::SampleRow);
     assert_eq!(report.added.len(), 1);
@@ -259,7 +260,7 @@ cells = { "支部" = "某某支部", "日期" = "2019/1/1" }
 fn zhumin_moved() -> Source {
     let text = "学工号,姓名,身份证号码,党支部编码,加入党组织日期,转为正式党员日期\n\
                 p_zhumin,朱敏,,jiguan2_branch,1998/11/12,1999/11/15\n";
-    Source::from_csv("党员.csv", text.as_bytes())
+    Source::from_csv("党员.csv", text.as_bytes()).unwrap()
 }
 
 #[test]
@@ -289,4 +290,60 @@ fn a_replaced_row_keeps_what_its_source_leaves_empty() {
         r.kept,
         [("birth_date".to_string(), "1976-04-09".to_string())]
     );
+}
+
+#[test]
+fn a_source_with_a_quote_never_closed_or_bytes_in_no_encoding_is_refused_at_its_line() {
+    // Line 3 opens a quoted 实到人数 and never closes it: the reader would read line 4 into
+    // that cell and import one row of the three.
+    let text = "所在党支部编码,实际时间,应到人数,实到人数\n\
+                jiguan1_branch,2019/6/28,15,14\n\
+                jiguan1_branch,2019/7/28,15,\"14\n\
+                jiguan1_branch,2019/8/28,15,13\n";
+    let err = Source::from_csv("主题党日.csv", text.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("主题党日.csv:3:4: a quoted cell opens here"),
+        "{err}"
+    );
+    // UTF-8 with one Latin-1 byte (é) on line 2: refused, not read as garbled GB18030.
+    let mut bytes = "所在党支部编码,实际时间,应到人数,实到人数\n"
+        .as_bytes()
+        .to_vec();
+    bytes.extend_from_slice(b"Jos\xe9,2019/6/28,15,14\n");
+    let err = Source::from_csv("主题党日.csv", &bytes).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("主题党日.csv:2:1: cannot be read as text: the byte 0xE9"),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_old_xls_workbook_is_refused_by_what_it_is_and_an_xlsx_by_another_name_is_read() {
+    let dir = std::env::temp_dir().join(format!("dangjian-xls-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    // The compound-file signature that every Excel 97-2003 workbook starts with.
+    let ole = dir.join("三会一课.xls");
+    let mut bytes = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    bytes.resize(4096, 0);
+    std::fs::write(&ole, &bytes).unwrap();
+    let err = Source::read(&ole, None).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "三会一课.xls: is an Excel 97-2003 workbook (.xls), which cannot be read: open it in Excel or WPS and save it as .xlsx (Excel workbook) or as CSV UTF-8"
+    );
+    // The same name on a text file: still an .xls by its name, refused the same way.
+    std::fs::write(&ole, "a,b\n1,2\n").unwrap();
+    assert!(Source::read(&ole, None).is_err());
+    // An .xlsx workbook saved under the name .xls is read as the workbook it is.
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.write_string(0, 0, "所在党支部编码").unwrap();
+    sheet.write_string(1, 0, "jiguan1_branch").unwrap();
+    std::fs::write(&ole, wb.save_to_buffer().unwrap()).unwrap();
+    let src = Source::read(&ole, None).unwrap();
+    assert_eq!(src.header, vec!["所在党支部编码".to_string()]);
+    assert_eq!(src.rows.len(), 1);
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -30,7 +30,7 @@
 //! let mapping = Mapping::shipped("owip-theme-days").unwrap();
 //! let csv = "所在党支部编码,实际时间,应到人数,实到人数\n\
 //!            jiguan1_branch,2019/6/28  15:00,15,14\n";
-//! let source = Source::from_csv("主题党日.csv", csv.as_bytes());
+//! let source = Source::from_csv("主题党日.csv", csv.as_bytes()).unwrap();
 //! let (ledger, report) = apply(dangjian::example(), &mapping, &source).unwrap();
 //! assert_eq!(report.added[0].source.to_string(), "主题党日.csv:2:1");
 //! assert_eq!(ledger.activities.len(), dangjian::example().activities.len() + 1);

@@ -215,20 +215,31 @@ impl Source {
                 format!("cannot be read: {e}"),
             )
         })?;
-        let is_xlsx = path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
-        if is_xlsx {
+        let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+        // By what the bytes are, whatever the name says: an .xlsx is a zip archive, an old
+        // .xls a compound file (which calamine's .xlsx reader cannot read).
+        let is_zip = bytes.starts_with(b"PK\x03\x04");
+        let is_ole = bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]);
+        if is_ole || (!is_zip && extension.eq_ignore_ascii_case("xls")) {
+            return Err(Problem::new(
+                ProblemKind::Format,
+                Location::File { path: file },
+                "is an Excel 97-2003 workbook (.xls), which cannot be read: open it in Excel or WPS and save it as .xlsx (Excel workbook) or as CSV UTF-8".to_string(),
+            ));
+        }
+        if is_zip || extension.eq_ignore_ascii_case("xlsx") {
             Source::from_xlsx(&file, &bytes, sheet)
         } else {
-            Ok(Source::from_csv(&file, &bytes))
+            Source::from_csv(&file, &bytes)
         }
     }
 
-    /// Reads CSV bytes (UTF-8, with or without BOM, or GB18030). `file` names it in locations.
-    pub fn from_csv(file: &str, bytes: &[u8]) -> Source {
-        let (text, _) = crate::ledger::csv_folder::decode_text(bytes);
+    /// Reads CSV bytes (UTF-8, with or without BOM, or GB18030). `file` names it in
+    /// locations. Bytes in neither encoding, and a quoted cell never closed (which would
+    /// swallow the rows after it), are an error at their line.
+    pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Source, Problem> {
+        use crate::ledger::csv_folder::{decode_text, unclosed_quote, unclosed_quote_message};
+        let (text, _) = decode_text(bytes).map_err(|e| e.located(file))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -238,7 +249,11 @@ impl Source {
         // file (what Excel writes) is numbered like an LF one.
         let bytes = text.as_bytes();
         let (mut at, mut line) = (0usize, 1u64);
-        for record in reader.records().flatten() {
+        // The first byte of the last record.
+        let mut last = 0usize;
+        for record in reader.records() {
+            // The reader takes any bytes as CSV; its only errors are of UTF-8 (none in text).
+            let Ok(record) = record else { continue };
             // (In a CRLF file the reader may place a record at the line feed that ends the
             // line before: its first byte is the first after any line ends.)
             let mut start = record
@@ -253,6 +268,7 @@ impl Source {
                 at = start;
             }
             let pos = line;
+            last = start;
             let cells = record
                 .iter()
                 .map(|c| {
@@ -265,7 +281,20 @@ impl Source {
                 .collect();
             lines.push(SourceRow { pos, cells });
         }
-        Source::assemble(file, SourceKind::Csv, lines, Vec::new())
+        if let Some((open, cell)) = unclosed_quote(bytes, last) {
+            let line =
+                line + memchr::memchr_iter(b'\n', &bytes[last.min(open)..open]).count() as u64;
+            return Err(Problem::new(
+                ProblemKind::Format,
+                Location::Csv {
+                    file: file.to_string(),
+                    line,
+                    column: cell + 1,
+                },
+                unclosed_quote_message(),
+            ));
+        }
+        Ok(Source::assemble(file, SourceKind::Csv, lines, Vec::new()))
     }
 
     /// Reads one sheet of a workbook's bytes: `sheet`, or the first one.

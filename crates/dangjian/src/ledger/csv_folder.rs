@@ -12,16 +12,49 @@ use super::tables::patch_ids;
 use super::{write_atomically, LedgerError, Progress};
 use crate::model::{Sym, Table};
 
-/// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030.
-pub fn decode_text(bytes: &[u8]) -> (String, &'static str) {
+/// Decodes file bytes: UTF-8 (a BOM is dropped) or, when not valid UTF-8, GB18030; gives
+/// the encoding read. Bytes that are neither are an error at the line of the first byte
+/// that cannot be read (rather than text with replacement characters in it).
+pub(crate) fn decode_text(bytes: &[u8]) -> Result<(String, &'static str), NotCsv> {
+    decode_text_cow(bytes).map(|(t, e)| (t.into_owned(), e))
+}
+
+/// Like [`decode_text`], borrowing UTF-8 text instead of copying it.
+fn decode_text_cow(bytes: &[u8]) -> Result<(std::borrow::Cow<'_, str>, &'static str), NotCsv> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.to_string(), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            (text.into_owned(), "GB18030")
+    let utf8_error = match std::str::from_utf8(bytes) {
+        Ok(s) => return Ok((s.into(), "UTF-8")),
+        Err(e) => e.valid_up_to(),
+    };
+    let mut decoder = encoding_rs::GB18030.new_decoder_without_bom_handling();
+    let mut text = String::with_capacity(
+        decoder
+            .max_utf8_buffer_length_without_replacement(bytes.len())
+            .unwrap_or(bytes.len()),
+    );
+    let (result, read) = decoder.decode_to_string_without_replacement(bytes, &mut text, true);
+    let gb_error = match result {
+        encoding_rs::DecoderResult::InputEmpty => return Ok((text.into(), "GB18030")),
+        // The malformed bytes end `after` bytes before what was read.
+        encoding_rs::DecoderResult::Malformed(bad, after) => {
+            read.saturating_sub(usize::from(after) + usize::from(bad))
         }
-    }
+        // Not with a buffer sized for the whole text.
+        encoding_rs::DecoderResult::OutputFull => 0,
+    };
+    // Text that is UTF-8 up to the bad byte, Chinese included, is UTF-8 (GB18030 text is
+    // rarely UTF-8 past its first Chinese character): the bad byte is where UTF-8 stops.
+    let utf8 = !bytes[..utf8_error].is_ascii();
+    let at = if utf8 { utf8_error } else { gb_error }.min(bytes.len().saturating_sub(1));
+    let line = 1 + memchr::memchr_iter(b'\n', &bytes[..at]).count() as u64;
+    Err(NotCsv {
+        line,
+        column: 1,
+        message: format!(
+            "cannot be read as text: the byte 0x{:02X} on this line is neither UTF-8 nor GB18030 (the encodings a CSV file may have); save the file as CSV UTF-8",
+            bytes.get(at).copied().unwrap_or(0)
+        ),
+    })
 }
 
 /// Parses one CSV text into a raw table (every cell kept as text, for tools and tests; the
@@ -81,24 +114,75 @@ pub(crate) fn too_many_cells(cells: usize, width: usize) -> String {
     format!("this row has {cells} cells but the header has {width} columns; name the extra column in the header or remove the extra cells")
 }
 
-/// Text that is not CSV, before its file is known.
-struct NotCsv {
+/// Text that is not CSV (or not text), before its file is known: the line and column
+/// where, and the whole message.
+pub(crate) struct NotCsv {
     line: u64,
+    column: usize,
     message: String,
 }
 
 impl NotCsv {
-    fn located(self, file: &str) -> Problem {
+    pub(crate) fn located(self, file: &str) -> Problem {
         Problem::new(
             ProblemKind::Format,
             Location::Csv {
                 file: file.to_string(),
                 line: self.line,
-                column: 1,
+                column: self.column,
             },
-            format!("not valid CSV: {}", self.message),
+            self.message,
         )
     }
+}
+
+/// Where the last record of `bytes` (from `start`, its first byte) opens a quoted cell that
+/// is never closed, if it does: the opening quote's byte and its cell's index. The CSV
+/// reader would read every line after it into that cell. Quotes count as the reader takes
+/// them: a quote opens a quoted cell only as the cell's first byte, and a doubled quote
+/// inside it is a quote.
+pub(crate) fn unclosed_quote(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+    let (mut quoted, mut open, mut cell, mut cell_start) = (false, 0, 0, true);
+    let mut i = start;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if quoted {
+            if b == b'"' {
+                if bytes.get(i + 1) == Some(&b'"') {
+                    i += 1;
+                } else {
+                    quoted = false;
+                }
+            }
+        } else {
+            match b {
+                b'"' if cell_start => {
+                    (quoted, open) = (true, i);
+                }
+                b',' => {
+                    cell += 1;
+                    cell_start = true;
+                    i += 1;
+                    continue;
+                }
+                b'\n' | b'\r' => {
+                    cell = 0;
+                    cell_start = true;
+                    i += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            cell_start = false;
+        }
+        i += 1;
+    }
+    quoted.then_some((open, cell))
+}
+
+/// The message of a quoted cell never closed.
+pub(crate) fn unclosed_quote_message() -> String {
+    "a quoted cell opens here (a `\"` as its first character) and is never closed, so every line after it would be read into this cell; close the quote (a quote inside a quoted cell is written twice: `\"\"`)".to_string()
 }
 
 /// Calls `f` with each record of `text` and the line it starts on, `first_line` being the
@@ -116,13 +200,23 @@ fn scan(
         .from_reader(bytes);
     let mut record = csv::StringRecord::new();
     let (mut counted_to, mut line) = (0usize, first_line);
+    // The first byte of the last record read.
+    let mut last = 0usize;
     loop {
         let more = reader.read_record(&mut record).map_err(|e| NotCsv {
             line: e.position().map_or(line, |p| first_line + p.line() - 1),
-            message: e.to_string(),
+            column: 1,
+            message: format!("not valid CSV: {e}"),
         })?;
         if !more {
-            return Ok(());
+            return match unclosed_quote(bytes, last) {
+                Some((at, cell)) => Err(NotCsv {
+                    line: line + newlines(&bytes[last.min(at)..at]),
+                    column: cell + 1,
+                    message: unclosed_quote_message(),
+                }),
+                None => Ok(()),
+            };
         }
         // The record starts at its first byte that ends no line.
         let mut start = record.position().map_or(counted_to, |p| p.byte() as usize);
@@ -132,6 +226,7 @@ fn scan(
         let start = start.max(counted_to).min(bytes.len());
         line += newlines(&bytes[counted_to..start]);
         counted_to = start;
+        last = start;
         f(line, &record);
     }
 }
@@ -269,6 +364,20 @@ impl TableRead {
         if let Some(h) = header {
             rest_at = reader.position().byte() as usize;
             self.header = h;
+            let start = record.position().map_or(0, |p| p.byte() as usize);
+            let open = (rest_at >= text.len())
+                .then(|| unclosed_quote(text.as_bytes(), start))
+                .flatten();
+            if let Some((at, cell)) = open {
+                // The header itself runs to the end of the file.
+                let line = base + count_lines(&text[..at]);
+                self.fail(NotCsv {
+                    line,
+                    column: cell + 1,
+                    message: unclosed_quote_message(),
+                });
+                return None;
+            }
         }
         if self.header.is_empty() {
             // No header: an empty table (unless the text is not CSV at all).
@@ -364,7 +473,13 @@ impl TableRead {
 
     /// Reads a whole file's bytes (UTF-8, with or without BOM, or GB18030).
     fn read_bytes(mut self, bytes: &[u8], ids: &Ids) -> TableRead {
-        let (text, _) = decode_text_cow(bytes);
+        let text = match decode_text_cow(bytes) {
+            Ok((text, _)) => text,
+            Err(e) => {
+                self.fail(e);
+                return self;
+            }
+        };
         if let Some((rest, line)) = self.header(&text, 1) {
             let spare = Spare::default();
             match self.decode(rest, line, ids, &spare) {
@@ -522,18 +637,6 @@ fn scan_until(
         }
     }
     Ok(())
-}
-
-/// Like [`decode_text`], borrowing UTF-8 text instead of copying it.
-fn decode_text_cow(bytes: &[u8]) -> (std::borrow::Cow<'_, str>, &'static str) {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => (s.into(), "UTF-8"),
-        Err(_) => {
-            let (text, _, _) = encoding_rs::GB18030.decode(bytes);
-            (text.into_owned().into(), "GB18030")
-        }
-    }
 }
 
 /// Reads every `<table>.csv` of a folder (missing tables are empty), the tables in
