@@ -226,3 +226,23 @@ fn a_row_with_a_bad_cell_still_has_its_references_checked() {
         ]
     );
 }
+
+#[test]
+fn a_json_key_that_is_no_table_is_reported_with_the_other_problems() {
+    // A stray key used to stop the load there, hiding the bad date and the negative count.
+    let json = r#"{"format": "dangjian-ledger/1",
+        "bogus": [],
+        "units": [{"id": "d", "kind": "district", "name": "区"},
+                  {"id": "e", "kind": "enterprise", "name": "企业", "parent": "d",
+                   "employees": -1, "since": "2019-13-01"}]}"#;
+    let err = dangjian::ledger::from_json_str(json).unwrap_err();
+    let LedgerError::Invalid(p) = err else {
+        panic!("{err}")
+    };
+    let mut lines: Vec<String> = p.errors().map(|p| p.to_string()).collect();
+    lines.sort();
+    assert_eq!(lines.len(), 3, "{lines:#?}");
+    assert!(lines[0].starts_with("/bogus: `bogus` is not a ledger table"), "{lines:#?}");
+    assert!(lines[1].starts_with("/units/1/employees: "), "{lines:#?}");
+    assert!(lines[2].starts_with("/units/1/since: "), "{lines:#?}");
+}

@@ -15,8 +15,11 @@ fn at(pointer: impl Into<String>) -> Location {
     }
 }
 
-/// Parses a JSON ledger document into raw tables, or the problems that stop it.
-pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
+/// Parses a JSON ledger document into raw tables and the problems of its shape (a wrong
+/// `format`, a key that is no table, a table or row of the wrong type: reported with the
+/// problems of every table read, not instead of them), or the problem that stops it (not
+/// JSON, or not an object).
+pub fn parse_json(text: &str) -> Result<(Vec<RawTable>, Vec<Problem>), Vec<Problem>> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc: Json = serde_json::from_str(text).map_err(|e| {
         vec![Problem::new(
@@ -75,11 +78,7 @@ pub fn parse_json(text: &str) -> Result<Vec<RawTable>, Vec<Problem>> {
         problems.extend(found);
         tables.push(raw);
     }
-    if problems.is_empty() {
-        Ok(tables)
-    } else {
-        Err(problems)
-    }
+    Ok((tables, problems))
 }
 
 /// The rows of one table (JSON objects of column names to values) as a raw table, with the

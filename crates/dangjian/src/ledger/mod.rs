@@ -424,9 +424,10 @@ impl Progress<'_> {
 
 /// Loads a ledger from JSON text (the default options, as [`load`]).
 pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
-    let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+    let (tables, problems) =
+        json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
     finish(
-        tables::decode(tables, Vec::new()),
+        tables::decode(tables, problems),
         &ValidateOptions::default(),
     )
     .map(|l| l.ledger)
@@ -434,8 +435,9 @@ pub fn from_json_str(text: &str) -> Result<Ledger, LedgerError> {
 
 /// Loads a ledger from JSON text and keeps its warnings (`opts` as for [`load_with`]).
 pub fn from_json_str_with(text: &str, opts: &ValidateOptions) -> Result<Loaded, LedgerError> {
-    let tables = json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
-    finish(tables::decode(tables, Vec::new()), opts)
+    let (tables, problems) =
+        json::parse_json(text).map_err(|p| LedgerError::Invalid(Problems(p)))?;
+    finish(tables::decode(tables, problems), opts)
 }
 
 /// Loads a ledger from the bytes of an `.xlsx` workbook: one sheet per table, the header
@@ -488,7 +490,7 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
                 )]))
             })?;
             let read = match json::parse_json(&text) {
-                Ok(t) => Ok(tables::decode(t, Vec::new())),
+                Ok((t, p)) => Ok(tables::decode(t, p)),
                 Err(p) => Err(LedgerError::Invalid(Problems(p))),
             };
             let n = text.len() as u64;
