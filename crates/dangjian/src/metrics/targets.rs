@@ -135,4 +135,15 @@ mod tests {
             None
         );
     }
+
+    #[test]
+    fn a_lapse_still_at_its_baseline_has_achieved_zero_not_minus_zero() {
+        // A lapse of 7 months to bring down to 0 from a baseline of 7, still 7:
+        // (7 - 7) / (0 - 7) = 0, written `0` (a -0.0 would print as `-0` and `-0.0%`).
+        let a = achievement(Some(7.0), &target(d(2019, 12, 31), 0.0, Some(7.0)));
+        let v = a.value.unwrap();
+        assert_eq!(v, 0.0);
+        assert!(v.is_sign_positive(), "{v}");
+        assert_eq!(a.denominator, Some(-7.0));
+    }
 }

@@ -64,10 +64,11 @@ pub(crate) struct Val {
 }
 
 impl Val {
-    /// A ratio: the value is null on an empty denominator.
+    /// A ratio: the value is null on an empty denominator. Zero over a negative
+    /// denominator (a target below its baseline, not yet moved) is 0, not -0.
     pub fn ratio(numerator: f64, denominator: f64) -> Val {
         let value = (denominator != 0.0)
-            .then(|| numerator / denominator)
+            .then(|| numerator / denominator + 0.0)
             .filter(|v| v.is_finite());
         Val {
             value,
@@ -83,10 +84,10 @@ impl Val {
             denominator: None,
         }
     }
-    /// A plain value (null when none).
+    /// A plain value (null when none; -0 is 0).
     pub fn value(v: Option<f64>) -> Val {
         Val {
-            value: v.filter(|x| x.is_finite()),
+            value: v.filter(|x| x.is_finite()).map(|x| x + 0.0),
             numerator: None,
             denominator: None,
         }
