@@ -363,6 +363,31 @@ fn a_timestamp_with_a_time_of_day_is_not_a_date() {
 }
 
 #[test]
+fn a_timestamp_with_a_time_zone_is_refused_without_naming_a_zone_it_may_not_have() {
+    let dir = example_folder("timestamp-tz");
+    edit(&dir, "progress", |b| {
+        let dates = col(b, "date")
+            .as_any()
+            .downcast_ref::<Date32Array>()
+            .unwrap();
+        let stamps = (0..dates.len())
+            .map(|i| Some(i64::from(dates.value(i)) * 86_400_000_000))
+            .collect::<TimestampMicrosecondArray>()
+            .with_timezone("Asia/Shanghai");
+        with_column(b, "date", Some(Arc::new(stamps)))
+    });
+    let errors = load_errors(&dir);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0].0.starts_with(
+            "progress.parquet.date: column `date` is timestamp[us] with a time zone \
+             (an instant, not a date); `date` of progress is date32"
+        ),
+        "{errors:?}"
+    );
+}
+
+#[test]
 fn the_types_a_data_platform_writes_read_as_the_declared_ones() {
     let dir = example_folder("platform");
     let example = dangjian::example();

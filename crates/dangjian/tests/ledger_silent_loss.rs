@@ -242,7 +242,10 @@ fn a_json_key_that_is_no_table_is_reported_with_the_other_problems() {
     let mut lines: Vec<String> = p.errors().map(|p| p.to_string()).collect();
     lines.sort();
     assert_eq!(lines.len(), 3, "{lines:#?}");
-    assert!(lines[0].starts_with("/bogus: `bogus` is not a ledger table"), "{lines:#?}");
+    assert!(
+        lines[0].starts_with("/bogus: `bogus` is not a ledger table"),
+        "{lines:#?}"
+    );
     assert!(lines[1].starts_with("/units/1/employees: "), "{lines:#?}");
     assert!(lines[2].starts_with("/units/1/since: "), "{lines:#?}");
 }

@@ -183,7 +183,9 @@ fn type_name(dt: &DataType) -> String {
                 TimeUnit::Nanosecond => "ns",
             };
             match tz {
-                Some(tz) => format!("timestamp[{unit}, tz={tz}]"),
+                // An instant: Parquet keeps it adjusted to UTC, and the zone it was written
+                // in only in the writer's own metadata, which readers do not all keep.
+                Some(_) => format!("timestamp[{unit}] with a time zone (an instant, not a date)"),
                 None => format!("timestamp[{unit}]"),
             }
         }
