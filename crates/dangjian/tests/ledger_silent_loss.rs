@@ -249,3 +249,28 @@ fn a_json_key_that_is_no_table_is_reported_with_the_other_problems() {
     assert!(lines[1].starts_with("/units/1/employees: "), "{lines:#?}");
     assert!(lines[2].starts_with("/units/1/since: "), "{lines:#?}");
 }
+
+#[test]
+fn a_csv_row_with_a_cell_too_few_is_a_warning_naming_the_first_column_read_as_empty() {
+    // Line 3 ends a cell early (a comma lost, or `attended` left off): the row is read, its
+    // missing cell empty (a row may end early), but not without a word.
+    let acts = "id,kind,date,subject,people,expected,attended\n\
+                a1,committee_meeting,2019-01-10,d,,4,3\n\
+                a2,committee_meeting,2019-02-10,d,,4\n\
+                \n";
+    let dir = std::env::temp_dir().join(format!("dangjian-short-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("units.csv"), UNITS).unwrap();
+    std::fs::write(dir.join("activities.csv"), acts).unwrap();
+    let loaded = dangjian::ledger::load_with(&dir, &Default::default()).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let warnings: Vec<String> = loaded.warnings.iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["activities.csv:3:7: warning: this row has 6 cells but the header has 7 columns: `attended` \
+          and the columns after it are read as empty; if a comma was lost, the cells after it \
+          are in the wrong columns"]
+    );
+    assert_eq!(loaded.ledger.activities[1].expected, Some(4));
+    assert_eq!(loaded.ledger.activities[1].attended, None);
+}

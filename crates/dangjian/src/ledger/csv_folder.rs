@@ -108,6 +108,33 @@ fn extra_cells(file: &str, line: u64, record: &csv::StringRecord, width: usize) 
     })
 }
 
+/// The warning of a row with fewer cells than the header has columns (and something in
+/// them): its missing cells read as empty, which is right for a row cut short on purpose
+/// and wrong for a comma lost in the middle, which shifts every cell after it.
+fn short_row(
+    file: &str,
+    line: u64,
+    record: &csv::StringRecord,
+    header: &[String],
+) -> Option<Problem> {
+    let cells = record.len();
+    (cells < header.len() && record.iter().any(|c| !clean(c).is_empty())).then(|| {
+        Problem::new(
+            ProblemKind::ShortRow,
+            Location::Csv {
+                file: file.to_string(),
+                line,
+                column: cells + 1,
+            },
+            format!(
+                "this row has {cells} cells but the header has {} columns: `{}` and the columns after it are read as empty; if a comma was lost, the cells after it are in the wrong columns",
+                header.len(),
+                header[cells]
+            ),
+        )
+    })
+}
+
 /// The message of a row with more cells than its header has columns (an import source
 /// row says it the same way).
 pub(crate) fn too_many_cells(cells: usize, width: usize) -> String {
@@ -442,6 +469,8 @@ impl TableRead {
                 let scanned = scan(block, line, |line, record| {
                     if let Some(p) = extra_cells(&file, line, record, width) {
                         structure.push(p);
+                    } else if record.len() < width {
+                        structure.extend(short_row(&file, line, record, &self.header));
                     }
                     dec.row(line, record, &mut part, &mut ids);
                 });

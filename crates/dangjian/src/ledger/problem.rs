@@ -248,6 +248,9 @@ pub enum ProblemKind {
     NoAttendance,
     /// Warning: a person listed more than once in one activity's `people` (counted once).
     PersonListedTwice,
+    /// Warning: a CSV row with fewer cells than its header has columns (the missing ones
+    /// read as empty).
+    ShortRow,
 }
 
 impl ProblemKind {
@@ -256,9 +259,8 @@ impl ProblemKind {
         use ProblemKind::*;
         match self {
             ProgressDecreases | AfterEvaluationDate | SmallBranch | LargeBranch
-            | WideJointBranch | AttendedOverExpected | NoAttendance | PersonListedTwice => {
-                Severity::Warning
-            }
+            | WideJointBranch | AttendedOverExpected | NoAttendance | PersonListedTwice
+            | ShortRow => Severity::Warning,
             _ => Severity::Error,
         }
     }
