@@ -274,3 +274,15 @@ fn a_csv_row_with_a_cell_too_few_is_a_warning_naming_the_first_column_read_as_em
     assert_eq!(loaded.ledger.activities[1].expected, Some(4));
     assert_eq!(loaded.ledger.activities[1].attended, None);
 }
+
+#[test]
+fn whole_numbers_are_written_to_json_as_whole_numbers() {
+    // The example's above-scale enterprises have employee counts, its meetings expected
+    // and attended counts: JSON has them as `45`, as CSV does, not `45.0`.
+    let json = dangjian::ledger::to_json_string(&dangjian::example());
+    assert!(json.contains("\"employees\":"), "no employees in the example");
+    assert!(!json.contains(".0,") && !json.contains(".0}"), "{json}");
+    // And they read back the same.
+    let back = dangjian::ledger::from_json_str(&json).unwrap();
+    assert_eq!(dangjian::ledger::to_json_string(&back), json);
+}

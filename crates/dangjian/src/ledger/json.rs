@@ -164,6 +164,8 @@ fn cell_text(v: &Json) -> Result<Option<String>, String> {
 fn to_json(v: &Value) -> Json {
     match v {
         Value::Text(s) => Json::String(s.clone()),
+        // A whole number as one (`100`, as the CSV form writes it, not `100.0`).
+        Value::Number(n) if n.fract() == 0.0 && n.abs() < 9.0e15 => Json::from(*n as i64),
         Value::Number(n) => serde_json::Number::from_f64(*n)
             .map(Json::Number)
             .unwrap_or(Json::Null),
