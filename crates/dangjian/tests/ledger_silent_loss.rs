@@ -280,7 +280,10 @@ fn whole_numbers_are_written_to_json_as_whole_numbers() {
     // The example's above-scale enterprises have employee counts, its meetings expected
     // and attended counts: JSON has them as `45`, as CSV does, not `45.0`.
     let json = dangjian::ledger::to_json_string(&dangjian::example());
-    assert!(json.contains("\"employees\":"), "no employees in the example");
+    assert!(
+        json.contains("\"employees\":"),
+        "no employees in the example"
+    );
     assert!(!json.contains(".0,") && !json.contains(".0}"), "{json}");
     // And they read back the same.
     let back = dangjian::ledger::from_json_str(&json).unwrap();

@@ -479,3 +479,61 @@ fn an_exempt_road_is_not_assessed_on_its_exempt_days() {
     let exempt: Vec<u64> = obs.iter().map(|o| o.exempt).collect();
     assert_eq!(exempt, [2, 2]);
 }
+
+#[test]
+fn a_liaison_linked_through_an_org_is_met_by_visits_about_that_org() {
+    // Enterprises e1 (hosting branch o1) and e2. L1 is linked to o1, L2 to e2, both from
+    // 2019-01-01; a monthly liaison_visit duty; each liaison visits *the enterprise* once a
+    // month, January to July, and L1 also visits o1 in March. As of 2019-07-31, 7 months
+    // assessed per link. The visit's subject must be the link's target (docs/METRICS.md,
+    // "Readings"): L2 complies 7/7, L1 only in March, 1/7. Total 8/14; L1's longest lapse
+    // is April to July, 4 months.
+    let mut l = Ledger::new();
+    l.units.push(unit("d", UnitKind::District, None));
+    for e in ["e1", "e2"] {
+        let mut u = unit(e, UnitKind::Enterprise, Some("d"));
+        u.above_scale = true;
+        l.units.push(u);
+    }
+    l.orgs
+        .push(org("o1", OrgKind::Branch, &["e1"], d(2018, 1, 1)));
+    l.people.push(person("L1", None));
+    l.people.push(person("L2", None));
+    l.roles.push(role(
+        "L1",
+        RoleKind::EnterpriseLiaison,
+        "o1",
+        d(2019, 1, 1),
+        None,
+    ));
+    l.roles.push(role(
+        "L2",
+        RoleKind::EnterpriseLiaison,
+        "e2",
+        d(2019, 1, 1),
+        None,
+    ));
+    l.duties
+        .push(duty("lv", "liaison_visit", "role:enterprise_liaison", "1m"));
+    for m in 1..=7 {
+        for e in ["e1", "e2"] {
+            l.activities
+                .push(activity("liaison_visit", d(2019, m, 10), e, &[]));
+        }
+    }
+    l.activities
+        .push(activity("liaison_visit", d(2019, 3, 20), "o1", &[]));
+    assert_valid(&l);
+    let ev = Engine::new(&l)
+        .evaluate(&Query {
+            from: Some(d(2019, 1, 1)),
+            ..at(d(2019, 7, 31))
+        })
+        .unwrap();
+    assert_eq!(
+        vnd(&ev, "duty.lv", "d"),
+        (Some(8.0 / 14.0), Some(8.0), Some(14.0))
+    );
+    assert_eq!(row(&ev, "duty.lv.lapse", "d").value, Some(4.0));
+    assert_eq!(row(&ev, "coverage.liaison", "d").value, Some(1.0));
+}

@@ -88,7 +88,11 @@ const METRICS: &[Metric<Figures>] = &[
                          window has no start). Calendar (ISO week from Monday, month, quarter, half year, year): \
                          each period lying wholly inside both the obligation window and [from, as_of] is assessed \
                          (a partly covered period is not) and complies when at least min_count qualifying \
-                         activities fall inside it. Obligations of records starting after as_of are ignored. Null \
+                         activities fall inside it. A qualifying activity has the duty's kind and the obligation's \
+                         subject as its subject (a role's target: an enterprise_liaison link to an org the \
+                         enterprise hosts is met by visits about that org, not about the enterprise); the drill-down's \
+                         last activity is the latest one dated <= as_of, even after the obligation window ends. \
+                         Obligations of records starting after as_of are ignored. Null \
                          when nothing is assessed. With a quorum q on the duty (docs/STATS.md), an activity \
                          qualifies only when its attendance (attended, else the number of people listed) and \
                          expected count are both known and attended > q x expected. A span during which the \

@@ -170,7 +170,8 @@ const METRICS: &[Metric<Figures>] = &[
         Count,
         Lower,
         "Key tasks not done whose forecast finish is after the deadline or never. Forecast: the points are the \
-         updates dated <= as_of, plus 0% at `start` when there is a start and no such update on it; rate = \
+         updates dated <= as_of, plus 0% at `start` when there is a start and no such update on it (also when \
+         start is after the last update, which makes the rate negative); rate = \
          (last percent - first percent) / (last date - first date) in days from the first and last point by \
          date; forecast = last date + ceil((100 - last percent) / rate - 1e-9) days. No forecast (not counted) \
          with fewer than two points or when first and last share a day; never when rate <= 0.",
