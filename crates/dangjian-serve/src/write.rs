@@ -3,8 +3,10 @@
 //!
 //! Before anything is stored: the token's rights (403), the content type (415), the size
 //! (413), the body (400), every rule of the ledger on the rows as it would be after them
-//! (422, all problems at once), conflicts with stored rows (409) and the token's scope
-//! (403). Then the rows are committed to the database, applied in memory, and answered.
+//! (422, all problems at once) and conflicts with stored rows (409); a row about a record
+//! outside the token's scope answers 403 before the rows are checked further, so that
+//! neither a problem nor a conflict tells what is stored outside. Then the rows are
+//! committed to the database, applied in memory, and answered.
 
 use std::sync::Arc;
 
@@ -19,7 +21,7 @@ use dangjian::model::{Table, UnitId};
 
 use crate::auth::Principal;
 use crate::error::{json_body, ApiError, ProblemOut, Problems, JSON};
-use crate::live::{Checked, Live, Rejected};
+use crate::live::Rejected;
 use crate::params::{clip, Params};
 use crate::read::{blocking, typed};
 use crate::state::Service;
@@ -125,38 +127,6 @@ fn rejected(r: Rejected) -> ApiError {
     }
 }
 
-/// 403 unless every new row lies in the token's subtree.
-fn within_scope(live: &Live, who: &Principal, checked: &Checked) -> Result<(), ApiError> {
-    let Some(scope) = &who.scope else {
-        return Ok(());
-    };
-    let scope = UnitId::new(scope);
-    let engine = live.engine();
-    let rows = checked.rows();
-    let outside: Vec<&str> = match checked.table {
-        Table::Activities => rows.activities.iter().map(|a| a.subject.as_str()).collect(),
-        Table::Progress => rows
-            .progress
-            .iter()
-            .map(|p| p.initiative.as_str())
-            .collect(),
-        Table::Observations => rows.observations.iter().map(|o| o.unit.as_str()).collect(),
-        _ => Vec::new(),
-    }
-    .into_iter()
-    .filter(|id| !engine.is_within(&scope, id))
-    .collect();
-    match outside.first() {
-        None => Ok(()),
-        Some(id) => Err(ApiError::forbidden(format!(
-            "{} row(s) are about `{id}`{}, outside token `{}`'s scope `{scope}`; nothing was stored",
-            outside.len(),
-            if outside.len() > 1 { " and others" } else { "" },
-            who.name
-        ))),
-    }
-}
-
 /// The time of a change: now, RFC 3339 in UTC.
 fn now() -> String {
     chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
@@ -239,16 +209,25 @@ async fn post_rows(
         .map_err(|_| ApiError::bad_request("the body is not UTF-8 text"))?;
     let written = blocking(move || {
         s.append(&who, table, |live| {
+            let scope = who.scope.as_deref().map(UnitId::new);
             let checked = live
-                .check_json(table, &text, s.limits.max_rows)
-                .map_err(rejected)?;
+                .check_json_within(table, &text, s.limits.max_rows, scope.as_ref())
+                .map_err(|r| match r {
+                    // Before any other check of the rows: nothing stored outside is told.
+                    Rejected::OutsideScope { rows, first } => ApiError::forbidden(format!(
+                        "{rows} row(s) are about `{first}`{}, outside token `{}`'s scope `{}`; nothing was stored",
+                        if rows > 1 { " and others" } else { "" },
+                        who.name,
+                        who.scope.as_deref().unwrap_or_default()
+                    )),
+                    other => rejected(other),
+                })?;
             if checked.added + checked.unchanged == 0 {
                 return Err(ApiError::bad_request(format!(
                     "the array holds no rows; send [{{...}}, ...] with at least one {} row",
                     table.name()
                 )));
             }
-            within_scope(live, &who, &checked)?;
             Ok(checked)
         })
     })
@@ -432,6 +411,26 @@ pub async fn put_ledger(
             let loaded = dangjian::ledger::from_json_str_with(text, &full).map_err(invalid)?;
             (loaded.ledger, loaded.warnings)
         };
+        // A replacement the token itself could not read or write afterwards would leave
+        // nobody able to mend it over HTTP.
+        let roots: Vec<&str> = ledger.roots().map(|u| u.id.as_str()).collect();
+        let locked_out = match &who.scope {
+            _ if roots.is_empty() => Some("the new ledger has no units".to_string()),
+            Some(mine) if !roots.contains(&mine.as_str()) => Some(format!(
+                "the new ledger's root is `{}`, not `{mine}`, the scope of token `{}`",
+                roots.join("`, `"),
+                who.name
+            )),
+            _ => None,
+        };
+        if let Some(why) = locked_out {
+            return Err(ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!(
+                    "{why}: after it this token could no longer read or write the ledger; nothing was replaced (a ledger with another root is served by its own service, or by a token with its root as scope)"
+                ),
+            ));
+        }
         let warnings = warnings.iter().map(ProblemOut::from).collect();
         let tables = diff(s.read().ledger(), &ledger);
         let change = if dry_run {

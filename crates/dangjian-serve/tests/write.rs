@@ -535,3 +535,74 @@ fn warnings_do_not_block_a_write_and_come_back_in_the_201() {
         .unwrap()
         .contains("twice"));
 }
+
+#[test]
+fn a_row_outside_the_scope_is_403_before_a_conflict_or_a_problem_could_tell_what_is_stored() {
+    // fanzhai (lidian_area) has a stored population of 1610 on 2018-12-31: a token of
+    // huachuan_area sending another value used to get 409 with the stored value in it.
+    let s = example_db();
+    let row =
+        json!([{"indicator": "population", "unit": "fanzhai", "date": "2018-12-31", "value": 0}]);
+    let r = post(&s, "huachuan", "/api/v1/observations", &row);
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let text = r.text().unwrap();
+    assert!(!text.contains("1610"), "{text}");
+    assert!(
+        text.contains("fanzhai") && text.contains("huachuan_area"),
+        "{text}"
+    );
+    // The same with a bad date: 403, not 422.
+    let row =
+        json!([{"indicator": "population", "unit": "fanzhai", "date": "2018-13-31", "value": 0}]);
+    assert_eq!(
+        post(&s, "huachuan", "/api/v1/observations", &row).status(),
+        StatusCode::FORBIDDEN
+    );
+    // A token of the whole ledger gets the conflict.
+    let row =
+        json!([{"indicator": "population", "unit": "fanzhai", "date": "2018-12-31", "value": 0}]);
+    assert_eq!(
+        post(&s, "root", "/api/v1/observations", &row).status(),
+        StatusCode::CONFLICT
+    );
+}
+
+#[test]
+fn a_whole_ledger_that_would_lock_its_admin_out_is_refused() {
+    let s = example_db();
+    let put = |body: String| {
+        s.client
+            .put(s.url("/api/v1/ledger"))
+            .bearer_auth(s.token("root"))
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .unwrap()
+    };
+    // No units at all, then a ledger whose root is not `chengxi` (the root token's scope).
+    let r = put(r#"{"format": "dangjian-ledger/1"}"#.to_string());
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(r)["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("the new ledger has no units"));
+    let other = r#"{"format": "dangjian-ledger/1", "units": [{"id": "elsewhere", "kind": "district", "name": "别处"}]}"#;
+    let r = put(other.to_string());
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(json(r)["error"]
+        .as_str()
+        .unwrap()
+        .starts_with("the new ledger's root is `elsewhere`, not `chengxi`"));
+    // Nothing replaced: reads still answer.
+    assert_eq!(
+        stored(&s).activities.len(),
+        dangjian::example().activities.len()
+    );
+    let r = s
+        .client
+        .get(s.url("/api/v1/report"))
+        .bearer_auth(s.token("root"))
+        .send()
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}

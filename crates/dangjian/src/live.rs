@@ -40,9 +40,10 @@ use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 
 use crate::ledger::problem::{Location, Problem, ProblemKind};
+use crate::ledger::raw::RawTable;
 use crate::ledger::references::{reference_target, IdKind, Target};
 use crate::metrics::{Appended, Engine, Evaluation, Memo, Query, QueryError};
-use crate::model::{Activity, ActivityId, Ledger, Observation, Progress, Sym, Table};
+use crate::model::{Activity, ActivityId, Ledger, Observation, Progress, Sym, Table, UnitId};
 
 /// A ledger in memory with its engine and the values of recent evaluations, taking writes.
 pub struct Live {
@@ -97,6 +98,15 @@ pub enum Rejected {
     Conflicts(Vec<Conflict>),
     /// Only activities, progress and observations are written in place.
     NotAppendable(Table),
+    /// Rows about records outside the scope the write is limited to (checked before
+    /// anything else of the rows, so that nothing stored outside it is told).
+    OutsideScope {
+        /// The rows outside.
+        rows: usize,
+        /// The first one's subject (activities), initiative (progress) or unit
+        /// (observations).
+        first: String,
+    },
 }
 
 impl std::fmt::Display for Rejected {
@@ -108,6 +118,11 @@ impl std::fmt::Display for Rejected {
             }
             Rejected::Problems(p) => write!(f, "{} problem(s) with the rows", p.len()),
             Rejected::Conflicts(c) => write!(f, "{} row(s) conflict with stored rows", c.len()),
+            Rejected::OutsideScope { rows, first } => write!(
+                f,
+                "{rows} row(s) are about `{first}`{}, outside the scope of the write",
+                if *rows > 1 { " and others" } else { "" }
+            ),
             Rejected::NotAppendable(t) => write!(
                 f,
                 "rows of `{t}` are not written one by one; only activities, progress and observations are"
@@ -253,6 +268,20 @@ impl Live {
         body: &str,
         max_rows: usize,
     ) -> Result<Checked, Rejected> {
+        self.check_json_within(table, body, max_rows, None)
+    }
+
+    /// [`Live::check_json`] for a writer limited to the subtree of unit `scope`: a row
+    /// about a stored record outside it (its activity's subject, progress's initiative,
+    /// observation's unit) refuses the write before the rows are checked further, so
+    /// that neither a problem nor a conflict tells what is stored outside.
+    pub fn check_json_within(
+        &self,
+        table: Table,
+        body: &str,
+        max_rows: usize,
+        scope: Option<&UnitId>,
+    ) -> Result<Checked, Rejected> {
         if !matches!(
             table,
             Table::Activities | Table::Progress | Table::Observations
@@ -280,6 +309,9 @@ impl Live {
             });
         }
         let (mut raw, mut problems) = crate::ledger::json::raw_table(table, "", &rows);
+        if let Some(scope) = scope {
+            self.within(table, &raw, scope)?;
+        }
         // Texts in id columns that no id has: a reference problem each, and the cell stands
         // in with a known text while the rest of the row is checked, so that nothing a
         // refused write sends is interned.
@@ -401,6 +433,33 @@ impl Live {
             warnings,
             rows: fresh,
         })
+    }
+
+    /// `Err` when a row of `raw` is about a stored record outside `scope` (ids that name
+    /// nothing are left to the reference checks).
+    fn within(&self, table: Table, raw: &RawTable, scope: &UnitId) -> Result<(), Rejected> {
+        let col = match table {
+            Table::Activities => "subject",
+            Table::Progress => "initiative",
+            _ => "unit",
+        };
+        let Some(c) = raw.header.iter().position(|h| h == col) else {
+            return Ok(());
+        };
+        let outside: Vec<&str> = raw
+            .rows
+            .iter()
+            .filter_map(|row| row.cell(c))
+            .map(crate::ledger::raw::clean)
+            .filter(|id| Sym::existing(id).is_some() && !self.engine.is_within(scope, id))
+            .collect();
+        match outside.first() {
+            None => Ok(()),
+            Some(first) => Err(Rejected::OutsideScope {
+                rows: outside.len(),
+                first: first.to_string(),
+            }),
+        }
     }
 
     /// Applies checked rows (once stored): the ledger and its indexes take them in place,
@@ -679,6 +738,66 @@ impl Checks<'_> {
                 None => fresh.push(p.clone()),
             }
         }
+        self.progress_decreases(rows);
+    }
+
+    /// The warning of validation (docs/LEDGER.md) for progress that goes down, in date
+    /// order per initiative, among the stored updates and those sent: each pair of updates
+    /// next to each other in which the later is lower and one of the two is sent, at the
+    /// sent one.
+    fn progress_decreases(&mut self, rows: &[Progress]) {
+        let l = self.live.ledger();
+        let e = self.live.engine.ix.lookup();
+        // Each initiative's updates after the write: (date, percent, row sent or None).
+        let mut by_init: FxHashMap<Sym, Vec<(NaiveDate, f64, Option<usize>)>> =
+            FxHashMap::default();
+        for (i, p) in rows.iter().enumerate() {
+            let row = self.pos(i);
+            let ups = by_init.entry(p.initiative.sym()).or_insert_with(|| {
+                let stored = e
+                    .node_of(p.initiative.sym())
+                    .and_then(|n| e.node_init(n))
+                    .map(|init| self.live.engine.ix.progress_of(init))
+                    .unwrap_or_default();
+                stored
+                    .iter()
+                    .map(|&k| (l.progress[k].date, l.progress[k].percent, None))
+                    .collect()
+            });
+            // A resend of a stored update is that update.
+            match ups.iter_mut().find(|u| u.0 == p.date) {
+                Some(u) => u.2 = Some(row),
+                None => ups.push((p.date, p.percent, Some(row))),
+            }
+        }
+        let mut found = Vec::new();
+        for ups in by_init.values_mut() {
+            ups.sort_by_key(|u| u.0);
+            for w in ups.windows(2) {
+                let ((d0, p0, r0), (d1, p1, r1)) = (w[0], w[1]);
+                if p1 >= p0 {
+                    continue;
+                }
+                match (r0, r1) {
+                    (_, Some(r)) => {
+                        found.push((r, format!("progress goes down from {p0} (on {d0}) to {p1}")))
+                    }
+                    (Some(r), None) => found.push((
+                        r,
+                        format!("progress goes down from {p0} to {p1} (on {d1}, stored)"),
+                    )),
+                    (None, None) => {}
+                }
+            }
+        }
+        found.sort_by_key(|f| f.0);
+        for (row, message) in found {
+            self.warnings.push(Problem::new(
+                ProblemKind::ProgressDecreases,
+                at(row, "percent"),
+                message,
+            ));
+        }
     }
 
     fn observations(&mut self, rows: &[Observation], fresh: &mut Vec<Observation>) {
@@ -686,9 +805,20 @@ impl Checks<'_> {
         let l = self.live.ledger();
         for (i, o) in rows.iter().enumerate() {
             let row = self.pos(i);
-            if !self.placeheld.contains(&(row, "indicator"))
-                && !l.indicators.iter().any(|x| x.id == o.indicator)
-            {
+            let indicator = l.indicators.iter().find(|x| x.id == o.indicator);
+            if self.placeheld.contains(&(row, "indicator")) {
+            } else if let Some(x) = indicator.filter(|x| x.formula.is_some()) {
+                // As validation says it (docs/LEDGER.md): its values are worked out.
+                self.error(
+                    ProblemKind::FormulaObserved,
+                    row,
+                    "indicator",
+                    format!(
+                        "indicator `{}` is computed by a formula and takes no observations",
+                        x.id
+                    ),
+                );
+            } else if indicator.is_none() {
                 self.error(
                     ProblemKind::MissingReference,
                     row,

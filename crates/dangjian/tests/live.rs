@@ -250,3 +250,123 @@ fn after_writes_every_answer_is_that_of_a_fresh_build() {
     }
     assert!(Sym::existing("a_new_kind_f3").is_some());
 }
+
+#[test]
+fn an_observation_of_a_formula_indicator_is_refused_as_validation_refuses_it() {
+    // lotus_revenue is lotus_area * lotus_revenue_per_mu in the example: its values are
+    // worked out, and a ledger with an observation of it does not load (docs/LEDGER.md).
+    let l = live();
+    let body =
+        r#"[{"indicator": "lotus_revenue", "unit": "shangxie", "date": "2019-08-01", "value": 1}]"#;
+    assert_eq!(
+        problems(l.check_json(Table::Observations, body, MAX)),
+        [(
+            "/0/indicator".to_string(),
+            "indicator `lotus_revenue` is computed by a formula and takes no observations"
+                .to_string()
+        )]
+    );
+}
+
+#[test]
+fn progress_that_goes_down_is_a_warning_of_the_write() {
+    // camp_danger_demolition's stored updates end with 60 on 2019-06-30 and 68 on
+    // 2019-07-31. An update of 10 on 2019-08-05 goes down from 68; one of 50 on 2019-07-15
+    // goes down from 60 and is followed by the stored 68 (up): one warning each.
+    let l = live();
+    let body = r#"[{"initiative": "camp_danger_demolition", "date": "2019-08-05", "percent": 10},
+                   {"initiative": "camp_danger_demolition", "date": "2019-07-15", "percent": 50}]"#;
+    let c = l.check_json(Table::Progress, body, MAX).unwrap();
+    assert_eq!(c.added, 2);
+    let w: Vec<(String, String)> = c
+        .warnings
+        .iter()
+        .map(|p| (p.location.to_string(), p.message.clone()))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            (
+                "/0/percent".to_string(),
+                "progress goes down from 68 (on 2019-07-31) to 10".to_string()
+            ),
+            (
+                "/1/percent".to_string(),
+                "progress goes down from 60 (on 2019-06-30) to 50".to_string()
+            ),
+        ]
+    );
+    // An update of 65 on 2019-07-20, between 60 and the stored 68: nothing goes down.
+    let up = r#"[{"initiative": "camp_danger_demolition", "date": "2019-07-20", "percent": 65}]"#;
+    assert!(l
+        .check_json(Table::Progress, up, MAX)
+        .unwrap()
+        .warnings
+        .is_empty());
+    // One of 70 on 2019-07-20: the stored 68 on 2019-07-31 after it now goes down.
+    let over = up.replace("65", "70");
+    let c = l.check_json(Table::Progress, &over, MAX).unwrap();
+    assert_eq!(
+        c.warnings[0].message,
+        "progress goes down from 70 to 68 (on 2019-07-31, stored)"
+    );
+}
+
+#[test]
+fn a_write_limited_to_a_scope_is_refused_for_rows_outside_before_anything_stored_is_told() {
+    // fanzhai is a village of lidian_area, not huachuan_area; its stored population
+    // observation of 2018-12-31 would otherwise come back in a conflict (the stored value),
+    // and a bad date in the same row as a problem.
+    let l = live();
+    let o = l
+        .ledger()
+        .observations
+        .iter()
+        .find(|o| o.indicator.as_str() == "population" && o.unit.as_str() == "fanzhai")
+        .unwrap()
+        .clone();
+    let body = format!(
+        r#"[{{"indicator": "population", "unit": "fanzhai", "date": "{}", "value": {}}}]"#,
+        o.date,
+        o.value + 1.0
+    );
+    let area = dangjian::model::UnitId::new("huachuan_area");
+    match l.check_json_within(Table::Observations, &body, MAX, Some(&area)) {
+        Err(Rejected::OutsideScope { rows, first }) => {
+            assert_eq!((rows, first.as_str()), (1, "fanzhai"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Without a scope the same row is the conflict it is.
+    assert!(matches!(
+        l.check_json(Table::Observations, &body, MAX),
+        Err(Rejected::Conflicts(_))
+    ));
+    let bad_date = body.replace(&o.date.to_string(), "2019-13-01");
+    assert!(matches!(
+        l.check_json_within(Table::Observations, &bad_date, MAX, Some(&area)),
+        Err(Rejected::OutsideScope { .. })
+    ));
+    // Inside the scope (huachuan, a village of huachuan_area), the write goes on.
+    let inside =
+        r#"[{"indicator": "population", "unit": "huachuan", "date": "2019-08-01", "value": 1200}]"#;
+    assert_eq!(
+        l.check_json_within(Table::Observations, inside, MAX, Some(&area))
+            .unwrap()
+            .added,
+        1
+    );
+}
+
+#[test]
+fn a_list_where_one_value_is_due_is_a_problem_not_a_joined_text() {
+    let l = live();
+    let body = r#"[{"id": "li-1", "kind": ["patrol", "x"], "date": "2019-07-30", "subject": "xizhou_road"}]"#;
+    let got = problems(l.check_json(Table::Activities, body, MAX));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "/0/kind");
+    assert!(
+        got[0].1.starts_with("`kind` takes one value, not a list"),
+        "{got:?}"
+    );
+}

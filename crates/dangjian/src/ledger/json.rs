@@ -107,6 +107,24 @@ pub(crate) fn raw_table(table: Table, prefix: &str, rows: &[Json]) -> (RawTable,
                     header.len() - 1
                 }
             };
+            // A list is the form of a list column (`people`, `hosts`, `tags`...) only: in
+            // another column its items would be read as one text joined by `;`.
+            let list_column = table
+                .columns()
+                .iter()
+                .any(|d| d.name == col && d.ty == crate::model::ColumnType::TextList);
+            if matches!(v, Json::Array(_)) && !list_column {
+                problems.push(Problem::new(
+                    ProblemKind::Format,
+                    at(format!(
+                        "{prefix}/{i}/{}",
+                        super::decode::escape_pointer(col)
+                    )),
+                    format!("`{col}` takes one value, not a list ({v}); only list columns (such as `people`) take lists"),
+                ));
+            }
+            // (Kept as the joined text, so that the row's other checks do not add a
+            // `required` problem for the same cell.)
             match cell_text(v) {
                 Ok(t) => cells[c] = t,
                 Err(m) => problems.push(Problem::new(
