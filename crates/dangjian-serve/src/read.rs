@@ -104,11 +104,14 @@ const DRILL: [&str; 8] = [
 ];
 
 #[utoipa::path(get, path = "/healthz", tag = "read",
-    responses((status = 200, description = "The service is up: `{\"status\": \"ok\"}`", body = crate::openapi::Health)),
+    responses((status = 200, description = "The service is up: `{\"status\": \"ok\"}`", body = crate::openapi::Health),
+        (status = 400, description = "A query parameter (it takes none)", body = crate::openapi::ErrorBody)),
     security(()))]
-/// Whether the service is up (no token needed).
-pub async fn healthz() -> Response {
-    typed(JSON, "{\"status\": \"ok\"}\n".to_string())
+/// Whether the service is up (no token needed; like every endpoint, an unknown query
+/// parameter is a 400).
+pub async fn healthz(RawQuery(raw): RawQuery) -> Result<Response, ApiError> {
+    Params::parse(raw.as_deref(), &[])?;
+    Ok(typed(JSON, "{\"status\": \"ok\"}\n".to_string()))
 }
 
 #[utoipa::path(get, path = "/", tag = "read", params(crate::openapi::QueryParams),

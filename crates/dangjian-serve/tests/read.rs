@@ -14,6 +14,9 @@ fn healthz_needs_no_token() {
     let r = s.client.get(s.url("/healthz")).send().unwrap();
     assert_eq!(r.status(), StatusCode::OK);
     assert_eq!(json(r)["status"], "ok");
+    // It takes no query parameter: one is a 400, as everywhere.
+    let r = s.client.get(s.url("/healthz?x=1")).send().unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 }
 
 #[test]
