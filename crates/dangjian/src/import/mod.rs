@@ -843,12 +843,30 @@ fn number_date(value: f64) -> String {
 pub fn birth_date(number: &str) -> Result<NaiveDate, (ProblemKind, String)> {
     let b = clean(number).as_bytes();
     if !crate::privacy::looks_like_identity_number(clean(number)) {
+        let chars = clean(number).chars().count();
+        // Say what is wrong: the length, or (with 18) which character is not allowed.
+        let why = if chars != 18 {
+            format!("it has {chars} characters")
+        } else {
+            let (k, c) = clean(number)
+                .chars()
+                .enumerate()
+                .find(|&(k, c)| !(c.is_ascii_digit() || (k == 17 && matches!(c, 'X' | 'x'))))
+                .unwrap_or((0, ' '));
+            let what = if c.is_ascii_alphanumeric() {
+                "a letter".to_string()
+            } else if ('０'..='９').contains(&c) {
+                "a full-width digit (type it as 0-9)".to_string()
+            } else {
+                "not a digit".to_string()
+            };
+            format!("its character {} is {what}", k + 1)
+        };
         return Err((
             ProblemKind::Format,
             format!(
-                "not a resident identity number (身份证号码): it has {} characters; one has 18, \
-                 the first 17 digits and the last a digit or X",
-                clean(number).chars().count()
+                "not a resident identity number (身份证号码): {why}; one has 18 characters, \
+                 the first 17 digits and the last a digit or X"
             ),
         ));
     }
@@ -893,5 +911,16 @@ mod tests {
         assert!(birth_date("11010519491331002X").is_err());
         assert!(birth_date("1101051949123100").is_err());
         assert!(birth_date("11010519491231002Y").is_err());
+        // Each message says what is wrong, without repeating the number.
+        let msg = |n: &str| birth_date(n).unwrap_err().1;
+        assert!(msg("1101051949123100").starts_with(
+            "not a resident identity number (身份证号码): it has 16 characters; one has 18"
+        ));
+        assert!(msg("11010519491231002Y").starts_with(
+            "not a resident identity number (身份证号码): its character 18 is a letter; one has 18"
+        ));
+        assert!(msg("１10105194912310021").starts_with(
+            "not a resident identity number (身份证号码): its character 1 is a full-width digit"
+        ));
     }
 }
