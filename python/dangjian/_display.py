@@ -64,6 +64,26 @@ def _is_number(s: str) -> bool:
         return False
 
 
+def _number(s: str) -> str:
+    """A number as the page writes it: whole numbers without ``.0``."""
+    x = float(s)
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+def metric_value(value: str, numerator: str, denominator: str) -> str:
+    """A metric row's value as the page shows it: a ratio (a row with a denominator) as
+    ``75.8% (25/33)``, a count as ``33``.
+
+    >>> metric_value("0.7575757575757576", "25.0", "33.0")
+    '75.8% (25/33)'
+    >>> metric_value("33.0", "", "")
+    '33'
+    """
+    if denominator != "" and numerator != "":
+        return f"{float(value) * 100:.1f}% ({_number(numerator)}/{_number(denominator)})"
+    return _number(value)
+
+
 #: Columns holding the id of a unit, organisation or person.
 NAME_COLUMNS = (
     "unit",
@@ -91,9 +111,12 @@ def table_html(t: _Shown, limit: int, names: Optional[Dict[str, str]] = None) ->
     body = []
     for r in rows:
         cells = []
+        row = dict(zip(cols, r))
         for c, v in zip(cols, r):
             cls = ' class="num"' if _is_number(v) else ""
             shown = "n/a" if v == "" and c == "value" else v
+            if with_names and c == "value" and v != "":
+                shown = metric_value(v, row.get("numerator", ""), row.get("denominator", ""))
             if names and c in NAME_COLUMNS and v not in ("", "[]"):
                 ids = v.strip("[]").split(", ") if v.startswith("[") else [v]
                 named = "、".join(names.get(i, i) for i in ids)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import numbers
 import os
-from typing import Any, Callable, Dict, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _dangjian
 from ._errors import QueryError
@@ -41,11 +42,43 @@ def _date(value: Optional[DateLike], name: str) -> Optional[str]:
 
 
 def _metrics(metrics: Union[None, str, Sequence[str]]) -> Optional[List[str]]:
+    """Metric ids or prefixes: one, several comma separated (as on the command line), or a
+    list of them."""
     if metrics is None:
         return None
     if isinstance(metrics, str):
-        return [metrics]
+        return [m.strip() for m in metrics.split(",") if m.strip()] or [metrics]
+    if not isinstance(metrics, (list, tuple, set, frozenset)) or not all(isinstance(m, str) for m in metrics):
+        raise QueryError(
+            f"`metrics` must be a metric id or prefix ('tasks', 'coverage.org'), several comma separated, or a list of them; not {metrics!r}"
+        )
     return list(metrics)
+
+
+def _tuning(at_risk_tolerance: Optional[float], young_age: Optional[int]) -> Tuple[Optional[float], Optional[int]]:
+    """The two tuning arguments, checked: a tolerance from 0 to 1, an age from 0 to 150."""
+    if at_risk_tolerance is not None:
+        ok = isinstance(at_risk_tolerance, numbers.Real) and not isinstance(at_risk_tolerance, bool)
+        if not ok or not 0 <= float(at_risk_tolerance) <= 1:  # NaN fails the comparison
+            raise QueryError(
+                f"`at_risk_tolerance` must be a number from 0 to 1 (a task whose progress is behind schedule by at least it is at risk), not {at_risk_tolerance!r}"
+            )
+        at_risk_tolerance = float(at_risk_tolerance)
+    if young_age is not None:
+        ok = isinstance(young_age, numbers.Integral) and not isinstance(young_age, bool)
+        if not ok or not 0 <= int(young_age) <= 150:
+            raise QueryError(
+                f"`young_age` must be a whole number of years from 0 to 150 (a cadre at or under it is young), not {young_age!r}"
+            )
+        young_age = int(young_age)
+    return at_risk_tolerance, young_age
+
+
+def _ledger_arg(value: Any, name: str) -> "_dangjian.Ledger":
+    """The native ledger of a :class:`Ledger` argument, or a ``TypeError`` naming it."""
+    if not isinstance(value, Ledger):
+        raise TypeError(f"`{name}` must be a dangjian.Ledger (from dj.load, dj.example...), not {type(value).__name__}")
+    return value._native
 
 
 class Ledger:
@@ -214,8 +247,7 @@ class Ledger:
             scope,
             by,
             _metrics(metrics),
-            at_risk_tolerance,
-            young_age,
+            *_tuning(at_risk_tolerance, young_age),
         )
         html = functools.partial(_metrics_html, self._native, args)
         return Table(self._native.metrics(*args), html=html)
@@ -252,20 +284,29 @@ class Ledger:
         """
         triple = None
         if shared is not None:
+            if not isinstance(shared, dict):
+                raise TypeError(
+                    f"`shared` must be a dict like the manifest's [shared]: {{'people': [...], 'orgs': [...], 'units': [...]}}, not {type(shared).__name__}"
+                )
+            unknown = sorted(set(shared) - {"people", "orgs", "units"})
+            if unknown:
+                raise QueryError(f"`shared` has keys {unknown}; it takes 'people', 'orgs' and 'units'")
+
+            def ids(key: str) -> List[str]:
+                value = shared.get(key) or []
+                if isinstance(value, str) or not all(isinstance(x, str) for x in value):
+                    raise TypeError(f"`shared['{key}']` must be a list of ids, not {value!r}")
+                return list(value)
+
             # Spelled out: a tuple of a generator has no fixed length for the type checker.
-            triple = (
-                list(shared.get("people") or []),
-                list(shared.get("orgs") or []),
-                list(shared.get("units") or []),
-            )
+            triple = (ids("people"), ids("orgs"), ids("units"))
         native = self._native.partial(
             _date(as_of, "as_of"),
             _date(from_, "from_"),
             scope,
             by,
             _metrics(metrics),
-            at_risk_tolerance,
-            young_age,
+            *_tuning(at_risk_tolerance, young_age),
             triple,
             whole_root,
             ipc,
@@ -279,12 +320,28 @@ class Ledger:
         scope: Optional[str] = None,
         by: Optional[UnitKind] = None,
         metrics: Union[None, str, Sequence[str]] = None,
+        *,
+        at_risk_tolerance: Optional[float] = None,
+        young_age: Optional[int] = None,
     ) -> Dict[str, Any]:
-        """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``."""
+        """The evaluation in the JSON shape of docs/METRICS.md, as ``dangjian report --format json``.
+
+        >>> import dangjian as dj
+        >>> doc = dj.example().metrics_json(as_of="2019-07-31", metrics="tasks.started")
+        >>> doc["rows"][0]["numerator"], doc["rows"][0]["denominator"]
+        (25, 33)
+        """
         import json
 
         return json.loads(
-            self._native.metrics_json(_date(as_of, "as_of"), _date(from_, "from_"), scope, by, _metrics(metrics))
+            self._native.metrics_json(
+                _date(as_of, "as_of"),
+                _date(from_, "from_"),
+                scope,
+                by,
+                _metrics(metrics),
+                *_tuning(at_risk_tolerance, young_age),
+            )
         )
 
     def _drill(
@@ -297,6 +354,7 @@ class Ledger:
         tol: Optional[float],
         age: Optional[int],
     ) -> Table:
+        tol, age = _tuning(tol, age)
         table = Table(self._native.drilldown(name, _date(as_of, "as_of"), _date(from_, "from_"), scope, by, tol, age))
         # In a notebook, units, organisations and people show by name.
         table._html = functools.partial(_named_html, table, self._native)
@@ -441,8 +499,7 @@ class Ledger:
             scope,
             by,
             _metrics(metrics),
-            at_risk_tolerance,
-            young_age,
+            *_tuning(at_risk_tolerance, young_age),
             max_rows,
         )
         if path is None:
@@ -548,6 +605,9 @@ def generate(
     >>> 0 < ds.metrics(metrics="coverage.org").to_pylist()[0]["value"] < 1
     True
     """
+    for name, value, low in (("districts", districts, 1), ("seed", seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < low:
+            raise QueryError(f"`{name}` must be a whole number of at least {low}, not {value!r}")
     ledger = Ledger(_dangjian.generate(int(districts), int(seed), str(ids)))
     if path is not None:
         ledger.save(path)
@@ -579,4 +639,4 @@ def catalogue(ledger: Optional[Ledger] = None) -> Table:
     >>> "coverage.org" in dj.catalogue().to_arrow().column("id").to_pylist()
     True
     """
-    return Table(_dangjian.catalogue(ledger._native if ledger is not None else None))
+    return Table(_dangjian.catalogue(_ledger_arg(ledger, "ledger") if ledger is not None else None))

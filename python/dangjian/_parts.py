@@ -7,7 +7,7 @@ import os
 from typing import Any, Iterable, Optional, Union
 
 from . import _dangjian
-from ._ledger import Ledger
+from ._ledger import Ledger, _ledger_arg
 from ._table import Table
 from ._types import Manifest, PartsFormat, UnitKind
 
@@ -41,7 +41,7 @@ def split(
     >>> sorted(m["shared"])
     ['orgs', 'people', 'units']
     """
-    return _dangjian.split(ledger._native, by, os.fspath(to), format=format, force=force)
+    return _dangjian.split(_ledger_arg(ledger, "ledger"), by, os.fspath(to), format=format, force=force)
 
 
 def read_manifest(path: PathLike) -> Manifest:
@@ -110,6 +110,10 @@ def merge(partials: Iterable[Any], finish: bool = True, ipc: bool = False) -> An
     >>> rows == dj.example().metrics(as_of="2019-07-31", by="area", metrics="coverage.org").to_pylist()
     True
     """
+    if isinstance(partials, (Table, bytes, bytearray, memoryview)) or hasattr(partials, "__arrow_c_stream__"):
+        raise TypeError(
+            "`partials` is a list of partial results (one per part): dj.merge([p1, p2, ...]), not one result"
+        )
     items = [bytes(p) if isinstance(p, (bytearray, memoryview)) else p for p in partials]
     native = _dangjian.merge(items, finish, ipc)
     if ipc and not finish:

@@ -51,6 +51,7 @@ TableKind = Literal[
     "trend",
     "catalogue",
     "problems",
+    "partial",
     "units",
     "designations",
     "orgs",

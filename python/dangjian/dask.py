@@ -93,9 +93,13 @@ def report(
     ):
         raise QueryError(f"`parts_per_task` must be a whole number of at least 1, not {parts_per_task!r}")
     path = os.path.abspath(os.fspath(manifest))
+    # The arguments checked here, before any worker reads a part.
+    as_of_text = _ledger._date(as_of, "as_of")
+    from_text = _ledger._date(from_, "from_")
+    wanted = _ledger._metrics(metrics)
+    at_risk_tolerance, young_age = _ledger._tuning(at_risk_tolerance, young_age)
     m = dj.read_manifest(path)
     ledgers = _ledgers(m)
-    as_of_text = _ledger._date(as_of, "as_of")
     shared = m["shared"]
 
     if as_of_text is None or shared is None:
@@ -113,10 +117,10 @@ def report(
     token = uuid.uuid4().hex[:8]
     query: Dict[str, Any] = {
         "as_of": as_of_text,
-        "from_": _ledger._date(from_, "from_"),
+        "from_": from_text,
         "scope": scope,
         "by": by,
-        "metrics": _ledger._metrics(metrics),
+        "metrics": wanted,
         "at_risk_tolerance": at_risk_tolerance,
         "young_age": young_age,
         "shared": shared,
