@@ -117,6 +117,8 @@ def table_html(t: _Shown, limit: int, names: Optional[Dict[str, str]] = None) ->
             shown = "n/a" if v == "" and c == "value" else v
             if with_names and c == "value" and v != "":
                 shown = metric_value(v, row.get("numerator", ""), row.get("denominator", ""))
+            elif with_names and c in ("numerator", "denominator") and _is_number(v):
+                shown = _number(v)
             if names and c in NAME_COLUMNS and v not in ("", "[]"):
                 ids = v.strip("[]").split(", ") if v.startswith("[") else [v]
                 named = "、".join(names.get(i, i) for i in ids)

@@ -1,0 +1,65 @@
+"""Arguments an analyst gets wrong: each is a TypeError or QueryError naming the argument,
+never an AttributeError, an OverflowError or a silent reading; and merged metric rows show
+in a notebook as the page shows them."""
+
+from __future__ import annotations
+
+import math
+
+import dangjian as dj
+import pytest
+
+
+@pytest.fixture(scope="module")
+def ex() -> dj.Ledger:
+    return dj.example()
+
+
+@pytest.mark.parametrize(
+    "call, kind, names",
+    [
+        (lambda ex: dj.catalogue("x"), TypeError, "`ledger` must be a dangjian.Ledger"),
+        (lambda ex: dj.split("a folder", "area", "/tmp/unused"), TypeError, "`ledger` must be a dangjian.Ledger"),
+        (lambda ex: ex.partial(as_of="2019-07-31", shared=["p1"]), TypeError, "`shared` must be a dict"),
+        (lambda ex: ex.partial(as_of="2019-07-31", shared={"people": "p_zhumin"}), TypeError, "`shared['people']`"),
+        (lambda ex: ex.partial(as_of="2019-07-31", shared={"persons": []}), dj.QueryError, "`shared` has keys"),
+        (lambda ex: ex.metrics(young_age=10**12), dj.QueryError, "`young_age` must be"),
+        (lambda ex: ex.metrics(young_age=-5), dj.QueryError, "`young_age` must be"),
+        (lambda ex: ex.cadres(young_age=True), dj.QueryError, "`young_age` must be"),
+        (lambda ex: ex.metrics(at_risk_tolerance=math.nan), dj.QueryError, "`at_risk_tolerance` must be"),
+        (lambda ex: ex.tasks(at_risk_tolerance=-1), dj.QueryError, "`at_risk_tolerance` must be"),
+        (lambda ex: dj.generate(districts=-1), dj.QueryError, "`districts` must be"),
+        (lambda ex: ex.metrics(metrics=5), dj.QueryError, "`metrics` must be"),
+        (lambda ex: dj.merge(ex.partial(as_of="2019-07-31")), TypeError, "`partials` is a list"),
+    ],
+)
+def test_a_wrong_argument_is_an_error_naming_it(ex, call, kind, names):
+    with pytest.raises(kind) as e:
+        call(ex)
+    assert names in str(e.value)
+
+
+def test_metrics_take_ids_comma_separated_as_the_command_line_does(ex):
+    a = ex.metrics(as_of="2019-07-31", metrics="tasks.started, tasks.total").to_pylist()
+    b = ex.metrics(as_of="2019-07-31", metrics=["tasks.started", "tasks.total"]).to_pylist()
+    assert a == b
+    assert sorted(r["metric"] for r in a) == ["tasks.started", "tasks.total"]
+
+
+def test_metrics_json_takes_the_tuning_arguments(ex):
+    # The example's young cadres (a count): 45 at 35, the default (the page's 45/194); at
+    # 0 years nobody is young.
+    def young(**kw):
+        rows = ex.metrics_json(as_of="2019-07-31", **kw)["rows"]
+        return [r["value"] for r in rows if r["metric"] == "cadres.young"]
+
+    assert young() == [45]
+    assert young(young_age=0) == [0]
+
+
+def test_merged_metric_rows_show_as_the_page_shows_them(ex):
+    # tasks.started of the example: 25 of 33 key tasks started, 75.8%; tasks.total 33.
+    p = ex.partial(as_of="2019-07-31", metrics=["tasks.started", "tasks.total"])
+    html = dj.merge([p])._repr_html_()
+    assert "75.8% (25/33)" in html
+    assert ">33<" in html and "33.0" not in html
