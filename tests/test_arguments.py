@@ -63,3 +63,19 @@ def test_merged_metric_rows_show_as_the_page_shows_them(ex):
     html = dj.merge([p])._repr_html_()
     assert "75.8% (25/33)" in html
     assert ">33<" in html and "33.0" not in html
+
+
+def test_a_partial_of_a_whole_ledger_refuses_a_scope_it_does_not_hold(ex):
+    # As metrics does: the example is a whole ledger, and `nowhere` is none of its units.
+    with pytest.raises(dj.QueryError, match="scope `nowhere` is not a unit id of this ledger"):
+        ex.partial(as_of="2019-07-31", scope="nowhere")
+
+
+def test_a_json_ledger_that_is_not_json_is_located_at_its_file(tmp_path):
+    path = tmp_path / "ledger.json"
+    path.write_text("{", encoding="utf-8")
+    with pytest.raises(dj.LedgerError) as e:
+        dj.load(path)
+    p = e.value.problems[0]
+    assert p["location"] == str(path)
+    assert p["message"].startswith("not valid JSON at line 1, column 1")

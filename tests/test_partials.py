@@ -68,8 +68,11 @@ def test_partial_needs_its_date_and_merge_refuses_what_does_not_fit(tmp_path):
     p = ds.partial(as_of=AS_OF, ipc=True)
     with pytest.raises(dj.QueryError, match="is in both partial results"):
         dj.merge([p, p])
-    with pytest.raises(dj.QueryError, match="differ in query"):
+    # The error says which argument differs, and how, as a person writes it.
+    with pytest.raises(dj.QueryError, match="differ in as_of: 2019-07-31 and 2019-06-30"):
         dj.merge([p, ds.partial(as_of="2019-06-30", ipc=True)])
+    with pytest.raises(dj.QueryError, match="differ in by: none and area"):
+        dj.merge([p, ds.partial(as_of=AS_OF, by="area", ipc=True)])
     with pytest.raises(dj.QueryError, match="partial result 0: not an Arrow IPC file"):
         dj.merge([b"junk"])
     with pytest.raises(dj.QueryError, match="neither the bytes of an Arrow IPC file nor an Arrow table"):

@@ -204,7 +204,7 @@ enum Command {
         /// Metric filters (checked against the partial results').
         #[arg(long, value_delimiter = ',')]
         metrics: Option<Vec<String>>,
-        /// Output format: md (default), json (docs/METRICS.md shape), csv.
+        /// Output format: md (the default; text writes the same Markdown table), json (docs/METRICS.md shape), csv.
         #[arg(long, value_enum, default_value = "md")]
         format: Format,
         /// Write to this file (default: standard output).

@@ -491,7 +491,19 @@ fn read(path: &Path, progress: &(dyn Fn(&str, u64, u64) + Sync)) -> Result<Decod
             })?;
             let read = match json::parse_json(&text) {
                 Ok((t, p)) => Ok(tables::decode(t, p)),
-                Err(p) => Err(LedgerError::Invalid(Problems(p))),
+                // A document that is not JSON (or not an object) is located at the file.
+                Err(p) => Err(LedgerError::Invalid(Problems(
+                    p.into_iter()
+                        .map(|mut p| {
+                            if matches!(&p.location, Location::Json { pointer } if pointer.is_empty()) {
+                                p.location = Location::File {
+                                    path: path.display().to_string(),
+                                };
+                            }
+                            p
+                        })
+                        .collect(),
+                ))),
             };
             let n = text.len() as u64;
             progress("reading", n, n);

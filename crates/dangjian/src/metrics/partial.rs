@@ -49,6 +49,36 @@ pub struct Head {
     pub young_age: i32,
 }
 
+impl Head {
+    /// The first field in which two heads differ, with each side's value as a person
+    /// reads it: `("as_of", "2019-07-31", "2019-06-30")`.
+    fn difference(&self, other: &Head) -> Option<(&'static str, String, String)> {
+        let by = |b: Option<UnitKind>| b.map_or("none".to_string(), |k| k.to_string());
+        let metrics =
+            |m: &Option<Vec<String>>| m.as_ref().map_or("all".to_string(), |m| m.join(","));
+        let fields = [
+            ("as_of", self.as_of.to_string(), other.as_of.to_string()),
+            ("from", self.from.to_string(), other.from.to_string()),
+            ("scope", self.scope.clone(), other.scope.clone()),
+            ("by", by(self.by), by(other.by)),
+            ("metrics", metrics(&self.metrics), metrics(&other.metrics)),
+            (
+                "at_risk_tolerance",
+                self.at_risk_tolerance.to_string(),
+                other.at_risk_tolerance.to_string(),
+            ),
+            (
+                "young_age",
+                self.young_age.to_string(),
+                other.young_age.to_string(),
+            ),
+        ];
+        fields.into_iter().find(|(_, a, b)| a != b).or_else(|| {
+            (self != other).then(|| ("query", format!("{self:?}"), format!("{other:?}")))
+        })
+    }
+}
+
 /// One row of a partial result's states: a source ledger (its root unit), a scope unit of
 /// it, a group (`tasks`, `duty.road_patrol`) and, for an entity carried one by one,
 /// `person:<id>` or `org:<id>`.
@@ -105,7 +135,7 @@ pub struct Partial {
 pub enum MergeError {
     /// Two partial results answer different queries, or come from ledgers with different
     /// duties or indicators.
-    #[error("the partial results differ in {what}: {a} and {b}; compute every part's with the same query and definitions")]
+    #[error("the partial results differ in {what}: {a} and {b}; compute every part's with the same query and definitions (and, with no scope, the same whole_root: the whole's root)")]
     Disagree {
         /// What differs.
         what: &'static str,
@@ -118,7 +148,7 @@ pub enum MergeError {
     #[error("the part with root `{0}` is in both partial results; each part must be merged once")]
     SamePart(String),
     /// No partial result holds the query's scope.
-    #[error("no partial result holds the scope `{0}`; merge the partial result of the top (the ledger holding the scope) too")]
+    #[error("no partial result holds the scope `{0}`: it is a unit of none of the ledgers merged; merge the partial result of the top and of every part, or give a scope that is a unit of the whole")]
     NoScope(String),
     /// Two parts overlap: one's root lies below the other's.
     #[error("the parts overlap: the part with root `{inner}` lies inside the part with root `{outer}`; a manifest's parts must not share units")]
@@ -188,6 +218,15 @@ impl<'a> Engine<'a> {
             (None, None) => root_id.clone(),
         };
         let unit_named = |id: &str| Sym::existing(id).and_then(|s| self.ix.unit_of(s));
+        // A ledger that is the whole (no whole root given) holds every unit: a scope it
+        // lacks is nowhere. A part or the top cannot tell (the scope may be a unit of
+        // another part); merging then says that no partial result holds it.
+        if whole_root.is_none() && unit_named(&scope_id).is_none() {
+            return Err(QueryError::UnknownScope {
+                scope: scope_id,
+                root: root_id,
+            });
+        }
 
         // The states are worked out over this whole ledger (the caches cover every item).
         let whole_q = Query {
@@ -458,12 +497,8 @@ impl Partial {
     /// Merges `other` into this partial result: the same query and definitions, different
     /// parts. Associative and commutative: any order and grouping gives the same result.
     pub fn merge(&mut self, other: Partial) -> Result<(), MergeError> {
-        if self.head != other.head {
-            return Err(MergeError::Disagree {
-                what: "query",
-                a: format!("{:?}", self.head),
-                b: format!("{:?}", other.head),
-            });
+        if let Some((what, a, b)) = self.head.difference(&other.head) {
+            return Err(MergeError::Disagree { what, a, b });
         }
         if self.defs.duties != other.defs.duties || self.defs.indicators != other.defs.indicators {
             return Err(MergeError::Disagree {
