@@ -79,3 +79,12 @@ def test_a_json_ledger_that_is_not_json_is_located_at_its_file(tmp_path):
     p = e.value.problems[0]
     assert p["location"] == str(path)
     assert p["message"].startswith("not valid JSON at line 1, column 1")
+
+
+def test_a_part_s_partial_needs_the_shared_ids(tmp_path):
+    # Without `shared`, a person in two parts would count twice in the merged rows.
+    m = dj.split(dj.example(), "area", tmp_path / "parts")
+    part = dj.load_part(tmp_path / "parts" / "parts.toml", "lidian_area")
+    with pytest.raises(dj.QueryError, match="needs `shared`"):
+        part.partial(as_of="2019-07-31", whole_root=m["root"])
+    part.partial(as_of="2019-07-31", whole_root=m["root"], shared=m["shared"])

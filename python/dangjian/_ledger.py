@@ -274,7 +274,9 @@ class Ledger:
         ``as_of`` is required (a part cannot know the whole's latest date). ``shared`` is the
         manifest's ``{"people": [...], "orgs": [...], "units": [...]}``: the people and orgs
         that appear in other parts too, and the parts' roots (which the top holds too);
-        ``whole_root`` the whole's root unit (what an empty ``scope`` means).
+        ``whole_root`` the whole's root unit (what an empty ``scope`` means). A part's
+        partial (``whole_root`` given) needs ``shared``: without it, a person or org in
+        several parts would be counted once per part.
 
         >>> import dangjian as dj
         >>> ds = dj.example()
@@ -283,6 +285,12 @@ class Ledger:
         33.0
         """
         triple = None
+        if whole_root is not None and shared is None:
+            # Without it, a person or org in several parts would count once per part.
+            raise QueryError(
+                "a part's partial result (with `whole_root`) needs `shared`, the manifest's [shared] "
+                "(dj.read_manifest(path)['shared']; {} when nothing is shared)"
+            )
         if shared is not None:
             if not isinstance(shared, dict):
                 raise TypeError(
