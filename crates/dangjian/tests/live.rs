@@ -22,6 +22,14 @@ fn problems(r: Result<dangjian::live::Checked, Rejected>) -> Vec<(String, String
     }
 }
 
+/// The warnings of a checked write, as (pointer, message).
+fn warnings(c: &dangjian::live::Checked) -> Vec<(String, String)> {
+    c.warnings
+        .iter()
+        .map(|p| (p.location.to_string(), p.message.clone()))
+        .collect()
+}
+
 #[test]
 fn a_body_that_is_not_a_json_array_of_rows_is_refused_whole() {
     let l = live();
@@ -195,11 +203,7 @@ fn warnings_do_not_stop_a_write() {
     let body = r#"[{"id": "wa-1", "kind": "member_assembly", "date": "2019-07-30", "subject": "xizhou_road", "expected": 3, "attended": 5}]"#;
     let c = l.check_json(Table::Activities, body, MAX).unwrap();
     assert_eq!(c.added, 1);
-    let w: Vec<(String, String)> = c
-        .warnings
-        .iter()
-        .map(|p| (p.location.to_string(), p.message.clone()))
-        .collect();
+    let w = warnings(&c);
     assert_eq!(
         w,
         [(
@@ -278,11 +282,7 @@ fn progress_that_goes_down_is_a_warning_of_the_write() {
                    {"initiative": "camp_danger_demolition", "date": "2019-07-15", "percent": 50}]"#;
     let c = l.check_json(Table::Progress, body, MAX).unwrap();
     assert_eq!(c.added, 2);
-    let w: Vec<(String, String)> = c
-        .warnings
-        .iter()
-        .map(|p| (p.location.to_string(), p.message.clone()))
-        .collect();
+    let w = warnings(&c);
     assert_eq!(
         w,
         [
