@@ -238,7 +238,7 @@ impl Source {
     /// locations. Bytes in neither encoding, and a quoted cell never closed (which would
     /// swallow the rows after it), are an error at their line.
     pub fn from_csv(file: &str, bytes: &[u8]) -> Result<Source, Problem> {
-        use crate::ledger::csv_folder::{decode_text, unclosed_quote, unclosed_quote_message};
+        use crate::ledger::csv_folder::{decode_text, unclosed_quote};
         let (text, _) = decode_text(bytes).map_err(|e| e.located(file))?;
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -281,18 +281,9 @@ impl Source {
                 .collect();
             lines.push(SourceRow { pos, cells });
         }
-        if let Some((open, cell)) = unclosed_quote(bytes, last) {
-            let line =
-                line + memchr::memchr_iter(b'\n', &bytes[last.min(open)..open]).count() as u64;
-            return Err(Problem::new(
-                ProblemKind::Format,
-                Location::Csv {
-                    file: file.to_string(),
-                    line,
-                    column: cell + 1,
-                },
-                unclosed_quote_message(),
-            ));
+        // `line` is the last record's line.
+        if let Some(e) = unclosed_quote(bytes, last, line) {
+            return Err(e.located(file));
         }
         Ok(Source::assemble(file, SourceKind::Csv, lines, Vec::new()))
     }

@@ -163,12 +163,12 @@ impl NotCsv {
     }
 }
 
-/// Where the last record of `bytes` (from `start`, its first byte) opens a quoted cell that
-/// is never closed, if it does: the opening quote's byte and its cell's index. The CSV
-/// reader would read every line after it into that cell. Quotes count as the reader takes
-/// them: a quote opens a quoted cell only as the cell's first byte, and a doubled quote
-/// inside it is a quote.
-pub(crate) fn unclosed_quote(bytes: &[u8], start: usize) -> Option<(usize, usize)> {
+/// The problem of the last record of `bytes` (from `start`, its first byte, which is on
+/// line `line`) when it opens a quoted cell that is never closed: the CSV reader would read
+/// every line after it into that cell. Located at the opening quote's line and cell. Quotes
+/// count as the reader takes them: a quote opens a quoted cell only as the cell's first
+/// byte, and a doubled quote inside it is a quote.
+pub(crate) fn unclosed_quote(bytes: &[u8], start: usize, line: u64) -> Option<NotCsv> {
     let (mut quoted, mut open, mut cell, mut cell_start) = (false, 0, 0, true);
     let mut i = start;
     while i < bytes.len() {
@@ -204,12 +204,11 @@ pub(crate) fn unclosed_quote(bytes: &[u8], start: usize) -> Option<(usize, usize
         }
         i += 1;
     }
-    quoted.then_some((open, cell))
-}
-
-/// The message of a quoted cell never closed.
-pub(crate) fn unclosed_quote_message() -> String {
-    "a quoted cell opens here (a `\"` as its first character) and is never closed, so every line after it would be read into this cell; close the quote (a quote inside a quoted cell is written twice: `\"\"`)".to_string()
+    quoted.then(|| NotCsv {
+        line: line + newlines(&bytes[start.min(open)..open]),
+        column: cell + 1,
+        message: "a quoted cell opens here (a `\"` as its first character) and is never closed, so every line after it would be read into this cell; close the quote (a quote inside a quoted cell is written twice: `\"\"`)".to_string(),
+    })
 }
 
 /// Calls `f` with each record of `text` and the line it starts on, `first_line` being the
@@ -236,14 +235,7 @@ fn scan(
             message: format!("not valid CSV: {e}"),
         })?;
         if !more {
-            return match unclosed_quote(bytes, last) {
-                Some((at, cell)) => Err(NotCsv {
-                    line: line + newlines(&bytes[last.min(at)..at]),
-                    column: cell + 1,
-                    message: unclosed_quote_message(),
-                }),
-                None => Ok(()),
-            };
+            return unclosed_quote(bytes, last, line).map_or(Ok(()), Err);
         }
         // The record starts at its first byte that ends no line.
         let mut start = record.position().map_or(counted_to, |p| p.byte() as usize);
@@ -391,18 +383,17 @@ impl TableRead {
         if let Some(h) = header {
             rest_at = reader.position().byte() as usize;
             self.header = h;
-            let start = record.position().map_or(0, |p| p.byte() as usize);
+            // A header that runs to the end of the text may open a quote it never closes.
+            let start = record
+                .position()
+                .map_or(0, |p| p.byte() as usize)
+                .min(text.len());
+            let line = base + count_lines(&text[..start]);
             let open = (rest_at >= text.len())
-                .then(|| unclosed_quote(text.as_bytes(), start))
+                .then(|| unclosed_quote(text.as_bytes(), start, line))
                 .flatten();
-            if let Some((at, cell)) = open {
-                // The header itself runs to the end of the file.
-                let line = base + count_lines(&text[..at]);
-                self.fail(NotCsv {
-                    line,
-                    column: cell + 1,
-                    message: unclosed_quote_message(),
-                });
+            if let Some(e) = open {
+                self.fail(e);
                 return None;
             }
         }
