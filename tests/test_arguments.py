@@ -88,3 +88,19 @@ def test_a_part_s_partial_needs_the_shared_ids(tmp_path):
     with pytest.raises(dj.QueryError, match="needs `shared`"):
         part.partial(as_of="2019-07-31", whole_root=m["root"])
     part.partial(as_of="2019-07-31", whole_root=m["root"], shared=m["shared"])
+
+
+def test_a_merge_that_leaves_a_part_out_is_refused_when_finishing(tmp_path):
+    # The example in its two areas: the top and lidian_area only. huachuan_area's figures
+    # would be missing from every row of the district.
+    m = dj.split(dj.example(), "area", tmp_path / "parts")
+    path = tmp_path / "parts" / "parts.toml"
+    kw = dict(as_of="2019-07-31", shared=m["shared"], whole_root=m["root"])
+    top = dj.load_part(path).partial(**kw)
+    lidian = dj.load_part(path, "lidian_area").partial(**kw)
+    with pytest.raises(dj.QueryError, match="the parts with root `huachuan_area` were not merged"):
+        dj.merge([top, lidian])
+    # Without finishing (a step of a tree reduction), any subset merges.
+    dj.merge([top, lidian], finish=False)
+    huachuan = dj.load_part(path, "huachuan_area").partial(**kw)
+    assert dj.merge([top, lidian, huachuan]).num_rows == dj.example().metrics(as_of="2019-07-31").num_rows

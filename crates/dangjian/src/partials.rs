@@ -17,7 +17,7 @@
 //! assert_eq!(dangjian::partials::from_ipc(&bytes).unwrap(), p);
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use arrow_array::{Array, ArrayRef, Float64Array, RecordBatch, StringArray};
@@ -159,6 +159,8 @@ fn metadata(p: &Partial) -> Value {
         "rows": p.rows.as_ref().map(|r| r.iter().map(|(id, name)| json!([id, name])).collect::<Vec<_>>()),
         "by_inside": p.by_inside,
         "tree": p.tree,
+        "parts": p.parts,
+        "merged": p.merged,
         "defs": {
             "duties": p.defs.duties,
             "indicators": p.defs.indicators,
@@ -302,7 +304,18 @@ fn from_metadata(text: &str) -> Result<Partial, PartialFileError> {
         tree: serde_json::from_value(m["tree"].clone())
             .map_err(|e| bad(format!("metadata: tree: {e}")))?,
         states: BTreeMap::new(),
+        // (Absent from a file written before they were: no part is then checked for.)
+        parts: set(&m["parts"], "parts")?,
+        merged: set(&m["merged"], "merged")?,
     })
+}
+
+/// A metadata list of ids (empty when absent).
+fn set(v: &Value, key: &str) -> Result<BTreeSet<String>, PartialFileError> {
+    if v.is_null() {
+        return Ok(BTreeSet::new());
+    }
+    serde_json::from_value(v.clone()).map_err(|e| bad(format!("metadata: {key}: {e}")))
 }
 
 /// A partial result as the bytes of an Arrow IPC file.

@@ -380,3 +380,34 @@ fn the_scan_shares_a_branch_whose_group_is_elsewhere_as_split_does() {
         assert_eq!(found, cut.shared, "{hosts}");
     }
 }
+
+/// A part left out of a merge is an error when finishing, not rows that quietly leave its
+/// figures out: the example cut into its two areas, the top and one area merged.
+#[test]
+fn a_part_left_out_is_named_when_finishing() {
+    use dangjian::ledger::parts::split;
+    let q = Query {
+        as_of: Some(d(2019, 7, 31)),
+        ..Query::default()
+    };
+    let parts = split(&dangjian::example(), UnitKind::Area).unwrap();
+    let partial = |l: &dangjian::model::Ledger| {
+        Engine::new(l)
+            .partial(&q, &parts.shared, Some("chengxi"))
+            .unwrap()
+    };
+    let mut merged = partial(&parts.top);
+    merged.merge(partial(&parts.parts[0].ledger)).unwrap();
+    let left_out = parts.parts[1].root.as_str().to_string();
+    assert_eq!(
+        merged.finish().unwrap_err().to_string(),
+        format!(
+            "the partial results of the parts with root `{left_out}` were not merged: the rows would leave their figures out; merge the partial result of every part of the manifest (and of the top)"
+        )
+    );
+    // With it, the rows are the whole's.
+    merged.merge(partial(&parts.parts[1].ledger)).unwrap();
+    let rows = merged.finish().unwrap();
+    let whole = Engine::new(&dangjian::example()).evaluate(&q).unwrap();
+    assert_eq!(rows.rows.len(), whole.rows.len());
+}

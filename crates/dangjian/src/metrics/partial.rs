@@ -127,6 +127,11 @@ pub struct Partial {
     pub tree: BTreeMap<String, String>,
     /// The states, by key; `entity` empty for the sums.
     pub states: BTreeMap<Key, Vec<f64>>,
+    /// The parts' roots the ledgers merged here knew of (`Shared::units`): finishing needs
+    /// each of those parts merged in.
+    pub parts: BTreeSet<String>,
+    /// The root units of the ledgers merged into this result.
+    pub merged: BTreeSet<String>,
 }
 
 /// Why partial results do not merge or finish.
@@ -147,6 +152,10 @@ pub enum MergeError {
     /// The same source (part) is in both partial results.
     #[error("the part with root `{0}` is in both partial results; each part must be merged once")]
     SamePart(String),
+    /// Parts the merged ledgers know of (the manifest's parts) whose partial results were
+    /// not merged.
+    #[error("the partial results of the parts with root `{0}` were not merged: the rows would leave their figures out; merge the partial result of every part of the manifest (and of the top)")]
+    MissingParts(String),
     /// No partial result holds the query's scope.
     #[error("no partial result holds the scope `{0}`: it is a unit of none of the ledgers merged; merge the partial result of the top and of every part, or give a scope that is a unit of the whole")]
     NoScope(String),
@@ -406,6 +415,8 @@ impl<'a> Engine<'a> {
             by_inside,
             tree,
             states,
+            parts: shared.units.clone(),
+            merged: BTreeSet::from([root_id]),
         })
     }
 
@@ -532,6 +543,8 @@ impl Partial {
             }
         }
         self.states.extend(other.states);
+        self.parts.extend(other.parts);
+        self.merged.extend(other.merged);
         Ok(())
     }
 
@@ -601,6 +614,16 @@ impl Partial {
                     });
                 }
             }
+        }
+        // A part left out would leave its figures out of every row above it, unsaid.
+        let missing: Vec<&str> = self
+            .parts
+            .iter()
+            .filter(|p| !self.merged.is_empty() && !self.merged.contains(*p))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(MergeError::MissingParts(missing.join("`, `")));
         }
         // The appearances of each entity, all sources and units together.
         // People and members of shared orgs merged by their fields, orgs by their first
