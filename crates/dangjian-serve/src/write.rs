@@ -458,9 +458,9 @@ pub async fn put_ledger(
         (status = 200, description = "`{\"changes\": [...]}`: number, time, token, kind, table, added, unchanged; oldest first", content_type = "application/json"),
         (status = 400, description = "A bad query parameter", body = crate::openapi::ErrorBody),
         (status = 401, description = "No token, or an unknown one", body = crate::openapi::ErrorBody),
-        (status = 403, description = "Not an admin token", body = crate::openapi::ErrorBody),
+        (status = 403, description = "Not an admin token of the whole ledger", body = crate::openapi::ErrorBody),
         (status = 405, description = "The ledger is not a database", body = crate::openapi::ErrorBody)))]
-/// The change log (admin).
+/// The change log (admin of the whole ledger).
 pub async fn changes(
     State(s): State<Arc<Service>>,
     headers: HeaderMap,
@@ -468,6 +468,16 @@ pub async fn changes(
 ) -> Result<Response, ApiError> {
     let who = s.principal(&headers)?;
     who.require(Right::Admin)?;
+    // The log spans the whole ledger (every token's writes, wherever): a token of part of
+    // it sees only its scope.
+    if let Some(mine) = &who.scope {
+        if !s.read().ledger().roots().any(|u| u.id.as_str() == mine) {
+            return Err(ApiError::forbidden(format!(
+                "token `{}` has scope `{mine}`; the change log spans the whole ledger, so only a token of the whole ledger may read it",
+                who.name
+            )));
+        }
+    }
     let params = Params::parse(raw.as_deref(), &["after"])?;
     let after = match params.get("after") {
         None => 0,

@@ -440,6 +440,11 @@ fn every_stored_write_is_in_the_change_log_for_admins() {
         s.get("writer", "/api/v1/changes").status(),
         StatusCode::FORBIDDEN
     );
+    // An admin of one area: the log names every token's writes, wherever; not for it.
+    assert_eq!(
+        s.get("area_admin", "/api/v1/changes").status(),
+        StatusCode::FORBIDDEN
+    );
     assert_eq!(
         s.get("root", "/api/v1/changes?after=x").status(),
         StatusCode::BAD_REQUEST

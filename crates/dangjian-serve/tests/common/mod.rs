@@ -37,8 +37,9 @@ impl Drop for Dir {
 }
 
 /// The tokens of the tests: name, scope, rights.
-pub const TOKENS: [(&str, &str, Right); 4] = [
+pub const TOKENS: [(&str, &str, Right); 5] = [
     ("root", "chengxi", Right::Admin),
+    ("area_admin", "huachuan_area", Right::Admin),
     ("writer", "chengxi", Right::Append),
     ("huachuan", "huachuan_area", Right::Append),
     ("reader", "huachuan_area", Right::Read),
