@@ -21,7 +21,7 @@ use dangjian::model::{Table, UnitId};
 
 use crate::auth::Principal;
 use crate::error::{json_body, ApiError, ProblemOut, Problems, JSON};
-use crate::live::Rejected;
+use crate::live::{Live, Rejected};
 use crate::params::{clip, Params};
 use crate::read::{blocking, typed};
 use crate::state::Service;
@@ -378,17 +378,7 @@ pub async fn put_ledger(
     };
     let bytes = body_bytes(&headers, body, s.limits.max_body).await?;
     let replaced = blocking(move || {
-        {
-            let live = s.read();
-            if let Some(mine) = &who.scope {
-                if !live.ledger().roots().any(|u| u.id.as_str() == mine) {
-                    return Err(ApiError::forbidden(format!(
-                        "token `{}` has scope `{mine}`; only a token of the whole ledger may replace it",
-                        who.name
-                    )));
-                }
-            }
-        }
+        whole_ledger_token(&s.read(), &who, "may replace it")?;
         let invalid = |e: dangjian::LedgerError| match e.problems() {
             Some(p) => ApiError::problems(p.0.iter().map(ProblemOut::from).collect()),
             None => ApiError::bad_request(e.to_string()),
@@ -470,14 +460,11 @@ pub async fn changes(
     who.require(Right::Admin)?;
     // The log spans the whole ledger (every token's writes, wherever): a token of part of
     // it sees only its scope.
-    if let Some(mine) = &who.scope {
-        if !s.read().ledger().roots().any(|u| u.id.as_str() == mine) {
-            return Err(ApiError::forbidden(format!(
-                "token `{}` has scope `{mine}`; the change log spans the whole ledger, so only a token of the whole ledger may read it",
-                who.name
-            )));
-        }
-    }
+    whole_ledger_token(
+        &s.read(),
+        &who,
+        "may read the change log, which spans the whole ledger",
+    )?;
     let params = Params::parse(raw.as_deref(), &["after"])?;
     let after = match params.get("after") {
         None => 0,
@@ -488,6 +475,20 @@ pub async fn changes(
     s.writable()?;
     let list = blocking(move || s.changes(after)).await?;
     Ok(typed(JSON, json_body(&json!({ "changes": list }))))
+}
+
+/// 403 unless `who` is a token of the whole ledger (no scope, or the root's): only such a
+/// token `may` do what is asked.
+fn whole_ledger_token(live: &Live, who: &Principal, may: &str) -> Result<(), ApiError> {
+    match &who.scope {
+        Some(mine) if !live.ledger().roots().any(|u| u.id.as_str() == mine) => {
+            Err(ApiError::forbidden(format!(
+                "token `{}` has scope `{mine}`; only a token of the whole ledger {may}",
+                who.name
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The change record of a write by `who`.
